@@ -1,0 +1,493 @@
+#include "codegen/c_emitter.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "codegen/templates.h"
+#include "ir/diag.h"
+#include "ir/op_table.h"
+#include "quant/format.h"
+
+namespace qg::codegen {
+
+const char* const kGeneratorVersion = "qgen 0.1.0";
+
+namespace {
+
+using ir::Node;
+using ir::Op;
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+std::string hexfloat(float f) {
+  if (f == 0.0f) return std::signbit(f) ? "-0.0f" : "0.0f";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%af", static_cast<double>(f));
+  return buf;
+}
+
+// One kernel instance a layer needs.
+struct Instance {
+  std::string tmpl;
+  std::string kernel;
+  Defines defs;
+  std::vector<int> inputs;  // positions in node.inputs passed as arguments
+  bool scratch = false;
+};
+
+class Emitter;
+using EmitFn = std::vector<Instance> (*)(Emitter& e, const ir::Graph& g, const Node& n, int idx);
+
+// Constant tables go to <prefix>_weights.c (or binary blobs); small index
+// tables stay static in <prefix>.c.
+class Emitter {
+ public:
+  Emitter(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt) : g_(g), p_(p), opt_(opt) {
+    prefix_ = c_identifier(opt.name.empty() ? g.name : opt.name);
+    upper_ = prefix_;
+    for (char& c : upper_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    int64_t bytes = 0;
+    for (const Node& n : g.nodes) {
+      if (n.lq) bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
+      else bytes += 4 * static_cast<int64_t>(n.weight.data.size());
+      bytes += 4 * static_cast<int64_t>(n.bias.data.size());
+    }
+    blob_ = opt.weights == WeightsFormat::Blob || (opt.weights == WeightsFormat::Auto && bytes > opt.blob_threshold);
+  }
+
+  const std::string& prefix() const { return prefix_; }
+
+  std::string table_u8(const std::string& tag, const std::vector<uint8_t>& v) {
+    table_bytes_ += static_cast<int64_t>(v.size());
+    layer_bytes_ += static_cast<int64_t>(v.size());
+    if (blob_) {
+      align_blob(blob_u8_);
+      const size_t off = blob_u8_.size();
+      blob_u8_.insert(blob_u8_.end(), v.begin(), v.end());
+      return "(" + prefix_ + "__blob_u8 + " + str(static_cast<int64_t>(off)) + ")";
+    }
+    const std::string sym = prefix_ + "__" + tag;
+    decls_ += "extern const uint8_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "];\n";
+    weights_ += "const uint8_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "] = {";
+    append_u8(weights_, v);
+    weights_ += "};\n";
+    return sym;
+  }
+
+  std::string table_f32(const std::string& tag, const std::vector<float>& v) {
+    table_bytes_ += 4 * static_cast<int64_t>(v.size());
+    layer_bytes_ += 4 * static_cast<int64_t>(v.size());
+    if (blob_) {
+      while (blob_f32_.size() % 4) blob_f32_.push_back(0.0f);
+      const size_t off = blob_f32_.size();
+      blob_f32_.insert(blob_f32_.end(), v.begin(), v.end());
+      return "(" + prefix_ + "__blob_f32 + " + str(static_cast<int64_t>(off)) + ")";
+    }
+    const std::string sym = prefix_ + "__" + tag;
+    decls_ += "extern const float " + sym + "[" + str(static_cast<int64_t>(v.size())) + "];\n";
+    weights_ += "const float " + sym + "[" + str(static_cast<int64_t>(v.size())) + "] = {";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i % 8 == 0) weights_ += "\n  ";
+      weights_ += hexfloat(v[i]);
+      weights_ += ",";
+    }
+    weights_ += "\n};\n";
+    return sym;
+  }
+
+  // Small static index table inside <prefix>.c.
+  std::string local_i32(const std::string& tag, const std::vector<int64_t>& v) {
+    const std::string sym = "qg_" + tag;
+    layer_bytes_ += 4 * static_cast<int64_t>(v.size());
+    table_bytes_ += 4 * static_cast<int64_t>(v.size());
+    locals_ += "static const int32_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "] = {";
+    for (size_t i = 0; i < v.size(); ++i) locals_ += (i ? "," : "") + str(v[i]);
+    locals_ += "};\n";
+    return sym;
+  }
+
+  Emitted run();
+
+ private:
+  const ir::Graph& g_;
+  const plan::MemoryPlan& p_;
+  const EmitOptions& opt_;
+  std::string prefix_, upper_;
+  bool blob_ = false;
+  std::string decls_, weights_, locals_;
+  std::vector<uint8_t> blob_u8_;
+  std::vector<float> blob_f32_;
+  int64_t table_bytes_ = 0, layer_bytes_ = 0;
+
+  static void align_blob(std::vector<uint8_t>& b) {
+    while (b.size() % 16) b.push_back(0);
+  }
+
+  static void append_u8(std::string& s, const std::vector<uint8_t>& v) {
+    static const std::array<std::string, 256> kText = [] {
+      std::array<std::string, 256> t;
+      for (int i = 0; i < 256; ++i) t[static_cast<size_t>(i)] = std::to_string(i) + ",";
+      return t;
+    }();
+    s.reserve(s.size() + v.size() * 4 + v.size() / 16);
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i % 32 == 0) s += "\n";
+      s += kText[v[i]];
+    }
+    s += "\n";
+  }
+
+  std::string ptr(int tensor, bool is_const) const {
+    const plan::Buffer& b = p_.tensors.at(static_cast<size_t>(tensor));
+    if (b.place == plan::Place::Input) return "input";
+    if (b.place == plan::Place::Output) return "output";
+    return std::string(is_const ? "(const float *)" : "(float *)") + "(A + " + str(b.offset) + ")";
+  }
+
+  std::string shape_comment(int tensor) const {
+    return ir::shape_str(ir::logical_shape(g_.tensor(tensor).shape, g_.layout));
+  }
+
+  std::string relayout_instance(const std::string& fn, const std::vector<int64_t>& in_shape, bool in_chw,
+                                const std::vector<int64_t>& out_shape, bool out_chw, int64_t n) const {
+    auto hw = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[0] * s[1] : 1; };
+    auto ch = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[2] : 1; };
+    return instantiate("relayout_f32.c", {{"QG_FN", fn},
+                                          {"QG_N", str(n)},
+                                          {"QG_IN_CHW", in_chw ? "1" : "0"},
+                                          {"QG_IN_HW", str(hw(in_shape))},
+                                          {"QG_IN_C", str(ch(in_shape))},
+                                          {"QG_OUT_CHW", out_chw ? "1" : "0"},
+                                          {"QG_OUT_HW", str(hw(out_shape))},
+                                          {"QG_OUT_C", str(ch(out_shape))}});
+  }
+
+  friend std::vector<Instance> emit_linear(Emitter&, const ir::Graph&, const Node&, int);
+};
+
+// ---- per-op emitters (one table row each, below) ----
+
+Defines geometry(const ir::Graph& g, const Node& n) {
+  if (n.op == Op::Dense) {  // a dense layer is a 1x1 convolution over a 1x1 image
+    const int64_t I = g.in(n).shape[0], O = g.out(n).shape[0];
+    return {{"QG_H", "1"}, {"QG_W", "1"}, {"QG_C", str(I)}, {"QG_OH", "1"}, {"QG_OW", "1"}, {"QG_O", str(O)},
+            {"QG_KH", "1"}, {"QG_KW", "1"}, {"QG_SH", "1"}, {"QG_SW", "1"}, {"QG_DH", "1"}, {"QG_DW", "1"},
+            {"QG_PT", "0"}, {"QG_PL", "0"}, {"QG_G", "1"}};
+  }
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  return {{"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])}, {"QG_OH", str(os[0])},
+          {"QG_OW", str(os[1])}, {"QG_O", str(os[2])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
+          {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_DH", str(w.dh)}, {"QG_DW", str(w.dw)},
+          {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)}, {"QG_G", str(n.attrs.groups)}};
+}
+
+std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
+
+std::string region_tag(const ir::Region& r) {
+  return r.kind == ir::RegionKind::Layer ? "rl" : r.kind == ir::RegionKind::Kernel ? "rk" : "r" + str(r.block);
+}
+
+std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  const std::string L = "L" + str(idx);
+  const std::string op = ir::op_info(n.op).name;
+  Instance in;
+  in.inputs = {0};
+  in.defs = geometry(g, n);
+  in.defs.push_back({"QG_ACT", act_value(n.act)});
+  const int64_t O = n.weight.shape[0];
+  std::vector<float> bias = n.bias.empty() ? std::vector<float>(static_cast<size_t>(O), 0.0f) : n.bias.data;
+  if (!n.lq) {
+    in.tmpl = "conv2d_f32.c";
+    in.kernel = "qg_" + op + "_f32__c";
+    in.defs.push_back({"QG_WEIGHT", e.table_f32(L + "_w", n.weight.data)});
+    in.defs.push_back({"QG_BIAS", e.table_f32(L + "_b", bias)});
+    return {in};
+  }
+  const ir::LinearQuant& q = *n.lq;
+  in.tmpl = "conv2d_lq.c";
+  in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_mac__c";
+  in.scratch = true;
+  const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
+  in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},
+                                 {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)},
+                                 {"QG_R", str(q.aregions())},
+                                 {"QG_S", str(q.segments())},
+                                 {"QG_A_WHOLE", q.a_whole_tensor ? "1" : "0"},
+                                 {"QG_PADDED", padded ? "1" : "0"},
+                                 {"QG_ACC_T", q.acc64 ? "int64_t" : "int32_t"}});
+  std::vector<int32_t> seg_areg(q.seg_areg.begin(), q.seg_areg.end());
+  in.defs.push_back({"QG_AREG", e.local_i32(L + "_areg", q.areg_begin)});
+  in.defs.push_back({"QG_SEG", e.local_i32(L + "_seg", q.seg_begin)});
+  in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", std::vector<int64_t>(seg_areg.begin(), seg_areg.end()))});
+  in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", q.codes)});
+  in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
+  in.defs.push_back({"QG_B", e.table_f32(L + "_lo", q.B)});
+  in.defs.push_back({"QG_D", e.table_f32(L + "_s", q.D)});
+  in.defs.push_back({"QG_BIAS", e.table_f32(L + "_b", bias)});
+  return {in};
+}
+
+std::vector<Instance> emit_act(Emitter&, const ir::Graph& g, const Node& n, int) {
+  return {{"act_f32.c", n.op == Op::Relu ? "qg_relu_f32__c" : "qg_relu6_f32__c",
+           {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", n.op == Op::Relu ? "1" : "2"}}, {0}, false}};
+}
+
+std::vector<Instance> emit_pool(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  const bool mx = n.op == Op::MaxPool2d;
+  return {{"pool2d_f32.c", mx ? "qg_maxpool2d_f32__c" : "qg_avgpool2d_f32__c",
+           {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
+            {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
+            {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
+            {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
+           {0}, false}};
+}
+
+std::vector<Instance> emit_gap(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const auto& is = g.in(n).shape;
+  return {{"global_avgpool_f32.c", "qg_global_avgpool_f32__c", {{"QG_HW", str(is[0] * is[1])}, {"QG_C", str(is[2])}}, {0}, false}};
+}
+
+std::vector<Instance> emit_add(Emitter&, const ir::Graph& g, const Node& n, int) {
+  return {{"add_f32.c", "qg_add_f32__c", {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false}};
+}
+
+std::vector<Instance> emit_concat(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const auto& os = g.out(n).shape;
+  const int64_t ax = n.attrs.axis;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < ax; ++d) outer *= os[static_cast<size_t>(d)];
+  for (int64_t d = ax + 1; d < static_cast<int64_t>(os.size()); ++d) inner *= os[static_cast<size_t>(d)];
+  std::vector<Instance> r;
+  int64_t off = 0;
+  for (size_t t = 0; t < n.inputs.size(); ++t) {
+    const int64_t row = g.in(n, t).shape[static_cast<size_t>(ax)] * inner;
+    r.push_back({"concat_f32.c", "qg_concat_f32__c",
+                 {{"QG_OUTER", str(outer)}, {"QG_ROW", str(row)}, {"QG_OUT_ROW", str(os[static_cast<size_t>(ax)] * inner)}, {"QG_OFF", str(off)}},
+                 {static_cast<int>(t)}, false});
+    off += row;
+  }
+  return r;
+}
+
+std::vector<Instance> emit_batchnorm(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  const std::string L = "L" + str(idx);
+  return {{"batchnorm_f32.c", "qg_batchnorm_f32__c",
+           {{"QG_N", str(g.out(n).numel())}, {"QG_C", str(static_cast<int64_t>(n.weight.data.size()))},
+            {"QG_SCALE", e.table_f32(L + "_scale", n.weight.data)}, {"QG_SHIFT", e.table_f32(L + "_shift", n.bias.data)}},
+           {0}, false}};
+}
+
+std::vector<Instance> emit_relayout(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const bool chw = g.layout == ir::Layout::CHW;
+  auto hw = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[0] * s[1] : 1; };
+  auto ch = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[2] : 1; };
+  return {{"relayout_f32.c", n.op == Op::Flatten ? "qg_flatten_f32__c" : "qg_reshape_f32__c",
+           {{"QG_N", str(g.out(n).numel())},
+            {"QG_IN_CHW", chw && is.size() == 3 ? "1" : "0"},
+            {"QG_IN_HW", str(hw(is))},
+            {"QG_IN_C", str(ch(is))},
+            {"QG_OUT_CHW", chw && os.size() == 3 ? "1" : "0"},
+            {"QG_OUT_HW", str(hw(os))},
+            {"QG_OUT_C", str(ch(os))}},
+           {0}, false}};
+}
+
+std::vector<Instance> emit_softmax(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const auto& s = g.out(n).shape;
+  return {{"softmax_f32.c", "qg_softmax_f32__c", {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false}};
+}
+
+constexpr std::array<std::pair<Op, EmitFn>, static_cast<size_t>(Op::kCount)> kEmitters = {{
+    {Op::Conv2d, emit_linear},
+    {Op::Dense, emit_linear},
+    {Op::Relu, emit_act},
+    {Op::Relu6, emit_act},
+    {Op::MaxPool2d, emit_pool},
+    {Op::AvgPool2d, emit_pool},
+    {Op::GlobalAvgPool, emit_gap},
+    {Op::Add, emit_add},
+    {Op::Concat, emit_concat},
+    {Op::BatchNorm, emit_batchnorm},
+    {Op::Flatten, emit_relayout},
+    {Op::Reshape, emit_relayout},
+    {Op::Softmax, emit_softmax},
+}};
+
+EmitFn emitter_for(Op op) {
+  const auto& row = kEmitters.at(static_cast<size_t>(op));
+  QG_CHECK(row.first == op, "emitter table out of order");
+  return row.second;
+}
+
+Emitted Emitter::run() {
+  Emitted out;
+  out.prefix = prefix_;
+  out.blob = blob_;
+  const std::string banner = "/* Generated by " + std::string(kGeneratorVersion) + " (target c) from " +
+                             printable_name(opt_.source.empty() ? g_.file : opt_.source) + ". Do not edit. */\n";
+  const ir::Tensor& tin = g_.tensor(g_.input);
+  const ir::Tensor& tout = g_.tensor(g_.output);
+  const int64_t arena = std::max<int64_t>(p_.arena_bytes, plan::MemoryPlan::kAlign);
+
+  // Layers.
+  std::string kernels, body;
+  if (p_.input_relayout) {
+    kernels += relayout_instance("qg_input_relayout", {tin.numel()}, false, tin.shape, true, tin.numel());
+    body += "  /* caller input " + shape_comment(g_.input) + " " + ir::layout_name(g_.layout) + " -> internal HWC */\n";
+    body += "  qg_input_relayout(input, " + ptr(g_.input, false) + ");\n";
+  }
+  for (size_t i = 0; i < g_.nodes.size(); ++i) {
+    const Node& n = g_.nodes[i];
+    const int idx = static_cast<int>(i) + 1;
+    layer_bytes_ = 0;
+    std::vector<Instance> insts = emitter_for(n.op)(*this, g_, n, idx);
+    LayerReport rep;
+    rep.node = static_cast<int>(i);
+    body += "  /* layer " + str(idx) + " '" + printable_name(n.name) + "': " + ir::op_info(n.op).name + " -> " +
+            shape_comment(n.output) + " */\n";
+    for (size_t k = 0; k < insts.size(); ++k) {
+      Instance& in = insts[k];
+      const std::string fn = in.kernel + "_L" + str(idx) + (insts.size() > 1 ? "_" + str(static_cast<int64_t>(k)) : "");
+      in.defs.insert(in.defs.begin(), {"QG_FN", fn});
+      kernels += "/* layer " + str(idx) + " '" + printable_name(n.name) + "': " + in.kernel + " */\n";
+      kernels += instantiate(in.tmpl, in.defs);
+      std::string call = "  " + fn + "(";
+      for (int a : in.inputs) call += ptr(n.inputs[static_cast<size_t>(a)], true) + ", ";
+      call += ptr(n.output, false);
+      if (in.scratch) call += ", A + " + str(p_.scratch[i].offset);
+      body += call + ");\n";
+      rep.kernel += (rep.kernel.empty() ? "" : ",") + in.kernel;
+    }
+    rep.table_bytes = layer_bytes_;
+    out.layers.push_back(rep);
+  }
+  if (p_.output_relayout) {
+    kernels += relayout_instance("qg_output_relayout", tout.shape, true, {tout.numel()}, false, tout.numel());
+    body += "  /* internal HWC -> caller output " + shape_comment(g_.output) + " " + ir::layout_name(g_.layout) + " */\n";
+    body += "  qg_output_relayout(" + ptr(g_.output, true) + ", output);\n";
+  }
+
+  auto dims = [](const std::vector<int64_t>& s) {
+    std::string r = "{";
+    for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + str(s[i]);
+    return r + "}";
+  };
+  const std::string guard = upper_ + "_H_";
+  std::string h = banner;
+  h += "#ifndef " + guard + "\n#define " + guard + "\n\n";
+  h += "#ifdef __FAST_MATH__\n#error \"" + prefix_ + ": build without -ffast-math (results must match the reference interpreter)\"\n#endif\n\n";
+  h += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  h += "/* Caller-provided working memory: " + upper_ + "_ARENA_BYTES bytes, aligned to " + upper_ + "_ARENA_ALIGN. */\n";
+  h += "#define " + upper_ + "_ARENA_BYTES " + str(arena) + "\n";
+  h += "#define " + upper_ + "_ARENA_ALIGN 16\n";
+  h += "/* Input: float32, layout " + std::string(ir::layout_name(g_.layout)) + ", shape without batch. */\n";
+  h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
+  h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
+  h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
+  h += "#define " + upper_ + "_INPUT_LAYOUT \"" + ir::layout_name(g_.layout) + "\"\n";
+  h += "/* Output: float32, same layout convention. */\n";
+  h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
+  h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
+  h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";
+  h += "/* Constant tables (flash), bytes. */\n";
+  h += "#define " + upper_ + "_WEIGHT_BYTES " + str(table_bytes_) + "\n\n";
+  h += "/* Status codes of " + prefix_ + "_run. */\n";
+  h += "#define " + upper_ + "_OK 0\n#define " + upper_ + "_ERR_NULL (-1)\n#define " + upper_ + "_ERR_ALIGN (-2)\n\n";
+  h += "/* Runs one inference. `input` holds " + upper_ + "_INPUT_SIZE floats, `output`\n"
+       " * receives " + upper_ + "_OUTPUT_SIZE floats, `arena` is " + upper_ + "_ARENA_BYTES bytes aligned\n"
+       " * to 16. No global state: reentrant given separate arenas. Returns " + upper_ + "_OK. */\n";
+  h += "int " + prefix_ + "_run(const float *input, float *output, void *arena);\n\n";
+  h += "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " + guard + " */\n";
+
+  std::string c = banner;
+  c += "#include <math.h>\n#include <stdint.h>\n\n#include \"" + prefix_ + ".h\"\n\n";
+  c += "/* ---- runtime/qg_runtime.h ---- */\n" + embedded_text("runtime/qg_runtime.h") + "\n";
+  if (blob_) {
+    c += "extern const uint8_t " + prefix_ + "__blob_u8[];\n";
+    c += "extern const float " + prefix_ + "__blob_f32[];\n";
+  }
+  c += decls_ + "\n" + locals_ + "\n" + kernels + "\n";
+  c += "int " + prefix_ + "_run(const float *input, float *output, void *arena) {\n";
+  c += "  unsigned char *A = (unsigned char *)arena;\n";
+  c += "  if (!input || !output || !arena) return " + upper_ + "_ERR_NULL;\n";
+  c += "  if (((uintptr_t)A & 15u) != 0) return " + upper_ + "_ERR_ALIGN;\n";
+  c += body;
+  c += "  return " + upper_ + "_OK;\n}\n";
+
+  std::string w = banner;
+  w += "#include <stdint.h>\n";
+  if (blob_) {
+    w += "/* The constant tables are in " + prefix_ + "_weights_u8.bin and " + prefix_ + "_weights_f32.bin\n"
+         " * (little-endian), pulled in by the assembler: compile this file with\n"
+         " * -Wa,-I<this directory> (GCC or Clang, ELF targets). */\n";
+    w += "#if !defined(__GNUC__)\n#error \"blob weights need GCC or Clang; recompile the model with --weights-format c\"\n#endif\n";
+    for (const char* kind : {"u8", "f32"}) {
+      const std::string sym = prefix_ + "__blob_" + kind;
+      w += "__asm__(\".section .rodata\\n.balign 16\\n.globl " + sym + "\\n" + sym + ":\\n.incbin \\\"" + prefix_ +
+           "_weights_" + kind + ".bin\\\"\\n.byte 0\\n.previous\\n\");\n";
+    }
+  } else {
+    w += "\n" + weights_;
+  }
+  out.files.push_back({prefix_ + ".h", h});
+  out.files.push_back({prefix_ + ".c", c});
+  out.files.push_back({prefix_ + "_weights.c", w});
+  if (blob_) {
+    std::string u8(blob_u8_.begin(), blob_u8_.end());
+    std::string f32(blob_f32_.size() * 4, '\0');
+    for (size_t i = 0; i < blob_f32_.size(); ++i) {
+      uint32_t u;
+      std::memcpy(&u, &blob_f32_[i], 4);
+      for (int b = 0; b < 4; ++b) f32[4 * i + static_cast<size_t>(b)] = static_cast<char>((u >> (8 * b)) & 0xff);
+    }
+    out.files.push_back({prefix_ + "_weights_u8.bin", std::move(u8)});
+    out.files.push_back({prefix_ + "_weights_f32.bin", std::move(f32)});
+  }
+  out.table_bytes = table_bytes_;
+  return out;
+}
+
+}  // namespace
+
+int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) {
+  if (!n.lq) return 0;
+  const ir::LinearQuant& q = *n.lq;
+  const int64_t floats = (q.K + 2 * q.aregions() + 1) / 2 * 2;
+  return floats * 4 + q.segments() * (q.acc64 ? 8 : 4) + q.K;
+  (void)g;
+}
+
+Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt) {
+  Emitter e(g, p, opt);
+  return e.run();
+}
+
+std::string c_identifier(const std::string& s) {
+  static const std::set<std::string> kReserved = {
+      "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+      "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+      "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "asm",
+      "bool", "true", "false", "main", "errno", "math", "stdint"};
+  std::string r;
+  for (unsigned char c : s) r += std::isalnum(c) ? static_cast<char>(c) : '_';
+  while (!r.empty() && r[0] == '_') r.erase(0, 1);
+  if (r.size() > 48) r.resize(48);
+  if (r.empty()) r = "model";
+  if (std::isdigit(static_cast<unsigned char>(r[0]))) r = "m" + r;
+  if (kReserved.count(r) || r.rfind("qg_", 0) == 0) r = "m_" + r;
+  return r;
+}
+
+}  // namespace qg::codegen

@@ -1,0 +1,50 @@
+// Portable C99 code generator (--target c).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "plan/plan.h"
+
+namespace qg::codegen {
+
+enum class WeightsFormat { Auto, C, Blob };
+
+struct EmitOptions {
+  std::string name;  // C prefix (sanitized); default: the graph's name
+  WeightsFormat weights = WeightsFormat::Auto;
+  int64_t blob_threshold = int64_t{8} << 20;  // Auto: blob above this many table bytes
+  std::string source;                         // input file, named in the generated banner
+};
+
+struct OutputFile {
+  std::string name;
+  std::string content;
+};
+
+struct LayerReport {
+  int node = -1;
+  std::string kernel;      // kernel name of the instance(s)
+  int64_t table_bytes = 0; // weight codes / floats + per-layer constants
+};
+
+struct Emitted {
+  std::string prefix;
+  std::vector<OutputFile> files;  // .h, .c, _weights.c (+ blobs)
+  std::vector<LayerReport> layers;
+  int64_t table_bytes = 0;        // all constant tables (flash)
+  bool blob = false;
+};
+
+// Scratch bytes the portable kernel of `n` needs (for the memory planner).
+int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
+
+Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt);
+
+// A C identifier from any string: [A-Za-z0-9_], not starting with a digit,
+// no leading underscore, not a C keyword. Empty -> "model".
+std::string c_identifier(const std::string& s);
+
+extern const char* const kGeneratorVersion;
+
+}  // namespace qg::codegen

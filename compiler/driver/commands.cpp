@@ -1,0 +1,175 @@
+#include "driver/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <sstream>
+
+#include "codegen/writer.h"
+#include "driver/pipeline.h"
+#include "interp/interp.h"
+#include "ir/diag.h"
+
+namespace qg::driver {
+namespace {
+
+const char* kDescription =
+    "qgen - ahead-of-time compiler for quantized neural networks on small devices.\n"
+    "Reads a trained network (net.json v1) and per-layer precision choices (quant.json),\n"
+    "quantizes it (LQ: local quantization regions, or DQ: one region per layer), plans its\n"
+    "memory and emits dependency-free C that is bit-exact with qgen's reference interpreter.";
+
+const char* kExamples =
+    "\nExamples:\n"
+    "  qgen compile net.json -o out/                              float model, portable C\n"
+    "  qgen compile net.json --config quant.json --target c -o out/\n"
+    "  qgen compile net.json --config quant.json -o out/ --dump-after=quantize\n"
+    "  qgen run net.json --config quant.json --input image.f32    reference interpreter\n"
+    "\n"
+    "quant.json:\n"
+    "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
+    "   \"layers\":  {\"conv1\": {\"scheme\": \"float\"}, \"fc\": {\"a_region\": \"layer\"}}}\n"
+    "  bits: 8, 6, 4, 2, 1.  regions: \"layer\" (DQ), \"kernel\" (per patch / output channel), R.\n"
+    "\n"
+    "Docs: docs/net-format.md, docs/quantization.md, docs/usage.md\n";
+
+std::vector<float> read_f32_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) user_error(path, "", "cannot open input file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string b = ss.str();
+  if (b.size() % 4) user_error(path, "", "size " + std::to_string(b.size()) + " is not a multiple of 4 (expected raw little-endian float32)");
+  std::vector<float> v(b.size() / 4);
+  for (size_t i = 0; i < v.size(); ++i) {
+    uint32_t u = uint32_t(uint8_t(b[4 * i])) | uint32_t(uint8_t(b[4 * i + 1])) << 8 | uint32_t(uint8_t(b[4 * i + 2])) << 16 |
+                 uint32_t(uint8_t(b[4 * i + 3])) << 24;
+    std::memcpy(&v[i], &u, 4);
+  }
+  return v;
+}
+
+codegen::WeightsFormat weights_format(const std::string& s) {
+  if (s == "c") return codegen::WeightsFormat::C;
+  if (s == "blob") return codegen::WeightsFormat::Blob;
+  return codegen::WeightsFormat::Auto;
+}
+
+int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
+  PipelineState s = run_pipeline(o);
+  std::vector<codegen::OutputFile> files = s.emitted->files;
+  files.push_back({"report.json", report_json(s, o)});
+  files.push_back({"report.md", report_md(s, o)});
+  codegen::write_output_dir(out_dir, files);
+  if (!quiet) {
+    std::cout << report_md(s, o);
+    std::cout << "\nwrote " << out_dir << "/{";
+    for (size_t i = 0; i < files.size(); ++i) std::cout << (i ? "," : "") << files[i].name;
+    std::cout << "}\n";
+  }
+  return 0;
+}
+
+int cmd_run(PipelineOptions o, const std::string& input, const std::string& output, bool float_mode, unsigned threads) {
+  PipelineState s = run_pipeline(o, "quantize");
+  const ir::Graph& g = s.graph;
+  const std::vector<float> all = read_f32_file(input);
+  const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
+  if (all.empty() || all.size() % n)
+    user_error(input, "", "holds " + std::to_string(all.size()) + " floats; the model input has " + std::to_string(n) +
+                              " (a batch file holds a multiple of that)");
+  std::vector<std::vector<float>> batch;
+  for (size_t i = 0; i < all.size(); i += n) batch.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
+  auto res = interp::run_batch(g, batch, float_mode ? interp::Mode::Float : interp::Mode::AsCompiled, threads);
+  if (!output.empty()) {
+    std::ofstream f(output, std::ios::binary);
+    for (const auto& r : res) f.write(reinterpret_cast<const char*>(r.data()), static_cast<std::streamsize>(r.size() * 4));
+    if (!f) user_error(output, "", "cannot write output file");
+  }
+  for (size_t b = 0; b < res.size(); ++b) {
+    size_t best = 0;
+    for (size_t i = 1; i < res[b].size(); ++i)
+      if (res[b][i] > res[b][best]) best = i;
+    std::printf("sample %zu: argmax %zu:", b, best);
+    for (float v : res[b]) std::printf(" %.9g", static_cast<double>(v));
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int qgen_main(int argc, char** argv) {
+  CLI::App app{kDescription, "qgen"};
+  app.footer(kExamples);
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "qgen 0.1.0");
+
+  PipelineOptions co;
+  std::string out_dir, weights = "auto";
+  bool quiet = false;
+  auto* compile = app.add_subcommand("compile", "Compile a network to C sources (+ report.json, report.md)");
+  compile->add_option("net", co.net_path, "Network: net.json (docs/net-format.md)")->required();
+  compile->add_option("-c,--config", co.config_path, "Precision choices: quant.json (none = float)");
+  compile->add_option("-t,--target", co.target, "Target: c (portable C99)")->capture_default_str();
+  compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
+  compile->add_option("--name", co.name, "C prefix of the emitted API (default: the model's name)");
+  compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, plan, codegen");
+  compile->add_option("--weights-format", weights, "Constant tables as C arrays (c), as .incbin blobs (blob), or auto (blob above 8 MiB)")
+      ->check(CLI::IsMember({"auto", "c", "blob"}))
+      ->capture_default_str();
+  compile->add_flag("-q,--quiet", quiet, "Do not print the layer table");
+
+  PipelineOptions ro;
+  std::string input, output;
+  bool float_mode = false;
+  unsigned threads = 0;
+  auto* run = app.add_subcommand("run", "Run the reference interpreter on raw float32 input(s)");
+  run->add_option("net", ro.net_path, "Network: net.json")->required();
+  run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
+  run->add_option("-i,--input", input, "Raw little-endian float32 input in the model's layout; N inputs back to back = a batch")->required();
+  run->add_option("-o,--output", output, "Write the outputs here as raw float32");
+  run->add_flag("--float", float_mode, "Ignore the quantization choices: run everything in float");
+  run->add_option("--threads", threads, "Worker threads over the batch (0 = all cores)");
+  run->add_option("--dump-after", ro.dump_after, "Print the IR after STAGE (import ... quantize)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    std::fprintf(stderr, "qgen: error: %s (see qgen --help)\n", what.c_str());
+    return 1;
+  }
+
+  try {
+    if (*compile) {
+      co.weights = weights_format(weights);
+      return cmd_compile(co, out_dir, quiet);
+    }
+    if (*run) return cmd_run(ro, input, output, float_mode, threads);
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "qgen: error: %s\n", e.what());
+    return 1;
+  } catch (const InternalError& e) {
+    std::fprintf(stderr, "qgen: %s (this is a bug in qgen; please report it with the input files)\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "qgen: error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qgen: internal error: %s (this is a bug in qgen)\n", e.what());
+    return 2;
+  }
+  return 1;
+}
+
+}  // namespace qg::driver

@@ -1,0 +1,205 @@
+#include "driver/pipeline.h"
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "codegen/templates.h"
+#include "codegen/embedded.h"
+#include "frontend/netjson.h"
+#include "ir/diag.h"
+#include "ir/op_table.h"
+#include "ir/passes/fold_batchnorm.h"
+#include "ir/passes/fuse_activations.h"
+#include "ir/printer.h"
+#include "quant/format.h"
+#include "quant/quantize.h"
+
+namespace qg::driver {
+
+struct Stage {
+  const char* name;
+  std::function<void(PipelineState&, const PipelineOptions&)> run;
+};
+
+static const std::vector<Stage>& stages() {
+  static const std::vector<Stage> kStages = {
+      {"import",
+       [](PipelineState& s, const PipelineOptions& o) {
+         s.graph = frontend::load_netjson(o.net_path);
+         if (!o.config_path.empty()) {
+           s.config = quant::load_quant_config(o.config_path);
+           quant::check_layer_names(s.config, s.graph);
+         }
+       }},
+      {"fold_batchnorm", [](PipelineState& s, const PipelineOptions&) { s.graph = ir::fold_batchnorm(std::move(s.graph)); }},
+      {"fuse_activations", [](PipelineState& s, const PipelineOptions&) { s.graph = ir::fuse_activations(std::move(s.graph)); }},
+      {"quantize",
+       [](PipelineState& s, const PipelineOptions&) {
+         s.graph = quant::quantize(quant::resolve_choices(std::move(s.graph), s.config));
+       }},
+      {"plan", [](PipelineState& s, const PipelineOptions&) { s.plan = plan::plan_memory(s.graph, codegen::scratch_bytes); }},
+      {"codegen",
+       [](PipelineState& s, const PipelineOptions& o) {
+         codegen::EmitOptions eo;
+         eo.name = o.name;
+         eo.weights = o.weights;
+         eo.source = o.net_path;
+         s.emitted = codegen::emit_c(s.graph, *s.plan, eo);
+       }},
+  };
+  return kStages;
+}
+
+std::vector<std::string> stage_names() {
+  std::vector<std::string> r;
+  for (const Stage& s : stages()) r.push_back(s.name);
+  return r;
+}
+
+std::vector<std::string> target_names() {
+  std::vector<std::string> r;
+  for (const codegen::EmbeddedFile& f : codegen::embedded_files()) {
+    std::string n = f.name;
+    if (n.rfind("targets/", 0) == 0 && n.size() > 20 && n.substr(n.size() - 12) == "/target.json")
+      r.push_back(n.substr(8, n.size() - 20));
+  }
+  return r;
+}
+
+static std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_stage) {
+  const auto names = stage_names();
+  auto known = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  if (!opts.dump_after.empty() && !known(opts.dump_after))
+    user_error("", "--dump-after", "unknown stage '" + printable_name(opts.dump_after) + "' (stages: " + join(names) + ")");
+  const auto targets = target_names();
+  if (std::find(targets.begin(), targets.end(), opts.target) == targets.end())
+    user_error("", "--target", "unknown or not yet supported target '" + printable_name(opts.target) + "' (this build supports: " +
+                                   join(targets) + ")");
+  PipelineState s;
+  for (const Stage& st : stages()) {
+    st.run(s, opts);
+    if (opts.dump_after == st.name) {
+      if (s.emitted) {
+        for (const auto& f : s.emitted->files) {
+          const std::string ext = f.name.substr(f.name.find_last_of('.'));
+          if (ext == ".c" || ext == ".h") std::cout << "// ---- " << f.name << " ----\n" << f.content;
+        }
+      } else if (s.plan) {
+        std::cout << plan::print_plan(s.graph, *s.plan);
+      } else {
+        std::cout << ir::print_graph(s.graph);
+      }
+      std::cout.flush();
+      if (opts.stop_after_dump) break;
+    }
+    if (st.name == last_stage) break;
+  }
+  return s;
+}
+
+namespace {
+using json = nlohmann::json;
+
+json layer_rows(const PipelineState& s) {
+  const ir::Graph& g = s.graph;
+  json rows = json::array();
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const ir::Node& n = g.nodes[i];
+    const ir::OpInfo& info = ir::op_info(n.op);
+    json r;
+    r["name"] = n.name;
+    r["op"] = info.name;
+    json ins = json::array();
+    for (int t : n.inputs) ins.push_back(ir::logical_shape(g.tensor(t).shape, g.layout));
+    r["input_shapes"] = ins;
+    r["output_shape"] = ir::logical_shape(g.out(n).shape, g.layout);
+    if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
+    if (info.quantizable) {
+      r["scheme"] = n.lq ? "lq" : "float";
+      if (n.lq) {
+        r["w_bits"] = n.lq->w_bits;
+        r["a_bits"] = n.lq->a_bits;
+        r["w_region"] = ir::region_name(n.lq->w_region);
+        r["a_region"] = ir::region_name(n.lq->a_region);
+        r["dq"] = n.lq->a_region.kind == ir::RegionKind::Layer;
+        r["segments"] = n.lq->segments();
+        r["accumulator"] = n.lq->acc64 ? "int64" : "int32";
+        r["accumulator_bound"] = n.lq->acc_bound;
+      }
+    }
+    if (s.emitted) {
+      r["kernel"] = s.emitted->layers[i].kernel;
+      r["weight_bytes"] = s.emitted->layers[i].table_bytes;
+    }
+    const plan::Buffer& b = s.plan->tensors[static_cast<size_t>(n.output)];
+    r["output_place"] = b.place == plan::Place::Arena ? "arena" : "caller_output";
+    r["arena_offset"] = b.place == plan::Place::Arena ? b.offset : -1;
+    r["arena_bytes"] = b.place == plan::Place::Arena ? b.bytes : 0;
+    r["scratch_offset"] = s.plan->scratch[i].bytes ? s.plan->scratch[i].offset : -1;
+    r["scratch_bytes"] = s.plan->scratch[i].bytes;
+    r["macs"] = ir::node_macs(g, n);
+    rows.push_back(r);
+  }
+  return rows;
+}
+}  // namespace
+
+std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
+  json j;
+  j["generator"] = codegen::kGeneratorVersion;
+  j["model"] = s.graph.name;
+  j["prefix"] = s.emitted->prefix;
+  j["target"] = opts.target;
+  j["source"] = opts.net_path;
+  j["config"] = opts.config_path;
+  j["arena_bytes"] = std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign);
+  j["arena_lower_bound"] = s.plan->lower_bound;
+  j["memory_planner"] = s.plan->algorithm;
+  j["flash_bytes"] = s.emitted->table_bytes;
+  j["flash_note"] = "constant tables only (weights, codes, per-segment constants); code size is not included";
+  j["weights_format"] = s.emitted->blob ? "blob" : "c";
+  int64_t macs = 0;
+  for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
+  j["total_macs"] = macs;
+  j["layers"] = layer_rows(s);
+  return j.dump(1) + "\n";
+}
+
+std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
+  json rows = layer_rows(s);
+  std::ostringstream os;
+  os << "# qgen report: " << printable_name(s.graph.name) << "\n\n";
+  os << "Target `" << opts.target << "`, generated by " << codegen::kGeneratorVersion << ".\n\n";
+  os << "| # | layer | op | output | scheme | w bits/region | a bits/region | kernel | weight bytes | arena offset | arena bytes | MACs |\n";
+  os << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  int i = 1;
+  for (const json& r : rows) {
+    std::string shape;
+    for (const auto& d : r["output_shape"]) shape += (shape.empty() ? "" : "×") + std::to_string(d.get<int64_t>());
+    os << "| " << i++ << " | " << printable_name(r["name"].get<std::string>()) << " | " << r["op"].get<std::string>() << " | " << shape
+       << " | " << (r.contains("scheme") ? r["scheme"].get<std::string>() : "") << " | "
+       << (r.contains("w_bits") ? std::to_string(r["w_bits"].get<int>()) + " / " + r["w_region"].get<std::string>() : "") << " | "
+       << (r.contains("a_bits") ? std::to_string(r["a_bits"].get<int>()) + " / " + r["a_region"].get<std::string>() : "") << " | "
+       << r["kernel"].get<std::string>() << " | " << r["weight_bytes"].get<int64_t>() << " | "
+       << (r["arena_offset"].get<int64_t>() >= 0 ? std::to_string(r["arena_offset"].get<int64_t>()) : "output") << " | "
+       << r["arena_bytes"].get<int64_t>() << " | " << r["macs"].get<int64_t>() << " |\n";
+  }
+  int64_t macs = 0;
+  for (const json& r : rows) macs += r["macs"].get<int64_t>();
+  os << "\n**Flash (constant tables):** " << s.emitted->table_bytes << " bytes  \n";
+  os << "**RAM (arena):** " << std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign) << " bytes (liveness lower bound "
+     << s.plan->lower_bound << ", planner " << s.plan->algorithm << ")  \n";
+  os << "**MACs per inference:** " << macs << "\n";
+  return os.str();
+}
+
+}  // namespace qg::driver

@@ -1,0 +1,47 @@
+// The compiler pipeline as a readable list of stages. Each stage is a free
+// function IR -> IR (or IR -> plan / code); --dump-after=STAGE prints the text
+// form of what a stage produced.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codegen/c_emitter.h"
+#include "ir/graph.h"
+#include "plan/plan.h"
+#include "quant/config.h"
+
+namespace qg::driver {
+
+struct PipelineOptions {
+  std::string net_path;
+  std::string config_path;  // empty: float
+  std::string target = "c";
+  std::string name;         // C prefix override
+  std::string dump_after;   // stage name or empty
+  bool stop_after_dump = false;
+  codegen::WeightsFormat weights = codegen::WeightsFormat::Auto;
+};
+
+struct PipelineState {
+  ir::Graph graph;
+  quant::QuantConfig config;
+  std::optional<plan::MemoryPlan> plan;
+  std::optional<codegen::Emitted> emitted;
+};
+
+// Stage names in order: import, fold_batchnorm, fuse_activations, quantize, plan, codegen.
+std::vector<std::string> stage_names();
+
+// Runs the pipeline up to and including `last_stage` ("" = all). Prints the
+// IR to stdout after opts.dump_after. Throws UserError on bad input.
+PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_stage = "");
+
+// report.json and report.md for a compiled model.
+std::string report_json(const PipelineState& s, const PipelineOptions& opts);
+std::string report_md(const PipelineState& s, const PipelineOptions& opts);
+
+// Targets known to this build (from targets/*/target.json).
+std::vector<std::string> target_names();
+
+}  // namespace qg::driver

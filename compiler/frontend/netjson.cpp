@@ -1,0 +1,464 @@
+#include "frontend/netjson.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "ir/diag.h"
+#include "ir/op_table.h"
+
+namespace qg::frontend {
+namespace {
+
+using json = nlohmann::json;
+using ir::Graph;
+using ir::Node;
+
+// A JSON value together with its path, so every error names where it is.
+struct J {
+  const json& v;
+  std::string path;
+  const std::string& file;
+
+  [[noreturn]] void fail(const std::string& msg) const { user_error(file, path.empty() ? "(top level)" : path, msg); }
+  J at(const std::string& key) const {
+    return J{v.at(key), path.empty() ? key : path + "." + key, file};
+  }
+  J at(size_t i) const { return J{v.at(i), path + "[" + std::to_string(i) + "]", file}; }
+  bool has(const std::string& key) const { return v.is_object() && v.contains(key); }
+
+  static const char* type_name(const json& x) {
+    if (x.is_null()) return "null";
+    if (x.is_boolean()) return "a boolean";
+    if (x.is_number()) return "a number";
+    if (x.is_string()) return "a string";
+    if (x.is_array()) return "an array";
+    return "an object";
+  }
+  void expect_object() const {
+    if (!v.is_object()) fail(std::string("must be an object, got ") + type_name(v));
+  }
+  void expect_array() const {
+    if (!v.is_array()) fail(std::string("must be an array, got ") + type_name(v));
+  }
+  std::string str() const {
+    if (!v.is_string()) fail(std::string("must be a string, got ") + type_name(v));
+    return v.get<std::string>();
+  }
+  int64_t integer() const {
+    if (!v.is_number_integer()) fail(std::string("must be an integer, got ") + (v.is_number() ? "a non-integer number" : type_name(v)));
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) fail("integer out of range");
+    return v.get<int64_t>();
+  }
+  int64_t integer_in(int64_t lo, int64_t hi) const {
+    int64_t x = integer();
+    if (x < lo) fail("must be >= " + std::to_string(lo) + ", got " + std::to_string(x));
+    if (x > hi) fail("must be <= " + std::to_string(hi) + ", got " + std::to_string(x));
+    return x;
+  }
+  double number() const {
+    if (!v.is_number()) fail(std::string("must be a number, got ") + type_name(v));
+    return v.get<double>();
+  }
+  bool boolean() const {
+    if (!v.is_boolean()) fail(std::string("must be true or false, got ") + type_name(v));
+    return v.get<bool>();
+  }
+  void only_keys(const std::set<std::string>& allowed) const {
+    expect_object();
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (!allowed.count(it.key())) {
+        std::string known;
+        for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
+        user_error(file, (path.empty() ? "" : path + ".") + printable_name(it.key()),
+                   "unknown key (allowed here: " + known + ")");
+      }
+  }
+  void require(const std::string& key) const {
+    if (!has(key)) fail("missing required key '" + key + "'");
+  }
+};
+
+int64_t checked_numel(const J& shape_j, const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    n *= d;  // d <= 2^24 and n <= 2^31 before, so no overflow
+    if (n > kMaxElements) shape_j.fail("tensor has more than 2^31 elements");
+  }
+  return n;
+}
+
+std::vector<int64_t> parse_shape(const J& j) {
+  j.expect_array();
+  if (j.v.empty()) j.fail("shape must not be empty");
+  if (j.v.size() > 4) j.fail("shape has rank " + std::to_string(j.v.size()) + "; at most 4 is supported");
+  std::vector<int64_t> s;
+  for (size_t i = 0; i < j.v.size(); ++i) s.push_back(j.at(i).integer_in(1, kMaxDim));
+  checked_numel(j, s);
+  return s;
+}
+
+// Pair-or-int attribute: 3 or [3, 2].
+std::pair<int64_t, int64_t> parse_hw(const J& j, int64_t lo) {
+  if (j.v.is_array()) {
+    if (j.v.size() != 2) j.fail("must be an integer or a pair [h, w]");
+    return {j.at(0).integer_in(lo, kMaxDim), j.at(1).integer_in(lo, kMaxDim)};
+  }
+  int64_t x = j.integer_in(lo, kMaxDim);
+  return {x, x};
+}
+
+class Reader {
+ public:
+  Reader(const std::string& label, const std::string& base_dir) : file_(label), base_dir_(base_dir) {}
+
+  Graph read(const json& root_v) {
+    J root{root_v, "", file_};
+    root.only_keys({"format", "version", "name", "weights", "input", "layers", "outputs"});
+    root.require("format");
+    root.require("version");
+    if (root.at("format").str() != "qgen-net") root.at("format").fail("must be \"qgen-net\"");
+    int64_t version = root.at("version").integer();
+    if (version != 1) root.at("version").fail("unsupported version " + std::to_string(version) + " (this qgen reads version 1)");
+    Graph g;
+    g.file = file_;
+    if (root.has("name")) {
+      g.name = root.at("name").str();
+      if (g.name.empty()) root.at("name").fail("must not be empty");
+    }
+    if (root.has("weights")) {
+      J wj = root.at("weights");
+      std::string wf = wj.str();
+      if (wf.empty()) wj.fail("must not be empty");
+      weights_path_ = (wf[0] == '/' || base_dir_.empty()) ? wf : base_dir_ + "/" + wf;
+      weights_json_path_ = wj.path;
+      open_weights(wj);
+    }
+    root.require("input");
+    read_input(g, root.at("input"));
+    root.require("layers");
+    J layers = root.at("layers");
+    layers.expect_array();
+    if (layers.v.empty()) layers.fail("the network has no layers");
+    if (layers.v.size() > kMaxLayers) layers.fail("more than " + std::to_string(kMaxLayers) + " layers");
+    int prev = g.input;
+    for (size_t i = 0; i < layers.v.size(); ++i) prev = read_layer(g, layers.at(i), prev);
+    g.output = prev;
+    if (root.has("outputs")) {
+      J outs = root.at("outputs");
+      outs.expect_array();
+      if (outs.v.size() != 1) outs.fail("exactly one output is supported, got " + std::to_string(outs.v.size()));
+      std::string name = outs.at(0).str();
+      auto it = by_name_.find(name);
+      if (it == by_name_.end()) outs.at(0).fail("no layer named '" + printable_name(name) + "'");
+      if (it->second == g.input) outs.at(0).fail("the output must be a layer, not the network input");
+      g.output = it->second;
+    }
+    return g;
+  }
+
+ private:
+  std::string file_, base_dir_, weights_path_, weights_json_path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> wfile_{nullptr, &std::fclose};
+  int64_t wsize_ = 0;
+  std::map<std::string, int> by_name_;
+
+  void open_weights(const J& wj) {
+    wfile_.reset(std::fopen(weights_path_.c_str(), "rb"));
+    if (!wfile_) wj.fail("cannot open weight file '" + printable_name(weights_path_) + "'");
+    if (std::fseek(wfile_.get(), 0, SEEK_END) != 0) wj.fail("cannot read weight file");
+    long sz = std::ftell(wfile_.get());
+    if (sz < 0) wj.fail("cannot read weight file");
+    wsize_ = sz;
+  }
+
+  int add_tensor(Graph& g, const std::string& name) {
+    g.tensors.push_back(ir::Tensor{name, {}});
+    int id = static_cast<int>(g.tensors.size()) - 1;
+    by_name_[name] = id;
+    return id;
+  }
+
+  void read_input(Graph& g, const J& in) {
+    in.only_keys({"name", "shape", "layout"});
+    in.require("name");
+    in.require("shape");
+    std::string name = in.at("name").str();
+    if (name.empty()) in.at("name").fail("must not be empty");
+    std::vector<int64_t> shape = parse_shape(in.at("shape"));
+    if (shape.size() == 3) {
+      std::string layout = in.has("layout") ? in.at("layout").str() : "";
+      if (layout == "CHW") g.layout = ir::Layout::CHW;
+      else if (layout == "HWC") g.layout = ir::Layout::HWC;
+      else if (layout.empty()) in.fail("an image input (rank 3) needs \"layout\": \"CHW\" or \"HWC\"");
+      else in.at("layout").fail("must be \"CHW\" or \"HWC\" for a rank-3 input, got \"" + printable_name(layout) + "\"");
+    } else if (shape.size() == 1) {
+      g.layout = ir::Layout::Vector;
+      if (in.has("layout") && in.at("layout").str() != "C") in.at("layout").fail("must be \"C\" for a vector input");
+    } else {
+      in.at("shape").fail("input must have rank 1 (vector) or 3 (image, without batch), got rank " + std::to_string(shape.size()));
+    }
+    g.input = add_tensor(g, name);
+    g.tensor(g.input).shape = ir::internal_shape(shape, g.layout);
+    if (g.name.empty()) g.name = "model";
+  }
+
+  ir::Param read_param(const J& p) {
+    p.only_keys({"offset", "shape", "data"});
+    p.require("shape");
+    ir::Param r;
+    r.shape = parse_shape(p.at("shape"));
+    const int64_t n = checked_numel(p.at("shape"), r.shape);
+    if (p.has("offset") == p.has("data")) p.fail("needs exactly one of \"offset\" (into the weight file) or \"data\" (inline)");
+    if (p.has("data")) {
+      J d = p.at("data");
+      d.expect_array();
+      if (static_cast<int64_t>(d.v.size()) != n)
+        d.fail("has " + std::to_string(d.v.size()) + " values, shape " + ir::shape_str(r.shape) + " needs " + std::to_string(n));
+      r.data.resize(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) {
+        double x = d.at(static_cast<size_t>(i)).number();
+        float f = static_cast<float>(x);
+        if (!std::isfinite(f)) d.at(static_cast<size_t>(i)).fail("value is not a finite float32");
+        r.data[static_cast<size_t>(i)] = f;
+      }
+    } else {
+      J o = p.at("offset");
+      int64_t off = o.integer_in(0, INT64_MAX / 2);
+      if (!wfile_) o.fail("tensor refers to the weight file, but the net has no top-level \"weights\" key");
+      if (off + 4 * n > wsize_)
+        o.fail("tensor of " + std::to_string(4 * n) + " bytes at offset " + std::to_string(off) + " runs past the end of the weight file (" +
+               std::to_string(wsize_) + " bytes)");
+      r.data.resize(static_cast<size_t>(n));
+      std::vector<unsigned char> buf(static_cast<size_t>(4 * n));
+      if (std::fseek(wfile_.get(), static_cast<long>(off), SEEK_SET) != 0 ||
+          std::fread(buf.data(), 1, buf.size(), wfile_.get()) != buf.size())
+        o.fail("cannot read the weight file");
+      for (int64_t i = 0; i < n; ++i) {
+        const unsigned char* b = &buf[static_cast<size_t>(4 * i)];
+        uint32_t u = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+        float f;
+        std::memcpy(&f, &u, 4);
+        if (!std::isfinite(f)) o.fail("value " + std::to_string(i) + " of the tensor is not finite (NaN or Inf)");
+        r.data[static_cast<size_t>(i)] = f;
+      }
+    }
+    return r;
+  }
+
+  int read_layer(Graph& g, const J& L, int prev) {
+    L.expect_object();
+    L.require("op");
+    std::string opname = L.at("op").str();
+    const ir::OpInfo* info = ir::find_op(opname);
+    if (!info) L.at("op").fail("unknown op '" + printable_name(opname) + "' (known: " + ir::known_op_names() + ")");
+    std::set<std::string> allowed = {"name", "op", "inputs"};
+    if (info->attrs & ir::kAttrWindow) allowed.insert({"kernel", "stride", "padding"});
+    if (info->attrs & ir::kAttrDilation) allowed.insert("dilation");
+    if (info->attrs & ir::kAttrGroups) allowed.insert("groups");
+    if (info->attrs & ir::kAttrAxis) allowed.insert("axis");
+    if (info->attrs & ir::kAttrShape) allowed.insert("shape");
+    if (info->attrs & ir::kAttrCountPad) allowed.insert("count_include_pad");
+    if (info->attrs & ir::kAttrEpsilon) allowed.insert("epsilon");
+    for (const char* p : info->params) allowed.insert(p);
+    L.only_keys(allowed);
+    L.require("name");
+    Node n;
+    n.op = info->op;
+    n.src = L.path;
+    n.name = L.at("name").str();
+    if (n.name.empty()) L.at("name").fail("must not be empty");
+    if (by_name_.count(n.name)) L.at("name").fail("duplicate name '" + printable_name(n.name) + "'");
+
+    // Inputs.
+    if (L.has("inputs")) {
+      J ins = L.at("inputs");
+      ins.expect_array();
+      for (size_t i = 0; i < ins.v.size(); ++i) {
+        std::string nm = ins.at(i).str();
+        auto it = by_name_.find(nm);
+        if (it == by_name_.end()) ins.at(i).fail("no earlier layer or input named '" + printable_name(nm) + "'");
+        n.inputs.push_back(it->second);
+      }
+    } else {
+      n.inputs.push_back(prev);
+    }
+    const int ni = static_cast<int>(n.inputs.size());
+    if (ni < info->min_inputs || (info->max_inputs >= 0 && ni > info->max_inputs))
+      L.fail(opname + " takes " +
+             (info->max_inputs < 0 ? "at least " + std::to_string(info->min_inputs)
+                                   : info->min_inputs == info->max_inputs ? std::to_string(info->min_inputs)
+                                                                          : std::to_string(info->min_inputs) + " to " +
+                                                                                std::to_string(info->max_inputs)) +
+             " input(s), got " + std::to_string(ni));
+
+    // Attributes.
+    ir::Window& w = n.attrs.win;
+    if (info->attrs & ir::kAttrWindow) {
+      if (L.has("kernel")) std::tie(w.kh, w.kw) = parse_hw(L.at("kernel"), 1);
+      else if (info->attrs & ir::kAttrKernelReq) L.fail("missing required key 'kernel'");
+      w.sh = w.kh;
+      w.sw = w.kw;
+      if (info->op == ir::Op::Conv2d) w.sh = w.sw = 1;
+      if (L.has("stride")) std::tie(w.sh, w.sw) = parse_hw(L.at("stride"), 1);
+      if (L.has("padding")) {
+        J p = L.at("padding");
+        if (p.v.is_array() && p.v.size() == 4) {
+          w.pt = p.at(0).integer_in(0, kMaxDim);
+          w.pl = p.at(1).integer_in(0, kMaxDim);
+          w.pb = p.at(2).integer_in(0, kMaxDim);
+          w.pr = p.at(3).integer_in(0, kMaxDim);
+        } else if (p.v.is_array() && p.v.size() != 2) {
+          p.fail("must be an integer, [h, w] or [top, left, bottom, right]");
+        } else {
+          std::tie(w.pt, w.pl) = parse_hw(p, 0);
+          w.pb = w.pt;
+          w.pr = w.pl;
+        }
+      }
+      if (L.has("dilation")) std::tie(w.dh, w.dw) = parse_hw(L.at("dilation"), 1);
+    }
+    if (L.has("groups")) n.attrs.groups = L.at("groups").integer_in(1, kMaxDim);
+    if (L.has("count_include_pad")) n.attrs.count_include_pad = L.at("count_include_pad").boolean();
+    if (L.has("shape")) {
+      J s = L.at("shape");
+      s.expect_array();
+      if (s.v.empty() || s.v.size() > 4) s.fail("must have 1 to 4 entries");
+      for (size_t i = 0; i < s.v.size(); ++i) n.attrs.target_shape.push_back(s.at(i).integer_in(-1, kMaxDim));
+    } else if (info->attrs & ir::kAttrShape) {
+      L.fail("missing required key 'shape'");
+    }
+    if (info->attrs & ir::kAttrAxis) {
+      const auto& s0 = g.tensor(n.inputs[0]).shape;
+      const int64_t rank = static_cast<int64_t>(s0.size());
+      int64_t ax = L.has("axis") ? L.at("axis").integer_in(-rank, rank - 1) : 0;
+      if (ax < 0) ax += rank;
+      // logical -> internal axis
+      if (rank == 3 && g.layout == ir::Layout::CHW) ax = (ax == 0) ? 2 : ax - 1;
+      else if (rank == 3 && !L.has("axis")) ax = 2;  // HWC default: channels
+      n.attrs.axis = ax;
+    }
+    if (info->attrs & ir::kAttrEpsilon) {
+      double eps = L.has("epsilon") ? L.at("epsilon").number() : 1e-5;
+      if (!(eps > 0.0) || !std::isfinite(eps)) L.at("epsilon").fail("must be a positive number");
+      n.attrs.epsilon = static_cast<float>(eps);
+    }
+
+    // Parameters.
+    if (info->op == ir::Op::BatchNorm) {
+      for (const char* k : {"scale", "bias", "mean", "var"}) L.require(k);
+      ir::Param sc = read_param(L.at("scale")), bi = read_param(L.at("bias")), mu = read_param(L.at("mean")),
+                va = read_param(L.at("var"));
+      const size_t C = sc.data.size();
+      for (auto [p, k] : {std::pair{&bi, "bias"}, {&mu, "mean"}, {&va, "var"}})
+        if (p->data.size() != C || p->shape.size() != 1) L.at(k).fail("must have shape [" + std::to_string(C) + "] like scale");
+      if (sc.shape.size() != 1) L.at("scale").at("shape").fail("must have rank 1");
+      n.weight.shape = n.bias.shape = {static_cast<int64_t>(C)};
+      for (size_t c = 0; c < C; ++c) {
+        if (va.data[c] < 0) L.at("var").fail("variance must be >= 0");
+        const double s = static_cast<double>(sc.data[c]) / std::sqrt(static_cast<double>(va.data[c]) + n.attrs.epsilon);
+        n.weight.data.push_back(static_cast<float>(s));
+        n.bias.data.push_back(static_cast<float>(static_cast<double>(bi.data[c]) - static_cast<double>(mu.data[c]) * s));
+      }
+    } else if (!info->params.empty()) {
+      L.require("weight");
+      n.weight = read_param(L.at("weight"));
+      if (L.has("bias")) n.bias = read_param(L.at("bias"));
+      if (info->op == ir::Op::Conv2d) {
+        if (n.weight.shape.size() != 4) L.at("weight").at("shape").fail("conv2d weight must have rank 4 [O, C/groups, kh, kw]");
+        const int64_t kh = n.weight.shape[2], kw = n.weight.shape[3];
+        if (L.has("kernel") && (w.kh != kh || w.kw != kw))
+          L.at("kernel").fail("kernel " + std::to_string(w.kh) + "x" + std::to_string(w.kw) + " does not match the weight's " +
+                              std::to_string(kh) + "x" + std::to_string(kw));
+        to_ohwi(n.weight);
+      }
+    }
+
+    // Output tensor and shape inference.
+    n.output = add_tensor(g, n.name);
+    if ((info->rank_in == 3 || info->rank_in == 1)) {
+      for (int t : n.inputs)
+        if (static_cast<int>(g.tensor(t).shape.size()) != info->rank_in)
+          L.fail(opname + " needs a " + (info->rank_in == 3 ? "rank-3 image" : "vector (rank-1)") + " input, but '" +
+                 printable_name(g.tensor(t).name) + "' has shape " + ir::shape_str(ir::logical_shape(g.tensor(t).shape, g.layout)) +
+                 (info->rank_in == 1 ? " (add a flatten layer)" : ""));
+    }
+    g.nodes.push_back(std::move(n));
+    Node& added = g.nodes.back();
+    info->infer(g, added);
+    const ir::Tensor& o = g.tensor(added.output);
+    int64_t total = 1;
+    for (int64_t d : o.shape) {
+      if (d > kMaxDim) L.fail("output dimension " + std::to_string(d) + " exceeds 2^24");
+      total *= d;
+      if (total > kMaxElements) L.fail("output tensor has more than 2^31 elements");
+    }
+    return added.output;
+  }
+
+  static void to_ohwi(ir::Param& p) {
+    const int64_t O = p.shape[0], I = p.shape[1], H = p.shape[2], W = p.shape[3];
+    std::vector<float> d(p.data.size());
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t i = 0; i < I; ++i)
+        for (int64_t y = 0; y < H; ++y)
+          for (int64_t x = 0; x < W; ++x)
+            d[static_cast<size_t>(((o * H + y) * W + x) * I + i)] = p.data[static_cast<size_t>(((o * I + i) * H + y) * W + x)];
+    p.data = std::move(d);
+    p.shape = {O, H, W, I};
+  }
+};
+
+std::string dir_of(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  return pos == std::string::npos ? std::string(".") : path.substr(0, pos == 0 ? 1 : pos);
+}
+
+std::string stem_of(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  std::string base = pos == std::string::npos ? path : path.substr(pos + 1);
+  auto dot = base.find('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+}  // namespace
+
+ir::Graph parse_netjson(const std::string& text, const std::string& label, const std::string& base_dir) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto p = what.find("parse error");
+    user_error(label, "", "invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
+  }
+  Reader r(label, base_dir);
+  try {
+    return r.read(root);
+  } catch (const json::exception& e) {
+    internal_error(__FILE__, __LINE__, std::string("unexpected JSON access error: ") + e.what());
+  }
+}
+
+ir::Graph load_netjson(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) user_error(path, "", "cannot open file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  if (f.bad()) user_error(path, "", "cannot read file");
+  ir::Graph g = parse_netjson(ss.str(), path, dir_of(path));
+  if (g.name == "model") {
+    // No "name" key: use the file name.
+    std::string text = ss.str();
+    if (text.find("\"name\"") == std::string::npos || !json::parse(text).contains("name")) g.name = stem_of(path);
+  }
+  return g;
+}
+
+}  // namespace qg::frontend

@@ -1,0 +1,60 @@
+#include "interp/interp.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "interp/kernels.h"
+#include "ir/diag.h"
+
+namespace qg::interp {
+
+std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::vector<float>& input, Mode mode) {
+  std::vector<std::vector<float>> t(g.tensors.size());
+  const ir::Tensor& tin = g.tensor(g.input);
+  if (static_cast<int64_t>(input.size()) != tin.numel())
+    user_error("", "", "input has " + std::to_string(input.size()) + " values, the model expects " + std::to_string(tin.numel()));
+  // Declared layout -> internal (HWC).
+  auto& x = t[static_cast<size_t>(g.input)];
+  x.resize(input.size());
+  for (int64_t i = 0; i < tin.numel(); ++i) x[static_cast<size_t>(i)] = input[static_cast<size_t>(ir::logical_index(tin.shape, g.layout, i))];
+  for (const ir::Node& n : g.nodes) {
+    std::vector<float>& out = t[static_cast<size_t>(n.output)];
+    out.assign(static_cast<size_t>(g.out(n).numel()), 0.0f);
+    KernelArgs a{g, n, {}, out, mode == Mode::AsCompiled};
+    for (int i : n.inputs) a.in.push_back(&t[static_cast<size_t>(i)]);
+    kernel_for(n.op)(a);
+  }
+  return t;
+}
+
+std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode mode) {
+  std::vector<std::vector<float>> t = run_all_tensors(g, input, mode);
+  const ir::Tensor& to = g.tensor(g.output);
+  const std::vector<float>& y = t[static_cast<size_t>(g.output)];
+  std::vector<float> r(y.size());
+  for (int64_t i = 0; i < to.numel(); ++i) r[static_cast<size_t>(ir::logical_index(to.shape, g.layout, i))] = y[static_cast<size_t>(i)];
+  return r;
+}
+
+std::vector<std::vector<float>> run_batch(const ir::Graph& g, const std::vector<std::vector<float>>& inputs, Mode mode,
+                                          unsigned threads) {
+  std::vector<std::vector<float>> out(inputs.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(1, inputs.size())));
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (unsigned w = 0; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        for (size_t i = w; i < inputs.size(); i += threads) out[i] = run(g, inputs[i], mode);
+      } catch (...) {
+        errors[w] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+}  // namespace qg::interp

@@ -1,0 +1,26 @@
+// The reference interpreter: the oracle every target is compared against.
+// Written for clarity; follows docs/quantization.md step by step, in the same
+// float evaluation order as the emitted code.
+#pragma once
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace qg::interp {
+
+enum class Mode {
+  AsCompiled,  // quantized layers run quantized (their LinearQuant), others float
+  Float,       // every layer in float, ignoring quantization
+};
+
+// One sample. `input` and the result are in the model's declared layout.
+std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode mode = Mode::AsCompiled);
+
+// A batch, split across `threads` worker threads (0 = hardware concurrency).
+std::vector<std::vector<float>> run_batch(const ir::Graph& g, const std::vector<std::vector<float>>& inputs,
+                                          Mode mode = Mode::AsCompiled, unsigned threads = 0);
+
+// Every tensor of one run, internal layout (for debugging and tests).
+std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::vector<float>& input, Mode mode);
+
+}  // namespace qg::interp

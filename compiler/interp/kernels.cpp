@@ -1,0 +1,270 @@
+// Reference kernels. Each follows docs/quantization.md literally; float
+// expressions are written in exactly the order the emitted C evaluates them.
+#include "interp/kernels.h"
+
+#include <array>
+#include <cmath>
+
+#include "ir/diag.h"
+#include "quant/format.h"
+#include "runtime/qg_runtime.h"
+
+namespace qg::interp {
+namespace {
+
+using ir::Activation;
+using ir::Op;
+
+float activate(float y, Activation a) {
+  if (a == Activation::None) return y;
+  y = y > 0.0f ? y : 0.0f;
+  if (a == Activation::Relu6) y = y < 6.0f ? y : 6.0f;
+  return y;
+}
+
+size_t idx(int64_t i) { return static_cast<size_t>(i); }
+
+// Σ w·a of one im2col patch against output channels [o0, o1), quantized
+// (docs/quantization.md, "Evaluation order").
+void lq_outputs(const ir::LinearQuant& lq, const std::vector<float>& patch, float whole_lo, float whole_s,
+                int64_t o0, int64_t o1, const ir::Param& bias, Activation act, float* out, int64_t out_stride) {
+  const int64_t K = lq.K, S = lq.segments(), R = lq.aregions();
+  const int La = quant::format_for_bits(lq.a_bits).levels;
+  std::vector<float> lo(idx(R)), s(idx(R));
+  for (int64_t r = 0; r < R; ++r) {
+    if (lq.a_whole_tensor) {
+      lo[idx(r)] = whole_lo;
+      s[idx(r)] = whole_s;
+    } else {
+      const int64_t b = lq.areg_begin[idx(r)], e = lq.areg_begin[idx(r + 1)];
+      qg_region_params(&patch[idx(b)], static_cast<long>(e - b), 0, La, &lo[idx(r)], &s[idx(r)]);
+    }
+  }
+  std::vector<uint8_t> q(idx(K));
+  for (int64_t r = 0; r < R; ++r)
+    for (int64_t j = lq.areg_begin[idx(r)]; j < lq.areg_begin[idx(r + 1)]; ++j)
+      q[idx(j)] = qg_quantize(patch[idx(j)], lo[idx(r)], s[idx(r)], La);
+  std::vector<int64_t> sq(idx(S), 0);
+  for (int64_t sg = 0; sg < S; ++sg)
+    for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) sq[idx(sg)] += q[idx(j)];
+
+  for (int64_t o = o0; o < o1; ++o) {
+    const uint8_t* p = &lq.codes[idx(o * K)];
+    float y = 0.0f;
+    for (int64_t sg = 0; sg < S; ++sg) {
+      int64_t spq = 0;
+      for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) spq += int64_t{p[idx(j)]} * q[idx(j)];
+      const size_t c = idx(o * S + sg);
+      const int32_t a = lq.seg_areg[idx(sg)];
+      const float acc = lo[idx(a)] * lq.E[c] +
+                        s[idx(a)] * (lq.B[c] * static_cast<float>(sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq));
+      y = y + acc;
+    }
+    y = y + (bias.empty() ? 0.0f : bias.data[idx(o)]);
+    out[(o - o0) * out_stride] = activate(y, act);
+  }
+}
+
+void k_conv2d(const KernelArgs& a) {
+  const ir::Node& n = a.n;
+  const auto& is = a.g.in(n).shape;
+  const auto& os = a.g.out(n).shape;
+  const int64_t H = is[0], W = is[1], C = is[2], OH = os[0], OW = os[1], O = os[2];
+  const ir::Window& w = n.attrs.win;
+  const int64_t G = n.attrs.groups, Cg = C / G, Og = O / G, K = w.kh * w.kw * Cg;
+  const std::vector<float>& x = *a.in[0];
+  const bool quant = a.quantized && n.lq;
+
+  float whole_lo = 0, whole_s = 1;
+  if (quant && n.lq->a_whole_tensor)
+    qg_region_params(x.data(), static_cast<long>(x.size()), w.padded() ? 1 : 0, quant::format_for_bits(n.lq->a_bits).levels,
+                     &whole_lo, &whole_s);
+
+  std::vector<float> patch(idx(K));
+  for (int64_t oy = 0; oy < OH; ++oy)
+    for (int64_t ox = 0; ox < OW; ++ox)
+      for (int64_t grp = 0; grp < G; ++grp) {
+        float* dst = &a.out[idx((oy * OW + ox) * O + grp * Og)];
+        if (quant) {
+          // im2col patch in (ky, kx, c) order; zero padding is part of it.
+          int64_t j = 0;
+          for (int64_t ky = 0; ky < w.kh; ++ky)
+            for (int64_t kx = 0; kx < w.kw; ++kx) {
+              const int64_t iy = oy * w.sh - w.pt + ky * w.dh, ix = ox * w.sw - w.pl + kx * w.dw;
+              const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+              for (int64_t c = 0; c < Cg; ++c) patch[idx(j++)] = inside ? x[idx((iy * W + ix) * C + grp * Cg + c)] : 0.0f;
+            }
+          lq_outputs(*n.lq, patch, whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act, dst, 1);
+          continue;
+        }
+        // Float: padded taps are skipped.
+        for (int64_t o = grp * Og; o < (grp + 1) * Og; ++o) {
+          float y = 0.0f;
+          for (int64_t ky = 0; ky < w.kh; ++ky) {
+            const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+            if (iy < 0 || iy >= H) continue;
+            for (int64_t kx = 0; kx < w.kw; ++kx) {
+              const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+              if (ix < 0 || ix >= W) continue;
+              const float* wp = &n.weight.data[idx(((o * w.kh + ky) * w.kw + kx) * Cg)];
+              const float* xp = &x[idx((iy * W + ix) * C + grp * Cg)];
+              for (int64_t c = 0; c < Cg; ++c) y = y + wp[c] * xp[c];
+            }
+          }
+          y = y + (n.bias.empty() ? 0.0f : n.bias.data[idx(o)]);
+          dst[o - grp * Og] = activate(y, n.act);
+        }
+      }
+}
+
+void k_dense(const KernelArgs& a) {
+  const ir::Node& n = a.n;
+  const std::vector<float>& x = *a.in[0];
+  const int64_t I = static_cast<int64_t>(x.size()), O = static_cast<int64_t>(a.out.size());
+  if (a.quantized && n.lq) {
+    float whole_lo = 0, whole_s = 1;
+    if (n.lq->a_whole_tensor)
+      qg_region_params(x.data(), static_cast<long>(I), 0, quant::format_for_bits(n.lq->a_bits).levels, &whole_lo, &whole_s);
+    lq_outputs(*n.lq, x, whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), 1);
+    return;
+  }
+  for (int64_t o = 0; o < O; ++o) {
+    float y = 0.0f;
+    const float* wp = &n.weight.data[idx(o * I)];
+    for (int64_t i = 0; i < I; ++i) y = y + wp[i] * x[idx(i)];
+    y = y + (n.bias.empty() ? 0.0f : n.bias.data[idx(o)]);
+    a.out[idx(o)] = activate(y, n.act);
+  }
+}
+
+void k_relu(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = activate((*a.in[0])[i], Activation::Relu);
+}
+void k_relu6(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = activate((*a.in[0])[i], Activation::Relu6);
+}
+
+template <bool kMax>
+void k_pool(const KernelArgs& a) {
+  const auto& is = a.g.in(a.n).shape;
+  const auto& os = a.g.out(a.n).shape;
+  const int64_t H = is[0], W = is[1], C = is[2], OH = os[0], OW = os[1];
+  const ir::Window& w = a.n.attrs.win;
+  const std::vector<float>& x = *a.in[0];
+  for (int64_t oy = 0; oy < OH; ++oy)
+    for (int64_t ox = 0; ox < OW; ++ox)
+      for (int64_t c = 0; c < C; ++c) {
+        float acc = kMax ? -INFINITY : 0.0f;
+        int64_t count = 0;
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx;
+            if (ix < 0 || ix >= W) continue;
+            const float v = x[idx((iy * W + ix) * C + c)];
+            if (kMax) acc = v > acc ? v : acc;
+            else acc = acc + v;
+            ++count;
+          }
+        }
+        if (!kMax) acc = acc / static_cast<float>(a.n.attrs.count_include_pad ? w.kh * w.kw : count);
+        a.out[idx((oy * OW + ox) * C + c)] = acc;
+      }
+}
+
+void k_global_avgpool(const KernelArgs& a) {
+  const auto& is = a.g.in(a.n).shape;
+  const int64_t HW = is[0] * is[1], C = is[2];
+  for (int64_t c = 0; c < C; ++c) {
+    float s = 0.0f;
+    for (int64_t i = 0; i < HW; ++i) s = s + (*a.in[0])[idx(i * C + c)];
+    a.out[idx(c)] = s / static_cast<float>(HW);
+  }
+}
+
+void k_add(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i] + (*a.in[1])[i];
+}
+
+void k_concat(const KernelArgs& a) {
+  const auto& os = a.g.out(a.n).shape;
+  const int64_t ax = a.n.attrs.axis;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < ax; ++d) outer *= os[idx(d)];
+  for (int64_t d = ax + 1; d < static_cast<int64_t>(os.size()); ++d) inner *= os[idx(d)];
+  const int64_t out_row = os[idx(ax)] * inner;
+  int64_t off = 0;
+  for (size_t t = 0; t < a.in.size(); ++t) {
+    const int64_t row = a.g.in(a.n, t).shape[idx(ax)] * inner;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < row; ++i) a.out[idx(o * out_row + off + i)] = (*a.in[t])[idx(o * row + i)];
+    off += row;
+  }
+}
+
+void k_batchnorm(const KernelArgs& a) {
+  const int64_t C = static_cast<int64_t>(a.n.weight.data.size());
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const size_t c = i % idx(C);
+    a.out[i] = (*a.in[0])[i] * a.n.weight.data[c] + a.n.bias.data[c];
+  }
+}
+
+// Internal (HWC) index of the element at declared-layout position li.
+int64_t internal_of_logical(const std::vector<int64_t>& s, ir::Layout l, int64_t li) {
+  if (s.size() != 3 || l != ir::Layout::CHW) return li;
+  const int64_t HW = s[0] * s[1];
+  return (li % HW) * s[2] + li / HW;
+}
+
+void k_relayout(const KernelArgs& a) {  // flatten, reshape: keep declared-layout order
+  const auto& is = a.g.in(a.n).shape;
+  const auto& os = a.g.out(a.n).shape;
+  for (int64_t li = 0; li < static_cast<int64_t>(a.out.size()); ++li)
+    a.out[idx(internal_of_logical(os, a.g.layout, li))] = (*a.in[0])[idx(internal_of_logical(is, a.g.layout, li))];
+}
+
+void k_softmax(const KernelArgs& a) {
+  const auto& s = a.g.out(a.n).shape;
+  const int64_t C = s.back(), rows = static_cast<int64_t>(a.out.size()) / C;
+  const std::vector<float>& x = *a.in[0];
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = &x[idx(r * C)];
+    float* yr = &a.out[idx(r * C)];
+    float m = xr[0];
+    for (int64_t c = 1; c < C; ++c) m = xr[c] > m ? xr[c] : m;
+    float sum = 0.0f;
+    for (int64_t c = 0; c < C; ++c) {
+      yr[c] = qg_expf(xr[c] - m);
+      sum = sum + yr[c];
+    }
+    for (int64_t c = 0; c < C; ++c) yr[c] = yr[c] / sum;
+  }
+}
+
+constexpr std::array<std::pair<Op, KernelFn>, static_cast<size_t>(Op::kCount)> kKernels = {{
+    {Op::Conv2d, k_conv2d},
+    {Op::Dense, k_dense},
+    {Op::Relu, k_relu},
+    {Op::Relu6, k_relu6},
+    {Op::MaxPool2d, k_pool<true>},
+    {Op::AvgPool2d, k_pool<false>},
+    {Op::GlobalAvgPool, k_global_avgpool},
+    {Op::Add, k_add},
+    {Op::Concat, k_concat},
+    {Op::BatchNorm, k_batchnorm},
+    {Op::Flatten, k_relayout},
+    {Op::Reshape, k_relayout},
+    {Op::Softmax, k_softmax},
+}};
+
+}  // namespace
+
+KernelFn kernel_for(Op op) {
+  const auto& row = kKernels.at(static_cast<size_t>(op));
+  QG_CHECK(row.first == op, "interpreter kernel table out of order");
+  return row.second;
+}
+
+}  // namespace qg::interp

@@ -1,0 +1,39 @@
+// Two error channels (as in Halide): user errors are problems with the user's
+// files or options and carry the file and JSON path / node name; internal
+// errors are qgen bugs. Library code throws; only the driver decides the exit.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace qg {
+
+class UserError : public std::runtime_error {
+ public:
+  UserError(std::string file, std::string path, std::string message);
+  const std::string& file() const { return file_; }
+  const std::string& path() const { return path_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string file_, path_, message_;
+};
+
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+[[noreturn]] void user_error(const std::string& file, const std::string& path, const std::string& message);
+[[noreturn]] void internal_error(const char* src_file, int line, const std::string& message);
+
+// Makes a string safe to print on one line and inside a C comment: keeps
+// [A-Za-z0-9_.:+-] and replaces everything else with '_'. Used for model names
+// in messages and emitted comments.
+std::string printable_name(const std::string& s);
+
+}  // namespace qg
+
+#define QG_CHECK(cond, msg)                                           \
+  do {                                                                \
+    if (!(cond)) ::qg::internal_error(__FILE__, __LINE__, (msg));     \
+  } while (0)

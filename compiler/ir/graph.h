@@ -1,0 +1,136 @@
+// The IR: a graph of ops over tensors. Activations are stored channel-last
+// (HWC) internally; `layout` remembers how the user's model orders them
+// (shapes in messages and reshape/flatten/concat semantics follow it).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qg::ir {
+
+enum class Op : uint8_t {
+  Conv2d, Dense, Relu, Relu6, MaxPool2d, AvgPool2d, GlobalAvgPool,
+  Add, Concat, BatchNorm, Flatten, Reshape, Softmax,
+  kCount
+};
+
+enum class Layout : uint8_t { Vector, CHW, HWC };
+const char* layout_name(Layout l);
+
+enum class Activation : uint8_t { None, Relu, Relu6 };
+const char* activation_name(Activation a);
+
+struct Tensor {
+  std::string name;
+  std::vector<int64_t> shape;  // internal order: rank 3 = {H, W, C}, rank 1 = {C}
+  int64_t numel() const;
+};
+
+struct Window {
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+  bool padded() const { return pt || pl || pb || pr; }
+};
+
+struct Attrs {
+  Window win;
+  int64_t groups = 1;
+  int64_t axis = 0;                   // concat: internal axis
+  bool count_include_pad = false;     // avgpool2d
+  float epsilon = 1e-5f;              // batchnorm (already applied at import)
+  std::vector<int64_t> target_shape;  // reshape: logical shape as written
+};
+
+// A float parameter tensor. Conv weights are stored OHWI ({O, kh, kw, C/groups}),
+// so each output channel's weights are its reduction vector in (ky, kx, c)
+// order; dense weights are {O, I}.
+struct Param {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+  bool empty() const { return data.empty(); }
+};
+
+// ---- quantization choice and result (filled by the quant stage) ----
+enum class RegionKind : uint8_t { Layer, Kernel, Block };
+struct Region {
+  RegionKind kind = RegionKind::Kernel;
+  int64_t block = 0;  // for Block
+};
+std::string region_name(const Region& r);
+
+enum class Scheme : uint8_t { Float, LQ };
+
+struct QuantChoice {
+  Scheme scheme = Scheme::Float;
+  int w_bits = 8, a_bits = 8;
+  Region w_region, a_region;
+  std::string origin;  // JSON path the choice came from, for messages
+};
+
+// The quantized form of a conv2d / dense layer (see docs/quantization.md).
+// The reduction axis [0, K) of every output channel is cut into segments at the
+// boundaries of both the weight regions and the activation regions; segment
+// boundaries are the same for every output channel.
+struct LinearQuant {
+  int64_t K = 0, O = 0;
+  int w_bits = 8, a_bits = 8;
+  Region w_region, a_region;
+  bool a_whole_tensor = false;         // activation region = the whole input (DQ)
+  std::vector<int64_t> areg_begin;     // activation regions within a patch, size n+1
+  std::vector<int64_t> seg_begin;      // segments, size S+1
+  std::vector<int32_t> seg_areg;       // activation region of each segment
+  std::vector<int32_t> seg_wreg;       // weight region (within the channel) of each segment
+  int64_t n_wreg = 1;                  // weight regions per output channel (1 for layer/kernel)
+  std::vector<uint8_t> codes;          // O*K weight codes, 0..2^w_bits-1
+  std::vector<float> w_lo, w_s;        // per weight region: [O][n_wreg], or [1] for "layer"
+  std::vector<int64_t> P;              // [O][S]: sum of weight codes in the segment
+  std::vector<float> B, D, E;          // [O][S]: lo_w, s_w, lo_w*n + s_w*P (see docs)
+  bool acc64 = false;                  // Σp·q needs a 64-bit accumulator
+  int64_t acc_bound = 0;               // largest possible Σp·q of one segment
+  int64_t segments() const { return static_cast<int64_t>(seg_begin.size()) - 1; }
+  int64_t aregions() const { return static_cast<int64_t>(areg_begin.size()) - 1; }
+};
+
+struct Node {
+  std::string name;
+  Op op = Op::Relu;
+  std::vector<int> inputs;  // tensor ids
+  int output = -1;          // tensor id
+  Attrs attrs;
+  Activation act = Activation::None;  // fused activation (conv2d, dense)
+  Param weight, bias;                 // conv/dense; batchnorm: per-channel scale, shift
+  QuantChoice quant;
+  std::shared_ptr<const LinearQuant> lq;  // set when quant.scheme == LQ
+  std::string src;                        // "layers[3]": where it came from
+};
+
+struct Graph {
+  std::string name;  // model name as given
+  std::string file;  // source file, for messages
+  Layout layout = Layout::CHW;
+  std::vector<Tensor> tensors;
+  std::vector<Node> nodes;
+  int input = -1, output = -1;
+
+  const Tensor& tensor(int id) const { return tensors.at(static_cast<size_t>(id)); }
+  Tensor& tensor(int id) { return tensors.at(static_cast<size_t>(id)); }
+  const Tensor& in(const Node& n, size_t i = 0) const { return tensor(n.inputs.at(i)); }
+  const Tensor& out(const Node& n) const { return tensor(n.output); }
+  // Nodes reading tensor t, in execution order.
+  std::vector<int> consumers(int t) const;
+};
+
+// Logical (declared-layout) shape of an internal shape, for messages and I/O.
+std::vector<int64_t> logical_shape(const std::vector<int64_t>& internal, Layout l);
+std::vector<int64_t> internal_shape(const std::vector<int64_t>& logical, Layout l);
+// Index of element `internal_index` of a tensor in declared-layout order.
+int64_t logical_index(const std::vector<int64_t>& internal_shape, Layout l, int64_t internal_index);
+std::string shape_str(const std::vector<int64_t>& s);
+
+// Length of the reduction axis (im2col patch) of conv2d / dense.
+int64_t reduction_length(const Graph& g, const Node& n);
+// Multiply-accumulates of one inference of the node (0 for ops without).
+int64_t node_macs(const Graph& g, const Node& n);
+
+}  // namespace qg::ir

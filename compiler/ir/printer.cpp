@@ -1,0 +1,46 @@
+#include "ir/printer.h"
+
+#include <sstream>
+
+#include "ir/diag.h"
+#include "ir/op_table.h"
+
+namespace qg::ir {
+
+static std::string tname(const Graph& g, int t) { return "%" + printable_name(g.tensor(t).name); }
+
+std::string print_graph(const Graph& g) {
+  std::ostringstream os;
+  os << "graph " << printable_name(g.name) << " layout=" << layout_name(g.layout) << " (shapes internal HWC)\n";
+  os << "  input " << tname(g, g.input) << " " << shape_str(g.tensor(g.input).shape) << "\n";
+  for (const Node& n : g.nodes) {
+    const OpInfo& info = op_info(n.op);
+    os << "  " << tname(g, n.output) << " = " << info.name << "(";
+    for (size_t i = 0; i < n.inputs.size(); ++i) os << (i ? ", " : "") << tname(g, n.inputs[i]);
+    os << ") : " << shape_str(g.out(n).shape);
+    if (info.attrs & kAttrWindow) {
+      const Window& w = n.attrs.win;
+      os << " k=" << w.kh << "x" << w.kw << " s=" << w.sh << "x" << w.sw << " p=" << w.pt << "," << w.pl << "," << w.pb
+         << "," << w.pr;
+      if (w.dh != 1 || w.dw != 1) os << " d=" << w.dh << "x" << w.dw;
+    }
+    if (n.attrs.groups != 1) os << " groups=" << n.attrs.groups;
+    if (n.op == Op::Concat) os << " axis=" << n.attrs.axis;
+    if (n.act != Activation::None) os << " act=" << activation_name(n.act);
+    if (info.quantizable) {
+      if (n.quant.scheme == Scheme::Float) {
+        os << " q=float";
+      } else {
+        os << " q=lq w" << n.quant.w_bits << "/" << region_name(n.quant.w_region) << " a" << n.quant.a_bits << "/"
+           << region_name(n.quant.a_region);
+      }
+      if (n.lq) os << " segments=" << n.lq->segments() << " acc=" << (n.lq->acc64 ? "i64" : "i32");
+      os << " macs=" << node_macs(g, n);
+    }
+    os << "\n";
+  }
+  os << "  output " << tname(g, g.output) << "\n";
+  return os.str();
+}
+
+}  // namespace qg::ir

@@ -1,0 +1,119 @@
+#include "plan/plan.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "ir/diag.h"
+
+namespace qg::plan {
+namespace {
+
+int64_t align_up(int64_t x) { return (x + MemoryPlan::kAlign - 1) / MemoryPlan::kAlign * MemoryPlan::kAlign; }
+
+bool needs_relayout(const ir::Graph& g, int t) { return g.layout == ir::Layout::CHW && g.tensor(t).shape.size() == 3; }
+
+void greedy_by_size(std::vector<Buffer*>& bufs) {
+  std::vector<Buffer*> order = bufs;
+  std::stable_sort(order.begin(), order.end(), [](const Buffer* a, const Buffer* b) {
+    if (a->bytes != b->bytes) return a->bytes > b->bytes;
+    return a->first < b->first;
+  });
+  std::vector<Buffer*> placed;
+  for (Buffer* b : order) {
+    std::vector<std::pair<int64_t, int64_t>> busy;  // [begin, end) of conflicting buffers
+    for (const Buffer* p : placed)
+      if (p->first <= b->last && b->first <= p->last) busy.push_back({p->offset, p->offset + p->bytes});
+    std::sort(busy.begin(), busy.end());
+    int64_t off = 0;
+    for (auto [s, e] : busy) {
+      if (off + b->bytes <= s) break;
+      off = std::max(off, align_up(e));
+    }
+    b->offset = off;
+    placed.push_back(b);
+  }
+}
+
+}  // namespace
+
+MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm) {
+  if (algorithm != "greedy-by-size") user_error("", "--plan", "unknown memory planner '" + algorithm + "' (known: greedy-by-size)");
+  MemoryPlan p;
+  p.algorithm = algorithm;
+  const int N = static_cast<int>(g.nodes.size());
+  p.tensors.resize(g.tensors.size());
+  p.scratch.resize(g.nodes.size());
+  p.input_relayout = needs_relayout(g, g.input);
+  p.output_relayout = needs_relayout(g, g.output);
+
+  // Lifetimes.
+  std::vector<int> def(g.tensors.size(), -1), last(g.tensors.size(), -1);
+  def[static_cast<size_t>(g.input)] = 0;
+  for (int i = 0; i < N; ++i) {
+    const ir::Node& n = g.nodes[static_cast<size_t>(i)];
+    def[static_cast<size_t>(n.output)] = i + 1;
+    for (int t : n.inputs) last[static_cast<size_t>(t)] = i + 1;
+  }
+  last[static_cast<size_t>(g.output)] = N + 1;
+
+  std::vector<Buffer*> arena;
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    Buffer& b = p.tensors[t];
+    b.what = g.tensors[t].name;
+    b.bytes = 4 * g.tensors[t].numel();
+    b.first = def[t];
+    b.last = std::max(last[t], def[t]);
+    if (def[t] < 0) {  // not produced by anything (cannot happen for a valid graph)
+      b.bytes = 0;
+      continue;
+    }
+    if (static_cast<int>(t) == g.input && !p.input_relayout) b.place = Place::Input;
+    else if (static_cast<int>(t) == g.output && !p.output_relayout) b.place = Place::Output;
+    else arena.push_back(&b);
+  }
+  for (int i = 0; i < N; ++i) {
+    Buffer& b = p.scratch[static_cast<size_t>(i)];
+    b.bytes = scratch(g, g.nodes[static_cast<size_t>(i)]);
+    b.first = b.last = i + 1;
+    b.what = "scratch of " + g.nodes[static_cast<size_t>(i)].name;
+    if (b.bytes > 0) arena.push_back(&b);
+  }
+  for (Buffer* b : arena) b->bytes = align_up(b->bytes);
+  greedy_by_size(arena);
+
+  for (const Buffer* b : arena) p.arena_bytes = std::max(p.arena_bytes, b->offset + b->bytes);
+  for (int s = 0; s <= N + 1; ++s) {
+    int64_t live = 0;
+    for (const Buffer* b : arena)
+      if (b->first <= s && s <= b->last) live += b->bytes;
+    p.lower_bound = std::max(p.lower_bound, live);
+  }
+  // Self-check: no two buffers alive at the same step overlap.
+  for (size_t i = 0; i < arena.size(); ++i)
+    for (size_t j = i + 1; j < arena.size(); ++j) {
+      const Buffer *a = arena[i], *b = arena[j];
+      if (a->first <= b->last && b->first <= a->last && a->offset < b->offset + b->bytes && b->offset < a->offset + a->bytes)
+        internal_error(__FILE__, __LINE__, "memory plan overlaps " + a->what + " and " + b->what);
+    }
+  return p;
+}
+
+std::string print_plan(const ir::Graph& g, const MemoryPlan& p) {
+  std::ostringstream os;
+  os << "plan " << p.algorithm << " arena=" << p.arena_bytes << " lower_bound=" << p.lower_bound << "\n";
+  auto line = [&](const Buffer& b) {
+    os << "  " << printable_name(b.what) << " steps " << b.first << ".." << b.last << " ";
+    if (b.place == Place::Input) os << "caller input";
+    else if (b.place == Place::Output) os << "caller output";
+    else os << "arena[" << b.offset << ", " << b.offset + b.bytes << ")";
+    os << "\n";
+  };
+  for (size_t t = 0; t < p.tensors.size(); ++t)
+    if (p.tensors[t].bytes > 0 || p.tensors[t].place != Place::Arena) line(p.tensors[t]);
+  for (const Buffer& b : p.scratch)
+    if (b.bytes > 0) line(b);
+  (void)g;
+  return os.str();
+}
+
+}  // namespace qg::plan

@@ -1,0 +1,42 @@
+// Static memory plan: every intermediate tensor and every kernel scratch
+// buffer gets a lifetime (in execution steps) and an offset in one arena.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace qg::plan {
+
+enum class Place : uint8_t { Arena, Input, Output };
+
+struct Buffer {
+  Place place = Place::Arena;
+  int64_t offset = 0, bytes = 0;
+  int first = 0, last = 0;  // live steps, inclusive
+  std::string what;         // for reports: tensor name or "scratch of <layer>"
+};
+
+// Steps: 0 = prologue (caller's input to internal layout, if needed),
+// 1..N = graph nodes, N+1 = epilogue (internal to caller's output layout).
+struct MemoryPlan {
+  std::string algorithm;
+  std::vector<Buffer> tensors;  // indexed by tensor id
+  std::vector<Buffer> scratch;  // indexed by node
+  bool input_relayout = false, output_relayout = false;
+  int64_t arena_bytes = 0;
+  int64_t lower_bound = 0;  // max over steps of the live bytes
+  static constexpr int64_t kAlign = 16;
+};
+
+// Scratch bytes a node's kernel needs (given by the code generator).
+using ScratchFn = std::function<int64_t(const ir::Graph&, const ir::Node&)>;
+
+// "greedy-by-size": largest buffer first, each at the lowest aligned offset
+// that does not overlap a placed buffer with an overlapping lifetime.
+MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm = "greedy-by-size");
+
+std::string print_plan(const ir::Graph& g, const MemoryPlan& p);
+
+}  // namespace qg::plan

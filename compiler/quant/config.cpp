@@ -1,0 +1,158 @@
+#include "quant/config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ir/diag.h"
+#include "ir/op_table.h"
+#include "quant/format.h"
+
+namespace qg::quant {
+namespace {
+using json = nlohmann::json;
+
+std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+ir::Region parse_region(const json& v, const std::string& file, const std::string& path) {
+  ir::Region r;
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s == "layer") r.kind = ir::RegionKind::Layer;
+    else if (s == "kernel") r.kind = ir::RegionKind::Kernel;
+    else user_error(file, path, "must be \"layer\", \"kernel\" or a positive integer region size, got \"" + printable_name(s) + "\"");
+    return r;
+  }
+  if (!v.is_number_integer()) user_error(file, path, "must be \"layer\", \"kernel\" or a positive integer region size");
+  int64_t b = v.get<int64_t>();
+  if (b < 1 || (v.is_number_unsigned() && v.get<uint64_t>() > (1u << 30)) || b > (int64_t{1} << 30))
+    user_error(file, path, "region size must be >= 1, got " + v.dump());
+  r.kind = ir::RegionKind::Block;
+  r.block = b;
+  return r;
+}
+
+LayerChoice parse_choice(const json& v, const std::string& file, const std::string& path) {
+  if (!v.is_object()) user_error(file, path, "must be an object");
+  LayerChoice c;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string& k = it.key();
+    const std::string p = join(path, printable_name(k));
+    const json& x = it.value();
+    if (k == "scheme") {
+      std::string s = x.is_string() ? x.get<std::string>() : "";
+      if (s == "float") c.scheme = ir::Scheme::Float;
+      else if (s == "lq") c.scheme = ir::Scheme::LQ;
+      else user_error(file, p, "must be \"lq\" or \"float\"");
+    } else if (k == "w_bits" || k == "a_bits") {
+      if (!x.is_number_integer() || !is_supported_bits(static_cast<int>(x.get<int64_t>())) ||
+          x.get<int64_t>() != static_cast<int>(x.get<int64_t>()))
+        user_error(file, p, std::string("must be one of ") + supported_bits_text() + ", got " + x.dump());
+      (k == "w_bits" ? c.w_bits : c.a_bits) = static_cast<int>(x.get<int64_t>());
+    } else if (k == "w_region" || k == "a_region") {
+      (k == "w_region" ? c.w_region : c.a_region) = parse_region(x, file, p);
+    } else if (k == "kernel") {
+      if (!x.is_string() || x.get<std::string>() != "mac")
+        user_error(file, p, "must be \"mac\" (the only kernel kind this qgen emits)");
+    } else {
+      user_error(file, p, "unknown key (allowed: scheme, w_bits, a_bits, w_region, a_region, kernel)");
+    }
+    c.path_of[k] = p;
+  }
+  return c;
+}
+
+}  // namespace
+
+QuantConfig parse_quant_config(const std::string& text, const std::string& label) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto pos = what.find("parse error");
+    user_error(label, "", "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  }
+  QuantConfig cfg;
+  cfg.file = label;
+  if (!root.is_object()) user_error(label, "(top level)", "must be an object with \"default\" and/or \"layers\"");
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    if (it.key() == "default") {
+      cfg.has_default = true;
+      cfg.default_choice = parse_choice(it.value(), label, "default");
+    } else if (it.key() == "layers") {
+      if (!it.value().is_object()) user_error(label, "layers", "must be an object mapping layer names to choices");
+      for (auto l = it.value().begin(); l != it.value().end(); ++l) {
+        const std::string p = "layers." + printable_name(l.key());
+        cfg.layers[l.key()] = parse_choice(l.value(), label, p);
+        cfg.layer_path[l.key()] = p;
+      }
+    } else {
+      user_error(label, printable_name(it.key()), "unknown key (allowed at top level: default, layers)");
+    }
+  }
+  return cfg;
+}
+
+QuantConfig load_quant_config(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) user_error(path, "", "cannot open file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return parse_quant_config(ss.str(), path);
+}
+
+void check_layer_names(const QuantConfig& cfg, const ir::Graph& imported) {
+  for (const auto& [name, choice] : cfg.layers) {
+    const ir::Node* found = nullptr;
+    for (const ir::Node& n : imported.nodes)
+      if (n.name == name) found = &n;
+    const std::string& p = cfg.layer_path.at(name);
+    if (!found) user_error(cfg.file, p, "no layer named '" + printable_name(name) + "' in " + imported.file);
+    if (!ir::op_info(found->op).quantizable)
+      user_error(cfg.file, p,
+                 "layer '" + printable_name(name) + "' is a " + ir::op_info(found->op).name +
+                     "; only conv2d and dense layers take precision choices");
+  }
+}
+
+ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
+  for (ir::Node& n : g.nodes) {
+    if (!ir::op_info(n.op).quantizable) continue;
+    ir::QuantChoice q;  // defaults: 8/8 kernel/kernel
+    q.scheme = ir::Scheme::Float;
+    auto apply = [&](const LayerChoice& c, const std::string& origin) {
+      if (c.scheme) q.scheme = *c.scheme;
+      if (c.w_bits) q.w_bits = *c.w_bits;
+      if (c.a_bits) q.a_bits = *c.a_bits;
+      if (c.w_region) q.w_region = *c.w_region;
+      if (c.a_region) q.a_region = *c.a_region;
+      q.origin = origin;
+    };
+    if (cfg.has_default) {
+      q.scheme = ir::Scheme::LQ;
+      apply(cfg.default_choice, "default");
+    }
+    auto it = cfg.layers.find(n.name);
+    if (it != cfg.layers.end()) {
+      if (!it->second.scheme) q.scheme = ir::Scheme::LQ;
+      apply(it->second, cfg.layer_path.at(n.name));
+    }
+    // Region sizes must fit the layer's reduction axis.
+    const int64_t K = ir::reduction_length(g, n);
+    for (auto [r, key] : {std::pair{&q.w_region, "w_region"}, {&q.a_region, "a_region"}}) {
+      if (q.scheme == ir::Scheme::LQ && r->kind == ir::RegionKind::Block && r->block > K) {
+        const LayerChoice* src = (it != cfg.layers.end() && it->second.path_of.count(key)) ? &it->second : &cfg.default_choice;
+        std::string path = src->path_of.count(key) ? src->path_of.at(key) : q.origin;
+        user_error(cfg.file, path,
+                   "region size " + std::to_string(r->block) + " exceeds the reduction length " + std::to_string(K) +
+                       " of layer '" + printable_name(n.name) + "'" +
+                       (src == &cfg.default_choice ? " (give that layer its own value under \"layers\")" : ""));
+      }
+    }
+    n.quant = q;
+  }
+  return g;
+}
+
+}  // namespace qg::quant

@@ -1,0 +1,71 @@
+/* qg_runtime.h - the few numeric primitives shared by qgen's reference
+ * interpreter and the code it emits. C99 (also valid C++), no libc calls,
+ * no allocation. Every float step is written in a fixed order: build with
+ * -ffp-contract=off and without -ffast-math, or results stop being bit-exact.
+ * See docs/quantization.md for the derivation. */
+#ifndef QG_RUNTIME_H
+#define QG_RUNTIME_H
+
+#include <stdint.h>
+
+#ifdef __FAST_MATH__
+#error "qgen code must not be built with -ffast-math: results would no longer match the reference interpreter"
+#endif
+
+#define QG_OK 0
+#define QG_ERR_NULL (-1)
+#define QG_ERR_ALIGN (-2)
+
+/* Region parameters of n values (Yang et al. eq. 5): lo = min, hi = max,
+ * s = (hi - lo) / L, s = 1 when hi == lo. With include_zero the value 0 is
+ * part of the region too (zero padding of a convolution). */
+static inline void qg_region_params(const float *v, long n, int include_zero, int levels, float *lo, float *s) {
+  float mn = v[0], mx = v[0];
+  long i;
+  for (i = 1; i < n; ++i) {
+    float x = v[i];
+    mn = x < mn ? x : mn;
+    mx = x > mx ? x : mx;
+  }
+  if (include_zero) {
+    mn = 0.0f < mn ? 0.0f : mn;
+    mx = 0.0f > mx ? 0.0f : mx;
+  }
+  *lo = mn;
+  *s = (mx == mn) ? 1.0f : (mx - mn) / (float)levels;
+}
+
+/* Code of one value (Yang et al. eq. 3): clamp(round((v - lo) / s), 0, L),
+ * rounding half away from zero. t >= 0 whenever v >= lo; the clamp also
+ * makes NaN map to 0. */
+static inline uint8_t qg_quantize(float v, float lo, float s, int levels) {
+  float t = (v - lo) / s;
+  int i;
+  if (!(t > 0.0f)) return 0;
+  if (t >= (float)levels) return (uint8_t)levels;
+  i = (int)t;
+  return (uint8_t)(i + ((t - (float)i) >= 0.5f ? 1 : 0));
+}
+
+/* exp(x) for x <= 0 (softmax after subtracting the max), to ~2 ulp, the same
+ * bits on every target: Cody-Waite reduction x = k ln2 + r, degree-6 Taylor
+ * polynomial for e^r on |r| <= ln2/2, scale by 2^k through the exponent bits. */
+static inline float qg_expf(float x) {
+  union {
+    float f;
+    uint32_t u;
+  } sc;
+  float kf, r, p;
+  int k;
+  if (x < -87.0f || x != x) return 0.0f;
+  if (x > 0.0f) x = 0.0f;
+  kf = x * 1.44269502163f;
+  k = (int)(kf - 0.5f); /* kf <= 0: round half away from zero */
+  r = x - (float)k * 0.693145751953125f;
+  r = r - (float)k * 1.42860677e-06f;
+  p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666679f + r * (0.00833333377f + r * 0.00138888892f)))));
+  sc.u = (uint32_t)(k + 127) << 23;
+  return p * sc.f;
+}
+
+#endif /* QG_RUNTIME_H */

@@ -1,0 +1,111 @@
+/* qg_conv2d_a<A>w<W>r<R>_mac__c: LQ / DQ quantized 2-D convolution (Yang et
+ * al.), portable C99. For every output position and group: gather the im2col
+ * patch in (ky, kx, c) order (zero padding included), quantize it region by
+ * region at run time, then per output channel and segment combine the exact
+ * integer sums Σq and Σp·q with the compile-time constants E, B, D:
+ *   acc = lo_a*E + s_a*(B*(float)Σq + D*(float)Σp·q),  y = Σ_seg acc + bias.
+ * Scratch: K floats (patch), 2R floats (region lo, s), padded to 8 bytes,
+ * S accumulators (Σq), K bytes (codes). */
+#include <stdint.h>
+#include "../runtime/qg_runtime.h"
+/* QG_TEMPLATE_DEFAULTS_BEGIN */
+#define QG_FN qg_conv2d_a8w8rk_mac__c_example
+#define QG_H 5
+#define QG_W 4
+#define QG_C 2
+#define QG_OH 5
+#define QG_OW 4
+#define QG_O 2
+#define QG_KH 3
+#define QG_KW 3
+#define QG_SH 1
+#define QG_SW 1
+#define QG_DH 1
+#define QG_DW 1
+#define QG_PT 1
+#define QG_PL 1
+#define QG_G 1
+#define QG_ACT 0
+#define QG_K 18
+#define QG_LA 255
+#define QG_R 1
+#define QG_S 1
+#define QG_A_WHOLE 0
+#define QG_PADDED 1
+#define QG_ACC_T int32_t
+static const int32_t qg_example_areg[2] = {0, 18};
+static const int32_t qg_example_seg[2] = {0, 18};
+static const int32_t qg_example_seg_areg[1] = {0};
+static const uint8_t qg_example_codes[2 * 18] = {0};
+static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2] = {0}, qg_example_bias[2] = {0};
+#define QG_AREG qg_example_areg
+#define QG_SEG qg_example_seg
+#define QG_SEG_AREG qg_example_seg_areg
+#define QG_CODES qg_example_codes
+#define QG_E qg_example_e
+#define QG_B qg_example_bb
+#define QG_D qg_example_d
+#define QG_BIAS qg_example_bias
+/* QG_TEMPLATE_DEFAULTS_END */
+static void QG_FN(const float *x, float *y, unsigned char *scratch) {
+  const long cg = QG_C / QG_G, og = QG_O / QG_G;
+  float *patch = (float *)scratch;
+  float *rlo = patch + QG_K;
+  float *rs = rlo + QG_R;
+  QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
+  uint8_t *q = (uint8_t *)(sq + QG_S);
+  long oy, ox, grp, o, ky, kx, c, j, r, s;
+#if QG_A_WHOLE
+  float whole_lo, whole_s;
+  qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
+#endif
+  for (oy = 0; oy < QG_OH; ++oy)
+    for (ox = 0; ox < QG_OW; ++ox)
+      for (grp = 0; grp < QG_G; ++grp) {
+        j = 0;
+        for (ky = 0; ky < QG_KH; ++ky)
+          for (kx = 0; kx < QG_KW; ++kx) {
+            const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
+            if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
+              const float *xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
+              for (c = 0; c < cg; ++c) patch[j++] = xp[c];
+            } else {
+              for (c = 0; c < cg; ++c) patch[j++] = 0.0f;
+            }
+          }
+        for (r = 0; r < QG_R; ++r) {
+#if QG_A_WHOLE
+          rlo[r] = whole_lo;
+          rs[r] = whole_s;
+#else
+          qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
+#endif
+          for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], rlo[r], rs[r], QG_LA);
+        }
+        for (s = 0; s < QG_S; ++s) {
+          QG_ACC_T t = 0;
+          for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) t += q[j];
+          sq[s] = t;
+        }
+        for (o = grp * og; o < (grp + 1) * og; ++o) {
+          const uint8_t *p = QG_CODES + o * QG_K;
+          float acc = 0.0f;
+          for (s = 0; s < QG_S; ++s) {
+            const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
+            QG_ACC_T spq = 0;
+            float part;
+            for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)p[j] * (QG_ACC_T)q[j];
+            part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
+            acc = acc + part;
+          }
+          acc = acc + QG_BIAS[o];
+#if QG_ACT >= 1
+          acc = acc > 0.0f ? acc : 0.0f;
+#endif
+#if QG_ACT == 2
+          acc = acc < 6.0f ? acc : 6.0f;
+#endif
+          y[(oy * QG_OW + ox) * QG_O + o] = acc;
+        }
+      }
+}
