@@ -6,10 +6,21 @@
 #ifndef QG_RUNTIME_H
 #define QG_RUNTIME_H
 
+#include <float.h>
 #include <stdint.h>
 
 #ifdef __FAST_MATH__
 #error "qgen code must not be built with -ffast-math: results would no longer match the reference interpreter"
+#endif
+
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0 && FLT_EVAL_METHOD != -1
+#error "qgen code needs float expressions evaluated in float (FLT_EVAL_METHOD 0): use SSE2 on x86, not x87"
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define QG_INLINE static inline __attribute__((unused))
+#else
+#define QG_INLINE static inline
 #endif
 
 #define QG_OK 0
@@ -19,7 +30,7 @@
 /* Region parameters of n values (Yang et al. eq. 5): lo = min, hi = max,
  * s = (hi - lo) / L, s = 1 when hi == lo. With include_zero the value 0 is
  * part of the region too (zero padding of a convolution). */
-static inline void qg_region_params(const float *v, long n, int include_zero, int levels, float *lo, float *s) {
+QG_INLINE void qg_region_params(const float *v, long n, int include_zero, int levels, float *lo, float *s) {
   float mn = v[0], mx = v[0];
   long i;
   for (i = 1; i < n; ++i) {
@@ -38,7 +49,7 @@ static inline void qg_region_params(const float *v, long n, int include_zero, in
 /* Code of one value (Yang et al. eq. 3): clamp(round((v - lo) / s), 0, L),
  * rounding half away from zero. t >= 0 whenever v >= lo; the clamp also
  * makes NaN map to 0. */
-static inline uint8_t qg_quantize(float v, float lo, float s, int levels) {
+QG_INLINE uint8_t qg_quantize(float v, float lo, float s, int levels) {
   float t = (v - lo) / s;
   int i;
   if (!(t > 0.0f)) return 0;
@@ -47,10 +58,10 @@ static inline uint8_t qg_quantize(float v, float lo, float s, int levels) {
   return (uint8_t)(i + ((t - (float)i) >= 0.5f ? 1 : 0));
 }
 
-/* exp(x) for x <= 0 (softmax after subtracting the max), to ~2 ulp, the same
+/* exp(x) for x <= 0 (softmax after subtracting the max), within 3 ulp, the same
  * bits on every target: Cody-Waite reduction x = k ln2 + r, degree-6 Taylor
  * polynomial for e^r on |r| <= ln2/2, scale by 2^k through the exponent bits. */
-static inline float qg_expf(float x) {
+QG_INLINE float qg_expf(float x) {
   union {
     float f;
     uint32_t u;

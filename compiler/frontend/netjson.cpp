@@ -1,8 +1,10 @@
 #include "frontend/netjson.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -52,7 +54,12 @@ struct J {
     return v.get<std::string>();
   }
   int64_t integer() const {
-    if (!v.is_number_integer()) fail(std::string("must be an integer, got ") + (v.is_number() ? "a non-integer number" : type_name(v)));
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) >= 9.2e18) fail("integer out of range");
+      fail("must be an integer, got the floating-point number " + v.dump());
+    }
+    if (!v.is_number_integer()) fail(std::string("must be an integer, got ") + type_name(v));
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) fail("integer out of range");
     return v.get<int64_t>();
   }
@@ -84,6 +91,26 @@ struct J {
     if (!has(key)) fail("missing required key '" + key + "'");
   }
 };
+
+// A file path for a one-line message: like printable_name, but keeps '/'.
+std::string printable_path(const std::string& p) {
+  std::string out, part;
+  for (char c : p + "/") {
+    if (c != '/') {
+      part += c;
+      continue;
+    }
+    out += printable_name(part) + "/";
+    part.clear();
+  }
+  out.pop_back();
+  return out;
+}
+
+bool is_directory(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
 
 int64_t checked_numel(const J& shape_j, const std::vector<int64_t>& shape) {
   int64_t n = 1;
@@ -170,8 +197,12 @@ class Reader {
   std::map<std::string, int> by_name_;
 
   void open_weights(const J& wj) {
+    if (is_directory(weights_path_)) wj.fail("weight file '" + printable_path(weights_path_) + "' is a directory");
+    errno = 0;
     wfile_.reset(std::fopen(weights_path_.c_str(), "rb"));
-    if (!wfile_) wj.fail("cannot open weight file '" + printable_name(weights_path_) + "'");
+    if (!wfile_)
+      wj.fail("cannot open weight file '" + printable_path(weights_path_) + "'" +
+              (errno ? std::string(": ") + std::strerror(errno) : std::string()));
     if (std::fseek(wfile_.get(), 0, SEEK_END) != 0) wj.fail("cannot read weight file");
     long sz = std::ftell(wfile_.get());
     if (sz < 0) wj.fail("cannot read weight file");
@@ -447,6 +478,7 @@ ir::Graph parse_netjson(const std::string& text, const std::string& label, const
 }
 
 ir::Graph load_netjson(const std::string& path) {
+  if (is_directory(path)) user_error(path, "", "is a directory, not a net.json file");
   std::ifstream f(path, std::ios::binary);
   if (!f) user_error(path, "", "cannot open file");
   std::stringstream ss;

@@ -1,5 +1,6 @@
 #include "quant/config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,15 @@ using json = nlohmann::json;
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
 
+// A JSON value for a one-line message, shortened if long.
+std::string shown(const json& v) {
+  std::string s = v.dump();
+  if (s.size() > 40) s = s.substr(0, 40) + "...";
+  return s;
+}
+
+constexpr int64_t kMaxRegion = int64_t{1} << 30;
+
 ir::Region parse_region(const json& v, const std::string& file, const std::string& path) {
   ir::Region r;
   if (v.is_string()) {
@@ -23,10 +33,12 @@ ir::Region parse_region(const json& v, const std::string& file, const std::strin
     else user_error(file, path, "must be \"layer\", \"kernel\" or a positive integer region size, got \"" + printable_name(s) + "\"");
     return r;
   }
-  if (!v.is_number_integer()) user_error(file, path, "must be \"layer\", \"kernel\" or a positive integer region size");
-  int64_t b = v.get<int64_t>();
-  if (b < 1 || (v.is_number_unsigned() && v.get<uint64_t>() > (1u << 30)) || b > (int64_t{1} << 30))
-    user_error(file, path, "region size must be >= 1, got " + v.dump());
+  if (!v.is_number_integer())
+    user_error(file, path, "must be \"layer\", \"kernel\" or a positive integer region size, got " + shown(v));
+  const bool too_big = v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(kMaxRegion) : v.get<int64_t>() > kMaxRegion;
+  if (too_big) user_error(file, path, "region size must be <= 2^30, got " + shown(v));
+  const int64_t b = v.get<int64_t>();
+  if (b < 1) user_error(file, path, "region size must be >= 1, got " + shown(v));
   r.kind = ir::RegionKind::Block;
   r.block = b;
   return r;
@@ -43,11 +55,12 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
       std::string s = x.is_string() ? x.get<std::string>() : "";
       if (s == "float") c.scheme = ir::Scheme::Float;
       else if (s == "lq") c.scheme = ir::Scheme::LQ;
-      else user_error(file, p, "must be \"lq\" or \"float\"");
+      else user_error(file, p, "must be \"lq\" or \"float\", got " + shown(x));
     } else if (k == "w_bits" || k == "a_bits") {
       if (!x.is_number_integer() || !is_supported_bits(static_cast<int>(x.get<int64_t>())) ||
           x.get<int64_t>() != static_cast<int>(x.get<int64_t>()))
-        user_error(file, p, std::string("must be one of ") + supported_bits_text() + ", got " + x.dump());
+        user_error(file, p, std::string("must be one of ") + supported_bits_text() + ", got " + shown(x) +
+                                (x.is_string() ? " (a string; write the number without quotes)" : ""));
       (k == "w_bits" ? c.w_bits : c.a_bits) = static_cast<int>(x.get<int64_t>());
     } else if (k == "w_region" || k == "a_region") {
       (k == "w_region" ? c.w_region : c.a_region) = parse_region(x, file, p);
@@ -95,10 +108,13 @@ QuantConfig parse_quant_config(const std::string& text, const std::string& label
 }
 
 QuantConfig load_quant_config(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) user_error(path, "", "is a directory, not a quant.json file");
   std::ifstream f(path, std::ios::binary);
   if (!f) user_error(path, "", "cannot open file");
   std::stringstream ss;
   ss << f.rdbuf();
+  if (f.bad()) user_error(path, "", "cannot read file");
   return parse_quant_config(ss.str(), path);
 }
 

@@ -1,0 +1,28 @@
+// Builds a batch of models into one C program per (compiler, flags), runs it
+// and compares every output bit-exactly with the reference interpreter.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "support/random_net.h"
+
+namespace qgt {
+
+struct DiffModel {
+  std::string net_json, quant_json, prefix, label;
+  std::vector<std::vector<float>> inputs;
+};
+
+struct Toolchain {
+  std::string cc;     // "gcc", "clang"
+  std::string flags;  // "-O0", "-O2", ...
+};
+
+// Returns "" on success, else a description of the first failure (the temp
+// dir is kept for inspection then).
+std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains,
+                             const std::string& tag);
+
+std::vector<Toolchain> default_toolchains();
+
+}  // namespace qgt

@@ -1,0 +1,32 @@
+// Test helpers: temp dirs, files, shell commands, compiling a model through
+// the library pipeline, building emitted C with a host compiler.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "driver/pipeline.h"
+
+namespace qgt {
+
+struct CmdResult {
+  int status = -1;
+  std::string output;  // stdout + stderr
+};
+CmdResult run_cmd(const std::string& cmd);
+bool have_tool(const std::string& name);
+std::string make_temp_dir(const std::string& tag);
+void remove_dir(const std::string& dir);
+void write_file(const std::string& path, const std::string& data);
+std::string read_file(const std::string& path);
+void write_floats(const std::string& path, const std::vector<float>& v);
+std::vector<float> read_floats(const std::string& path);
+
+// Writes net.json (+ quant.json if non-empty) into dir and compiles them with
+// the library pipeline into dir/out with C prefix `prefix`.
+qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
+                                        const std::string& prefix);
+
+// Index and description of the first bitwise difference, or -1.
+long first_difference(const std::vector<float>& a, const std::vector<float>& b);
+
+}  // namespace qgt
