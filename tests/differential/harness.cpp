@@ -10,7 +10,8 @@ namespace qgt {
 
 std::vector<Toolchain> default_toolchains() { return {{"gcc", "-O0"}, {"gcc", "-O2"}, {"clang", "-O0"}, {"clang", "-O2"}}; }
 
-std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag) {
+std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag,
+                             const ExtraCheck& extra) {
   const std::string dir = make_temp_dir(tag);
   std::vector<std::vector<std::vector<float>>> expected(models.size());
   std::vector<std::string> prefixes;
@@ -86,6 +87,10 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
       for (size_t k = 0; k < models[m].inputs.size(); ++k) {
         std::vector<float> part(got.begin() + static_cast<long>(k * static_cast<size_t>(out_sizes[m])),
                                 got.begin() + static_cast<long>((k + 1) * static_cast<size_t>(out_sizes[m])));
+        if (extra) {
+          const std::string e = extra(m, k, part);
+          if (!e.empty()) return ttag + ": " + models[m].label + " input " + std::to_string(k) + ": " + e + " (files in " + dir + ")";
+        }
         long d = first_difference(part, expected[m][k]);
         if (d >= 0) {
           std::ostringstream os;

@@ -1,6 +1,7 @@
 // Builds a batch of models into one C program per (compiler, flags), runs it
 // and compares every output bit-exactly with the reference interpreter.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,11 @@ struct Toolchain {
 
 // Returns "" on success, else a description of the first failure (the temp
 // dir is kept for inspection then).
+// `extra`, if given, also checks each output of the emitted C (model m,
+// input k) and returns "" or a failure description.
+using ExtraCheck = std::function<std::string(size_t m, size_t k, const std::vector<float>& got)>;
 std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains,
-                             const std::string& tag);
+                             const std::string& tag, const ExtraCheck& extra = nullptr);
 
 std::vector<Toolchain> default_toolchains();
 

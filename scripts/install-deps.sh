@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what qgen needs from Debian bookworm packages (as root). Skips the
+# apt step when everything is already installed.
+set -euo pipefail
+PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev time)
+if [ "${1:-}" = "--with-data" ]; then PKGS+=(dataset-fashion-mnist); fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
