@@ -34,7 +34,7 @@ const char* kExamples =
     "   \"layers\":  {\"conv1\": {\"scheme\": \"float\"}, \"fc\": {\"a_region\": \"layer\"}}}\n"
     "  bits: 8, 6, 4, 2, 1.  regions: \"layer\" (DQ), \"kernel\" (per patch / output channel), R.\n"
     "\n"
-    "Docs: docs/net-format.md, docs/quantization.md, docs/usage.md\n";
+    "Docs: README.md, docs/net-format.md, docs/quantization.md, docs/architecture.md\n";
 
 std::vector<float> read_f32_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
