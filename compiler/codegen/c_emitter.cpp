@@ -52,12 +52,30 @@ class Emitter {
     upper_ = prefix_;
     for (char& c : upper_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     int64_t bytes = 0;
+    size_t u8_bound = 0, f32_bound = 0;  // upper bounds of the blob sizes, padding included
     for (const Node& n : g.nodes) {
-      if (n.lq) bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
-      else bytes += 4 * static_cast<int64_t>(n.weight.data.size());
+      const size_t O = n.weight.shape.empty() ? 0 : static_cast<size_t>(n.weight.shape[0]);
+      if (n.lq) {
+        bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
+        u8_bound += n.lq->codes.size() + 15;
+        f32_bound += 12 * n.lq->E.size();
+      } else {
+        bytes += 4 * static_cast<int64_t>(n.weight.data.size());
+        f32_bound += 4 * n.weight.data.size();
+      }
       bytes += 4 * static_cast<int64_t>(n.bias.data.size());
+      f32_bound += 4 * std::max(n.bias.data.size(), O) + 4 * 15;
     }
     blob_ = opt.weights == WeightsFormat::Blob || (opt.weights == WeightsFormat::Auto && bytes > opt.blob_threshold);
+    // Reserved up front (pages are only touched when written), so the tables
+    // are built in place without regrowth copies. As C text a code takes at
+    // most 4 chars (+ a newline per 32), a float at most 18 (+ indent per 8).
+    if (blob_) {
+      blob_u8_.reserve(u8_bound);
+      blob_f32_.reserve(f32_bound);
+    } else {
+      weights_.reserve(4 * u8_bound + u8_bound / 32 + f32_bound / 4 * 19 + 512 * g.nodes.size() + 4096);
+    }
   }
 
   const std::string& prefix() const { return prefix_; }
@@ -66,9 +84,9 @@ class Emitter {
     table_bytes_ += static_cast<int64_t>(v.size());
     layer_bytes_ += static_cast<int64_t>(v.size());
     if (blob_) {
-      align_blob(blob_u8_);
+      blob_u8_.resize((blob_u8_.size() + 15) / 16 * 16, '\0');
       const size_t off = blob_u8_.size();
-      blob_u8_.insert(blob_u8_.end(), v.begin(), v.end());
+      blob_u8_.append(reinterpret_cast<const char*>(v.data()), v.size());
       return "(" + prefix_ + "__blob_u8 + " + str(static_cast<int64_t>(off)) + ")";
     }
     const std::string sym = prefix_ + "__" + tag;
@@ -83,9 +101,16 @@ class Emitter {
     table_bytes_ += 4 * static_cast<int64_t>(v.size());
     layer_bytes_ += 4 * static_cast<int64_t>(v.size());
     if (blob_) {
-      while (blob_f32_.size() % 4) blob_f32_.push_back(0.0f);
-      const size_t off = blob_f32_.size();
-      blob_f32_.insert(blob_f32_.end(), v.begin(), v.end());
+      // Little-endian float32, 16-byte aligned; the offset is in floats.
+      blob_f32_.resize((blob_f32_.size() + 15) / 16 * 16, '\0');
+      const size_t off = blob_f32_.size() / 4;
+      const size_t at = blob_f32_.size();
+      blob_f32_.resize(at + 4 * v.size());
+      for (size_t i = 0; i < v.size(); ++i) {
+        uint32_t u;
+        std::memcpy(&u, &v[i], 4);
+        for (size_t b = 0; b < 4; ++b) blob_f32_[at + 4 * i + b] = static_cast<char>((u >> (8 * b)) & 0xff);
+      }
       return "(" + prefix_ + "__blob_f32 + " + str(static_cast<int64_t>(off)) + ")";
     }
     const std::string sym = prefix_ + "__" + tag;
@@ -120,26 +145,25 @@ class Emitter {
   std::string prefix_, upper_;
   bool blob_ = false;
   std::string decls_, weights_, locals_;
-  std::vector<uint8_t> blob_u8_;
-  std::vector<float> blob_f32_;
+  std::string blob_u8_, blob_f32_;  // file contents of the two blobs
   int64_t table_bytes_ = 0, layer_bytes_ = 0;
 
-  static void align_blob(std::vector<uint8_t>& b) {
-    while (b.size() % 16) b.push_back(0);
-  }
-
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {
-    static const std::array<std::string, 256> kText = [] {
-      std::array<std::string, 256> t;
-      for (int i = 0; i < 256; ++i) t[static_cast<size_t>(i)] = std::to_string(i) + ",";
-      return t;
-    }();
-    s.reserve(s.size() + v.size() * 4 + v.size() / 16);
+    // "\n" before every 32nd value, "N," per value, "\n" at the end; written
+    // through a pointer into space sized for the longest case (4 chars a value).
+    const size_t at = s.size();
+    s.resize(at + 4 * v.size() + v.size() / 32 + 2);
+    char* p = &s[at];
     for (size_t i = 0; i < v.size(); ++i) {
-      if (i % 32 == 0) s += "\n";
-      s += kText[v[i]];
+      if (i % 32 == 0) *p++ = '\n';
+      const unsigned x = v[i];
+      if (x >= 100) *p++ = static_cast<char>('0' + x / 100);
+      if (x >= 10) *p++ = static_cast<char>('0' + x / 10 % 10);
+      *p++ = static_cast<char>('0' + x % 10);
+      *p++ = ',';
     }
-    s += "\n";
+    *p++ = '\n';
+    s.resize(static_cast<size_t>(p - s.data()));
   }
 
   std::string ptr(int tensor, bool is_const) const {
@@ -439,21 +463,18 @@ Emitted Emitter::run() {
            "_weights_" + kind + ".bin\\\"\\n.byte 0\\n.previous\\n\");\n";
     }
   } else {
-    w += "\n" + weights_;
+    // The tables can be hundreds of MB: put the header in front of them in
+    // place (reserved slack) rather than concatenating copies.
+    w += "\n";
+    weights_.insert(0, w);
+    w = std::move(weights_);
   }
-  out.files.push_back({prefix_ + ".h", h});
-  out.files.push_back({prefix_ + ".c", c});
-  out.files.push_back({prefix_ + "_weights.c", w});
+  out.files.push_back({prefix_ + ".h", std::move(h)});
+  out.files.push_back({prefix_ + ".c", std::move(c)});
+  out.files.push_back({prefix_ + "_weights.c", std::move(w)});
   if (blob_) {
-    std::string u8(blob_u8_.begin(), blob_u8_.end());
-    std::string f32(blob_f32_.size() * 4, '\0');
-    for (size_t i = 0; i < blob_f32_.size(); ++i) {
-      uint32_t u;
-      std::memcpy(&u, &blob_f32_[i], 4);
-      for (int b = 0; b < 4; ++b) f32[4 * i + static_cast<size_t>(b)] = static_cast<char>((u >> (8 * b)) & 0xff);
-    }
-    out.files.push_back({prefix_ + "_weights_u8.bin", std::move(u8)});
-    out.files.push_back({prefix_ + "_weights_f32.bin", std::move(f32)});
+    out.files.push_back({prefix_ + "_weights_u8.bin", std::move(blob_u8_)});
+    out.files.push_back({prefix_ + "_weights_f32.bin", std::move(blob_f32_)});
   }
   out.table_bytes = table_bytes_;
   return out;

@@ -59,8 +59,11 @@ codegen::WeightsFormat weights_format(const std::string& s) {
 }
 
 int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
+  o.keep_float_weights = false;  // nothing after codegen runs the graph
   PipelineState s = run_pipeline(o);
-  std::vector<codegen::OutputFile> files = s.emitted->files;
+  // Moved, not copied: the weight blob alone can be hundreds of MB. The reports
+  // below only read s.emitted's layer table and totals.
+  std::vector<codegen::OutputFile> files = std::move(s.emitted->files);
   files.push_back({"report.json", report_json(s, o)});
   files.push_back({"report.md", report_md(s, o)});
   codegen::write_output_dir(out_dir, files);

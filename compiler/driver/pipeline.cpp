@@ -37,8 +37,8 @@ static const std::vector<Stage>& stages() {
       {"fold_batchnorm", [](PipelineState& s, const PipelineOptions&) { s.graph = ir::fold_batchnorm(std::move(s.graph)); }},
       {"fuse_activations", [](PipelineState& s, const PipelineOptions&) { s.graph = ir::fuse_activations(std::move(s.graph)); }},
       {"quantize",
-       [](PipelineState& s, const PipelineOptions&) {
-         s.graph = quant::quantize(quant::resolve_choices(std::move(s.graph), s.config));
+       [](PipelineState& s, const PipelineOptions& o) {
+         s.graph = quant::quantize(quant::resolve_choices(std::move(s.graph), s.config), !o.keep_float_weights);
        }},
       {"plan", [](PipelineState& s, const PipelineOptions&) { s.plan = plan::plan_memory(s.graph, codegen::scratch_bytes); }},
       {"codegen",

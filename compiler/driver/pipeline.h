@@ -21,6 +21,10 @@ struct PipelineOptions {
   std::string dump_after;   // stage name or empty
   bool stop_after_dump = false;
   codegen::WeightsFormat weights = codegen::WeightsFormat::Auto;
+  // false: the quantize stage frees the float weights of quantized layers
+  // (only their codes are emitted). `qgen compile` sets this; keep it true when
+  // the graph is run by the interpreter afterwards (its float mode needs them).
+  bool keep_float_weights = true;
 };
 
 struct PipelineState {
