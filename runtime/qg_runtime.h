@@ -79,4 +79,29 @@ QG_INLINE float qg_expf(float x) {
   return p * sc.f;
 }
 
+/* ---- Integer-only (TFLite int8) fixed-point arithmetic ----
+ * Exactly TFLite's reference rounding (gemmlowp): a saturating rounding
+ * doubling high multiply, then a rounding divide by a power of two
+ * (round half away from zero). See docs/integer-only.md. */
+QG_INLINE int32_t qg_srdhm(int32_t a, int32_t b) {
+  int64_t ab, nudge;
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  ab = (int64_t)a * (int64_t)b;
+  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+QG_INLINE int32_t qg_rdbpot(int32_t x, int exponent) {
+  const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * multiplier * 2^shift, TFLite's MultiplyByQuantizedMultiplier. */
+QG_INLINE int32_t qg_mbqm(int32_t x, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  return qg_rdbpot(qg_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
 #endif /* QG_RUNTIME_H */

@@ -210,7 +210,9 @@ class Reader {
   }
 
   int add_tensor(Graph& g, const std::string& name) {
-    g.tensors.push_back(ir::Tensor{name, {}});
+    ir::Tensor t;
+    t.name = name;
+    g.tensors.push_back(std::move(t));
     int id = static_cast<int>(g.tensors.size()) - 1;
     by_name_[name] = id;
     return id;

@@ -14,6 +14,8 @@ const char* layout_name(Layout l) {
   return "?";
 }
 
+const char* dtype_name(DType t) { return t == DType::I8 ? "i8" : "f32"; }
+
 const char* activation_name(Activation a) {
   switch (a) {
     case Activation::None: return "none";

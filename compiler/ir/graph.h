@@ -12,7 +12,19 @@ namespace qg::ir {
 enum class Op : uint8_t {
   Conv2d, Dense, Relu, Relu6, MaxPool2d, AvgPool2d, GlobalAvgPool,
   Add, Concat, BatchNorm, Flatten, Reshape, Softmax,
+  Quantize,    // float -> int8 with the output tensor's (scale, zero point)
+  Dequantize,  // int8 -> float
   kCount
+};
+
+// Element type of a tensor. Int8 tensors hold TFLite-style asymmetric codes:
+// real = scale * (q - zero_point).
+enum class DType : uint8_t { F32, I8 };
+const char* dtype_name(DType t);
+
+struct TensorQuant {
+  float scale = 0.0f;  // 0: none
+  int32_t zero_point = 0;
 };
 
 enum class Layout : uint8_t { Vector, CHW, HWC };
@@ -24,7 +36,10 @@ const char* activation_name(Activation a);
 struct Tensor {
   std::string name;
   std::vector<int64_t> shape;  // internal order: rank 3 = {H, W, C}, rank 1 = {C}
+  DType dtype = DType::F32;
+  TensorQuant q;               // for I8
   int64_t numel() const;
+  int64_t bytes() const { return numel() * (dtype == DType::I8 ? 1 : 4); }
 };
 
 struct Window {
@@ -40,6 +55,7 @@ struct Attrs {
   bool count_include_pad = false;     // avgpool2d
   float epsilon = 1e-5f;              // batchnorm (already applied at import)
   std::vector<int64_t> target_shape;  // reshape: logical shape as written
+  float beta = 1.0f;                  // softmax (TFLite models)
 };
 
 // A float parameter tensor. Conv weights are stored OHWI ({O, kh, kw, C/groups}),
@@ -59,7 +75,7 @@ struct Region {
 };
 std::string region_name(const Region& r);
 
-enum class Scheme : uint8_t { Float, LQ };
+enum class Scheme : uint8_t { Float, LQ, Int8 };
 
 struct QuantChoice {
   Scheme scheme = Scheme::Float;
@@ -92,6 +108,26 @@ struct LinearQuant {
   int64_t aregions() const { return static_cast<int64_t>(areg_begin.size()) - 1; }
 };
 
+// Integer-only conv2d / dense (Rusci et al.; TFLite int8 semantics): symmetric
+// per-channel weights, int32 bias and accumulation, requantization by a 32-bit
+// fixed-point multiplier and shift per output channel (docs/integer-only.md).
+struct IntLinear {
+  int w_bits = 8;
+  std::vector<int8_t> weight;       // same layout as Node::weight (OHWI / [O][I]), zero point 0
+  std::vector<float> w_scale;       // per output channel (size O)
+  std::vector<int32_t> bias;        // [O], scale = input scale * w_scale[o]
+  std::vector<int32_t> mult, shift; // [O]: set by quant::lower_int8
+};
+
+// Fixed-point parameters of the other int8 ops (set by quant::lower_int8).
+struct IntParams {
+  int32_t act_min = -128, act_max = 127;  // clamp of the output codes (fused activation)
+  // add: inputs scaled by (mult, shift) after a left shift, output requantized.
+  int32_t left_shift = 0, in1_mult = 0, in1_shift = 0, in2_mult = 0, in2_shift = 0, out_mult = 0, out_shift = 0;
+  // softmax: TFLite's fixed-point exp parameters.
+  int32_t input_mult = 0, input_left_shift = 0, diff_min = 0;
+};
+
 struct Node {
   std::string name;
   Op op = Op::Relu;
@@ -102,6 +138,8 @@ struct Node {
   Param weight, bias;                 // conv/dense; batchnorm: per-channel scale, shift
   QuantChoice quant;
   std::shared_ptr<const LinearQuant> lq;  // set when quant.scheme == LQ
+  std::shared_ptr<IntLinear> il;          // set when quant.scheme == Int8 (conv2d, dense)
+  IntParams ip;                           // int8 ops
   std::string src;                        // "layers[3]": where it came from
 };
 

@@ -168,6 +168,8 @@ const std::array<OpInfo, static_cast<size_t>(Op::kCount)> kOps = {{
     {Op::Flatten, "flatten", 1, 1, 0, {}, false, 0, infer_flatten, nullptr},
     {Op::Reshape, "reshape", 1, 1, kAttrShape, {}, false, 0, infer_reshape, nullptr},
     {Op::Softmax, "softmax", 1, 1, 0, {}, false, 0, infer_same, nullptr},
+    {Op::Quantize, "quantize", 1, 1, 0, {}, false, 0, infer_same, nullptr, true},
+    {Op::Dequantize, "dequantize", 1, 1, 0, {}, false, 0, infer_same, nullptr, true},
 }};
 
 }  // namespace
@@ -180,13 +182,14 @@ const OpInfo& op_info(Op op) {
 
 const OpInfo* find_op(const std::string& name) {
   for (const OpInfo& i : kOps)
-    if (name == i.name) return &i;
+    if (name == i.name && !i.internal) return &i;
   return nullptr;
 }
 
 std::string known_op_names() {
   std::string s;
-  for (const OpInfo& i : kOps) s += (s.empty() ? "" : ", ") + std::string(i.name);
+  for (const OpInfo& i : kOps)
+    if (!i.internal) s += (s.empty() ? "" : ", ") + std::string(i.name);
   return s;
 }
 

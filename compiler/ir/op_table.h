@@ -32,10 +32,11 @@ struct OpInfo {
   // Sets the output tensor's shape; reports bad shapes as user errors.
   void (*infer)(Graph& g, Node& n);
   int64_t (*macs)(const Graph& g, const Node& n);
+  bool internal = false;       // made by passes/importers, not written in net.json
 };
 
 const OpInfo& op_info(Op op);
-const OpInfo* find_op(const std::string& name);  // nullptr if unknown
+const OpInfo* find_op(const std::string& name);  // net.json ops only; nullptr if unknown
 std::string known_op_names();                    // "conv2d, dense, ..." for messages
 
 // Output size of a sliding window along one axis; 0 when it does not fit.
