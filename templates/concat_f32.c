@@ -1,13 +1,15 @@
 /* qg_concat_f32__c: copies one input of a concatenation into its place:
  * QG_OUTER rows of QG_ROW values, to rows of QG_OUT_ROW values at QG_OFF. */
+#include <stdint.h>
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_concat_f32__c_example
 #define QG_OUTER 4
 #define QG_ROW 3
 #define QG_OUT_ROW 5
 #define QG_OFF 2
+#define QG_T float
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const float *x, float *y) {
+static void QG_FN(const QG_T *x, QG_T *y) {
   long o, i;
   for (o = 0; o < QG_OUTER; ++o)
     for (i = 0; i < QG_ROW; ++i) y[o * QG_OUT_ROW + QG_OFF + i] = x[o * QG_ROW + i];

@@ -55,7 +55,10 @@ class Emitter {
     size_t u8_bound = 0, f32_bound = 0;  // upper bounds of the blob sizes, padding included
     for (const Node& n : g.nodes) {
       const size_t O = n.weight.shape.empty() ? 0 : static_cast<size_t>(n.weight.shape[0]);
-      if (n.lq) {
+      if (n.il) {
+        bytes += static_cast<int64_t>(n.il->weight.size());
+        u8_bound += n.il->weight.size() + 15;
+      } else if (n.lq) {
         bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
         u8_bound += n.lq->codes.size() + 15;
         f32_bound += 12 * n.lq->E.size();
@@ -64,7 +67,7 @@ class Emitter {
         f32_bound += 4 * n.weight.data.size();
       }
       bytes += 4 * static_cast<int64_t>(n.bias.data.size());
-      f32_bound += 4 * std::max(n.bias.data.size(), O) + 4 * 15;
+      f32_bound += 4 * std::max(n.bias.data.size(), O) + 4 * 15 + 4 * n.ip.softmax_table.size();
     }
     blob_ = opt.weights == WeightsFormat::Blob || (opt.weights == WeightsFormat::Auto && bytes > opt.blob_threshold);
     // Reserved up front (pages are only touched when written), so the tables
@@ -125,6 +128,27 @@ class Emitter {
     return sym;
   }
 
+  std::string table_i8(const std::string& tag, const std::vector<int8_t>& v) {
+    std::vector<uint8_t> u(v.size());
+    std::memcpy(u.data(), v.data(), v.size());
+    return "((const int8_t *)" + table_u8(tag, u) + ")";
+  }
+
+  // int32 tables (bias, requantization) stay C text even in blob mode.
+  std::string table_i32(const std::string& tag, const std::vector<int32_t>& v) {
+    table_bytes_ += 4 * static_cast<int64_t>(v.size());
+    layer_bytes_ += 4 * static_cast<int64_t>(v.size());
+    const std::string sym = prefix_ + "__" + tag;
+    decls_ += "extern const int32_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "];\n";
+    i32_text_ += "const int32_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "] = {";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i % 8 == 0) i32_text_ += "\n  ";
+      i32_text_ += str(v[i]) + ",";
+    }
+    i32_text_ += "\n};\n";
+    return sym;
+  }
+
   // Small static index table inside <prefix>.c.
   std::string local_i32(const std::string& tag, const std::vector<int64_t>& v) {
     const std::string sym = "qg_" + tag;
@@ -144,7 +168,8 @@ class Emitter {
   const EmitOptions& opt_;
   std::string prefix_, upper_;
   bool blob_ = false;
-  std::string decls_, weights_, locals_;
+  std::string decls_, weights_, locals_, i32_text_;
+  std::string elem_ = "float";
   std::string blob_u8_, blob_f32_;  // file contents of the two blobs
   int64_t table_bytes_ = 0, layer_bytes_ = 0;
 
@@ -170,7 +195,8 @@ class Emitter {
     const plan::Buffer& b = p_.tensors.at(static_cast<size_t>(tensor));
     if (b.place == plan::Place::Input) return "input";
     if (b.place == plan::Place::Output) return "output";
-    return std::string(is_const ? "(const float *)" : "(float *)") + "(A + " + str(b.offset) + ")";
+    const std::string t = g_.tensor(tensor).dtype == ir::DType::I8 ? "int8_t" : "float";
+    return "(" + std::string(is_const ? "const " : "") + t + " *)(A + " + str(b.offset) + ")";
   }
 
   std::string shape_comment(int tensor) const {
@@ -182,6 +208,7 @@ class Emitter {
     auto hw = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[0] * s[1] : 1; };
     auto ch = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[2] : 1; };
     return instantiate("relayout_f32.c", {{"QG_FN", fn},
+                                          {"QG_T", elem_},
                                           {"QG_N", str(n)},
                                           {"QG_IN_CHW", in_chw ? "1" : "0"},
                                           {"QG_IN_HW", str(hw(in_shape))},
@@ -212,6 +239,8 @@ Defines geometry(const ir::Graph& g, const Node& n) {
           {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)}, {"QG_G", str(n.attrs.groups)}};
 }
 
+bool i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; }
+std::string elem(const ir::Graph& g, int t) { return i8(g, t) ? "int8_t" : "float"; }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
 std::string region_tag(const ir::Region& r) {
@@ -227,6 +256,21 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   in.defs.push_back({"QG_ACT", act_value(n.act)});
   const int64_t O = n.weight.shape[0];
   std::vector<float> bias = n.bias.empty() ? std::vector<float>(static_cast<size_t>(O), 0.0f) : n.bias.data;
+  if (n.il) {  // integer-only (TFLite int8 semantics)
+    const ir::IntLinear& il = *n.il;
+    in.tmpl = "conv2d_i8.c";
+    in.kernel = "qg_" + op + "_i8_mac__c";
+    in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
+    in.defs.insert(in.defs.end(), {{"QG_IN_ZP", "(" + str(g.in(n).q.zero_point) + ")"},
+                                   {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
+                                   {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"},
+                                   {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}});
+    in.defs.push_back({"QG_WEIGHT", e.table_i8(L + "_w", il.weight)});
+    in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", il.bias)});
+    in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});
+    in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
+    return {in};
+  }
   if (!n.lq) {
     in.tmpl = "conv2d_f32.c";
     in.kernel = "qg_" + op + "_f32__c";
@@ -268,6 +312,14 @@ std::vector<Instance> emit_pool(Emitter&, const ir::Graph& g, const Node& n, int
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;
   const bool mx = n.op == Op::MaxPool2d;
+  if (i8(g, n.output))
+    return {{"pool2d_i8.c", mx ? "qg_maxpool2d_i8__c" : "qg_avgpool2d_i8__c",
+             {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
+              {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
+              {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
+              {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"},
+              {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"}, {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}},
+             {0}, false}};
   return {{"pool2d_f32.c", mx ? "qg_maxpool2d_f32__c" : "qg_avgpool2d_f32__c",
            {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
             {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
@@ -282,6 +334,16 @@ std::vector<Instance> emit_gap(Emitter&, const ir::Graph& g, const Node& n, int)
 }
 
 std::vector<Instance> emit_add(Emitter&, const ir::Graph& g, const Node& n, int) {
+  if (i8(g, n.output)) {
+    const ir::IntParams& p = n.ip;
+    auto v = [](int64_t x) { return "(" + str(x) + ")"; };
+    return {{"add_i8.c", "qg_add_i8__c",
+             {{"QG_N", str(g.out(n).numel())}, {"QG_ZP1", v(g.in(n, 0).q.zero_point)}, {"QG_ZP2", v(g.in(n, 1).q.zero_point)},
+              {"QG_OUT_ZP", v(g.out(n).q.zero_point)}, {"QG_LEFT_SHIFT", v(p.left_shift)}, {"QG_M1", v(p.in1_mult)},
+              {"QG_S1", v(p.in1_shift)}, {"QG_M2", v(p.in2_mult)}, {"QG_S2", v(p.in2_shift)}, {"QG_MO", v(p.out_mult)},
+              {"QG_SO", v(p.out_shift)}, {"QG_ACT_MIN", v(p.act_min)}, {"QG_ACT_MAX", v(p.act_max)}},
+             {0, 1}, false}};
+  }
   return {{"add_f32.c", "qg_add_f32__c", {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false}};
 }
 
@@ -295,8 +357,8 @@ std::vector<Instance> emit_concat(Emitter&, const ir::Graph& g, const Node& n, i
   int64_t off = 0;
   for (size_t t = 0; t < n.inputs.size(); ++t) {
     const int64_t row = g.in(n, t).shape[static_cast<size_t>(ax)] * inner;
-    r.push_back({"concat_f32.c", "qg_concat_f32__c",
-                 {{"QG_OUTER", str(outer)}, {"QG_ROW", str(row)}, {"QG_OUT_ROW", str(os[static_cast<size_t>(ax)] * inner)}, {"QG_OFF", str(off)}},
+    r.push_back({"concat_f32.c", i8(g, n.output) ? "qg_concat_i8__c" : "qg_concat_f32__c",
+                 {{"QG_T", elem(g, n.output)}, {"QG_OUTER", str(outer)}, {"QG_ROW", str(row)}, {"QG_OUT_ROW", str(os[static_cast<size_t>(ax)] * inner)}, {"QG_OFF", str(off)}},
                  {static_cast<int>(t)}, false});
     off += row;
   }
@@ -317,8 +379,10 @@ std::vector<Instance> emit_relayout(Emitter&, const ir::Graph& g, const Node& n,
   const bool chw = g.layout == ir::Layout::CHW;
   auto hw = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[0] * s[1] : 1; };
   auto ch = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[2] : 1; };
-  return {{"relayout_f32.c", n.op == Op::Flatten ? "qg_flatten_f32__c" : "qg_reshape_f32__c",
-           {{"QG_N", str(g.out(n).numel())},
+  const std::string suffix = i8(g, n.output) ? "_i8__c" : "_f32__c";
+  return {{"relayout_f32.c", (n.op == Op::Flatten ? "qg_flatten" : "qg_reshape") + suffix,
+           {{"QG_T", elem(g, n.output)},
+            {"QG_N", str(g.out(n).numel())},
             {"QG_IN_CHW", chw && is.size() == 3 ? "1" : "0"},
             {"QG_IN_HW", str(hw(is))},
             {"QG_IN_C", str(ch(is))},
@@ -328,9 +392,24 @@ std::vector<Instance> emit_relayout(Emitter&, const ir::Graph& g, const Node& n,
            {0}, false}};
 }
 
-std::vector<Instance> emit_softmax(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const auto& s = g.out(n).shape;
+  if (i8(g, n.output))
+    return {{"softmax_i8.c", "qg_softmax_i8__c",
+             {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())},
+              {"QG_OUT_SCALE", hexfloat(g.out(n).q.scale)}, {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
+              {"QG_TABLE", e.table_f32("L" + str(idx) + "_exp", n.ip.softmax_table)}},
+             {0}, false}};
   return {{"softmax_f32.c", "qg_softmax_f32__c", {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false}};
+}
+
+std::vector<Instance> emit_quantize(Emitter&, const ir::Graph& g, const Node& n, int) {
+  const bool deq = n.op == Op::Dequantize;
+  const ir::TensorQuant& q = deq ? g.in(n).q : g.out(n).q;
+  return {{"quantize_i8.c", deq ? "qg_dequantize_i8__c" : "qg_quantize_i8__c",
+           {{"QG_DEQUANT", deq ? "1" : "0"}, {"QG_N", str(g.out(n).numel())}, {"QG_SCALE", hexfloat(q.scale)},
+            {"QG_ZP", "(" + str(q.zero_point) + ")"}, {"QG_IN_T", elem(g, n.inputs[0])}, {"QG_OUT_T", elem(g, n.output)}},
+           {0}, false}};
 }
 
 constexpr std::array<std::pair<Op, EmitFn>, static_cast<size_t>(Op::kCount)> kEmitters = {{
@@ -347,6 +426,8 @@ constexpr std::array<std::pair<Op, EmitFn>, static_cast<size_t>(Op::kCount)> kEm
     {Op::Flatten, emit_relayout},
     {Op::Reshape, emit_relayout},
     {Op::Softmax, emit_softmax},
+    {Op::Quantize, emit_quantize},
+    {Op::Dequantize, emit_quantize},
 }};
 
 EmitFn emitter_for(Op op) {
@@ -367,6 +448,7 @@ Emitted Emitter::run() {
 
   // Layers.
   std::string kernels, body;
+  elem_ = tin.dtype == ir::DType::I8 ? "int8_t" : "float";
   if (p_.input_relayout) {
     kernels += relayout_instance("qg_input_relayout", {tin.numel()}, false, tin.shape, true, tin.numel());
     body += "  /* caller input " + shape_comment(g_.input) + " " + ir::layout_name(g_.layout) + " -> internal HWC */\n";
@@ -397,6 +479,7 @@ Emitted Emitter::run() {
     rep.table_bytes = layer_bytes_;
     out.layers.push_back(rep);
   }
+  elem_ = tout.dtype == ir::DType::I8 ? "int8_t" : "float";
   if (p_.output_relayout) {
     kernels += relayout_instance("qg_output_relayout", tout.shape, true, {tout.numel()}, false, tout.numel());
     body += "  /* internal HWC -> caller output " + shape_comment(g_.output) + " " + ir::layout_name(g_.layout) + " */\n";
@@ -410,18 +493,30 @@ Emitted Emitter::run() {
   };
   const std::string guard = upper_ + "_H_";
   std::string h = banner;
-  h += "#ifndef " + guard + "\n#define " + guard + "\n\n";
+  h += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <stdint.h>\n\n";
   h += "#ifdef __FAST_MATH__\n#error \"" + prefix_ + ": build without -ffast-math (results must match the reference interpreter)\"\n#endif\n\n";
   h += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   h += "/* Caller-provided working memory: " + upper_ + "_ARENA_BYTES bytes, aligned to " + upper_ + "_ARENA_ALIGN. */\n";
   h += "#define " + upper_ + "_ARENA_BYTES " + str(arena) + "\n";
   h += "#define " + upper_ + "_ARENA_ALIGN 16\n";
-  h += "/* Input: float32, layout " + std::string(ir::layout_name(g_.layout)) + ", shape without batch. */\n";
+  const bool in_i8 = tin.dtype == ir::DType::I8, out_i8 = tout.dtype == ir::DType::I8;
+  const std::string signature = std::string(in_i8 ? "const int8_t *input, " : "const float *input, ") +
+                                (out_i8 ? "int8_t *output, " : "float *output, ") + "void *arena";
+  h += "/* Input: " + std::string(in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
+       ", shape without batch. */\n";
+  if (in_i8) {
+    h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale) + " /* real = scale * (q - zero_point) */\n";
+    h += "#define " + upper_ + "_INPUT_ZERO_POINT " + str(tin.q.zero_point) + "\n";
+  }
+  if (out_i8) {
+    h += "#define " + upper_ + "_OUTPUT_SCALE " + hexfloat(tout.q.scale) + "\n";
+    h += "#define " + upper_ + "_OUTPUT_ZERO_POINT " + str(tout.q.zero_point) + "\n";
+  }
   h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
   h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
   h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
   h += "#define " + upper_ + "_INPUT_LAYOUT \"" + ir::layout_name(g_.layout) + "\"\n";
-  h += "/* Output: float32, same layout convention. */\n";
+  h += "/* Output: " + std::string(out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
   h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
   h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
   h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";
@@ -429,10 +524,10 @@ Emitted Emitter::run() {
   h += "#define " + upper_ + "_WEIGHT_BYTES " + str(table_bytes_) + "\n\n";
   h += "/* Status codes of " + prefix_ + "_run. */\n";
   h += "#define " + upper_ + "_OK 0\n#define " + upper_ + "_ERR_NULL (-1)\n#define " + upper_ + "_ERR_ALIGN (-2)\n\n";
-  h += "/* Runs one inference. `input` holds " + upper_ + "_INPUT_SIZE floats, `output`\n"
-       " * receives " + upper_ + "_OUTPUT_SIZE floats, `arena` is " + upper_ + "_ARENA_BYTES bytes aligned\n"
+  h += "/* Runs one inference. `input` holds " + upper_ + "_INPUT_SIZE values, `output`\n"
+       " * receives " + upper_ + "_OUTPUT_SIZE values, `arena` is " + upper_ + "_ARENA_BYTES bytes aligned\n"
        " * to 16. No global state: reentrant given separate arenas. Returns " + upper_ + "_OK. */\n";
-  h += "int " + prefix_ + "_run(const float *input, float *output, void *arena);\n\n";
+  h += "int " + prefix_ + "_run(" + signature + ");\n\n";
   h += "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " + guard + " */\n";
 
   std::string c = banner;
@@ -443,7 +538,7 @@ Emitted Emitter::run() {
     c += "extern const float " + prefix_ + "__blob_f32[];\n";
   }
   c += decls_ + "\n" + locals_ + "\n" + kernels + "\n";
-  c += "int " + prefix_ + "_run(const float *input, float *output, void *arena) {\n";
+  c += "int " + prefix_ + "_run(" + signature + ") {\n";
   c += "  unsigned char *A = (unsigned char *)arena;\n";
   c += "  if (!input || !output || !arena) return " + upper_ + "_ERR_NULL;\n";
   c += "  if (((uintptr_t)A & 15u) != 0) return " + upper_ + "_ERR_ALIGN;\n";
@@ -462,7 +557,9 @@ Emitted Emitter::run() {
       w += "__asm__(\".section .rodata\\n.balign 16\\n.globl " + sym + "\\n" + sym + ":\\n.incbin \\\"" + prefix_ +
            "_weights_" + kind + ".bin\\\"\\n.byte 0\\n.previous\\n\");\n";
     }
+    w += i32_text_;
   } else {
+    weights_ += i32_text_;
     // The tables can be hundreds of MB: put the header in front of them in
     // place (reserved slack) rather than concatenating copies.
     w += "\n";

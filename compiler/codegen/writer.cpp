@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 void write_output_dir(const std::string& dir, const std::vector<OutputFile>& files) {
   std::error_code ec;
-  fs::path target(dir);
+  const fs::path target = fs::path(dir).has_filename() ? fs::path(dir) : fs::path(dir).parent_path();  // "out/" is the folder "out"
   if (target.empty()) user_error("", "-o", "output directory must not be empty");
   const bool existed = fs::exists(target, ec);
   if (existed && !fs::is_directory(target, ec)) user_error(dir, "", "exists and is not a directory");

@@ -36,21 +36,6 @@ const char* kExamples =
     "\n"
     "Docs: README.md, docs/net-format.md, docs/quantization.md, docs/architecture.md\n";
 
-std::vector<float> read_f32_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", "cannot open input file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string b = ss.str();
-  if (b.size() % 4) user_error(path, "", "size " + std::to_string(b.size()) + " is not a multiple of 4 (expected raw little-endian float32)");
-  std::vector<float> v(b.size() / 4);
-  for (size_t i = 0; i < v.size(); ++i) {
-    uint32_t u = uint32_t(uint8_t(b[4 * i])) | uint32_t(uint8_t(b[4 * i + 1])) << 8 | uint32_t(uint8_t(b[4 * i + 2])) << 16 |
-                 uint32_t(uint8_t(b[4 * i + 3])) << 24;
-    std::memcpy(&v[i], &u, 4);
-  }
-  return v;
-}
 
 codegen::WeightsFormat weights_format(const std::string& s) {
   if (s == "c") return codegen::WeightsFormat::C;
@@ -77,6 +62,8 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
 }
 
 int cmd_run(PipelineOptions o, const std::string& input, const std::string& output, bool float_mode, unsigned threads) {
+  if (o.dump_after == "plan" || o.dump_after == "codegen")
+    user_error("", "--dump-after", "qgen run stops after the quantize stage; use qgen compile --dump-after=" + o.dump_after);
   PipelineState s = run_pipeline(o, "quantize");
   const ir::Graph& g = s.graph;
   const std::vector<float> all = read_f32_file(input);
@@ -125,6 +112,7 @@ int qgen_main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "c", "blob"}))
       ->capture_default_str();
   compile->add_flag("-q,--quiet", quiet, "Do not print the layer table");
+  compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back");
 
   PipelineOptions ro;
   std::string input, output;
@@ -137,6 +125,7 @@ int qgen_main(int argc, char** argv) {
   run->add_option("-o,--output", output, "Write the outputs here as raw float32");
   run->add_flag("--float", float_mode, "Ignore the quantization choices: run everything in float");
   run->add_option("--threads", threads, "Worker threads over the batch (0 = all cores)");
+  run->add_option("--calibrate", ro.calibration_path, "Calibration inputs for scheme int8 (as for compile)");
   run->add_option("--dump-after", ro.dump_after, "Print the IR after STAGE (import ... quantize)");
 
   try {

@@ -7,17 +7,60 @@
 #include <sstream>
 
 #include "codegen/templates.h"
+#include "interp/interp.h"
+#include <cstring>
+#include <fstream>
 #include "codegen/embedded.h"
-#include "frontend/netjson.h"
+#include "frontend/load.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "ir/passes/fold_batchnorm.h"
 #include "ir/passes/fuse_activations.h"
 #include "ir/printer.h"
 #include "quant/format.h"
+#include "quant/int8.h"
 #include "quant/quantize.h"
 
 namespace qg::driver {
+
+std::vector<float> read_f32_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) user_error(path, "", "cannot open input file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string b = ss.str();
+  if (b.size() % 4) user_error(path, "", "size " + std::to_string(b.size()) + " is not a multiple of 4 (expected raw little-endian float32)");
+  std::vector<float> v(b.size() / 4);
+  for (size_t i = 0; i < v.size(); ++i) {
+    uint32_t u = uint32_t(uint8_t(b[4 * i])) | uint32_t(uint8_t(b[4 * i + 1])) << 8 | uint32_t(uint8_t(b[4 * i + 2])) << 16 |
+                 uint32_t(uint8_t(b[4 * i + 3])) << 24;
+    std::memcpy(&v[i], &u, 4);
+  }
+  return v;
+}
+
+// Tensor ranges of the float graph over the calibration inputs.
+static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o) {
+  std::vector<std::vector<float>> samples = o.calibration;
+  const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
+  if (samples.empty() && !o.calibration_path.empty()) {
+    const std::vector<float> all = read_f32_file(o.calibration_path);
+    if (all.empty() || all.size() % n)
+      user_error(o.calibration_path, "", "holds " + std::to_string(all.size()) + " floats, not a multiple of the input size " + std::to_string(n));
+    for (size_t i = 0; i < all.size(); i += n) samples.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
+  }
+  std::string origin = "default";
+  for (const ir::Node& nd : g.nodes)
+    if (nd.quant.scheme == ir::Scheme::Int8) {
+      origin = nd.quant.origin;
+      break;
+    }
+  if (samples.empty())
+    user_error(o.config_path, origin + ".scheme", "scheme int8 needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
+  std::vector<quant::Range> r;
+  for (const interp::TensorRange& t : interp::tensor_ranges(g, samples)) r.push_back({t.lo, t.hi});
+  return r;
+}
 
 struct Stage {
   const char* name;
@@ -28,7 +71,7 @@ static const std::vector<Stage>& stages() {
   static const std::vector<Stage> kStages = {
       {"import",
        [](PipelineState& s, const PipelineOptions& o) {
-         s.graph = frontend::load_netjson(o.net_path);
+         s.graph = frontend::load_model(o.net_path);
          if (!o.config_path.empty()) {
            s.config = quant::load_quant_config(o.config_path);
            quant::check_layer_names(s.config, s.graph);
@@ -38,7 +81,13 @@ static const std::vector<Stage>& stages() {
       {"fuse_activations", [](PipelineState& s, const PipelineOptions&) { s.graph = ir::fuse_activations(std::move(s.graph)); }},
       {"quantize",
        [](PipelineState& s, const PipelineOptions& o) {
-         s.graph = quant::quantize(quant::resolve_choices(std::move(s.graph), s.config), !o.keep_float_weights);
+         s.graph = quant::resolve_choices(std::move(s.graph), s.config);
+         std::vector<quant::Range> ranges;
+         const bool int8 = quant::uses_int8(s.graph);
+         if (int8) ranges = calibrate(s.graph, o);
+         s.graph = quant::quantize(std::move(s.graph), !o.keep_float_weights);
+         if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
+         s.graph = quant::lower_int8(std::move(s.graph));
        }},
       {"plan", [](PipelineState& s, const PipelineOptions&) { s.plan = plan::plan_memory(s.graph, codegen::scratch_bytes); }},
       {"codegen",
@@ -124,7 +173,14 @@ json layer_rows(const PipelineState& s) {
     r["output_shape"] = ir::logical_shape(g.out(n).shape, g.layout);
     if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
     if (info.quantizable) {
-      r["scheme"] = n.lq ? "lq" : "float";
+      r["scheme"] = n.lq ? "lq" : n.il ? "int8" : "float";
+      if (n.il) {
+        r["w_bits"] = n.il->w_bits;
+        r["a_bits"] = 8;
+        r["w_region"] = "channel";
+        r["a_region"] = "tensor";
+        r["accumulator"] = "int32";
+      }
       if (n.lq) {
         r["w_bits"] = n.lq->w_bits;
         r["a_bits"] = n.lq->a_bits;

@@ -21,6 +21,9 @@ struct PipelineOptions {
   std::string dump_after;   // stage name or empty
   bool stop_after_dump = false;
   codegen::WeightsFormat weights = codegen::WeightsFormat::Auto;
+  // Calibration inputs for scheme int8 (raw float32 file of N inputs, or given directly).
+  std::string calibration_path;
+  std::vector<std::vector<float>> calibration;
   // false: the quantize stage frees the float weights of quantized layers
   // (only their codes are emitted). `qgen compile` sets this; keep it true when
   // the graph is run by the interpreter afterwards (its float mode needs them).
@@ -44,6 +47,9 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
 // report.json and report.md for a compiled model.
 std::string report_json(const PipelineState& s, const PipelineOptions& opts);
 std::string report_md(const PipelineState& s, const PipelineOptions& opts);
+
+// Raw little-endian float32 file.
+std::vector<float> read_f32_file(const std::string& path);
 
 // Targets known to this build (from targets/*/target.json).
 std::vector<std::string> target_names();

@@ -478,8 +478,8 @@ std::string dir_of(const std::string& path) {
 std::string stem_of(const std::string& path) {
   auto pos = path.find_last_of('/');
   std::string base = pos == std::string::npos ? path : path.substr(pos + 1);
-  auto dot = base.find('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
+  auto dot = base.rfind('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "interp/interp.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "interp/kernels.h"
@@ -25,6 +26,23 @@ std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::v
     kernel_for(n.op)(a);
   }
   return t;
+}
+
+std::vector<TensorRange> tensor_ranges(const ir::Graph& g, const std::vector<std::vector<float>>& inputs) {
+  std::vector<TensorRange> r(g.tensors.size());
+  std::vector<bool> seen(g.tensors.size(), false);
+  for (const auto& in : inputs) {
+    const std::vector<std::vector<float>> t = run_all_tensors(g, in, Mode::Float);
+    for (size_t i = 0; i < t.size(); ++i)
+      for (float v : t[i]) {
+        if (!std::isfinite(v)) continue;
+        if (!seen[i]) r[i] = {v, v};
+        seen[i] = true;
+        r[i].lo = std::min(r[i].lo, v);
+        r[i].hi = std::max(r[i].hi, v);
+      }
+  }
+  return r;
 }
 
 std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode mode) {

@@ -23,4 +23,10 @@ std::vector<std::vector<float>> run_batch(const ir::Graph& g, const std::vector<
 // Every tensor of one run, internal layout (for debugging and tests).
 std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::vector<float>& input, Mode mode);
 
+// Per-tensor [min, max] over calibration inputs, float mode (for int8).
+struct TensorRange {
+  float lo = 0.0f, hi = 0.0f;
+};
+std::vector<TensorRange> tensor_ranges(const ir::Graph& g, const std::vector<std::vector<float>>& inputs);
+
 }  // namespace qg::interp

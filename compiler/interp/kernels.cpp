@@ -66,6 +66,7 @@ void lq_outputs(const ir::LinearQuant& lq, const std::vector<float>& patch, floa
 }
 
 void k_conv2d(const KernelArgs& a) {
+  if (int8_out(a)) return k_linear_i8(a);
   const ir::Node& n = a.n;
   const auto& is = a.g.in(n).shape;
   const auto& os = a.g.out(n).shape;
@@ -118,6 +119,7 @@ void k_conv2d(const KernelArgs& a) {
 }
 
 void k_dense(const KernelArgs& a) {
+  if (int8_out(a)) return k_linear_i8(a);
   const ir::Node& n = a.n;
   const std::vector<float>& x = *a.in[0];
   const int64_t I = static_cast<int64_t>(x.size()), O = static_cast<int64_t>(a.out.size());
@@ -146,6 +148,7 @@ void k_relu6(const KernelArgs& a) {
 
 template <bool kMax>
 void k_pool(const KernelArgs& a) {
+  if (int8_out(a)) return k_pool_i8(a);
   const auto& is = a.g.in(a.n).shape;
   const auto& os = a.g.out(a.n).shape;
   const int64_t H = is[0], W = is[1], C = is[2], OH = os[0], OW = os[1];
@@ -184,6 +187,7 @@ void k_global_avgpool(const KernelArgs& a) {
 }
 
 void k_add(const KernelArgs& a) {
+  if (int8_out(a)) return k_add_i8(a);
   for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i] + (*a.in[1])[i];
 }
 
@@ -226,6 +230,7 @@ void k_relayout(const KernelArgs& a) {  // flatten, reshape: keep declared-layou
 }
 
 void k_softmax(const KernelArgs& a) {
+  if (int8_out(a)) return k_softmax_i8(a);
   const auto& s = a.g.out(a.n).shape;
   const int64_t C = s.back(), rows = static_cast<int64_t>(a.out.size()) / C;
   const std::vector<float>& x = *a.in[0];
@@ -257,6 +262,8 @@ constexpr std::array<std::pair<Op, KernelFn>, static_cast<size_t>(Op::kCount)> k
     {Op::Flatten, k_relayout},
     {Op::Reshape, k_relayout},
     {Op::Softmax, k_softmax},
+    {Op::Quantize, k_quantize},
+    {Op::Dequantize, k_dequantize},
 }};
 
 }  // namespace

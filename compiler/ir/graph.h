@@ -124,8 +124,8 @@ struct IntParams {
   int32_t act_min = -128, act_max = 127;  // clamp of the output codes (fused activation)
   // add: inputs scaled by (mult, shift) after a left shift, output requantized.
   int32_t left_shift = 0, in1_mult = 0, in1_shift = 0, in2_mult = 0, in2_shift = 0, out_mult = 0, out_shift = 0;
-  // softmax: TFLite's fixed-point exp parameters.
-  int32_t input_mult = 0, input_left_shift = 0, diff_min = 0;
+  // softmax (TFLite int8 kernel: a float exp table)
+  std::vector<float> softmax_table;  // 256 entries: expf(-input_scale * beta * d), d = 255 - index
 };
 
 struct Node {

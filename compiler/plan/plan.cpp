@@ -60,7 +60,7 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     Buffer& b = p.tensors[t];
     b.what = g.tensors[t].name;
-    b.bytes = 4 * g.tensors[t].numel();
+    b.bytes = g.tensors[t].bytes();
     b.first = def[t];
     b.last = std::max(last[t], def[t]);
     if (def[t] < 0) {  // not produced by anything (cannot happen for a valid graph)

@@ -55,7 +55,8 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
       std::string s = x.is_string() ? x.get<std::string>() : "";
       if (s == "float") c.scheme = ir::Scheme::Float;
       else if (s == "lq") c.scheme = ir::Scheme::LQ;
-      else user_error(file, p, "must be \"lq\" or \"float\", got " + shown(x));
+      else if (s == "int8") c.scheme = ir::Scheme::Int8;
+      else user_error(file, p, "must be \"lq\", \"int8\" or \"float\", got " + shown(x));
     } else if (k == "w_bits" || k == "a_bits") {
       if (!x.is_number_integer() || !is_supported_bits(static_cast<int>(x.get<int64_t>())) ||
           x.get<int64_t>() != static_cast<int>(x.get<int64_t>()))
@@ -151,8 +152,21 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
     }
     auto it = cfg.layers.find(n.name);
     if (it != cfg.layers.end()) {
-      if (!it->second.scheme) q.scheme = ir::Scheme::LQ;
+      if (!it->second.scheme && !cfg.has_default) q.scheme = ir::Scheme::LQ;
       apply(it->second, cfg.layer_path.at(n.name));
+    }
+    if (q.scheme == ir::Scheme::Int8) {
+      auto where = [&](const char* key) {
+        if (it != cfg.layers.end() && it->second.path_of.count(key)) return it->second.path_of.at(key);
+        return cfg.default_choice.path_of.count(key) ? cfg.default_choice.path_of.at(key) : q.origin;
+      };
+      if (q.w_bits != 8 && q.w_bits != 4 && q.w_bits != 2)
+        user_error(cfg.file, where("w_bits"), "scheme int8 takes w_bits 8, 4 or 2, got " + std::to_string(q.w_bits));
+      if (q.a_bits != 8) user_error(cfg.file, where("a_bits"), "scheme int8 has 8-bit activations, got a_bits " + std::to_string(q.a_bits));
+      for (const char* key : {"w_region", "a_region"})
+        if ((it != cfg.layers.end() && it->second.path_of.count(key)) ||
+            (cfg.default_choice.path_of.count(key) && !(it != cfg.layers.end() && it->second.scheme)))
+          user_error(cfg.file, where(key), std::string(key) + " does not apply to scheme int8 (per-channel weights, per-tensor activations)");
     }
     // Region sizes must fit the layer's reduction axis.
     const int64_t K = ir::reduction_length(g, n);

@@ -24,7 +24,7 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     run_cmd("mkdir -p '" + mdir + "'");
     qg::driver::PipelineState s;
     try {
-      s = compile_model(mdir, md.net_json, md.quant_json, md.prefix);
+      s = compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration);
     } catch (const std::exception& e) {
       return md.label + ": qgen failed: " + e.what() + " (files in " + mdir + ")";
     }

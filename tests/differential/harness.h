@@ -12,6 +12,7 @@ namespace qgt {
 struct DiffModel {
   std::string net_json, quant_json, prefix, label;
   std::vector<std::vector<float>> inputs;
+  std::vector<std::vector<float>> calibration;  // scheme int8
 };
 
 struct Toolchain {

@@ -65,7 +65,7 @@ std::vector<float> read_floats(const std::string& path) {
 }
 
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
-                                        const std::string& prefix) {
+                                        const std::string& prefix, const std::vector<std::vector<float>>& calibration) {
   qg::driver::PipelineOptions o;
   o.net_path = dir + "/net.json";
   write_file(o.net_path, net_json);
@@ -74,6 +74,7 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
     write_file(o.config_path, quant_json);
   }
   o.name = prefix;
+  o.calibration = calibration;
   qg::driver::PipelineState s = qg::driver::run_pipeline(o);
   std::vector<qg::codegen::OutputFile> files = s.emitted->files;
   files.push_back({"report.json", qg::driver::report_json(s, o)});

@@ -24,7 +24,8 @@ std::vector<float> read_floats(const std::string& path);
 // Writes net.json (+ quant.json if non-empty) into dir and compiles them with
 // the library pipeline into dir/out with C prefix `prefix`.
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
-                                        const std::string& prefix);
+                                        const std::string& prefix,
+                                        const std::vector<std::vector<float>>& calibration = {});
 
 // Index and description of the first bitwise difference, or -1.
 long first_difference(const std::vector<float>& a, const std::vector<float>& b);

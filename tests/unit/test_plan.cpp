@@ -1,1 +1,217 @@
+// Memory plan: checked independently of the planner's own self-check.
 #include <catch2/catch.hpp>
+#include <algorithm>
+
+#include "codegen/c_emitter.h"
+#include "plan/plan.h"
+#include "support/random_net.h"
+#include "unit_helpers.h"
+
+using namespace qg;
+using qgu::json;
+
+namespace {
+
+int64_t align16(int64_t x) { return (x + 15) / 16 * 16; }
+
+// A buffer as the test sees it: real size and real lifetime, from the graph.
+struct Live {
+  std::string what;
+  int64_t offset, bytes;
+  int first, last;
+};
+
+// Arena buffers with lifetimes recomputed from the graph: a tensor lives from
+// the step that writes it (0 = prologue for the input) to its last reader
+// (N + 1 = epilogue for the output); a scratch buffer lives during its node.
+std::vector<Live> arena_buffers(const ir::Graph& g, const plan::MemoryPlan& p) {
+  const int N = static_cast<int>(g.nodes.size());
+  std::vector<int> def(g.tensors.size(), -1), last(g.tensors.size(), -1);
+  def[static_cast<size_t>(g.input)] = 0;
+  for (int i = 0; i < N; ++i) {
+    const ir::Node& n = g.nodes[static_cast<size_t>(i)];
+    def[static_cast<size_t>(n.output)] = i + 1;
+    for (int t : n.inputs) last[static_cast<size_t>(t)] = std::max(last[static_cast<size_t>(t)], i + 1);
+  }
+  last[static_cast<size_t>(g.output)] = N + 1;
+  std::vector<Live> r;
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    if (def[t] < 0) continue;  // removed by a pass
+    const plan::Buffer& b = p.tensors.at(t);
+    if (b.place != plan::Place::Arena) continue;
+    r.push_back({"tensor " + g.tensors[t].name, b.offset, 4 * g.tensors[t].numel(), def[t], std::max(def[t], last[t])});
+  }
+  for (int i = 0; i < N; ++i) {
+    const int64_t need = codegen::scratch_bytes(g, g.nodes[static_cast<size_t>(i)]);
+    if (need == 0) continue;
+    r.push_back({"scratch of " + g.nodes[static_cast<size_t>(i)].name, p.scratch.at(static_cast<size_t>(i)).offset, need, i + 1, i + 1});
+  }
+  return r;
+}
+
+ir::Graph chain(const std::vector<int64_t>& widths, const std::string& quant = "") {
+  qgu::Prng r(3);
+  json L = json::array();
+  for (size_t i = 1; i < widths.size(); ++i)
+    L.push_back({{"name", "d" + std::to_string(i)}, {"op", "dense"}, {"weight", qgu::random_param(r, {widths[i], widths[i - 1]}, 0.5f)}});
+  ir::Graph g = qgu::parse(qgu::net_doc(qgu::vector_input(widths[0]), L));
+  return quant.empty() ? g : qgu::prepare(g, quant);
+}
+
+}  // namespace
+
+TEST_CASE("plan of random nets never overlaps live buffers", "[plan]") {
+  int relayout_in = 0, caller_in = 0, with_scratch = 0;
+  for (uint64_t seed = 0; seed < 150; ++seed) {
+    qgt::RandomNetOptions opt;
+    opt.quantized = seed % 3 != 0;
+    const qgt::RandomNet rn = qgt::random_net(20000 + seed, opt);
+    const ir::Graph g = qgu::prepare(frontend::parse_netjson(rn.net_json, "rnd.json", ""), rn.quant_json);
+    const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+    INFO("seed " << 20000 + seed);
+    REQUIRE(p.tensors.size() == g.tensors.size());
+    REQUIRE(p.scratch.size() == g.nodes.size());
+    const std::vector<Live> bufs = arena_buffers(g, p);
+
+    // Every arena buffer is aligned, inside the arena, and at least as big as needed.
+    for (const Live& b : bufs) {
+      INFO(b.what);
+      CHECK(b.offset % 16 == 0);
+      CHECK(b.offset >= 0);
+      CHECK(b.offset + b.bytes <= p.arena_bytes);
+    }
+    // No two buffers alive at the same step share a byte.
+    int overlaps = 0;
+    for (size_t i = 0; i < bufs.size(); ++i)
+      for (size_t j = i + 1; j < bufs.size(); ++j) {
+        const Live &a = bufs[i], &b = bufs[j];
+        const bool same_time = a.first <= b.last && b.first <= a.last;
+        const bool same_bytes = a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+        if (same_time && same_bytes && a.bytes > 0 && b.bytes > 0) {
+          ++overlaps;
+          UNSCOPED_INFO(a.what << " [" << a.offset << "+" << a.bytes << ", steps " << a.first << ".." << a.last << ") overlaps " << b.what
+                               << " [" << b.offset << "+" << b.bytes << ", steps " << b.first << ".." << b.last << ")");
+        }
+      }
+    CHECK(overlaps == 0);
+
+    // The arena is at least the liveness lower bound (recomputed here).
+    int64_t lb = 0;
+    for (int s = 0; s <= static_cast<int>(g.nodes.size()) + 1; ++s) {
+      int64_t live = 0;
+      for (const Live& b : bufs)
+        if (b.first <= s && s <= b.last) live += align16(b.bytes);
+      lb = std::max(lb, live);
+    }
+    CHECK(p.arena_bytes >= lb);
+    CHECK(p.arena_bytes >= p.lower_bound);
+    CHECK(p.lower_bound >= lb);
+
+    // Input and output live in the caller's buffers exactly when no relayout is needed.
+    const bool img_chw = g.layout == ir::Layout::CHW;
+    const bool in_relayout = img_chw && g.tensor(g.input).shape.size() == 3;
+    const bool out_relayout = img_chw && g.tensor(g.output).shape.size() == 3;
+    CHECK(p.input_relayout == in_relayout);
+    CHECK(p.output_relayout == out_relayout);
+    CHECK(p.tensors[static_cast<size_t>(g.input)].place == (in_relayout ? plan::Place::Arena : plan::Place::Input));
+    CHECK(p.tensors[static_cast<size_t>(g.output)].place == (out_relayout ? plan::Place::Arena : plan::Place::Output));
+    // Nothing else is placed in caller memory.
+    for (size_t t = 0; t < g.tensors.size(); ++t)
+      if (static_cast<int>(t) != g.input && static_cast<int>(t) != g.output) CHECK(p.tensors[t].place == plan::Place::Arena);
+    relayout_in += in_relayout;
+    caller_in += !in_relayout;
+    for (const ir::Node& n : g.nodes) with_scratch += codegen::scratch_bytes(g, n) > 0;
+  }
+  // The sample covers both placements and quantized kernels with scratch.
+  CHECK(relayout_in > 10);
+  CHECK(caller_in > 10);
+  CHECK(with_scratch > 50);
+}
+
+TEST_CASE("plan of a dense chain has the exactly computable arena", "[plan]") {
+  // x[10] -> d1[20] -> d2[30] -> d3[5]: input and output in caller memory,
+  // d1 (80 bytes) and d2 (120 -> 128 bytes) are both alive at step 2.
+  {
+    const ir::Graph g = chain({10, 20, 30, 5});
+    const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+    CHECK(p.tensors[static_cast<size_t>(g.input)].place == plan::Place::Input);
+    CHECK(p.tensors[static_cast<size_t>(g.output)].place == plan::Place::Output);
+    CHECK_FALSE(p.input_relayout);
+    CHECK_FALSE(p.output_relayout);
+    CHECK(p.lower_bound == 80 + 128);
+    CHECK(p.arena_bytes == 80 + 128);
+    const plan::Buffer& d1 = p.tensors[static_cast<size_t>(g.nodes[0].output)];
+    const plan::Buffer& d2 = p.tensors[static_cast<size_t>(g.nodes[1].output)];
+    CHECK(d1.first == 1);
+    CHECK(d1.last == 2);
+    CHECK(d2.first == 2);
+    CHECK(d2.last == 3);
+    CHECK((d1.offset + 80 <= d2.offset || d2.offset + 128 <= d1.offset));
+  }
+  // x[8] -> d1[16] -> d2[4] -> d3[16] -> d4[3]: d1 and d3 never live together,
+  // so they share offsets; the arena is 64 + 16 = 80 bytes, the lower bound.
+  {
+    const ir::Graph g = chain({8, 16, 4, 16, 3});
+    const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+    CHECK(p.lower_bound == 80);
+    CHECK(p.arena_bytes == 80);
+    CHECK(p.tensors[static_cast<size_t>(g.nodes[0].output)].offset == p.tensors[static_cast<size_t>(g.nodes[2].output)].offset);
+  }
+  // One layer: nothing in the arena at all.
+  {
+    const ir::Graph g = chain({8, 3});
+    const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+    CHECK(p.arena_bytes == 0);
+    CHECK(p.lower_bound == 0);
+  }
+}
+
+TEST_CASE("plan gives quantized layers scratch during their own step", "[plan]") {
+  // Quantized: each dense needs scratch at its step, next to its input and output.
+  const ir::Graph g = chain({10, 20, 30, 5}, R"({"default": {"w_bits": 8, "a_bits": 8}})");
+  const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+  int64_t expect_lb = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const plan::Buffer& s = p.scratch[i];
+    CHECK(s.bytes == align16(codegen::scratch_bytes(g, g.nodes[i])));
+    CHECK(s.bytes > 0);
+    CHECK(s.first == static_cast<int>(i) + 1);
+    CHECK(s.last == static_cast<int>(i) + 1);
+    CHECK(s.offset % 16 == 0);
+  }
+  // step 2: d1 (80), d2 (128), scratch of d2
+  expect_lb = std::max({align16(80) + p.scratch[0].bytes, 80 + 128 + p.scratch[1].bytes, 128 + p.scratch[2].bytes});
+  CHECK(p.lower_bound == expect_lb);
+  CHECK(p.arena_bytes >= expect_lb);
+}
+
+TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]") {
+  qgu::Prng r(1);
+  json L = json::array({{{"name", "c"}, {"op", "conv2d"}, {"weight", qgu::random_param(r, {2, 3, 1, 1}, 1.0f)}}});
+  for (bool chw : {true, false}) {
+    const ir::Graph g = qgu::parse(qgu::net_doc(qgu::image_input(3, 4, 5, chw), L));
+    const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+    INFO((chw ? "CHW" : "HWC"));
+    CHECK(p.input_relayout == chw);
+    CHECK(p.output_relayout == chw);
+    if (chw) {
+      const plan::Buffer& in = p.tensors[static_cast<size_t>(g.input)];
+      const plan::Buffer& out = p.tensors[static_cast<size_t>(g.output)];
+      CHECK(in.place == plan::Place::Arena);
+      CHECK(in.first == 0);   // written by the prologue
+      CHECK(out.last == 2);   // read by the epilogue
+      CHECK(p.arena_bytes == 240 + 160);  // both alive at step 1
+      CHECK_THAT(plan::print_plan(g, p), Catch::Contains("arena["));
+    } else {
+      CHECK(p.arena_bytes == 0);
+      const std::string text = plan::print_plan(g, p);
+      CHECK_THAT(text, Catch::Contains("caller input"));
+      CHECK_THAT(text, Catch::Contains("caller output"));
+      CHECK_THAT(text, Catch::StartsWith("plan greedy-by-size arena=0"));
+    }
+  }
+  const ir::Graph g = qgu::parse(qgu::net_doc(qgu::image_input(3, 4, 5), L));
+  auto e = qgu::user_error_of([&] { plan::plan_memory(g, codegen::scratch_bytes, "best-fit"); });
+  REQUIRE(e);
+  CHECK(e->path() == "--plan");
+}

@@ -1,0 +1,135 @@
+// Integer-only reference kernels with TFLite's int8 semantics (reference
+// kernels: conv_per_channel, fully_connected, add, pooling; the LUT softmax).
+// Int8 tensors are held as floats with integer values in the interpreter.
+#include <algorithm>
+#include <cmath>
+
+#include "interp/kernels.h"
+#include "ir/diag.h"
+#include "runtime/qg_runtime.h"
+
+namespace qg::interp {
+namespace {
+size_t idx(int64_t i) { return static_cast<size_t>(i); }
+int32_t code(float v) { return static_cast<int32_t>(v); }
+int32_t clamp(int32_t v, int32_t lo, int32_t hi) { return std::min(std::max(v, lo), hi); }
+}  // namespace
+
+void k_linear_i8(const KernelArgs& a) {
+  const ir::Node& n = a.n;
+  const ir::IntLinear& il = *n.il;
+  const std::vector<float>& x = *a.in[0];
+  const int32_t in_off = -a.g.in(n).q.zero_point, out_zp = a.g.out(n).q.zero_point;
+  // A dense layer is a 1x1 convolution over a 1x1 image.
+  const bool dense = n.op == ir::Op::Dense;
+  const auto& is = a.g.in(n).shape;
+  const auto& os = a.g.out(n).shape;
+  const int64_t H = dense ? 1 : is[0], W = dense ? 1 : is[1], C = dense ? is[0] : is[2];
+  const int64_t OH = dense ? 1 : os[0], OW = dense ? 1 : os[1], O = dense ? os[0] : os[2];
+  ir::Window w;
+  if (!dense) w = n.attrs.win;
+  const int64_t G = dense ? 1 : n.attrs.groups, Cg = C / G, Og = O / G;
+  for (int64_t oy = 0; oy < OH; ++oy)
+    for (int64_t ox = 0; ox < OW; ++ox)
+      for (int64_t o = 0; o < O; ++o) {
+        const int64_t grp = o / Og;
+        int32_t acc = 0;
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+          if (iy < 0 || iy >= H) continue;  // TFLite skips taps outside the image
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+            if (ix < 0 || ix >= W) continue;
+            for (int64_t c = 0; c < Cg; ++c)
+              acc += int32_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} *
+                     (code(x[idx((iy * W + ix) * C + grp * Cg + c)]) + in_off);
+          }
+        }
+        acc += il.bias[idx(o)];
+        acc = qg_mbqm(acc, il.mult[idx(o)], il.shift[idx(o)]);
+        acc += out_zp;
+        a.out[idx((oy * OW + ox) * O + o)] = static_cast<float>(clamp(acc, n.ip.act_min, n.ip.act_max));
+      }
+}
+
+void k_add_i8(const KernelArgs& a) {
+  const ir::IntParams& p = a.n.ip;
+  const int32_t off1 = -a.g.in(a.n, 0).q.zero_point, off2 = -a.g.in(a.n, 1).q.zero_point, out_zp = a.g.out(a.n).q.zero_point;
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const int32_t v1 = code((*a.in[0])[i]) + off1, v2 = code((*a.in[1])[i]) + off2;
+    const int32_t s1 = qg_mbqm(v1 * (1 << p.left_shift), p.in1_mult, p.in1_shift);
+    const int32_t s2 = qg_mbqm(v2 * (1 << p.left_shift), p.in2_mult, p.in2_shift);
+    const int32_t raw = qg_mbqm(s1 + s2, p.out_mult, p.out_shift) + out_zp;
+    a.out[i] = static_cast<float>(clamp(raw, p.act_min, p.act_max));
+  }
+}
+
+void k_pool_i8(const KernelArgs& a) {
+  const bool mx = a.n.op == ir::Op::MaxPool2d;
+  const auto& is = a.g.in(a.n).shape;
+  const auto& os = a.g.out(a.n).shape;
+  const int64_t H = is[0], W = is[1], C = is[2];
+  const ir::Window& w = a.n.attrs.win;
+  const std::vector<float>& x = *a.in[0];
+  for (int64_t oy = 0; oy < os[0]; ++oy)
+    for (int64_t ox = 0; ox < os[1]; ++ox)
+      for (int64_t c = 0; c < C; ++c) {
+        int32_t acc = mx ? -128 : 0, count = 0;
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx;
+            if (ix < 0 || ix >= W) continue;
+            const int32_t v = code(x[idx((iy * W + ix) * C + c)]);
+            acc = mx ? std::max(acc, v) : acc + v;
+            ++count;
+          }
+        }
+        if (!mx) {
+          if (a.n.attrs.count_include_pad) count = static_cast<int32_t>(w.kh * w.kw);
+          acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;  // round half away from zero
+        }
+        a.out[idx((oy * os[1] + ox) * C + c)] = static_cast<float>(clamp(acc, a.n.ip.act_min, a.n.ip.act_max));
+      }
+}
+
+void k_softmax_i8(const KernelArgs& a) {
+  const int64_t C = a.g.out(a.n).shape.back(), rows = static_cast<int64_t>(a.out.size()) / C;
+  const std::vector<float>& table = a.n.ip.softmax_table;
+  const float out_scale = a.g.out(a.n).q.scale;
+  const int32_t out_zp = a.g.out(a.n).q.zero_point;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* x = &(*a.in[0])[idx(r * C)];
+    int32_t mx = -128;
+    for (int64_t c = 0; c < C; ++c) mx = std::max(mx, code(x[c]));
+    const float* t = &table[idx(255 - mx)];  // t[v] = exp(-scale*beta*(max - v)), v in [-128, max]
+    float sum = 0.0f;
+    for (int64_t c = 0; c < C; ++c) sum += t[code(x[c])];
+    const float inv = 1.0f / (sum * out_scale);
+    for (int64_t c = 0; c < C; ++c) {
+      const float p = t[code(x[c])] * inv;
+      const int32_t i = static_cast<int32_t>(p);  // p >= 0: round half away from zero
+      const int32_t q = i + ((p - static_cast<float>(i)) >= 0.5f ? 1 : 0) + out_zp;
+      a.out[idx(r * C + c)] = static_cast<float>(clamp(q, -128, 127));
+    }
+  }
+}
+
+void k_quantize(const KernelArgs& a) {
+  const ir::TensorQuant& q = a.g.out(a.n).q;
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const float t = (*a.in[0])[i] / q.scale;
+    const float r = std::round(t);
+    const int32_t v = std::isnan(r) ? 0 : static_cast<int32_t>(std::max(-1e9f, std::min(1e9f, r)));
+    a.out[i] = static_cast<float>(clamp(v + q.zero_point, -128, 127));
+  }
+}
+
+void k_dequantize(const KernelArgs& a) {
+  const ir::TensorQuant& q = a.g.in(a.n).q;
+  for (size_t i = 0; i < a.out.size(); ++i)
+    a.out[i] = static_cast<float>(static_cast<double>(q.scale) * static_cast<double>(code((*a.in[0])[i]) - q.zero_point));
+}
+
+}  // namespace qg::interp

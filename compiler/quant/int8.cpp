@@ -1,0 +1,246 @@
+#include "quant/int8.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ir/diag.h"
+#include "ir/op_table.h"
+
+namespace qg::quant {
+
+void quantize_multiplier(double real, int32_t* multiplier, int* shift) {
+  if (real == 0.0) {
+    *multiplier = 0;
+    *shift = 0;
+    return;
+  }
+  const double q = std::frexp(real, shift);
+  int64_t q_fixed = static_cast<int64_t>(std::round(q * static_cast<double>(int64_t{1} << 31)));
+  QG_CHECK(q_fixed <= (int64_t{1} << 31), "multiplier rounding out of range");
+  if (q_fixed == (int64_t{1} << 31)) {
+    q_fixed /= 2;
+    ++*shift;
+  }
+  if (*shift < -31) {
+    *shift = 0;
+    q_fixed = 0;
+  }
+  if (*shift > 30) {
+    *shift = 30;
+    q_fixed = (int64_t{1} << 31) - 1;
+  }
+  *multiplier = static_cast<int32_t>(q_fixed);
+}
+
+void activation_range_i8(ir::Activation act, const ir::TensorQuant& out, int32_t* act_min, int32_t* act_max) {
+  auto quantize = [&](float f) { return out.zero_point + static_cast<int32_t>(std::round(f / out.scale)); };
+  *act_min = -128;
+  *act_max = 127;
+  if (act == ir::Activation::Relu || act == ir::Activation::Relu6) *act_min = std::max<int32_t>(-128, quantize(0.0f));
+  if (act == ir::Activation::Relu6) *act_max = std::min<int32_t>(127, quantize(6.0f));
+}
+
+ir::TensorQuant int8_params(const Range& r) {
+  const double lo = std::min<double>(r.lo, 0.0), hi = std::max<double>(r.hi, 0.0);
+  ir::TensorQuant q;
+  double scale = (hi - lo) / 255.0;
+  if (!(scale > 0.0) || !std::isfinite(scale)) scale = 1.0 / 255.0;
+  q.scale = static_cast<float>(scale);
+  const double zp = std::round(-128.0 - lo / static_cast<double>(q.scale));
+  q.zero_point = static_cast<int32_t>(std::min(127.0, std::max(-128.0, zp)));
+  return q;
+}
+
+bool uses_int8(const ir::Graph& g) {
+  for (const ir::Node& n : g.nodes)
+    if (n.quant.scheme == ir::Scheme::Int8) return true;
+  return false;
+}
+
+namespace {
+
+bool int8_capable(ir::Op op) {
+  switch (op) {
+    case ir::Op::Add: case ir::Op::MaxPool2d: case ir::Op::AvgPool2d: case ir::Op::Flatten:
+    case ir::Op::Reshape: case ir::Op::Softmax:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::shared_ptr<ir::IntLinear> int_weights(const ir::Node& n, float in_scale) {
+  auto il = std::make_shared<ir::IntLinear>();
+  il->w_bits = n.quant.w_bits;
+  const int64_t O = n.weight.shape[0], per = static_cast<int64_t>(n.weight.data.size()) / O;
+  const float qmax = static_cast<float>((1 << (il->w_bits - 1)) - 1);
+  il->weight.resize(n.weight.data.size());
+  for (int64_t o = 0; o < O; ++o) {
+    float m = 0.0f;
+    for (int64_t k = 0; k < per; ++k) m = std::max(m, std::fabs(n.weight.data[static_cast<size_t>(o * per + k)]));
+    float s = m / qmax;
+    if (!(s > 0.0f) || !std::isfinite(s)) s = 1.0f;
+    il->w_scale.push_back(s);
+    for (int64_t k = 0; k < per; ++k) {
+      const float c = std::round(n.weight.data[static_cast<size_t>(o * per + k)] / s);
+      il->weight[static_cast<size_t>(o * per + k)] = static_cast<int8_t>(std::min(qmax, std::max(-qmax, c)));
+    }
+    const double b = n.bias.empty() ? 0.0 : static_cast<double>(n.bias.data[static_cast<size_t>(o)]);
+    const double bq = std::round(b / (static_cast<double>(in_scale) * static_cast<double>(s)));
+    il->bias.push_back(static_cast<int32_t>(std::min(2147483647.0, std::max(-2147483648.0, bq))));
+  }
+  return il;
+}
+
+}  // namespace
+
+ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
+  if (!uses_int8(g)) return g;
+  QG_CHECK(ranges.size() >= g.tensors.size(), "calibration ranges do not cover the graph");
+  const size_t T0 = g.tensors.size();
+  std::vector<bool> i8(T0, false);        // tensor lives in int8
+  std::vector<int> as_i8(T0, -1), as_f32(T0, -1);  // converted copies
+  std::vector<ir::Node> out;
+  auto convert = [&](int t, bool to_i8, std::vector<ir::Node>& into) -> int {
+    int& slot = to_i8 ? as_i8[static_cast<size_t>(t)] : as_f32[static_cast<size_t>(t)];
+    if (slot >= 0) return slot;
+    ir::Tensor nt = g.tensor(t);
+    nt.name = g.tensor(t).name + (to_i8 ? ":q" : ":f");
+    nt.dtype = to_i8 ? ir::DType::I8 : ir::DType::F32;
+    if (to_i8) nt.q = int8_params(ranges[static_cast<size_t>(t)]);
+    g.tensors.push_back(nt);
+    slot = static_cast<int>(g.tensors.size()) - 1;
+    ir::Node c;
+    c.op = to_i8 ? ir::Op::Quantize : ir::Op::Dequantize;
+    c.name = nt.name;
+    c.src = "(" + std::string(to_i8 ? "quantize " : "dequantize ") + printable_name(g.tensor(t).name) + ")";
+    c.inputs = {t};
+    c.output = slot;
+    into.push_back(std::move(c));
+    return slot;
+  };
+  for (ir::Node& n : g.nodes) {
+    const bool linear = n.quant.scheme == ir::Scheme::Int8 && (n.op == ir::Op::Conv2d || n.op == ir::Op::Dense);
+    bool fed_i8 = false;
+    for (int t : n.inputs) fed_i8 = fed_i8 || (static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)]);
+    const bool run_i8 = linear || (int8_capable(n.op) && fed_i8);
+    for (int& t : n.inputs) {
+      const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
+      if (run_i8 && !t_i8) t = convert(t, true, out);
+      else if (!run_i8 && t_i8) t = convert(t, false, out);
+    }
+    if (run_i8) {
+      ir::Tensor& o = g.tensor(n.output);
+      o.dtype = ir::DType::I8;
+      const ir::TensorQuant& in_q = g.tensor(n.inputs[0]).q;
+      if (n.op == ir::Op::MaxPool2d || n.op == ir::Op::AvgPool2d || n.op == ir::Op::Flatten || n.op == ir::Op::Reshape)
+        o.q = in_q;  // TFLite: pooling and reshapes keep the quantization
+      else if (n.op == ir::Op::Softmax)
+        o.q = {1.0f / 256.0f, -128};
+      else
+        o.q = int8_params(ranges[static_cast<size_t>(n.output)]);
+      if (linear) n.il = int_weights(n, in_q.scale);
+      i8[static_cast<size_t>(n.output)] = true;
+    }
+    out.push_back(std::move(n));
+  }
+  // The caller sees floats: dequantize an int8 output.
+  if (static_cast<size_t>(g.output) < T0 && i8[static_cast<size_t>(g.output)]) g.output = convert(g.output, false, out);
+  g.nodes = std::move(out);
+  return g;
+}
+
+namespace {
+
+[[noreturn]] void unsupported(const ir::Graph& g, const ir::Node& n, const std::string& why) {
+  user_error(g.file, n.src, std::string(ir::op_info(n.op).name) + " '" + printable_name(n.name) + "': " + why);
+}
+
+bool is_i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; }
+
+void need_q(const ir::Graph& g, const ir::Node& n, int t) {
+  if (!(g.tensor(t).q.scale > 0.0f) || !std::isfinite(g.tensor(t).q.scale))
+    unsupported(g, n, "int8 tensor '" + printable_name(g.tensor(t).name) + "' has no valid scale");
+}
+
+}  // namespace
+
+ir::Graph lower_int8(ir::Graph g) {
+  for (ir::Node& n : g.nodes) {
+    const bool out_i8 = is_i8(g, n.output);
+    bool any_in_i8 = false;
+    for (int t : n.inputs) any_in_i8 = any_in_i8 || is_i8(g, t);
+    if (n.op == ir::Op::Quantize) {
+      need_q(g, n, n.output);
+      continue;
+    }
+    if (n.op == ir::Op::Dequantize) {
+      need_q(g, n, n.inputs[0]);
+      continue;
+    }
+    if (!out_i8 && !any_in_i8) continue;
+    for (int t : n.inputs)
+      if (!is_i8(g, t)) unsupported(g, n, "mixes int8 and float tensors (insert quantize/dequantize)");
+    if (!out_i8) unsupported(g, n, "mixes int8 and float tensors");
+    for (int t : n.inputs) need_q(g, n, t);
+    need_q(g, n, n.output);
+    const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
+    const ir::TensorQuant& out = g.tensor(n.output).q;
+    activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);
+    switch (n.op) {
+      case ir::Op::Conv2d:
+      case ir::Op::Dense: {
+        if (!n.il) unsupported(g, n, "int8 layer without integer weights");
+        ir::IntLinear& il = *n.il;
+        const size_t O = static_cast<size_t>(n.weight.shape[0]);
+        if (il.w_scale.size() != O || il.bias.size() != O) unsupported(g, n, "weight scales / bias do not match the output channels");
+        il.mult.assign(O, 0);
+        il.shift.assign(O, 0);
+        for (size_t o = 0; o < O; ++o) {
+          const double real = static_cast<double>(in.scale) * static_cast<double>(il.w_scale[o]) / static_cast<double>(out.scale);
+          int sh = 0;
+          quantize_multiplier(real, &il.mult[o], &sh);
+          il.shift[o] = sh;
+        }
+        break;
+      }
+      case ir::Op::Add: {
+        const ir::TensorQuant& in2 = g.tensor(n.inputs[1]).q;
+        n.ip.left_shift = 20;
+        const double twice_max = 2.0 * std::max(static_cast<double>(in.scale), static_cast<double>(in2.scale));
+        const double r1 = static_cast<double>(in.scale) / twice_max, r2 = static_cast<double>(in2.scale) / twice_max;
+        const double ro = twice_max / (static_cast<double>(int64_t{1} << n.ip.left_shift) * static_cast<double>(out.scale));
+        int s1, s2, so;
+        quantize_multiplier(r1, &n.ip.in1_mult, &s1);
+        quantize_multiplier(r2, &n.ip.in2_mult, &s2);
+        quantize_multiplier(ro, &n.ip.out_mult, &so);
+        if (s1 > 0 || s2 > 0 || so > 0) unsupported(g, n, "input/output scales out of the range TFLite's int8 add supports");
+        n.ip.in1_shift = s1;
+        n.ip.in2_shift = s2;
+        n.ip.out_shift = so;
+        break;
+      }
+      case ir::Op::MaxPool2d:
+      case ir::Op::AvgPool2d:
+        if (in.scale != out.scale || in.zero_point != out.zero_point)
+          unsupported(g, n, "int8 pooling needs equal input and output quantization");
+        break;
+      case ir::Op::Flatten:
+      case ir::Op::Reshape:
+        if (in.scale != out.scale || in.zero_point != out.zero_point)
+          unsupported(g, n, "int8 reshape needs equal input and output quantization");
+        break;
+      case ir::Op::Softmax: {
+        const float scale = -in.scale * n.attrs.beta;
+        n.ip.softmax_table.assign(256, 0.0f);
+        for (int32_t v = 0; v <= 255; ++v) n.ip.softmax_table[static_cast<size_t>(255 - v)] = std::exp(scale * static_cast<float>(v));
+        break;
+      }
+      default:
+        unsupported(g, n, "has no int8 kernel (supported: conv2d, dense, add, maxpool2d, avgpool2d, flatten, reshape, softmax)");
+    }
+  }
+  return g;
+}
+
+}  // namespace qg::quant

@@ -1,0 +1,159 @@
+#include "tiny_model.h"
+
+#include <cstring>
+
+#include "tflite_schema_generated.h"
+
+namespace qgt {
+namespace {
+
+namespace tfl = qg::tfl;
+
+// What the tiny model looks like; each bad case changes one thing.
+struct Spec {
+  tfl::TensorType input_type = tfl::TensorType::INT8;
+  int filter_scales = 3;              // per-channel (3 outputs); 1 = per tensor
+  int64_t filter_zero_point = 0;
+  int output_scales = 1;              // activation scales of the output tensor
+  int32_t op = static_cast<int32_t>(tfl::BuiltinOperator::FULLY_CONNECTED);
+  std::string custom_code;
+  tfl::ActivationFunctionType act = tfl::ActivationFunctionType::RELU;
+  int32_t op_input0 = 0;              // tensor index of the FC input
+  uint32_t filter_buffer = 1;
+  size_t filter_bytes = 12;
+  bool two_model_inputs = false;
+  uint32_t version = 3;
+};
+
+std::vector<uint8_t> build(const Spec& s) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](std::vector<float> scale, std::vector<int64_t> zp, int dim) {
+    return tfl::CreateQuantizationParametersDirect(b, nullptr, nullptr, &scale, &zp, tfl::QuantizationDetails::NONE, 0, dim);
+  };
+  std::vector<flatbuffers::Offset<tfl::Tensor>> tensors;
+  {
+    std::vector<int32_t> shape = {1, 4};
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, "input", quant({0.5f}, {-3}, 0)));
+  }
+  {
+    std::vector<int32_t> shape = {3, 4};
+    std::vector<float> sc(static_cast<size_t>(s.filter_scales), 0.02f);
+    std::vector<int64_t> zp(static_cast<size_t>(s.filter_scales), s.filter_zero_point);
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, s.filter_buffer, "fc/weights", quant(sc, zp, 0)));
+  }
+  {
+    std::vector<int32_t> shape = {3};
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT32, 2, "fc/bias", quant({0.01f, 0.01f, 0.01f}, {0, 0, 0}, 0)));
+  }
+  {
+    std::vector<int32_t> shape = {1, 3};
+    std::vector<float> sc(static_cast<size_t>(s.output_scales), 0.25f);
+    std::vector<int64_t> zp(static_cast<size_t>(s.output_scales), 1);
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "output", quant(sc, zp, 0)));
+  }
+  const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
+  const int32_t bias[3] = {100, -200, 300};
+  std::vector<uint8_t> wbytes(s.filter_bytes);
+  std::memcpy(wbytes.data(), w, std::min(sizeof w, wbytes.size()));
+  std::vector<uint8_t> bbytes(12);
+  for (size_t i = 0; i < 3; ++i)
+    for (size_t k = 0; k < 4; ++k) bbytes[4 * i + k] = static_cast<uint8_t>(static_cast<uint32_t>(bias[i]) >> (8 * k));
+  std::vector<flatbuffers::Offset<tfl::Buffer>> buffers = {
+      tfl::CreateBuffer(b), tfl::CreateBufferDirect(b, &wbytes), tfl::CreateBufferDirect(b, &bbytes)};
+
+  const bool wide = s.op > 127;
+  std::vector<flatbuffers::Offset<tfl::OperatorCode>> codes = {tfl::CreateOperatorCodeDirect(
+      b, static_cast<int8_t>(wide ? 127 : s.op), s.custom_code.empty() ? nullptr : s.custom_code.c_str(), 1,
+      static_cast<tfl::BuiltinOperator>(s.op))};
+  std::vector<int32_t> ins = {s.op_input0, 1, 2}, outs = {3};
+  auto opts = tfl::CreateFullyConnectedOptions(b, s.act);
+  std::vector<flatbuffers::Offset<tfl::Operator>> ops = {
+      tfl::CreateOperatorDirect(b, 0, &ins, &outs, tfl::BuiltinOptions::FullyConnectedOptions, opts.Union())};
+  std::vector<int32_t> sg_in = {0}, sg_out = {3};
+  if (s.two_model_inputs) sg_in.push_back(1);
+  std::vector<flatbuffers::Offset<tfl::SubGraph>> sgs = {tfl::CreateSubGraphDirect(b, &tensors, &sg_in, &sg_out, &ops, "main")};
+  auto model = tfl::CreateModelDirect(b, s.version, &codes, &sgs, "qgen test model", &buffers);
+  tfl::FinishModelBuffer(b, model);
+  return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+// Deterministic pseudo-random bytes.
+std::vector<uint8_t> noise(size_t n, uint32_t seed) {
+  std::vector<uint8_t> v(n);
+  for (auto& x : v) {
+    seed = seed * 1664525u + 1013904223u;
+    x = static_cast<uint8_t>(seed >> 24);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::vector<uint8_t> tiny_int8_fc_model() { return build(Spec{}); }
+
+std::vector<BadCase> bad_tflite_cases() {
+  std::vector<BadCase> c;
+  const std::vector<uint8_t> good = tiny_int8_fc_model();
+  auto with = [](auto f) {
+    Spec s;
+    f(s);
+    return build(s);
+  };
+  const std::string fc = "operators[0] (FULLY_CONNECTED)";
+
+  // Damaged files: caught by the identifier check or the flatbuffers verifier.
+  c.push_back({"truncated", "", "corrupt or truncated TFLite file", {good.begin(), good.begin() + static_cast<long>(good.size() / 2)}});
+  c.push_back({"truncated_tail", "", "corrupt or truncated TFLite file", {good.begin(), good.end() - 16}});
+  {
+    std::vector<uint8_t> v = good;
+    std::memcpy(&v[4], "XXXX", 4);
+    c.push_back({"wrong_identifier", "", "not a TFLite model: the file identifier (bytes 4-7) is 'XXXX', expected 'TFL3'", v});
+  }
+  c.push_back({"random_bytes", "", "not a TFLite model", noise(4096, 42)});
+  {
+    std::vector<uint8_t> v = noise(4096, 7);
+    std::memcpy(&v[4], "TFL3", 4);
+    c.push_back({"random_bytes_tfl3", "", "corrupt or truncated TFLite file", v});
+  }
+  {
+    std::vector<uint8_t> v = good;
+    v[0] = v[1] = v[2] = 0xff;  // root table offset far outside the file
+    c.push_back({"bad_root_offset", "", "corrupt or truncated TFLite file", v});
+  }
+  c.push_back({"too_small", "", "too small to be a TFLite model", {0x18, 0, 0, 0, 'T'}});
+  c.push_back({"empty_file", "", "file of 0 bytes is too small", {}});
+
+  // Well-formed flatbuffers that qgen does not support or that are inconsistent.
+  c.push_back({"unsupported_op", "operators[0]",
+               "unsupported operator SQUEEZE (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, "
+               "MAX_POOL_2D, RESHAPE, SOFTMAX)",
+               with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
+  c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported operator CUMSUM",
+               with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUMSUM); })});
+  c.push_back({"custom_op", "operators[0]", "unsupported custom operator 'MyOp'", with([](Spec& s) {
+                 s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUSTOM);
+                 s.custom_code = "MyOp";
+               })});
+  c.push_back({"mismatched_quant_dims", fc, "mismatched quantization dims: the filter tensor 'fc_weights' (tensors[1]) has 2 scales for 3 output channels",
+               with([](Spec& s) { s.filter_scales = 2; })});
+  c.push_back({"uint8_tensor", "tensors[0]", "tensor 'input' (tensors[0]) has type UINT8",
+               with([](Spec& s) { s.input_type = qg::tfl::TensorType::UINT8; })});
+  c.push_back({"int16_tensor", "tensors[0]", "has type INT16", with([](Spec& s) { s.input_type = qg::tfl::TensorType::INT16; })});
+  c.push_back({"per_channel_activation", "tensors[3]", "has per-channel quantization (3 scales)",
+               with([](Spec& s) { s.output_scales = 3; })});
+  c.push_back({"filter_zero_point", fc, "int8 filters must be symmetric (zero point 0)",
+               with([](Spec& s) { s.filter_zero_point = 5; })});
+  c.push_back({"fused_tanh", fc, "unsupported fused activation TANH (supported: NONE, RELU, RELU6)",
+               with([](Spec& s) { s.act = qg::tfl::ActivationFunctionType::TANH; })});
+  c.push_back({"tensor_index_out_of_range", fc, "tensor index 42 is out of range (the subgraph has 4 tensors)",
+               with([](Spec& s) { s.op_input0 = 42; })});
+  c.push_back({"buffer_index_out_of_range", "tensors[1]", "refers to buffer 99, but the model has 3 buffers",
+               with([](Spec& s) { s.filter_buffer = 99; })});
+  c.push_back({"filter_data_short", "tensors[1]", "holds 11 bytes; its shape [3,4] and type INT8 need 12",
+               with([](Spec& s) { s.filter_bytes = 11; })});
+  c.push_back({"two_inputs", "inputs", "exactly one input; this one has 2", with([](Spec& s) { s.two_model_inputs = true; })});
+  c.push_back({"schema_version", "version", "unsupported TFLite schema version 2", with([](Spec& s) { s.version = 2; })});
+  return c;
+}
+
+}  // namespace qgt
