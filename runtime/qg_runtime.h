@@ -104,4 +104,12 @@ QG_INLINE int32_t qg_mbqm(int32_t x, int32_t multiplier, int shift) {
   return qg_rdbpot(qg_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/* x * multiplier * 2^shift rounded once (half up): what TFLite's int8
+ * FULLY_CONNECTED reference kernel computes (TFLITE_SINGLE_ROUNDING style). */
+QG_INLINE int32_t qg_mbqm_single(int32_t x, int32_t multiplier, int shift) {
+  const int total = 31 - shift;
+  const int64_t r = (int64_t)x * (int64_t)multiplier + ((int64_t)1 << (total - 1));
+  return (int32_t)(r >> total);
+}
+
 #endif /* QG_RUNTIME_H */

@@ -1,7 +1,9 @@
 /* qg_conv2d_i8_mac__c / qg_dense_i8_mac__c: integer-only convolution with
  * TFLite int8 semantics (reference_integer_ops::ConvPerChannel /
  * FullyConnected). acc = Σ w·(x − zp_in) over taps inside the image (int32),
- * + bias, requantized per output channel by qg_mbqm(acc, mult, shift),
+ * + bias, requantized per output channel by QG_REQUANT(acc, mult, shift)
+ * (qg_mbqm: TFLite's double rounding for conv; qg_mbqm_single: the single
+ * rounding TFLite's fully-connected kernel uses),
  * + zp_out, clamped to [act_min, act_max]. A dense layer is a 1x1
  * convolution over a 1x1 image. */
 #include <stdint.h>
@@ -27,6 +29,7 @@
 #define QG_OUT_ZP 5
 #define QG_ACT_MIN (-128)
 #define QG_ACT_MAX 127
+#define QG_REQUANT qg_mbqm
 static const int8_t qg_example_w[2 * 3 * 3 * 2] = {1};
 static const int32_t qg_example_b[2] = {0}, qg_example_m[2] = {1 << 30, 1 << 30}, qg_example_s[2] = {-3, -3};
 #define QG_WEIGHT qg_example_w
@@ -55,7 +58,7 @@ static void QG_FN(const int8_t *x, int8_t *y) {
           }
         }
         acc += QG_BIAS[o];
-        acc = qg_mbqm(acc, QG_MULT[o], QG_SHIFT[o]) + QG_OUT_ZP;
+        acc = QG_REQUANT(acc, QG_MULT[o], QG_SHIFT[o]) + QG_OUT_ZP;
         acc = acc < QG_ACT_MIN ? QG_ACT_MIN : acc;
         acc = acc > QG_ACT_MAX ? QG_ACT_MAX : acc;
         y[(oy * QG_OW + ox) * QG_O + o] = (int8_t)acc;

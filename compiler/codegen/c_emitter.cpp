@@ -264,7 +264,8 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     in.defs.insert(in.defs.end(), {{"QG_IN_ZP", "(" + str(g.in(n).q.zero_point) + ")"},
                                    {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
                                    {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"},
-                                   {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}});
+                                   {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"},
+                                   {"QG_REQUANT", n.op == Op::Dense ? "qg_mbqm_single" : "qg_mbqm"}});
     in.defs.push_back({"QG_WEIGHT", e.table_i8(L + "_w", il.weight)});
     in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", il.bias)});
     in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});
@@ -515,7 +516,7 @@ Emitted Emitter::run() {
   h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
   h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
   h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
-  h += "#define " + upper_ + "_INPUT_LAYOUT \"" + ir::layout_name(g_.layout) + "\"\n";
+  h += "#define " + upper_ + "_INPUT_LAYOUT \"" + (tin.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
   h += "/* Output: " + std::string(out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
   h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
   h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";

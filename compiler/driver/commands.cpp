@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <new>
 #include <sstream>
 
 #include "codegen/writer.h"
+#include "driver/cmd_eval.h"
+#include "driver/cmd_import.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
@@ -28,6 +31,8 @@ const char* kExamples =
     "  qgen compile net.json --config quant.json --target c -o out/\n"
     "  qgen compile net.json --config quant.json -o out/ --dump-after=quantize\n"
     "  qgen run net.json --config quant.json --input image.f32    reference interpreter\n"
+    "  qgen import model.onnx -o net.json                         ONNX -> net.json + net.bin\n"
+    "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
     "\n"
     "quant.json:\n"
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
@@ -61,23 +66,68 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
   return 0;
 }
 
-int cmd_run(PipelineOptions o, const std::string& input, const std::string& output, bool float_mode, unsigned threads) {
+struct RunOptions {
+  std::string input, output, dump_tensors;
+  bool float_mode = false;
+  unsigned threads = 0;
+};
+
+// Inputs of an int8 model are raw int8 codes; float models read float32.
+std::vector<float> read_inputs(const std::string& path, bool int8) {
+  if (!int8) return read_f32_file(path);
+  std::ifstream f(path, std::ios::binary);
+  if (!f) user_error(path, "", "cannot open input file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::vector<float> v;
+  for (char c : ss.str()) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  return v;
+}
+
+void write_tensor(std::ofstream& f, const std::vector<float>& v, bool int8) {
+  if (int8) {
+    for (float x : v) f.put(static_cast<char>(static_cast<int8_t>(x)));
+  } else {
+    f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 4));
+  }
+}
+
+int cmd_run(PipelineOptions o, const RunOptions& ro) {
   if (o.dump_after == "plan" || o.dump_after == "codegen")
     user_error("", "--dump-after", "qgen run stops after the quantize stage; use qgen compile --dump-after=" + o.dump_after);
   PipelineState s = run_pipeline(o, "quantize");
   const ir::Graph& g = s.graph;
-  const std::vector<float> all = read_f32_file(input);
+  const bool in_i8 = g.tensor(g.input).dtype == ir::DType::I8, out_i8 = g.tensor(g.output).dtype == ir::DType::I8;
+  const std::vector<float> all = read_inputs(ro.input, in_i8);
   const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
   if (all.empty() || all.size() % n)
-    user_error(input, "", "holds " + std::to_string(all.size()) + " floats; the model input has " + std::to_string(n) +
-                              " (a batch file holds a multiple of that)");
+    user_error(ro.input, "", "holds " + std::to_string(all.size()) + (in_i8 ? " int8 values" : " floats") + "; the model input has " +
+                                 std::to_string(n) + " (a batch file holds a multiple of that)");
   std::vector<std::vector<float>> batch;
   for (size_t i = 0; i < all.size(); i += n) batch.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
-  auto res = interp::run_batch(g, batch, float_mode ? interp::Mode::Float : interp::Mode::AsCompiled, threads);
-  if (!output.empty()) {
-    std::ofstream f(output, std::ios::binary);
-    for (const auto& r : res) f.write(reinterpret_cast<const char*>(r.data()), static_cast<std::streamsize>(r.size() * 4));
-    if (!f) user_error(output, "", "cannot write output file");
+  const interp::Mode mode = ro.float_mode ? interp::Mode::Float : interp::Mode::AsCompiled;
+  auto res = interp::run_batch(g, batch, mode, ro.threads);
+  if (!ro.output.empty()) {
+    std::ofstream f(ro.output, std::ios::binary);
+    for (const auto& r : res) write_tensor(f, r, out_i8);
+    if (!f) user_error(ro.output, "", "cannot write output file");
+  }
+  if (!ro.dump_tensors.empty()) {
+    // Every tensor of the first sample (internal layout), for locating differences.
+    const auto t = interp::run_all_tensors(g, batch[0], mode);
+    std::error_code ec;
+    std::filesystem::create_directories(ro.dump_tensors, ec);
+    std::ofstream index(ro.dump_tensors + "/index.tsv");
+    if (!index) user_error(ro.dump_tensors, "", "cannot write tensor dump");
+    auto dump = [&](int id) {
+      const ir::Tensor& tt = g.tensor(id);
+      const std::string file = "t" + std::to_string(id) + ".bin";
+      std::ofstream f(ro.dump_tensors + "/" + file, std::ios::binary);
+      write_tensor(f, t[static_cast<size_t>(id)], tt.dtype == ir::DType::I8);
+      index << tt.name << "\t" << file << "\t" << ir::dtype_name(tt.dtype) << "\t" << ir::shape_str(tt.shape) << "\n";
+    };
+    dump(g.input);
+    for (const ir::Node& nd : g.nodes) dump(nd.output);
   }
   for (size_t b = 0; b < res.size(); ++b) {
     size_t best = 0;
@@ -115,18 +165,20 @@ int qgen_main(int argc, char** argv) {
   compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back");
 
   PipelineOptions ro;
-  std::string input, output;
-  bool float_mode = false;
-  unsigned threads = 0;
+  RunOptions rop;
   auto* run = app.add_subcommand("run", "Run the reference interpreter on raw float32 input(s)");
   run->add_option("net", ro.net_path, "Network: net.json")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
-  run->add_option("-i,--input", input, "Raw little-endian float32 input in the model's layout; N inputs back to back = a batch")->required();
-  run->add_option("-o,--output", output, "Write the outputs here as raw float32");
-  run->add_flag("--float", float_mode, "Ignore the quantization choices: run everything in float");
-  run->add_option("--threads", threads, "Worker threads over the batch (0 = all cores)");
+  run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model; N inputs back to back = a batch")->required();
+  run->add_option("-o,--output", rop.output, "Write the outputs here as raw float32");
+  run->add_flag("--float", rop.float_mode, "Ignore the quantization choices: run everything in float");
+  run->add_option("--dump-tensors", rop.dump_tensors, "Write every tensor of the first input to DIR (index.tsv + raw files)");
+  run->add_option("--threads", rop.threads, "Worker threads over the batch (0 = all cores)");
   run->add_option("--calibrate", ro.calibration_path, "Calibration inputs for scheme int8 (as for compile)");
   run->add_option("--dump-after", ro.dump_after, "Print the IR after STAGE (import ... quantize)");
+
+  ImportCommand import_cmd(app);
+  EvalCommand eval_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -147,7 +199,9 @@ int qgen_main(int argc, char** argv) {
       co.weights = weights_format(weights);
       return cmd_compile(co, out_dir, quiet);
     }
-    if (*run) return cmd_run(ro, input, output, float_mode, threads);
+    if (*run) return cmd_run(ro, rop);
+    if (import_cmd.selected()) return import_cmd.run();
+    if (eval_cmd.selected()) return eval_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

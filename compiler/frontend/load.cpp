@@ -3,12 +3,13 @@
 #include <filesystem>
 
 #include "frontend/netjson.h"
+#include "frontend/onnx.h"
 #include "frontend/tflite.h"
 #include "ir/diag.h"
 
 namespace qg::frontend {
 
-const char* supported_model_formats() { return "qgen net.json (.json), TensorFlow Lite (.tflite)"; }
+const char* supported_model_formats() { return "qgen net.json (.json), TensorFlow Lite (.tflite), ONNX (.onnx)"; }
 
 ir::Graph load_model(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
@@ -16,6 +17,7 @@ ir::Graph load_model(const std::string& path) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   if (ext == ".json") return load_netjson(path);
   if (ext == ".tflite") return load_tflite(path);
+  if (ext == ".onnx") return load_onnx(path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) user_error(path, "", "is a directory, not a model file");
   user_error(path, "",

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "frontend/param_layout.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
 
@@ -417,9 +418,10 @@ class Reader {
       n.weight.shape = n.bias.shape = {static_cast<int64_t>(C)};
       for (size_t c = 0; c < C; ++c) {
         if (va.data[c] < 0) L.at("var").fail("variance must be >= 0");
-        const double s = static_cast<double>(sc.data[c]) / std::sqrt(static_cast<double>(va.data[c]) + n.attrs.epsilon);
-        n.weight.data.push_back(static_cast<float>(s));
-        n.bias.data.push_back(static_cast<float>(static_cast<double>(bi.data[c]) - static_cast<double>(mu.data[c]) * s));
+        float s, shift;
+        batchnorm_scale_shift(sc.data[c], bi.data[c], mu.data[c], va.data[c], n.attrs.epsilon, s, shift);
+        n.weight.data.push_back(s);
+        n.bias.data.push_back(shift);
       }
     } else if (!info->params.empty()) {
       L.require("weight");
@@ -431,7 +433,7 @@ class Reader {
         if (L.has("kernel") && (w.kh != kh || w.kw != kw))
           L.at("kernel").fail("kernel " + std::to_string(w.kh) + "x" + std::to_string(w.kw) + " does not match the weight's " +
                               std::to_string(kh) + "x" + std::to_string(kw));
-        to_ohwi(n.weight);
+        oihw_to_ohwi(n.weight);
       }
     }
 
@@ -455,18 +457,6 @@ class Reader {
       if (total > kMaxElements) L.fail("output tensor has more than 2^31 elements");
     }
     return added.output;
-  }
-
-  static void to_ohwi(ir::Param& p) {
-    const int64_t O = p.shape[0], I = p.shape[1], H = p.shape[2], W = p.shape[3];
-    std::vector<float> d(p.data.size());
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t i = 0; i < I; ++i)
-        for (int64_t y = 0; y < H; ++y)
-          for (int64_t x = 0; x < W; ++x)
-            d[static_cast<size_t>(((o * H + y) * W + x) * I + i)] = p.data[static_cast<size_t>(((o * I + i) * H + y) * W + x)];
-    p.data = std::move(d);
-    p.shape = {O, H, W, I};
   }
 };
 

@@ -102,6 +102,7 @@ class Importer {
 
     const auto* ops = sg_->operators();
     if (!ops || ops->size() == 0) fail("operators", "the model has no operators");
+    if (ops->size() > kMaxLayers) fail("operators", "more than " + std::to_string(kMaxLayers) + " operators");
     for (size_t i = 0; i < ops->size(); ++i) import_op(ops->Get(static_cast<flatbuffers::uoffset_t>(i)), i);
 
     const int64_t out_j = outs->Get(0);
@@ -421,6 +422,18 @@ class Importer {
                     " is " + type_name(T(out_j).type()) + "; mixed float/int8 operators are not supported");
   }
 
+  // Int8 ops that move codes without requantizing (reshape, pools) need the
+  // output's (scale, zero point) to equal the input's, as TFLite's kernels do.
+  void same_quant(int x, int64_t out_j, const std::string& src) const {
+    const ir::Tensor& in = g_.tensor(x);
+    if (in.dtype != ir::DType::I8) return;
+    const ir::TensorQuant q = act_quant(out_j);
+    if (q.scale != in.q.scale || q.zero_point != in.q.zero_point)
+      fail(src, "the output " + describe(out_j) + " has scale " + std::to_string(q.scale) + ", zero point " +
+                    std::to_string(q.zero_point) + " but the input has scale " + std::to_string(in.q.scale) + ", zero point " +
+                    std::to_string(in.q.zero_point) + "; this operator must not requantize");
+  }
+
   void mark_int8(Node& n) const {
     n.quant.scheme = ir::Scheme::Int8;
     n.quant.w_bits = n.quant.a_bits = 8;
@@ -705,6 +718,7 @@ class Importer {
     const tfl::Pool2DOptions* o = op->builtin_options_as_Pool2DOptions();
     if (!o) fail(src, "has no Pool2DOptions");
     check_padding(o->padding(), src);
+    same_quant(x, out_j, src);
     Node n;
     n.op = kind;
     n.src = src;
@@ -723,6 +737,7 @@ class Importer {
     arity(ins, 1, 2, src);  // the optional second input is the target shape; the output tensor's shape is used
     const int x = activation_in(ins[0], src, "input");
     same_dtype(x, out_j, src);
+    same_quant(x, out_j, src);
     const std::vector<int64_t> target = act_shape(out_j, src);
     Node n;
     n.src = src;

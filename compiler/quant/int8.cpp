@@ -53,7 +53,8 @@ ir::TensorQuant int8_params(const Range& r) {
 
 bool uses_int8(const ir::Graph& g) {
   for (const ir::Node& n : g.nodes)
-    if (n.quant.scheme == ir::Scheme::Int8) return true;
+    if ((n.op == ir::Op::Conv2d || n.op == ir::Op::Dense) && n.quant.scheme == ir::Scheme::Int8 && !n.il)
+      return true;  // float weights still to convert
   return false;
 }
 
@@ -120,7 +121,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     return slot;
   };
   for (ir::Node& n : g.nodes) {
-    const bool linear = n.quant.scheme == ir::Scheme::Int8 && (n.op == ir::Op::Conv2d || n.op == ir::Op::Dense);
+    const bool linear = n.quant.scheme == ir::Scheme::Int8 && !n.il && (n.op == ir::Op::Conv2d || n.op == ir::Op::Dense);
     bool fed_i8 = false;
     for (int t : n.inputs) fed_i8 = fed_i8 || (static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)]);
     const bool run_i8 = linear || (int8_capable(n.op) && fed_i8);

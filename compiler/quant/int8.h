@@ -29,6 +29,7 @@ ir::TensorQuant int8_params(const Range& r);
 // int8; quantize / dequantize nodes are inserted where float and int8 meet.
 // `ranges` (indexed by tensor id) come from the float graph on calibration data.
 ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges);
+// True when some conv2d / dense chose scheme int8 but still has float weights.
 bool uses_int8(const ir::Graph& g);
 
 // Pass: fills IntLinear::mult/shift and IntParams of every int8 node; checks

@@ -16,21 +16,25 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
   std::vector<std::vector<std::vector<float>>> expected(models.size());
   std::vector<std::string> prefixes;
   std::vector<int64_t> in_sizes, out_sizes;
+  std::vector<std::string> in_types, out_types;
   std::ostringstream main_c;
-  main_c << "#include <stdio.h>\n#include <string.h>\n";
+  main_c << "#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n";
   for (size_t m = 0; m < models.size(); ++m) {
     const DiffModel& md = models[m];
     const std::string mdir = dir + "/m" + std::to_string(m);
     run_cmd("mkdir -p '" + mdir + "'");
     qg::driver::PipelineState s;
     try {
-      s = compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration);
+      s = md.model_file.empty() ? compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration)
+                                : compile_model_file(mdir, md.model_file, md.prefix);
     } catch (const std::exception& e) {
       return md.label + ": qgen failed: " + e.what() + " (files in " + mdir + ")";
     }
     const qg::ir::Graph& g = s.graph;
     in_sizes.push_back(g.tensor(g.input).numel());
     out_sizes.push_back(g.tensor(g.output).numel());
+    in_types.push_back(g.tensor(g.input).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
+    out_types.push_back(g.tensor(g.output).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
     std::vector<float> all;
     for (const auto& in : md.inputs) {
       all.insert(all.end(), in.begin(), in.end());
@@ -47,23 +51,27 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     const size_t n = models[m].inputs.size();
     main_c << "  {\n"
            << "    static float in[" << n * static_cast<size_t>(in_sizes[m]) << "], out[" << n * static_cast<size_t>(out_sizes[m]) << "];\n"
+           << "    static " << in_types[m] << " in_t[" << n * static_cast<size_t>(in_sizes[m]) << "];\n"
+           << "    static " << out_types[m] << " out_t[" << n * static_cast<size_t>(out_sizes[m]) << "];\n"
            << "    static unsigned char arena[" << U << "_ARENA_BYTES + 64] __attribute__((aligned(16)));\n"
            << "    snprintf(path, sizeof path, \"%s/m" << m << "/in.f32\", dir);\n"
            << "    f = fopen(path, \"rb\");\n"
            << "    if (!f || fread(in, sizeof(float), " << n * static_cast<size_t>(in_sizes[m]) << ", f) != "
            << n * static_cast<size_t>(in_sizes[m]) << ") return 10;\n    fclose(f);\n"
+           << "    for (i = 0; i < " << n * static_cast<size_t>(in_sizes[m]) << "; ++i) in_t[i] = (" << in_types[m] << ")in[i];\n"
            << "    for (k = 0; k < " << n << "; ++k) {\n"
            << "      memset(arena, 0xA5 ^ (int)k, sizeof arena);\n"
-           << "      if (" << P << "_run(in + k * " << in_sizes[m] << ", out + k * " << out_sizes[m] << ", arena) != " << U
+           << "      if (" << P << "_run(in_t + k * " << in_sizes[m] << ", out_t + k * " << out_sizes[m] << ", arena) != " << U
            << "_OK) return 11;\n"
            << "      for (i = " << U << "_ARENA_BYTES; i < (long)sizeof arena; ++i) if (arena[i] != (unsigned char)(0xA5 ^ (int)k)) return 12;\n"
            << "    }\n"
+           << "    for (i = 0; i < " << n * static_cast<size_t>(out_sizes[m]) << "; ++i) out[i] = (float)out_t[i];\n"
            << "    snprintf(path, sizeof path, \"%s/m" << m << "/out_%s.f32\", dir, tag);\n"
            << "    f = fopen(path, \"wb\");\n"
            << "    if (!f || fwrite(out, sizeof(float), " << n * static_cast<size_t>(out_sizes[m]) << ", f) != "
            << n * static_cast<size_t>(out_sizes[m]) << ") return 13;\n    fclose(f);\n"
-           << "    if (" << P << "_run(in, out, 0) != " << U << "_ERR_NULL) return 14;\n"
-           << "    if (" << P << "_run(in, out, arena + 4) != " << U << "_ERR_ALIGN) return 15;\n"
+           << "    if (" << P << "_run(in_t, out_t, 0) != " << U << "_ERR_NULL) return 14;\n"
+           << "    if (" << P << "_run(in_t, out_t, arena + 4) != " << U << "_ERR_ALIGN) return 15;\n"
            << "  }\n";
   }
   main_c << "  return 0;\n}\nint main(int argc, char **argv) { return argc < 3 ? 2 : run_all(argv[1], argv[2]); }\n";

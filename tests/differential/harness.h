@@ -13,6 +13,7 @@ struct DiffModel {
   std::string net_json, quant_json, prefix, label;
   std::vector<std::vector<float>> inputs;
   std::vector<std::vector<float>> calibration;  // scheme int8
+  std::string model_file;  // compile this file (e.g. .tflite) instead of net_json
 };
 
 struct Toolchain {

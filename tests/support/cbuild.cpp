@@ -82,6 +82,17 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
   return s;
 }
 
+qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix) {
+  qg::driver::PipelineOptions o;
+  o.net_path = path;
+  o.name = prefix;
+  qg::driver::PipelineState s = qg::driver::run_pipeline(o);
+  std::vector<qg::codegen::OutputFile> files = s.emitted->files;
+  files.push_back({"report.json", qg::driver::report_json(s, o)});
+  qg::codegen::write_output_dir(dir + "/out", files);
+  return s;
+}
+
 long first_difference(const std::vector<float>& a, const std::vector<float>& b) {
   if (a.size() != b.size()) return 0;
   for (size_t i = 0; i < a.size(); ++i)

@@ -27,6 +27,9 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
                                         const std::string& prefix,
                                         const std::vector<std::vector<float>>& calibration = {});
 
+// Compiles a model file (any format qgen reads) into dir/out.
+qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix);
+
 // Index and description of the first bitwise difference, or -1.
 long first_difference(const std::vector<float>& a, const std::vector<float>& b);
 

@@ -23,6 +23,7 @@ struct Spec {
   size_t filter_bytes = 12;
   bool two_model_inputs = false;
   uint32_t version = 3;
+  bool reshape_requantizes = false;   // append a RESHAPE whose output has another scale
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -51,6 +52,10 @@ std::vector<uint8_t> build(const Spec& s) {
     std::vector<int64_t> zp(static_cast<size_t>(s.output_scales), 1);
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "output", quant(sc, zp, 0)));
   }
+  if (s.reshape_requantizes) {
+    std::vector<int32_t> shape = {1, 3};
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "reshaped", quant({0.5f}, {1}, 0)));
+  }
   const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
   const int32_t bias[3] = {100, -200, 300};
   std::vector<uint8_t> wbytes(s.filter_bytes);
@@ -65,11 +70,18 @@ std::vector<uint8_t> build(const Spec& s) {
   std::vector<flatbuffers::Offset<tfl::OperatorCode>> codes = {tfl::CreateOperatorCodeDirect(
       b, static_cast<int8_t>(wide ? 127 : s.op), s.custom_code.empty() ? nullptr : s.custom_code.c_str(), 1,
       static_cast<tfl::BuiltinOperator>(s.op))};
+  if (s.reshape_requantizes)
+    codes.push_back(tfl::CreateOperatorCode(b, static_cast<int8_t>(tfl::BuiltinOperator::RESHAPE), 0, 1, tfl::BuiltinOperator::RESHAPE));
   std::vector<int32_t> ins = {s.op_input0, 1, 2}, outs = {3};
   auto opts = tfl::CreateFullyConnectedOptions(b, s.act);
   std::vector<flatbuffers::Offset<tfl::Operator>> ops = {
       tfl::CreateOperatorDirect(b, 0, &ins, &outs, tfl::BuiltinOptions::FullyConnectedOptions, opts.Union())};
   std::vector<int32_t> sg_in = {0}, sg_out = {3};
+  if (s.reshape_requantizes) {
+    std::vector<int32_t> rin = {3}, rout = {4};
+    ops.push_back(tfl::CreateOperatorDirect(b, 1, &rin, &rout));
+    sg_out = {4};
+  }
   if (s.two_model_inputs) sg_in.push_back(1);
   std::vector<flatbuffers::Offset<tfl::SubGraph>> sgs = {tfl::CreateSubGraphDirect(b, &tensors, &sg_in, &sg_out, &ops, "main")};
   auto model = tfl::CreateModelDirect(b, s.version, &codes, &sgs, "qgen test model", &buffers);
@@ -152,6 +164,8 @@ std::vector<BadCase> bad_tflite_cases() {
   c.push_back({"filter_data_short", "tensors[1]", "holds 11 bytes; its shape [3,4] and type INT8 need 12",
                with([](Spec& s) { s.filter_bytes = 11; })});
   c.push_back({"two_inputs", "inputs", "exactly one input; this one has 2", with([](Spec& s) { s.two_model_inputs = true; })});
+  c.push_back({"requantizing_reshape", "operators[1] (RESHAPE)", "this operator must not requantize",
+               with([](Spec& s) { s.reshape_requantizes = true; })});
   c.push_back({"schema_version", "version", "unsupported TFLite schema version 2", with([](Spec& s) { s.version = 2; })});
   return c;
 }

@@ -1,0 +1,48 @@
+// ONNX importer: reads a .onnx file (a protobuf ModelProto; float32, batch 1)
+// into the IR. Every problem is one UserError naming the file and the ONNX
+// node (`model.onnx: node 'Conv_3' (op LSTM): unsupported operator (...)`) or
+// graph input / initializer it is about.
+//
+// Mapping (NCHW, batch 1; the graph gets layout CHW, or C for a [N, F] input):
+//   tensors   [1,C,H,W] -> internal {H,W,C}; [1,N] -> {N}. The batch dimension
+//             may be 1 or symbolic; every other dimension must be static.
+//             Only float32 activations and weights.
+//   Conv      conv2d (group, strides, pads, dilations, auto_pad NOTSET / VALID /
+//             SAME_UPPER / SAME_LOWER); OIHW weights -> OHWI
+//   Gemm      dense (transA = 0; transB 0 or 1; alpha folded into the weight,
+//             beta into the bias; C of shape [N], [1,N] or a scalar)
+//   MatMul    dense: [1,K] x constant [K,N]; a following Add of a constant
+//             [N] / [1,N] becomes its bias (also after Conv and Gemm without
+//             bias: [1,C,1,1] / [C,1,1] and [N] / [1,N])
+//   Relu, Clip [0,6] -> relu6 ([0,inf) -> relu), MaxPool, AveragePool
+//             (count_include_pad), GlobalAveragePool, Add (equal shapes),
+//             Concat, BatchNormalization (-> batchnorm: per-channel scale and
+//             shift, computed as net.json does; fold_batchnorm folds it later),
+//             Flatten (axis 0/1), Reshape (constant shape; 0 and -1) -> flatten /
+//             reshape, Softmax over the channel axis
+//   Identity, Dropout  dropped
+//   Constant, and Shape / Gather / Unsqueeze / Squeeze / Concat / Reshape /
+//             Cast / Identity on constant values (the `x.view(x.size(0), -1)`
+//             chain) are evaluated at import.
+// Node and tensor names: an IR node is named after its ONNX node (or its first
+// output when the node has no name), made unique; its output tensor has the
+// same name. ir::op_info(op).infer runs on every node and the result is checked
+// against the shapes the model declares (value_info, graph outputs).
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace qg::frontend {
+
+// Reads `path`; the graph is named after the file stem.
+ir::Graph load_onnx(const std::string& path);
+
+// Same, from bytes in memory; `label` names the file in messages.
+ir::Graph parse_onnx(const void* data, size_t size, const std::string& label, const std::string& name);
+
+// "Add, AveragePool, ..." for messages.
+const char* onnx_supported_operators();
+
+}  // namespace qg::frontend

@@ -1,0 +1,85 @@
+// The shared real models (MLPerf Tiny int8 and float, hello_world): emitted C
+// vs the interpreter, bit-exact, on their real inputs and on random inputs.
+// (The independent check against TFLite's own reference kernels is
+// tests/tflite/check_against_tflite.py.)
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "differential/harness.h"
+#include "support/cbuild.h"
+
+namespace {
+
+const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
+
+std::vector<float> read_i8_as_float(const std::string& path) {
+  const std::string b = qgt::read_file(path);
+  std::vector<float> v;
+  for (char c : b) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  return v;
+}
+
+// TFLite's input quantization: round half away from zero, then clamp.
+std::vector<float> quantize_input(const std::vector<float>& x, float scale, int zp) {
+  std::vector<float> q;
+  for (float v : x) q.push_back(static_cast<float>(std::min(127, std::max(-128, static_cast<int>(std::round(v / scale)) + zp))));
+  return q;
+}
+
+qgt::DiffModel model(const std::string& file, const std::string& prefix, int64_t in_size, bool int8, int random_inputs) {
+  qgt::DiffModel m;
+  m.model_file = kModels + "/" + file;
+  m.prefix = prefix;
+  m.label = file;
+  qgt::Rng r(std::hash<std::string>{}(file));
+  for (int k = 0; k < random_inputs; ++k) {
+    std::vector<float> in(static_cast<size_t>(in_size));
+    for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
+    m.inputs.push_back(in);
+  }
+  return m;
+}
+
+bool have_models() {
+  if (std::filesystem::exists(kModels + "/mlperf-tiny/kws_ref_model.tflite")) return true;
+  WARN("shared models not found at " << kModels << ": skipped (they live in ../shared/models beside the repository)");
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("MLPerf Tiny int8 models: emitted C equals interpreter bit for bit on real and random inputs", "[tflite]") {
+  if (!have_models()) return;
+  std::vector<qgt::DiffModel> ms;
+  qgt::DiffModel kws = model("mlperf-tiny/kws_ref_model.tflite", "kws", 490, true, 30);
+  kws.inputs.insert(kws.inputs.begin(), read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
+  ms.push_back(kws);
+  ms.push_back(model("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", 32 * 32 * 3, true, 20));
+  ms.push_back(model("mlperf-tiny/vww_96_int8.tflite", "vww", 96 * 96 * 3, true, 8));
+  qgt::DiffModel ad = model("mlperf-tiny/ad01_int8.tflite", "ad01", 640, true, 30);
+  {
+    // The real spectrogram: 40 windows of 640 values, quantized with the model's input parameters.
+    const std::vector<float> all = qgt::read_floats(kModels + "/mlperf-tiny/ad_input0.f32.bin");
+    REQUIRE(all.size() == 40 * 640);
+    for (size_t w = 0; w < 40; w += 8)
+      ad.inputs.push_back(quantize_input(std::vector<float>(all.begin() + static_cast<long>(w * 640), all.begin() + static_cast<long>((w + 1) * 640)),
+                                         0x1.90664cp-2f, 89));
+  }
+  ms.push_back(ad);
+  ms.push_back(model("hello_world_int8.tflite", "hello_i8", 1, true, 40));
+  const std::string err = qgt::run_differential(ms, {{"gcc", "-O2"}, {"clang", "-O0"}}, "tflite_i8");
+  if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("MLPerf Tiny float models: emitted C equals interpreter bit for bit", "[tflite]") {
+  if (!have_models()) return;
+  std::vector<qgt::DiffModel> ms;
+  ms.push_back(model("mlperf-tiny/kws_ref_model_float32.tflite", "kws_f", 490, false, 4));
+  ms.push_back(model("mlperf-tiny/pretrainedResnet.tflite", "resnet8_f", 32 * 32 * 3, false, 4));
+  ms.push_back(model("mlperf-tiny/vww_96_float.tflite", "vww_f", 96 * 96 * 3, false, 2));
+  ms.push_back(model("mlperf-tiny/ad01_fp32.tflite", "ad01_f", 640, false, 4));
+  ms.push_back(model("hello_world_float.tflite", "hello_f", 1, false, 8));
+  const std::string err = qgt::run_differential(ms, {{"gcc", "-O2"}}, "tflite_f");
+  if (!err.empty()) FAIL(err);
+}
