@@ -16,9 +16,9 @@ class EvalCommand {
   ~EvalCommand();
   bool selected() const;
   int run();  // throws UserError like the other commands
+  struct Options;  // defined in cmd_eval.cpp
 
  private:
-  struct Options;
   std::unique_ptr<Options> o_;
 };
 

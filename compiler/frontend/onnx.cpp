@@ -306,17 +306,19 @@ class Importer {
       case pb::TensorProto::FLOAT: {
         c->is_float = true;
         if (n > 0 && raw.empty() && t.float_data_size() == 0) bad("has no data (neither raw_data nor float_data)");
+        // Sizes are checked before anything is allocated: the dims of a corrupt
+        // file can be huge.
+        if (!raw.empty() && static_cast<int64_t>(raw.size()) != 4 * n)
+          bad("raw_data has " + str(static_cast<int64_t>(raw.size())) + " bytes, its dims " + list_str(c->dims) + " need " +
+              str(4 * n) + " (float32)");
+        if (raw.empty()) check_count(t.float_data_size(), "float_data");
         c->f.resize(static_cast<size_t>(n));
-        if (!raw.empty() || t.float_data_size() == 0) {
-          if (static_cast<int64_t>(raw.size()) != 4 * n)
-            bad("raw_data has " + str(static_cast<int64_t>(raw.size())) + " bytes, its dims " + list_str(c->dims) + " need " +
-                str(4 * n) + " (float32)");
+        if (!raw.empty()) {
           for (int64_t k = 0; k < n; ++k) {
             const uint32_t u = le32(rp + 4 * k);
             std::memcpy(&c->f[static_cast<size_t>(k)], &u, 4);
           }
         } else {
-          check_count(t.float_data_size(), "float_data");
           std::copy(t.float_data().begin(), t.float_data().end(), c->f.begin());
         }
         for (int64_t k = 0; k < n; ++k)
@@ -331,11 +333,13 @@ class Importer {
       case pb::TensorProto::BOOL: {
         c->is_float = false;
         const int64_t esz = t.data_type() == pb::TensorProto::INT64 ? 8 : t.data_type() == pb::TensorProto::INT32 ? 4 : 1;
+        const bool use_raw = !raw.empty() || (t.int64_data_size() == 0 && t.int32_data_size() == 0);
+        if (use_raw && static_cast<int64_t>(raw.size()) != esz * n)
+          bad("raw_data has " + str(static_cast<int64_t>(raw.size())) + " bytes, its dims " + list_str(c->dims) + " need " + str(esz * n));
+        if (!use_raw) check_count(t.data_type() == pb::TensorProto::INT64 ? t.int64_data_size() : t.int32_data_size(),
+                                  t.data_type() == pb::TensorProto::INT64 ? "int64_data" : "int32_data");
         c->i.resize(static_cast<size_t>(n));
-        if (!raw.empty() || (t.int64_data_size() == 0 && t.int32_data_size() == 0)) {
-          if (static_cast<int64_t>(raw.size()) != esz * n)
-            bad("raw_data has " + str(static_cast<int64_t>(raw.size())) + " bytes, its dims " + list_str(c->dims) + " need " +
-                str(esz * n));
+        if (use_raw) {
           for (int64_t k = 0; k < n; ++k) {
             const unsigned char* p = rp + esz * k;
             c->i[static_cast<size_t>(k)] = esz == 8   ? static_cast<int64_t>(le64(p))
@@ -343,13 +347,10 @@ class Importer {
                                                       : int64_t{p[0] != 0};
           }
         } else if (t.data_type() == pb::TensorProto::INT64) {
-          check_count(t.int64_data_size(), "int64_data");
           std::copy(t.int64_data().begin(), t.int64_data().end(), c->i.begin());
         } else {
-          check_count(t.int32_data_size(), "int32_data");
           std::copy(t.int32_data().begin(), t.int32_data().end(), c->i.begin());
         }
-        c->onnx_type = pb::TensorProto::INT64;
         break;
       }
       default:

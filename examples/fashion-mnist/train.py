@@ -28,9 +28,14 @@ import os
 import random
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
+# libgomp's default busy-waiting makes 2 OpenMP threads many times slower when
+# other processes compete for the cores; passive waiting costs nothing when
+# they don't.  Must be set before torch (and libgomp) is loaded.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = "/usr/share/datasets/fashion-mnist"
@@ -184,12 +189,15 @@ def accuracy(logits, y):
 
 
 def train(name, model, epochs, max_lr, xtr, ytr, xte, yte):
+    # channels_last runs the oneDNN convolutions ~1.7x faster on the CPU; the
+    # model goes back to the default layout before evaluation and export.
+    model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=max_lr / 25.0)
     steps = epochs * ((len(xtr) + BATCH - 1) // BATCH)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=steps)
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(SEED)
-    t0 = time.time()
+    t0, c0 = time.time(), time.process_time()
     for epoch in range(epochs):
         model.train()
         perm = torch.randperm(len(xtr), generator=gen)
@@ -206,7 +214,8 @@ def train(name, model, epochs, max_lr, xtr, ytr, xte, yte):
         print("%s epoch %d/%d: loss %.4f  test top-1 %.4f  (%.0f s)"
               % (name, epoch + 1, epochs, total / len(xtr), top1 / len(xte),
                  time.time() - t0), flush=True)
-    return time.time() - t0
+    model.to(memory_format=torch.contiguous_format)
+    return time.time() - t0, time.process_time() - c0
 
 
 # --- ONNX export ----------------------------------------------------------------
@@ -289,7 +298,7 @@ def main():
         params = sum(p.numel() for p in model.parameters())
         macs = count_macs(model)
         print("%s: %d parameters, %d MACs per image" % (name, params, macs), flush=True)
-        train_s = train(name, model, epochs, max_lr, xtr, ytr, xte, yte)
+        train_s, train_cpu_s = train(name, model, epochs, max_lr, xtr, ytr, xte, yte)
 
         model.eval()
         logits = predict(model, xte)
@@ -310,6 +319,7 @@ def main():
             "max_lr": max_lr,
             "batch": BATCH,
             "train_seconds": round(train_s, 1),
+            "train_cpu_seconds": round(train_cpu_s, 1),
             "top1": top1 / len(yte),
             "top5": top5 / len(yte),
             "top1_correct": top1,

@@ -90,7 +90,7 @@ ir::Graph load(const std::string& rel) { return frontend::load_model(models_dir(
 
 }  // namespace
 
-TEST_CASE("tflite: the tiny int8 model imports as documented") {
+TEST_CASE("the tiny int8 model imports as documented") {
   const ir::Graph g = parse(qgt::tiny_int8_fc_model());
   check_consistent(g, true);
   CHECK(g.name == "test");
@@ -113,7 +113,7 @@ TEST_CASE("tflite: the tiny int8 model imports as documented") {
   CHECK(n.il->bias == std::vector<int32_t>{100, -200, 300});
 }
 
-TEST_CASE("tflite: each bad case is one UserError naming its location") {
+TEST_CASE("each bad case is one UserError naming its location") {
   for (const qgt::BadCase& c : qgt::bad_tflite_cases()) {
     INFO("case " << c.name);
     try {
@@ -148,14 +148,14 @@ static void fuzz(const std::vector<uint8_t>& good, size_t stride, int* ok, int* 
   for (size_t n = 0; n < good.size(); n += stride) attempt(std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(n)));
 }
 
-TEST_CASE("tflite: corrupted bytes of the tiny model never crash") {
+TEST_CASE("corrupted bytes of the tiny model never crash") {
   int ok = 0, rejected = 0;
   fuzz(qgt::tiny_int8_fc_model(), 1, &ok, &rejected);
   CHECK(rejected > 0);
   CHECK(ok > 0);
 }
 
-TEST_CASE("tflite: corrupted bytes of hello_world never crash") {
+TEST_CASE("corrupted bytes of hello_world never crash") {
   if (!have_models()) return;
   int ok = 0, rejected = 0;
   fuzz(read_file(models_dir() + "/hello_world_int8.tflite"), 1, &ok, &rejected);
@@ -163,14 +163,14 @@ TEST_CASE("tflite: corrupted bytes of hello_world never crash") {
   CHECK(rejected > 0);
 }
 
-TEST_CASE("tflite: load_model dispatches on the extension") {
+TEST_CASE("load_model dispatches on the extension") {
   const ir::Graph g = frontend::load_model(std::string(QGEN_SOURCE_DIR) + "/examples/fmnist-small/fmnist_small.json");
   CHECK(g.layout == ir::Layout::CHW);
   CHECK_THROWS_WITH(frontend::load_model("model.onnx"), Catch::Contains("unknown model format '.onnx'; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"));
   CHECK_THROWS_WITH(frontend::load_model("/nonexistent/x.tflite"), Catch::Contains("cannot open file"));
 }
 
-TEST_CASE("tflite: KWS DS-CNN (int8 and float)") {
+TEST_CASE("KWS DS-CNN (int8 and float)") {
   if (!have_models()) return;
   for (const char* f : {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_ref_model_float32.tflite"}) {
     INFO(f);
@@ -234,7 +234,7 @@ TEST_CASE("tflite: KWS DS-CNN (int8 and float)") {
   }
 }
 
-TEST_CASE("tflite: ResNet-8 (int8 and float)") {
+TEST_CASE("ResNet-8 (int8 and float)") {
   if (!have_models()) return;
   for (const char* f : {"mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/pretrainedResnet.tflite"}) {
     INFO(f);
@@ -266,7 +266,7 @@ TEST_CASE("tflite: ResNet-8 (int8 and float)") {
   }
 }
 
-TEST_CASE("tflite: VWW MobileNetV1 (int8 and float)") {
+TEST_CASE("VWW MobileNetV1 (int8 and float)") {
   if (!have_models()) return;
   for (const char* f : {"mlperf-tiny/vww_96_int8.tflite", "mlperf-tiny/vww_96_float.tflite"}) {
     INFO(f);
@@ -285,7 +285,7 @@ TEST_CASE("tflite: VWW MobileNetV1 (int8 and float)") {
   }
 }
 
-TEST_CASE("tflite: anomaly detection autoencoder and hello_world (int8 and float)") {
+TEST_CASE("anomaly detection autoencoder and hello_world (int8 and float)") {
   if (!have_models()) return;
   struct M {
     const char* file;
