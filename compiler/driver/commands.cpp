@@ -152,7 +152,7 @@ int qgen_main(int argc, char** argv) {
   std::string out_dir, weights = "auto";
   bool quiet = false;
   auto* compile = app.add_subcommand("compile", "Compile a network to C sources (+ report.json, report.md)");
-  compile->add_option("net", co.net_path, "Network: net.json (docs/net-format.md)")->required();
+  compile->add_option("net", co.net_path, "Network: net.json (docs/net-format.md), model.tflite or model.onnx")->required();
   compile->add_option("-c,--config", co.config_path, "Precision choices: quant.json (none = float)");
   compile->add_option("-t,--target", co.target, "Target: c (portable C99)")->capture_default_str();
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
@@ -167,7 +167,7 @@ int qgen_main(int argc, char** argv) {
   PipelineOptions ro;
   RunOptions rop;
   auto* run = app.add_subcommand("run", "Run the reference interpreter on raw float32 input(s)");
-  run->add_option("net", ro.net_path, "Network: net.json")->required();
+  run->add_option("net", ro.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
   run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model; N inputs back to back = a batch")->required();
   run->add_option("-o,--output", rop.output, "Write the outputs here as raw float32");

@@ -2,8 +2,10 @@
 // expressions are written in exactly the order the emitted C evaluates them.
 #include "interp/kernels.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 
 #include "ir/diag.h"
 #include "quant/format.h"
@@ -24,44 +26,100 @@ float activate(float y, Activation a) {
 
 size_t idx(int64_t i) { return static_cast<size_t>(i); }
 
+// Same code as qg_quantize(v, lo, s, L) for every input (NaN and infinities
+// included; the proof is in quant/quantize.cpp, quantize_branchless), written
+// without early returns so that the loop over a region vectorizes:
+//   t <= 0 or NaN -> t = 0 -> code 0;  t >= L -> t = L -> code L;
+//   otherwise the same truncate-and-round-half-up steps in float.
+inline uint8_t quantize_code(float v, float lo, float s, float Lf) {
+  float t = (v - lo) / s;
+  t = t > 0.0f ? t : 0.0f;
+  t = t < Lf ? t : Lf;
+  const int i = static_cast<int>(t);
+  return static_cast<uint8_t>(i + ((t - static_cast<float>(i)) >= 0.5f ? 1 : 0));
+}
+
+// Σ p·q over n codes. Exact in Acc: quantize() proved every segment's
+// Σp·q <= acc_bound, and chose int64 (acc64) where int32 could overflow.
+// The int32 loop vectorizes (SSE2: bytes widened to int16, pmaddwd).
+template <typename Acc>
+Acc dot_codes(const uint8_t* __restrict p, const uint8_t* __restrict q, int64_t n) {
+  Acc acc = 0;
+  for (int64_t j = 0; j < n; ++j) acc += static_cast<Acc>(static_cast<int16_t>(p[j]) * static_cast<int16_t>(q[j]));
+  return acc;
+}
+
+// Buffers of one quantized layer call, sized once and reused for every patch.
+struct LqScratch {
+  std::vector<float> lo, s;    // per activation region of a patch
+  std::vector<uint8_t> q;      // activation codes of a patch
+  std::vector<int64_t> sq;     // Σq per segment
+  explicit LqScratch(const ir::LinearQuant& lq)
+      : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())) {}
+};
+
 // Σ w·a of one im2col patch against output channels [o0, o1), quantized
-// (docs/quantization.md, "Evaluation order").
-void lq_outputs(const ir::LinearQuant& lq, const std::vector<float>& patch, float whole_lo, float whole_s,
-                int64_t o0, int64_t o1, const ir::Param& bias, Activation act, float* out, int64_t out_stride) {
+// (docs/quantization.md, "Evaluation order"): the integer sums Σq and Σp·q are
+// exact in any order; every float step is written in the documented order.
+template <typename Acc>
+void lq_outputs_acc(const ir::LinearQuant& lq, const float* patch, float whole_lo, float whole_s, int64_t o0, int64_t o1,
+                    const ir::Param& bias, Activation act, float* out, LqScratch& w) {
   const int64_t K = lq.K, S = lq.segments(), R = lq.aregions();
   const int La = quant::format_for_bits(lq.a_bits).levels;
-  std::vector<float> lo(idx(R)), s(idx(R));
+  const float Lf = static_cast<float>(La);
   for (int64_t r = 0; r < R; ++r) {
+    const int64_t b = lq.areg_begin[idx(r)], e = lq.areg_begin[idx(r + 1)];
     if (lq.a_whole_tensor) {
-      lo[idx(r)] = whole_lo;
-      s[idx(r)] = whole_s;
+      w.lo[idx(r)] = whole_lo;
+      w.s[idx(r)] = whole_s;
     } else {
-      const int64_t b = lq.areg_begin[idx(r)], e = lq.areg_begin[idx(r + 1)];
-      qg_region_params(&patch[idx(b)], static_cast<long>(e - b), 0, La, &lo[idx(r)], &s[idx(r)]);
+      qg_region_params(patch + b, static_cast<long>(e - b), 0, La, &w.lo[idx(r)], &w.s[idx(r)]);
     }
+    const float lo = w.lo[idx(r)], s = w.s[idx(r)];
+    uint8_t* __restrict q = w.q.data();
+    for (int64_t j = b; j < e; ++j) q[j] = quantize_code(patch[j], lo, s, Lf);
   }
-  std::vector<uint8_t> q(idx(K));
-  for (int64_t r = 0; r < R; ++r)
-    for (int64_t j = lq.areg_begin[idx(r)]; j < lq.areg_begin[idx(r + 1)]; ++j)
-      q[idx(j)] = qg_quantize(patch[idx(j)], lo[idx(r)], s[idx(r)], La);
-  std::vector<int64_t> sq(idx(S), 0);
-  for (int64_t sg = 0; sg < S; ++sg)
-    for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) sq[idx(sg)] += q[idx(j)];
+  const uint8_t* q = w.q.data();
+  for (int64_t sg = 0; sg < S; ++sg) {
+    int64_t sum = 0;
+    for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) sum += q[j];
+    w.sq[idx(sg)] = sum;
+  }
 
   for (int64_t o = o0; o < o1; ++o) {
     const uint8_t* p = &lq.codes[idx(o * K)];
     float y = 0.0f;
     for (int64_t sg = 0; sg < S; ++sg) {
-      int64_t spq = 0;
-      for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) spq += int64_t{p[idx(j)]} * q[idx(j)];
+      const int64_t b = lq.seg_begin[idx(sg)], e = lq.seg_begin[idx(sg + 1)];
+      const Acc spq = dot_codes<Acc>(p + b, q + b, e - b);
       const size_t c = idx(o * S + sg);
       const int32_t a = lq.seg_areg[idx(sg)];
-      const float acc = lo[idx(a)] * lq.E[c] +
-                        s[idx(a)] * (lq.B[c] * static_cast<float>(sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq));
+      const float acc = w.lo[idx(a)] * lq.E[c] +
+                        w.s[idx(a)] * (lq.B[c] * static_cast<float>(w.sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq));
       y = y + acc;
     }
     y = y + (bias.empty() ? 0.0f : bias.data[idx(o)]);
-    out[(o - o0) * out_stride] = activate(y, act);
+    out[o - o0] = activate(y, act);
+  }
+}
+
+void lq_outputs(const ir::LinearQuant& lq, const float* patch, float whole_lo, float whole_s, int64_t o0, int64_t o1,
+                const ir::Param& bias, Activation act, float* out, LqScratch& w) {
+  if (lq.acc64) lq_outputs_acc<int64_t>(lq, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
+  else lq_outputs_acc<int32_t>(lq, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
+}
+
+// The im2col patch of output position (oy, ox) and group grp, in (ky, kx, c)
+// order; taps outside the image are part of it with value 0.
+void gather_patch(const std::vector<float>& x, const ir::Window& w, int64_t H, int64_t W, int64_t C, int64_t Cg, int64_t oy, int64_t ox,
+                  int64_t grp, float* patch) {
+  for (int64_t ky = 0; ky < w.kh; ++ky) {
+    const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+    for (int64_t kx = 0; kx < w.kw; ++kx, patch += Cg) {
+      const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+      if (iy >= 0 && iy < H && ix >= 0 && ix < W) std::memcpy(patch, &x[idx((iy * W + ix) * C + grp * Cg)], idx(Cg) * sizeof(float));
+      else std::fill(patch, patch + Cg, 0.0f);
+    }
   }
 }
 
@@ -74,46 +132,56 @@ void k_conv2d(const KernelArgs& a) {
   const ir::Window& w = n.attrs.win;
   const int64_t G = n.attrs.groups, Cg = C / G, Og = O / G, K = w.kh * w.kw * Cg;
   const std::vector<float>& x = *a.in[0];
-  const bool quant = a.quantized && n.lq;
 
-  float whole_lo = 0, whole_s = 1;
-  if (quant && n.lq->a_whole_tensor)
-    qg_region_params(x.data(), static_cast<long>(x.size()), w.padded() ? 1 : 0, quant::format_for_bits(n.lq->a_bits).levels,
-                     &whole_lo, &whole_s);
+  if (a.quantized && n.lq) {
+    float whole_lo = 0, whole_s = 1;
+    if (n.lq->a_whole_tensor)
+      qg_region_params(x.data(), static_cast<long>(x.size()), w.padded() ? 1 : 0, quant::format_for_bits(n.lq->a_bits).levels,
+                       &whole_lo, &whole_s);
+    std::vector<float> patch(idx(K));
+    LqScratch scratch(*n.lq);
+    for (int64_t oy = 0; oy < OH; ++oy)
+      for (int64_t ox = 0; ox < OW; ++ox)
+        for (int64_t grp = 0; grp < G; ++grp) {
+          gather_patch(x, w, H, W, C, Cg, oy, ox, grp, patch.data());
+          lq_outputs(*n.lq, patch.data(), whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act,
+                     &a.out[idx((oy * OW + ox) * O + grp * Og)], scratch);
+        }
+    return;
+  }
 
-  std::vector<float> patch(idx(K));
+  // Float: padded taps are skipped; per output channel y = y + w*x in (ky, kx, c)
+  // order. The weights are transposed to [group][ky][kx][c][o] so the inner
+  // loop runs over output channels (each keeps its own sum in the documented
+  // order) and vectorizes without reassociating anything.
+  std::vector<float> wt(idx(G * K * Og));
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t k = 0; k < K; ++k) wt[idx(((o / Og) * K + k) * Og + o % Og)] = n.weight.data[idx(o * K + k)];
+  std::vector<float> y(idx(Og));
   for (int64_t oy = 0; oy < OH; ++oy)
     for (int64_t ox = 0; ox < OW; ++ox)
       for (int64_t grp = 0; grp < G; ++grp) {
-        float* dst = &a.out[idx((oy * OW + ox) * O + grp * Og)];
-        if (quant) {
-          // im2col patch in (ky, kx, c) order; zero padding is part of it.
-          int64_t j = 0;
-          for (int64_t ky = 0; ky < w.kh; ++ky)
-            for (int64_t kx = 0; kx < w.kw; ++kx) {
-              const int64_t iy = oy * w.sh - w.pt + ky * w.dh, ix = ox * w.sw - w.pl + kx * w.dw;
-              const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-              for (int64_t c = 0; c < Cg; ++c) patch[idx(j++)] = inside ? x[idx((iy * W + ix) * C + grp * Cg + c)] : 0.0f;
-            }
-          lq_outputs(*n.lq, patch, whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act, dst, 1);
-          continue;
-        }
-        // Float: padded taps are skipped.
-        for (int64_t o = grp * Og; o < (grp + 1) * Og; ++o) {
-          float y = 0.0f;
-          for (int64_t ky = 0; ky < w.kh; ++ky) {
-            const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-            if (iy < 0 || iy >= H) continue;
-            for (int64_t kx = 0; kx < w.kw; ++kx) {
-              const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-              if (ix < 0 || ix >= W) continue;
-              const float* wp = &n.weight.data[idx(((o * w.kh + ky) * w.kw + kx) * Cg)];
-              const float* xp = &x[idx((iy * W + ix) * C + grp * Cg)];
-              for (int64_t c = 0; c < Cg; ++c) y = y + wp[c] * xp[c];
+        std::fill(y.begin(), y.end(), 0.0f);
+        float* __restrict yp = y.data();
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+            if (ix < 0 || ix >= W) continue;
+            const float* xp = &x[idx((iy * W + ix) * C + grp * Cg)];
+            for (int64_t c = 0; c < Cg; ++c) {
+              const float xv = xp[c];
+              const float* __restrict wr = &wt[idx(((grp * K) + (ky * w.kw + kx) * Cg + c) * Og)];
+              for (int64_t o = 0; o < Og; ++o) yp[o] = yp[o] + wr[o] * xv;
             }
           }
-          y = y + (n.bias.empty() ? 0.0f : n.bias.data[idx(o)]);
-          dst[o - grp * Og] = activate(y, n.act);
+        }
+        float* dst = &a.out[idx((oy * OW + ox) * O + grp * Og)];
+        for (int64_t o = 0; o < Og; ++o) {
+          const int64_t oo = grp * Og + o;
+          const float v = yp[o] + (n.bias.empty() ? 0.0f : n.bias.data[idx(oo)]);
+          dst[o] = activate(v, n.act);
         }
       }
 }
@@ -127,7 +195,8 @@ void k_dense(const KernelArgs& a) {
     float whole_lo = 0, whole_s = 1;
     if (n.lq->a_whole_tensor)
       qg_region_params(x.data(), static_cast<long>(I), 0, quant::format_for_bits(n.lq->a_bits).levels, &whole_lo, &whole_s);
-    lq_outputs(*n.lq, x, whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), 1);
+    LqScratch scratch(*n.lq);
+    lq_outputs(*n.lq, x.data(), whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), scratch);
     return;
   }
   for (int64_t o = 0; o < O; ++o) {

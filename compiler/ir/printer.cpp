@@ -27,6 +27,12 @@ std::string print_graph(const Graph& g) {
     if (n.attrs.groups != 1) os << " groups=" << n.attrs.groups;
     if (n.op == Op::Concat) os << " axis=" << n.attrs.axis;
     if (n.act != Activation::None) os << " act=" << activation_name(n.act);
+    const Tensor& ot = g.out(n);
+    if (ot.dtype == DType::I8) os << " i8(scale=" << ot.q.scale << ", zp=" << ot.q.zero_point << ")";
+    if (n.il) {
+      os << " q=int8 w" << n.il->w_bits << "/channel a8/tensor macs=" << node_macs(g, n) << "\n";
+      continue;
+    }
     if (info.quantizable) {
       if (n.quant.scheme == Scheme::Float) {
         os << " q=float";

@@ -84,9 +84,9 @@ while IFS= read -r line; do  # name <TAB> location (may be empty) <TAB> message
 done <"$WORK/gen/cases.tsv"
 
 # Model formats are chosen by extension.
-cp "$WORK/gen/valid.tflite" "$WORK/run/model.onnx"
-run_case unknown_extension model.onnx "" "unknown model format '.onnx'; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"
-mv "$WORK/run/model.onnx" "$WORK/run/model"
+cp "$WORK/gen/valid.tflite" "$WORK/run/model.pb"
+run_case unknown_extension model.pb "" "unknown model format '.pb'; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"
+mv "$WORK/run/model.pb" "$WORK/run/model"
 run_case no_extension model "" "has no file extension; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"
 rm -f "$WORK/run/model"
 run_case missing_file missing.tflite "" "cannot open file"

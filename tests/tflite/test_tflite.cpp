@@ -166,7 +166,7 @@ TEST_CASE("corrupted bytes of hello_world never crash") {
 TEST_CASE("load_model dispatches on the extension") {
   const ir::Graph g = frontend::load_model(std::string(QGEN_SOURCE_DIR) + "/examples/fmnist-small/fmnist_small.json");
   CHECK(g.layout == ir::Layout::CHW);
-  CHECK_THROWS_WITH(frontend::load_model("model.onnx"), Catch::Contains("unknown model format '.onnx'; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"));
+  CHECK_THROWS_WITH(frontend::load_model("model.pb"), Catch::Contains("unknown model format '.pb'; supported: qgen net.json (.json), TensorFlow Lite (.tflite)"));
   CHECK_THROWS_WITH(frontend::load_model("/nonexistent/x.tflite"), Catch::Contains("cannot open file"));
 }
 
