@@ -451,6 +451,7 @@ Emitted Emitter::run() {
   std::string kernels, body;
   elem_ = tin.dtype == ir::DType::I8 ? "int8_t" : "float";
   if (p_.input_relayout) {
+    ++out.kernel_instances;
     kernels += relayout_instance("qg_input_relayout", {tin.numel()}, false, tin.shape, true, tin.numel());
     body += "  /* caller input " + shape_comment(g_.input) + " " + ir::layout_name(g_.layout) + " -> internal HWC */\n";
     body += "  qg_input_relayout(input, " + ptr(g_.input, false) + ");\n";
@@ -469,7 +470,8 @@ Emitted Emitter::run() {
       const std::string fn = in.kernel + "_L" + str(idx) + (insts.size() > 1 ? "_" + str(static_cast<int64_t>(k)) : "");
       in.defs.insert(in.defs.begin(), {"QG_FN", fn});
       kernels += "/* layer " + str(idx) + " '" + printable_name(n.name) + "': " + in.kernel + " */\n";
-      kernels += instantiate(in.tmpl, in.defs);
+      ++out.kernel_instances;
+    kernels += instantiate(in.tmpl, in.defs);
       std::string call = "  " + fn + "(";
       for (int a : in.inputs) call += ptr(n.inputs[static_cast<size_t>(a)], true) + ", ";
       call += ptr(n.output, false);
@@ -482,6 +484,7 @@ Emitted Emitter::run() {
   }
   elem_ = tout.dtype == ir::DType::I8 ? "int8_t" : "float";
   if (p_.output_relayout) {
+    ++out.kernel_instances;
     kernels += relayout_instance("qg_output_relayout", tout.shape, true, {tout.numel()}, false, tout.numel());
     body += "  /* internal HWC -> caller output " + shape_comment(g_.output) + " " + ir::layout_name(g_.layout) + " */\n";
     body += "  qg_output_relayout(" + ptr(g_.output, true) + ", output);\n";

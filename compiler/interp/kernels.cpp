@@ -31,28 +31,78 @@ size_t idx(int64_t i) { return static_cast<size_t>(i); }
 // without early returns so that the loop over a region vectorizes:
 //   t <= 0 or NaN -> t = 0 -> code 0;  t >= L -> t = L -> code L;
 //   otherwise the same truncate-and-round-half-up steps in float.
-inline uint8_t quantize_code(float v, float lo, float s, float Lf) {
+inline int16_t quantize_code(float v, float lo, float s, float Lf) {
   float t = (v - lo) / s;
   t = t > 0.0f ? t : 0.0f;
   t = t < Lf ? t : Lf;
   const int i = static_cast<int>(t);
-  return static_cast<uint8_t>(i + ((t - static_cast<float>(i)) >= 0.5f ? 1 : 0));
+  return static_cast<int16_t>(i + ((t - static_cast<float>(i)) >= 0.5f ? 1 : 0));
 }
 
-// Σ p·q over n codes. Exact in Acc: quantize() proved every segment's
-// Σp·q <= acc_bound, and chose int64 (acc64) where int32 could overflow.
-// The int32 loop vectorizes (SSE2: bytes widened to int16, pmaddwd).
-template <typename Acc>
-Acc dot_codes(const uint8_t* __restrict p, const uint8_t* __restrict q, int64_t n) {
+// qg_region_params(v, n, 0, levels, lo, s) for a patch region, with the
+// min/max scan split over 8 lanes so that it vectorizes (minps/maxps compute
+// exactly `x < m ? x : m` and `x > m ? x : m`). Every lane starts at v[0] and
+// lanes are merged with the same selects, so the result is the one of the
+// sequential scan — a NaN at v[0] propagates, later NaNs are skipped — except
+// that among equal values +0.0 / -0.0 another may win. That is unobservable:
+// lo and hi only enter (hi - lo), hi == lo and v - lo, which do not depend on
+// the sign of a zero operand here, and lo * E, whose zero sign is lost when
+// the result is added to 0.0f (y starts at 0.0f; docs/quantization.md §4).
+void region_params(const float* v, int64_t n, int levels, float* lo, float* s) {
+  constexpr int kLanes = 8;
+  if (n < 2 * kLanes) return qg_region_params(v, static_cast<long>(n), 0, levels, lo, s);
+  float mn[kLanes], mx[kLanes];
+  for (int l = 0; l < kLanes; ++l) mn[l] = mx[l] = v[0];
+  int64_t j = 1;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int l = 0; l < kLanes; ++l) {
+      const float x = v[j + l];
+      mn[l] = x < mn[l] ? x : mn[l];
+      mx[l] = x > mx[l] ? x : mx[l];
+    }
+  for (; j < n; ++j) {
+    mn[0] = v[j] < mn[0] ? v[j] : mn[0];
+    mx[0] = v[j] > mx[0] ? v[j] : mx[0];
+  }
+  float a = mn[0], b = mx[0];
+  for (int l = 1; l < kLanes; ++l) {
+    a = mn[l] < a ? mn[l] : a;
+    b = mx[l] > b ? mx[l] : b;
+  }
+  *lo = a;
+  *s = (b == a) ? 1.0f : (b - a) / static_cast<float>(levels);
+}
+
+// Σ p·q over n codes, for one output channel (dot1) or four at once (dot4,
+// sharing the loads of q). Exact in Acc: quantize() proved every segment's
+// Σp·q <= acc_bound and chose int64 (acc64) where int32 could overflow, so the
+// order of the integer additions does not matter. With int16 codes and int32
+// sums the loops vectorize to pmaddwd (SSE2) / vpmaddwd (AVX2).
+template <typename Acc, typename Code>
+Acc dot1(const Code* __restrict p, const int16_t* __restrict q, int64_t n) {
   Acc acc = 0;
-  for (int64_t j = 0; j < n; ++j) acc += static_cast<Acc>(static_cast<int16_t>(p[j]) * static_cast<int16_t>(q[j]));
+  for (int64_t j = 0; j < n; ++j) acc += static_cast<Acc>(static_cast<int32_t>(p[j]) * static_cast<int32_t>(q[j]));
   return acc;
+}
+
+template <typename Acc, typename Code>
+void dot4(const Code* __restrict p0, const Code* __restrict p1, const Code* __restrict p2, const Code* __restrict p3,
+          const int16_t* __restrict q, int64_t n, Acc* r) {
+  Acc a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    const int32_t qj = q[j];
+    a0 += static_cast<Acc>(static_cast<int32_t>(p0[j]) * qj);
+    a1 += static_cast<Acc>(static_cast<int32_t>(p1[j]) * qj);
+    a2 += static_cast<Acc>(static_cast<int32_t>(p2[j]) * qj);
+    a3 += static_cast<Acc>(static_cast<int32_t>(p3[j]) * qj);
+  }
+  r[0] = a0, r[1] = a1, r[2] = a2, r[3] = a3;
 }
 
 // Buffers of one quantized layer call, sized once and reused for every patch.
 struct LqScratch {
   std::vector<float> lo, s;    // per activation region of a patch
-  std::vector<uint8_t> q;      // activation codes of a patch
+  std::vector<int16_t> q;      // activation codes of a patch
   std::vector<int64_t> sq;     // Σq per segment
   explicit LqScratch(const ir::LinearQuant& lq)
       : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())) {}
@@ -61,9 +111,10 @@ struct LqScratch {
 // Σ w·a of one im2col patch against output channels [o0, o1), quantized
 // (docs/quantization.md, "Evaluation order"): the integer sums Σq and Σp·q are
 // exact in any order; every float step is written in the documented order.
-template <typename Acc>
-void lq_outputs_acc(const ir::LinearQuant& lq, const float* patch, float whole_lo, float whole_s, int64_t o0, int64_t o1,
-                    const ir::Param& bias, Activation act, float* out, LqScratch& w) {
+// `codes` = lq.codes (uint8) or a widened int16 copy of them, [O][K].
+template <typename Acc, typename Code>
+void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* patch, float whole_lo, float whole_s, int64_t o0,
+                    int64_t o1, const ir::Param& bias, Activation act, float* out, LqScratch& w) {
   const int64_t K = lq.K, S = lq.segments(), R = lq.aregions();
   const int La = quant::format_for_bits(lq.a_bits).levels;
   const float Lf = static_cast<float>(La);
@@ -73,40 +124,59 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const float* patch, float whole_l
       w.lo[idx(r)] = whole_lo;
       w.s[idx(r)] = whole_s;
     } else {
-      qg_region_params(patch + b, static_cast<long>(e - b), 0, La, &w.lo[idx(r)], &w.s[idx(r)]);
+      region_params(patch + b, e - b, La, &w.lo[idx(r)], &w.s[idx(r)]);
     }
     const float lo = w.lo[idx(r)], s = w.s[idx(r)];
-    uint8_t* __restrict q = w.q.data();
+    int16_t* __restrict q = w.q.data();
     for (int64_t j = b; j < e; ++j) q[j] = quantize_code(patch[j], lo, s, Lf);
   }
-  const uint8_t* q = w.q.data();
+  const int16_t* q = w.q.data();
   for (int64_t sg = 0; sg < S; ++sg) {
     int64_t sum = 0;
     for (int64_t j = lq.seg_begin[idx(sg)]; j < lq.seg_begin[idx(sg + 1)]; ++j) sum += q[j];
     w.sq[idx(sg)] = sum;
   }
 
-  for (int64_t o = o0; o < o1; ++o) {
-    const uint8_t* p = &lq.codes[idx(o * K)];
+  // Combines the integer sums of channel o, segment by segment, in float.
+  auto finish = [&](int64_t o, const Acc* spq) {
     float y = 0.0f;
     for (int64_t sg = 0; sg < S; ++sg) {
-      const int64_t b = lq.seg_begin[idx(sg)], e = lq.seg_begin[idx(sg + 1)];
-      const Acc spq = dot_codes<Acc>(p + b, q + b, e - b);
       const size_t c = idx(o * S + sg);
       const int32_t a = lq.seg_areg[idx(sg)];
       const float acc = w.lo[idx(a)] * lq.E[c] +
-                        w.s[idx(a)] * (lq.B[c] * static_cast<float>(w.sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq));
+                        w.s[idx(a)] * (lq.B[c] * static_cast<float>(w.sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq[sg]));
       y = y + acc;
     }
     y = y + (bias.empty() ? 0.0f : bias.data[idx(o)]);
     out[o - o0] = activate(y, act);
+  };
+  std::vector<Acc> spq(idx(4 * S));  // small: S segments of up to four channels
+  int64_t o = o0;
+  for (; o + 4 <= o1; o += 4) {
+    const Code* p = codes + o * K;
+    for (int64_t sg = 0; sg < S; ++sg) {
+      const int64_t b = lq.seg_begin[idx(sg)], n = lq.seg_begin[idx(sg + 1)] - b;
+      Acc r[4];
+      dot4<Acc>(p + b, p + K + b, p + 2 * K + b, p + 3 * K + b, q + b, n, r);
+      for (int64_t i = 0; i < 4; ++i) spq[idx(i * S + sg)] = r[i];
+    }
+    for (int64_t i = 0; i < 4; ++i) finish(o + i, &spq[idx(i * S)]);
+  }
+  for (; o < o1; ++o) {
+    const Code* p = codes + o * K;
+    for (int64_t sg = 0; sg < S; ++sg) {
+      const int64_t b = lq.seg_begin[idx(sg)];
+      spq[idx(sg)] = dot1<Acc>(p + b, q + b, lq.seg_begin[idx(sg + 1)] - b);
+    }
+    finish(o, spq.data());
   }
 }
 
-void lq_outputs(const ir::LinearQuant& lq, const float* patch, float whole_lo, float whole_s, int64_t o0, int64_t o1,
+template <typename Code>
+void lq_outputs(const ir::LinearQuant& lq, const Code* codes, const float* patch, float whole_lo, float whole_s, int64_t o0, int64_t o1,
                 const ir::Param& bias, Activation act, float* out, LqScratch& w) {
-  if (lq.acc64) lq_outputs_acc<int64_t>(lq, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
-  else lq_outputs_acc<int32_t>(lq, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
+  if (lq.acc64) lq_outputs_acc<int64_t>(lq, codes, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
+  else lq_outputs_acc<int32_t>(lq, codes, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
 }
 
 // The im2col patch of output position (oy, ox) and group grp, in (ky, kx, c)
@@ -140,11 +210,14 @@ void k_conv2d(const KernelArgs& a) {
                        &whole_lo, &whole_s);
     std::vector<float> patch(idx(K));
     LqScratch scratch(*n.lq);
+    // The weight codes widened to int16 once per call (cheap next to the
+    // OH*OW patches that use them) for the pmaddwd-friendly dot products.
+    const std::vector<int16_t> codes(n.lq->codes.begin(), n.lq->codes.end());
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t ox = 0; ox < OW; ++ox)
         for (int64_t grp = 0; grp < G; ++grp) {
           gather_patch(x, w, H, W, C, Cg, oy, ox, grp, patch.data());
-          lq_outputs(*n.lq, patch.data(), whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act,
+          lq_outputs(*n.lq, codes.data(), patch.data(), whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act,
                      &a.out[idx((oy * OW + ox) * O + grp * Og)], scratch);
         }
     return;
@@ -196,7 +269,7 @@ void k_dense(const KernelArgs& a) {
     if (n.lq->a_whole_tensor)
       qg_region_params(x.data(), static_cast<long>(I), 0, quant::format_for_bits(n.lq->a_bits).levels, &whole_lo, &whole_s);
     LqScratch scratch(*n.lq);
-    lq_outputs(*n.lq, x.data(), whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), scratch);
+    lq_outputs(*n.lq, n.lq->codes.data(), x.data(), whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), scratch);
     return;
   }
   for (int64_t o = 0; o < O; ++o) {

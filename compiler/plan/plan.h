@@ -33,9 +33,12 @@ struct MemoryPlan {
 // Scratch bytes a node's kernel needs (given by the code generator).
 using ScratchFn = std::function<int64_t(const ir::Graph&, const ir::Node&)>;
 
-// "greedy-by-size": largest buffer first, each at the lowest aligned offset
-// that does not overlap a placed buffer with an overlapping lifetime.
-MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm = "greedy-by-size");
+// Planners: "greedy-by-size" places the largest buffer first, each at the
+// lowest aligned offset that does not overlap a placed buffer with an
+// overlapping lifetime; "greedy-best-of" (default) runs that greedy placement
+// in three orders (by size, by first use, by size x lifetime) and keeps the
+// smallest arena.
+MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm = "greedy-best-of");
 
 std::string print_plan(const ir::Graph& g, const MemoryPlan& p);
 

@@ -21,7 +21,7 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    qgen, maker = sys.argv[1], sys.argv[2]
+    qgen, maker = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     failed = 0
     with tempfile.TemporaryDirectory(prefix="qgen-onnx-ort-") as d:
         subprocess.run([maker, d], check=True)

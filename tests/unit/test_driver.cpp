@@ -118,7 +118,8 @@ TEST_CASE("qgen compile and run on fmnist-small with 8-bit LQ", "[driver]") {
   CHECK(rep["target"] == "c");
   const std::string h = qgt::read_file(dir + "/out/fmnist_small.h");
   CHECK(header_macro(h, "FMNIST_SMALL_ARENA_BYTES") == rep["arena_bytes"].get<int64_t>());
-  CHECK(header_macro(h, "FMNIST_SMALL_WEIGHT_BYTES") == rep["flash_bytes"].get<int64_t>());
+  CHECK(header_macro(h, "FMNIST_SMALL_WEIGHT_BYTES") == rep["weight_bytes"].get<int64_t>());
+  CHECK(rep["flash_bytes"].get<int64_t>() == rep["weight_bytes"].get<int64_t>() + rep["code_bytes_estimate"].get<int64_t>());
   CHECK(header_macro(h, "FMNIST_SMALL_INPUT_SIZE") == 784);
   CHECK(header_macro(h, "FMNIST_SMALL_OUTPUT_SIZE") == 10);
   CHECK(rep["arena_bytes"].get<int64_t>() >= rep["arena_lower_bound"].get<int64_t>());
@@ -143,7 +144,7 @@ TEST_CASE("qgen compile and run on fmnist-small with 8-bit LQ", "[driver]") {
   CHECK(names == std::vector<std::string>{"conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2"});
   CHECK(L[0]["activation"] == "relu");
   CHECK(L[6].contains("activation") == false);
-  CHECK(weight_bytes == rep["flash_bytes"].get<int64_t>());
+  CHECK(weight_bytes == rep["weight_bytes"].get<int64_t>());
   CHECK(macs == rep["total_macs"].get<int64_t>());
   CHECK(L[0]["macs"] == 28 * 28 * 8 * 9);
   CHECK(L[0]["output_shape"] == json({8, 28, 28}));  // declared (CHW) layout
@@ -232,7 +233,7 @@ TEST_CASE("qgen --dump-after prints the IR after a stage", "[driver]") {
   CHECK_THAT(i.out, Catch::Contains("relu("));
   const Proc p = qgen(dir, "compile " + quote(kNet) + " -o out4 --dump-after=plan -q");
   REQUIRE(p.status == 0);
-  CHECK_THAT(p.out, Catch::StartsWith("plan greedy-by-size arena="));
+  CHECK_THAT(p.out, Catch::StartsWith("plan greedy-best-of arena="));
   const Proc r = qgen(dir, "run " + quote(kNet) + " --config q.json --input /dev/null --dump-after=fuse_activations");
   CHECK_THAT(r.out, Catch::Contains("act=relu"));
   qgt::remove_dir(dir);

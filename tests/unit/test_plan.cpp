@@ -207,7 +207,7 @@ TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]
       const std::string text = plan::print_plan(g, p);
       CHECK_THAT(text, Catch::Contains("caller input"));
       CHECK_THAT(text, Catch::Contains("caller output"));
-      CHECK_THAT(text, Catch::StartsWith("plan greedy-by-size arena=0"));
+      CHECK_THAT(text, Catch::StartsWith("plan greedy-best-of arena=0"));
     }
   }
   const ir::Graph g = qgu::parse(qgu::net_doc(qgu::image_input(3, 4, 5), L));
