@@ -18,6 +18,24 @@ namespace {
 using ojson = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
+// One key per line; arrays of numbers and small objects stay on one line.
+std::string pretty(const ojson& v, size_t indent) {
+  const std::string flat = v.dump();
+  if (!v.is_structured() || flat.size() + indent <= 80) return flat;
+  const std::string pad(indent + 1, ' ');
+  std::string s;
+  if (v.is_array()) {
+    bool scalars = true;
+    for (const auto& e : v) scalars = scalars && !e.is_structured();
+    if (scalars) return flat;
+    for (const auto& e : v) s += (s.empty() ? "" : ",\n") + pad + pretty(e, indent + 1);
+    return "[\n" + s + "\n" + std::string(indent, ' ') + "]";
+  }
+  for (auto it = v.begin(); it != v.end(); ++it)
+    s += (s.empty() ? "" : ",\n") + pad + ojson(it.key()).dump() + ": " + pretty(it.value(), indent + 1);
+  return "{\n" + s + "\n" + std::string(indent, ' ') + "}";
+}
+
 class Writer {
  public:
   Writer(const ir::Graph& g, const std::string& weights_name) : g_(g), weights_name_(weights_name) {}
@@ -47,7 +65,7 @@ class Writer {
     doc["layers"] = layers;
     doc["outputs"] = ojson::array({layer_of_.at(g_.output)});
     NetJsonFiles f;
-    f.json = doc.dump(1) + "\n";
+    f.json = pretty(doc, 0) + "\n";
     f.weights = std::move(bin_);
     return f;
   }

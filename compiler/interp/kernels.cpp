@@ -40,14 +40,14 @@ inline int16_t quantize_code(float v, float lo, float s, float Lf) {
 }
 
 // qg_region_params(v, n, 0, levels, lo, s) for a patch region, with the
-// min/max scan split over 8 lanes so that it vectorizes (minps/maxps compute
-// exactly `x < m ? x : m` and `x > m ? x : m`). Every lane starts at v[0] and
-// lanes are merged with the same selects, so the result is the one of the
-// sequential scan — a NaN at v[0] propagates, later NaNs are skipped — except
-// that among equal values +0.0 / -0.0 another may win. That is unobservable:
-// lo and hi only enter (hi - lo), hi == lo and v - lo, which do not depend on
-// the sign of a zero operand here, and lo * E, whose zero sign is lost when
-// the result is added to 0.0f (y starts at 0.0f; docs/quantization.md §4).
+// min/max scan split over 8 independent lanes (one sequential chain of
+// compare-selects is latency bound). Every lane starts at v[0] and lanes are
+// merged with the same selects, so the result is the one of the sequential
+// scan — a NaN at v[0] propagates, later NaNs are skipped — except that among
+// equal values +0.0 / -0.0 another may win. That is unobservable: lo and hi
+// only enter hi - lo, hi == lo and v - lo (the code of v = ±0 is 0 either
+// way), and lo * E, whose zero sign is lost when the segment sum is added to
+// y (y starts at +0.0f; docs/quantization.md §4).
 void region_params(const float* v, int64_t n, int levels, float* lo, float* s) {
   constexpr int kLanes = 8;
   if (n < 2 * kLanes) return qg_region_params(v, static_cast<long>(n), 0, levels, lo, s);
@@ -104,8 +104,9 @@ struct LqScratch {
   std::vector<float> lo, s;    // per activation region of a patch
   std::vector<int16_t> q;      // activation codes of a patch
   std::vector<int64_t> sq;     // Σq per segment
+  std::vector<int64_t> spq;    // Σp·q per segment of up to four output channels
   explicit LqScratch(const ir::LinearQuant& lq)
-      : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())) {}
+      : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())), spq(idx(4 * lq.segments())) {}
 };
 
 // Σ w·a of one im2col patch against output channels [o0, o1), quantized
@@ -138,7 +139,7 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* p
   }
 
   // Combines the integer sums of channel o, segment by segment, in float.
-  auto finish = [&](int64_t o, const Acc* spq) {
+  auto finish = [&](int64_t o, const int64_t* spq) {
     float y = 0.0f;
     for (int64_t sg = 0; sg < S; ++sg) {
       const size_t c = idx(o * S + sg);
@@ -150,7 +151,7 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* p
     y = y + (bias.empty() ? 0.0f : bias.data[idx(o)]);
     out[o - o0] = activate(y, act);
   };
-  std::vector<Acc> spq(idx(4 * S));  // small: S segments of up to four channels
+  int64_t* spq = w.spq.data();
   int64_t o = o0;
   for (; o + 4 <= o1; o += 4) {
     const Code* p = codes + o * K;
@@ -158,17 +159,17 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* p
       const int64_t b = lq.seg_begin[idx(sg)], n = lq.seg_begin[idx(sg + 1)] - b;
       Acc r[4];
       dot4<Acc>(p + b, p + K + b, p + 2 * K + b, p + 3 * K + b, q + b, n, r);
-      for (int64_t i = 0; i < 4; ++i) spq[idx(i * S + sg)] = r[i];
+      for (int64_t i = 0; i < 4; ++i) spq[i * S + sg] = r[i];
     }
-    for (int64_t i = 0; i < 4; ++i) finish(o + i, &spq[idx(i * S)]);
+    for (int64_t i = 0; i < 4; ++i) finish(o + i, spq + i * S);
   }
   for (; o < o1; ++o) {
     const Code* p = codes + o * K;
     for (int64_t sg = 0; sg < S; ++sg) {
       const int64_t b = lq.seg_begin[idx(sg)];
-      spq[idx(sg)] = dot1<Acc>(p + b, q + b, lq.seg_begin[idx(sg + 1)] - b);
+      spq[sg] = dot1<Acc>(p + b, q + b, lq.seg_begin[idx(sg + 1)] - b);
     }
-    finish(o, spq.data());
+    finish(o, spq);
   }
 }
 
@@ -192,6 +193,35 @@ void gather_patch(const std::vector<float>& x, const ir::Window& w, int64_t H, i
     }
   }
 }
+
+// Float conv2d sums of kB output channels [o, o + kB) of group grp at output
+// position (oy, ox): y = 0; y = y + w*x over the valid taps in (ky, kx, c)
+// order. wg: the group's weights as [ky][kx][c][Og].
+struct FloatConv {
+  const float* x;
+  const ir::Window& w;
+  int64_t H, W, C, Cg, Og;
+  template <int kB>
+  void sums(const float* wg, int64_t o, int64_t grp, int64_t oy, int64_t ox, float* y) const {
+    float acc[kB] = {};
+    for (int64_t ky = 0; ky < w.kh; ++ky) {
+      const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+      if (iy < 0 || iy >= H) continue;
+      for (int64_t kx = 0; kx < w.kw; ++kx) {
+        const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+        if (ix < 0 || ix >= W) continue;
+        const float* xp = x + (iy * W + ix) * C + grp * Cg;
+        const float* wk = wg + (ky * w.kw + kx) * Cg * Og + o;
+        for (int64_t c = 0; c < Cg; ++c) {
+          const float xv = xp[c];
+          const float* wr = wk + c * Og;
+          for (int u = 0; u < kB; ++u) acc[u] = acc[u] + wr[u] * xv;
+        }
+      }
+    }
+    for (int u = 0; u < kB; ++u) y[u] = acc[u];
+  }
+};
 
 void k_conv2d(const KernelArgs& a) {
   if (int8_out(a)) return k_linear_i8(a);
@@ -224,36 +254,25 @@ void k_conv2d(const KernelArgs& a) {
   }
 
   // Float: padded taps are skipped; per output channel y = y + w*x in (ky, kx, c)
-  // order. The weights are transposed to [group][ky][kx][c][o] so the inner
-  // loop runs over output channels (each keeps its own sum in the documented
-  // order) and vectorizes without reassociating anything.
+  // order. The weights are transposed to [group][ky][kx][c][o] so that the
+  // inner loop runs over a block of output channels (each keeps its own sum,
+  // in the documented order, in a register) and vectorizes without
+  // reassociating anything.
   std::vector<float> wt(idx(G * K * Og));
   for (int64_t o = 0; o < O; ++o)
     for (int64_t k = 0; k < K; ++k) wt[idx(((o / Og) * K + k) * Og + o % Og)] = n.weight.data[idx(o * K + k)];
+  const FloatConv fc{x.data(), w, H, W, C, Cg, Og};
   std::vector<float> y(idx(Og));
   for (int64_t oy = 0; oy < OH; ++oy)
     for (int64_t ox = 0; ox < OW; ++ox)
       for (int64_t grp = 0; grp < G; ++grp) {
-        std::fill(y.begin(), y.end(), 0.0f);
-        float* __restrict yp = y.data();
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-            if (ix < 0 || ix >= W) continue;
-            const float* xp = &x[idx((iy * W + ix) * C + grp * Cg)];
-            for (int64_t c = 0; c < Cg; ++c) {
-              const float xv = xp[c];
-              const float* __restrict wr = &wt[idx(((grp * K) + (ky * w.kw + kx) * Cg + c) * Og)];
-              for (int64_t o = 0; o < Og; ++o) yp[o] = yp[o] + wr[o] * xv;
-            }
-          }
-        }
+        const float* wg = &wt[idx(grp * K * Og)];
+        int64_t o = 0;
+        for (; o + 16 <= Og; o += 16) fc.sums<16>(wg, o, grp, oy, ox, &y[idx(o)]);
+        for (; o < Og; ++o) fc.sums<1>(wg, o, grp, oy, ox, &y[idx(o)]);
         float* dst = &a.out[idx((oy * OW + ox) * O + grp * Og)];
-        for (int64_t o = 0; o < Og; ++o) {
-          const int64_t oo = grp * Og + o;
-          const float v = yp[o] + (n.bias.empty() ? 0.0f : n.bias.data[idx(oo)]);
+        for (o = 0; o < Og; ++o) {
+          const float v = y[idx(o)] + (n.bias.empty() ? 0.0f : n.bias.data[idx(grp * Og + o)]);
           dst[o] = activate(v, n.act);
         }
       }

@@ -113,7 +113,7 @@ def make_vgg():
 
 # name, constructor, epochs, one-cycle max learning rate
 MODELS = [
-    ("fmnist_cnn", make_cnn, 6, 3e-3),
+    ("fmnist_cnn", make_cnn, 10, 6e-3),
     ("fmnist_vgg", make_vgg, 6, 4e-3),
 ]
 
