@@ -1,5 +1,6 @@
 // Model loading by file extension: .json -> net.json (netjson.h), .tflite ->
-// TensorFlow Lite (tflite.h). Anything else is a user error listing the formats.
+// TensorFlow Lite (tflite.h), .onnx -> ONNX (onnx.h). Anything else is a user
+// error listing the formats.
 #pragma once
 #include <string>
 

@@ -57,7 +57,8 @@ class Writer {
     ojson input;
     input["name"] = in.name;
     input["shape"] = ir::logical_shape(in.shape, g_.layout);
-    input["layout"] = ir::layout_name(g_.layout);
+    // A vector input is layout "C" in net.json (TFLite imports keep HWC for any rank).
+    input["layout"] = in.shape.size() == 1 ? "C" : ir::layout_name(g_.layout);
     doc["input"] = input;
     ojson layers = ojson::array();
     int prev = g_.input;

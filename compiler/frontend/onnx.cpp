@@ -750,6 +750,9 @@ class Importer {
       fused = f->first;
       bias = ir::Param{{N}, std::move(f->second)};
     }
+    for (const ir::Param* p : {&w, &bias})
+      for (float v : p->data)
+        if (!std::isfinite(v)) fail(c, "alpha / beta scale a weight or bias beyond the float32 range");
     finish_linear(c, emit(c, Op::Dense, {at_}, ir::Attrs{}, std::move(w), std::move(bias)), fused);
   }
 
