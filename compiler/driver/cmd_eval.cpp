@@ -121,12 +121,12 @@ Score evaluate(const ir::Graph& g, interp::Mode mode, const Dataset& d, const In
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < threads; ++w) pool.emplace_back(worker);
   const bool tty = isatty(STDERR_FILENO) == 1;
-  while (finished < threads) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 100 : 20));
-    if (tty) draw_progress(what, done, N, seconds_since(t0));
+  while (tty && finished < threads) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    draw_progress(what, done, N, seconds_since(t0));
   }
   for (auto& t : pool) t.join();
-  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (tty) std::fprintf(stderr, "\r\033[K");  // erase the bar
   if (error) std::rethrow_exception(error);
   for (int64_t i = 0; i < N; ++i) {
     s.top1 += hit1[static_cast<size_t>(i)];
