@@ -51,6 +51,13 @@ std::vector<int> Graph::consumers(int t) const {
   return r;
 }
 
+void remove_nodes(Graph& g, const std::vector<bool>& drop) {
+  std::vector<Node> kept;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (!drop[i]) kept.push_back(std::move(g.nodes[i]));
+  g.nodes = std::move(kept);
+}
+
 std::vector<int64_t> logical_shape(const std::vector<int64_t>& s, Layout l) {
   if (s.size() == 3 && l == Layout::CHW) return {s[2], s[0], s[1]};
   return s;

@@ -159,6 +159,9 @@ struct Graph {
   std::vector<int> consumers(int t) const;
 };
 
+// Removes the nodes whose `drop` flag is set, keeping the order of the rest.
+void remove_nodes(Graph& g, const std::vector<bool>& drop);
+
 // Logical (declared-layout) shape of an internal shape, for messages and I/O.
 std::vector<int64_t> logical_shape(const std::vector<int64_t>& internal, Layout l);
 std::vector<int64_t> internal_shape(const std::vector<int64_t>& logical, Layout l);

@@ -26,6 +26,7 @@ import gzip
 import json
 import os
 import random
+import sys
 import time
 
 # libgomp's default busy-waiting makes 2 OpenMP threads many times slower when
@@ -36,28 +37,13 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from fmnist_data import CLASSES, DATA, read_idx  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = "/usr/share/datasets/fashion-mnist"
 SEED = 1
 BATCH = 128
 REF_IMAGES = 100  # test images whose PyTorch logits go into torch_reference.json
-CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-
-
-# --- data (IDX reader copied from examples/fmnist-small/train.py) -------------
-
-def read_idx(path):
-    """Read a gzip'ed IDX file (big-endian header) into a uint8 numpy array."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if data[0] != 0 or data[1] != 0 or data[2] != 0x08:
-        raise ValueError("%s: not an unsigned-byte IDX file" % path)
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
-    return arr.reshape(dims)
 
 
 def load(split):

@@ -64,6 +64,15 @@ std::vector<float> read_floats(const std::string& path) {
   return v;
 }
 
+// Runs the pipeline and writes the emitted files + report.json to dir/out.
+static qg::driver::PipelineState compile_with(const std::string& dir, const qg::driver::PipelineOptions& o) {
+  qg::driver::PipelineState s = qg::driver::run_pipeline(o);
+  std::vector<qg::codegen::OutputFile> files = s.emitted->files;
+  files.push_back({"report.json", qg::driver::report_json(s, o)});
+  qg::codegen::write_output_dir(dir + "/out", files);
+  return s;
+}
+
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
                                         const std::string& prefix, const std::vector<std::vector<float>>& calibration) {
   qg::driver::PipelineOptions o;
@@ -75,22 +84,14 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
   }
   o.name = prefix;
   o.calibration = calibration;
-  qg::driver::PipelineState s = qg::driver::run_pipeline(o);
-  std::vector<qg::codegen::OutputFile> files = s.emitted->files;
-  files.push_back({"report.json", qg::driver::report_json(s, o)});
-  qg::codegen::write_output_dir(dir + "/out", files);
-  return s;
+  return compile_with(dir, o);
 }
 
 qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix) {
   qg::driver::PipelineOptions o;
   o.net_path = path;
   o.name = prefix;
-  qg::driver::PipelineState s = qg::driver::run_pipeline(o);
-  std::vector<qg::codegen::OutputFile> files = s.emitted->files;
-  files.push_back({"report.json", qg::driver::report_json(s, o)});
-  qg::codegen::write_output_dir(dir + "/out", files);
-  return s;
+  return compile_with(dir, o);
 }
 
 long first_difference(const std::vector<float>& a, const std::vector<float>& b) {

@@ -36,10 +36,7 @@ Graph fold_batchnorm(Graph g) {
     prod.output = bn.output;
     drop[i] = true;
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    if (!drop[i]) kept.push_back(std::move(g.nodes[i]));
-  g.nodes = std::move(kept);
+  remove_nodes(g, drop);
   return g;
 }
 

@@ -20,10 +20,7 @@ Graph fuse_activations(Graph g) {
       break;
     }
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    if (!drop[i]) kept.push_back(std::move(g.nodes[i]));
-  g.nodes = std::move(kept);
+  remove_nodes(g, drop);
   return g;
 }
 
