@@ -34,6 +34,24 @@ int64_t place_in_order(const std::vector<Buffer*>& order) {
   return arena;
 }
 
+// Inputs (positions) an op can overwrite with its output: elementwise
+// kernels that read x[i] before writing y[i] and nothing else.
+std::vector<int> in_place_inputs(const ir::Graph& g, const ir::Node& n) {
+  switch (n.op) {
+    case ir::Op::Relu: case ir::Op::Relu6: case ir::Op::BatchNorm:
+      return {0};
+    case ir::Op::Add:
+      return {0, 1};
+    case ir::Op::Flatten: case ir::Op::Reshape: {
+      // Only when the copy keeps positions (no CHW <-> HWC reordering).
+      const bool chw = g.layout == ir::Layout::CHW && (g.in(n).shape.size() == 3 || g.out(n).shape.size() == 3);
+      return chw ? std::vector<int>{} : std::vector<int>{0};
+    }
+    default:
+      return {};
+  }
+}
+
 using Order = bool (*)(const Buffer*, const Buffer*);
 
 // The orders a planner tries; "greedy-by-size" is the first alone.
@@ -114,6 +132,23 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
   }
   last[static_cast<size_t>(g.output)] = N + 1;
 
+  // In place: an elementwise op may write over an input that dies at that
+  // op (same size, arena-placed). The output then shares the input's buffer.
+  std::vector<int> alias(g.tensors.size(), -1);
+  auto root = [&](int t) { return alias[static_cast<size_t>(t)] >= 0 ? alias[static_cast<size_t>(t)] : t; };
+  for (int i = 0; i < N; ++i) {
+    const ir::Node& n = g.nodes[static_cast<size_t>(i)];
+    if (n.output == g.output) continue;
+    for (int k : in_place_inputs(g, n)) {
+      const int t = n.inputs[static_cast<size_t>(k)], r = root(t);
+      if (t == g.input || r == g.input || last[static_cast<size_t>(t)] != i + 1) continue;
+      if (g.tensor(t).bytes() != g.tensor(n.output).bytes()) continue;
+      alias[static_cast<size_t>(n.output)] = r;
+      last[static_cast<size_t>(r)] = std::max(last[static_cast<size_t>(r)], last[static_cast<size_t>(n.output)]);
+      break;
+    }
+  }
+
   std::vector<Buffer*> arena;
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     Buffer& b = p.tensors[t];
@@ -127,7 +162,7 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
     }
     if (static_cast<int>(t) == g.input && !p.input_relayout) b.place = Place::Input;
     else if (static_cast<int>(t) == g.output && !p.output_relayout) b.place = Place::Output;
-    else arena.push_back(&b);
+    else if (alias[t] < 0) arena.push_back(&b);
   }
   for (int i = 0; i < N; ++i) {
     Buffer& b = p.scratch[static_cast<size_t>(i)];
@@ -139,6 +174,13 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
   for (Buffer* b : arena) b->bytes = align_up(b->bytes);
   plan_buffers(arena, algorithm == "greedy-best-of");
 
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (alias[t] >= 0) {
+      const Buffer& r = p.tensors[static_cast<size_t>(alias[t])];
+      p.tensors[t].offset = r.offset;
+      p.tensors[t].bytes = r.bytes;
+      p.tensors[t].in_place_of = alias[t];
+    }
   for (const Buffer* b : arena) p.arena_bytes = std::max(p.arena_bytes, b->offset + b->bytes);
   for (int s = 0; s <= N + 1; ++s) {
     int64_t live = 0;
@@ -164,13 +206,13 @@ std::string print_plan(const ir::Graph& g, const MemoryPlan& p) {
     if (b.place == Place::Input) os << "caller input";
     else if (b.place == Place::Output) os << "caller output";
     else os << "arena[" << b.offset << ", " << b.offset + b.bytes << ")";
+    if (b.in_place_of >= 0) os << " in place of " << printable_name(g.tensor(b.in_place_of).name);
     os << "\n";
   };
   for (size_t t = 0; t < p.tensors.size(); ++t)
     if (p.tensors[t].bytes > 0 || p.tensors[t].place != Place::Arena) line(p.tensors[t]);
   for (const Buffer& b : p.scratch)
     if (b.bytes > 0) line(b);
-  (void)g;
   return os.str();
 }
 

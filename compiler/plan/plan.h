@@ -16,6 +16,7 @@ struct Buffer {
   int64_t offset = 0, bytes = 0;
   int first = 0, last = 0;  // live steps, inclusive
   std::string what;         // for reports: tensor name or "scratch of <layer>"
+  int in_place_of = -1;     // tensor whose buffer this one reuses (in-place op)
 };
 
 // Steps: 0 = prologue (caller's input to internal layout, if needed),

@@ -1,5 +1,6 @@
 // Memory plan: checked independently of the planner's own self-check.
 #include <catch2/catch.hpp>
+#include <set>
 #include <algorithm>
 
 #include "codegen/c_emitter.h"
@@ -19,6 +20,7 @@ struct Live {
   std::string what;
   int64_t offset, bytes;
   int first, last;
+  int group = -1;  // tensors sharing one buffer in place: the root tensor id
 };
 
 // Arena buffers with lifetimes recomputed from the graph: a tensor lives from
@@ -39,7 +41,9 @@ std::vector<Live> arena_buffers(const ir::Graph& g, const plan::MemoryPlan& p) {
     if (def[t] < 0) continue;  // removed by a pass
     const plan::Buffer& b = p.tensors.at(t);
     if (b.place != plan::Place::Arena) continue;
-    r.push_back({"tensor " + g.tensors[t].name, b.offset, 4 * g.tensors[t].numel(), def[t], std::max(def[t], last[t])});
+    int root = static_cast<int>(t);
+    while (p.tensors.at(static_cast<size_t>(root)).in_place_of >= 0) root = p.tensors.at(static_cast<size_t>(root)).in_place_of;
+    r.push_back({"tensor " + g.tensors[t].name, b.offset, g.tensors[t].bytes(), def[t], std::max(def[t], last[t]), root});
   }
   for (int i = 0; i < N; ++i) {
     const int64_t need = codegen::scratch_bytes(g, g.nodes[static_cast<size_t>(i)]);
@@ -87,6 +91,15 @@ TEST_CASE("plan of random nets never overlaps live buffers", "[plan]") {
         const Live &a = bufs[i], &b = bufs[j];
         const bool same_time = a.first <= b.last && b.first <= a.last;
         const bool same_bytes = a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+        // In place: tensors of one group share a buffer; legal only if each
+        // hands over to the next at a single step (the op that overwrites it).
+        if (a.group >= 0 && a.group == b.group) {
+          if (!(a.last <= b.first || b.last <= a.first) || a.offset != b.offset) {
+            ++overlaps;
+            UNSCOPED_INFO(a.what << " and " << b.what << " share a buffer but their lifetimes overlap");
+          }
+          continue;
+        }
         if (same_time && same_bytes && a.bytes > 0 && b.bytes > 0) {
           ++overlaps;
           UNSCOPED_INFO(a.what << " [" << a.offset << "+" << a.bytes << ", steps " << a.first << ".." << a.last << ") overlaps " << b.what
@@ -99,8 +112,9 @@ TEST_CASE("plan of random nets never overlaps live buffers", "[plan]") {
     int64_t lb = 0;
     for (int s = 0; s <= static_cast<int>(g.nodes.size()) + 1; ++s) {
       int64_t live = 0;
+      std::set<int> groups;  // a group's buffer counts once
       for (const Live& b : bufs)
-        if (b.first <= s && s <= b.last) live += align16(b.bytes);
+        if (b.first <= s && s <= b.last && (b.group < 0 || groups.insert(b.group).second)) live += align16(b.bytes);
       lb = std::max(lb, live);
     }
     CHECK(p.arena_bytes >= lb);
@@ -214,4 +228,29 @@ TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]
   auto e = qgu::user_error_of([&] { plan::plan_memory(g, codegen::scratch_bytes, "best-fit"); });
   REQUIRE(e);
   CHECK(e->path() == "--plan");
+}
+
+TEST_CASE("elementwise ops run in place when their input dies there", "[plan]") {
+  qgu::Prng r(11);
+  json L = json::array();
+  L.push_back({{"name", "fc1"}, {"op", "dense"}, {"weight", qgu::random_param(r, {64, 16}, 0.5f)}});
+  L.push_back({{"name", "r6"}, {"op", "relu6"}, {"inputs", {"fc1"}}});  // fc1 still needed: not in place
+  L.push_back({{"name", "sum"}, {"op", "add"}, {"inputs", {"fc1", "r6"}}});  // both die here: in place
+  L.push_back({{"name", "act"}, {"op", "relu"}});                             // in place of sum's buffer
+  L.push_back({{"name", "fc2"}, {"op", "dense"}, {"weight", qgu::random_param(r, {8, 64}, 0.5f)}});
+  const ir::Graph g = qgu::prepare(qgu::parse(qgu::net_doc(qgu::vector_input(16), L)), std::string());
+  const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+  auto id = [&](const std::string& name) {
+    for (size_t t = 0; t < g.tensors.size(); ++t)
+      if (g.tensors[t].name == name) return static_cast<int>(t);
+    return -1;
+  };
+  CHECK(p.tensors[static_cast<size_t>(id("r6"))].in_place_of < 0);
+  const int sum_root = p.tensors[static_cast<size_t>(id("sum"))].in_place_of;
+  CHECK((sum_root == id("fc1") || sum_root == id("r6")));
+  CHECK(p.tensors[static_cast<size_t>(id("act"))].in_place_of == sum_root);
+  CHECK(p.tensors[static_cast<size_t>(id("act"))].offset == p.tensors[static_cast<size_t>(sum_root)].offset);
+  // fc1 and r6 (256 bytes each) are the only arena buffers alive together.
+  CHECK(p.arena_bytes == 512);
+  CHECK(p.lower_bound == 512);
 }
