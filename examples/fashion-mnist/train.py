@@ -22,7 +22,6 @@ mean/std normalization.  Output: "logits", float32 [1, 10] (no softmax).
 
 import argparse
 import collections
-import gzip
 import json
 import os
 import random
@@ -38,20 +37,12 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from fmnist_data import CLASSES, DATA, read_idx  # noqa: E402
+from fmnist_data import CLASSES, DATA, dumps, load_torch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 1
 BATCH = 128
 REF_IMAGES = 100  # test images whose PyTorch logits go into torch_reference.json
-
-
-def load(split):
-    x = read_idx(os.path.join(DATA, "%s-images-idx3-ubyte.gz" % split))
-    y = read_idx(os.path.join(DATA, "%s-labels-idx1-ubyte.gz" % split))
-    x = torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1)  # [N, 1, 28, 28]
-    y = torch.from_numpy(y.astype(np.int64))
-    return x, y
 
 
 # --- models -------------------------------------------------------------------
@@ -226,21 +217,6 @@ def export_onnx(model, path, keep_bn=False):
     return m, dict(sorted(ops.items())), nfloats
 
 
-def dumps(v, indent=0):
-    """JSON with one key per line; lists of scalars and small dicts stay on one line."""
-    flat = json.dumps(v, ensure_ascii=False)
-    if not isinstance(v, (dict, list)) or len(flat) + indent <= 100:
-        return flat
-    pad = " " * (indent + 1)
-    if isinstance(v, list):
-        if all(not isinstance(e, (dict, list)) for e in v):
-            return flat
-        items = [pad + dumps(e, indent + 1) for e in v]
-        return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
-    items = [pad + json.dumps(k) + ": " + dumps(e, indent + 1) for k, e in v.items()]
-    return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keep-bn", action="store_true",
@@ -259,10 +235,10 @@ def main():
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
 
-    xtr, ytr = load("train")
+    xtr, ytr = load_torch("train")
     if args.train_limit:
         xtr, ytr = xtr[:args.train_limit], ytr[:args.train_limit]
-    xte, yte = load("t10k")
+    xte, yte = load_torch("t10k")
 
     acc_path = os.path.join(HERE, "accuracy.json")
     ref_path = os.path.join(HERE, "torch_reference.json")

@@ -18,7 +18,6 @@ Exit status 1 if a check fails.
 """
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -26,25 +25,10 @@ import sys
 import numpy as np
 import onnxruntime as ort
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from fmnist_data import CLASSES, DATA, read_idx  # noqa: E402
+from fmnist_data import DATA, dumps, read_idx  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOL = 1e-4
-
-
-def dumps(v, indent=0):
-    """Same as train.py's dumps(): one key per line, small values on one line."""
-    flat = json.dumps(v, ensure_ascii=False)
-    if not isinstance(v, (dict, list)) or len(flat) + indent <= 100:
-        return flat
-    pad = " " * (indent + 1)
-    if isinstance(v, list):
-        if all(not isinstance(e, (dict, list)) for e in v):
-            return flat
-        items = [pad + dumps(e, indent + 1) for e in v]
-        return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
-    items = [pad + json.dumps(k) + ": " + dumps(e, indent + 1) for k, e in v.items()]
-    return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
 
 
 def run_all(path, x):

@@ -9,7 +9,6 @@ Input: pixel/255 as float32, shape [1, 28, 28] (CHW), no mean/std normalization.
 """
 
 import collections
-import gzip
 import os
 import random
 import sys
@@ -22,19 +21,11 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 import netjson  # noqa: E402
-from fmnist_data import CLASSES, DATA, read_idx  # noqa: E402
+from fmnist_data import CLASSES, load_torch  # noqa: E402
 
 SEED = 1
 EPOCHS = 6
 BATCH = 64
-
-
-def load(split):
-    x = read_idx(os.path.join(DATA, "%s-images-idx3-ubyte.gz" % split))
-    y = read_idx(os.path.join(DATA, "%s-labels-idx1-ubyte.gz" % split))
-    x = torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1)  # [N, 1, 28, 28]
-    y = torch.from_numpy(y.astype(np.int64))
-    return x, y
 
 
 def make_model():
@@ -70,8 +61,8 @@ def main():
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
 
-    xtr, ytr = load("train")
-    xte, yte = load("t10k")
+    xtr, ytr = load_torch("train")
+    xte, yte = load_torch("t10k")
 
     model = make_model()
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
