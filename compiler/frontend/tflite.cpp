@@ -508,25 +508,18 @@ class Importer {
     ir::Window& w = n.attrs.win;
     tfl::Padding pad;
     tfl::ActivationFunctionType act;
-    if (depthwise) {
-      const tfl::DepthwiseConv2DOptions* o = op->builtin_options_as_DepthwiseConv2DOptions();
-      if (!o) fail(src, "has no DepthwiseConv2DOptions");
+    // Conv2DOptions and DepthwiseConv2DOptions share these fields.
+    auto read = [&](const auto* o, const char* table) {
+      if (!o) fail(src, std::string("has no ") + table);
       pad = o->padding();
       act = o->fused_activation_function();
       w.sh = positive(o->stride_h(), src, "stride_h");
       w.sw = positive(o->stride_w(), src, "stride_w");
       w.dh = positive(o->dilation_h_factor(), src, "dilation_h_factor");
       w.dw = positive(o->dilation_w_factor(), src, "dilation_w_factor");
-    } else {
-      const tfl::Conv2DOptions* o = op->builtin_options_as_Conv2DOptions();
-      if (!o) fail(src, "has no Conv2DOptions");
-      pad = o->padding();
-      act = o->fused_activation_function();
-      w.sh = positive(o->stride_h(), src, "stride_h");
-      w.sw = positive(o->stride_w(), src, "stride_w");
-      w.dh = positive(o->dilation_h_factor(), src, "dilation_h_factor");
-      w.dw = positive(o->dilation_w_factor(), src, "dilation_w_factor");
-    }
+    };
+    if (depthwise) read(op->builtin_options_as_DepthwiseConv2DOptions(), "DepthwiseConv2DOptions");
+    else read(op->builtin_options_as_Conv2DOptions(), "Conv2DOptions");
     check_padding(pad, src);
     n.act = fused(act, src);
 
