@@ -46,31 +46,12 @@ trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0
 
-# check_error DIR PATH MSG FILE CMD... : runs CMD in DIR, sets $why on failure.
+# check_error DIR PATH MSG FILE CMD... : one error line naming FILE and PATH.
+source "$(dirname "$0")/../support/expect_error.sh"
 check_error() {
   local dir=$1 path=$2 msg=$3 file=$4
   shift 4
-  local before after rc err nbytes
-  before=$(cd "$dir" && ls -A | sort)
-  (cd "$dir" && "${TIMEOUT[@]}" "$@" >"$WORK/stdout" 2>"$WORK/stderr" </dev/null)
-  rc=$?
-  after=$(cd "$dir" && ls -A | sort)
-  err=$(cat "$WORK/stderr")
-  nbytes=$(wc -c <"$WORK/stderr")
-  if [ "$rc" -ne 1 ]; then why="exit code $rc, expected 1 (stderr: ${err:0:300})"; return 1; fi
-  if [ -s "$WORK/stdout" ]; then why="stdout is not empty: $(head -c 200 "$WORK/stdout")"; return 1; fi
-  if [ -z "$err" ]; then why="stderr is empty"; return 1; fi
-  if [[ "$err" == *$'\n'* ]] || [ "$nbytes" -ne $((${#err} + 1)) ]; then
-    why="stderr is not exactly one line: $(head -c 300 "$WORK/stderr" | tr '\n' '|')"
-    return 1
-  fi
-  if [[ "$err" != "qgen: error: $file: "* ]]; then why="error does not start with 'qgen: error: $file: ': $err"; return 1; fi
-  if [[ "$err" != *"$path: "* ]]; then why="error does not name '$path': $err"; return 1; fi
-  if [[ "$err" != *"$msg"* ]]; then why="error lacks '$msg': $err"; return 1; fi
-  if [ -e "$dir/out" ]; then why="output directory was created"; return 1; fi
-  if compgen -G "$dir/.qgen-tmp-*" >/dev/null; then why="left a .qgen-tmp-* directory behind"; return 1; fi
-  if [ "$before" != "$after" ]; then why="files appeared or vanished: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"; return 1; fi
-  return 0
+  expect_one_error "$dir" "qgen: error: $file: " "$path: " "$msg" "$@"
 }
 
 run_bad_case() {

@@ -33,31 +33,14 @@ printf '\0\0\0\0' >"$WORK/run/in.f32"
 passed=0
 failed=0
 
-# check FILE LOCATION MESSAGE CMD... : runs CMD in $WORK/run, sets $why on failure.
+# check FILE LOCATION MESSAGE CMD... : one error line "qgen: error: FILE: LOCATION: ...".
+source "$(dirname "$0")/../support/expect_error.sh"
 check() {
-  local file=$1 loc=$2 msg=$3
+  local file=$1 loc=$2 msg=$3 prefix
   shift 3
-  local before after rc err nbytes prefix
-  before=$(cd "$WORK/run" && ls -A | sort)
-  (cd "$WORK/run" && "${TIMEOUT[@]}" "$@" >"$WORK/stdout" 2>"$WORK/stderr" </dev/null)
-  rc=$?
-  after=$(cd "$WORK/run" && ls -A | sort)
-  err=$(cat "$WORK/stderr")
-  nbytes=$(wc -c <"$WORK/stderr")
-  if [ "$rc" -ne 1 ]; then why="exit code $rc, expected 1 (stderr: ${err:0:300})"; return 1; fi
-  if [ -s "$WORK/stdout" ]; then why="stdout is not empty: $(head -c 200 "$WORK/stdout")"; return 1; fi
-  if [ -z "$err" ]; then why="stderr is empty"; return 1; fi
-  if [[ "$err" == *$'\n'* ]] || [ "$nbytes" -ne $((${#err} + 1)) ]; then
-    why="stderr is not exactly one line: $(head -c 300 "$WORK/stderr" | tr '\n' '|')"
-    return 1
-  fi
   prefix="qgen: error: $file: "
   if [ -n "$loc" ]; then prefix+="$loc: "; fi
-  if [[ "$err" != "$prefix"* ]]; then why="error does not start with '$prefix': $err"; return 1; fi
-  if [[ "$err" != *"$msg"* ]]; then why="error lacks '$msg': $err"; return 1; fi
-  if [ -e "$WORK/run/out" ]; then why="output directory was created"; return 1; fi
-  if [ "$before" != "$after" ]; then why="files appeared or vanished: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"; return 1; fi
-  return 0
+  expect_one_error "$WORK/run" "$prefix" "" "$msg" "$@"
 }
 
 run_case() {  # NAME FILE LOCATION MESSAGE (FILE is in $WORK/run)
