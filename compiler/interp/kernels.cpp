@@ -310,31 +310,11 @@ void k_relu6(const KernelArgs& a) {
 template <bool kMax>
 void k_pool(const KernelArgs& a) {
   if (int8_out(a)) return k_pool_i8(a);
-  const auto& is = a.g.in(a.n).shape;
-  const auto& os = a.g.out(a.n).shape;
-  const int64_t H = is[0], W = is[1], C = is[2], OH = os[0], OW = os[1];
   const ir::Window& w = a.n.attrs.win;
-  const std::vector<float>& x = *a.in[0];
-  for (int64_t oy = 0; oy < OH; ++oy)
-    for (int64_t ox = 0; ox < OW; ++ox)
-      for (int64_t c = 0; c < C; ++c) {
-        float acc = kMax ? -INFINITY : 0.0f;
-        int64_t count = 0;
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx;
-            if (ix < 0 || ix >= W) continue;
-            const float v = x[idx((iy * W + ix) * C + c)];
-            if (kMax) acc = v > acc ? v : acc;
-            else acc = acc + v;
-            ++count;
-          }
-        }
-        if (!kMax) acc = acc / static_cast<float>(a.n.attrs.count_include_pad ? w.kh * w.kw : count);
-        a.out[idx((oy * OW + ox) * C + c)] = acc;
-      }
+  const bool include_pad = a.n.attrs.count_include_pad;
+  pool_windows(
+      a, kMax ? -INFINITY : 0.0f, [](float acc, float v) { return kMax ? (v > acc ? v : acc) : acc + v; },
+      [&](float acc, int64_t count) { return kMax ? acc : acc / static_cast<float>(include_pad ? w.kh * w.kw : count); });
 }
 
 void k_global_avgpool(const KernelArgs& a) {

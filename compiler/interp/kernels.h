@@ -26,4 +26,33 @@ void k_quantize(const KernelArgs& a);
 void k_dequantize(const KernelArgs& a);
 inline bool int8_out(const KernelArgs& a) { return a.g.out(a.n).dtype == ir::DType::I8; }
 
+// Pooling over HWC: for every output (oy, ox, c), folds the valid input values
+// of its window in (ky, kx) order: acc = step(acc, v) from `init`, then
+// out = finish(acc, count of valid taps). Shared by the float and int8 pools.
+template <class Acc, class Step, class Finish>
+void pool_windows(const KernelArgs& a, Acc init, Step step, Finish finish) {
+  const auto& is = a.g.in(a.n).shape;
+  const auto& os = a.g.out(a.n).shape;
+  const int64_t H = is[0], W = is[1], C = is[2];
+  const ir::Window& w = a.n.attrs.win;
+  const std::vector<float>& x = *a.in[0];
+  for (int64_t oy = 0; oy < os[0]; ++oy)
+    for (int64_t ox = 0; ox < os[1]; ++ox)
+      for (int64_t c = 0; c < C; ++c) {
+        Acc acc = init;
+        int64_t count = 0;
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx;
+            if (ix < 0 || ix >= W) continue;
+            acc = step(acc, x[static_cast<size_t>((iy * W + ix) * C + c)]);
+            ++count;
+          }
+        }
+        a.out[static_cast<size_t>((oy * os[1] + ox) * C + c)] = finish(acc, count);
+      }
+}
+
 }  // namespace qg::interp

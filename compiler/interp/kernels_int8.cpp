@@ -67,32 +67,18 @@ void k_add_i8(const KernelArgs& a) {
 
 void k_pool_i8(const KernelArgs& a) {
   const bool mx = a.n.op == ir::Op::MaxPool2d;
-  const auto& is = a.g.in(a.n).shape;
-  const auto& os = a.g.out(a.n).shape;
-  const int64_t H = is[0], W = is[1], C = is[2];
   const ir::Window& w = a.n.attrs.win;
-  const std::vector<float>& x = *a.in[0];
-  for (int64_t oy = 0; oy < os[0]; ++oy)
-    for (int64_t ox = 0; ox < os[1]; ++ox)
-      for (int64_t c = 0; c < C; ++c) {
-        int32_t acc = mx ? -128 : 0, count = 0;
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx;
-            if (ix < 0 || ix >= W) continue;
-            const int32_t v = code(x[idx((iy * W + ix) * C + c)]);
-            acc = mx ? std::max(acc, v) : acc + v;
-            ++count;
-          }
-        }
+  const ir::IntParams& p = a.n.ip;
+  const bool include_pad = a.n.attrs.count_include_pad;
+  pool_windows(
+      a, mx ? int32_t{-128} : int32_t{0}, [&](int32_t acc, float v) { return mx ? std::max(acc, code(v)) : acc + code(v); },
+      [&](int32_t acc, int64_t n) {
         if (!mx) {
-          if (a.n.attrs.count_include_pad) count = static_cast<int32_t>(w.kh * w.kw);
+          const int32_t count = static_cast<int32_t>(include_pad ? w.kh * w.kw : n);
           acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;  // round half away from zero
         }
-        a.out[idx((oy * os[1] + ox) * C + c)] = static_cast<float>(clamp(acc, a.n.ip.act_min, a.n.ip.act_max));
-      }
+        return static_cast<float>(clamp(acc, p.act_min, p.act_max));
+      });
 }
 
 void k_softmax_i8(const KernelArgs& a) {
