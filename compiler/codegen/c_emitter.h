@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "codegen/target.h"
 #include "plan/plan.h"
 
 namespace qg::codegen {
@@ -15,6 +16,7 @@ struct EmitOptions {
   WeightsFormat weights = WeightsFormat::Auto;
   int64_t blob_threshold = int64_t{8} << 20;  // Auto: blob above this many table bytes
   std::string source;                         // input file, named in the generated banner
+  std::string target = "c";                   // targets/<name>/target.json
 };
 
 struct OutputFile {
@@ -40,7 +42,9 @@ struct Emitted {
   bool blob = false;
 };
 
-// Scratch bytes the portable kernel of `n` needs (for the memory planner).
+// Scratch bytes the kernel of `n` needs on target `t` (for the memory planner).
+int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target& t);
+// The same for the portable C target.
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
 
 Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt);

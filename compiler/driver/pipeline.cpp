@@ -89,13 +89,18 @@ static const std::vector<Stage>& stages() {
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
          s.graph = quant::lower_int8(std::move(s.graph));
        }},
-      {"plan", [](PipelineState& s, const PipelineOptions&) { s.plan = plan::plan_memory(s.graph, codegen::scratch_bytes); }},
+      {"plan",
+       [](PipelineState& s, const PipelineOptions& o) {
+         const codegen::Target& t = codegen::target(o.target);
+         s.plan = plan::plan_memory(s.graph, [&t](const ir::Graph& g, const ir::Node& n) { return codegen::kernel_scratch_bytes(g, n, t); });
+       }},
       {"codegen",
        [](PipelineState& s, const PipelineOptions& o) {
          codegen::EmitOptions eo;
          eo.name = o.name;
          eo.weights = o.weights;
          eo.source = o.net_path;
+         eo.target = o.target;
          s.emitted = codegen::emit_c(s.graph, *s.plan, eo);
        }},
   };
@@ -108,15 +113,7 @@ std::vector<std::string> stage_names() {
   return r;
 }
 
-std::vector<std::string> target_names() {
-  std::vector<std::string> r;
-  for (const codegen::EmbeddedFile& f : codegen::embedded_files()) {
-    std::string n = f.name;
-    if (n.rfind("targets/", 0) == 0 && n.size() > 20 && n.substr(n.size() - 12) == "/target.json")
-      r.push_back(n.substr(8, n.size() - 20));
-  }
-  return r;
-}
+std::vector<std::string> target_names() { return codegen::target_names(); }
 
 static std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -129,10 +126,7 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
   auto known = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   if (!opts.dump_after.empty() && !known(opts.dump_after))
     user_error("", "--dump-after", "unknown stage '" + printable_name(opts.dump_after) + "' (stages: " + join(names) + ")");
-  const auto targets = target_names();
-  if (std::find(targets.begin(), targets.end(), opts.target) == targets.end())
-    user_error("", "--target", "unknown or not yet supported target '" + printable_name(opts.target) + "' (this build supports: " +
-                                   join(targets) + ")");
+  codegen::target(opts.target);  // an unknown target is a user error before any work
   PipelineState s;
   for (const Stage& st : stages()) {
     st.run(s, opts);
