@@ -30,6 +30,10 @@ extern void (*__init_array_end[])(void);
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
 #define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
 #define SCB_HFSR (*(volatile uint32_t *)0xE000ED2Cu)
+#define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
 #define SCB_MMFAR (*(volatile uint32_t *)0xE000ED34u)
 #define SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
 
@@ -61,6 +65,16 @@ void Reset_Handler(void) {
   /* Integer division by zero traps (UsageFault), as it does on the host,
    * instead of silently giving 0. */
   SCB_CCR |= 1u << 4; /* DIV_0_TRP */
+  /* Stack guard: the stack grows down towards 0x20000000, and below it QEMU's
+   * mps2-an500 reads zeros and ignores writes (no fault). One MPU region
+   * makes 0x10000000-0x1FFFFFFF no-access, so an overflow faults
+   * (MemManage) instead of silently losing data. Privileged default map
+   * elsewhere; the MPU is off in HardFault/NMI. */
+  MPU_RNR = 0u;
+  MPU_RBAR = 0x10000000u;
+  MPU_RASR = (1u << 28) | (0u << 24) | (27u << 1) | 1u; /* XN, no access, 2^28 bytes, enable */
+  MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA, ENABLE */
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
 
   /* volatile stores: keep GCC from turning the loops into memcpy/memset calls */
   for (src = __data_load, dst = __data_start; dst < __data_end; ++src, ++dst) *(volatile uint32_t *)dst = *src;
@@ -92,10 +106,17 @@ void qg_fault_report(const uint32_t *frame, uint32_t kind) {
   qg_board_puts(qg_fault_names[kind]);
   qg_board_puts(" (exception ");
   qg_board_put_u64(ipsr & 0x1ffu);
-  qg_board_puts(") pc=");
-  qg_board_put_hex32(frame[6]);
-  qg_board_puts(" lr=");
-  qg_board_put_hex32(frame[5]);
+  qg_board_puts(")");
+  if ((uintptr_t)frame < (uintptr_t)__stack_bottom || (uintptr_t)frame > (uintptr_t)__stack_top) {
+    qg_board_puts(" stack overflow: sp=");
+    qg_board_put_hex32((uint32_t)(uintptr_t)frame);
+    qg_board_puts(" is outside the stack (raise __stack_size, e.g. -Wl,--defsym=__stack_size=64K)");
+  } else {
+    qg_board_puts(" pc=");
+    qg_board_put_hex32(frame[6]);
+    qg_board_puts(" lr=");
+    qg_board_put_hex32(frame[5]);
+  }
   qg_board_puts(" cfsr=");
   qg_board_put_hex32(SCB_CFSR);
   qg_board_puts(" hfsr=");
@@ -112,7 +133,9 @@ void qg_fault_report(const uint32_t *frame, uint32_t kind) {
   qg_board_exit(QG_FAULT_STATUS);
 }
 
-/* Stubs: pass the stacked frame (MSP or PSP, from EXC_RETURN bit 2) and the kind. */
+/* Stubs: pass the stacked frame (MSP or PSP, from EXC_RETURN bit 2) and the
+ * kind. After a stack overflow the frame lies below the stack: the report
+ * then runs on the top of the stack (nothing returns from here). */
 #define QG_FAULT_STUB(name, kind)                \
   __attribute__((naked)) void name(void) {       \
     __asm__ volatile("tst lr, #4\n\t"            \
@@ -120,7 +143,14 @@ void qg_fault_report(const uint32_t *frame, uint32_t kind) {
                      "mrseq r0, msp\n\t"         \
                      "mrsne r0, psp\n\t"         \
                      "movs r1, #" #kind "\n\t"   \
-                     "b qg_fault_report\n\t");   \
+                     "movw r2, #:lower16:__stack_bottom\n\t" \
+                     "movt r2, #:upper16:__stack_bottom\n\t" \
+                     "cmp r0, r2\n\t"            \
+                     "bhs 1f\n\t"                \
+                     "movw r2, #:lower16:__stack_top\n\t" \
+                     "movt r2, #:upper16:__stack_top\n\t" \
+                     "mov sp, r2\n"               \
+                     "1:\tb qg_fault_report\n\t"); \
   }
 
 QG_FAULT_STUB(NMI_Handler, 0)
