@@ -112,4 +112,70 @@ QG_INLINE int32_t qg_mbqm_single(int32_t x, int32_t multiplier, int shift) {
   return (int32_t)(r >> total);
 }
 
+/* ---- 16-bit SIMD primitives (Armv7E-M DSP extension) ----
+ * On a core with the DSP extension these are single instructions (ACLE
+ * intrinsics); elsewhere they are the same integer arithmetic in C, so a
+ * kernel written with them gives identical results on every target (the
+ * differential tests run them on the host as well as under QEMU). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define QG_HAVE_DSP 1
+/* bytes 0 and 2 of x, sign-extended into two halfwords */
+#define qg_sxtb16(x) ((uint32_t)__sxtb16((int32_t)(x)))
+/* bytes 1 and 3 of x (x rotated right by 8 first: one SXTB16 with ROR #8) */
+#define qg_sxtb16_ror8(x) ((uint32_t)__sxtb16((int32_t)(((uint32_t)(x) >> 8) | ((uint32_t)(x) << 24))))
+/* acc + lo(a)*lo(b) + hi(a)*hi(b) */
+#define qg_smlad(a, b, acc) __smlad((int32_t)(a), (int32_t)(b), (acc))
+/* acc + lo(a)*lo(b), acc + hi(a)*hi(b) */
+#define qg_smlabb(a, b, acc) __smlabb((int32_t)(a), (int32_t)(b), (acc))
+#define qg_smlatt(a, b, acc) __smlatt((int32_t)(a), (int32_t)(b), (acc))
+#else
+#define QG_HAVE_DSP 0
+QG_INLINE uint32_t qg_sxtb16(uint32_t x) {
+  const uint32_t lo = (uint32_t)(int32_t)(int8_t)(x & 0xffu) & 0xffffu;
+  const uint32_t hi = (uint32_t)(int32_t)(int8_t)((x >> 16) & 0xffu) & 0xffffu;
+  return lo | (hi << 16);
+}
+QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) { return qg_sxtb16((x >> 8) | (x << 24)); }
+QG_INLINE int32_t qg_lo16(uint32_t a) { return (int32_t)(int16_t)(a & 0xffffu); }
+QG_INLINE int32_t qg_hi16(uint32_t a) { return (int32_t)(int16_t)(a >> 16); }
+/* The products fit in int32 (|a|,|b| <= 2^15) and the sums wrap as the
+ * instructions do (two's complement, computed in uint32_t). */
+QG_INLINE int32_t qg_smlad(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_lo16(a) * qg_lo16(b)) + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
+}
+QG_INLINE int32_t qg_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_lo16(a) * qg_lo16(b)));
+}
+QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
+}
+#endif
+
+/* Four bytes from any address (one LDR on Cortex-M7, which allows unaligned
+ * word loads), little-endian. */
+QG_INLINE uint32_t qg_load4(const void *p) {
+  const uint8_t *b = (const uint8_t *)p;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  __builtin_memcpy(&v, b, 4);
+  return v;
+#else
+  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+#endif
+}
+
+/* qg_mbqm for a non-negative multiplier (what quant::lower_int8 produces), in
+ * fewer instructions: the gemmlowp nudge-and-truncate of qg_srdhm equals
+ * floor((x*m + 2^30) / 2^31) for every x when m >= 0 (for a negative product
+ * truncation toward zero of (p + 1 - 2^30) / 2^31 is floor((p + 2^30) / 2^31)),
+ * and the rounding divide by 2^r is written as the same mask/threshold test.
+ * Exactly equal to qg_mbqm(x, m, shift) for m in [0, 2^31). */
+QG_INLINE int32_t qg_mbqm_fast(int32_t x, int32_t m, int shift) {
+  const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const int32_t h = (int32_t)(((int64_t)(int32_t)((uint32_t)x << left) * m + ((int64_t)1 << 30)) >> 31);
+  const int32_t mask = (int32_t)((1u << right) - 1u);
+  return (h >> right) + ((h & mask) > ((mask >> 1) + (h < 0 ? 1 : 0)) ? 1 : 0);
+}
+
 #endif /* QG_RUNTIME_H */

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "codegen/kernels_dsp.h"
 #include "codegen/templates.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
@@ -48,7 +49,7 @@ using EmitFn = std::vector<Instance> (*)(Emitter& e, const ir::Graph& g, const N
 class Emitter {
  public:
   Emitter(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt)
-      : g_(g), p_(p), opt_(opt), target_(target(opt.target)) {
+      : g_(g), p_(p), opt_(opt), target_(codegen::target(opt.target)) {
     prefix_ = c_identifier(opt.name.empty() ? g.name : opt.name);
     upper_ = prefix_;
     for (char& c : upper_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -83,6 +84,7 @@ class Emitter {
   }
 
   const std::string& prefix() const { return prefix_; }
+  const Target& target() const { return target_; }
 
   std::string table_u8(const std::string& tag, const std::vector<uint8_t>& v) {
     table_bytes_ += static_cast<int64_t>(v.size());
@@ -249,6 +251,47 @@ std::string region_tag(const ir::Region& r) {
   return r.kind == ir::RegionKind::Layer ? "rl" : r.kind == ir::RegionKind::Kernel ? "rk" : "r" + str(r.block);
 }
 
+// Integer-only conv / dense on a core with the DSP extension
+// (templates/conv2d_i8_smlad.c, templates/dwconv2d_i8_smlad.c).
+std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  const std::string L = "L" + str(idx);
+  const ir::IntLinear& il = *n.il;
+  const DspChoice c = dsp_choice(g, n, e.target());
+  const int64_t O = n.weight.shape[0];
+  const int32_t zp_in = g.in(n).q.zero_point;
+  const std::string target = c_identifier(e.target().name);
+  Instance in;
+  in.inputs = {0};
+  in.scratch = true;  // the templates take a scratch pointer (unused when c.scratch == 0)
+  in.defs = geometry(g, n);
+  in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_G"; }), in.defs.end());
+  in.defs.insert(in.defs.end(), {{"QG_IN_ZP", "(" + str(zp_in) + ")"},
+                                 {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
+                                 {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"},
+                                 {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"},
+                                 {"QG_REQUANT", n.op == Op::Dense ? "qg_mbqm_single" : "qg_mbqm_fast"}});
+  if (c.kind == DspKind::Depthwise) {
+    const int64_t taps = n.attrs.win.kh * n.attrs.win.kw;
+    in.tmpl = "dwconv2d_i8_smlad.c";
+    in.kernel = "qg_dwconv2d_a8w8_smlad__" + target;
+    in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_O"; }), in.defs.end());
+    in.defs.push_back({"QG_WEIGHT", e.table_i8(L + "_w", dsp_depthwise_weights(il, O, taps))});
+  } else {
+    const std::string op = ir::op_info(n.op).name;
+    in.tmpl = "conv2d_i8_smlad.c";
+    in.kernel = "qg_" + op + "_a8w" + str(c.w_bits) + (c.w_bits == 8 ? "_smlad__" : "_packed__") + target;
+    in.defs.insert(in.defs.end(), {{"QG_K", str(c.K)},
+                                   {"QG_KP", str(c.KP)},
+                                   {"QG_WBITS", str(c.w_bits)},
+                                   {"QG_DIRECT", c.direct ? "1" : "0"}});
+    in.defs.push_back({"QG_WEIGHT", e.table_u8(L + "_w", dsp_gemm_weights(il, O, c))});
+  }
+  in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", dsp_folded_bias(il, O, zp_in))});
+  in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});
+  in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
+  return {in};
+}
+
 std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const std::string L = "L" + str(idx);
   const std::string op = ir::op_info(n.op).name;
@@ -258,6 +301,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   in.defs.push_back({"QG_ACT", act_value(n.act)});
   const int64_t O = n.weight.shape[0];
   std::vector<float> bias = n.bias.empty() ? std::vector<float>(static_cast<size_t>(O), 0.0f) : n.bias.data;
+  if (n.il && dsp_choice(g, n, e.target()).kind != DspKind::None) return emit_linear_dsp(e, g, n, idx);
   if (n.il) {  // integer-only (TFLite int8 semantics)
     const ir::IntLinear& il = *n.il;
     in.tmpl = "conv2d_i8.c";
@@ -467,13 +511,14 @@ Emitted Emitter::run() {
     rep.node = static_cast<int>(i);
     body += "  /* layer " + str(idx) + " '" + printable_name(n.name) + "': " + ir::op_info(n.op).name + " -> " +
             shape_comment(n.output) + " */\n";
+    body += "  QG_LAYER_BEGIN(" + str(idx) + ");\n";
     for (size_t k = 0; k < insts.size(); ++k) {
       Instance& in = insts[k];
       const std::string fn = in.kernel + "_L" + str(idx) + (insts.size() > 1 ? "_" + str(static_cast<int64_t>(k)) : "");
       in.defs.insert(in.defs.begin(), {"QG_FN", fn});
       kernels += "/* layer " + str(idx) + " '" + printable_name(n.name) + "': " + in.kernel + " */\n";
       ++out.kernel_instances;
-    kernels += instantiate(in.tmpl, in.defs);
+      kernels += instantiate(in.tmpl, in.defs);
       std::string call = "  " + fn + "(";
       for (int a : in.inputs) call += ptr(n.inputs[static_cast<size_t>(a)], true) + ", ";
       call += ptr(n.output, false);
@@ -481,6 +526,7 @@ Emitted Emitter::run() {
       body += call + ");\n";
       rep.kernel += (rep.kernel.empty() ? "" : ",") + in.kernel;
     }
+    body += "  QG_LAYER_END(" + str(idx) + ");\n";
     rep.table_bytes = layer_bytes_;
     out.layers.push_back(rep);
   }
@@ -543,6 +589,10 @@ Emitted Emitter::run() {
     c += "extern const uint8_t " + prefix_ + "__blob_u8[];\n";
     c += "extern const float " + prefix_ + "__blob_f32[];\n";
   }
+  c += "/* Per-layer hooks (e.g. profiling): build with -DQG_LAYER_BEGIN(i)=... and\n"
+       " * -DQG_LAYER_END(i)=...; i is the layer number of report.md. Empty by default. */\n"
+       "#ifndef QG_LAYER_BEGIN\n#define QG_LAYER_BEGIN(i) ((void)0)\n#endif\n"
+       "#ifndef QG_LAYER_END\n#define QG_LAYER_END(i) ((void)0)\n#endif\n\n";
   c += decls_ + "\n" + locals_ + "\n" + kernels + "\n";
   c += "int " + prefix_ + "_run(" + signature + ") {\n";
   c += "  unsigned char *A = (unsigned char *)arena;\n";
@@ -588,7 +638,7 @@ Emitted Emitter::run() {
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) { return kernel_scratch_bytes(g, n, target("c")); }
 
 int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target& t) {
-  (void)t;
+  if (n.il) return dsp_choice(g, n, t).scratch;
   if (!n.lq) return 0;
   const ir::LinearQuant& q = *n.lq;
   const int64_t floats = (q.K + 2 * q.aregions() + 1) / 2 * 2;

@@ -1,5 +1,7 @@
 #include "differential/harness.h"
 
+#include <algorithm>
+#include <cstring>
 #include <sstream>
 
 #include "interp/interp.h"
@@ -10,8 +12,97 @@ namespace qgt {
 
 std::vector<Toolchain> default_toolchains() { return {{"gcc", "-O0"}, {"gcc", "-O2"}, {"clang", "-O0"}, {"clang", "-O2"}}; }
 
+std::vector<Toolchain> m7_toolchains() { return {{"arm-none-eabi-gcc", "-O2"}, {"gcc", "-O2"}}; }
+
+namespace {
+
+bool is_m7(const Toolchain& tc) { return tc.cc.find("arm-none-eabi") != std::string::npos; }
+
+template <class T>
+void c_array(std::ostringstream& os, const char* type, const std::string& name, const std::vector<T>& v) {
+  os << "static const " << type << " " << name << "[" << std::max<size_t>(v.size(), 1) << "] = {";
+  for (size_t i = 0; i < v.size(); ++i) os << (i % 16 ? "" : "\n") << +v[i] << ",";
+  os << "};\n";
+}
+
+// A firmware main for the Cortex-M7 board: inputs and the interpreter's
+// outputs are constants; every output is compared bit for bit on the target.
+std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std::string>& prefixes,
+                    const std::vector<std::string>& in_types, const std::vector<std::string>& out_types,
+                    const std::vector<std::vector<std::vector<float>>>& expected) {
+  std::ostringstream os;
+  os << "#include <stdint.h>\n#include <string.h>\n#include \"board.h\"\n";
+  for (size_t m = 0; m < models.size(); ++m) os << "#include \"m" << m << "/out/" << prefixes[m] << ".h\"\n";
+  os << "static uint32_t f32_bits(float f) __attribute__((unused));\nstatic uint32_t f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }\n";
+  os << "static void mismatch(int m, int k, long i, uint32_t got, uint32_t want) {\n"
+        "  qg_board_puts(\"qg-diff: MISMATCH \"); qg_board_put_i64(m); qg_board_puts(\" \"); qg_board_put_i64(k);\n"
+        "  qg_board_puts(\" \"); qg_board_put_i64(i); qg_board_puts(\" \"); qg_board_put_hex32(got);\n"
+        "  qg_board_puts(\" \"); qg_board_put_hex32(want); qg_board_puts(\"\\n\");\n}\n";
+  std::string arena_max = "16";
+  for (size_t m = 0; m < models.size(); ++m) {
+    std::string U = prefixes[m];
+    for (char& c : U) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    arena_max = "(" + U + "_ARENA_BYTES > " + arena_max + " ? " + U + "_ARENA_BYTES : " + arena_max + ")";
+    std::vector<float> in_all;
+    for (const auto& in : models[m].inputs) in_all.insert(in_all.end(), in.begin(), in.end());
+    const bool in_i8 = in_types[m] == "int8_t", out_i8 = out_types[m] == "int8_t";
+    if (in_i8) {
+      std::vector<int> v(in_all.begin(), in_all.end());
+      c_array(os, "int8_t", "in" + std::to_string(m), v);
+    } else {
+      std::vector<uint32_t> v;
+      for (float f : in_all) { uint32_t u; std::memcpy(&u, &f, 4); v.push_back(u); }
+      os << "static const union { uint32_t u[" << std::max<size_t>(v.size(), 1) << "]; float f[" << std::max<size_t>(v.size(), 1)
+         << "]; } in" << m << "_u = {{";
+      for (size_t i = 0; i < v.size(); ++i) os << (i % 8 ? "" : "\n") << v[i] << "u,";
+      os << "}};\n#define in" << m << " in" << m << "_u.f\n";
+    }
+    std::vector<uint32_t> want;
+    for (const auto& e : expected[m])
+      for (float f : e) {
+        if (out_i8) {
+          want.push_back(static_cast<uint32_t>(static_cast<int32_t>(f)));
+        } else {
+          uint32_t u;
+          std::memcpy(&u, &f, 4);
+          want.push_back(u);
+        }
+      }
+    c_array(os, "uint32_t", "want" + std::to_string(m), want);
+  }
+  os << "#define ARENA_MAX " << arena_max << "\n";
+  os << "static unsigned char arena[ARENA_MAX + 64] __attribute__((aligned(16)));\n";
+  os << "int main(void) {\n  long i;\n  int k;\n";
+  for (size_t m = 0; m < models.size(); ++m) {
+    std::string P = prefixes[m], U = P;
+    for (char& c : U) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const bool out_i8 = out_types[m] == "int8_t";
+    os << "  for (k = 0; k < " << models[m].inputs.size() << "; ++k) {\n"
+       << "    static " << out_types[m] << " out[" << U << "_OUTPUT_SIZE];\n"
+       << "    uint32_t n;\n"
+       << "    memset(arena, 0xA5 ^ k, sizeof arena);\n"
+       << "    qg_icount_start();\n"
+       << "    if (" << P << "_run(in" << m << " + k * " << U << "_INPUT_SIZE, out, arena) != " << U << "_OK) return 11;\n"
+       << "    n = qg_icount_stop();\n"
+       << "    for (i = " << U << "_ARENA_BYTES; i < (long)sizeof arena; ++i) if (arena[i] != (unsigned char)(0xA5 ^ k)) return 12;\n"
+       << "    for (i = 0; i < " << U << "_OUTPUT_SIZE; ++i) {\n"
+       << "      const uint32_t got = " << (out_i8 ? "(uint32_t)(int32_t)out[i]" : "f32_bits(out[i])") << ";\n"
+       << "      if (got != want" << m << "[k * " << U << "_OUTPUT_SIZE + i]) { mismatch(" << m << ", k, i, got, want" << m
+       << "[k * " << U << "_OUTPUT_SIZE + i]); return 1; }\n"
+       << "    }\n"
+       << "    qg_board_puts(\"qg-diff: ok " << m << " \"); qg_board_put_u64(n); qg_board_puts(\" instructions\\n\");\n"
+       << "  }\n"
+       << "  if (" << P << "_run(in" << m << ", (" << out_types[m] << " *)arena, 0) != " << U << "_ERR_NULL) return 14;\n"
+       << "  if (" << P << "_run(in" << m << ", (" << out_types[m] << " *)(arena + 32), arena + 4) != " << U << "_ERR_ALIGN) return 15;\n";
+  }
+  os << "  qg_board_puts(\"qg-diff: all ok\\n\");\n  return 0;\n}\n";
+  return os.str();
+}
+
+}  // namespace
+
 std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag,
-                             const ExtraCheck& extra) {
+                             const ExtraCheck& extra, const std::string& target) {
   const std::string dir = make_temp_dir(tag);
   std::vector<std::vector<std::vector<float>>> expected(models.size());
   std::vector<std::string> prefixes;
@@ -25,8 +116,8 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     run_cmd("mkdir -p '" + mdir + "'");
     qg::driver::PipelineState s;
     try {
-      s = md.model_file.empty() ? compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration)
-                                : compile_model_file(mdir, md.model_file, md.prefix);
+      s = md.model_file.empty() ? compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration, target)
+                                : compile_model_file(mdir, md.model_file, md.prefix, target);
     } catch (const std::exception& e) {
       return md.label + ": qgen failed: " + e.what() + " (files in " + mdir + ")";
     }
@@ -83,6 +174,37 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
                prefixes[m] + "_weights.c";
   for (const Toolchain& tc : toolchains) {
     if (!have_tool(tc.cc)) return "compiler '" + tc.cc + "' not found (install it: see README)";
+    if (is_m7(tc)) {
+      // Cortex-M7 firmware under QEMU: the comparison runs on the target.
+      const std::string board = std::string(QGEN_SOURCE_DIR) + "/targets/cortex-m7";
+      if (!have_tool("qemu-system-arm")) return "qemu-system-arm not found (install it: see README)";
+      write_file(dir + "/main_m7.c", m7_main(models, prefixes, in_types, out_types, expected));
+      std::string m7_sources = dir + "/main_m7.c";
+      for (size_t m = 0; m < models.size(); ++m)
+        m7_sources += " '" + dir + "/m" + std::to_string(m) + "/out/" + prefixes[m] + ".c' '" + dir + "/m" + std::to_string(m) + "/out/" +
+                      prefixes[m] + "_weights.c'";
+      const std::string elf = dir + "/prog_m7.elf";
+      CmdResult b = run_cmd("QG_M7_CC='" + tc.cc + "' bash '" + board + "/build-elf.sh' '" + elf + "' " + m7_sources + " -- " + tc.flags +
+                            " -std=c99 -I'" + dir + "' -Wl,--defsym=__flash_size=4M -Wl,--defsym=__ram_size=4M");
+      if (b.status != 0) return "cortex-m7: build failed (files in " + dir + "):\n" + b.output.substr(0, 4000);
+      CmdResult r = run_cmd("bash '" + board + "/run-qemu.sh' '" + elf + "'");
+      if (r.status != 0 || r.output.find("qg-diff: all ok") == std::string::npos) {
+        std::string detail = r.output.substr(0, 2000);
+        const size_t at = r.output.find("qg-diff: MISMATCH ");
+        if (at != std::string::npos) {
+          std::istringstream is(r.output.substr(at + 18));
+          size_t m = 0;
+          long k = 0, i = 0;
+          std::string got, want;
+          is >> m >> k >> i >> got >> want;
+          if (m < models.size())
+            detail = models[m].label + " input " + std::to_string(k) + ": output element " + std::to_string(i) + " differs: target bits " +
+                     got + " vs interpreter " + want;
+        }
+        return "cortex-m7 (qemu, " + tc.flags + "): status " + std::to_string(r.status) + ": " + detail + " (files in " + dir + ")";
+      }
+      continue;
+    }
     const std::string ttag = tc.cc + tc.flags;
     const std::string bin = dir + "/prog_" + ttag;
     CmdResult b = run_cmd(tc.cc + " -std=c99 -Wall -Wextra -Werror -ffp-contract=off " + tc.flags + " -I'" + dir + "' " + sources +

@@ -17,7 +17,9 @@ struct DiffModel {
 };
 
 struct Toolchain {
-  std::string cc;     // "gcc", "clang"
+  std::string cc;     // "gcc", "clang"; "arm-none-eabi-gcc": built for the
+                      // Cortex-M7 board and run under qemu-system-arm (inputs
+                      // and expected outputs embedded in the firmware)
   std::string flags;  // "-O0", "-O2", ...
 };
 
@@ -26,8 +28,14 @@ struct Toolchain {
 // `extra`, if given, also checks each output of the emitted C (model m,
 // input k) and returns "" or a failure description.
 using ExtraCheck = std::function<std::string(size_t m, size_t k, const std::vector<float>& got)>;
+// `target`: qgen --target the models are compiled for.
 std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains,
-                             const std::string& tag, const ExtraCheck& extra = nullptr);
+                             const std::string& tag, const ExtraCheck& extra = nullptr, const std::string& target = "c");
+
+// Toolchains that run Cortex-M7 code: the board under QEMU (when
+// arm-none-eabi-gcc and qemu-system-arm are installed) plus the host compiler
+// (the DSP primitives have a C fallback with identical results).
+std::vector<Toolchain> m7_toolchains();
 
 std::vector<Toolchain> default_toolchains();
 

@@ -74,8 +74,10 @@ static qg::driver::PipelineState compile_with(const std::string& dir, const qg::
 }
 
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
-                                        const std::string& prefix, const std::vector<std::vector<float>>& calibration) {
+                                        const std::string& prefix, const std::vector<std::vector<float>>& calibration,
+                                        const std::string& target) {
   qg::driver::PipelineOptions o;
+  o.target = target;
   o.net_path = dir + "/net.json";
   write_file(o.net_path, net_json);
   if (!quant_json.empty()) {
@@ -87,8 +89,10 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
   return compile_with(dir, o);
 }
 
-qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix) {
+qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix,
+                                             const std::string& target) {
   qg::driver::PipelineOptions o;
+  o.target = target;
   o.net_path = path;
   o.name = prefix;
   return compile_with(dir, o);

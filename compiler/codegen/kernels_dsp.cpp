@@ -1,0 +1,100 @@
+#include "codegen/kernels_dsp.h"
+
+#include <algorithm>
+
+#include "ir/diag.h"
+
+namespace qg::codegen {
+
+namespace {
+bool fits(const std::vector<int8_t>& w, int bits) {
+  const int lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
+  return std::all_of(w.begin(), w.end(), [&](int8_t v) { return v >= lo && v <= hi; });
+}
+}  // namespace
+
+DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
+  DspChoice c;
+  if (!t.has("arm_dsp") || !n.il || (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense)) return c;
+  for (int32_t m : n.il->mult)
+    if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
+  const int64_t O = n.weight.shape[0];
+  if (n.op == ir::Op::Conv2d) {
+    const auto& is = g.in(n).shape;
+    const int64_t C = is[2], G = n.attrs.groups;
+    const ir::Window& w = n.attrs.win;
+    if (G == C && O == C && C > 1) {
+      c.kind = DspKind::Depthwise;
+      c.scratch = (C + 3) / 4 * 4;
+      return c;
+    }
+    if (G != 1) return c;
+    c.K = w.kh * w.kw * C;
+    c.direct = w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && !w.padded();
+  } else {
+    c.K = g.in(n).shape[0];
+    c.direct = true;
+  }
+  c.kind = DspKind::Gemm;
+  c.w_bits = 8;
+  // Packed sub-byte rows when every weight fits (scheme int8 with w_bits 4 or
+  // 2); the scaled sums (x16, x64) must stay inside int32.
+  for (int bits : {2, 4}) {
+    if (n.il->w_bits <= bits && fits(n.il->weight, bits) && c.K < (int64_t{1} << 16)) {
+      c.w_bits = bits;
+      break;
+    }
+  }
+  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : 1;
+  c.KP = (c.K + group - 1) / group * group;
+  if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
+  c.scratch = c.direct ? 0 : 2 * c.KP;
+  return c;
+}
+
+std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const DspChoice& c) {
+  const size_t K = static_cast<size_t>(c.K), KP = static_cast<size_t>(c.KP);
+  QG_CHECK(il.weight.size() == static_cast<size_t>(O) * K, "dsp weights: size mismatch");
+  if (c.w_bits == 8) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
+  const size_t per_byte = c.w_bits == 4 ? 2 : 4, row = KP / per_byte;
+  std::vector<uint8_t> out(static_cast<size_t>(O) * row, 0);
+  for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
+    uint8_t* r = out.data() + o * row;
+    for (size_t k = 0; k < K; ++k) {
+      const uint32_t v = static_cast<uint8_t>(il.weight[o * K + k]);
+      size_t slot;  // index of the nibble / crumb within the row
+      if (c.w_bits == 4) {
+        const size_t word = k / 8, j = k % 8;
+        slot = word * 8 + (j < 4 ? 2 * j : 2 * (j - 4) + 1);
+        r[slot / 2] = static_cast<uint8_t>(r[slot / 2] | ((v & 0xFu) << (4 * (slot % 2))));
+      } else {
+        const size_t word = k / 16, j = k % 16, tt = j / 4, rr = j % 4;
+        slot = word * 16 + tt + 4 * rr;
+        r[slot / 4] = static_cast<uint8_t>(r[slot / 4] | ((v & 0x3u) << (2 * (slot % 4))));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<int8_t> dsp_depthwise_weights(const ir::IntLinear& il, int64_t C, int64_t taps) {
+  std::vector<int8_t> out(static_cast<size_t>(C * taps));
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t t = 0; t < taps; ++t) out[static_cast<size_t>(t * C + c)] = il.weight[static_cast<size_t>(c * taps + t)];
+  return out;
+}
+
+std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
+  const size_t K = il.weight.size() / static_cast<size_t>(O);
+  std::vector<int32_t> b(static_cast<size_t>(O));
+  for (size_t o = 0; o < b.size(); ++o) {
+    int64_t s = 0;
+    for (size_t k = 0; k < K; ++k) s += il.weight[o * K + k];
+    // Two's-complement wrap, as the int32 accumulator of the kernel.
+    const int64_t base = il.bias.empty() ? 0 : il.bias[o];
+    b[o] = static_cast<int32_t>(static_cast<uint32_t>(base - static_cast<int64_t>(zp_in) * s));
+  }
+  return b;
+}
+
+}  // namespace qg::codegen
