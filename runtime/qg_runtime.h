@@ -19,8 +19,11 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define QG_INLINE static inline __attribute__((unused))
+/* A hot inner loop kept out of line so that it gets all the registers. */
+#define QG_HOT static __attribute__((unused, noinline))
 #else
 #define QG_INLINE static inline
+#define QG_HOT static
 #endif
 
 #define QG_OK 0
@@ -122,8 +125,22 @@ QG_INLINE int32_t qg_mbqm_single(int32_t x, int32_t multiplier, int shift) {
 #define QG_HAVE_DSP 1
 /* bytes 0 and 2 of x, sign-extended into two halfwords */
 #define qg_sxtb16(x) ((uint32_t)__sxtb16((int32_t)(x)))
-/* bytes 1 and 3 of x (x rotated right by 8 first: one SXTB16 with ROR #8) */
-#define qg_sxtb16_ror8(x) ((uint32_t)__sxtb16((int32_t)(((uint32_t)(x) >> 8) | ((uint32_t)(x) << 24))))
+/* bytes 1 and 3 of x: one SXTB16 with its ROR #8 operand (GCC 12 does not
+ * fold a separate rotate into the instruction) */
+QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+/* (a * b + 2^31) >> 32: the rounded high word of the product */
+QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+/* saturating x + y; x saturated to int8 */
+#define qg_qadd(x, y) __qadd((x), (y))
+#define qg_ssat8(x) __ssat((x), 8)
 /* acc + lo(a)*lo(b) + hi(a)*hi(b) */
 #define qg_smlad(a, b, acc) __smlad((int32_t)(a), (int32_t)(b), (acc))
 /* acc + lo(a)*lo(b), acc + hi(a)*hi(b) */
@@ -149,6 +166,12 @@ QG_INLINE int32_t qg_smlabb(uint32_t a, uint32_t b, int32_t acc) {
 }
 QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
+}
+QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32); }
+QG_INLINE int32_t qg_ssat8(int32_t x) { return x < -128 ? -128 : x > 127 ? 127 : x; }
+QG_INLINE int32_t qg_qadd(int32_t x, int32_t y) {
+  const int64_t s = (int64_t)x + (int64_t)y;
+  return s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : (int32_t)s;
 }
 #endif
 
@@ -177,5 +200,108 @@ QG_INLINE int32_t qg_mbqm_fast(int32_t x, int32_t m, int shift) {
   const int32_t mask = (int32_t)((1u << right) - 1u);
   return (h >> right) + ((h & mask) > ((mask >> 1) + (h < 0 ? 1 : 0)) ? 1 : 0);
 }
+
+/* The requantization of a DSP kernel when every output channel's shift is a
+ * right shift r in [1, 23] and its multiplier is non-negative (the compiler
+ * checks this and otherwise uses qg_mbqm_fast), in about a third of the
+ * instructions: h = qg_srdhm(x, m) as in qg_mbqm_fast; the round-half-away
+ * divide by 2^r is floor((h + half - [h < 0]) / 2^r) with half = 2^(r-1),
+ * the sum saturating. Saturation only happens when h + half >= 2^31; then the
+ * exact quotient is >= 2^(31-r) >= 256 and this one is 2^(31-r) - 1 >= 255:
+ * after adding an output zero point >= -128 and clamping to int8, both are
+ * the clamp's upper bound. So clamp(qg_rq_right(...) + zp) equals
+ * clamp(qg_mbqm(...) + zp) for every input (tests/unit/test_int8.cpp). */
+QG_INLINE int32_t qg_rq_right(int32_t x, int32_t m, int32_t r, int32_t half) {
+  const int32_t h = (int32_t)(((int64_t)x * m + ((int64_t)1 << 30)) >> 31);
+  return qg_qadd(h, half + (h >> 31)) >> r;
+}
+/* The same when |x| < 2^30 (the compiler proves it from the weights: |x| <=
+ * 128 * sum|w| + |bias|): then (x*m + 2^30) >> 31 = (2x*m + 2^31) >> 32, one
+ * SMMULR. */
+QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t half) {
+  const int32_t h = qg_smmulr(x * 2, m);
+  return qg_qadd(h, half + (h >> 31)) >> r;
+}
+
+/* ---- Dot-product cores of the DSP matrix kernels (conv2d_i8_smlad.c) ----
+ * Two columns (x, x + XS) times two weight rows (w, w + WS) over n steps:
+ * acc[0] = x.w0, acc[1] = x.w1, acc[2] = (x+XS).w0, acc[3] = (x+XS).w1.
+ * Each loaded word is used twice. Columns are int8; weight rows are int8
+ * (4 per step), packed 4-bit (8 per step, sums x16) or packed 2-bit (16 per
+ * step, sums x64); the packing order is documented in conv2d_i8_smlad.c.
+ * The bodies are macros so that a kernel can instantiate them with constant
+ * strides (immediate offsets: fewer live registers); the qg_dot2x2_* functions
+ * are the same loops with strides given at run time (tails). */
+#define QG_CAT_(a, b) a##b
+#define QG_CAT(a, b) QG_CAT_(a, b)
+
+/* Weight halfword pairs (e0: bytes 0,2; e1: bytes 1,3) of rows a and b
+ * against one column word of each pixel. */
+#define QG_DOT2X2_PAIRS(ea0, ea1, eb0, eb1, xp, XS)   \
+  do {                                                \
+    const uint32_t qg_v0 = qg_load4(xp);              \
+    const uint32_t qg_v1 = qg_load4((xp) + (XS));     \
+    uint32_t qg_t = qg_sxtb16(qg_v0);                 \
+    a00 = qg_smlad(qg_t, (ea0), a00);                 \
+    a01 = qg_smlad(qg_t, (eb0), a01);                 \
+    qg_t = qg_sxtb16_ror8(qg_v0);                     \
+    a00 = qg_smlad(qg_t, (ea1), a00);                 \
+    a01 = qg_smlad(qg_t, (eb1), a01);                 \
+    qg_t = qg_sxtb16(qg_v1);                          \
+    a10 = qg_smlad(qg_t, (ea0), a10);                 \
+    a11 = qg_smlad(qg_t, (eb0), a11);                 \
+    qg_t = qg_sxtb16_ror8(qg_v1);                     \
+    a10 = qg_smlad(qg_t, (ea1), a10);                 \
+    a11 = qg_smlad(qg_t, (eb1), a11);                 \
+  } while (0)
+#define QG_DOT2X2_MASKED(ma, mb, xp, XS) \
+  QG_DOT2X2_PAIRS(qg_sxtb16(ma), qg_sxtb16_ror8(ma), qg_sxtb16(mb), qg_sxtb16_ror8(mb), xp, XS)
+
+/* Loop bodies: variables x, w, n (steps), acc (out). */
+#define QG_DOT2X2_W8_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  _Pragma("GCC unroll 2") for (; n > 0; --n) {                                      \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_PAIRS(qg_sxtb16(qg_wa), qg_sxtb16_ror8(qg_wa), qg_sxtb16(qg_wb),      \
+                    qg_sxtb16_ror8(qg_wb), x, XS);                                  \
+    x += 4;                                                                         \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+#define QG_DOT2X2_W4_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  for (; n > 0; --n) {                                                              \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_MASKED((qg_wa << 4) & 0xF0F0F0F0u, (qg_wb << 4) & 0xF0F0F0F0u, x, XS); \
+    QG_DOT2X2_MASKED(qg_wa & 0xF0F0F0F0u, qg_wb & 0xF0F0F0F0u, x + 4, XS);          \
+    x += 8;                                                                         \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+#define QG_DOT2X2_W2_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  for (; n > 0; --n) {                                                              \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_MASKED((qg_wa << 6) & 0xC0C0C0C0u, (qg_wb << 6) & 0xC0C0C0C0u, x, XS); \
+    QG_DOT2X2_MASKED((qg_wa << 4) & 0xC0C0C0C0u, (qg_wb << 4) & 0xC0C0C0C0u, x + 4, XS); \
+    QG_DOT2X2_MASKED((qg_wa << 2) & 0xC0C0C0C0u, (qg_wb << 2) & 0xC0C0C0C0u, x + 8, XS); \
+    QG_DOT2X2_MASKED(qg_wa & 0xC0C0C0C0u, qg_wb & 0xC0C0C0C0u, x + 12, XS);         \
+    x += 16;                                                                        \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+
+QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
+QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
+QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }
 
 #endif /* QG_RUNTIME_H */

@@ -27,8 +27,14 @@
  *  2  packed, four per byte, rows of QG_KP/4 bytes (QG_KP = K rounded up to
  *     16): crumb t+4r of word i holds w[16i+4t+r]; (word << (6-2t)) & 0xC0C0C0C0
  *     gives 64 * weights; >> 6 at the end.
- * Columns of packed layers hold QG_KP bytes (zeros after K). */
+ * Columns of packed layers hold QG_KP bytes (zeros after K).
+ *
+ * Requantization: QG_REQUANT (qg_mbqm_fast: conv; qg_mbqm_single: dense),
+ * or, with QG_RQ_RIGHT (every channel a right shift in [1, 23]; conv only),
+ * qg_rq_right with the per-channel tables QG_RSHIFT and QG_HALF. The dot
+ * products live in runtime/qg_runtime.h (qg_dot2x2_w8/w4/w2). */
 #include <stdint.h>
+#include <string.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a8w4_packed__cortex_m7_example
@@ -55,6 +61,7 @@
 #define QG_ACT_MIN (-128)
 #define QG_ACT_MAX 127
 #define QG_REQUANT qg_mbqm_fast
+#define QG_RQ_RIGHT 0
 static const uint8_t qg_example_w[3 * 16] = {1};
 static const int32_t qg_example_b[3] = {0}, qg_example_m[3] = {1 << 30, 1 << 30, 1 << 30}, qg_example_s[3] = {-3, -3, -3};
 #define QG_WEIGHT qg_example_w
@@ -62,158 +69,120 @@ static const int32_t qg_example_b[3] = {0}, qg_example_m[3] = {1 << 30, 1 << 30,
 #define QG_MULT qg_example_m
 #define QG_SHIFT qg_example_s
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
 #if QG_WBITS == 8
-  enum { ROW = QG_K, KC = QG_K, SCALE_SHIFT = 0 };
+#define QG_ROW QG_K
+#define QG_KC QG_K
+#define QG_STEP 4
+#define QG_SCALE_SHIFT 0
+#define QG_DOT qg_dot2x2_w8
+#define QG_BODY QG_DOT2X2_W8_BODY
 #elif QG_WBITS == 4
-  enum { ROW = QG_KP / 2, KC = QG_KP, SCALE_SHIFT = 4 };
+#define QG_ROW (QG_KP / 2)
+#define QG_KC QG_KP
+#define QG_STEP 8
+#define QG_SCALE_SHIFT 4
+#define QG_DOT qg_dot2x2_w4
+#define QG_BODY QG_DOT2X2_W4_BODY
 #else
-  enum { ROW = QG_KP / 4, KC = QG_KP, SCALE_SHIFT = 6 };
+#define QG_ROW (QG_KP / 4)
+#define QG_KC QG_KP
+#define QG_STEP 16
+#define QG_SCALE_SHIFT 6
+#define QG_DOT qg_dot2x2_w2
+#define QG_BODY QG_DOT2X2_W2_BODY
 #endif
-  long p, o, k;
+#if QG_DIRECT
+#define QG_XS QG_C
+#else
+#define QG_XS QG_KC
+#endif
+/* The main case (two pixels, two channels) with constant strides. */
+#define QG_DOTFN QG_CAT(QG_FN, _dot)
+QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
+  long n = QG_KC / QG_STEP;
+  QG_BODY(QG_XS, QG_ROW);
+}
+#if QG_RQ_RIGHT == 2
+#define QG_RQ(v, o) qg_rq_right_small((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
+#elif QG_RQ_RIGHT
+#define QG_RQ(v, o) qg_rq_right((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
+#else
+#define QG_RQ(v, o) QG_REQUANT((v), QG_MULT[o], QG_SHIFT[o])
+#endif
+#if QG_ACT_MIN == -128 && QG_ACT_MAX == 127
+#define QG_CLAMP(v) qg_ssat8(v)
+#else
+#define QG_CLAMP(v) ((v) < QG_ACT_MIN ? QG_ACT_MIN : (v) > QG_ACT_MAX ? QG_ACT_MAX : (v))
+#endif
+/* All output channels of pixels c0 -> y0 and c0 + cs -> y1 (cs == 0: one pixel). */
+#define QG_PIXELS(c0, cs, y0, y1)                                                        \
+  do {                                                                                   \
+    long o;                                                                              \
+    for (o = 0; o < QG_O; o += 2) {                                                      \
+      const long ob = o + 1 < QG_O ? o + 1 : o;                                          \
+      int32_t acc[4], v;                                                                 \
+      if ((cs) == QG_XS && ob == o + 1)                                                  \
+        QG_DOTFN((c0), QG_WEIGHT + o * QG_ROW, acc);                                     \
+      else                                                                               \
+        QG_DOT((c0), (cs), QG_WEIGHT + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc); \
+      if (QG_WBITS == 8 && QG_K % 4) {                                                   \
+        long k;                                                                          \
+        for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
+          const int32_t ua = (int8_t)QG_WEIGHT[o * QG_ROW + k], ub = (int8_t)QG_WEIGHT[ob * QG_ROW + k]; \
+          acc[0] += (c0)[k] * ua;                                                        \
+          acc[1] += (c0)[k] * ub;                                                        \
+          acc[2] += (c0)[(cs) + k] * ua;                                                 \
+          acc[3] += (c0)[(cs) + k] * ub;                                                 \
+        }                                                                                \
+      }                                                                                  \
+      v = QG_RQ((acc[0] >> QG_SCALE_SHIFT) + QG_BIAS[o], o) + QG_OUT_ZP;                 \
+      (y0)[o] = (int8_t)QG_CLAMP(v);                                                     \
+      v = QG_RQ((acc[2] >> QG_SCALE_SHIFT) + QG_BIAS[o], o) + QG_OUT_ZP;                 \
+      (y1)[o] = (int8_t)QG_CLAMP(v);                                                     \
+      v = QG_RQ((acc[1] >> QG_SCALE_SHIFT) + QG_BIAS[ob], ob) + QG_OUT_ZP;               \
+      (y0)[ob] = (int8_t)QG_CLAMP(v);                                                    \
+      v = QG_RQ((acc[3] >> QG_SCALE_SHIFT) + QG_BIAS[ob], ob) + QG_OUT_ZP;               \
+      (y1)[ob] = (int8_t)QG_CLAMP(v);                                                    \
+    }                                                                                    \
+  } while (0)
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
+  long p;
   int8_t *col = (int8_t *)scratch;
   (void)col;
   for (p = 0; p < QG_OH * QG_OW; p += 2) {
-    const long pb = p + 1 < QG_OH * QG_OW ? p + 1 : p;
-    const int8_t *c0, *c1;
+    const int two = p + 1 < QG_OH * QG_OW;
 #if QG_DIRECT
-    c0 = x + p * QG_C;
-    c1 = x + pb * QG_C;
+    QG_PIXELS(x + p * QG_C, two ? QG_C : 0, y + p * QG_O, y + (p + two) * QG_O);
 #else
-    {
-      long j, ky, kx, c;
-      for (j = 0; j < 2; ++j) {
-        const long q = j ? pb : p, oy = q / QG_OW, ox = q % QG_OW;
-        int8_t *dst = col + j * KC;
-        for (ky = 0; ky < QG_KH; ++ky) {
-          const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
-          for (kx = 0; kx < QG_KW; ++kx) {
-            const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
-            if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) {
-              for (c = 0; c < QG_C; ++c) dst[c] = (int8_t)(QG_IN_ZP);
-            } else {
-              const int8_t *src = x + (iy * QG_W + ix) * QG_C;
-              for (c = 0; c < QG_C; ++c) dst[c] = src[c];
-            }
-            dst += QG_C;
-          }
-        }
-        for (k = QG_K; k < KC; ++k) col[j * KC + k] = 0;
-      }
-      c0 = col;
-      c1 = col + KC;
-    }
-#endif
-    for (o = 0; o < QG_O; o += 2) {
-      const long ob = o + 1 < QG_O ? o + 1 : o;
-      const uint8_t *w0 = QG_WEIGHT + o * ROW, *w1 = QG_WEIGHT + ob * ROW;
-      int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0; /* a<pixel><channel> */
-      int32_t acc[4];
-      int i;
-#if QG_WBITS == 8
-      for (k = 0; k + 4 <= QG_K; k += 4) {
-        const uint32_t xa = qg_load4(c0 + k), xb = qg_load4(c1 + k);
-        const uint32_t wa = qg_load4(w0 + k), wb = qg_load4(w1 + k);
-        const uint32_t xa0 = qg_sxtb16(xa), xa1 = qg_sxtb16_ror8(xa);
-        const uint32_t xb0 = qg_sxtb16(xb), xb1 = qg_sxtb16_ror8(xb);
-        const uint32_t wa0 = qg_sxtb16(wa), wa1 = qg_sxtb16_ror8(wa);
-        const uint32_t wb0 = qg_sxtb16(wb), wb1 = qg_sxtb16_ror8(wb);
-        a00 = qg_smlad(xa0, wa0, a00);
-        a01 = qg_smlad(xa0, wb0, a01);
-        a10 = qg_smlad(xb0, wa0, a10);
-        a11 = qg_smlad(xb0, wb0, a11);
-        a00 = qg_smlad(xa1, wa1, a00);
-        a01 = qg_smlad(xa1, wb1, a01);
-        a10 = qg_smlad(xb1, wa1, a10);
-        a11 = qg_smlad(xb1, wb1, a11);
-      }
-      for (; k < QG_K; ++k) {
-        const int32_t va = c0[k], vb = c1[k], ua = (int8_t)w0[k], ub = (int8_t)w1[k];
-        a00 += va * ua;
-        a01 += va * ub;
-        a10 += vb * ua;
-        a11 += vb * ub;
-      }
-#elif QG_WBITS == 4
-      for (k = 0; k < QG_KP; k += 8) {
-        const uint32_t wa = qg_load4(w0 + k / 2), wb = qg_load4(w1 + k / 2);
-        const uint32_t wal = (wa << 4) & 0xF0F0F0F0u, wah = wa & 0xF0F0F0F0u;
-        const uint32_t wbl = (wb << 4) & 0xF0F0F0F0u, wbh = wb & 0xF0F0F0F0u;
-        const uint32_t xal = qg_load4(c0 + k), xah = qg_load4(c0 + k + 4);
-        const uint32_t xbl = qg_load4(c1 + k), xbh = qg_load4(c1 + k + 4);
-        uint32_t xv, wv0, wv1;
-        xv = qg_sxtb16(xal);
-        wv0 = qg_sxtb16(wal);
-        wv1 = qg_sxtb16(wbl);
-        a00 = qg_smlad(xv, wv0, a00);
-        a01 = qg_smlad(xv, wv1, a01);
-        xv = qg_sxtb16(xbl);
-        a10 = qg_smlad(xv, wv0, a10);
-        a11 = qg_smlad(xv, wv1, a11);
-        xv = qg_sxtb16_ror8(xal);
-        wv0 = qg_sxtb16_ror8(wal);
-        wv1 = qg_sxtb16_ror8(wbl);
-        a00 = qg_smlad(xv, wv0, a00);
-        a01 = qg_smlad(xv, wv1, a01);
-        xv = qg_sxtb16_ror8(xbl);
-        a10 = qg_smlad(xv, wv0, a10);
-        a11 = qg_smlad(xv, wv1, a11);
-        xv = qg_sxtb16(xah);
-        wv0 = qg_sxtb16(wah);
-        wv1 = qg_sxtb16(wbh);
-        a00 = qg_smlad(xv, wv0, a00);
-        a01 = qg_smlad(xv, wv1, a01);
-        xv = qg_sxtb16(xbh);
-        a10 = qg_smlad(xv, wv0, a10);
-        a11 = qg_smlad(xv, wv1, a11);
-        xv = qg_sxtb16_ror8(xah);
-        wv0 = qg_sxtb16_ror8(wah);
-        wv1 = qg_sxtb16_ror8(wbh);
-        a00 = qg_smlad(xv, wv0, a00);
-        a01 = qg_smlad(xv, wv1, a01);
-        xv = qg_sxtb16_ror8(xbh);
-        a10 = qg_smlad(xv, wv0, a10);
-        a11 = qg_smlad(xv, wv1, a11);
-      }
-#else
-      for (k = 0; k < QG_KP; k += 16) {
-        const uint32_t wa = qg_load4(w0 + k / 4), wb = qg_load4(w1 + k / 4);
-        int t;
-        for (t = 0; t < 4; ++t) {
-          const uint32_t ma = (wa << (6 - 2 * t)) & 0xC0C0C0C0u, mb = (wb << (6 - 2 * t)) & 0xC0C0C0C0u;
-          const uint32_t xa = qg_load4(c0 + k + 4 * t), xb = qg_load4(c1 + k + 4 * t);
-          uint32_t xv, wv0, wv1;
-          xv = qg_sxtb16(xa);
-          wv0 = qg_sxtb16(ma);
-          wv1 = qg_sxtb16(mb);
-          a00 = qg_smlad(xv, wv0, a00);
-          a01 = qg_smlad(xv, wv1, a01);
-          xv = qg_sxtb16(xb);
-          a10 = qg_smlad(xv, wv0, a10);
-          a11 = qg_smlad(xv, wv1, a11);
-          xv = qg_sxtb16_ror8(xa);
-          wv0 = qg_sxtb16_ror8(ma);
-          wv1 = qg_sxtb16_ror8(mb);
-          a00 = qg_smlad(xv, wv0, a00);
-          a01 = qg_smlad(xv, wv1, a01);
-          xv = qg_sxtb16_ror8(xb);
-          a10 = qg_smlad(xv, wv0, a10);
-          a11 = qg_smlad(xv, wv1, a11);
+    long j, ky, kx, k;
+    for (j = 0; j <= two; ++j) {
+      const long q = p + j, oy = q / QG_OW, ox = q % QG_OW;
+      int8_t *dst = col + j * QG_KC;
+      for (ky = 0; ky < QG_KH; ++ky) {
+        const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
+        for (kx = 0; kx < QG_KW; ++kx) {
+          const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
+          if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)
+            memset(dst, (int8_t)(QG_IN_ZP), QG_C);
+          else
+            memcpy(dst, x + (iy * QG_W + ix) * QG_C, QG_C);
+          dst += QG_C;
         }
       }
-#endif
-      acc[0] = a00;
-      acc[1] = a01;
-      acc[2] = a10;
-      acc[3] = a11;
-      for (i = 0; i < 4; ++i) {
-        const long oc = (i & 1) ? ob : o;
-        int32_t v = (acc[i] >> SCALE_SHIFT) + QG_BIAS[oc];
-        v = QG_REQUANT(v, QG_MULT[oc], QG_SHIFT[oc]) + QG_OUT_ZP;
-        v = v < QG_ACT_MIN ? QG_ACT_MIN : v;
-        v = v > QG_ACT_MAX ? QG_ACT_MAX : v;
-        y[((i & 2) ? pb : p) * QG_O + oc] = (int8_t)v;
-      }
+      for (k = QG_K; k < QG_KC; ++k) col[j * QG_KC + k] = 0;
     }
+    QG_PIXELS(col, two ? QG_KC : 0, y + p * QG_O, y + (p + two) * QG_O);
+#endif
   }
 }
+#undef QG_ROW
+#undef QG_KC
+#undef QG_STEP
+#undef QG_SCALE_SHIFT
+#undef QG_DOT
+#undef QG_BODY
+#undef QG_XS
+#undef QG_DOTFN
+#undef QG_RQ
+#undef QG_CLAMP
+#undef QG_PIXELS

@@ -8,7 +8,10 @@
  * by the compiler to [ky][kx][c] so the four channels' weights are adjacent.
  * The input offset is folded into QG_BIAS (bias - zp_in * sum of the
  * channel's weights); taps outside the image read a row of zero points in
- * scratch, which contributes (zp_in - zp_in) * w = 0 as in TFLite. */
+ * scratch, which contributes (zp_in - zp_in) * w = 0 as in TFLite.
+ * Pixels whose window lies inside the image read their taps at constant
+ * offsets from one base pointer; border pixels go through a table of tap
+ * pointers. Requantization as in conv2d_i8_smlad.c (QG_RQ_RIGHT). */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -31,6 +34,7 @@
 #define QG_ACT_MIN (-128)
 #define QG_ACT_MAX 127
 #define QG_REQUANT qg_mbqm_fast
+#define QG_RQ_RIGHT 0
 static const int8_t qg_example_w[3 * 3 * 6] = {1};
 static const int32_t qg_example_b[6] = {0}, qg_example_m[6] = {1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30},
                      qg_example_s[6] = {-3, -3, -3, -3, -3, -3};
@@ -39,52 +43,92 @@ static const int32_t qg_example_b[6] = {0}, qg_example_m[6] = {1 << 30, 1 << 30,
 #define QG_MULT qg_example_m
 #define QG_SHIFT qg_example_s
 /* QG_TEMPLATE_DEFAULTS_END */
+#if QG_RQ_RIGHT == 2
+#define QG_RQ(v, o) qg_rq_right_small((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
+#elif QG_RQ_RIGHT
+#define QG_RQ(v, o) qg_rq_right((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
+#else
+#define QG_RQ(v, o) QG_REQUANT((v), QG_MULT[o], QG_SHIFT[o])
+#endif
+#if QG_ACT_MIN == -128 && QG_ACT_MAX == 127
+#define QG_CLAMP(v) qg_ssat8(v)
+#else
+#define QG_CLAMP(v) ((v) < QG_ACT_MIN ? QG_ACT_MIN : (v) > QG_ACT_MAX ? QG_ACT_MAX : (v))
+#endif
+/* Four channels c..c+3 of one pixel; TAP(t) is the address of tap t's channel 0. */
+#define QG_DW4(TAP, out, c)                                                                   \
+  do {                                                                                        \
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, v;                                                \
+    int t;                                                                                    \
+    _Pragma("GCC unroll 16") for (t = 0; t < QG_KH * QG_KW; ++t) {                            \
+      const uint32_t xv = qg_load4((TAP(t)) + (c)), wv = qg_load4(QG_WEIGHT + t * QG_C + (c)); \
+      const uint32_t xl = qg_sxtb16(xv), wl = qg_sxtb16(wv);                                  \
+      const uint32_t xh = qg_sxtb16_ror8(xv), wh = qg_sxtb16_ror8(wv);                        \
+      a0 = qg_smlabb(xl, wl, a0);                                                             \
+      a2 = qg_smlatt(xl, wl, a2);                                                             \
+      a1 = qg_smlabb(xh, wh, a1);                                                             \
+      a3 = qg_smlatt(xh, wh, a3);                                                             \
+    }                                                                                         \
+    v = QG_RQ(a0 + QG_BIAS[(c)], (c)) + QG_OUT_ZP;                                            \
+    (out)[(c)] = (int8_t)QG_CLAMP(v);                                                         \
+    v = QG_RQ(a1 + QG_BIAS[(c) + 1], (c) + 1) + QG_OUT_ZP;                                    \
+    (out)[(c) + 1] = (int8_t)QG_CLAMP(v);                                                     \
+    v = QG_RQ(a2 + QG_BIAS[(c) + 2], (c) + 2) + QG_OUT_ZP;                                    \
+    (out)[(c) + 2] = (int8_t)QG_CLAMP(v);                                                     \
+    v = QG_RQ(a3 + QG_BIAS[(c) + 3], (c) + 3) + QG_OUT_ZP;                                    \
+    (out)[(c) + 3] = (int8_t)QG_CLAMP(v);                                                     \
+  } while (0)
+#define QG_DW1(TAP, out, c)                                                                \
+  do {                                                                                     \
+    int32_t a = 0, v;                                                                      \
+    int t;                                                                                 \
+    for (t = 0; t < QG_KH * QG_KW; ++t) a += (int32_t)(TAP(t))[(c)] * (int32_t)QG_WEIGHT[t * QG_C + (c)]; \
+    v = QG_RQ(a + QG_BIAS[(c)], (c)) + QG_OUT_ZP;                                          \
+    (out)[(c)] = (int8_t)QG_CLAMP(v);                                                      \
+  } while (0)
+#define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
+#define QG_TAP_TABLE(t) (tap[t])
+/* All channels of one pixel whose window is inside the image (out of line:
+ * the hot loop gets the registers to itself). */
+#define QG_INNER QG_CAT(QG_FN, _inner)
+QG_HOT void QG_INNER(const int8_t *base, int8_t *out) {
+  long c;
+  for (c = 0; c + 4 <= QG_C; c += 4) QG_DW4(QG_TAP_FIXED, out, c);
+  for (; c < QG_C; ++c) QG_DW1(QG_TAP_FIXED, out, c);
+}
+/* The same for a border pixel: taps through a table of pointers. */
+#define QG_BORDER QG_CAT(QG_FN, _border)
+QG_HOT void QG_BORDER(const int8_t *const *tap, int8_t *out) {
+  long c;
+  for (c = 0; c + 4 <= QG_C; c += 4) QG_DW4(QG_TAP_TABLE, out, c);
+  for (; c < QG_C; ++c) QG_DW1(QG_TAP_TABLE, out, c);
+}
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
-  enum { T = QG_KH * QG_KW };
   int8_t *zpv = (int8_t *)scratch; /* QG_C zero points: the input outside the image */
-  const int8_t *tap[T];
+  const int8_t *tap[QG_KH * QG_KW];
   long oy, ox, c;
   int t;
   for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)(QG_IN_ZP);
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {
+      const long iy0 = oy * QG_SH - QG_PT, ix0 = ox * QG_SW - QG_PL;
       int8_t *out = y + (oy * QG_OW + ox) * QG_C;
-      for (t = 0; t < T; ++t) {
-        const long iy = oy * QG_SH - QG_PT + (t / QG_KW) * QG_DH, ix = ox * QG_SW - QG_PL + (t % QG_KW) * QG_DW;
-        tap[t] = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
-      }
-      for (c = 0; c + 4 <= QG_C; c += 4) {
-        int32_t acc[4];
-        int i;
-        acc[0] = 0;
-        acc[1] = 0;
-        acc[2] = 0;
-        acc[3] = 0;
-        for (t = 0; t < T; ++t) {
-          const uint32_t xv = qg_load4(tap[t] + c), wv = qg_load4(QG_WEIGHT + t * QG_C + c);
-          const uint32_t xl = qg_sxtb16(xv), xh = qg_sxtb16_ror8(xv);
-          const uint32_t wl = qg_sxtb16(wv), wh = qg_sxtb16_ror8(wv);
-          acc[0] = qg_smlabb(xl, wl, acc[0]);
-          acc[2] = qg_smlatt(xl, wl, acc[2]);
-          acc[1] = qg_smlabb(xh, wh, acc[1]);
-          acc[3] = qg_smlatt(xh, wh, acc[3]);
+      if (iy0 >= 0 && iy0 + (QG_KH - 1) * QG_DH < QG_H && ix0 >= 0 && ix0 + (QG_KW - 1) * QG_DW < QG_W) {
+        QG_INNER(x + (iy0 * QG_W + ix0) * QG_C, out);
+      } else {
+        for (t = 0; t < QG_KH * QG_KW; ++t) {
+          const long iy = iy0 + (t / QG_KW) * QG_DH, ix = ix0 + (t % QG_KW) * QG_DW;
+          tap[t] = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
         }
-        for (i = 0; i < 4; ++i) {
-          int32_t v = acc[i] + QG_BIAS[c + i];
-          v = QG_REQUANT(v, QG_MULT[c + i], QG_SHIFT[c + i]) + QG_OUT_ZP;
-          v = v < QG_ACT_MIN ? QG_ACT_MIN : v;
-          v = v > QG_ACT_MAX ? QG_ACT_MAX : v;
-          out[c + i] = (int8_t)v;
-        }
-      }
-      for (; c < QG_C; ++c) {
-        int32_t v = 0;
-        for (t = 0; t < T; ++t) v += (int32_t)tap[t][c] * (int32_t)QG_WEIGHT[t * QG_C + c];
-        v += QG_BIAS[c];
-        v = QG_REQUANT(v, QG_MULT[c], QG_SHIFT[c]) + QG_OUT_ZP;
-        v = v < QG_ACT_MIN ? QG_ACT_MIN : v;
-        v = v > QG_ACT_MAX ? QG_ACT_MAX : v;
-        out[c] = (int8_t)v;
+        QG_BORDER(tap, out);
       }
     }
 }
+#undef QG_RQ
+#undef QG_CLAMP
+#undef QG_DW4
+#undef QG_DW1
+#undef QG_TAP_FIXED
+#undef QG_TAP_TABLE
+#undef QG_INNER
+#undef QG_BORDER

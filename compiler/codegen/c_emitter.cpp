@@ -286,9 +286,24 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
                                    {"QG_DIRECT", c.direct ? "1" : "0"}});
     in.defs.push_back({"QG_WEIGHT", e.table_u8(L + "_w", dsp_gemm_weights(il, O, c))});
   }
-  in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", dsp_folded_bias(il, O, zp_in))});
+  const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
+  in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", bias)});
   in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});
-  in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
+  // Right shifts in [1, 23] take the short requantization (qg_rq_right).
+  const bool right = n.op == Op::Conv2d && std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -1 && sh >= -23; });
+  in.defs.push_back({"QG_RQ_RIGHT", !right ? "0" : dsp_small_sums(il, O, bias) ? "2" : "1"});
+  if (right) {
+    std::vector<int32_t> r, half;
+    for (int32_t sh : il.shift) {
+      r.push_back(-sh);
+      half.push_back(int32_t{1} << (-sh - 1));
+    }
+    in.defs.push_back({"QG_RSHIFT", e.table_i32(L + "_rshift", r)});
+    in.defs.push_back({"QG_HALF", e.table_i32(L + "_half", half)});
+    in.defs.push_back({"QG_SHIFT", "0"});
+  } else {
+    in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
+  }
   return {in};
 }
 
@@ -583,7 +598,7 @@ Emitted Emitter::run() {
   h += "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " + guard + " */\n";
 
   std::string c = banner;
-  c += "#include <math.h>\n#include <stdint.h>\n\n#include \"" + prefix_ + ".h\"\n\n";
+  c += "#include <math.h>\n#include <stdint.h>\n#include <string.h>\n\n#include \"" + prefix_ + ".h\"\n\n";
   c += "/* ---- runtime/qg_runtime.h ---- */\n" + embedded_text("runtime/qg_runtime.h") + "\n";
   if (blob_) {
     c += "extern const uint8_t " + prefix_ + "__blob_u8[];\n";

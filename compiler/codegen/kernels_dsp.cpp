@@ -1,6 +1,7 @@
 #include "codegen/kernels_dsp.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "ir/diag.h"
 
@@ -95,6 +96,16 @@ std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t
     b[o] = static_cast<int32_t>(static_cast<uint32_t>(base - static_cast<int64_t>(zp_in) * s));
   }
   return b;
+}
+
+bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias) {
+  const size_t K = il.weight.size() / static_cast<size_t>(O);
+  for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
+    int64_t s = 0;
+    for (size_t k = 0; k < K; ++k) s += std::abs(int64_t{il.weight[o * K + k]});
+    if (128 * s + std::abs(int64_t{folded_bias[o]}) >= (int64_t{1} << 30)) return false;
+  }
+  return true;
 }
 
 }  // namespace qg::codegen

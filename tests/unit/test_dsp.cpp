@@ -1,0 +1,114 @@
+// The Cortex-M7 DSP kernels' arithmetic shortcuts against the reference
+// requantization, and the packed weight layouts against direct unpacking
+// with the same SIMD primitives (host C fallback of the DSP intrinsics).
+#include <catch2/catch.hpp>
+#include <climits>
+#include <cstdint>
+#include <vector>
+
+#include "codegen/kernels_dsp.h"
+#include "runtime/qg_runtime.h"
+
+namespace {
+uint64_t g_state = 88172645463325252ull;
+uint64_t next() {
+  g_state ^= g_state << 13;
+  g_state ^= g_state >> 7;
+  g_state ^= g_state << 17;
+  return g_state;
+}
+int32_t clamp8(int32_t v) { return v < -128 ? -128 : v > 127 ? 127 : v; }
+}  // namespace
+
+TEST_CASE("qg_mbqm_fast equals qg_mbqm for non-negative multipliers", "[dsp]") {
+  const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), (1 << 30) + 1, -(1 << 30) - 1};
+  for (int32_t x : edge)
+    for (int32_t m : edge) {
+      if (m < 0) continue;
+      for (int sh = -31; sh <= 0; ++sh) CHECK(qg_mbqm_fast(x, m, sh) == qg_mbqm(x, m, sh));
+    }
+  long bad = 0;
+  for (int i = 0; i < 2000000; ++i) {
+    const uint64_t s = next();
+    int32_t x = static_cast<int32_t>(s);
+    if (i % 3 == 0) x >>= (s >> 59);
+    const int32_t m = static_cast<int32_t>((s >> 20) & 0x7fffffff);
+    const int sh = static_cast<int>((s >> 40) % 40) - 31;
+    if (sh > 0) x >>= 10;
+    bad += qg_mbqm_fast(x, m, std::min(sh, 8)) != qg_mbqm(x, m, std::min(sh, 8));
+  }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("qg_rq_right(+zp, clamped) equals qg_mbqm for right shifts 1..23; qg_rq_right_small for |x| < 2^30", "[dsp]") {
+  const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), (1 << 30) - 1, -(1 << 30) + 1, INT32_MAX - 1, INT32_MIN + 1};
+  for (int32_t x : edge)
+    for (int32_t m : edge) {
+      if (m < 0) continue;
+      for (int r = 1; r <= 23; ++r)
+        for (int zp = -128; zp < 128; zp += 17) {
+          const int32_t want = clamp8(qg_mbqm(x, m, -r) + zp);
+          CHECK(clamp8(qg_rq_right(x, m, r, 1 << (r - 1)) + zp) == want);
+          if (x > -(1 << 30) && x < (1 << 30)) CHECK(clamp8(qg_rq_right_small(x, m, r, 1 << (r - 1)) + zp) == want);
+        }
+    }
+  long bad = 0, bad_small = 0;
+  for (int i = 0; i < 2000000; ++i) {
+    const uint64_t s = next();
+    int32_t x = static_cast<int32_t>(s);
+    if (i % 3 == 0) x >>= (s >> 59);
+    const int32_t m = i % 5 ? static_cast<int32_t>((s >> 20) & 0x7fffffff) : (1 << 30) + static_cast<int32_t>((s >> 33) & 0x3fffffff);
+    const int r = 1 + static_cast<int>((s >> 40) % 23), zp = static_cast<int>((s >> 50) & 255) - 128;
+    const int32_t want = clamp8(qg_mbqm(x, m, -r) + zp);
+    bad += clamp8(qg_rq_right(x, m, r, 1 << (r - 1)) + zp) != want;
+    const int32_t xs = x / 2;  // |xs| < 2^30
+    bad_small += clamp8(qg_rq_right_small(xs, m, r, 1 << (r - 1)) + zp) != clamp8(qg_mbqm(xs, m, -r) + zp);
+  }
+  CHECK(bad == 0);
+  CHECK(bad_small == 0);
+}
+
+TEST_CASE("packed 4- and 2-bit weight rows give the int8 dot products (odd and prime K)", "[dsp]") {
+  for (int bits : {8, 4, 2})
+    for (int64_t K : {1, 3, 7, 8, 13, 16, 17, 31, 64, 97}) {
+      const int64_t O = 3;
+      qg::ir::IntLinear il;
+      il.w_bits = bits;
+      const int lim = bits == 8 ? 127 : (1 << (bits - 1)) - 1;
+      for (int64_t i = 0; i < O * K; ++i) il.weight.push_back(static_cast<int8_t>(static_cast<int>(next() % (2 * lim + 2)) - lim - 1 + (bits == 8)));
+      qg::codegen::DspChoice c;
+      c.kind = qg::codegen::DspKind::Gemm;
+      c.w_bits = bits;
+      c.K = K;
+      const int64_t group = bits == 4 ? 8 : bits == 2 ? 16 : 1;
+      c.KP = (K + group - 1) / group * group;
+      const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, O, c);
+      const int64_t row = bits == 8 ? K : c.KP * bits / 8;
+      REQUIRE(static_cast<int64_t>(packed.size()) == O * row);
+      // Two columns of KP inputs (zeros after K).
+      std::vector<int8_t> col(static_cast<size_t>(2 * std::max(c.KP, K) + 8), 0);
+      for (int64_t k = 0; k < K; ++k) {
+        col[static_cast<size_t>(k)] = static_cast<int8_t>(next() % 256);
+        col[static_cast<size_t>(c.KP + k)] = static_cast<int8_t>(next() % 256);
+      }
+      for (int64_t o = 0; o + 1 < O; ++o) {
+        int32_t acc[4];
+        const uint8_t* w = packed.data() + o * row;
+        if (bits == 8) qg_dot2x2_w8(col.data(), c.KP, w, row, K / 4, acc);
+        if (bits == 4) qg_dot2x2_w4(col.data(), c.KP, w, row, c.KP / 8, acc);
+        if (bits == 2) qg_dot2x2_w2(col.data(), c.KP, w, row, c.KP / 16, acc);
+        const int shift = bits == 4 ? 4 : bits == 2 ? 6 : 0;
+        int32_t want[4] = {0, 0, 0, 0};
+        const int64_t kk = bits == 8 ? K / 4 * 4 : K;  // the w8 core leaves K % 4 to the kernel
+        for (int64_t k = 0; k < kk; ++k) {
+          const int32_t w0 = il.weight[static_cast<size_t>(o * K + k)], w1 = il.weight[static_cast<size_t>((o + 1) * K + k)];
+          want[0] += col[static_cast<size_t>(k)] * w0;
+          want[1] += col[static_cast<size_t>(k)] * w1;
+          want[2] += col[static_cast<size_t>(c.KP + k)] * w0;
+          want[3] += col[static_cast<size_t>(c.KP + k)] * w1;
+        }
+        INFO("bits " << bits << " K " << K << " o " << o);
+        for (int i = 0; i < 4; ++i) CHECK((acc[i] >> shift) == want[i]);
+      }
+    }
+}
