@@ -5,7 +5,10 @@
  * integer sums Σq and Σp·q with the compile-time constants E, B, D:
  *   acc = lo_a*E + s_a*(B*(float)Σq + D*(float)Σp·q),  y = Σ_seg acc + bias.
  * Scratch: K floats (patch), 2R floats (region lo, s), padded to 8 bytes,
- * S accumulators (Σq), K bytes (codes). */
+ * S accumulators (Σq), K bytes (codes).
+ * Weight codes: one per byte (QG_WPACK 8), or packed QG_WPACK = 4, 2 or 1 bits
+ * each, little-end first within a byte, rows back to back (code i of the
+ * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8). */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -33,6 +36,7 @@
 #define QG_A_WHOLE 0
 #define QG_PADDED 1
 #define QG_ACC_T int32_t
+#define QG_WPACK 8
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -47,6 +51,11 @@ static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2
 #define QG_D qg_example_d
 #define QG_BIAS qg_example_bias
 /* QG_TEMPLATE_DEFAULTS_END */
+#if QG_WPACK == 8
+#define QG_WCODE(i) (QG_CODES[i])
+#else
+#define QG_WCODE(i) ((QG_CODES[(i) / (8 / QG_WPACK)] >> (((i) % (8 / QG_WPACK)) * QG_WPACK)) & ((1 << QG_WPACK) - 1))
+#endif
 static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
   float *patch = (float *)scratch;
@@ -88,13 +97,13 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
           sq[s] = t;
         }
         for (o = grp * og; o < (grp + 1) * og; ++o) {
-          const uint8_t *p = QG_CODES + o * QG_K;
+          const long p = o * QG_K;
           float acc = 0.0f;
           for (s = 0; s < QG_S; ++s) {
             const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
             QG_ACC_T spq = 0;
             float part;
-            for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)p[j] * (QG_ACC_T)q[j];
+            for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
             part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
             acc = acc + part;
           }
@@ -109,3 +118,4 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
         }
       }
 }
+#undef QG_WCODE

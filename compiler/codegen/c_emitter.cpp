@@ -247,6 +247,17 @@ bool i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; 
 std::string elem(const ir::Graph& g, int t) { return i8(g, t) ? "int8_t" : "float"; }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
+// Codes of `bits` bits each, packed little-end first (templates/conv2d_lq.c).
+std::vector<uint8_t> pack_codes(const std::vector<uint8_t>& codes, int bits) {
+  const size_t per = static_cast<size_t>(8 / bits);
+  std::vector<uint8_t> out((codes.size() + per - 1) / per, 0);
+  for (size_t i = 0; i < codes.size(); ++i) {
+    QG_CHECK(codes[i] < (1u << bits), "weight code does not fit its bit width");
+    out[i / per] = static_cast<uint8_t>(out[i / per] | (codes[i] << ((i % per) * static_cast<size_t>(bits))));
+  }
+  return out;
+}
+
 std::string region_tag(const ir::Region& r) {
   return r.kind == ir::RegionKind::Layer ? "rl" : r.kind == ir::RegionKind::Kernel ? "rk" : "r" + str(r.block);
 }
@@ -356,7 +367,12 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   in.defs.push_back({"QG_AREG", e.local_i32(L + "_areg", q.areg_begin)});
   in.defs.push_back({"QG_SEG", e.local_i32(L + "_seg", q.seg_begin)});
   in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", std::vector<int64_t>(seg_areg.begin(), seg_areg.end()))});
-  in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", q.codes)});
+  // Targets with packed kernels store 4/2/1-bit weight codes packed (flash =
+  // bits/8 bytes per weight).
+  const int pack = e.target().has_kernel("packed") && (q.w_bits == 4 || q.w_bits == 2 || q.w_bits == 1) ? q.w_bits : 8;
+  in.defs.push_back({"QG_WPACK", str(pack)});
+  in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack))});
+  if (pack != 8) in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_packed__" + c_identifier(e.target().name);
   in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
   in.defs.push_back({"QG_B", e.table_f32(L + "_lo", q.B)});
   in.defs.push_back({"QG_D", e.table_f32(L + "_s", q.D)});

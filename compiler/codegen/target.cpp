@@ -14,6 +14,10 @@ bool Target::has(const std::string& feature) const {
   return std::find(features.begin(), features.end(), feature) != features.end();
 }
 
+bool Target::has_kernel(const std::string& family) const {
+  return std::find(kernels.begin(), kernels.end(), family) != kernels.end();
+}
+
 namespace {
 
 const std::map<std::string, Target>& all_targets() {

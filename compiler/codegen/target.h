@@ -14,6 +14,7 @@ struct Target {
   std::vector<std::string> kernels;   // kernel families the target provides
   std::string build_flags;            // flags the emitted sources are tested with
   bool has(const std::string& feature) const;
+  bool has_kernel(const std::string& family) const;
 };
 
 // The descriptor of `name`; throws a user error naming the known targets.

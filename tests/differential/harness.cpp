@@ -29,7 +29,7 @@ void c_array(std::ostringstream& os, const char* type, const std::string& name, 
 // outputs are constants; every output is compared bit for bit on the target.
 std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std::string>& prefixes,
                     const std::vector<std::string>& in_types, const std::vector<std::string>& out_types,
-                    const std::vector<std::vector<std::vector<float>>>& expected) {
+                    const std::vector<std::vector<std::vector<float>>>& expected, const std::vector<int64_t>& arenas) {
   std::ostringstream os;
   os << "#include <stdint.h>\n#include <string.h>\n#include \"board.h\"\n";
   for (size_t m = 0; m < models.size(); ++m) os << "#include \"m" << m << "/out/" << prefixes[m] << ".h\"\n";
@@ -38,11 +38,11 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
         "  qg_board_puts(\"qg-diff: MISMATCH \"); qg_board_put_i64(m); qg_board_puts(\" \"); qg_board_put_i64(k);\n"
         "  qg_board_puts(\" \"); qg_board_put_i64(i); qg_board_puts(\" \"); qg_board_put_hex32(got);\n"
         "  qg_board_puts(\" \"); qg_board_put_hex32(want); qg_board_puts(\"\\n\");\n}\n";
-  std::string arena_max = "16";
+  const int64_t arena_max = *std::max_element(arenas.begin(), arenas.end());
   for (size_t m = 0; m < models.size(); ++m) {
     std::string U = prefixes[m];
     for (char& c : U) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    arena_max = "(" + U + "_ARENA_BYTES > " + arena_max + " ? " + U + "_ARENA_BYTES : " + arena_max + ")";
+    os << "typedef char arena_fits" << m << "[(" << U << "_ARENA_BYTES <= " << arena_max << ") ? 1 : -1];\n";
     std::vector<float> in_all;
     for (const auto& in : models[m].inputs) in_all.insert(in_all.end(), in.begin(), in.end());
     const bool in_i8 = in_types[m] == "int8_t", out_i8 = out_types[m] == "int8_t";
@@ -106,7 +106,7 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
   const std::string dir = make_temp_dir(tag);
   std::vector<std::vector<std::vector<float>>> expected(models.size());
   std::vector<std::string> prefixes;
-  std::vector<int64_t> in_sizes, out_sizes;
+  std::vector<int64_t> in_sizes, out_sizes, arenas;
   std::vector<std::string> in_types, out_types;
   std::ostringstream main_c;
   main_c << "#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n";
@@ -123,6 +123,7 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     }
     const qg::ir::Graph& g = s.graph;
     in_sizes.push_back(g.tensor(g.input).numel());
+    arenas.push_back(std::max<int64_t>(s.plan->arena_bytes, 16));
     out_sizes.push_back(g.tensor(g.output).numel());
     in_types.push_back(g.tensor(g.input).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
     out_types.push_back(g.tensor(g.output).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
@@ -178,7 +179,7 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
       // Cortex-M7 firmware under QEMU: the comparison runs on the target.
       const std::string board = std::string(QGEN_SOURCE_DIR) + "/targets/cortex-m7";
       if (!have_tool("qemu-system-arm")) return "qemu-system-arm not found (install it: see README)";
-      write_file(dir + "/main_m7.c", m7_main(models, prefixes, in_types, out_types, expected));
+      write_file(dir + "/main_m7.c", m7_main(models, prefixes, in_types, out_types, expected, arenas));
       std::string m7_sources = dir + "/main_m7.c";
       for (size_t m = 0; m < models.size(); ++m)
         m7_sources += " '" + dir + "/m" + std::to_string(m) + "/out/" + prefixes[m] + ".c' '" + dir + "/m" + std::to_string(m) + "/out/" +

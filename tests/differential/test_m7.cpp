@@ -54,7 +54,7 @@ TEST_CASE("cortex-m7: random integer-only nets (8/4/2-bit weights) equal the int
 }
 
 TEST_CASE("cortex-m7: random LQ/DQ and float nets equal the interpreter on the board", "[m7]") {
-  std::vector<qgt::DiffModel> ms = random_models(1000, 12, false);
+  std::vector<qgt::DiffModel> ms = random_models(1000, 25, false);
   qgt::RandomNetOptions opt;
   opt.quantized = false;
   for (uint64_t seed : {500000u, 500001u, 500002u}) {
