@@ -27,6 +27,8 @@ tail -n "+$((le + 1))" "$tmpl" | grep -q 'QG_FN(' || fail "no QG_FN( after the E
 
 mkdir -p "$outdir" || exit 2
 obj="$outdir/$name.$(basename "$cc").o"
-"$cc" -std=c99 -Wall -Wextra -Werror -Wno-unused-function -ffp-contract=off -c "$tmpl" -o "$obj" ||
+# QG_TEMPLATE_FLAGS: extra flags (e.g. the Cortex-M7 target's -mcpu=...).
+# shellcheck disable=SC2086
+"$cc" -std=c99 -Wall -Wextra -Werror -Wno-unused-function -ffp-contract=off ${QG_TEMPLATE_FLAGS:-} -c "$tmpl" -o "$obj" ||
   fail "does not compile with $cc"
 echo "ok $tmpl ($cc)"
