@@ -4,6 +4,8 @@
 // interpreter, on the target itself; the same sources also built for the host
 // (the DSP primitives' C fallback) must agree.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "differential/harness.h"
@@ -94,7 +96,19 @@ TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board
   ms.push_back(kws);
   ms.push_back(model("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", 32 * 32 * 3, 2));
   ms.push_back(model("mlperf-tiny/vww_96_int8.tflite", "vww", 96 * 96 * 3, 1));
-  ms.push_back(model("mlperf-tiny/ad01_int8.tflite", "ad01", 640, 3));
+  qgt::DiffModel ad = model("mlperf-tiny/ad01_int8.tflite", "ad01", 640, 2);
+  {
+    // Real spectrogram windows, quantized with the model's input parameters (TFLite: round half away, clamp).
+    const std::vector<float> all = qgt::read_floats(kModels + "/mlperf-tiny/ad_input0.f32.bin");
+    REQUIRE(all.size() == 40 * 640);
+    for (size_t w = 0; w < 40; w += 10) {
+      std::vector<float> q;
+      for (size_t i = 0; i < 640; ++i)
+        q.push_back(static_cast<float>(std::min(127L, std::max(-128L, std::lround(all[w * 640 + i] / 0x1.90664cp-2f) + 89))));
+      ad.inputs.push_back(q);
+    }
+  }
+  ms.push_back(ad);
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7tflite", nullptr, "cortex-m7");
   if (!err.empty()) FAIL(err);
 }
