@@ -138,6 +138,13 @@ QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) {
   __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
+/* bytes 0 and 2 / 1 and 3 of x, zero-extended into two halfwords */
+#define qg_uxtb16(x) ((uint32_t)__uxtb16((int32_t)(x)))
+QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
+  uint32_t r;
+  __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
 /* saturating x + y; x saturated to int8 */
 #define qg_qadd(x, y) __qadd((x), (y))
 #define qg_ssat8(x) __ssat((x), 8)
@@ -154,6 +161,8 @@ QG_INLINE uint32_t qg_sxtb16(uint32_t x) {
   return lo | (hi << 16);
 }
 QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) { return qg_sxtb16((x >> 8) | (x << 24)); }
+QG_INLINE uint32_t qg_uxtb16(uint32_t x) { return x & 0x00ff00ffu; }
+QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) { return (x >> 8) & 0x00ff00ffu; }
 QG_INLINE int32_t qg_lo16(uint32_t a) { return (int32_t)(int16_t)(a & 0xffffu); }
 QG_INLINE int32_t qg_hi16(uint32_t a) { return (int32_t)(int16_t)(a >> 16); }
 /* The products fit in int32 (|a|,|b| <= 2^15) and the sums wrap as the
@@ -221,6 +230,23 @@ QG_INLINE int32_t qg_rq_right(int32_t x, int32_t m, int32_t r, int32_t half) {
 QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t half) {
   const int32_t h = qg_smmulr(x * 2, m);
   return qg_qadd(h, half + (h >> 31)) >> r;
+}
+
+/* Sum of a[i] * b[i] over n unsigned 8-bit codes (LQ kernels on DSP
+ * targets: UXTB16 + SMLAD, 4 codes per step). Exact whenever the int32 sum
+ * does not overflow (the compiler proves it, or uses 64-bit accumulators and
+ * not this function); every partial sum is non-negative and at most the total. */
+QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
+  int32_t acc = 0;
+  for (; n >= 4; n -= 4) {
+    const uint32_t va = qg_load4(a), vb = qg_load4(b);
+    acc = qg_smlad(qg_uxtb16(va), qg_uxtb16(vb), acc);
+    acc = qg_smlad(qg_uxtb16_ror8(va), qg_uxtb16_ror8(vb), acc);
+    a += 4;
+    b += 4;
+  }
+  for (; n > 0; --n) acc += (int32_t)(*a++) * (int32_t)(*b++);
+  return acc;
 }
 
 /* ---- Dot-product cores of the DSP matrix kernels (conv2d_i8_smlad.c) ----

@@ -8,7 +8,8 @@
  * S accumulators (Σq), K bytes (codes).
  * Weight codes: one per byte (QG_WPACK 8), or packed QG_WPACK = 4, 2 or 1 bits
  * each, little-end first within a byte, rows back to back (code i of the
- * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8). */
+ * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8).
+ * QG_DOT_U8 (byte codes, 32-bit sums): Σp·q by qg_dot_u8 (SIMD on DSP targets). */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -37,6 +38,7 @@
 #define QG_PADDED 1
 #define QG_ACC_T int32_t
 #define QG_WPACK 8
+#define QG_DOT_U8 0
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -103,7 +105,11 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
             const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
             QG_ACC_T spq = 0;
             float part;
+#if QG_DOT_U8
+            spq = qg_dot_u8(QG_CODES + p + QG_SEG[s], q + QG_SEG[s], QG_SEG[s + 1] - QG_SEG[s]);
+#else
             for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
+#endif
             part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
             acc = acc + part;
           }

@@ -371,6 +371,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   // bits/8 bytes per weight).
   const int pack = e.target().has_kernel("packed") && (q.w_bits == 4 || q.w_bits == 2 || q.w_bits == 1) ? q.w_bits : 8;
   in.defs.push_back({"QG_WPACK", str(pack)});
+  in.defs.push_back({"QG_DOT_U8", pack == 8 && !q.acc64 && e.target().has_kernel("mac_dsp") ? "1" : "0"});
   in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack))});
   if (pack != 8) in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_packed__" + c_identifier(e.target().name);
   in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
