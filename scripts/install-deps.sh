@@ -2,8 +2,9 @@
 # Installs what qgen needs from Debian bookworm packages (as root). Skips the
 # apt step when everything is already installed.
 set -euo pipefail
-PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm)
-if [ "${1:-}" = "--with-data" ]; then PKGS+=(dataset-fashion-mnist); fi
+PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist)
+# (--with-data is accepted for compatibility: the Fashion-MNIST dataset is
+# always installed, the tests run the trained models on real images.)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
