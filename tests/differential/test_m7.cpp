@@ -15,13 +15,6 @@ namespace {
 
 const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
 
-std::vector<float> read_i8_as_float(const std::string& path) {
-  const std::string b = qgt::read_file(path);
-  std::vector<float> v;
-  for (char c : b) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
-  return v;
-}
-
 // Random float nets quantized with scheme int8 (per-channel 8/4/2-bit weights:
 // the packed kernels) or LQ/DQ (every bit width and region kind).
 std::vector<qgt::DiffModel> random_models(uint64_t first, int count, bool int8) {
@@ -92,7 +85,7 @@ TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board
     return m;
   };
   qgt::DiffModel kws = model("mlperf-tiny/kws_ref_model.tflite", "kws", 490, 3);
-  kws.inputs.insert(kws.inputs.begin(), read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
+  kws.inputs.insert(kws.inputs.begin(), qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
   ms.push_back(kws);
   ms.push_back(model("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", 32 * 32 * 3, 2));
   ms.push_back(model("mlperf-tiny/vww_96_int8.tflite", "vww", 96 * 96 * 3, 1));

@@ -13,13 +13,6 @@ namespace {
 
 const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
 
-std::vector<float> read_i8_as_float(const std::string& path) {
-  const std::string b = qgt::read_file(path);
-  std::vector<float> v;
-  for (char c : b) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
-  return v;
-}
-
 // TFLite's input quantization: round half away from zero, then clamp.
 std::vector<float> quantize_input(const std::vector<float>& x, float scale, int zp) {
   std::vector<float> q;
@@ -53,7 +46,7 @@ TEST_CASE("MLPerf Tiny int8 models: emitted C equals interpreter bit for bit on 
   if (!have_models()) return;
   std::vector<qgt::DiffModel> ms;
   qgt::DiffModel kws = model("mlperf-tiny/kws_ref_model.tflite", "kws", 490, true, 30);
-  kws.inputs.insert(kws.inputs.begin(), read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
+  kws.inputs.insert(kws.inputs.begin(), qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
   ms.push_back(kws);
   ms.push_back(model("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", 32 * 32 * 3, true, 20));
   ms.push_back(model("mlperf-tiny/vww_96_int8.tflite", "vww", 96 * 96 * 3, true, 8));

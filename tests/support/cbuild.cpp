@@ -98,6 +98,13 @@ qg::driver::PipelineState compile_model_file(const std::string& dir, const std::
   return compile_with(dir, o);
 }
 
+std::vector<float> read_i8_as_float(const std::string& path) {
+  const std::string b = read_file(path);
+  std::vector<float> v;
+  for (char c : b) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  return v;
+}
+
 long first_difference(const std::vector<float>& a, const std::vector<float>& b) {
   if (a.size() != b.size()) return 0;
   for (size_t i = 0; i < a.size(); ++i)

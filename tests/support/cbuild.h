@@ -20,6 +20,8 @@ void write_file(const std::string& path, const std::string& data);
 std::string read_file(const std::string& path);
 void write_floats(const std::string& path, const std::vector<float>& v);
 std::vector<float> read_floats(const std::string& path);
+// A file of int8 codes (e.g. a model input) as floats holding the codes.
+std::vector<float> read_i8_as_float(const std::string& path);
 
 // Writes net.json (+ quant.json if non-empty) into dir and compiles them with
 // the library pipeline into dir/out with C prefix `prefix`.
