@@ -232,6 +232,30 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
   return qg_qadd(h, half + (h >> 31)) >> r;
 }
 
+/* Output stage of the DSP int8 kernels (conv2d_i8_smlad.c, dwconv2d_i8_smlad.c):
+ * x is the channel's sum of w*x_in, p its parameters {bias (input offset
+ * folded in), multiplier, a, b}; mode (a constant at every call site):
+ *   2  right shift b in [1, 23], a = 2^(b-1), |x + bias| < 2^30: qg_rq_right_small
+ *   1  right shift b in [1, 23], a = 2^(b-1): qg_rq_right
+ *   0  TFLite conv requantization, a = shift: qg_mbqm_fast
+ *  -1  TFLite fully-connected requantization, a = shift: qg_mbqm_single
+ * then + zero point, clamped to [lo, hi] (one SSAT for the full int8 range). */
+QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
+  int32_t v;
+  x += p[0];
+  if (mode == 2)
+    v = qg_rq_right_small(x, p[1], p[3], p[2]);
+  else if (mode == 1)
+    v = qg_rq_right(x, p[1], p[3], p[2]);
+  else if (mode == 0)
+    v = qg_mbqm_fast(x, p[1], (int)p[2]);
+  else
+    v = qg_mbqm_single(x, p[1], (int)p[2]);
+  v += zp;
+  if (lo == -128 && hi == 127) return qg_ssat8(v);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 /* Sum of a[i] * b[i] over n unsigned 8-bit codes (LQ kernels on DSP
  * targets: UXTB16 + SMLAD, 4 codes per step). Exact whenever the int32 sum
  * does not overflow (the compiler proves it, or uses 64-bit accumulators and

@@ -11,8 +11,8 @@
  * row is one output channel in the same order (OHWI). Two pixels x two output
  * channels per step: each loaded word is used twice.
  *
- * The input offset is folded: acc = sum w*x + QG_BIAS[o], where the compiler
- * set QG_BIAS[o] = bias[o] - zp_in * sum_k w[o][k]; zero-point-filled taps make
+ * The input offset is folded: acc = sum w*x + bias'[o], where the compiler
+ * set bias'[o] = bias[o] - zp_in * sum_k w[o][k]; zero-point-filled taps make
  * (x - zp_in) = 0 exactly as TFLite's skipped taps do.
  *
  * Weights, QG_WBITS:
@@ -29,10 +29,9 @@
  *     gives 64 * weights; >> 6 at the end.
  * Columns of packed layers hold QG_KP bytes (zeros after K).
  *
- * Requantization: QG_REQUANT (qg_mbqm_fast: conv; qg_mbqm_single: dense),
- * or, with QG_RQ_RIGHT (every channel a right shift in [1, 23]; conv only),
- * qg_rq_right with the per-channel tables QG_RSHIFT and QG_HALF. The dot
- * products live in runtime/qg_runtime.h (qg_dot2x2_w8/w4/w2). */
+ * Output stage: qg_dsp_requant (runtime/qg_runtime.h) with the per-channel
+ * parameters QG_RQP[o][4] = {bias', multiplier, a, b} and QG_RQ_MODE (see
+ * there). The dot products live in runtime/qg_runtime.h (qg_dot2x2_w8/w4/w2). */
 #include <stdint.h>
 #include <string.h>
 #include "../runtime/qg_runtime.h"
@@ -60,14 +59,11 @@
 #define QG_OUT_ZP 5
 #define QG_ACT_MIN (-128)
 #define QG_ACT_MAX 127
-#define QG_REQUANT qg_mbqm_fast
-#define QG_RQ_RIGHT 0
+#define QG_RQ_MODE 1
 static const uint8_t qg_example_w[3 * 16] = {1};
-static const int32_t qg_example_b[3] = {0}, qg_example_m[3] = {1 << 30, 1 << 30, 1 << 30}, qg_example_s[3] = {-3, -3, -3};
+static const int32_t qg_example_rqp[3 * 4] = {0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3};
 #define QG_WEIGHT qg_example_w
-#define QG_BIAS qg_example_b
-#define QG_MULT qg_example_m
-#define QG_SHIFT qg_example_s
+#define QG_RQP qg_example_rqp
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WBITS == 8
 #define QG_ROW QG_K
@@ -102,25 +98,14 @@ QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   long n = QG_KC / QG_STEP;
   QG_BODY(QG_XS, QG_ROW);
 }
-#if QG_RQ_RIGHT == 2
-#define QG_RQ(v, o) qg_rq_right_small((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
-#elif QG_RQ_RIGHT
-#define QG_RQ(v, o) qg_rq_right((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
-#else
-#define QG_RQ(v, o) QG_REQUANT((v), QG_MULT[o], QG_SHIFT[o])
-#endif
-#if QG_ACT_MIN == -128 && QG_ACT_MAX == 127
-#define QG_CLAMP(v) qg_ssat8(v)
-#else
-#define QG_CLAMP(v) ((v) < QG_ACT_MIN ? QG_ACT_MIN : (v) > QG_ACT_MAX ? QG_ACT_MAX : (v))
-#endif
+#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), QG_RQP + 4 * (o), QG_RQ_MODE, QG_OUT_ZP, QG_ACT_MIN, QG_ACT_MAX))
 /* All output channels of pixels c0 -> y0 and c0 + cs -> y1 (cs == 0: one pixel). */
 #define QG_PIXELS(c0, cs, y0, y1)                                                        \
   do {                                                                                   \
     long o;                                                                              \
     for (o = 0; o < QG_O; o += 2) {                                                      \
       const long ob = o + 1 < QG_O ? o + 1 : o;                                          \
-      int32_t acc[4], v;                                                                 \
+      int32_t acc[4];                                                                    \
       if ((cs) == QG_XS && ob == o + 1)                                                  \
         QG_DOTFN((c0), QG_WEIGHT + o * QG_ROW, acc);                                     \
       else                                                                               \
@@ -135,14 +120,10 @@ QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
           acc[3] += (c0)[(cs) + k] * ub;                                                 \
         }                                                                                \
       }                                                                                  \
-      v = QG_RQ((acc[0] >> QG_SCALE_SHIFT) + QG_BIAS[o], o) + QG_OUT_ZP;                 \
-      (y0)[o] = (int8_t)QG_CLAMP(v);                                                     \
-      v = QG_RQ((acc[2] >> QG_SCALE_SHIFT) + QG_BIAS[o], o) + QG_OUT_ZP;                 \
-      (y1)[o] = (int8_t)QG_CLAMP(v);                                                     \
-      v = QG_RQ((acc[1] >> QG_SCALE_SHIFT) + QG_BIAS[ob], ob) + QG_OUT_ZP;               \
-      (y0)[ob] = (int8_t)QG_CLAMP(v);                                                    \
-      v = QG_RQ((acc[3] >> QG_SCALE_SHIFT) + QG_BIAS[ob], ob) + QG_OUT_ZP;               \
-      (y1)[ob] = (int8_t)QG_CLAMP(v);                                                    \
+      (y0)[o] = QG_OUT(acc[0] >> QG_SCALE_SHIFT, o);                                     \
+      (y1)[o] = QG_OUT(acc[2] >> QG_SCALE_SHIFT, o);                                     \
+      (y0)[ob] = QG_OUT(acc[1] >> QG_SCALE_SHIFT, ob);                                   \
+      (y1)[ob] = QG_OUT(acc[3] >> QG_SCALE_SHIFT, ob);                                   \
     }                                                                                    \
   } while (0)
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
@@ -183,6 +164,5 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
 #undef QG_BODY
 #undef QG_XS
 #undef QG_DOTFN
-#undef QG_RQ
-#undef QG_CLAMP
+#undef QG_OUT
 #undef QG_PIXELS

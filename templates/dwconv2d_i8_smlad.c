@@ -6,12 +6,12 @@
  * SXTB16-ROR8 split them into halfword pairs (c, c+2) and (c+1, c+3), and
  * SMLABB / SMLATT accumulate each channel separately. Weights are transposed
  * by the compiler to [ky][kx][c] so the four channels' weights are adjacent.
- * The input offset is folded into QG_BIAS (bias - zp_in * sum of the
+ * The input offset is folded into the bias (bias - zp_in * sum of the
  * channel's weights); taps outside the image read a row of zero points in
  * scratch, which contributes (zp_in - zp_in) * w = 0 as in TFLite.
  * Pixels whose window lies inside the image read their taps at constant
  * offsets from one base pointer; border pixels go through a table of tap
- * pointers. Requantization as in conv2d_i8_smlad.c (QG_RQ_RIGHT). */
+ * pointers. Output stage as in conv2d_i8_smlad.c (QG_RQP, QG_RQ_MODE). */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -33,32 +33,18 @@
 #define QG_OUT_ZP 5
 #define QG_ACT_MIN (-128)
 #define QG_ACT_MAX 127
-#define QG_REQUANT qg_mbqm_fast
-#define QG_RQ_RIGHT 0
+#define QG_RQ_MODE 0
 static const int8_t qg_example_w[3 * 3 * 6] = {1};
-static const int32_t qg_example_b[6] = {0}, qg_example_m[6] = {1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30},
-                     qg_example_s[6] = {-3, -3, -3, -3, -3, -3};
+static const int32_t qg_example_rqp[6 * 4] = {0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0,
+                                              0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0};
 #define QG_WEIGHT qg_example_w
-#define QG_BIAS qg_example_b
-#define QG_MULT qg_example_m
-#define QG_SHIFT qg_example_s
+#define QG_RQP qg_example_rqp
 /* QG_TEMPLATE_DEFAULTS_END */
-#if QG_RQ_RIGHT == 2
-#define QG_RQ(v, o) qg_rq_right_small((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
-#elif QG_RQ_RIGHT
-#define QG_RQ(v, o) qg_rq_right((v), QG_MULT[o], QG_RSHIFT[o], QG_HALF[o])
-#else
-#define QG_RQ(v, o) QG_REQUANT((v), QG_MULT[o], QG_SHIFT[o])
-#endif
-#if QG_ACT_MIN == -128 && QG_ACT_MAX == 127
-#define QG_CLAMP(v) qg_ssat8(v)
-#else
-#define QG_CLAMP(v) ((v) < QG_ACT_MIN ? QG_ACT_MIN : (v) > QG_ACT_MAX ? QG_ACT_MAX : (v))
-#endif
+#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), QG_RQP + 4 * (o), QG_RQ_MODE, QG_OUT_ZP, QG_ACT_MIN, QG_ACT_MAX))
 /* Four channels c..c+3 of one pixel; TAP(t) is the address of tap t's channel 0. */
 #define QG_DW4(TAP, out, c)                                                                   \
   do {                                                                                        \
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, v;                                                \
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                                   \
     int t;                                                                                    \
     _Pragma("GCC unroll 16") for (t = 0; t < QG_KH * QG_KW; ++t) {                            \
       const uint32_t xv = qg_load4((TAP(t)) + (c)), wv = qg_load4(QG_WEIGHT + t * QG_C + (c)); \
@@ -69,22 +55,17 @@ static const int32_t qg_example_b[6] = {0}, qg_example_m[6] = {1 << 30, 1 << 30,
       a1 = qg_smlabb(xh, wh, a1);                                                             \
       a3 = qg_smlatt(xh, wh, a3);                                                             \
     }                                                                                         \
-    v = QG_RQ(a0 + QG_BIAS[(c)], (c)) + QG_OUT_ZP;                                            \
-    (out)[(c)] = (int8_t)QG_CLAMP(v);                                                         \
-    v = QG_RQ(a1 + QG_BIAS[(c) + 1], (c) + 1) + QG_OUT_ZP;                                    \
-    (out)[(c) + 1] = (int8_t)QG_CLAMP(v);                                                     \
-    v = QG_RQ(a2 + QG_BIAS[(c) + 2], (c) + 2) + QG_OUT_ZP;                                    \
-    (out)[(c) + 2] = (int8_t)QG_CLAMP(v);                                                     \
-    v = QG_RQ(a3 + QG_BIAS[(c) + 3], (c) + 3) + QG_OUT_ZP;                                    \
-    (out)[(c) + 3] = (int8_t)QG_CLAMP(v);                                                     \
+    (out)[(c)] = QG_OUT(a0, (c));                                                             \
+    (out)[(c) + 1] = QG_OUT(a1, (c) + 1);                                                     \
+    (out)[(c) + 2] = QG_OUT(a2, (c) + 2);                                                     \
+    (out)[(c) + 3] = QG_OUT(a3, (c) + 3);                                                     \
   } while (0)
 #define QG_DW1(TAP, out, c)                                                                \
   do {                                                                                     \
-    int32_t a = 0, v;                                                                      \
+    int32_t a = 0;                                                                         \
     int t;                                                                                 \
     for (t = 0; t < QG_KH * QG_KW; ++t) a += (int32_t)(TAP(t))[(c)] * (int32_t)QG_WEIGHT[t * QG_C + (c)]; \
-    v = QG_RQ(a + QG_BIAS[(c)], (c)) + QG_OUT_ZP;                                          \
-    (out)[(c)] = (int8_t)QG_CLAMP(v);                                                      \
+    (out)[(c)] = QG_OUT(a, (c));                                                           \
   } while (0)
 #define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
 #define QG_TAP_TABLE(t) (tap[t])
@@ -93,15 +74,15 @@ static const int32_t qg_example_b[6] = {0}, qg_example_m[6] = {1 << 30, 1 << 30,
 #define QG_INNER QG_CAT(QG_FN, _inner)
 QG_HOT void QG_INNER(const int8_t *base, int8_t *out) {
   long c;
-  for (c = 0; c + 4 <= QG_C; c += 4) QG_DW4(QG_TAP_FIXED, out, c);
-  for (; c < QG_C; ++c) QG_DW1(QG_TAP_FIXED, out, c);
+  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4(QG_TAP_FIXED, out, c);
+  for (c = QG_C / 4 * 4; c < QG_C; ++c) QG_DW1(QG_TAP_FIXED, out, c);
 }
 /* The same for a border pixel: taps through a table of pointers. */
 #define QG_BORDER QG_CAT(QG_FN, _border)
 QG_HOT void QG_BORDER(const int8_t *const *tap, int8_t *out) {
   long c;
-  for (c = 0; c + 4 <= QG_C; c += 4) QG_DW4(QG_TAP_TABLE, out, c);
-  for (; c < QG_C; ++c) QG_DW1(QG_TAP_TABLE, out, c);
+  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4(QG_TAP_TABLE, out, c);
+  for (c = QG_C / 4 * 4; c < QG_C; ++c) QG_DW1(QG_TAP_TABLE, out, c);
 }
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
   int8_t *zpv = (int8_t *)scratch; /* QG_C zero points: the input outside the image */
@@ -124,8 +105,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
       }
     }
 }
-#undef QG_RQ
-#undef QG_CLAMP
+#undef QG_OUT
 #undef QG_DW4
 #undef QG_DW1
 #undef QG_TAP_FIXED

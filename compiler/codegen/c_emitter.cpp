@@ -279,8 +279,7 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
   in.defs.insert(in.defs.end(), {{"QG_IN_ZP", "(" + str(zp_in) + ")"},
                                  {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
                                  {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"},
-                                 {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"},
-                                 {"QG_REQUANT", n.op == Op::Dense ? "qg_mbqm_single" : "qg_mbqm_fast"}});
+                                 {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}});
   if (c.kind == DspKind::Depthwise) {
     const int64_t taps = n.attrs.win.kh * n.attrs.win.kw;
     in.tmpl = "dwconv2d_i8_smlad.c";
@@ -297,24 +296,9 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
                                    {"QG_DIRECT", c.direct ? "1" : "0"}});
     in.defs.push_back({"QG_WEIGHT", e.table_u8(L + "_w", dsp_gemm_weights(il, O, c))});
   }
-  const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
-  in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", bias)});
-  in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});
-  // Right shifts in [1, 23] take the short requantization (qg_rq_right).
-  const bool right = n.op == Op::Conv2d && std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -1 && sh >= -23; });
-  in.defs.push_back({"QG_RQ_RIGHT", !right ? "0" : dsp_small_sums(il, O, bias) ? "2" : "1"});
-  if (right) {
-    std::vector<int32_t> r, half;
-    for (int32_t sh : il.shift) {
-      r.push_back(-sh);
-      half.push_back(int32_t{1} << (-sh - 1));
-    }
-    in.defs.push_back({"QG_RSHIFT", e.table_i32(L + "_rshift", r)});
-    in.defs.push_back({"QG_HALF", e.table_i32(L + "_half", half)});
-    in.defs.push_back({"QG_SHIFT", "0"});
-  } else {
-    in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
-  }
+  const DspRequant rq = dsp_requant(n, il, O, zp_in);
+  in.defs.push_back({"QG_RQ_MODE", str(rq.mode)});
+  in.defs.push_back({"QG_RQP", e.table_i32(L + "_rq", rq.params)});
   return {in};
 }
 

@@ -34,6 +34,14 @@ std::vector<int8_t> dsp_depthwise_weights(const ir::IntLinear& il, int64_t C, in
 // bias[o] - zp_in * sum_k w[o][k]: the input offset folded into the bias.
 std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t zp_in);
 
+// Output stage of a DSP kernel: qg_dsp_requant's mode and the per-channel
+// parameters [O][4] = {folded bias, multiplier, a, b} (runtime/qg_runtime.h).
+struct DspRequant {
+  int mode = 0;
+  std::vector<int32_t> params;
+};
+DspRequant dsp_requant(const ir::Node& n, const ir::IntLinear& il, int64_t O, int32_t zp_in);
+
 // True when every output channel's pre-requantization sum x = sum w*x_in +
 // folded bias satisfies |x| < 2^30 for all int8 inputs (qg_rq_right_small).
 bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias);

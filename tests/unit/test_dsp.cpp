@@ -112,3 +112,43 @@ TEST_CASE("packed 4- and 2-bit weight rows give the int8 dot products (odd and p
       }
     }
 }
+
+TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "[dsp]") {
+  // Channels with shifts that select each mode: right shifts in [1, 23] with
+  // small sums (2), large sums (1), a left shift (0); dense (-1).
+  struct Case {
+    qg::ir::Op op;
+    std::vector<int32_t> shift;
+    int8_t w;
+    int mode;
+  };
+  const Case cases[] = {{qg::ir::Op::Conv2d, {-1, -7, -23}, 3, 2},
+                        {qg::ir::Op::Conv2d, {-1, -7, -23}, 127, 1},
+                        {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
+                        {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1}};
+  for (const Case& cs : cases) {
+    qg::ir::Node n;
+    n.op = cs.op;
+    qg::ir::IntLinear il;
+    const int64_t O = 3, K = cs.w == 127 ? 70000 : 50;
+    il.weight.assign(static_cast<size_t>(O * K), cs.w);
+    il.bias = {1000, -5, 123456};
+    il.mult = {1 << 30, 1518500250, 2147483647};
+    il.shift = cs.shift;
+    const int32_t zp_in = -7;
+    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(n, il, O, zp_in);
+    INFO("case mode " << cs.mode);
+    CHECK(r.mode == cs.mode);
+    REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
+    for (int i = 0; i < 20000; ++i) {
+      const int64_t o = i % O;
+      // A sum of w * x over int8 inputs x (within the proven bound for mode 2).
+      const int32_t x = static_cast<int32_t>(static_cast<int64_t>(next() % 255 - 127) * K * cs.w / 2);
+      const int32_t full = x + il.bias[static_cast<size_t>(o)] - zp_in * static_cast<int32_t>(K * cs.w);
+      const int32_t want_raw = cs.op == qg::ir::Op::Dense ? qg_mbqm_single(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)])
+                                                          : qg_mbqm(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)]);
+      const int32_t want = clamp8(want_raw + 5);
+      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, 5, -128, 127) == want);
+    }
+  }
+}
