@@ -19,6 +19,7 @@
 #include "ir/printer.h"
 #include "quant/format.h"
 #include "quant/int8.h"
+#include "quant/lut.h"
 #include "quant/quantize.h"
 
 namespace qg::driver {
@@ -82,6 +83,7 @@ static const std::vector<Stage>& stages() {
       {"quantize",
        [](PipelineState& s, const PipelineOptions& o) {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
+         s.graph = quant::choose_kernels(std::move(s.graph), o.target);
          std::vector<quant::Range> ranges;
          const bool int8 = quant::uses_int8(s.graph);
          if (int8) ranges = calibrate(s.graph, o);

@@ -1,0 +1,243 @@
+/* qg_conv2d_a<A>w<W>r<R>_lut<g>__c: LQ / DQ quantized 2-D convolution with
+ * the LUT kernel (Yang et al. section V, eq. 8, Fig. 5), portable C99.
+ * Per output position and group the patch is gathered and quantized exactly
+ * as in conv2d_lq.c; then every group of up to g consecutive activation codes
+ * of a segment forms an index v = q[b] | q[b+1] << A | ... into that group's
+ * compile-time table of Σ p·q (one table per output channel and group), so
+ * Σp·q of a segment is a sum of look-ups: no multiplies. The integer equals
+ * the MAC kernel's, and the float combination is the same:
+ *   acc = lo_a*E + s_a*(B*(float)Σq + D*(float)Σp·q),  y = Σ_seg acc + bias.
+ * Tables: per output channel QG_T uint16 entries stored as two byte planes
+ * (QG_T low bytes, then QG_T high bytes); group k starts at entry QG_GOFF[k].
+ * With QG_SHUF every group table has 16 entries (index of <= 4 bits): on x86
+ * with SSSE3 (-mssse3, -mavx2, ...) 16 output positions are then looked up at
+ * once with pshufb, one table per register; the integers are the same.
+ * Scratch (scalar): K floats (patch), 2R floats (region lo, s), padded to
+ * 8 bytes, S accumulators (Σq), NG int32 (indices), K bytes (codes).
+ * Scratch (pshufb): K floats, 32R floats, padded to 8 bytes, 16S accumulators
+ * (Σq), 16S int32 (Σp·q), 16NG bytes (indices), K bytes (codes). */
+#include <stdint.h>
+#include "../runtime/qg_runtime.h"
+/* QG_TEMPLATE_DEFAULTS_BEGIN */
+#define QG_FN qg_conv2d_a2w8rk_lut2__c_example
+#define QG_H 5
+#define QG_W 4
+#define QG_C 2
+#define QG_OH 5
+#define QG_OW 4
+#define QG_O 2
+#define QG_KH 3
+#define QG_KW 3
+#define QG_SH 1
+#define QG_SW 1
+#define QG_DH 1
+#define QG_DW 1
+#define QG_PT 1
+#define QG_PL 1
+#define QG_G 1
+#define QG_ACT 0
+#define QG_K 18
+#define QG_LA 3
+#define QG_AB 2
+#define QG_R 1
+#define QG_S 1
+#define QG_NG 9
+#define QG_T 144
+#define QG_SHUF 1
+#define QG_A_WHOLE 0
+#define QG_PADDED 1
+#define QG_ACC_T int32_t
+#define QG_ACC64 0
+static const int32_t qg_example_areg[2] = {0, 18};
+static const int32_t qg_example_seg[2] = {0, 18};
+static const int32_t qg_example_seg_areg[1] = {0};
+static const int32_t qg_example_grp[10] = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18};
+static const int32_t qg_example_seg_grp[2] = {0, 9};
+static const int32_t qg_example_goff[9] = {0, 16, 32, 48, 64, 80, 96, 112, 128};
+static const uint8_t qg_example_lut[2 * 2 * 144] = {0};
+static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2] = {0}, qg_example_bias[2] = {0};
+#define QG_AREG qg_example_areg
+#define QG_SEG qg_example_seg
+#define QG_SEG_AREG qg_example_seg_areg
+#define QG_GRP qg_example_grp
+#define QG_SEG_GRP qg_example_seg_grp
+#define QG_GOFF qg_example_goff
+#define QG_LUT qg_example_lut
+#define QG_E qg_example_e
+#define QG_B qg_example_bb
+#define QG_D qg_example_d
+#define QG_BIAS qg_example_bias
+/* QG_TEMPLATE_DEFAULTS_END */
+#ifndef QG_LUT_CAT
+#define QG_LUT_CAT2(a, b) a##b
+#define QG_LUT_CAT(a, b) QG_LUT_CAT2(a, b)
+#endif
+#if QG_SHUF && !QG_ACC64 && defined(__SSSE3__)
+#define QG_LUT_SIMD 1
+#include <tmmintrin.h>
+#else
+#define QG_LUT_SIMD 0
+#endif
+
+/* The patch of output position (oy, ox) and group grp, quantized: region
+ * parameters rlo[r], rs[r], codes q[j], and Σq per segment sq[s]. */
+static void QG_LUT_CAT(QG_FN, _codes)(const float *x, long oy, long ox, long grp, float whole_lo, float whole_s, float *patch,
+                                      float *rlo, float *rs, uint8_t *q, QG_ACC_T *sq) {
+  const long cg = QG_C / QG_G;
+  long ky, kx, c, j = 0, r, s;
+  for (ky = 0; ky < QG_KH; ++ky)
+    for (kx = 0; kx < QG_KW; ++kx) {
+      const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
+      if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
+        const float *xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
+        for (c = 0; c < cg; ++c) patch[j++] = xp[c];
+      } else {
+        for (c = 0; c < cg; ++c) patch[j++] = 0.0f;
+      }
+    }
+  for (r = 0; r < QG_R; ++r) {
+#if QG_A_WHOLE
+    rlo[r] = whole_lo;
+    rs[r] = whole_s;
+#else
+    (void)whole_lo;
+    (void)whole_s;
+    qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
+#endif
+    for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], rlo[r], rs[r], QG_LA);
+  }
+  for (s = 0; s < QG_S; ++s) {
+    QG_ACC_T t = 0;
+    for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) t += q[j];
+    sq[s] = t;
+  }
+}
+
+static void QG_FN(const float *x, float *y, unsigned char *scratch) {
+  const long og = QG_O / QG_G;
+  long oy, ox, grp, o, j, k, s;
+  float whole_lo = 0.0f, whole_s = 1.0f;
+#if QG_A_WHOLE
+  qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
+#endif
+#if !QG_LUT_SIMD
+  {
+    float *patch = (float *)scratch;
+    float *rlo = patch + QG_K;
+    float *rs = rlo + QG_R;
+    QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
+    int32_t *ix = (int32_t *)(sq + QG_S);
+    uint8_t *q = (uint8_t *)(ix + QG_NG);
+    for (oy = 0; oy < QG_OH; ++oy)
+      for (ox = 0; ox < QG_OW; ++ox)
+        for (grp = 0; grp < QG_G; ++grp) {
+          QG_LUT_CAT(QG_FN, _codes)(x, oy, ox, grp, whole_lo, whole_s, patch, rlo, rs, q, sq);
+          for (k = 0; k < QG_NG; ++k) {
+            int32_t v = 0;
+            for (j = QG_GRP[k + 1] - 1; j >= QG_GRP[k]; --j) v = (v << QG_AB) | q[j];
+            ix[k] = QG_GOFF[k] + v;
+          }
+          for (o = grp * og; o < (grp + 1) * og; ++o) {
+            const uint8_t *t = QG_LUT + (long)o * 2 * QG_T;
+            float acc = 0.0f;
+            for (s = 0; s < QG_S; ++s) {
+              const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
+              QG_ACC_T spq = 0;
+              float part;
+              for (k = QG_SEG_GRP[s]; k < QG_SEG_GRP[s + 1]; ++k)
+                spq += (QG_ACC_T)((uint32_t)t[ix[k]] | (uint32_t)t[QG_T + ix[k]] << 8);
+              part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
+              acc = acc + part;
+            }
+            acc = acc + QG_BIAS[o];
+#if QG_ACT >= 1
+            acc = acc > 0.0f ? acc : 0.0f;
+#endif
+#if QG_ACT == 2
+            acc = acc < 6.0f ? acc : 6.0f;
+#endif
+            y[(oy * QG_OW + ox) * QG_O + o] = acc;
+          }
+        }
+  }
+#else
+  {
+    /* 16 output positions at a time; lane l of every vector is position p0 + l. */
+    float *patch = (float *)scratch;
+    float *rlo = patch + QG_K;    /* [16][R] */
+    float *rs = rlo + 16 * QG_R;  /* [16][R] */
+    QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 32 * QG_R + 1) / 2) * 2); /* [16][S], 8-byte aligned */
+    int32_t *spq = (int32_t *)(sq + 16 * QG_S);                           /* [S][16] */
+    uint8_t *ix = (uint8_t *)(spq + 16 * QG_S);                           /* [NG][16] */
+    uint8_t *q = ix + 16 * QG_NG;
+    const long npos = (long)QG_OH * QG_OW;
+    long p0, l, nb;
+    for (grp = 0; grp < QG_G; ++grp)
+      for (p0 = 0; p0 < npos; p0 += 16) {
+        nb = npos - p0 < 16 ? npos - p0 : 16;
+        for (l = 0; l < 16; ++l) {
+          if (l < nb) {
+            QG_LUT_CAT(QG_FN, _codes)(x, (p0 + l) / QG_OW, (p0 + l) % QG_OW, grp, whole_lo, whole_s, patch, rlo + l * QG_R,
+                                      rs + l * QG_R, q, sq + l * QG_S);
+            for (k = 0; k < QG_NG; ++k) {
+              int32_t v = 0;
+              for (j = QG_GRP[k + 1] - 1; j >= QG_GRP[k]; --j) v = (v << QG_AB) | q[j];
+              ix[k * 16 + l] = (uint8_t)v;
+            }
+          } else {
+            for (k = 0; k < QG_NG; ++k) ix[k * 16 + l] = 0;
+          }
+        }
+        for (o = grp * og; o < (grp + 1) * og; ++o) {
+          const uint8_t *t = QG_LUT + (long)o * 2 * QG_T;
+          const __m128i z = _mm_setzero_si128();
+          for (s = 0; s < QG_S; ++s) {
+            __m128i a0 = z, a1 = z, a2 = z, a3 = z;
+            const long kend = QG_SEG_GRP[s + 1];
+            k = QG_SEG_GRP[s];
+            while (k < kend) {
+              /* At most 16 uint16 sums of entries <= 3825 before widening: < 65536. */
+              const long kk = kend - k < 16 ? kend : k + 16;
+              __m128i s0 = z, s1 = z;
+              for (; k < kk; ++k) {
+                const __m128i I = _mm_loadu_si128((const __m128i *)(ix + k * 16));
+                const __m128i vl = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(t + QG_GOFF[k])), I);
+                const __m128i vh = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(t + QG_T + QG_GOFF[k])), I);
+                s0 = _mm_add_epi16(s0, _mm_unpacklo_epi8(vl, vh));
+                s1 = _mm_add_epi16(s1, _mm_unpackhi_epi8(vl, vh));
+              }
+              a0 = _mm_add_epi32(a0, _mm_unpacklo_epi16(s0, z));
+              a1 = _mm_add_epi32(a1, _mm_unpackhi_epi16(s0, z));
+              a2 = _mm_add_epi32(a2, _mm_unpacklo_epi16(s1, z));
+              a3 = _mm_add_epi32(a3, _mm_unpackhi_epi16(s1, z));
+            }
+            _mm_storeu_si128((__m128i *)(spq + s * 16), a0);
+            _mm_storeu_si128((__m128i *)(spq + s * 16 + 4), a1);
+            _mm_storeu_si128((__m128i *)(spq + s * 16 + 8), a2);
+            _mm_storeu_si128((__m128i *)(spq + s * 16 + 12), a3);
+          }
+          for (l = 0; l < nb; ++l) {
+            float acc = 0.0f;
+            for (s = 0; s < QG_S; ++s) {
+              const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
+              float part = rlo[l * QG_R + a] * QG_E[ci] +
+                           rs[l * QG_R + a] * (QG_B[ci] * (float)sq[l * QG_S + s] + QG_D[ci] * (float)spq[s * 16 + l]);
+              acc = acc + part;
+            }
+            acc = acc + QG_BIAS[o];
+#if QG_ACT >= 1
+            acc = acc > 0.0f ? acc : 0.0f;
+#endif
+#if QG_ACT == 2
+            acc = acc < 6.0f ? acc : 6.0f;
+#endif
+            y[(p0 + l) * QG_O + o] = acc;
+          }
+        }
+      }
+  }
+#endif
+  (void)ox;
+  (void)oy;
+}
+#undef QG_LUT_SIMD
