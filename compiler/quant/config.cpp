@@ -193,7 +193,9 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
                                                   printable_name(n.name) + "')");
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Float && it != cfg.layers.end() && it->second.kernel)
         user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; layer '" + printable_name(n.name) + "' is float");
-      if (q.lut_group && q.kernel == ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
+      const LayerChoice& gsrc = (it != cfg.layers.end() && it->second.lut_group) ? it->second : cfg.default_choice;
+      const bool gsrc_mac = !gsrc.kernel || *gsrc.kernel == ir::KernelKind::Mac;
+      if (q.lut_group && gsrc_mac && q.kernel == ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
         user_error(cfg.file, kpath("lut_group"), "lut_group needs \"kernel\": \"lut\" or \"auto\" (layer '" + printable_name(n.name) + "' uses mac)");
       if (q.scheme != ir::Scheme::LQ) q.kernel = ir::KernelKind::Mac;
     }
