@@ -12,6 +12,7 @@
 #include "codegen/writer.h"
 #include "driver/cmd_eval.h"
 #include "driver/cmd_import.h"
+#include "driver/cmd_report.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
@@ -32,6 +33,7 @@ const char* kExamples =
     "  qgen compile net.json --config quant.json -o out/ --dump-after=quantize\n"
     "  qgen run net.json --config quant.json --input image.f32    reference interpreter\n"
     "  qgen import model.onnx -o net.json                         ONNX -> net.json + net.bin\n"
+    "  qgen report net.json --config quant.json                   multiplies / adds / look-ups, MAC vs LUT\n"
     "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
     "\n"
     "quant.json:\n"
@@ -179,6 +181,7 @@ int qgen_main(int argc, char** argv) {
 
   ImportCommand import_cmd(app);
   EvalCommand eval_cmd(app);
+  ReportCommand report_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -202,6 +205,7 @@ int qgen_main(int argc, char** argv) {
     if (*run) return cmd_run(ro, rop);
     if (import_cmd.selected()) return import_cmd.run();
     if (eval_cmd.selected()) return eval_cmd.run();
+    if (report_cmd.selected()) return report_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "codegen/templates.h"
+#include "driver/cmd_report.h"
 #include "interp/interp.h"
 #include <cstring>
 #include <fstream>
@@ -199,6 +200,7 @@ json layer_rows(const PipelineState& s) {
     r["scratch_offset"] = s.plan->scratch[i].bytes ? s.plan->scratch[i].offset : -1;
     r["scratch_bytes"] = s.plan->scratch[i].bytes;
     r["macs"] = ir::node_macs(g, n);
+    if (info.quantizable) r["ops"] = layer_ops_json(g, n);  // MAC vs LUT counts (cmd_report.h)
     rows.push_back(r);
   }
   return rows;
@@ -224,6 +226,7 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
   j["total_macs"] = macs;
+  j["ops_total"] = ops_totals_json(s.graph);
   j["layers"] = layer_rows(s);
   return j.dump(1) + "\n";
 }
