@@ -10,12 +10,14 @@
  * Tables: per output channel QG_T uint16 entries stored as two byte planes
  * (QG_T low bytes, then QG_T high bytes); group k starts at entry QG_GOFF[k].
  * With QG_SHUF every group table has 16 entries (index of <= 4 bits): on x86
- * with SSSE3 (-mssse3, -mavx2, ...) 16 output positions are then looked up at
- * once with pshufb, one table per register; the integers are the same.
+ * with SSSE3 (-mssse3) 16 output positions are then looked up at once with
+ * pshufb, with AVX2 (-mavx2) 32 with vpshufb, one table per register (low
+ * and high bytes: two shuffles); the integers are the same.
  * Scratch (scalar): K floats (patch), 2R floats (region lo, s), padded to
  * 8 bytes, S accumulators (Σq), NG int32 (indices), K bytes (codes).
- * Scratch (pshufb): K floats, 32R floats, padded to 8 bytes, 16S accumulators
- * (Σq), 16S int32 (Σp·q), 16NG bytes (indices), K bytes (codes). */
+ * Scratch (pshufb, N = 16 or 32 lanes): K floats, 2NR floats, padded to
+ * 8 bytes, NS accumulators (Σq), NS int32 (Σp·q), N·NG bytes (indices), K
+ * bytes (codes); qgen reserves the N = 32 size. */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -72,8 +74,13 @@ static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2
 #define QG_LUT_CAT2(a, b) a##b
 #define QG_LUT_CAT(a, b) QG_LUT_CAT2(a, b)
 #endif
-#if QG_SHUF && !QG_ACC64 && defined(__SSSE3__)
+#if QG_SHUF && !QG_ACC64 && defined(__AVX2__)
 #define QG_LUT_SIMD 1
+#define QG_LN 32 /* output positions per vector: vpshufb, the table in both 128-bit halves */
+#include <immintrin.h>
+#elif QG_SHUF && !QG_ACC64 && defined(__SSSE3__)
+#define QG_LUT_SIMD 1
+#define QG_LN 16 /* output positions per vector: pshufb */
 #include <tmmintrin.h>
 #else
 #define QG_LUT_SIMD 0
@@ -162,38 +169,64 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   }
 #else
   {
-    /* 16 output positions at a time; lane l of every vector is position p0 + l. */
+    /* QG_LN output positions at a time; lane l of every vector is position p0 + l. */
     float *patch = (float *)scratch;
-    float *rlo = patch + QG_K;    /* [16][R] */
-    float *rs = rlo + 16 * QG_R;  /* [16][R] */
-    QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 32 * QG_R + 1) / 2) * 2); /* [16][S], 8-byte aligned */
-    int32_t *spq = (int32_t *)(sq + 16 * QG_S);                           /* [S][16] */
-    uint8_t *ix = (uint8_t *)(spq + 16 * QG_S);                           /* [NG][16] */
-    uint8_t *q = ix + 16 * QG_NG;
+    float *rlo = patch + QG_K;       /* [QG_LN][R] */
+    float *rs = rlo + QG_LN * QG_R;  /* [QG_LN][R] */
+    QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_LN * QG_R + 1) / 2) * 2); /* [QG_LN][S], 8-byte aligned */
+    int32_t *spq = (int32_t *)(sq + QG_LN * QG_S);                               /* [S][QG_LN] */
+    uint8_t *ix = (uint8_t *)(spq + QG_LN * QG_S);                               /* [NG][QG_LN] */
+    uint8_t *q = ix + QG_LN * QG_NG;
     const long npos = (long)QG_OH * QG_OW;
     long p0, l, nb;
     for (grp = 0; grp < QG_G; ++grp)
-      for (p0 = 0; p0 < npos; p0 += 16) {
-        nb = npos - p0 < 16 ? npos - p0 : 16;
-        for (l = 0; l < 16; ++l) {
+      for (p0 = 0; p0 < npos; p0 += QG_LN) {
+        nb = npos - p0 < QG_LN ? npos - p0 : QG_LN;
+        for (l = 0; l < QG_LN; ++l) {
           if (l < nb) {
             QG_LUT_CAT(QG_FN, _codes)(x, (p0 + l) / QG_OW, (p0 + l) % QG_OW, grp, whole_lo, whole_s, patch, rlo + l * QG_R,
                                       rs + l * QG_R, q, sq + l * QG_S);
             for (k = 0; k < QG_NG; ++k) {
               int32_t v = 0;
               for (j = QG_GRP[k + 1] - 1; j >= QG_GRP[k]; --j) v = (v << QG_AB) | q[j];
-              ix[k * 16 + l] = (uint8_t)v;
+              ix[k * QG_LN + l] = (uint8_t)v;
             }
           } else {
-            for (k = 0; k < QG_NG; ++k) ix[k * 16 + l] = 0;
+            for (k = 0; k < QG_NG; ++k) ix[k * QG_LN + l] = 0;
           }
         }
         for (o = grp * og; o < (grp + 1) * og; ++o) {
           const uint8_t *t = QG_LUT + (long)o * 2 * QG_T;
-          const __m128i z = _mm_setzero_si128();
           for (s = 0; s < QG_S; ++s) {
-            __m128i a0 = z, a1 = z, a2 = z, a3 = z;
             const long kend = QG_SEG_GRP[s + 1];
+#if QG_LN == 32
+            const __m256i z = _mm256_setzero_si256();
+            __m256i a0 = z, a1 = z, a2 = z, a3 = z;
+            k = QG_SEG_GRP[s];
+            while (k < kend) {
+              /* At most 16 uint16 sums of entries <= 3825 before widening: < 65536. */
+              const long kk = kend - k < 16 ? kend : k + 16;
+              __m256i s0 = z, s1 = z;
+              for (; k < kk; ++k) {
+                const __m256i I = _mm256_loadu_si256((const __m256i *)(ix + k * 32));
+                const __m256i vl = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t + QG_GOFF[k]))), I);
+                const __m256i vh =
+                    _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t + QG_T + QG_GOFF[k]))), I);
+                s0 = _mm256_add_epi16(s0, _mm256_unpacklo_epi8(vl, vh)); /* positions 0-7 | 16-23 */
+                s1 = _mm256_add_epi16(s1, _mm256_unpackhi_epi8(vl, vh)); /* positions 8-15 | 24-31 */
+              }
+              a0 = _mm256_add_epi32(a0, _mm256_unpacklo_epi16(s0, z)); /* 0-3 | 16-19 */
+              a1 = _mm256_add_epi32(a1, _mm256_unpackhi_epi16(s0, z)); /* 4-7 | 20-23 */
+              a2 = _mm256_add_epi32(a2, _mm256_unpacklo_epi16(s1, z)); /* 8-11 | 24-27 */
+              a3 = _mm256_add_epi32(a3, _mm256_unpackhi_epi16(s1, z)); /* 12-15 | 28-31 */
+            }
+            _mm256_storeu_si256((__m256i *)(spq + s * 32), _mm256_permute2x128_si256(a0, a1, 0x20));
+            _mm256_storeu_si256((__m256i *)(spq + s * 32 + 8), _mm256_permute2x128_si256(a2, a3, 0x20));
+            _mm256_storeu_si256((__m256i *)(spq + s * 32 + 16), _mm256_permute2x128_si256(a0, a1, 0x31));
+            _mm256_storeu_si256((__m256i *)(spq + s * 32 + 24), _mm256_permute2x128_si256(a2, a3, 0x31));
+#else
+            const __m128i z = _mm_setzero_si128();
+            __m128i a0 = z, a1 = z, a2 = z, a3 = z;
             k = QG_SEG_GRP[s];
             while (k < kend) {
               /* At most 16 uint16 sums of entries <= 3825 before widening: < 65536. */
@@ -215,13 +248,14 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
             _mm_storeu_si128((__m128i *)(spq + s * 16 + 4), a1);
             _mm_storeu_si128((__m128i *)(spq + s * 16 + 8), a2);
             _mm_storeu_si128((__m128i *)(spq + s * 16 + 12), a3);
+#endif
           }
           for (l = 0; l < nb; ++l) {
             float acc = 0.0f;
             for (s = 0; s < QG_S; ++s) {
               const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
               float part = rlo[l * QG_R + a] * QG_E[ci] +
-                           rs[l * QG_R + a] * (QG_B[ci] * (float)sq[l * QG_S + s] + QG_D[ci] * (float)spq[s * 16 + l]);
+                           rs[l * QG_R + a] * (QG_B[ci] * (float)sq[l * QG_S + s] + QG_D[ci] * (float)spq[s * QG_LN + l]);
               acc = acc + part;
             }
             acc = acc + QG_BIAS[o];
@@ -241,3 +275,4 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   (void)oy;
 }
 #undef QG_LUT_SIMD
+#undef QG_LN

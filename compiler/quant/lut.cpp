@@ -122,9 +122,11 @@ int64_t lut_scratch_bytes(const ir::LinearQuant& q) {
   // Scalar path: patch K floats, R lo + R s (padded to 8 bytes), S Σq, NG int32 indices, K codes.
   const int64_t scalar = (K + 2 * R + 1) / 2 * 2 * 4 + S * acc + 4 * NG + K;
   if (!q.lut_shuf || q.acc64) return scalar;
-  // pshufb path, 16 positions at once: patch K floats, 16 R lo + 16 R s
-  // (padded to 8 bytes), 16 S Σq, 16 S Σp·q (int32), 16 NG index bytes, K codes.
-  const int64_t simd = (K + 32 * R + 1) / 2 * 2 * 4 + 16 * S * acc + 16 * S * 4 + 16 * NG + K;
+  // pshufb path, N = 32 positions at once (AVX2; SSSE3 uses 16): patch K
+  // floats, N R lo + N R s (padded to 8 bytes), N S Σq, N S Σp·q (int32),
+  // N NG index bytes, K codes.
+  constexpr int64_t N = 32;
+  const int64_t simd = (K + 2 * N * R + 1) / 2 * 2 * 4 + N * S * acc + N * S * 4 + N * NG + K;
   return std::max(scalar, simd);
 }
 
