@@ -40,6 +40,7 @@ const char* kExamples =
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
     "   \"layers\":  {\"conv1\": {\"scheme\": \"float\"}, \"fc\": {\"a_region\": \"layer\"}}}\n"
     "  bits: 8, 6, 4, 2, 1.  regions: \"layer\" (DQ), \"kernel\" (per patch / output channel), R.\n"
+    "  kernel: \"mac\" (default), \"lut\" (1/2/4-bit activations, table look-ups; \"lut_group\": codes per look-up), \"auto\".\n"
     "\n"
     "Docs: README.md, docs/net-format.md, docs/quantization.md, docs/architecture.md\n";
 
