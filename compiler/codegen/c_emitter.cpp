@@ -61,8 +61,8 @@ class Emitter {
         bytes += static_cast<int64_t>(n.il->weight.size());
         u8_bound += n.il->weight.size() + 15;
       } else if (n.lq) {
-        bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
-        u8_bound += n.lq->codes.size() + 15;
+        bytes += static_cast<int64_t>(n.lq->codes.size() + n.lq->lut.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
+        u8_bound += n.lq->codes.size() + n.lq->lut.size() + 15;  // LUT layers emit the table instead of the codes
         f32_bound += 12 * n.lq->E.size();
       } else {
         bytes += 4 * static_cast<int64_t>(n.weight.data.size());
