@@ -257,6 +257,14 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
   os << "**RAM (arena):** " << std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign) << " bytes (liveness lower bound "
      << s.plan->lower_bound << ", planner " << s.plan->algorithm << ")  \n";
   os << "**MACs per inference:** " << macs << "\n";
+  const json ops = ops_totals_json(s.graph);
+  if (ops.contains("mac_over_lut")) {
+    const json& c = ops["chosen"];
+    os << "**Ops per inference, chosen kernels** (docs/quantization.md §10): " << c["multiplies"] << " multiplies, " << c["adds"]
+       << " adds, " << c["lookups"] << " table look-ups (all MAC: " << ops["mac"]["multiplies"] << " / " << ops["mac"]["adds"]
+       << "; all LUT where possible: " << ops["lut"]["multiplies"] << " / " << ops["lut"]["adds"] << " / " << ops["lut"]["lookups"]
+       << "; `qgen report` for the per-layer table)\n";
+  }
   return os.str();
 }
 

@@ -4,6 +4,7 @@
 
 #include "interp/interp.h"
 #include "quant/lut.h"
+#include "support/cbuild.h"
 #include "unit_helpers.h"
 
 using namespace qg;
@@ -204,4 +205,60 @@ TEST_CASE("kernel auto: LUT where it is cheaper and fits the flash budget, MAC f
   const ir::Graph gb = resolved(big, R"({"default": {"a_bits": 4, "kernel": "auto"}})");
   CHECK(quant::count_layer_ops(gb, node(gb, "a")).lut_table_bytes > c.lut_flash_budget);
   CHECK(node(gb, "a").quant.kernel == ir::KernelKind::Mac);
+}
+
+namespace {
+json qgen_json(const std::string& args) {
+  const qgt::CmdResult r = qgt::run_cmd(std::string(QGEN_BINARY) + " " + args);
+  INFO(args << "\n" << r.output);
+  REQUIRE(r.status == 0);
+  return json::parse(r.output);
+}
+}  // namespace
+
+TEST_CASE("qgen report: exact op counts of the AlexNet and VGG-16 convolutions (Table 3 shapes)", "[lut][driver]") {
+  const std::string ex = std::string(QGEN_SOURCE_DIR) + "/examples/";
+  const json a = qgen_json("report " + ex + "alexnet-shapes/alexnet_shapes.json --config " + ex + "alexnet-shapes/lut2.json --json");
+  const json& at = a["ops_total"];
+  CHECK(at["mac"]["dot_multiplies"].get<int64_t>() == 665784864);  // the paper's "666 M"
+  CHECK(at["mac"]["dot_adds"].get<int64_t>() == 665784864);
+  CHECK(at["lut"]["dot_multiplies"].get<int64_t>() == 0);
+  CHECK(at["lut"]["dot_adds"].get<int64_t>() == 221928288);  // the paper's "222 M"
+  CHECK(at["lut"]["lookups"].get<int64_t>() == 221928288);
+  CHECK(a["layers"].size() == 5);
+  for (const json& l : a["layers"]) CHECK(l["kernel"] == "lut");
+  const json v = qgen_json("report " + ex + "vgg16-shapes/vgg16_shapes.json --config " + ex + "vgg16-shapes/lut2.json --json");
+  const json& vt = v["ops_total"];
+  CHECK(vt["mac"]["dot_multiplies"].get<int64_t>() == 15346630656);  // "15,347 M"
+  CHECK(vt["lut"]["dot_adds"].get<int64_t>() == 5115543552);         // "5,116 M"
+  CHECK(v["layers"].size() == 13);
+  // The MAC config counts the same, and every layer keeps the MAC kernel.
+  const json m = qgen_json("report " + ex + "alexnet-shapes/alexnet_shapes.json --config " + ex + "alexnet-shapes/mac2.json --json");
+  CHECK(m["ops_total"]["mac"] == at["mac"]);
+  CHECK(m["ops_total"]["chosen"] == at["mac"]);
+}
+
+TEST_CASE("report.json of a compiled LUT model: kernel names, per-layer ops, totals", "[lut][driver]") {
+  const std::string dir = qgt::make_temp_dir("lutreport");
+  const std::string ex = std::string(QGEN_SOURCE_DIR) + "/examples/fmnist-small/";
+  qgt::write_file(dir + "/q.json", R"({"default": {"a_bits": 2, "a_region": 9, "kernel": "lut"}, "layers": {"fc2": {"a_bits": 8, "kernel": "mac"}}})");
+  const qgt::CmdResult r = qgt::run_cmd(std::string(QGEN_BINARY) + " compile " + ex + "fmnist_small.json --config " + dir + "/q.json -o " + dir + "/out -q");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const json rep = json::parse(qgt::read_file(dir + "/out/report.json"));
+  int lut = 0;
+  for (const json& l : rep["layers"]) {
+    if (!l.contains("ops")) continue;
+    const bool is_lut = l["ops"]["kernel"] == "lut";
+    lut += is_lut;
+    CHECK((l["kernel"].get<std::string>().find("_lut3__c") != std::string::npos) == is_lut);
+    if (l["name"] == "fc2") {
+      CHECK(!is_lut);
+      CHECK(l["ops"]["lut"].is_null());
+    }
+  }
+  CHECK(lut == 3);
+  CHECK(rep["ops_total"]["chosen"]["lookups"].get<int64_t>() > 0);
+  CHECK(rep["ops_total"]["mac"]["dot_multiplies"].get<int64_t>() == rep["total_macs"].get<int64_t>());
+  qgt::remove_dir(dir);
 }
