@@ -13,6 +13,7 @@
  * with SSSE3 (-mssse3) 16 output positions are then looked up at once with
  * pshufb, with AVX2 (-mavx2) 32 with vpshufb, one table per register (low
  * and high bytes: two shuffles); the integers are the same.
+ * QG_LG = g, QG_AB = A (activation bits).
  * Scratch (scalar): K floats (patch), 2R floats (region lo, s), padded to
  * 8 bytes, S accumulators (Σq), NG int32 (indices), K bytes (codes).
  * Scratch (pshufb, N = 16 or 32 lanes): K floats, 2NR floats, padded to
@@ -41,6 +42,7 @@
 #define QG_K 18
 #define QG_LA 3
 #define QG_AB 2
+#define QG_LG 2
 #define QG_R 1
 #define QG_S 1
 #define QG_NG 9
@@ -120,9 +122,23 @@ static void QG_LUT_CAT(QG_FN, _codes)(const float *x, long oy, long ox, long grp
   }
 }
 
+/* Table index of group k: q[b] | q[b+1] << A | ...; full groups (QG_LG codes)
+ * take a loop of constant trip count, which the compiler unrolls. */
+static int32_t QG_LUT_CAT(QG_FN, _index)(const uint8_t *q, long k) {
+  const long b = QG_GRP[k], n = QG_GRP[k + 1] - b;
+  int32_t v = 0;
+  long t;
+  if (n == QG_LG) {
+    for (t = QG_LG - 1; t >= 0; --t) v = (v << QG_AB) | q[b + t];
+  } else {
+    for (t = n - 1; t >= 0; --t) v = (v << QG_AB) | q[b + t];
+  }
+  return v;
+}
+
 static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   const long og = QG_O / QG_G;
-  long oy, ox, grp, o, j, k, s;
+  long oy, ox, grp, o, k, s;
   float whole_lo = 0.0f, whole_s = 1.0f;
 #if QG_A_WHOLE
   qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
@@ -139,11 +155,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
       for (ox = 0; ox < QG_OW; ++ox)
         for (grp = 0; grp < QG_G; ++grp) {
           QG_LUT_CAT(QG_FN, _codes)(x, oy, ox, grp, whole_lo, whole_s, patch, rlo, rs, q, sq);
-          for (k = 0; k < QG_NG; ++k) {
-            int32_t v = 0;
-            for (j = QG_GRP[k + 1] - 1; j >= QG_GRP[k]; --j) v = (v << QG_AB) | q[j];
-            ix[k] = QG_GOFF[k] + v;
-          }
+          for (k = 0; k < QG_NG; ++k) ix[k] = QG_GOFF[k] + QG_LUT_CAT(QG_FN, _index)(q, k);
           for (o = grp * og; o < (grp + 1) * og; ++o) {
             const uint8_t *t = QG_LUT + (long)o * 2 * QG_T;
             float acc = 0.0f;
@@ -186,11 +198,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
           if (l < nb) {
             QG_LUT_CAT(QG_FN, _codes)(x, (p0 + l) / QG_OW, (p0 + l) % QG_OW, grp, whole_lo, whole_s, patch, rlo + l * QG_R,
                                       rs + l * QG_R, q, sq + l * QG_S);
-            for (k = 0; k < QG_NG; ++k) {
-              int32_t v = 0;
-              for (j = QG_GRP[k + 1] - 1; j >= QG_GRP[k]; --j) v = (v << QG_AB) | q[j];
-              ix[k * QG_LN + l] = (uint8_t)v;
-            }
+            for (k = 0; k < QG_NG; ++k) ix[k * QG_LN + l] = (uint8_t)QG_LUT_CAT(QG_FN, _index)(q, k);
           } else {
             for (k = 0; k < QG_NG; ++k) ix[k * QG_LN + l] = 0;
           }

@@ -261,7 +261,7 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
               str(q.lut_g) + "__c";
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
-  in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)}, {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)}, {"QG_AB", str(q.a_bits)},
+  in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)}, {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)}, {"QG_AB", str(q.a_bits)}, {"QG_LG", str(q.lut_g)},
                                  {"QG_R", str(q.aregions())}, {"QG_S", str(q.segments())}, {"QG_NG", str(q.lut_groups())},
                                  {"QG_T", str(q.lut_T)}, {"QG_SHUF", q.lut_shuf ? "1" : "0"},
                                  {"QG_A_WHOLE", q.a_whole_tensor ? "1" : "0"}, {"QG_PADDED", padded ? "1" : "0"},
