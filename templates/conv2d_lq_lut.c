@@ -7,15 +7,19 @@
  * Σp·q of a segment is a sum of look-ups: no multiplies. The integer equals
  * the MAC kernel's, and the float combination is the same:
  *   acc = lo_a*E + s_a*(B*(float)Σq + D*(float)Σp·q),  y = Σ_seg acc + bias.
- * Tables: per output channel QG_T uint16 entries stored as two byte planes
- * (QG_T low bytes, then QG_T high bytes); group k starts at entry QG_GOFF[k].
- * With QG_SHUF every group table has 16 entries (index of <= 4 bits): on x86
+ * Tables: uint16 entries as two byte planes (low bytes, then high bytes);
+ * group k's table starts at entry QG_GOFF[k] (QG_T entries per channel).
+ * Row layout (QG_SHUF 0): [2][QG_T][QG_O], the entries of all channels for
+ * one (group, index) side by side: a look-up adds a row, shared index.
+ * Shuffle layout (QG_SHUF 1): [QG_O][2][QG_T], every group table padded to 16
+ * entries (index of <= 4 bits), one channel's tables together: on x86
  * with SSSE3 (-mssse3) 16 output positions are then looked up at once with
  * pshufb, with AVX2 (-mavx2) 32 with vpshufb, one table per register (low
  * and high bytes: two shuffles); the integers are the same.
  * QG_LG = g, QG_AB = A (activation bits).
  * Scratch (scalar): K floats (patch), 2R floats (region lo, s), padded to
- * 8 bytes, S accumulators (Σq), NG int32 (indices), K bytes (codes).
+ * 8 bytes, S accumulators (Σq), (row layout: S*O accumulators, Σp·q),
+ * NG int32 (indices), K bytes (codes).
  * Scratch (pshufb, N = 16 or 32 lanes): K floats, 2NR floats, padded to
  * 8 bytes, NS accumulators (Σq), NS int32 (Σp·q), N·NG bytes (indices), K
  * bytes (codes); qgen reserves the N = 32 size. */
@@ -143,7 +147,52 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
 #if QG_A_WHOLE
   qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
 #endif
-#if !QG_LUT_SIMD
+#if !QG_SHUF
+  {
+    /* Row layout: the index of a group is shared by all output channels, and
+     * the entries of all channels for one (group, index) are contiguous, so
+     * each look-up adds a row of og entries (a loop that vectorizes). */
+    float *patch = (float *)scratch;
+    float *rlo = patch + QG_K;
+    float *rs = rlo + QG_R;
+    QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
+    QG_ACC_T *spq = sq + QG_S;                                           /* [S][og] */
+    int32_t *ix = (int32_t *)(spq + (long)QG_S * QG_O);
+    uint8_t *q = (uint8_t *)(ix + QG_NG);
+    for (oy = 0; oy < QG_OH; ++oy)
+      for (ox = 0; ox < QG_OW; ++ox)
+        for (grp = 0; grp < QG_G; ++grp) {
+          QG_LUT_CAT(QG_FN, _codes)(x, oy, ox, grp, whole_lo, whole_s, patch, rlo, rs, q, sq);
+          for (k = 0; k < QG_NG; ++k) ix[k] = QG_GOFF[k] + QG_LUT_CAT(QG_FN, _index)(q, k);
+          for (s = 0; s < QG_S; ++s) {
+            QG_ACC_T *acc_s = spq + s * og;
+            for (o = 0; o < og; ++o) acc_s[o] = 0;
+            for (k = QG_SEG_GRP[s]; k < QG_SEG_GRP[s + 1]; ++k) {
+              const uint8_t *lo = QG_LUT + (long)ix[k] * QG_O + grp * og;
+              const uint8_t *hi = lo + (long)QG_T * QG_O;
+              for (o = 0; o < og; ++o) acc_s[o] += (QG_ACC_T)((uint32_t)lo[o] | (uint32_t)hi[o] << 8);
+            }
+          }
+          for (o = 0; o < og; ++o) {
+            float acc = 0.0f;
+            for (s = 0; s < QG_S; ++s) {
+              const long a = QG_SEG_AREG[s], ci = (grp * og + o) * QG_S + s;
+              float part;
+              part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq[s * og + o]);
+              acc = acc + part;
+            }
+            acc = acc + QG_BIAS[grp * og + o];
+#if QG_ACT >= 1
+            acc = acc > 0.0f ? acc : 0.0f;
+#endif
+#if QG_ACT == 2
+            acc = acc < 6.0f ? acc : 6.0f;
+#endif
+            y[(oy * QG_OW + ox) * QG_O + grp * og + o] = acc;
+          }
+        }
+  }
+#elif !QG_LUT_SIMD
   {
     float *patch = (float *)scratch;
     float *rlo = patch + QG_K;

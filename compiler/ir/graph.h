@@ -120,7 +120,7 @@ struct LinearQuant {
   std::vector<int64_t> seg_grp;        // first group of each segment, size S+1
   std::vector<int64_t> grp_off;        // entry offset of each group's table within a channel, size NG
   int64_t lut_T = 0;                   // entries per output channel
-  std::vector<uint8_t> lut;            // [O][2][lut_T]: low bytes, then high bytes of the uint16 entries
+  std::vector<uint8_t> lut;            // uint16 entries as low / high byte planes: [O][2][lut_T] (lut_shuf) or [2][lut_T][O] (quant::lut_entry)
   int64_t lut_groups() const { return static_cast<int64_t>(grp_begin.size()) - 1; }
   int64_t segments() const { return static_cast<int64_t>(seg_begin.size()) - 1; }
   int64_t aregions() const { return static_cast<int64_t>(areg_begin.size()) - 1; }

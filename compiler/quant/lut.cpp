@@ -99,10 +99,9 @@ void build_lut(ir::LinearQuant& lq, int g) {
   const int ab = lq.a_bits;
   const int La = format_for_bits(ab).levels;
   lq.lut.assign(idx(lq.O * 2 * T), 0);
+  const size_t hi = lut_hi_offset(lq);
   for (int64_t o = 0; o < lq.O; ++o) {
     const uint8_t* p = lq.codes.data() + o * lq.K;
-    uint8_t* lo = lq.lut.data() + o * 2 * T;
-    uint8_t* hi = lo + T;
     for (int64_t k = 0; k < NG; ++k) {
       const int64_t b = lq.grp_begin[idx(k)], len = lq.grp_begin[idx(k + 1)] - b;
       const int64_t E = entries_of(len, ab, lq.lut_shuf);
@@ -110,8 +109,9 @@ void build_lut(ir::LinearQuant& lq, int g) {
         int64_t sum = 0;
         for (int64_t t = 0; t < len; ++t) sum += static_cast<int64_t>(p[b + t]) * ((v >> (ab * t)) & La);
         QG_CHECK(sum >= 0 && sum <= 0xffff, "LUT entry does not fit 16 bits");
-        lo[lq.grp_off[idx(k)] + v] = static_cast<uint8_t>(sum & 0xff);
-        hi[lq.grp_off[idx(k)] + v] = static_cast<uint8_t>(sum >> 8);
+        const size_t i = lut_lo_index(lq, o, k, v);
+        lq.lut[i] = static_cast<uint8_t>(sum & 0xff);
+        lq.lut[i + hi] = static_cast<uint8_t>(sum >> 8);
       }
     }
   }
@@ -119,8 +119,9 @@ void build_lut(ir::LinearQuant& lq, int g) {
 
 int64_t lut_scratch_bytes(const ir::LinearQuant& q) {
   const int64_t acc = q.acc64 ? 8 : 4, K = q.K, R = q.aregions(), S = q.segments(), NG = q.lut_groups();
-  // Scalar path: patch K floats, R lo + R s (padded to 8 bytes), S Σq, NG int32 indices, K codes.
-  const int64_t scalar = (K + 2 * R + 1) / 2 * 2 * 4 + S * acc + 4 * NG + K;
+  // Scalar paths: patch K floats, R lo + R s (padded to 8 bytes), S Σq,
+  // (row layout: S·O Σp·q), NG int32 indices, K codes.
+  const int64_t scalar = (K + 2 * R + 1) / 2 * 2 * 4 + S * acc + (q.lut_shuf ? 0 : S * q.O * acc) + 4 * NG + K;
   if (!q.lut_shuf || q.acc64) return scalar;
   // pshufb path, N = 32 positions at once (AVX2; SSSE3 uses 16): patch K
   // floats, N R lo + N R s (padded to 8 bytes), N S Σq, N S Σp·q (int32),

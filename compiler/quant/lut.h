@@ -33,10 +33,17 @@ void check_lut_choice(const std::string& file, const std::string& kernel_path, c
 void build_lut(ir::LinearQuant& lq, int g);
 
 // Entry `v` of group k of output channel o (reads the two byte planes).
+// Shuffle layout (lut_shuf): [O][2][T], per channel the low then the high
+// bytes. Row layout (otherwise): [2][T][O], for every group and index a row
+// of all O channels' entries (low bytes, then the same for the high bytes).
+inline size_t lut_lo_index(const ir::LinearQuant& lq, int64_t o, int64_t k, int64_t v) {
+  const int64_t e = lq.grp_off[static_cast<size_t>(k)] + v;
+  return static_cast<size_t>(lq.lut_shuf ? o * 2 * lq.lut_T + e : e * lq.O + o);
+}
+inline size_t lut_hi_offset(const ir::LinearQuant& lq) { return static_cast<size_t>(lq.lut_shuf ? lq.lut_T : lq.lut_T * lq.O); }
 inline int32_t lut_entry(const ir::LinearQuant& lq, int64_t o, int64_t k, int64_t v) {
-  const uint8_t* t = lq.lut.data() + static_cast<size_t>(o * 2 * lq.lut_T);
-  const size_t i = static_cast<size_t>(lq.grp_off[static_cast<size_t>(k)] + v);
-  return static_cast<int32_t>(t[i]) | static_cast<int32_t>(t[i + static_cast<size_t>(lq.lut_T)]) << 8;
+  const size_t i = lut_lo_index(lq, o, k, v);
+  return static_cast<int32_t>(lq.lut[i]) | static_cast<int32_t>(lq.lut[i + lut_hi_offset(lq)]) << 8;
 }
 
 // Scratch bytes of the emitted LUT kernel (templates/conv2d_lq_lut.c).
