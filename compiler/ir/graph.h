@@ -87,7 +87,6 @@ struct QuantChoice {
   Region w_region, a_region;
   KernelKind kernel = KernelKind::Mac;
   int lut_group = 0;   // "lut_group": activation codes per look-up; 0 = compiler's choice
-  std::string kernel_path;  // JSON path of "kernel" / "lut_group", for messages
   std::string origin;  // JSON path the choice came from, for messages
 };
 

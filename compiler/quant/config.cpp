@@ -184,10 +184,8 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
         if (it != cfg.layers.end() && it->second.path_of.count(key)) return it->second.path_of.at(key);
         return cfg.default_choice.path_of.count(key) ? cfg.default_choice.path_of.at(key) : q.origin;
       };
-      const bool explicit_lut_layer = it != cfg.layers.end() && it->second.kernel && *it->second.kernel == ir::KernelKind::Lut;
-      q.kernel_path = kpath("kernel");
       if (q.kernel != ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
-        check_lut_choice(cfg.file, kpath("kernel"), kpath("lut_group"), q, n.name, explicit_lut_layer);
+        check_lut_choice(cfg.file, kpath("kernel"), kpath("lut_group"), q, n.name);
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Int8)
         user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; scheme int8 has 8-bit activations (layer '" +
                                                   printable_name(n.name) + "')");

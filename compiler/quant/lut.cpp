@@ -61,8 +61,7 @@ int default_lut_group(int a_bits) {
 }
 
 void check_lut_choice(const std::string& file, const std::string& kernel_path, const std::string& group_path, ir::QuantChoice& q,
-                      const std::string& layer, bool explicit_layer) {
-  (void)explicit_layer;
+                      const std::string& layer) {
   if (!lut_bits_supported(q.a_bits)) {
     if (q.kernel == ir::KernelKind::Auto) {
       q.kernel = ir::KernelKind::Mac;

@@ -26,7 +26,7 @@ int default_lut_group(int a_bits);                  // 1 -> 6, 2 -> 3, 4 -> 2 (s
 // JSON paths); for "lut" (and "auto" with supported bits) fills q.lut_group
 // with the default when 0.
 void check_lut_choice(const std::string& file, const std::string& kernel_path, const std::string& group_path, ir::QuantChoice& q,
-                      const std::string& layer, bool explicit_layer);
+                      const std::string& layer);
 
 // Builds the groups and tables of lq for group size g (lq.codes and segments
 // must be set): fills lut_g, lut_shuf, grp_begin, seg_grp, grp_off, lut_T, lut.
