@@ -13,6 +13,7 @@
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "quant/format.h"
+#include "quant/lut.h"
 
 namespace qg::codegen {
 
@@ -61,8 +62,8 @@ class Emitter {
         bytes += static_cast<int64_t>(n.il->weight.size());
         u8_bound += n.il->weight.size() + 15;
       } else if (n.lq) {
-        bytes += static_cast<int64_t>(n.lq->codes.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
-        u8_bound += n.lq->codes.size() + 15;
+        bytes += static_cast<int64_t>(n.lq->codes.size() + n.lq->lut.size()) + 12 * static_cast<int64_t>(n.lq->E.size());
+        u8_bound += n.lq->codes.size() + n.lq->lut.size() + 15;  // LUT layers emit the table instead of the codes
         f32_bound += 12 * n.lq->E.size();
       } else {
         bytes += 4 * static_cast<int64_t>(n.weight.data.size());
@@ -302,6 +303,36 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
   return {in};
 }
 
+// The LUT kernel of an LQ layer (templates/conv2d_lq_lut.c, quant/lut.h);
+// `in` already holds the geometry, the activation and the input.
+Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std::vector<float>& bias) {
+  const ir::LinearQuant& q = *n.lq;
+  const std::string L = "L" + str(idx);
+  auto i64 = [](const auto& v) { return std::vector<int64_t>(v.begin(), v.end()); };
+  in.tmpl = "conv2d_lq_lut.c";
+  in.kernel = "qg_" + std::string(ir::op_info(n.op).name) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lut" +
+              str(q.lut_g) + "__c";
+  in.scratch = true;
+  const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
+  in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)}, {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)}, {"QG_AB", str(q.a_bits)}, {"QG_LG", str(q.lut_g)},
+                                 {"QG_R", str(q.aregions())}, {"QG_S", str(q.segments())}, {"QG_NG", str(q.lut_groups())},
+                                 {"QG_T", str(q.lut_T)}, {"QG_SHUF", q.lut_shuf ? "1" : "0"},
+                                 {"QG_A_WHOLE", q.a_whole_tensor ? "1" : "0"}, {"QG_PADDED", padded ? "1" : "0"},
+                                 {"QG_ACC_T", q.acc64 ? "int64_t" : "int32_t"}, {"QG_ACC64", q.acc64 ? "1" : "0"}});
+  in.defs.push_back({"QG_AREG", e.local_i32(L + "_areg", q.areg_begin)});
+  in.defs.push_back({"QG_SEG", e.local_i32(L + "_seg", q.seg_begin)});
+  in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", i64(q.seg_areg))});
+  in.defs.push_back({"QG_GRP", e.local_i32(L + "_grp", q.grp_begin)});
+  in.defs.push_back({"QG_SEG_GRP", e.local_i32(L + "_seg_grp", q.seg_grp)});
+  in.defs.push_back({"QG_GOFF", e.local_i32(L + "_goff", q.grp_off)});
+  in.defs.push_back({"QG_LUT", e.table_u8(L + "_lut", q.lut)});
+  in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
+  in.defs.push_back({"QG_B", e.table_f32(L + "_lo", q.B)});
+  in.defs.push_back({"QG_D", e.table_f32(L + "_s", q.D)});
+  in.defs.push_back({"QG_BIAS", e.table_f32(L + "_b", bias)});
+  return in;
+}
+
 std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const std::string L = "L" + str(idx);
   const std::string op = ir::op_info(n.op).name;
@@ -336,6 +367,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     return {in};
   }
   const ir::LinearQuant& q = *n.lq;
+  if (q.lut_g) return {lut_instance(e, n, idx, std::move(in), bias)};
   in.tmpl = "conv2d_lq.c";
   in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_mac__c";
   in.scratch = true;
@@ -657,6 +689,7 @@ int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target
   if (n.il) return dsp_choice(g, n, t).scratch;
   if (!n.lq) return 0;
   const ir::LinearQuant& q = *n.lq;
+  if (q.lut_g) return quant::lut_scratch_bytes(q);
   const int64_t floats = (q.K + 2 * q.aregions() + 1) / 2 * 2;
   return floats * 4 + q.segments() * (q.acc64 ? 8 : 4) + q.K;
   (void)g;

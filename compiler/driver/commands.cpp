@@ -12,6 +12,7 @@
 #include "codegen/writer.h"
 #include "driver/cmd_eval.h"
 #include "driver/cmd_import.h"
+#include "driver/cmd_report.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
@@ -32,12 +33,14 @@ const char* kExamples =
     "  qgen compile net.json --config quant.json -o out/ --dump-after=quantize\n"
     "  qgen run net.json --config quant.json --input image.f32    reference interpreter\n"
     "  qgen import model.onnx -o net.json                         ONNX -> net.json + net.bin\n"
+    "  qgen report net.json --config quant.json                   multiplies / adds / look-ups, MAC vs LUT\n"
     "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
     "\n"
     "quant.json:\n"
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
     "   \"layers\":  {\"conv1\": {\"scheme\": \"float\"}, \"fc\": {\"a_region\": \"layer\"}}}\n"
     "  bits: 8, 6, 4, 2, 1.  regions: \"layer\" (DQ), \"kernel\" (per patch / output channel), R.\n"
+    "  kernel: \"mac\" (default), \"lut\" (1/2/4-bit activations, table look-ups; \"lut_group\": codes per look-up), \"auto\".\n"
     "\n"
     "Docs: README.md, docs/net-format.md, docs/quantization.md, docs/architecture.md\n";
 
@@ -179,6 +182,7 @@ int qgen_main(int argc, char** argv) {
 
   ImportCommand import_cmd(app);
   EvalCommand eval_cmd(app);
+  ReportCommand report_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -202,6 +206,7 @@ int qgen_main(int argc, char** argv) {
     if (*run) return cmd_run(ro, rop);
     if (import_cmd.selected()) return import_cmd.run();
     if (eval_cmd.selected()) return eval_cmd.run();
+    if (report_cmd.selected()) return report_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "codegen/templates.h"
+#include "driver/cmd_report.h"
 #include "interp/interp.h"
 #include <cstring>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "ir/printer.h"
 #include "quant/format.h"
 #include "quant/int8.h"
+#include "quant/lut.h"
 #include "quant/quantize.h"
 
 namespace qg::driver {
@@ -82,6 +84,7 @@ static const std::vector<Stage>& stages() {
       {"quantize",
        [](PipelineState& s, const PipelineOptions& o) {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
+         s.graph = quant::choose_kernels(std::move(s.graph), o.target);
          std::vector<quant::Range> ranges;
          const bool int8 = quant::uses_int8(s.graph);
          if (int8) ranges = calibrate(s.graph, o);
@@ -197,6 +200,7 @@ json layer_rows(const PipelineState& s) {
     r["scratch_offset"] = s.plan->scratch[i].bytes ? s.plan->scratch[i].offset : -1;
     r["scratch_bytes"] = s.plan->scratch[i].bytes;
     r["macs"] = ir::node_macs(g, n);
+    if (info.quantizable) r["ops"] = layer_ops_json(g, n);  // MAC vs LUT counts (cmd_report.h)
     rows.push_back(r);
   }
   return rows;
@@ -222,6 +226,7 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
   j["total_macs"] = macs;
+  j["ops_total"] = ops_totals_json(s.graph);
   j["layers"] = layer_rows(s);
   return j.dump(1) + "\n";
 }
@@ -252,6 +257,14 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
   os << "**RAM (arena):** " << std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign) << " bytes (liveness lower bound "
      << s.plan->lower_bound << ", planner " << s.plan->algorithm << ")  \n";
   os << "**MACs per inference:** " << macs << "\n";
+  const json ops = ops_totals_json(s.graph);
+  if (ops.contains("mac_over_lut")) {
+    const json& c = ops["chosen"];
+    os << "**Ops per inference, chosen kernels** (docs/quantization.md §10): " << c["multiplies"] << " multiplies, " << c["adds"]
+       << " adds, " << c["lookups"] << " table look-ups (all MAC: " << ops["mac"]["multiplies"] << " / " << ops["mac"]["adds"]
+       << "; all LUT where possible: " << ops["lut"]["multiplies"] << " / " << ops["lut"]["adds"] << " / " << ops["lut"]["lookups"]
+       << "; `qgen report` for the per-layer table)\n";
+  }
   return os.str();
 }
 

@@ -244,12 +244,33 @@ class Reader {
   }
 
   ir::Param read_param(const J& p) {
-    p.only_keys({"offset", "shape", "data"});
+    p.only_keys({"offset", "shape", "data", "random", "scale"});
     p.require("shape");
     ir::Param r;
     r.shape = parse_shape(p.at("shape"));
     const int64_t n = checked_numel(p.at("shape"), r.shape);
-    if (p.has("offset") == p.has("data")) p.fail("needs exactly one of \"offset\" (into the weight file) or \"data\" (inline)");
+    if (int(p.has("offset")) + int(p.has("data")) + int(p.has("random")) != 1)
+      p.fail("needs exactly one of \"offset\" (into the weight file), \"data\" (inline) or \"random\" (a seed)");
+    if (p.has("scale") && !p.has("random")) p.at("scale").fail("\"scale\" goes with \"random\"");
+    if (p.has("random")) {
+      // Seeded pseudo-random values (docs/net-format.md): splitmix64, uniform
+      // in [-scale, scale]; default scale 1/sqrt(fan-in) (0.1 for rank 1).
+      uint64_t state = static_cast<uint64_t>(p.at("random").integer_in(0, INT64_MAX));
+      double scale = r.shape.size() >= 2 ? 1.0 / std::sqrt(static_cast<double>(n / r.shape[0])) : 0.1;
+      if (p.has("scale")) {
+        scale = p.at("scale").number();
+        if (!(scale >= 0.0 && scale <= 1e30)) p.at("scale").fail("must be a number from 0 to 1e30");
+      }
+      r.data.resize(static_cast<size_t>(n));
+      for (float& f : r.data) {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        f = static_cast<float>((static_cast<double>(z >> 40) / 16777216.0 * 2.0 - 1.0) * scale);
+      }
+      return r;
+    }
     if (p.has("data")) {
       J d = p.at("data");
       d.expect_array();

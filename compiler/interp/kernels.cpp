@@ -105,8 +105,10 @@ struct LqScratch {
   std::vector<int16_t> q;      // activation codes of a patch
   std::vector<int64_t> sq;     // Σq per segment
   std::vector<int64_t> spq;    // Σp·q per segment of up to four output channels
+  std::vector<int64_t> index;  // LUT kernel: table index of every group
   explicit LqScratch(const ir::LinearQuant& lq)
-      : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())), spq(idx(4 * lq.segments())) {}
+      : lo(idx(lq.aregions())), s(idx(lq.aregions())), q(idx(lq.K)), sq(idx(lq.segments())), spq(idx(4 * lq.segments())),
+        index(idx(lq.lut_g ? lq.lut_groups() : 0)) {}
 };
 
 // Σ w·a of one im2col patch against output channels [o0, o1), quantized
@@ -152,6 +154,14 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* p
     out[o - o0] = activate(y, act);
   };
   int64_t* spq = w.spq.data();
+  if (lq.lut_g) {  // LUT kernel: Σp·q from table look-ups (kernels_lut.cpp)
+    lut_indices(lq, q, w.index.data());
+    for (int64_t o = o0; o < o1; ++o) {
+      lut_spq(lq, o, w.index.data(), spq);
+      finish(o, spq);
+    }
+    return;
+  }
   int64_t o = o0;
   for (; o + 4 <= o1; o += 4) {
     const Code* p = codes + o * K;

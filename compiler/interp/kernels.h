@@ -24,6 +24,11 @@ void k_pool_i8(const KernelArgs& a);
 void k_softmax_i8(const KernelArgs& a);
 void k_quantize(const KernelArgs& a);
 void k_dequantize(const KernelArgs& a);
+// LUT path of an LQ layer (kernels_lut.cpp): the table index of every group
+// of a patch's codes, then Σp·q of every segment of output channel o.
+void lut_indices(const ir::LinearQuant& lq, const int16_t* q, int64_t* index);
+void lut_spq(const ir::LinearQuant& lq, int64_t o, const int64_t* index, int64_t* spq);
+
 inline bool int8_out(const KernelArgs& a) { return a.g.out(a.n).dtype == ir::DType::I8; }
 
 // Pooling over HWC: for every output (oy, ox, c), folds the valid input values

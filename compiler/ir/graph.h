@@ -77,10 +77,16 @@ std::string region_name(const Region& r);
 
 enum class Scheme : uint8_t { Float, LQ, Int8 };
 
+// Kernel of an LQ layer: multiply-accumulate, table look-up (Yang et al.
+// section V, quant/lut.h), or chosen by the cost model (quant::choose_kernels).
+enum class KernelKind : uint8_t { Mac, Lut, Auto };
+
 struct QuantChoice {
   Scheme scheme = Scheme::Float;
   int w_bits = 8, a_bits = 8;
   Region w_region, a_region;
+  KernelKind kernel = KernelKind::Mac;
+  int lut_group = 0;   // "lut_group": activation codes per look-up; 0 = compiler's choice
   std::string origin;  // JSON path the choice came from, for messages
 };
 
@@ -104,6 +110,17 @@ struct LinearQuant {
   std::vector<float> B, D, E;          // [O][S]: lo_w, s_w, lo_w*n + s_w*P (see docs)
   bool acc64 = false;                  // Σp·q needs a 64-bit accumulator
   int64_t acc_bound = 0;               // largest possible Σp·q of one segment
+  // LUT kernel (quant/lut.h, docs/quantization.md "LUT kernel"); lut_g == 0: MAC.
+  // Groups of up to lut_g consecutive codes, cut at segment ends; a group's codes
+  // form the index v = Σ_t q[b+t] << (a_bits·t) into its table of Σ p·q.
+  int lut_g = 0;
+  bool lut_shuf = false;               // every group table padded to 16 entries (pshufb layout)
+  std::vector<int64_t> grp_begin;      // groups within a patch, size NG+1
+  std::vector<int64_t> seg_grp;        // first group of each segment, size S+1
+  std::vector<int64_t> grp_off;        // entry offset of each group's table within a channel, size NG
+  int64_t lut_T = 0;                   // entries per output channel
+  std::vector<uint8_t> lut;            // uint16 entries as low / high byte planes: [O][2][lut_T] (lut_shuf) or [2][lut_T][O] (quant::lut_entry)
+  int64_t lut_groups() const { return static_cast<int64_t>(grp_begin.size()) - 1; }
   int64_t segments() const { return static_cast<int64_t>(seg_begin.size()) - 1; }
   int64_t aregions() const { return static_cast<int64_t>(areg_begin.size()) - 1; }
 };

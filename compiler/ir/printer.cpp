@@ -41,6 +41,7 @@ std::string print_graph(const Graph& g) {
            << region_name(n.quant.a_region);
       }
       if (n.lq) os << " segments=" << n.lq->segments() << " acc=" << (n.lq->acc64 ? "i64" : "i32");
+      if (n.lq && n.lq->lut_g) os << " kernel=lut g=" << n.lq->lut_g << " groups=" << n.lq->lut_groups();
       os << " macs=" << node_macs(g, n);
     }
     os << "\n";

@@ -8,6 +8,7 @@
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "quant/format.h"
+#include "quant/lut.h"
 
 namespace qg::quant {
 namespace {
@@ -66,10 +67,17 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
     } else if (k == "w_region" || k == "a_region") {
       (k == "w_region" ? c.w_region : c.a_region) = parse_region(x, file, p);
     } else if (k == "kernel") {
-      if (!x.is_string() || x.get<std::string>() != "mac")
-        user_error(file, p, "must be \"mac\" (the only kernel kind this qgen emits)");
+      const std::string s = x.is_string() ? x.get<std::string>() : "";
+      if (s == "mac") c.kernel = ir::KernelKind::Mac;
+      else if (s == "lut") c.kernel = ir::KernelKind::Lut;
+      else if (s == "auto") c.kernel = ir::KernelKind::Auto;
+      else user_error(file, p, "must be \"mac\", \"lut\" or \"auto\", got " + shown(x));
+    } else if (k == "lut_group") {
+      if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 8)
+        user_error(file, p, "must be an integer from 1 to 8 (activation codes per table look-up), got " + shown(x));
+      c.lut_group = static_cast<int>(x.get<int64_t>());
     } else {
-      user_error(file, p, "unknown key (allowed: scheme, w_bits, a_bits, w_region, a_region, kernel)");
+      user_error(file, p, "unknown key (allowed: scheme, w_bits, a_bits, w_region, a_region, kernel, lut_group)");
     }
     c.path_of[k] = p;
   }
@@ -144,6 +152,8 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
       if (c.a_bits) q.a_bits = *c.a_bits;
       if (c.w_region) q.w_region = *c.w_region;
       if (c.a_region) q.a_region = *c.a_region;
+      if (c.kernel) q.kernel = *c.kernel;
+      if (c.lut_group) q.lut_group = *c.lut_group;
       q.origin = origin;
     };
     if (cfg.has_default) {
@@ -167,6 +177,25 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
         if ((it != cfg.layers.end() && it->second.path_of.count(key)) ||
             (cfg.default_choice.path_of.count(key) && !(it != cfg.layers.end() && it->second.scheme)))
           user_error(cfg.file, where(key), std::string(key) + " does not apply to scheme int8 (per-channel weights, per-tensor activations)");
+    }
+    // Kernel kind and LUT group size (quant/lut.h).
+    {
+      auto kpath = [&](const char* key) {
+        if (it != cfg.layers.end() && it->second.path_of.count(key)) return it->second.path_of.at(key);
+        return cfg.default_choice.path_of.count(key) ? cfg.default_choice.path_of.at(key) : q.origin;
+      };
+      if (q.kernel != ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
+        check_lut_choice(cfg.file, kpath("kernel"), kpath("lut_group"), q, n.name);
+      else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Int8)
+        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; scheme int8 has 8-bit activations (layer '" +
+                                                  printable_name(n.name) + "')");
+      else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Float && it != cfg.layers.end() && it->second.kernel)
+        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; layer '" + printable_name(n.name) + "' is float");
+      const LayerChoice& gsrc = (it != cfg.layers.end() && it->second.lut_group) ? it->second : cfg.default_choice;
+      const bool gsrc_mac = !gsrc.kernel || *gsrc.kernel == ir::KernelKind::Mac;
+      if (q.lut_group && gsrc_mac && q.kernel == ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
+        user_error(cfg.file, kpath("lut_group"), "lut_group needs \"kernel\": \"lut\" or \"auto\" (layer '" + printable_name(n.name) + "' uses mac)");
+      if (q.scheme != ir::Scheme::LQ) q.kernel = ir::KernelKind::Mac;
     }
     // Region sizes must fit the layer's reduction axis.
     const int64_t K = ir::reduction_length(g, n);

@@ -1,7 +1,8 @@
 // quant.json: per-layer precision choices.
 //   {"default": {...}, "layers": {"<layer name>": {...}}}
 // each object with scheme ("lq" | "float"), w_bits / a_bits (8, 6, 4, 2, 1),
-// w_region / a_region ("layer" = DQ, "kernel", or an integer block size R).
+// w_region / a_region ("layer" = DQ, "kernel", or an integer block size R),
+// kernel ("mac" | "lut" | "auto") and lut_group (codes per look-up, quant/lut.h).
 #pragma once
 #include <map>
 #include <optional>
@@ -15,6 +16,8 @@ struct LayerChoice {  // every field optional; layer entries override default
   std::optional<ir::Scheme> scheme;
   std::optional<int> w_bits, a_bits;
   std::optional<ir::Region> w_region, a_region;
+  std::optional<ir::KernelKind> kernel;  // "mac" | "lut" | "auto"
+  std::optional<int> lut_group;          // activation codes per table look-up
   std::map<std::string, std::string> path_of;  // field -> JSON path, for messages
 };
 

@@ -9,6 +9,7 @@
 
 #include "ir/diag.h"
 #include "quant/format.h"
+#include "quant/lut.h"
 #include "runtime/qg_runtime.h"
 
 namespace qg::quant {
@@ -186,7 +187,9 @@ ir::Graph quantize(ir::Graph g, bool release_float_weights) {
     const int64_t O = n.weight.shape[0];
     const bool whole = n.quant.a_region.kind == ir::RegionKind::Layer;
     try {
-      n.lq = std::make_shared<ir::LinearQuant>(quantize_linear(n.weight.data, O, K, n.quant, whole));
+      auto lq = std::make_shared<ir::LinearQuant>(quantize_linear(n.weight.data, O, K, n.quant, whole));
+      if (n.quant.kernel == ir::KernelKind::Lut) build_lut(*lq, n.quant.lut_group ? n.quant.lut_group : default_lut_group(n.quant.a_bits));
+      n.lq = std::move(lq);
     } catch (const UserError& e) {
       user_error(g.file, n.src + ".weight", e.message());
     }
