@@ -145,6 +145,8 @@ QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
   __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
   return r;
 }
+/* two independent 16-bit lane additions (modulo 2^16 each) */
+#define qg_uadd16(a, b) ((uint32_t)__uadd16((a), (b)))
 /* saturating x + y; x saturated to int8 */
 #define qg_qadd(x, y) __qadd((x), (y))
 #define qg_ssat8(x) __ssat((x), 8)
@@ -162,6 +164,7 @@ QG_INLINE uint32_t qg_sxtb16(uint32_t x) {
 }
 QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) { return qg_sxtb16((x >> 8) | (x << 24)); }
 QG_INLINE uint32_t qg_uxtb16(uint32_t x) { return x & 0x00ff00ffu; }
+QG_INLINE uint32_t qg_uadd16(uint32_t a, uint32_t b) { return ((a + b) & 0xffffu) | (((a >> 16) + (b >> 16)) << 16); }
 QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) { return (x >> 8) & 0x00ff00ffu; }
 QG_INLINE int32_t qg_lo16(uint32_t a) { return (int32_t)(int16_t)(a & 0xffffu); }
 QG_INLINE int32_t qg_hi16(uint32_t a) { return (int32_t)(int16_t)(a >> 16); }

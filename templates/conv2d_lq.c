@@ -91,7 +91,10 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
 #else
           qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
 #endif
-          for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], rlo[r], rs[r], QG_LA);
+          { /* locals: the uint8_t stores may alias rlo / rs */
+            const float lo = rlo[r], sc = rs[r];
+            for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], lo, sc, QG_LA);
+          }
         }
         for (s = 0; s < QG_S; ++s) {
           QG_ACC_T t = 0;

@@ -56,6 +56,7 @@
 #define QG_PADDED 1
 #define QG_ACC_T int32_t
 #define QG_ACC64 0
+#define QG_ROW16 0
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -117,7 +118,10 @@ static void QG_LUT_CAT(QG_FN, _codes)(const float *x, long oy, long ox, long grp
     (void)whole_s;
     qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
 #endif
-    for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], rlo[r], rs[r], QG_LA);
+    { /* locals: the uint8_t stores may alias rlo / rs */
+      const float lo = rlo[r], sc = rs[r];
+      for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], lo, sc, QG_LA);
+    }
   }
   for (s = 0; s < QG_S; ++s) {
     QG_ACC_T t = 0;
@@ -139,6 +143,52 @@ static int32_t QG_LUT_CAT(QG_FN, _index)(const uint8_t *q, long k) {
   }
   return v;
 }
+
+#if QG_ROW16
+/* DSP targets (QG_ROW16: groups 1, 32-bit sums): the table QG_LUT32 holds for
+ * every (group, index) a row of QG_O2 uint16 entries (QG_O rounded up to
+ * even), two per word, so one UADD16 adds the entries of two channels. A lane
+ * takes at most QG_FLUSH entries (QG_FLUSH * largest entry <= 65535) before
+ * it is added to the 32-bit sums: same integers as the scalar path. Blocks
+ * of 8 channels keep their 4 packed sums in registers. */
+#define QG_LUT_ROWS QG_LUT_CAT(QG_FN, _rows)
+QG_HOT void QG_LUT_ROWS(const int32_t *ix, long k0, long k1, int32_t *spq) {
+  long ob, k, i;
+  for (ob = 0; ob < QG_O2 / 2; ob += 4) {
+    const long nw = QG_O2 / 2 - ob < 4 ? QG_O2 / 2 - ob : 4;
+    int32_t sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (k = k0; k < k1;) {
+      const long kend = k1 - k > QG_FLUSH ? k + QG_FLUSH : k1;
+      uint32_t p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      if (nw == 4) {
+        for (; k < kend; ++k) { /* full block: 8 channels, no tests in the loop */
+          const uint32_t *row = QG_LUT32 + (long)ix[k] * (QG_O2 / 2) + ob;
+          p0 = qg_uadd16(p0, row[0]);
+          p1 = qg_uadd16(p1, row[1]);
+          p2 = qg_uadd16(p2, row[2]);
+          p3 = qg_uadd16(p3, row[3]);
+        }
+      } else {
+        for (; k < kend; ++k) {
+          const uint32_t *row = QG_LUT32 + (long)ix[k] * (QG_O2 / 2) + ob;
+          p0 = qg_uadd16(p0, row[0]);
+          if (nw > 1) p1 = qg_uadd16(p1, row[1]);
+          if (nw > 2) p2 = qg_uadd16(p2, row[2]);
+        }
+      }
+      sum[0] += (int32_t)(p0 & 0xffffu);
+      sum[1] += (int32_t)(p0 >> 16);
+      sum[2] += (int32_t)(p1 & 0xffffu);
+      sum[3] += (int32_t)(p1 >> 16);
+      sum[4] += (int32_t)(p2 & 0xffffu);
+      sum[5] += (int32_t)(p2 >> 16);
+      sum[6] += (int32_t)(p3 & 0xffffu);
+      sum[7] += (int32_t)(p3 >> 16);
+    }
+    for (i = 0; i < 2 * nw && 2 * ob + i < QG_O; ++i) spq[2 * ob + i] = sum[i];
+  }
+}
+#endif
 
 static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   const long og = QG_O / QG_G;
@@ -166,12 +216,16 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
           for (k = 0; k < QG_NG; ++k) ix[k] = QG_GOFF[k] + QG_LUT_CAT(QG_FN, _index)(q, k);
           for (s = 0; s < QG_S; ++s) {
             QG_ACC_T *acc_s = spq + s * og;
+#if QG_ROW16
+            QG_LUT_ROWS(ix, QG_SEG_GRP[s], QG_SEG_GRP[s + 1], acc_s);
+#else
             for (o = 0; o < og; ++o) acc_s[o] = 0;
             for (k = QG_SEG_GRP[s]; k < QG_SEG_GRP[s + 1]; ++k) {
               const uint8_t *lo = QG_LUT + (long)ix[k] * QG_O + grp * og;
               const uint8_t *hi = lo + (long)QG_T * QG_O;
               for (o = 0; o < og; ++o) acc_s[o] += (QG_ACC_T)((uint32_t)lo[o] | (uint32_t)hi[o] << 8);
             }
+#endif
           }
           for (o = 0; o < og; ++o) {
             float acc = 0.0f;
@@ -333,3 +387,6 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
 }
 #undef QG_LUT_SIMD
 #undef QG_LN
+#ifdef QG_LUT_ROWS
+#undef QG_LUT_ROWS
+#endif

@@ -112,3 +112,49 @@ TEST_CASE("random LUT nets group 0: emitted C (scalar and pshufb) equals interpr
 TEST_CASE("random LUT nets group 1: emitted C (scalar and pshufb) equals interpreter and interpreter LUT equals MAC", "[differential][lut]") {
   check_lut_group(1);
 }
+
+// Cortex-M7: the LUT kernel's UADD16 row path (QG_ROW16) on the board under
+// QEMU and on the host, bit for bit with the interpreter.
+TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[differential][lut][m7]") {
+  std::vector<qgt::DiffModel> models;
+  int lut_layers = 0;
+  for (int k = 0; k < 2 * kPerGroup; ++k) {
+    const uint64_t seed = 710000 + static_cast<uint64_t>(k);
+    qgt::RandomNetOptions opt;
+    opt.quantized = true;
+    qgt::RandomNet rn = qgt::random_net(seed, opt);
+    qgt::DiffModel m;
+    m.net_json = rn.net_json;
+    std::string mac;
+    lut_configs(seed, rn.quant_json, &m.quant_json, &mac);
+    m.prefix = "m7lut" + std::to_string(seed);
+    m.label = "LUT net seed " + std::to_string(seed);
+    for (int kind = 0; kind < 3; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    // Keep the nets whose tables fit a microcontroller (under 1 MiB in all).
+    const std::string tmp = qgt::make_temp_dir("m7lutsize");
+    qg::driver::PipelineOptions o;
+    o.net_path = tmp + "/net.json";
+    o.config_path = tmp + "/quant.json";
+    qgt::write_file(o.net_path, m.net_json);
+    qgt::write_file(o.config_path, m.quant_json);
+    size_t bytes = 0;
+    int layers = 0;
+    for (const auto& n : qg::driver::run_pipeline(o, "quantize").graph.nodes)
+      if (n.lq && n.lq->lut_g) {
+        bytes += n.lq->lut.size();
+        ++layers;
+      }
+    qgt::remove_dir(tmp);
+    if (bytes > (size_t{1} << 20)) continue;
+    lut_layers += layers;
+    models.push_back(std::move(m));
+  }
+  INFO(models.size() << " nets, " << lut_layers << " LUT layers");
+  CHECK(lut_layers >= 10);
+  // LUT tables are large: five models per firmware keep it inside the board's 4 MiB.
+  for (size_t b = 0; b < models.size(); b += 5) {
+    const std::vector<qgt::DiffModel> part(models.begin() + static_cast<long>(b), models.begin() + static_cast<long>(std::min(b + 5, models.size())));
+    const std::string err = qgt::run_differential(part, qgt::m7_toolchains(), "m7lut", nullptr, "cortex-m7");
+    if (!err.empty()) FAIL(err);
+  }
+}
