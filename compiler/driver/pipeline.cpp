@@ -101,6 +101,7 @@ static const std::vector<Stage>& stages() {
          eo.weights = o.weights;
          eo.source = o.net_path;
          eo.target = o.target;
+         eo.target_features = o.target_features;
          s.emitted = codegen::emit_c(s.graph, *s.plan, eo);
        }},
   };
@@ -219,6 +220,10 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["flash_bytes"] = s.emitted->table_bytes + s.emitted->code_bytes_estimate();
   j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (512 bytes per kernel instance + 256)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
+  if (!s.emitted->halide_target.empty()) {
+    j["halide_target"] = s.emitted->halide_target;
+    j["halide_compile_seconds"] = s.emitted->halide_compile_seconds;
+  }
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
   j["total_macs"] = macs;

@@ -1,0 +1,84 @@
+/* qg_conv2d_i8_halide__<target> / qg_dense_i8_halide__<target>: C glue of an
+ * int8 convolution or dense layer compiled ahead of time by Halide (function
+ * QG_HL_FN in <prefix>_halide.o; see docs/halide.md). The glue writes the
+ * input into arena scratch as the padded buffer the pipeline reads:
+ * QG_HP x QG_WP pixels of QG_CP channels (C rounded up to 4), each value
+ * x + QG_IN_OFFSET (128 on x86: vpdpbusd wants unsigned activations), the
+ * padding and extra channels QG_PAD = zp_in + QG_IN_OFFSET, which the
+ * pipeline's bias correction cancels exactly. It then describes both
+ * buffers to Halide (halide_buffer_t, declared here layout-compatibly so the
+ * package needs no Halide header) and calls the pipeline. Accumulation and
+ * requantization (TFLite rounding) happen in the pipeline, bit-exact with
+ * conv2d_i8.c. */
+#include <stdint.h>
+/* QG_TEMPLATE_DEFAULTS_BEGIN */
+#define QG_FN qg_conv2d_i8_halide__example
+#define QG_HL_FN qg_example_halide_layer
+#define QG_H 5
+#define QG_W 4
+#define QG_C 2
+#define QG_CP 4
+#define QG_HP 7
+#define QG_WP 6
+#define QG_PT 1
+#define QG_PL 1
+#define QG_OH 5
+#define QG_OW 4
+#define QG_O 4
+#define QG_DIMS 3
+#define QG_IN_OFFSET 128
+#define QG_PAD ((unsigned char)125)
+#define QG_IN_TYPE_CODE 1
+/* QG_TEMPLATE_DEFAULTS_END */
+#ifndef QG_HALIDE_BUFFER_DECLARED
+#define QG_HALIDE_BUFFER_DECLARED
+/* Layout of Halide 14's halide_dimension_t and halide_buffer_t. */
+struct qg_halide_dim {
+  int32_t min, extent, stride;
+  uint32_t flags;
+};
+struct qg_halide_buffer {
+  uint64_t device;
+  const void *device_interface;
+  uint8_t *host;
+  uint64_t flags;
+  uint8_t type_code, type_bits;
+  uint16_t type_lanes;
+  int32_t dimensions;
+  struct qg_halide_dim *dim;
+  void *padding;
+};
+#endif
+int QG_HL_FN(struct qg_halide_buffer *in, struct qg_halide_buffer *out);
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
+  long py, px, c;
+  struct qg_halide_dim din[3] = {{0, QG_CP, 1, 0}, {0, QG_WP, QG_CP, 0}, {0, QG_HP, QG_CP * QG_WP, 0}};
+  struct qg_halide_dim dout[3] = {{0, QG_O, 1, 0}, {0, QG_OW, QG_O, 0}, {0, QG_OH, QG_O * QG_OW, 0}};
+  struct qg_halide_buffer bin, bout;
+  for (py = 0; py < QG_HP; ++py)
+    for (px = 0; px < QG_WP; ++px) {
+      const long iy = py - QG_PT, ix = px - QG_PL;
+      unsigned char *d = scratch + (py * QG_WP + px) * QG_CP;
+      c = 0;
+      if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
+        const int8_t *s = x + (iy * QG_W + ix) * QG_C;
+        for (; c < QG_C; ++c) d[c] = (unsigned char)((int)s[c] + QG_IN_OFFSET);
+      }
+      for (; c < QG_CP; ++c) d[c] = QG_PAD;
+    }
+  bin.device = 0;
+  bin.device_interface = 0;
+  bin.host = scratch;
+  bin.flags = 0;
+  bin.type_code = QG_IN_TYPE_CODE; /* 1: uint8, 0: int8 */
+  bin.type_bits = 8;
+  bin.type_lanes = 1;
+  bin.dimensions = QG_DIMS;
+  bin.dim = din;
+  bin.padding = 0;
+  bout = bin;
+  bout.host = (uint8_t *)y;
+  bout.type_code = 0;
+  bout.dim = dout;
+  (void)QG_HL_FN(&bin, &bout);
+}
