@@ -13,12 +13,15 @@ struct DiffModel {
   std::string net_json, quant_json, prefix, label;
   std::vector<std::vector<float>> inputs;
   std::vector<std::vector<float>> calibration;  // scheme int8
-  std::string model_file;  // compile this file (e.g. .tflite) instead of net_json
+  std::string model_file;  // compile this file (e.g. .tflite) instead of net_json (quant_json still applies)
 };
 
 struct Toolchain {
-  std::string cc;     // "gcc", "clang"
+  std::string cc;     // "gcc", "clang", "aarch64-linux-gnu-gcc"
   std::string flags;  // "-O0", "-O2", ...
+  std::string target = "c";     // qgen --target the models are compiled for
+  std::string features = "";    // qgen --target-features ("" = the target's default)
+  std::string runner = "";      // prefix of the test program's command line, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu"
 };
 
 // Returns "" on success, else a description of the first failure (the temp
@@ -26,8 +29,12 @@ struct Toolchain {
 // `extra`, if given, also checks each output of the emitted C (model m,
 // input k) and returns "" or a failure description.
 using ExtraCheck = std::function<std::string(size_t m, size_t k, const std::vector<float>& got)>;
+// Models are compiled once per (target, features) among the toolchains; the
+// program links every .c, .o and .a file of each emitted package.
+// `objects`, if given, receives how many packages brought object files
+// (Halide layers) per (target, features).
 std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains,
-                             const std::string& tag, const ExtraCheck& extra = nullptr);
+                             const std::string& tag, const ExtraCheck& extra = nullptr, int* objects = nullptr);
 
 std::vector<Toolchain> default_toolchains();
 
