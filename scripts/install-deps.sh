@@ -2,7 +2,8 @@
 # Installs what qgen needs from Debian bookworm packages (as root). Skips the
 # apt step when everything is already installed.
 set -euo pipefail
-PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time)
+PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time
+      libhalide14-0-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user bc)
 if [ "${1:-}" = "--with-data" ]; then PKGS+=(dataset-fashion-mnist); fi
 missing=()
 for p in "${PKGS[@]}"; do

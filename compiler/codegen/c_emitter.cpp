@@ -183,11 +183,11 @@ class Emitter {
   std::vector<Instance> halide_instance(const Node& n, int idx) {
     std::string tag = target_.name;
     for (char& c : tag) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    const int64_t bytes = static_cast<int64_t>(n.il->weight.size() + 12 * n.il->bias.size());
+    const int64_t bytes = n.il ? static_cast<int64_t>(n.il->weight.size() + 12 * n.il->bias.size()) : 0;
     layer_bytes_ += bytes;
     table_bytes_ += bytes;
-    return {{halide::Backend::glue_template(), "qg_" + std::string(ir::op_info(n.op).name) + "_i8_halide__" + tag,
-             halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, true}};
+    return {{halide::Backend::glue_template(n), "qg_" + std::string(ir::op_info(n.op).name) + "_i8_halide__" + tag,
+             halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, halide::scratch_bytes(g_, n) > 0}};
   }
 
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {

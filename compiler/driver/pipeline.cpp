@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include "codegen/embedded.h"
+#include "codegen/halide/halide_backend.h"
 #include "frontend/load.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
@@ -128,6 +129,7 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
   if (!opts.dump_after.empty() && !known(opts.dump_after))
     user_error("", "--dump-after", "unknown stage '" + printable_name(opts.dump_after) + "' (stages: " + join(names) + ")");
   codegen::target(opts.target);  // an unknown target is a user error before any work
+  codegen::halide::check_features(codegen::target(opts.target), opts.target_features);
   PipelineState s;
   for (const Stage& st : stages()) {
     st.run(s, opts);

@@ -58,7 +58,9 @@ std::string host_features(const nlohmann::json& d) {
 bool enabled(const Target& t) { return std::find(t.kernels.begin(), t.kernels.end(), "halide") != t.kernels.end(); }
 
 bool handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
-  if (!enabled(t) || !n.il) return false;
+  if (!enabled(t)) return false;
+  if (n.op == ir::Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
+  if (!n.il) return false;
   if (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense) return false;
   if (n.op == ir::Op::Conv2d && n.attrs.groups != 1) return false;  // depthwise / grouped: portable C
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
@@ -66,6 +68,7 @@ bool handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
 }
 
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) {
+  if (n.op == ir::Op::MaxPool2d) return 0;
   if (n.op == ir::Op::Dense) return round4(g.in(n).shape[0]);
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;
@@ -89,6 +92,12 @@ std::string halide_target_string(const Target& t, const std::string& features) {
   return s + "-no_runtime-no_asserts-no_bounds_query";
 }
 
+void check_features(const Target& t, const std::string& features) {
+  if (features.empty()) return;
+  if (!enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
+  halide_target_string(t, features);
+}
+
 struct Backend::Impl {
   Halide::Target target;
   MachineInfo machine;
@@ -106,10 +115,12 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
     const bool avx512 = ht.has_feature(Halide::Target::AVX512_Skylake);
     impl_->machine.i32_lanes = avx512 ? 16 : ht.has_feature(Halide::Target::AVX2) ? 8 : 4;
     impl_->machine.accumulators = avx512 ? 24 : 12;
+    impl_->machine.i8_lanes = 4 * impl_->machine.i32_lanes;
     impl_->in_offset = 128;  // vpdpbusd multiplies unsigned activations by signed weights
   } else {
     impl_->machine.i32_lanes = 4;
     impl_->machine.accumulators = 20;
+    impl_->machine.i8_lanes = 16;
     impl_->in_offset = 0;  // sdot: signed × signed
   }
 }
@@ -119,6 +130,7 @@ Backend::~Backend() = default;
 size_t Backend::layers() const { return impl_->modules.size(); }
 
 Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
+  if (n.op == ir::Op::MaxPool2d) return add_pool(g, n, fn);
   const auto t0 = std::chrono::steady_clock::now();
   LinearSpec s;
   s.dense = n.op == ir::Op::Dense;
@@ -166,6 +178,30 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
           {"QG_IN_OFFSET", str(s.in_offset)},
           {"QG_PAD", "((unsigned char)" + str(s.in_zp + s.in_offset) + ")"},
           {"QG_IN_TYPE_CODE", s.in_offset ? "1" : "0"}};
+}
+
+Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PoolSpec s;
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  s.H = static_cast<int>(is[0]), s.W = static_cast<int>(is[1]), s.C = static_cast<int>(is[2]);
+  s.OH = static_cast<int>(os[0]), s.OW = static_cast<int>(os[1]);
+  s.KH = static_cast<int>(w.kh), s.KW = static_cast<int>(w.kw), s.SH = static_cast<int>(w.sh), s.SW = static_cast<int>(w.sw);
+  s.PT = static_cast<int>(w.pt), s.PL = static_cast<int>(w.pl);
+  s.act_min = n.ip.act_min;
+  s.act_max = n.ip.act_max;
+  Halide::ImageParam in(Halide::Int(8), 3, fn + "_in");
+  try {
+    Halide::Pipeline p = build_maxpool_i8(s, impl_->machine, fn, in);
+    impl_->modules.push_back(p.compile_to_module({in}, fn, impl_->target));
+  } catch (const Halide::Error& e) {
+    internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
+  }
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto str = [](int64_t v) { return std::to_string(v); };
+  return {{"QG_HL_FN", fn}, {"QG_H", str(s.H)}, {"QG_W", str(s.W)}, {"QG_C", str(s.C)}, {"QG_OH", str(s.OH)}, {"QG_OW", str(s.OW)}};
 }
 
 std::string Backend::compile_object() {

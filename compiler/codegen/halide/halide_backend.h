@@ -22,8 +22,9 @@ bool enabled(const Target& t);
 // True when layer `n` runs as a Halide pipeline on target `t`.
 bool handles(const Target& t, const ir::Graph& g, const ir::Node& n);
 
-// Arena scratch of a Halide layer: the input re-laid out with its padding
-// (channels rounded up to 4, values offset for the target's dot product).
+// Arena scratch of a Halide layer: conv / dense: the input re-laid out with
+// its padding (channels rounded up to 4, values offset for the target's dot
+// product); max pool: none.
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
 
 // The Halide target string for qgen target `t` and a user feature list
@@ -31,15 +32,21 @@ int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
 // user error for an unknown feature.
 std::string halide_target_string(const Target& t, const std::string& features);
 
+// Checks a --target-features value before any work: a user error when the
+// target has no Halide kernels or does not know the feature set.
+void check_features(const Target& t, const std::string& features);
+
 // Collects the layers of one model and compiles them into one object.
 class Backend {
  public:
   Backend(const Target& t, const std::string& features, const std::string& prefix);
   ~Backend();
   // Builds the pipeline of layer `n` as C function `fn`; returns the
-  // #defines of its glue instance (template glue_template()).
+  // #defines of its glue instance (template glue_template(n)).
   Defines add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn);
-  static const char* glue_template() { return "halide_linear_i8.c"; }
+  static const char* glue_template(const ir::Node& n) {
+    return n.op == ir::Op::MaxPool2d ? "halide_pool_i8.c" : "halide_linear_i8.c";
+  }
   // Compiles every added layer: the bytes of <prefix>_halide.o.
   std::string compile_object();
   const std::string& target_string() const { return target_; }
@@ -47,6 +54,7 @@ class Backend {
   size_t layers() const;
 
  private:
+  Defines add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string target_;

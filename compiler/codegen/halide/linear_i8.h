@@ -26,7 +26,17 @@ struct LinearSpec {
 struct MachineInfo {
   int i32_lanes = 8;       // int32 lanes of one vector register
   int accumulators = 12;   // vector registers a tile may keep as accumulators
+  int i8_lanes = 32;       // int8 lanes of one vector register
 };
+
+// An int8 max pool (TFLite semantics: max over the taps inside the image,
+// clamped to the fused activation range).
+struct PoolSpec {
+  int H = 1, W = 1, C = 1, OH = 1, OW = 1, KH = 1, KW = 1, SH = 1, SW = 1, PT = 0, PL = 0;
+  int act_min = -128, act_max = 127;
+};
+Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
 // int32 accumulator (pure init + one update over `r`), `out` the requantized
