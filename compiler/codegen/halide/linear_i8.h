@@ -45,10 +45,17 @@ void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& 
 void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 void schedule_dense_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 
+// Per-output-channel constants of the requantization (from mult, shift).
+struct RequantTables {
+  Halide::Buffer<int32_t> mult, shift, left, right, mask, half;
+  bool any_left = false;  // some channel shifts left (shift > 0)
+};
+RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector<int32_t>& shift, const std::string& fn);
+
 // The requantization of the integer-only contract, bit-exact with
 // runtime/qg_runtime.h: qg_mbqm (double rounding, conv) or qg_mbqm_single
-// (single rounding, dense).
-Halide::Expr requantize(const Halide::Expr& acc, const Halide::Expr& mult, const Halide::Expr& shift, bool single_rounding);
+// (single rounding, dense), for output channel `o`.
+Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding);
 
 // The pipeline of one layer (algorithm only), scheduled for `m`.
 Halide::Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
