@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "codegen/halide/halide_backend.h"
 #include "differential/harness.h"
 #include "support/cbuild.h"
 
@@ -21,13 +22,16 @@ std::vector<qgt::Toolchain> x86_toolchains() {
 }
 std::vector<qgt::Toolchain> arm_toolchains() { return {{"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", kQemu}}; }
 
-// Random float nets made integer-only (calibrated), 8/4/2-bit weights.
+// Random float nets made integer-only (calibrated), 8/4/2-bit weights; every
+// other net with channel counts rounded up to multiples of 4, so that more
+// layers take the Halide kernels (the others test the fallbacks).
 std::vector<qgt::DiffModel> int8_nets(uint64_t first, int count) {
   std::vector<qgt::DiffModel> models;
   for (int k = 0; k < count; ++k) {
     const uint64_t seed = first + static_cast<uint64_t>(k);
     qgt::RandomNetOptions opt;
     opt.quantized = false;
+    if (k % 2 == 0) opt.channel_multiple = 4;
     qgt::RandomNet rn = qgt::random_net(seed, opt);
     qgt::DiffModel m;
     m.net_json = rn.net_json;
@@ -139,12 +143,42 @@ void check(const std::vector<qgt::DiffModel>& models, const std::vector<qgt::Too
 
 }  // namespace
 
+TEST_CASE("the random integer-only nets below reach every Halide kernel family", "[differential][halide]") {
+  // conv (groups 1), depthwise conv, dense, max pool: layers the x86-64 target gives to Halide.
+  int conv = 0, depthwise = 0, dense = 0, pool = 0;
+  const qg::codegen::Target& t = qg::codegen::target("x86-64");
+  for (const qgt::DiffModel& m : int8_nets(950000, 48)) {
+    const std::string dir = qgt::make_temp_dir("hlcover");
+    qgt::write_file(dir + "/net.json", m.net_json);
+    qgt::write_file(dir + "/q.json", m.quant_json);
+    qg::driver::PipelineOptions o;
+    o.net_path = dir + "/net.json";
+    o.config_path = dir + "/q.json";
+    o.calibration = m.calibration;
+    const qg::driver::PipelineState s = qg::driver::run_pipeline(o, "quantize");
+    for (const qg::ir::Node& n : s.graph.nodes) {
+      if (!qg::codegen::halide::handles(t, s.graph, n)) continue;
+      if (n.op == qg::ir::Op::Dense) ++dense;
+      else if (n.op == qg::ir::Op::MaxPool2d) ++pool;
+      else if (n.attrs.groups > 1) ++depthwise;
+      else ++conv;
+    }
+    qgt::remove_dir(dir);
+  }
+  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+  CHECK(conv > 0);
+  CHECK(depthwise > 0);
+  CHECK(dense > 0);
+  CHECK(pool > 0);
+  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+}
+
 TEST_CASE("x86-64 (Halide): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
-  check(int8_nets(950000, 30), x86_toolchains(), "hlx86i8", true);
+  check(int8_nets(950000, 48), x86_toolchains(), "hlx86i8", true);
 }
 
 TEST_CASE("cortex-a (Halide, qemu-aarch64): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
-  check(int8_nets(950000, 30), arm_toolchains(), "hlarmi8", true);
+  check(int8_nets(950000, 48), arm_toolchains(), "hlarmi8", true);
 }
 
 TEST_CASE("x86-64 and cortex-a: random LQ/DQ and float nets (portable C kernels in the package) equal the interpreter", "[differential][halide]") {

@@ -62,7 +62,10 @@ bool handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (n.op == ir::Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
   if (!n.il) return false;
   if (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense) return false;
-  if (n.op == ir::Op::Conv2d && n.attrs.groups != 1) return false;  // depthwise / grouped: portable C
+  if (n.op == ir::Op::Conv2d && n.attrs.groups != 1) {  // depthwise (one channel per group) in Halide; grouped: portable C
+    const int64_t c = g.in(n).shape[2];
+    if (!(n.attrs.groups == c && n.weight.shape[0] == c)) return false;
+  }
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
   return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
 }
@@ -134,6 +137,7 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
   const auto t0 = std::chrono::steady_clock::now();
   LinearSpec s;
   s.dense = n.op == ir::Op::Dense;
+  s.depthwise = n.op == ir::Op::Conv2d && n.attrs.groups > 1;
   if (s.dense) {
     s.C = static_cast<int>(g.in(n).shape[0]);
     s.O = static_cast<int>(g.out(n).shape[0]);

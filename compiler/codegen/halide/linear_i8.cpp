@@ -51,7 +51,42 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
   return (hi >> t.right(o)) + select(rem > threshold, 1, 0);
 }
 
+// Depthwise: acc(o) = bias'(o) + Σ_{kx,ky} w(o, kx, ky) · in(o, ...), no
+// reduction across channels, so no dot-product instruction: vectors over
+// channels, the window unrolled.
+static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
+  Buffer<int8_t> w(s.O, s.KW, s.KH, fn + "_w");
+  Buffer<int32_t> bias(s.O, fn + "_bias");
+  const RequantTables rq = requant_tables(s.mult, s.shift, fn);
+  for (int o = 0; o < s.O; ++o) {
+    int64_t wsum = 0;
+    for (int ky = 0; ky < s.KH; ++ky)
+      for (int kx = 0; kx < s.KW; ++kx) {
+        const int8_t v = s.weight[static_cast<size_t>((o * s.KH + ky) * s.KW + kx)];
+        w(o, kx, ky) = v;
+        wsum += v;
+      }
+    bias(o) = static_cast<int32_t>(static_cast<uint32_t>(s.bias[static_cast<size_t>(o)]) -
+                                   static_cast<uint32_t>(static_cast<int64_t>(s.in_zp + s.in_offset) * wsum));
+  }
+  Var o("o"), x("x"), y("y");
+  Func acc(fn + "_acc"), out(fn);
+  RDom r(0, s.KW, 0, s.KH, fn + "_r");
+  acc(o, x, y) = bias(o);
+  acc(o, x, y) += cast<int32_t>(w(o, r.x, r.y)) * cast<int32_t>(in(o, x * s.SW + r.x * s.DW, y * s.SH + r.y * s.DH));
+  out(o, x, y) = cast<int8_t>(clamp(requantize(acc(o, x, y), rq, o, false) + s.out_zp, s.act_min, s.act_max));
+  in.dim(0).set_bounds(0, s.Cp).set_stride(1);
+  in.dim(1).set_bounds(0, s.Wp).set_stride(s.Cp);
+  in.dim(2).set_bounds(0, s.Hp).set_stride(s.Cp * s.Wp);
+  out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
+  out.output_buffer().dim(1).set_bounds(0, s.OW).set_stride(s.O);
+  out.output_buffer().dim(2).set_bounds(0, s.OH).set_stride(s.O * s.OW);
+  schedule_depthwise_i8(out, acc, r, s, m);
+  return Pipeline(out);
+}
+
 Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
+  if (s.depthwise) return build_depthwise_i8(s, m, fn, in);
   const int CQ = s.Cp / 4;
   Buffer<int8_t> w(4, s.O, CQ, s.KW, s.KH, fn + "_w");
   Buffer<int32_t> bias(s.O, fn + "_bias");

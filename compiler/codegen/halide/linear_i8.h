@@ -12,6 +12,7 @@ namespace qg::codegen::halide {
 // 1x1 convolution over a 1x1 image with C = inputs.
 struct LinearSpec {
   bool dense = false;
+  bool depthwise = false;           // groups == C == O: one input channel per output channel
   int H = 1, W = 1, C = 1, Cp = 4;  // input; Cp = C rounded up to 4
   int OH = 1, OW = 1, O = 1;
   int KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PL = 0;
@@ -43,6 +44,7 @@ void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& 
 // int8 output. Reduction variables: r.x = 4 input channels (the dot-product
 // group), r.y = channel quad, then kx, ky for conv.
 void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+void schedule_depthwise_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 void schedule_dense_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 
 // Per-output-channel constants of the requantization (from mult, shift).
