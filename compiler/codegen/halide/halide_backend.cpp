@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -210,8 +211,9 @@ Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::stri
 
 std::string Backend::compile_object() {
   const auto t0 = std::chrono::steady_clock::now();
-  char tmpl[] = "/tmp/qgen-halide-XXXXXX";
-  if (!mkdtemp(tmpl)) user_error("/tmp", "", "cannot create a temporary directory for the Halide object");
+  std::error_code ec;
+  std::string tmpl = (std::filesystem::temp_directory_path(ec) / "qgen-halide-XXXXXX").string();
+  if (ec || !mkdtemp(&tmpl[0])) user_error(tmpl, "", "cannot create a temporary directory for the Halide object (set TMPDIR)");
   const std::string dir = tmpl, obj = dir + "/" + impl_->prefix + "_halide.o";
   std::string bytes;
   try {
