@@ -39,6 +39,10 @@ struct PoolSpec {
 Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
 void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
 
+// Columns per tile: at most `budget`, the fewest computed columns in total
+// (tails shift inwards and recompute), then the widest.
+int tile_columns(int width, int budget);
+
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
 // int32 accumulator (pure init + one update over `r`), `out` the requantized
 // int8 output. Reduction variables: r.x = 4 input channels (the dot-product

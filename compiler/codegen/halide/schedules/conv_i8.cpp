@@ -17,6 +17,19 @@ namespace qg::codegen::halide {
 
 using namespace Halide;
 
+int tile_columns(int width, int budget) {
+  int best = 1;
+  long best_cost = width;
+  for (int tx = std::max(1, std::min(width, budget)); tx >= 1; --tx) {
+    const long cost = static_cast<long>((width + tx - 1) / tx) * tx;
+    if (cost < best_cost || (cost == best_cost && tx > best)) {
+      best = tx;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
 void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, const MachineInfo& m) {
   Var o = out.args()[0], x = out.args()[1], y = out.args()[2];
   // Widest vector dividing the channel count (the backend takes O % 4 == 0).
@@ -30,7 +43,7 @@ void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, co
       no = k;
       break;
     }
-  const int tx = std::max(1, std::min(s.OW, m.accumulators / no));
+  const int tx = tile_columns(s.OW, m.accumulators / no);
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
   out.split(o, oo, oi, vo * no)
       .split(x, xo, xi, tx, TailStrategy::ShiftInwards)

@@ -20,7 +20,7 @@ void schedule_depthwise_i8(Func out, Func acc, const RDom& r, const LinearSpec& 
       no = k;
       break;
     }
-  const int tx = std::max(1, std::min(s.OW, m.accumulators / (2 * no)));
+  const int tx = tile_columns(s.OW, m.accumulators / (2 * no));
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
   out.split(o, oo, oi, vo * no)
       .split(x, xo, xi, tx, TailStrategy::ShiftInwards)
