@@ -39,9 +39,14 @@ struct PoolSpec {
 Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
 void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
 
-// Columns per tile: at most `budget`, the fewest computed columns in total
-// (tails shift inwards and recompute), then the widest.
-int tile_columns(int width, int budget);
+// Tile of a convolution output: `no` vectors of `vo` output channels × `tx`
+// columns, no·tx <= budget accumulators, minimizing an estimate of the work:
+// tiles × (no·tx multiply-accumulates + (no + tx)/2 for the vector loads),
+// tails shifting inwards (recomputed columns count).
+struct TileShape {
+  int no = 1, tx = 1;
+};
+TileShape tile_shape(int O, int vo, int width, int budget);
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
 // int32 accumulator (pure init + one update over `r`), `out` the requantized

@@ -17,14 +17,18 @@ namespace qg::codegen::halide {
 
 using namespace Halide;
 
-int tile_columns(int width, int budget) {
-  int best = 1;
-  long best_cost = width;
-  for (int tx = std::max(1, std::min(width, budget)); tx >= 1; --tx) {
-    const long cost = static_cast<long>((width + tx - 1) / tx) * tx;
-    if (cost < best_cost || (cost == best_cost && tx > best)) {
-      best = tx;
-      best_cost = cost;
+TileShape tile_shape(int O, int vo, int width, int budget) {
+  TileShape best;
+  double best_cost = 1e300;
+  for (int no = 1; no <= 4; ++no) {
+    if (O % (vo * no) || no > budget) continue;
+    for (int tx = 1; tx <= std::min(width, budget / no); ++tx) {
+      const double tiles = static_cast<double>((width + tx - 1) / tx) * (O / (vo * no));
+      const double cost = tiles * (no * tx + 0.5 * (no + tx));
+      if (cost < best_cost - 1e-9) {
+        best_cost = cost;
+        best = {no, tx};
+      }
     }
   }
   return best;
@@ -35,15 +39,9 @@ void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, co
   // Widest vector dividing the channel count (the backend takes O % 4 == 0).
   int vo = m.i32_lanes;
   while (s.O % vo) vo /= 2;
-  // Vectors of output channels per tile: as many as divide O, at most 4 and
-  // at most half the accumulator budget; the columns take the rest.
-  int no = 1;
-  for (int k = 4; k >= 1; --k)
-    if (s.O % (vo * k) == 0 && 2 * k <= m.accumulators) {
-      no = k;
-      break;
-    }
-  const int tx = tile_columns(s.OW, m.accumulators / no);
+  // Vectors of output channels (at most 4) and columns per tile.
+  const TileShape t = tile_shape(s.O, vo, s.OW, m.accumulators);
+  const int no = t.no, tx = t.tx;
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
   out.split(o, oo, oi, vo * no)
       .split(x, xo, xi, tx, TailStrategy::ShiftInwards)

@@ -14,13 +14,9 @@ void schedule_depthwise_i8(Func out, Func acc, const RDom& r, const LinearSpec& 
   Var o = out.args()[0], x = out.args()[1], y = out.args()[2];
   int vo = m.i32_lanes;
   while (s.O % vo) vo /= 2;
-  int no = 1;
-  for (int k = 4; k >= 1; --k)
-    if (s.O % (vo * k) == 0 && 2 * k <= m.accumulators) {
-      no = k;
-      break;
-    }
-  const int tx = tile_columns(s.OW, m.accumulators / (2 * no));
+  // Half the accumulator budget: each tap also needs its input vectors.
+  const TileShape t = tile_shape(s.O, vo, s.OW, m.accumulators / 2);
+  const int no = t.no, tx = t.tx;
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
   out.split(o, oo, oi, vo * no)
       .split(x, xo, xi, tx, TailStrategy::ShiftInwards)
