@@ -2,7 +2,8 @@
 # Installs what qgen needs from Debian bookworm packages (as root). Skips the
 # apt step when everything is already installed.
 set -euo pipefail
-PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist valgrind)
+PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist valgrind
+      libhalide14-0-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user bc)
 # (--with-data is accepted for compatibility: the Fashion-MNIST dataset is
 # always installed, the tests run the trained models on real images.)
 missing=()

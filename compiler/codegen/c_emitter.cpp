@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <set>
 
 #include "codegen/kernels_dsp.h"
+#include "codegen/halide/halide_backend.h"
 #include "codegen/templates.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
@@ -72,6 +74,7 @@ class Emitter {
       bytes += 4 * static_cast<int64_t>(n.bias.data.size());
       f32_bound += 4 * std::max(n.bias.data.size(), O) + 4 * 15 + 4 * n.ip.softmax_table.size();
     }
+    if (halide::enabled(target_)) halide_ = std::make_unique<halide::Backend>(target_, opt.target_features, prefix_);
     blob_ = opt.weights == WeightsFormat::Blob || (opt.weights == WeightsFormat::Auto && bytes > opt.blob_threshold);
     // Reserved up front (pages are only touched when written), so the tables
     // are built in place without regrowth copies. As C text a code takes at
@@ -177,6 +180,18 @@ class Emitter {
   std::string elem_ = "float";
   std::string blob_u8_, blob_f32_;  // file contents of the two blobs
   int64_t table_bytes_ = 0, layer_bytes_ = 0;
+  std::unique_ptr<halide::Backend> halide_;  // targets with Halide kernels
+
+  // A layer compiled by Halide (its weights live in <prefix>_halide.o): the C glue instance.
+  std::vector<Instance> halide_instance(const Node& n, int idx) {
+    std::string tag = target_.name;
+    for (char& c : tag) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    const int64_t bytes = n.il ? static_cast<int64_t>(n.il->weight.size() + 12 * n.il->bias.size()) : 0;
+    layer_bytes_ += bytes;
+    table_bytes_ += bytes;
+    return {{halide::Backend::glue_template(n), "qg_" + std::string(ir::op_info(n.op).name) + "_i8_halide__" + tag,
+             halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, halide::scratch_bytes(g_, n) > 0}};
+  }
 
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {
     // "\n" before every 32nd value, "N," per value, "\n" at the end; written
@@ -580,7 +595,8 @@ Emitted Emitter::run() {
     const Node& n = g_.nodes[i];
     const int idx = static_cast<int>(i) + 1;
     layer_bytes_ = 0;
-    std::vector<Instance> insts = emitter_for(n.op)(*this, g_, n, idx);
+    std::vector<Instance> insts =
+        halide_ && halide::handles(target_, g_, n) ? halide_instance(n, idx) : emitter_for(n.op)(*this, g_, n, idx);
     LayerReport rep;
     rep.node = static_cast<int>(i);
     body += "  /* layer " + str(idx) + " '" + printable_name(n.name) + "': " + ir::op_info(n.op).name + " -> " +
@@ -703,6 +719,11 @@ Emitted Emitter::run() {
     out.files.push_back({prefix_ + "_weights_u8.bin", std::move(blob_u8_)});
     out.files.push_back({prefix_ + "_weights_f32.bin", std::move(blob_f32_)});
   }
+  if (halide_ && halide_->layers()) {
+    out.files.push_back({prefix_ + "_halide.o", halide_->compile_object()});
+    out.halide_target = halide_->target_string();
+    out.halide_compile_seconds = halide_->compile_seconds();
+  }
   out.table_bytes = table_bytes_;
   return out;
 }
@@ -712,6 +733,7 @@ Emitted Emitter::run() {
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) { return kernel_scratch_bytes(g, n, target("c")); }
 
 int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target& t) {
+  if (halide::handles(t, g, n)) return halide::scratch_bytes(g, n);
   if (n.il) return dsp_choice(g, n, t).scratch;
   if (!n.lq) return 0;
   const ir::LinearQuant& q = *n.lq;

@@ -17,6 +17,7 @@ struct EmitOptions {
   int64_t blob_threshold = int64_t{8} << 20;  // Auto: blob above this many table bytes
   std::string source;                         // input file, named in the generated banner
   std::string target = "c";                   // targets/<name>/target.json
+  std::string target_features;                // Halide targets: feature set ("" = the target's default)
 };
 
 struct OutputFile {
@@ -40,6 +41,8 @@ struct Emitted {
   // run function (measured on x86-64 and Thumb-2 at -O2: 430-500 per instance).
   int64_t code_bytes_estimate() const { return 512 * kernel_instances + 256; }
   bool blob = false;
+  std::string halide_target;          // Halide targets: the Halide target string used
+  double halide_compile_seconds = 0;  // time spent in Halide (lowering + LLVM)
 };
 
 // Scratch bytes the kernel of `n` needs on target `t` (for the memory planner).

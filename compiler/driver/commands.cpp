@@ -157,7 +157,13 @@ int qgen_main(int argc, char** argv) {
   auto* compile = app.add_subcommand("compile", "Compile a network to C sources (+ report.json, report.md)");
   compile->add_option("net", co.net_path, "Network: net.json (docs/net-format.md), model.tflite or model.onnx")->required();
   compile->add_option("-c,--config", co.config_path, "Precision choices: quant.json (none = float)");
-  compile->add_option("-t,--target", co.target, "Target: c (portable C99), cortex-m7 (Armv7E-M DSP SIMD kernels, packed sub-byte weights; see docs/cortex-m7.md)")->capture_default_str();
+  compile->add_option("-t,--target", co.target,
+                      "Target: c (portable C99), cortex-m7 (Armv7E-M DSP SIMD kernels, packed sub-byte weights; docs/cortex-m7.md), "
+                      "x86-64 (int8 conv/dense as Halide objects), cortex-a (the same for AArch64; docs/halide.md)")
+      ->capture_default_str();
+  compile->add_option("--target-features", co.target_features,
+                      "Halide feature set: x86-64: host (default: what this CPU has), avx2, avx512, avx512_vnni, sse41; "
+                      "cortex-a: dotprod (default), neon");
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
   compile->add_option("--name", co.name, "C prefix of the emitted API (default: the model's name)");
   compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, plan, codegen");

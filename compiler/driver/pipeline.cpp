@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include "codegen/embedded.h"
+#include "codegen/halide/halide_backend.h"
 #include "frontend/load.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
@@ -104,6 +105,7 @@ static const std::vector<Stage>& stages() {
          eo.weights = o.weights;
          eo.source = o.net_path;
          eo.target = o.target;
+         eo.target_features = o.target_features;
          s.emitted = codegen::emit_c(s.graph, *s.plan, eo);
        }},
   };
@@ -130,6 +132,7 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
   if (!opts.dump_after.empty() && !known(opts.dump_after))
     user_error("", "--dump-after", "unknown stage '" + printable_name(opts.dump_after) + "' (stages: " + join(names) + ")");
   codegen::target(opts.target);  // an unknown target is a user error before any work
+  codegen::halide::check_features(codegen::target(opts.target), opts.target_features);
   PipelineState s;
   for (const Stage& st : stages()) {
     st.run(s, opts);
@@ -223,6 +226,10 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["flash_bytes"] = s.emitted->table_bytes + s.emitted->code_bytes_estimate();
   j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (512 bytes per kernel instance + 256)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
+  if (!s.emitted->halide_target.empty()) {
+    j["halide_target"] = s.emitted->halide_target;
+    j["halide_compile_seconds"] = s.emitted->halide_compile_seconds;
+  }
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
   j["total_macs"] = macs;

@@ -17,6 +17,7 @@ struct PipelineOptions {
   std::string net_path;
   std::string config_path;  // empty: float
   std::string target = "c";
+  std::string target_features;  // Halide targets (x86-64, cortex-a): feature set, "" = default
   std::string name;         // C prefix override
   std::string dump_after;   // stage name or empty
   bool stop_after_dump = false;

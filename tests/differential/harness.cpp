@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "interp/interp.h"
@@ -12,7 +13,7 @@ namespace qgt {
 
 std::vector<Toolchain> default_toolchains() { return {{"gcc", "-O0"}, {"gcc", "-O2"}, {"clang", "-O0"}, {"clang", "-O2"}}; }
 
-std::vector<Toolchain> m7_toolchains() { return {{"arm-none-eabi-gcc", "-O2"}, {"gcc", "-O2"}}; }
+std::vector<Toolchain> m7_toolchains() { return {{"arm-none-eabi-gcc", "-O2", "cortex-m7"}, {"gcc", "-O2", "cortex-m7"}}; }
 
 namespace {
 
@@ -99,11 +100,25 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
   return os.str();
 }
 
-}  // namespace
 
-std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag,
-                             const ExtraCheck& extra, const std::string& target) {
+// Every file of an emitted package that goes on the link line.
+std::string package_files(const std::string& out_dir, int* objects) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
+    const std::string ext = e.path().extension().string();
+    if (ext == ".c" || ext == ".o" || ext == ".a") files.push_back(e.path().string());
+    if ((ext == ".o" || ext == ".a") && objects) ++*objects;
+  }
+  std::sort(files.begin(), files.end());
+  std::string r;
+  for (const auto& f : files) r += " '" + f + "'";
+  return r;
+}
+
+std::string run_one_target(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag,
+                           const ExtraCheck& extra, int* objects) {
   const std::string dir = make_temp_dir(tag);
+  const std::string target = toolchains.front().target, features = toolchains.front().features;
   std::vector<std::vector<std::vector<float>>> expected(models.size());
   std::vector<std::string> prefixes;
   std::vector<int64_t> in_sizes, out_sizes, arenas;
@@ -116,8 +131,10 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     run_cmd("mkdir -p '" + mdir + "'");
     qg::driver::PipelineState s;
     try {
-      s = md.model_file.empty() ? compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration, target)
-                                : compile_model_file(mdir, md.model_file, md.prefix, target);
+      std::string qpath;
+      if (!md.model_file.empty() && !md.quant_json.empty()) write_file(qpath = mdir + "/quant.json", md.quant_json);
+      s = md.model_file.empty() ? compile_model(mdir, md.net_json, md.quant_json, md.prefix, md.calibration, target, features)
+                                : compile_model_file(mdir, md.model_file, md.prefix, target, features, qpath, md.calibration);
     } catch (const std::exception& e) {
       return md.label + ": qgen failed: " + e.what() + " (files in " + mdir + ")";
     }
@@ -170,9 +187,7 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
   write_file(dir + "/main.c", main_c.str());
 
   std::string sources = dir + "/main.c";
-  for (size_t m = 0; m < models.size(); ++m)
-    sources += " " + dir + "/m" + std::to_string(m) + "/out/" + prefixes[m] + ".c " + dir + "/m" + std::to_string(m) + "/out/" +
-               prefixes[m] + "_weights.c";
+  for (size_t m = 0; m < models.size(); ++m) sources += package_files(dir + "/m" + std::to_string(m) + "/out", objects);
   for (const Toolchain& tc : toolchains) {
     if (!have_tool(tc.cc)) return "compiler '" + tc.cc + "' not found (install it: see README)";
     if (is_m7(tc)) {
@@ -206,12 +221,14 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
       }
       continue;
     }
-    const std::string ttag = tc.cc + tc.flags;
+    if (!tc.runner.empty() && !have_tool(tc.runner.substr(0, tc.runner.find(' '))))
+      return "runner '" + tc.runner + "' not found (install it: see README)";
+    const std::string ttag = tc.target + tc.features + "_" + tc.cc + tc.flags;
     const std::string bin = dir + "/prog_" + ttag;
     CmdResult b = run_cmd(tc.cc + " -std=c99 -Wall -Wextra -Werror -ffp-contract=off " + tc.flags + " -I'" + dir + "' " + sources +
                           " -o '" + bin + "' -lm");
     if (b.status != 0) return ttag + ": build failed (files in " + dir + "):\n" + b.output.substr(0, 4000);
-    CmdResult r = run_cmd("'" + bin + "' '" + dir + "' '" + ttag + "'");
+    CmdResult r = run_cmd(tc.runner + (tc.runner.empty() ? "" : " ") + "'" + bin + "' '" + dir + "' " + ttag);
     if (r.status != 0) return ttag + ": program failed with status " + std::to_string(r.status) + " (files in " + dir + ")\n" + r.output;
     for (size_t m = 0; m < models.size(); ++m) {
       std::vector<float> got = read_floats(dir + "/m" + std::to_string(m) + "/out_" + ttag + ".f32");
@@ -234,6 +251,25 @@ std::string run_differential(const std::vector<DiffModel>& models, const std::ve
     }
   }
   remove_dir(dir);
+  return "";
+}
+
+}  // namespace
+
+std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains, const std::string& tag,
+                             const ExtraCheck& extra, int* objects) {
+  // One build directory per (target, features), in the order they first appear.
+  std::vector<std::vector<Toolchain>> groups;
+  for (const Toolchain& tc : toolchains) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& gr) { return gr.front().target == tc.target && gr.front().features == tc.features; });
+    if (it == groups.end()) groups.push_back({tc});
+    else it->push_back(tc);
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const std::string err = run_one_target(models, groups[i], groups.size() > 1 ? tag + "_" + std::to_string(i) : tag, extra, objects);
+    if (!err.empty()) return err;
+  }
   return "";
 }
 

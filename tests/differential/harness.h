@@ -13,14 +13,17 @@ struct DiffModel {
   std::string net_json, quant_json, prefix, label;
   std::vector<std::vector<float>> inputs;
   std::vector<std::vector<float>> calibration;  // scheme int8
-  std::string model_file;  // compile this file (e.g. .tflite) instead of net_json
+  std::string model_file;  // compile this file (e.g. .tflite) instead of net_json (quant_json still applies)
 };
 
 struct Toolchain {
-  std::string cc;     // "gcc", "clang"; "arm-none-eabi-gcc": built for the
-                      // Cortex-M7 board and run under qemu-system-arm (inputs
-                      // and expected outputs embedded in the firmware)
+  std::string cc;     // "gcc", "clang", "aarch64-linux-gnu-gcc"; "arm-none-eabi-gcc": built for
+                      // the Cortex-M7 board and run under qemu-system-arm (inputs and
+                      // expected outputs embedded in the firmware)
   std::string flags;  // "-O0", "-O2", ...
+  std::string target = "c";     // qgen --target the models are compiled for
+  std::string features = "";    // qgen --target-features ("" = the target's default)
+  std::string runner = "";      // prefix of the test program's command line, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu"
 };
 
 // Returns "" on success, else a description of the first failure (the temp
@@ -28,13 +31,16 @@ struct Toolchain {
 // `extra`, if given, also checks each output of the emitted C (model m,
 // input k) and returns "" or a failure description.
 using ExtraCheck = std::function<std::string(size_t m, size_t k, const std::vector<float>& got)>;
-// `target`: qgen --target the models are compiled for.
+// Models are compiled once per (target, features) among the toolchains; the
+// program links every .c, .o and .a file of each emitted package.
+// `objects`, if given, receives how many packages brought object files
+// (Halide layers) per (target, features).
 std::string run_differential(const std::vector<DiffModel>& models, const std::vector<Toolchain>& toolchains,
-                             const std::string& tag, const ExtraCheck& extra = nullptr, const std::string& target = "c");
+                             const std::string& tag, const ExtraCheck& extra = nullptr, int* objects = nullptr);
 
-// Toolchains that run Cortex-M7 code: the board under QEMU (when
-// arm-none-eabi-gcc and qemu-system-arm are installed) plus the host compiler
-// (the DSP primitives have a C fallback with identical results).
+// Toolchains that run Cortex-M7 code (target cortex-m7): the board under QEMU
+// plus the host compiler (the DSP primitives have a C fallback with identical
+// results).
 std::vector<Toolchain> m7_toolchains();
 
 std::vector<Toolchain> default_toolchains();

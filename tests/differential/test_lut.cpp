@@ -154,7 +154,7 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
   // LUT tables are large: five models per firmware keep it inside the board's 4 MiB.
   for (size_t b = 0; b < models.size(); b += 5) {
     const std::vector<qgt::DiffModel> part(models.begin() + static_cast<long>(b), models.begin() + static_cast<long>(std::min(b + 5, models.size())));
-    const std::string err = qgt::run_differential(part, qgt::m7_toolchains(), "m7lut", nullptr, "cortex-m7");
+    const std::string err = qgt::run_differential(part, qgt::m7_toolchains(), "m7lut");
     if (!err.empty()) FAIL(err);
   }
 }

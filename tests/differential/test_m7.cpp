@@ -44,7 +44,7 @@ std::vector<qgt::DiffModel> random_models(uint64_t first, int count, bool int8) 
 }  // namespace
 
 TEST_CASE("cortex-m7: random integer-only nets (8/4/2-bit weights) equal the interpreter on the board", "[m7]") {
-  const std::string err = qgt::run_differential(random_models(910000, 24, true), qgt::m7_toolchains(), "m7i8", nullptr, "cortex-m7");
+  const std::string err = qgt::run_differential(random_models(910000, 24, true), qgt::m7_toolchains(), "m7i8");
   if (!err.empty()) FAIL(err);
 }
 
@@ -61,7 +61,7 @@ TEST_CASE("cortex-m7: random LQ/DQ and float nets equal the interpreter on the b
     for (int kind = 0; kind < 3; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
     ms.push_back(std::move(m));
   }
-  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7lq", nullptr, "cortex-m7");
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7lq");
   if (!err.empty()) FAIL(err);
 }
 
@@ -102,6 +102,6 @@ TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board
     }
   }
   ms.push_back(ad);
-  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7tflite", nullptr, "cortex-m7");
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7tflite");
   if (!err.empty()) FAIL(err);
 }

@@ -75,7 +75,7 @@ static qg::driver::PipelineState compile_with(const std::string& dir, const qg::
 
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
                                         const std::string& prefix, const std::vector<std::vector<float>>& calibration,
-                                        const std::string& target) {
+                                        const std::string& target, const std::string& target_features) {
   qg::driver::PipelineOptions o;
   o.target = target;
   o.net_path = dir + "/net.json";
@@ -86,15 +86,21 @@ qg::driver::PipelineState compile_model(const std::string& dir, const std::strin
   }
   o.name = prefix;
   o.calibration = calibration;
+  o.target = target;
+  o.target_features = target_features;
   return compile_with(dir, o);
 }
 
 qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix,
-                                             const std::string& target) {
+                                             const std::string& target, const std::string& target_features,
+                                             const std::string& quant_json_path, const std::vector<std::vector<float>>& calibration) {
   qg::driver::PipelineOptions o;
   o.target = target;
   o.net_path = path;
   o.name = prefix;
+  o.target_features = target_features;
+  o.config_path = quant_json_path;
+  o.calibration = calibration;
   return compile_with(dir, o);
 }
 

@@ -28,11 +28,13 @@ std::vector<float> read_i8_as_float(const std::string& path);
 qg::driver::PipelineState compile_model(const std::string& dir, const std::string& net_json, const std::string& quant_json,
                                         const std::string& prefix,
                                         const std::vector<std::vector<float>>& calibration = {},
-                                        const std::string& target = "c");
+                                        const std::string& target = "c", const std::string& target_features = "");
 
 // Compiles a model file (any format qgen reads) into dir/out.
 qg::driver::PipelineState compile_model_file(const std::string& dir, const std::string& path, const std::string& prefix,
-                                             const std::string& target = "c");
+                                             const std::string& target = "c", const std::string& target_features = "",
+                                             const std::string& quant_json_path = "",
+                                             const std::vector<std::vector<float>>& calibration = {});
 
 // Index and description of the first bitwise difference, or -1.
 long first_difference(const std::vector<float>& a, const std::vector<float>& b);

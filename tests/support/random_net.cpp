@@ -34,10 +34,10 @@ class Gen {
     T in;
     in.name = r_.chance(0.2) ? "in \"put\"*/" : "input";
     if (r_.chance(0.75)) {
-      in.s = {r_.pick(dims), r_.pick(dims), r_.uniform(1, 7)};
+      in.s = {r_.pick(dims), r_.pick(dims), round_up(r_.uniform(1, 7))};
       net["input"] = {{"name", in.name}, {"shape", logical(in.s)}, {"layout", chw_ ? "CHW" : "HWC"}};
     } else {
-      in.s = {r_.uniform(1, 40)};
+      in.s = {round_up(r_.uniform(1, 40))};
       net["input"] = {{"name", in.name}, {"shape", in.s}};
     }
     out.input_size = in.numel();
@@ -96,6 +96,8 @@ class Gen {
     cur_ = out;
   }
 
+  int64_t round_up(int64_t v) const { return (v + opt_.channel_multiple - 1) / opt_.channel_multiple * opt_.channel_multiple; }
+
   bool conv(json& layers, bool same_shape) {
     const int64_t H = cur_.s[0], W = cur_.s[1], C = cur_.s[2];
     for (int attempt = 0; attempt < 20; ++attempt) {
@@ -104,7 +106,7 @@ class Gen {
       int64_t sh = r_.chance(0.6) ? 1 : r_.uniform(2, 3), sw = r_.chance(0.7) ? sh : r_.uniform(1, 3);
       int64_t pt = r_.uniform(0, 2), pl = r_.uniform(0, 2), pb = r_.chance(0.7) ? pt : r_.uniform(0, 2),
               pr = r_.chance(0.7) ? pl : r_.uniform(0, 2);
-      int64_t groups = 1, O = r_.uniform(1, 12);
+      int64_t groups = 1, O = round_up(r_.uniform(1, 12));
       if (same_shape) {
         kh = 2 * r_.uniform(0, 2) + 1;
         kw = 2 * r_.uniform(0, 2) + 1;
@@ -282,13 +284,13 @@ class Gen {
       else if (x < 0.92) reshape(layers);
       else simple(layers, "softmax");
     } else {
-      if (x < 0.40) dense(layers, r_.uniform(1, 40));
+      if (x < 0.40) dense(layers, round_up(r_.uniform(1, 40)));
       else if (x < 0.55) simple(layers, r_.chance(0.7) ? "relu" : "relu6");
       else if (x < 0.62) batchnorm(layers);
       else if (x < 0.74) add(layers);
       else if (x < 0.82) concat(layers);
       else if (x < 0.90 && image_net) reshape(layers);
-      else if (x < 0.90) dense(layers, r_.uniform(1, 40));
+      else if (x < 0.90) dense(layers, round_up(r_.uniform(1, 40)));
       else simple(layers, "softmax");
     }
   }

@@ -18,6 +18,10 @@ struct RandomNetOptions {
   bool quantized = true;
   int min_layers = 2, max_layers = 9;
   int64_t max_elements = 2500;  // per activation tensor
+  // > 1: input, conv and dense channel counts rounded up to a multiple of
+  // this (the same random draws otherwise), e.g. 4 for the vector kernels of
+  // the Halide targets.
+  int64_t channel_multiple = 1;
 };
 
 RandomNet random_net(uint64_t seed, const RandomNetOptions& opt = {});

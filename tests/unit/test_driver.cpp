@@ -250,6 +250,9 @@ TEST_CASE("qgen reports unknown stage and target in one stderr line", "[driver]"
       {"compile " + quote(kNet) + " -o out --target avr --dump-after=import", "--target"},
       {"run " + quote(kNet) + " --input x.f32 --dump-after=codegenx", "--dump-after"},
       {"compile " + quote(kNet) + " -o out --weights-format=zip", "weights-format"},
+      {"compile " + quote(kNet) + " -o out --target x86-64 --target-features avx9", "--target-features"},
+      {"compile " + quote(kNet) + " -o out --target cortex-a --target-features avx2", "--target-features"},
+      {"compile " + quote(kNet) + " -o out --target c --target-features avx2", "--target-features"},
       {"compile " + quote(dir + "/missing.json") + " -o out", "missing.json"},
       {"compile " + quote(kNet) + " -o out --config " + quote(dir + "/missing_q.json"), "missing_q.json"},
   };
@@ -271,6 +274,8 @@ TEST_CASE("pipeline lists its stages and targets", "[driver]") {
   CHECK(driver::stage_names() == std::vector<std::string>{"import", "fold_batchnorm", "fuse_activations", "quantize", "plan", "codegen"});
   const auto t = driver::target_names();
   CHECK(std::find(t.begin(), t.end(), "c") != t.end());
+  CHECK(std::find(t.begin(), t.end(), "x86-64") != t.end());
+  CHECK(std::find(t.begin(), t.end(), "cortex-a") != t.end());
   // last_stage stops early: no plan, no code.
   driver::PipelineOptions o;
   o.net_path = kNet;

@@ -1,0 +1,238 @@
+#include "codegen/halide/halide_backend.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "codegen/halide/linear_i8.h"
+#include "ir/diag.h"
+
+namespace qg::codegen::halide {
+
+namespace {
+
+int64_t round4(int64_t v) { return (v + 3) / 4 * 4; }
+
+// The "halide" block of targets/<name>/target.json.
+nlohmann::json descriptor(const Target& t) {
+  const nlohmann::json j = nlohmann::json::parse(embedded_text("targets/" + t.name + "/target.json"));
+  QG_CHECK(j.contains("halide"), "target " + t.name + " has no halide block");
+  return j.at("halide");
+}
+
+std::set<std::string> cpu_flags() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  std::set<std::string> r;
+  while (std::getline(f, line)) {
+    if (line.rfind("flags", 0) != 0) continue;
+    std::istringstream is(line.substr(line.find(':') + 1));
+    std::string w;
+    while (is >> w) r.insert(w);
+    break;
+  }
+  return r;
+}
+
+// The best feature set of the descriptor's "host_detect" list the host CPU
+// has (each entry names the /proc/cpuinfo flags it needs).
+std::string host_features(const nlohmann::json& d) {
+  const std::set<std::string> have = cpu_flags();
+  for (const auto& e : d.at("host_detect")) {
+    bool ok = true;
+    for (const auto& f : e.at("needs")) ok = ok && have.count(f.get<std::string>());
+    if (ok) return e.at("use").get<std::string>();
+  }
+  return d.at("default").get<std::string>() == "host" ? d.at("baseline").get<std::string>() : d.at("default").get<std::string>();
+}
+
+}  // namespace
+
+bool enabled(const Target& t) { return std::find(t.kernels.begin(), t.kernels.end(), "halide") != t.kernels.end(); }
+
+bool handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!enabled(t)) return false;
+  if (n.op == ir::Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
+  if (!n.il) return false;
+  if (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense) return false;
+  if (n.op == ir::Op::Conv2d && n.attrs.groups != 1) {  // depthwise (one channel per group) in Halide; grouped: portable C
+    const int64_t c = g.in(n).shape[2];
+    if (!(n.attrs.groups == c && n.weight.shape[0] == c)) return false;
+  }
+  if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
+  return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
+}
+
+int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) {
+  if (n.op == ir::Op::MaxPool2d) return 0;
+  if (n.op == ir::Op::Dense) return round4(g.in(n).shape[0]);
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  const int64_t hp = (os[0] - 1) * w.sh + (w.kh - 1) * w.dh + 1, wp = (os[1] - 1) * w.sw + (w.kw - 1) * w.dw + 1;
+  return hp * wp * round4(g.in(n).shape[2]);
+}
+
+std::string halide_target_string(const Target& t, const std::string& features) {
+  const nlohmann::json d = descriptor(t);
+  const nlohmann::json& sets = d.at("feature_sets");
+  std::string want = features.empty() ? d.at("default").get<std::string>() : features;
+  if (want == "host") want = host_features(d);
+  if (!sets.contains(want)) {
+    std::string known = "host";
+    for (auto it = sets.begin(); it != sets.end(); ++it) known += ", " + it.key();
+    user_error("", "--target-features", "unknown feature set '" + printable_name(want) + "' for target " + t.name + " (known: " + known + ")");
+  }
+  std::string s = d.at("arch").get<std::string>();
+  const std::string extra = sets.at(want).get<std::string>();
+  if (!extra.empty()) s += "-" + extra;
+  return s + "-no_runtime-no_asserts-no_bounds_query";
+}
+
+void check_features(const Target& t, const std::string& features) {
+  if (features.empty()) return;
+  if (!enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
+  halide_target_string(t, features);
+}
+
+struct Backend::Impl {
+  Halide::Target target;
+  MachineInfo machine;
+  int in_offset = 0;
+  std::string prefix;
+  std::vector<Halide::Module> modules;
+};
+
+Backend::Backend(const Target& t, const std::string& features, const std::string& prefix) : impl_(std::make_unique<Impl>()) {
+  target_ = halide_target_string(t, features);
+  impl_->target = Halide::Target(target_);
+  impl_->prefix = prefix;
+  const Halide::Target& ht = impl_->target;
+  if (ht.arch == Halide::Target::X86) {
+    const bool avx512 = ht.has_feature(Halide::Target::AVX512_Skylake);
+    impl_->machine.i32_lanes = avx512 ? 16 : ht.has_feature(Halide::Target::AVX2) ? 8 : 4;
+    impl_->machine.accumulators = avx512 ? 24 : 12;
+    impl_->machine.i8_lanes = 4 * impl_->machine.i32_lanes;
+    impl_->in_offset = 128;  // vpdpbusd multiplies unsigned activations by signed weights
+  } else {
+    impl_->machine.i32_lanes = 4;
+    impl_->machine.accumulators = 20;
+    impl_->machine.i8_lanes = 16;
+    impl_->in_offset = 0;  // sdot: signed × signed
+  }
+}
+
+Backend::~Backend() = default;
+
+size_t Backend::layers() const { return impl_->modules.size(); }
+
+Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
+  if (n.op == ir::Op::MaxPool2d) return add_pool(g, n, fn);
+  const auto t0 = std::chrono::steady_clock::now();
+  LinearSpec s;
+  s.dense = n.op == ir::Op::Dense;
+  s.depthwise = n.op == ir::Op::Conv2d && n.attrs.groups > 1;
+  if (s.dense) {
+    s.C = static_cast<int>(g.in(n).shape[0]);
+    s.O = static_cast<int>(g.out(n).shape[0]);
+  } else {
+    const auto& is = g.in(n).shape;
+    const auto& os = g.out(n).shape;
+    const ir::Window& w = n.attrs.win;
+    s.H = static_cast<int>(is[0]), s.W = static_cast<int>(is[1]), s.C = static_cast<int>(is[2]);
+    s.OH = static_cast<int>(os[0]), s.OW = static_cast<int>(os[1]), s.O = static_cast<int>(os[2]);
+    s.KH = static_cast<int>(w.kh), s.KW = static_cast<int>(w.kw), s.SH = static_cast<int>(w.sh), s.SW = static_cast<int>(w.sw);
+    s.DH = static_cast<int>(w.dh), s.DW = static_cast<int>(w.dw), s.PT = static_cast<int>(w.pt), s.PL = static_cast<int>(w.pl);
+    s.Hp = (s.OH - 1) * s.SH + (s.KH - 1) * s.DH + 1;
+    s.Wp = (s.OW - 1) * s.SW + (s.KW - 1) * s.DW + 1;
+  }
+  s.Cp = static_cast<int>(round4(s.C));
+  s.in_zp = static_cast<int>(g.in(n).q.zero_point);
+  s.out_zp = static_cast<int>(g.out(n).q.zero_point);
+  s.act_min = n.ip.act_min;
+  s.act_max = n.ip.act_max;
+  s.in_offset = impl_->in_offset;
+  s.weight = n.il->weight;
+  s.bias = n.il->bias;
+  s.mult = n.il->mult;
+  s.shift = n.il->shift;
+  QG_CHECK(static_cast<int64_t>(s.Hp) * s.Wp * s.Cp == scratch_bytes(g, n), "halide scratch size mismatch");
+
+  Halide::ImageParam in(s.in_offset ? Halide::UInt(8) : Halide::Int(8), s.dense ? 1 : 3, fn + "_in");
+  try {
+    Halide::Pipeline p = build_linear_i8(s, impl_->machine, fn, in);
+    impl_->modules.push_back(p.compile_to_module({in}, fn, impl_->target));
+  } catch (const Halide::Error& e) {
+    internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
+  }
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  auto str = [](int64_t v) { return std::to_string(v); };
+  return {{"QG_HL_FN", fn},
+          {"QG_H", str(s.H)}, {"QG_W", str(s.W)}, {"QG_C", str(s.C)}, {"QG_CP", str(s.Cp)},
+          {"QG_HP", str(s.Hp)}, {"QG_WP", str(s.Wp)}, {"QG_PT", str(s.PT)}, {"QG_PL", str(s.PL)},
+          {"QG_OH", str(s.OH)}, {"QG_OW", str(s.OW)}, {"QG_O", str(s.O)},
+          {"QG_DIMS", s.dense ? "1" : "3"},
+          {"QG_IN_OFFSET", str(s.in_offset)},
+          {"QG_PAD", "((unsigned char)" + str(s.in_zp + s.in_offset) + ")"},
+          {"QG_IN_TYPE_CODE", s.in_offset ? "1" : "0"}};
+}
+
+Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PoolSpec s;
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  s.H = static_cast<int>(is[0]), s.W = static_cast<int>(is[1]), s.C = static_cast<int>(is[2]);
+  s.OH = static_cast<int>(os[0]), s.OW = static_cast<int>(os[1]);
+  s.KH = static_cast<int>(w.kh), s.KW = static_cast<int>(w.kw), s.SH = static_cast<int>(w.sh), s.SW = static_cast<int>(w.sw);
+  s.PT = static_cast<int>(w.pt), s.PL = static_cast<int>(w.pl);
+  s.act_min = n.ip.act_min;
+  s.act_max = n.ip.act_max;
+  Halide::ImageParam in(Halide::Int(8), 3, fn + "_in");
+  try {
+    Halide::Pipeline p = build_maxpool_i8(s, impl_->machine, fn, in);
+    impl_->modules.push_back(p.compile_to_module({in}, fn, impl_->target));
+  } catch (const Halide::Error& e) {
+    internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
+  }
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto str = [](int64_t v) { return std::to_string(v); };
+  return {{"QG_HL_FN", fn}, {"QG_H", str(s.H)}, {"QG_W", str(s.W)}, {"QG_C", str(s.C)}, {"QG_OH", str(s.OH)}, {"QG_OW", str(s.OW)}};
+}
+
+std::string Backend::compile_object() {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::error_code ec;
+  std::string tmpl = (std::filesystem::temp_directory_path(ec) / "qgen-halide-XXXXXX").string();
+  if (ec || !mkdtemp(&tmpl[0])) user_error(tmpl, "", "cannot create a temporary directory for the Halide object (set TMPDIR)");
+  const std::string dir = tmpl, obj = dir + "/" + impl_->prefix + "_halide.o";
+  std::string bytes;
+  try {
+    Halide::Module m = Halide::link_modules(impl_->prefix + "_halide", impl_->modules);
+    m.compile({{Halide::OutputFileType::object, obj}});
+    std::ifstream f(obj, std::ios::binary);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    bytes = ss.str();
+  } catch (const Halide::Error& e) {
+    std::remove(obj.c_str());
+    rmdir(dir.c_str());
+    internal_error(__FILE__, __LINE__, std::string("Halide could not compile the layer object: ") + e.what());
+  }
+  std::remove(obj.c_str());
+  rmdir(dir.c_str());
+  QG_CHECK(!bytes.empty(), "Halide wrote an empty object file");
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return bytes;
+}
+
+}  // namespace qg::codegen::halide

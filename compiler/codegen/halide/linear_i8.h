@@ -1,0 +1,74 @@
+// Internal to the Halide backend: the int8 conv / dense pipelines and their
+// schedules (schedules/*.cpp, one file per kernel family).
+#pragma once
+#include <Halide.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace qg::codegen::halide {
+
+// Everything fixed about one int8 layer. Shapes are HWC; a dense layer is a
+// 1x1 convolution over a 1x1 image with C = inputs.
+struct LinearSpec {
+  bool dense = false;
+  bool depthwise = false;           // groups == C == O: one input channel per output channel
+  int H = 1, W = 1, C = 1, Cp = 4;  // input; Cp = C rounded up to 4
+  int OH = 1, OW = 1, O = 1;
+  int KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PL = 0;
+  int Hp = 1, Wp = 1;               // the padded input the glue builds
+  int in_zp = 0, out_zp = 0, act_min = -128, act_max = 127;
+  int in_offset = 0;                // 128: u8 activations (x86 vpdpbusd), 0: s8 (Arm sdot)
+  std::vector<int8_t> weight;       // OHWI
+  std::vector<int32_t> bias, mult, shift;
+};
+
+// What a schedule needs to know about the machine.
+struct MachineInfo {
+  int i32_lanes = 8;       // int32 lanes of one vector register
+  int accumulators = 12;   // vector registers a tile may keep as accumulators
+  int i8_lanes = 32;       // int8 lanes of one vector register
+};
+
+// An int8 max pool (TFLite semantics: max over the taps inside the image,
+// clamped to the fused activation range).
+struct PoolSpec {
+  int H = 1, W = 1, C = 1, OH = 1, OW = 1, KH = 1, KW = 1, SH = 1, SW = 1, PT = 0, PL = 0;
+  int act_min = -128, act_max = 127;
+};
+Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
+
+// Tile of a convolution output: `no` vectors of `vo` output channels × `tx`
+// columns, no·tx <= budget accumulators, minimizing an estimate of the work:
+// tiles × (no·tx multiply-accumulates + (no + tx)/2 for the vector loads),
+// tails shifting inwards (recomputed columns count).
+struct TileShape {
+  int no = 1, tx = 1;
+};
+TileShape tile_shape(int O, int vo, int width, int budget);
+
+// Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
+// int32 accumulator (pure init + one update over `r`), `out` the requantized
+// int8 output. Reduction variables: r.x = 4 input channels (the dot-product
+// group), r.y = channel quad, then kx, ky for conv.
+void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+void schedule_depthwise_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+void schedule_dense_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+
+// Per-output-channel constants of the requantization (from mult, shift).
+struct RequantTables {
+  Halide::Buffer<int32_t> mult, shift, left, right, mask, half;
+  bool any_left = false;  // some channel shifts left (shift > 0)
+};
+RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector<int32_t>& shift, const std::string& fn);
+
+// The requantization of the integer-only contract, bit-exact with
+// runtime/qg_runtime.h: qg_mbqm (double rounding, conv) or qg_mbqm_single
+// (single rounding, dense), for output channel `o`.
+Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding);
+
+// The pipeline of one layer (algorithm only), scheduled for `m`.
+Halide::Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+
+}  // namespace qg::codegen::halide

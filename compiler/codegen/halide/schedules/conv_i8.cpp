@@ -1,0 +1,67 @@
+// Schedule of the int8 convolution (all targets; sizes from MachineInfo).
+//
+// Output tile: `vo·no` output channels (no vectors of vo int32 lanes) × `tx`
+// output columns; its accumulators stay in registers while the reduction
+// runs over (channel quad, kx, ky). The innermost reduction variable (4
+// consecutive input channels) is vectorized atomically together with the
+// output channels: a 4·vo-lane widening multiply reduced by 4 — the pattern
+// Halide lowers to vpdpbusd (x86 AVX-512 VNNI) or sdot (Arm dot product);
+// without those it becomes widening multiplies and pairwise adds. Single
+// thread (no parallel loops): the emitted `run` stays reentrant and
+// runtime-free.
+#include <algorithm>
+
+#include "codegen/halide/linear_i8.h"
+
+namespace qg::codegen::halide {
+
+using namespace Halide;
+
+TileShape tile_shape(int O, int vo, int width, int budget) {
+  TileShape best;
+  double best_cost = 1e300;
+  for (int no = 1; no <= 4; ++no) {
+    if (O % (vo * no) || no > budget) continue;
+    for (int tx = 1; tx <= std::min(width, budget / no); ++tx) {
+      const double tiles = static_cast<double>((width + tx - 1) / tx) * (O / (vo * no));
+      const double cost = tiles * (no * tx + 0.5 * (no + tx));
+      if (cost < best_cost - 1e-9) {
+        best_cost = cost;
+        best = {no, tx};
+      }
+    }
+  }
+  return best;
+}
+
+void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, const MachineInfo& m) {
+  Var o = out.args()[0], x = out.args()[1], y = out.args()[2];
+  // Widest vector dividing the channel count (the backend takes O % 4 == 0).
+  int vo = m.i32_lanes;
+  while (s.O % vo) vo /= 2;
+  // Vectors of output channels (at most 4) and columns per tile.
+  const TileShape t = tile_shape(s.O, vo, s.OW, m.accumulators);
+  const int no = t.no, tx = t.tx;
+  Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
+  out.split(o, oo, oi, vo * no)
+      .split(x, xo, xi, tx, TailStrategy::ShiftInwards)
+      .reorder(oi, xi, oo, xo, y)
+      .vectorize(oi, vo)
+      .unroll(oi)
+      .unroll(xi);
+  acc.compute_at(out, oo);
+  Var ai("ai"), ao("ao");
+  acc.split(acc.args()[0], ao, ai, vo).vectorize(ai).unroll(ao).unroll(acc.args()[1]);
+  RVar ci(r.x), cq(r.y), kx(r.z), ky(r.w);
+  Var ui("ui"), uo("uo");
+  acc.update()
+      .split(acc.args()[0], uo, ui, vo)
+      .reorder(ci, ui, uo, acc.args()[1], cq, kx, ky, acc.args()[2])
+      .atomic()
+      .vectorize(ci)
+      .vectorize(ui)
+      .unroll(uo)
+      .unroll(acc.args()[1]);
+}
+
+}  // namespace qg::codegen::halide

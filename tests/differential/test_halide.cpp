@@ -1,0 +1,205 @@
+// The Halide targets (x86-64 natively, cortex-a under qemu-aarch64): every
+// emitted package (glue C + portable C kernels + <prefix>_halide.o) built and
+// run, outputs compared element by element with the reference interpreter,
+// bit for bit. Integer-only layers run as Halide pipelines; float and LQ / DQ
+// layers fall back to the portable C kernels inside the same package.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <sstream>
+
+#include "codegen/halide/halide_backend.h"
+#include "differential/harness.h"
+#include "support/cbuild.h"
+
+namespace {
+
+const std::string kSource = QGEN_SOURCE_DIR;
+const std::string kModels = kSource + "/../shared/models";
+const std::string kQemu = "qemu-aarch64 -L /usr/aarch64-linux-gnu";
+
+std::vector<qgt::Toolchain> x86_toolchains() {
+  return {{"gcc", "-O2", "x86-64", "", ""}, {"clang", "-O0", "x86-64", "", ""}, {"gcc", "-O2", "x86-64", "avx2", ""}};
+}
+std::vector<qgt::Toolchain> arm_toolchains() { return {{"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", kQemu}}; }
+// Also the feature sets that are not the default: plain NEON (no sdot), AVX-512 without VNNI.
+std::vector<qgt::Toolchain> arm_toolchains_all() {
+  return {{"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", kQemu}, {"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "neon", kQemu}};
+}
+
+// Random float nets made integer-only (calibrated), 8/4/2-bit weights; every
+// other net with channel counts rounded up to multiples of 4, so that more
+// layers take the Halide kernels (the others test the fallbacks).
+std::vector<qgt::DiffModel> int8_nets(uint64_t first, int count) {
+  std::vector<qgt::DiffModel> models;
+  for (int k = 0; k < count; ++k) {
+    const uint64_t seed = first + static_cast<uint64_t>(k);
+    qgt::RandomNetOptions opt;
+    opt.quantized = false;
+    if (k % 2 == 0) opt.channel_multiple = 4;
+    qgt::RandomNet rn = qgt::random_net(seed, opt);
+    qgt::DiffModel m;
+    m.net_json = rn.net_json;
+    const int wb[3] = {8, 4, 2};
+    m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) + "}}";
+    m.prefix = "hl" + std::to_string(seed);
+    m.label = "int8 net seed " + std::to_string(seed);
+    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
+    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
+// Random LQ / DQ (quantized = true) or float nets.
+std::vector<qgt::DiffModel> other_nets(uint64_t first, int count, bool quantized) {
+  std::vector<qgt::DiffModel> models;
+  for (int k = 0; k < count; ++k) {
+    const uint64_t seed = first + static_cast<uint64_t>(k);
+    qgt::RandomNetOptions opt;
+    opt.quantized = quantized;
+    qgt::RandomNet rn = qgt::random_net(seed, opt);
+    qgt::DiffModel m;
+    m.net_json = rn.net_json;
+    m.quant_json = rn.quant_json;
+    m.prefix = "hq" + std::to_string(seed);
+    m.label = std::string(quantized ? "LQ/DQ" : "float") + " net seed " + std::to_string(seed);
+    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
+std::vector<float> fmnist_images(const char* file, int first, int count) {
+  qgt::CmdResult r = qgt::run_cmd("gzip -dc /usr/share/datasets/fashion-mnist/" + std::string(file) + " | head -c " +
+                                  std::to_string(16 + 784 * (first + count)) + " | tail -c " + std::to_string(784 * count) + " | od -An -v -tu1");
+  std::vector<float> v;
+  std::istringstream is(r.output);
+  int p;
+  while (is >> p) v.push_back(static_cast<float>(p) / 255.0f);
+  return v;
+}
+
+std::vector<std::vector<float>> split(const std::vector<float>& all, size_t n) {
+  std::vector<std::vector<float>> r;
+  for (size_t i = 0; i + n <= all.size(); i += n) r.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
+  return r;
+}
+
+qgt::DiffModel random_inputs(qgt::DiffModel m, int64_t n, int count, bool int8) {
+  qgt::Rng r(std::hash<std::string>{}(m.label));
+  for (int k = 0; k < count; ++k) {
+    std::vector<float> in(static_cast<size_t>(n));
+    for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : static_cast<float>(r.real());
+    m.inputs.push_back(in);
+  }
+  return m;
+}
+
+// The real models: MLPerf Tiny int8 (TFLite), Fashion-MNIST VGG and the small
+// CNN made integer-only with calibration, and the small CNN with 4-bit LQ.
+std::vector<qgt::DiffModel> real_models() {
+  std::vector<qgt::DiffModel> ms;
+  const bool have_fm = std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+  const std::vector<std::vector<float>> calib = have_fm ? split(fmnist_images("train-images-idx3-ubyte.gz", 0, 32), 784)
+                                                        : std::vector<std::vector<float>>{};
+  const std::vector<std::vector<float>> test = have_fm ? split(fmnist_images("t10k-images-idx3-ubyte.gz", 0, 6), 784)
+                                                       : std::vector<std::vector<float>>{};
+  auto fm = [&](const std::string& file, const std::string& prefix, const std::string& quant, bool calibrate) {
+    qgt::DiffModel m;
+    m.model_file = kSource + "/" + file;
+    m.quant_json = quant;
+    m.prefix = prefix;
+    m.label = file + " " + quant;
+    if (calibrate) m.calibration = calib.empty() ? split(random_inputs(m, 784, 16, false).inputs.front(), 784) : calib;
+    m.inputs = test;
+    return random_inputs(m, 784, 2, false);
+  };
+  const std::string int8 = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 8}}";
+  ms.push_back(fm("examples/fashion-mnist/fmnist_vgg.onnx", "vgg_i8", int8, true));
+  ms.push_back(fm("examples/fmnist-small/fmnist_small.json", "small_i8", int8, true));
+  ms.push_back(fm("examples/fmnist-small/fmnist_small.json", "small_w4", "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4}}", true));
+  ms.push_back(fm("examples/fmnist-small/fmnist_small.json", "small_lq4", qgt::read_file(kSource + "/examples/fmnist-small/lq4.json"), false));
+  ms.push_back(fm("examples/fmnist-small/fmnist_small.json", "small_f", "", false));
+  if (std::filesystem::exists(kModels + "/mlperf-tiny/kws_ref_model.tflite")) {
+    auto tfl = [&](const std::string& file, const std::string& prefix, int64_t n, int count) {
+      qgt::DiffModel m;
+      m.model_file = kModels + "/" + file;
+      m.prefix = prefix;
+      m.label = file;
+      return random_inputs(m, n, count, true);
+    };
+    ms.push_back(tfl("mlperf-tiny/kws_ref_model.tflite", "kws", 490, 4));
+    ms.push_back(tfl("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", 32 * 32 * 3, 4));
+    ms.push_back(tfl("mlperf-tiny/vww_96_int8.tflite", "vww", 96 * 96 * 3, 2));
+    ms.push_back(tfl("mlperf-tiny/ad01_int8.tflite", "ad01", 640, 4));
+  } else {
+    WARN("shared models not found at " << kModels << ": MLPerf Tiny models skipped");
+  }
+  return ms;
+}
+
+void check(const std::vector<qgt::DiffModel>& models, const std::vector<qgt::Toolchain>& tcs, const std::string& tag, bool want_objects) {
+  int objects = 0;
+  const std::string err = qgt::run_differential(models, tcs, tag, nullptr, &objects);
+  if (!err.empty()) FAIL(err);
+  if (want_objects) REQUIRE(objects > 0);  // some layers really ran in Halide
+}
+
+}  // namespace
+
+TEST_CASE("the random integer-only nets below reach every Halide kernel family", "[differential][halide]") {
+  // conv (groups 1), depthwise conv, dense, max pool: layers the x86-64 target gives to Halide.
+  int conv = 0, depthwise = 0, dense = 0, pool = 0;
+  const qg::codegen::Target& t = qg::codegen::target("x86-64");
+  for (const qgt::DiffModel& m : int8_nets(950000, 48)) {
+    const std::string dir = qgt::make_temp_dir("hlcover");
+    qgt::write_file(dir + "/net.json", m.net_json);
+    qgt::write_file(dir + "/q.json", m.quant_json);
+    qg::driver::PipelineOptions o;
+    o.net_path = dir + "/net.json";
+    o.config_path = dir + "/q.json";
+    o.calibration = m.calibration;
+    const qg::driver::PipelineState s = qg::driver::run_pipeline(o, "quantize");
+    for (const qg::ir::Node& n : s.graph.nodes) {
+      if (!qg::codegen::halide::handles(t, s.graph, n)) continue;
+      if (n.op == qg::ir::Op::Dense) ++dense;
+      else if (n.op == qg::ir::Op::MaxPool2d) ++pool;
+      else if (n.attrs.groups > 1) ++depthwise;
+      else ++conv;
+    }
+    qgt::remove_dir(dir);
+  }
+  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+  CHECK(conv > 0);
+  CHECK(depthwise > 0);
+  CHECK(dense > 0);
+  CHECK(pool > 0);
+  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+}
+
+TEST_CASE("x86-64 (Halide): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
+  check(int8_nets(950000, 48), x86_toolchains(), "hlx86i8", true);
+}
+
+TEST_CASE("cortex-a (Halide, qemu-aarch64): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
+  check(int8_nets(950000, 48), arm_toolchains_all(), "hlarmi8", true);
+}
+
+TEST_CASE("x86-64 and cortex-a: random LQ/DQ and float nets (portable C kernels in the package) equal the interpreter", "[differential][halide]") {
+  std::vector<qgt::DiffModel> ms = other_nets(960000, 10, true);
+  for (auto& m : other_nets(970000, 5, false)) ms.push_back(std::move(m));
+  std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""}};
+  for (const auto& t : arm_toolchains()) tcs.push_back(t);
+  check(ms, tcs, "hlother", false);
+}
+
+TEST_CASE("x86-64 (Halide): real models equal the interpreter bit for bit", "[differential][halide]") {
+  std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""}, {"gcc", "-O2", "x86-64", "avx2", ""}};
+  // AVX-512 without VNNI, where this machine can run it.
+  if (qgt::run_cmd("grep -qw avx512bw /proc/cpuinfo").status == 0) tcs.push_back({"gcc", "-O2", "x86-64", "avx512", ""});
+  check(real_models(), tcs, "hlx86real", true);
+}
+
+TEST_CASE("cortex-a (Halide, qemu-aarch64): real models equal the interpreter bit for bit", "[differential][halide]") {
+  check(real_models(), arm_toolchains(), "hlarmreal", true);
+}
