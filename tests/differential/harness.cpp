@@ -228,7 +228,7 @@ std::string run_one_target(const std::vector<DiffModel>& models, const std::vect
     CmdResult b = run_cmd(tc.cc + " -std=c99 -Wall -Wextra -Werror -ffp-contract=off " + tc.flags + " -I'" + dir + "' " + sources +
                           " -o '" + bin + "' -lm");
     if (b.status != 0) return ttag + ": build failed (files in " + dir + "):\n" + b.output.substr(0, 4000);
-    CmdResult r = run_cmd(tc.runner + (tc.runner.empty() ? "" : " ") + "'" + bin + "' '" + dir + "' " + ttag);
+    CmdResult r = run_cmd(tc.runner + (tc.runner.empty() ? "" : " ") + "'" + bin + "' '" + dir + "' '" + ttag + "'");
     if (r.status != 0) return ttag + ": program failed with status " + std::to_string(r.status) + " (files in " + dir + ")\n" + r.output;
     for (size_t m = 0; m < models.size(); ++m) {
       std::vector<float> got = read_floats(dir + "/m" + std::to_string(m) + "/out_" + ttag + ".f32");

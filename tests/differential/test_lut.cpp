@@ -56,6 +56,21 @@ std::vector<float> interp_outputs(const std::string& dir, const std::string& net
   return qg::interp::run(s.graph, in);
 }
 
+// A random quantized net with LUT-able precision choices (`mac`: the same
+// with the MAC kernel everywhere) and `inputs` random inputs.
+qgt::DiffModel lut_model(uint64_t seed, const std::string& prefix, int inputs, std::string* mac) {
+  qgt::RandomNetOptions opt;
+  opt.quantized = true;
+  qgt::RandomNet rn = qgt::random_net(seed, opt);
+  qgt::DiffModel m;
+  m.net_json = rn.net_json;
+  lut_configs(seed, rn.quant_json, &m.quant_json, mac);
+  m.prefix = prefix + std::to_string(seed);
+  m.label = "LUT net seed " + std::to_string(seed);
+  for (int kind = 0; kind < inputs; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+  return m;
+}
+
 void check_lut_group(int group) {
   std::vector<qgt::DiffModel> models;
   std::vector<std::vector<std::vector<float>>> mac_out;
@@ -63,16 +78,8 @@ void check_lut_group(int group) {
   int lut_layers = 0;
   for (int k = 0; k < kPerGroup; ++k) {
     const uint64_t seed = 700000 + static_cast<uint64_t>(group * kPerGroup + k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = true;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
     std::string mac;
-    lut_configs(seed, rn.quant_json, &m.quant_json, &mac);
-    m.prefix = "lut" + std::to_string(seed);
-    m.label = "LUT net seed " + std::to_string(seed);
-    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    qgt::DiffModel m = lut_model(seed, "lut", 4, &mac);
     // Interpreter: LUT path == MAC path, bit for bit.
     std::vector<std::vector<float>> outs;
     for (size_t i = 0; i < m.inputs.size(); ++i) {
@@ -120,16 +127,8 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
   int lut_layers = 0;
   for (int k = 0; k < 2 * kPerGroup; ++k) {
     const uint64_t seed = 710000 + static_cast<uint64_t>(k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = true;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
     std::string mac;
-    lut_configs(seed, rn.quant_json, &m.quant_json, &mac);
-    m.prefix = "m7lut" + std::to_string(seed);
-    m.label = "LUT net seed " + std::to_string(seed);
-    for (int kind = 0; kind < 3; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    qgt::DiffModel m = lut_model(seed, "m7lut", 3, &mac);
     // Keep the nets whose tables fit a microcontroller (under 1 MiB in all).
     const std::string tmp = qgt::make_temp_dir("m7lutsize");
     qg::driver::PipelineOptions o;
