@@ -57,6 +57,7 @@
 #define QG_ACC_T int32_t
 #define QG_ACC64 0
 #define QG_ROW16 0
+#define QG_UNIFORM 1
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -132,7 +133,7 @@ static void QG_LUT_CAT(QG_FN, _codes)(const float *x, long oy, long ox, long grp
 
 /* Table index of group k: q[b] | q[b+1] << A | ...; full groups (QG_LG codes)
  * take a loop of constant trip count, which the compiler unrolls. */
-static int32_t QG_LUT_CAT(QG_FN, _index)(const uint8_t *q, long k) {
+QG_INLINE int32_t QG_LUT_CAT(QG_FN, _index)(const uint8_t *q, long k) {
   const long b = QG_GRP[k], n = QG_GRP[k + 1] - b;
   int32_t v = 0;
   long t;
@@ -150,40 +151,48 @@ static int32_t QG_LUT_CAT(QG_FN, _index)(const uint8_t *q, long k) {
  * even), two per word, so one UADD16 adds the entries of two channels. A lane
  * takes at most QG_FLUSH entries (QG_FLUSH * largest entry <= 65535) before
  * it is added to the 32-bit sums: same integers as the scalar path. Blocks
- * of 8 channels keep their 4 packed sums in registers. */
+ * of 16 channels keep their 8 packed sums in registers. */
 #define QG_LUT_ROWS QG_LUT_CAT(QG_FN, _rows)
 QG_HOT void QG_LUT_ROWS(const int32_t *ix, long k0, long k1, int32_t *spq) {
   long ob, k, i;
-  for (ob = 0; ob < QG_O2 / 2; ob += 4) {
-    const long nw = QG_O2 / 2 - ob < 4 ? QG_O2 / 2 - ob : 4;
-    int32_t sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (ob = 0; ob < QG_O2 / 2; ob += 8) {
+    const long nw = QG_O2 / 2 - ob < 8 ? QG_O2 / 2 - ob : 8;
+    int32_t sum[16];
+    for (i = 0; i < 16; ++i) sum[i] = 0;
     for (k = k0; k < k1;) {
       const long kend = k1 - k > QG_FLUSH ? k + QG_FLUSH : k1;
-      uint32_t p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-      if (nw == 4) {
-        for (; k < kend; ++k) { /* full block: 8 channels, no tests in the loop */
+      uint32_t p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      if (nw == 8) {
+        uint32_t p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        for (; k < kend; ++k) { /* full block: 16 channels, no tests in the loop */
           const uint32_t *row = QG_LUT32 + (long)ix[k] * (QG_O2 / 2) + ob;
           p0 = qg_uadd16(p0, row[0]);
           p1 = qg_uadd16(p1, row[1]);
           p2 = qg_uadd16(p2, row[2]);
           p3 = qg_uadd16(p3, row[3]);
+          p4 = qg_uadd16(p4, row[4]);
+          p5 = qg_uadd16(p5, row[5]);
+          p6 = qg_uadd16(p6, row[6]);
+          p7 = qg_uadd16(p7, row[7]);
         }
+        p[0] = p0;
+        p[1] = p1;
+        p[2] = p2;
+        p[3] = p3;
+        p[4] = p4;
+        p[5] = p5;
+        p[6] = p6;
+        p[7] = p7;
       } else {
         for (; k < kend; ++k) {
           const uint32_t *row = QG_LUT32 + (long)ix[k] * (QG_O2 / 2) + ob;
-          p0 = qg_uadd16(p0, row[0]);
-          if (nw > 1) p1 = qg_uadd16(p1, row[1]);
-          if (nw > 2) p2 = qg_uadd16(p2, row[2]);
+          for (i = 0; i < nw; ++i) p[i] = qg_uadd16(p[i], row[i]);
         }
       }
-      sum[0] += (int32_t)(p0 & 0xffffu);
-      sum[1] += (int32_t)(p0 >> 16);
-      sum[2] += (int32_t)(p1 & 0xffffu);
-      sum[3] += (int32_t)(p1 >> 16);
-      sum[4] += (int32_t)(p2 & 0xffffu);
-      sum[5] += (int32_t)(p2 >> 16);
-      sum[6] += (int32_t)(p3 & 0xffffu);
-      sum[7] += (int32_t)(p3 >> 16);
+      for (i = 0; i < 8; ++i) {
+        sum[2 * i] += (int32_t)(p[i] & 0xffffu);
+        sum[2 * i + 1] += (int32_t)(p[i] >> 16);
+      }
     }
     for (i = 0; i < 2 * nw && 2 * ob + i < QG_O; ++i) spq[2 * ob + i] = sum[i];
   }
@@ -213,7 +222,20 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
       for (ox = 0; ox < QG_OW; ++ox)
         for (grp = 0; grp < QG_G; ++grp) {
           QG_LUT_CAT(QG_FN, _codes)(x, oy, ox, grp, whole_lo, whole_s, patch, rlo, rs, q, sq);
+#if QG_UNIFORM
+          { /* every group full, tables back to back: group k = codes k*g.., entries at k * 2^(A*g) */
+            const uint8_t *c = q;
+            int32_t e = 0;
+            for (k = 0; k < QG_NG; ++k, c += QG_LG, e += 1 << (QG_AB * QG_LG)) {
+              int32_t v = 0;
+              int t;
+              for (t = QG_LG - 1; t >= 0; --t) v = (v << QG_AB) | c[t];
+              ix[k] = e + v;
+            }
+          }
+#else
           for (k = 0; k < QG_NG; ++k) ix[k] = QG_GOFF[k] + QG_LUT_CAT(QG_FN, _index)(q, k);
+#endif
           for (s = 0; s < QG_S; ++s) {
             QG_ACC_T *acc_s = spq + s * og;
 #if QG_ROW16

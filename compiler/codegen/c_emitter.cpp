@@ -339,11 +339,16 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", i64(q.seg_areg))});
   in.defs.push_back({"QG_GRP", e.local_i32(L + "_grp", q.grp_begin)});
   in.defs.push_back({"QG_SEG_GRP", e.local_i32(L + "_seg_grp", q.seg_grp)});
-  in.defs.push_back({"QG_GOFF", e.local_i32(L + "_goff", q.grp_off)});
+
   // DSP targets: rows of uint16 entries over the output channels, two per
   // word, for UADD16 (templates/conv2d_lq_lut.c, QG_ROW16).
   const bool row16 = e.target().has_kernel("mac_dsp") && !q.lut_shuf && !q.acc64 && n.attrs.groups == 1;
   in.defs.push_back({"QG_ROW16", row16 ? "1" : "0"});
+  bool uniform = q.lut_groups() * q.lut_g == q.K;
+  for (int64_t k = 0; uniform && k < q.lut_groups(); ++k)
+    uniform = q.grp_begin[static_cast<size_t>(k)] == k * q.lut_g && q.grp_off[static_cast<size_t>(k)] == k * (int64_t{1} << (q.a_bits * q.lut_g));
+  in.defs.push_back({"QG_UNIFORM", uniform ? "1" : "0"});
+  if (!uniform || q.lut_shuf) in.defs.push_back({"QG_GOFF", e.local_i32(L + "_goff", q.grp_off)});
   if (row16) {
     const int64_t O = q.O, O2 = (O + 1) / 2 * 2, NG = q.lut_groups();
     std::vector<int32_t> words(static_cast<size_t>(q.lut_T * O2 / 2), 0);

@@ -196,11 +196,11 @@ constexpr std::array<KernelCosts, 2> kCosts = {{
     // target  mul  add  lookup weight_load index_op  LUT flash budget
     {"c", 1.0, 1.0, 1.0, 1.0, 1.0, int64_t{8} << 20},
     // Cortex-M7, instructions measured under QEMU on a 3x3 conv 32x32x16 -> 16
-    // (docs/cortex-m7.md): the LQ byte-code dot product (UXTB16 + SMLAD) takes
-    // ~2.1 per MAC (0.5 + 0.6 + 1.0), the UADD16 row look-up ~2.5 per group
-    // and channel (1.5 + 1.0), an index step ~3; tables within 1.5 MiB of the
-    // 2 MiB flash.
-    {"cortex-m7", 0.5, 1.0, 1.5, 0.6, 3.0, int64_t{3} << 19},
+    // (bench/lut/run, docs/results.md): the LQ byte-code dot product (UXTB16 +
+    // SMLAD) ~2.0 per MAC (0.6 + 0.9 + 0.5), the UADD16 row look-up ~0.75 per
+    // group and channel (0.25 + 0.5: two channels per instruction), an index
+    // step ~1; tables within 1.5 MiB of the 2 MiB flash.
+    {"cortex-m7", 0.6, 0.5, 0.25, 0.9, 1.0, int64_t{3} << 19},
 }};
 }  // namespace
 

@@ -148,6 +148,20 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
     lut_layers += layers;
     models.push_back(std::move(m));
   }
+  // The shape bench/lut/m7_layer.sh measures: every group full (QG_UNIFORM), 16 channels (one UADD16 block).
+  for (int a : {1, 2, 4}) {
+    qgt::DiffModel m;
+    m.net_json = R"({"format": "qgen-net", "version": 1, "name": "conv",
+      "input": {"name": "x", "shape": [16, 12, 12], "layout": "CHW"},
+      "layers": [{"name": "conv", "op": "conv2d", "weight": {"shape": [16, 16, 3, 3], "random": 5},
+                  "bias": {"shape": [16], "random": 6}, "padding": 1}, {"name": "r", "op": "relu"}]})";
+    m.quant_json = R"({"default": {"w_bits": 8, "a_bits": )" + std::to_string(a) + R"(, "w_region": "kernel", "a_region": "kernel", "kernel": "lut"}})";
+    m.prefix = "m7lutconv" + std::to_string(a);
+    m.label = "3x3 conv 16 -> 16, LUT, " + std::to_string(a) + "-bit activations";
+    for (int kind = 0; kind < 2; ++kind) m.inputs.push_back(qgt::random_input(77 + static_cast<uint64_t>(kind), 16 * 12 * 12, kind));
+    models.insert(models.begin(), std::move(m));
+    ++lut_layers;
+  }
   INFO(models.size() << " nets, " << lut_layers << " LUT layers");
   CHECK(lut_layers >= 10);
   // LUT tables are large: five models per firmware keep it inside the board's 4 MiB.
