@@ -34,6 +34,9 @@ const std::map<std::string, Target>& all_targets() {
       t.features = j.value("isa_features", std::vector<std::string>{});
       t.kernels = j.value("kernels", std::vector<std::string>{});
       t.build_flags = j.value("build_flags", "");
+      t.flash_budget = j.value("flash_budget", int64_t{0});
+      t.ram_budget = j.value("ram_budget", int64_t{0});
+      t.budget_note = j.value("budget_note", "");
       m[t.name] = t;
     }
     return m;

@@ -13,6 +13,9 @@ struct Target {
   std::vector<std::string> features;  // ISA features kernels may use, e.g. "arm_dsp"
   std::vector<std::string> kernels;   // kernel families the target provides
   std::string build_flags;            // flags the emitted sources are tested with
+  int64_t flash_budget = 0;           // bytes, 0 = none (a microcontroller's default budgets)
+  int64_t ram_budget = 0;
+  std::string budget_note;
   bool has(const std::string& feature) const;
   bool has_kernel(const std::string& family) const;
 };

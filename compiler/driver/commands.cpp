@@ -60,6 +60,10 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
   files.push_back({"report.json", report_json(s, o)});
   files.push_back({"report.md", report_md(s, o)});
   codegen::write_output_dir(out_dir, files);
+  // Not an error: the link-time budgets can be raised (a bigger part, PSRAM).
+  const std::string budget = budget_problem(s, o);
+  if (!budget.empty())
+    std::cerr << "qgen: warning: " << budget << " (" << codegen::target(o.target).budget_note << ")\n";
   if (!quiet) {
     std::cout << report_md(s, o);
     std::cout << "\nwrote " << out_dir << "/{";

@@ -210,6 +210,20 @@ json layer_rows(const PipelineState& s) {
 }
 }  // namespace
 
+std::string budget_problem(const PipelineState& s, const PipelineOptions& opts) {
+  const codegen::Target& t = codegen::target(opts.target);
+  if (t.flash_budget <= 0 || !s.emitted || !s.plan) return "";
+  const int64_t flash = s.emitted->table_bytes + s.emitted->code_bytes_estimate();
+  const int64_t ram = std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign);
+  std::string r;
+  if (flash > t.flash_budget)
+    r += "estimated flash " + std::to_string(flash) + " bytes exceeds the " + t.name + " budget of " + std::to_string(t.flash_budget);
+  if (t.ram_budget > 0 && ram > t.ram_budget)
+    r += std::string(r.empty() ? "" : "; ") + "arena " + std::to_string(ram) + " bytes exceeds the " + t.name + " RAM budget of " +
+         std::to_string(t.ram_budget);
+  return r;
+}
+
 std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   json j;
   j["generator"] = codegen::kGeneratorVersion;
@@ -224,6 +238,12 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["weight_bytes"] = s.emitted->table_bytes;
   j["code_bytes_estimate"] = s.emitted->code_bytes_estimate();
   j["flash_bytes"] = s.emitted->table_bytes + s.emitted->code_bytes_estimate();
+  const codegen::Target& t = codegen::target(opts.target);
+  if (t.flash_budget > 0) {
+    j["flash_budget"] = t.flash_budget;
+    j["ram_budget"] = t.ram_budget;
+    j["fits_budget"] = budget_problem(s, opts).empty();
+  }
   j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (512 bytes per kernel instance + 256)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
   if (!s.emitted->halide_target.empty()) {
@@ -264,6 +284,12 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
   os << "**RAM (arena):** " << std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign) << " bytes (liveness lower bound "
      << s.plan->lower_bound << ", planner " << s.plan->algorithm << ")  \n";
   os << "**MACs per inference:** " << macs << "\n";
+  const codegen::Target& t = codegen::target(opts.target);
+  if (t.flash_budget > 0) {
+    const std::string problem = budget_problem(s, opts);
+    os << "**Budget (" << t.name << "):** flash " << t.flash_budget << " bytes, RAM " << t.ram_budget << " bytes ("
+       << t.budget_note << "): " << (problem.empty() ? "fits" : problem) << "  \n";
+  }
   const json ops = ops_totals_json(s.graph);
   if (ops.contains("mac_over_lut")) {
     const json& c = ops["chosen"];

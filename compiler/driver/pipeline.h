@@ -45,6 +45,10 @@ std::vector<std::string> stage_names();
 // IR to stdout after opts.dump_after. Throws UserError on bad input.
 PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_stage = "");
 
+// "" when the compiled model fits the target's default flash / RAM budgets
+// (targets/<name>/target.json), else what exceeds them.
+std::string budget_problem(const PipelineState& s, const PipelineOptions& opts);
+
 // report.json and report.md for a compiled model.
 std::string report_json(const PipelineState& s, const PipelineOptions& opts);
 std::string report_md(const PipelineState& s, const PipelineOptions& opts);

@@ -284,3 +284,30 @@ TEST_CASE("pipeline lists its stages and targets", "[driver]") {
   CHECK_FALSE(s.emitted.has_value());
   CHECK(s.graph.nodes.size() == 7);
 }
+
+TEST_CASE("qgen compile --target cortex-m7 reports the default flash / RAM budgets and warns when a model exceeds them", "[driver]") {
+  const std::string dir = qgt::make_temp_dir("budget");
+  // 2.2 M random 8-bit LQ weights: more than the 2 MiB default flash.
+  qgt::write_file(dir + "/big.json", R"({"format": "qgen-net", "version": 1, "name": "big",
+    "input": {"name": "x", "shape": [1024]},
+    "layers": [{"name": "fc", "op": "dense", "weight": {"shape": [2150, 1024], "random": 1}}]})");
+  qgt::write_file(dir + "/q.json", R"({"default": {"w_bits": 8, "a_bits": 8, "w_region": "kernel", "a_region": "kernel"}})");
+  Proc p = qgen(dir, "compile big.json --config q.json --target cortex-m7 -q -o out");
+  CHECK(p.status == 0);
+  CHECK(p.err.find("warning: estimated flash") != std::string::npos);
+  CHECK(lines(p.err) == 1);
+  json r = json::parse(qgt::read_file(dir + "/out/report.json"));
+  CHECK(r["flash_budget"].get<int64_t>() == 2097152);
+  CHECK(r["fits_budget"].get<bool>() == false);
+  // A small model fits: no warning; the portable C target has no budget.
+  qgt::write_file(dir + "/small.json", R"({"format": "qgen-net", "version": 1, "name": "small",
+    "input": {"name": "x", "shape": [16]},
+    "layers": [{"name": "fc", "op": "dense", "weight": {"shape": [4, 16], "random": 1}}]})");
+  p = qgen(dir, "compile small.json --config q.json --target cortex-m7 -q -o out2");
+  CHECK(p.status == 0);
+  CHECK(p.err.empty());
+  CHECK(json::parse(qgt::read_file(dir + "/out2/report.json"))["fits_budget"].get<bool>() == true);
+  p = qgen(dir, "compile small.json --config q.json -q -o out3");
+  CHECK(!json::parse(qgt::read_file(dir + "/out3/report.json")).contains("flash_budget"));
+  qgt::remove_dir(dir);
+}
