@@ -353,6 +353,33 @@ QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
   acc[2] = a10;                                                                     \
   acc[3] = a11
 
+/* One column against four int8 weight rows (w, w + WS, w + 2 WS, w + 3 WS):
+ * acc[r] = x.w_r over n steps of 4 (single-pixel layers: dense). */
+#define QG_DOT1X4_W8_BODY(WS)                                             \
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                 \
+  for (; n > 0; --n) {                                                    \
+    const uint32_t qg_v = qg_load4(x);                                    \
+    const uint32_t qg_x0 = qg_sxtb16(qg_v), qg_x1 = qg_sxtb16_ror8(qg_v); \
+    uint32_t qg_w = qg_load4(w);                                          \
+    a0 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a0);                            \
+    a0 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a0);                       \
+    qg_w = qg_load4(w + (WS));                                            \
+    a1 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a1);                            \
+    a1 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a1);                       \
+    qg_w = qg_load4(w + 2 * (WS));                                        \
+    a2 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a2);                            \
+    a2 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a2);                       \
+    qg_w = qg_load4(w + 3 * (WS));                                        \
+    a3 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a3);                            \
+    a3 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a3);                       \
+    x += 4;                                                               \
+    w += 4;                                                               \
+  }                                                                       \
+  acc[0] = a0;                                                            \
+  acc[1] = a1;                                                            \
+  acc[2] = a2;                                                            \
+  acc[3] = a3
+
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }

@@ -126,8 +126,37 @@ QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
       (y1)[ob] = QG_OUT(acc[3] >> QG_SCALE_SHIFT, ob);                                   \
     }                                                                                    \
   } while (0)
+#if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4
+/* A single output pixel (dense layers): one column against 4 weight rows. */
+#define QG_DOT1X4FN QG_CAT(QG_FN, _dot1x4)
+QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
+  long n = QG_K / 4;
+  QG_DOT1X4_W8_BODY(QG_ROW);
+}
+#endif
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
   long p;
+#if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4 && QG_DIRECT
+  {
+    long o, k, r;
+    for (o = 0; o < QG_O / 4 * 4; o += 4) {
+      int32_t acc[4];
+      QG_DOT1X4FN(x, QG_WEIGHT + o * QG_ROW, acc);
+      for (r = 0; r < 4; ++r) {
+        for (k = QG_K / 4 * 4; k < QG_K; ++k) acc[r] += x[k] * (int32_t)(int8_t)QG_WEIGHT[(o + r) * QG_ROW + k];
+        y[o + r] = QG_OUT(acc[r], o + r);
+      }
+    }
+    for (o = QG_O / 4 * 4; o < QG_O; ++o) {
+      int32_t a = 0;
+      for (k = 0; k < QG_K; ++k) a += x[k] * (int32_t)(int8_t)QG_WEIGHT[o * QG_ROW + k];
+      y[o] = QG_OUT(a, o);
+    }
+    (void)scratch;
+    (void)p;
+    return;
+  }
+#endif
   int8_t *col = (int8_t *)scratch;
   (void)col;
   for (p = 0; p < QG_OH * QG_OW; p += 2) {
@@ -164,5 +193,8 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
 #undef QG_BODY
 #undef QG_XS
 #undef QG_DOTFN
+#ifdef QG_DOT1X4FN
+#undef QG_DOT1X4FN
+#endif
 #undef QG_OUT
 #undef QG_PIXELS
