@@ -65,37 +65,16 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   float *rs = rlo + QG_R;
   QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
   uint8_t *q = (uint8_t *)(sq + QG_S);
-  long oy, ox, grp, o, ky, kx, c, j, r, s;
+  long oy, ox, grp, o, j, s;
+  float whole_lo = 0.0f, whole_s = 1.0f;
 #if QG_A_WHOLE
-  float whole_lo, whole_s;
   qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
 #endif
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox)
       for (grp = 0; grp < QG_G; ++grp) {
-        j = 0;
-        for (ky = 0; ky < QG_KH; ++ky)
-          for (kx = 0; kx < QG_KW; ++kx) {
-            const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
-            if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
-              const float *xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
-              for (c = 0; c < cg; ++c) patch[j++] = xp[c];
-            } else {
-              for (c = 0; c < cg; ++c) patch[j++] = 0.0f;
-            }
-          }
-        for (r = 0; r < QG_R; ++r) {
-#if QG_A_WHOLE
-          rlo[r] = whole_lo;
-          rs[r] = whole_s;
-#else
-          qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
-#endif
-          { /* locals: the uint8_t stores may alias rlo / rs */
-            const float lo = rlo[r], sc = rs[r];
-            for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], lo, sc, QG_LA);
-          }
-        }
+        qg_im2col_f32(x, QG_H, QG_W, QG_C, grp * cg, cg, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
+        qg_lq_patch_codes(patch, QG_AREG, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
         for (s = 0; s < QG_S; ++s) {
           QG_ACC_T t = 0;
           for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) t += q[j];
@@ -113,17 +92,10 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
 #else
             for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
 #endif
-            part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
+            part = qg_lq_part(rlo[a], rs[a], QG_E[ci], QG_B[ci], QG_D[ci], (float)sq[s], (float)spq);
             acc = acc + part;
           }
-          acc = acc + QG_BIAS[o];
-#if QG_ACT >= 1
-          acc = acc > 0.0f ? acc : 0.0f;
-#endif
-#if QG_ACT == 2
-          acc = acc < 6.0f ? acc : 6.0f;
-#endif
-          y[(oy * QG_OW + ox) * QG_O + o] = acc;
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc, QG_BIAS[o], QG_ACT);
         }
       }
 }

@@ -99,31 +99,9 @@ static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2
 static void QG_LUT_CAT(QG_FN, _codes)(const float *x, long oy, long ox, long grp, float whole_lo, float whole_s, float *patch,
                                       float *rlo, float *rs, uint8_t *q, QG_ACC_T *sq) {
   const long cg = QG_C / QG_G;
-  long ky, kx, c, j = 0, r, s;
-  for (ky = 0; ky < QG_KH; ++ky)
-    for (kx = 0; kx < QG_KW; ++kx) {
-      const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
-      if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
-        const float *xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
-        for (c = 0; c < cg; ++c) patch[j++] = xp[c];
-      } else {
-        for (c = 0; c < cg; ++c) patch[j++] = 0.0f;
-      }
-    }
-  for (r = 0; r < QG_R; ++r) {
-#if QG_A_WHOLE
-    rlo[r] = whole_lo;
-    rs[r] = whole_s;
-#else
-    (void)whole_lo;
-    (void)whole_s;
-    qg_region_params(patch + QG_AREG[r], (long)(QG_AREG[r + 1] - QG_AREG[r]), 0, QG_LA, &rlo[r], &rs[r]);
-#endif
-    { /* locals: the uint8_t stores may alias rlo / rs */
-      const float lo = rlo[r], sc = rs[r];
-      for (j = QG_AREG[r]; j < QG_AREG[r + 1]; ++j) q[j] = qg_quantize(patch[j], lo, sc, QG_LA);
-    }
-  }
+  long j, s;
+  qg_im2col_f32(x, QG_H, QG_W, QG_C, grp * cg, cg, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
+  qg_lq_patch_codes(patch, QG_AREG, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
   for (s = 0; s < QG_S; ++s) {
     QG_ACC_T t = 0;
     for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) t += q[j];
@@ -254,17 +232,10 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
             for (s = 0; s < QG_S; ++s) {
               const long a = QG_SEG_AREG[s], ci = (grp * og + o) * QG_S + s;
               float part;
-              part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq[s * og + o]);
+              part = qg_lq_part(rlo[a], rs[a], QG_E[ci], QG_B[ci], QG_D[ci], (float)sq[s], (float)spq[s * og + o]);
               acc = acc + part;
             }
-            acc = acc + QG_BIAS[grp * og + o];
-#if QG_ACT >= 1
-            acc = acc > 0.0f ? acc : 0.0f;
-#endif
-#if QG_ACT == 2
-            acc = acc < 6.0f ? acc : 6.0f;
-#endif
-            y[(oy * QG_OW + ox) * QG_O + grp * og + o] = acc;
+            y[(oy * QG_OW + ox) * QG_O + grp * og + o] = qg_lq_finish(acc, QG_BIAS[grp * og + o], QG_ACT);
           }
         }
   }
@@ -290,17 +261,10 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
               float part;
               for (k = QG_SEG_GRP[s]; k < QG_SEG_GRP[s + 1]; ++k)
                 spq += (QG_ACC_T)((uint32_t)t[ix[k]] | (uint32_t)t[QG_T + ix[k]] << 8);
-              part = rlo[a] * QG_E[ci] + rs[a] * (QG_B[ci] * (float)sq[s] + QG_D[ci] * (float)spq);
+              part = qg_lq_part(rlo[a], rs[a], QG_E[ci], QG_B[ci], QG_D[ci], (float)sq[s], (float)spq);
               acc = acc + part;
             }
-            acc = acc + QG_BIAS[o];
-#if QG_ACT >= 1
-            acc = acc > 0.0f ? acc : 0.0f;
-#endif
-#if QG_ACT == 2
-            acc = acc < 6.0f ? acc : 6.0f;
-#endif
-            y[(oy * QG_OW + ox) * QG_O + o] = acc;
+            y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc, QG_BIAS[o], QG_ACT);
           }
         }
   }
@@ -387,18 +351,11 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
             float acc = 0.0f;
             for (s = 0; s < QG_S; ++s) {
               const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
-              float part = rlo[l * QG_R + a] * QG_E[ci] +
-                           rs[l * QG_R + a] * (QG_B[ci] * (float)sq[l * QG_S + s] + QG_D[ci] * (float)spq[s * QG_LN + l]);
+              float part = qg_lq_part(rlo[l * QG_R + a], rs[l * QG_R + a], QG_E[ci], QG_B[ci], QG_D[ci], (float)sq[l * QG_S + s],
+                                      (float)spq[s * QG_LN + l]);
               acc = acc + part;
             }
-            acc = acc + QG_BIAS[o];
-#if QG_ACT >= 1
-            acc = acc > 0.0f ? acc : 0.0f;
-#endif
-#if QG_ACT == 2
-            acc = acc < 6.0f ? acc : 6.0f;
-#endif
-            y[(p0 + l) * QG_O + o] = acc;
+            y[(p0 + l) * QG_O + o] = qg_lq_finish(acc, QG_BIAS[o], QG_ACT);
           }
         }
       }

@@ -146,8 +146,8 @@ void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* p
     for (int64_t sg = 0; sg < S; ++sg) {
       const size_t c = idx(o * S + sg);
       const int32_t a = lq.seg_areg[idx(sg)];
-      const float acc = w.lo[idx(a)] * lq.E[c] +
-                        w.s[idx(a)] * (lq.B[c] * static_cast<float>(w.sq[idx(sg)]) + lq.D[c] * static_cast<float>(spq[sg]));
+      const float acc = qg_lq_part(w.lo[idx(a)], w.s[idx(a)], lq.E[c], lq.B[c], lq.D[c], static_cast<float>(w.sq[idx(sg)]),
+                                   static_cast<float>(spq[sg]));
       y = y + acc;
     }
     y = y + (bias.empty() ? 0.0f : bias.data[idx(o)]);
