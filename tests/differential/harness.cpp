@@ -13,6 +13,33 @@ namespace qgt {
 
 std::vector<Toolchain> default_toolchains() { return {{"gcc", "-O0"}, {"gcc", "-O2"}, {"clang", "-O0"}, {"clang", "-O2"}}; }
 
+std::vector<DiffModel> random_models(uint64_t first, int count, const std::string& scheme, const std::string& prefix, int inputs,
+                                     const std::function<void(int k, RandomNetOptions&)>& tweak) {
+  QG_CHECK(scheme == "int8" || scheme == "lq" || scheme == "float", "random_models: unknown scheme " + scheme);
+  std::vector<DiffModel> models;
+  for (int k = 0; k < count; ++k) {
+    const uint64_t seed = first + static_cast<uint64_t>(k);
+    RandomNetOptions opt;
+    opt.quantized = scheme == "lq";
+    if (tweak) tweak(k, opt);
+    const RandomNet rn = random_net(seed, opt);
+    DiffModel m;
+    m.net_json = rn.net_json;
+    m.prefix = prefix + std::to_string(seed);
+    m.label = (scheme == "lq" ? std::string("LQ/DQ") : scheme) + " net seed " + std::to_string(seed);
+    if (scheme == "int8") {
+      const int wb[3] = {8, 4, 2};
+      m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) + "}}";
+      for (int c = 0; c < 8; ++c) m.calibration.push_back(random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
+    } else if (scheme == "lq") {
+      m.quant_json = rn.quant_json;
+    }
+    for (int kind = 0; kind < inputs; ++kind) m.inputs.push_back(random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
 std::vector<Toolchain> m7_toolchains() { return {{"arm-none-eabi-gcc", "-O2", "cortex-m7"}, {"gcc", "-O2", "cortex-m7"}}; }
 
 namespace {

@@ -45,4 +45,14 @@ std::vector<Toolchain> m7_toolchains();
 
 std::vector<Toolchain> default_toolchains();
 
+// `count` random nets (support/random_net.h) from seed `first`, for one scheme:
+//   "int8"  float nets made integer-only, calibrated on 8 random inputs,
+//           weights of 8/4/2 bits by seed % 3;
+//   "lq"    the generator's random LQ / DQ precision choices;
+//   "float" no quantization.
+// Prefix `prefix` + seed, `inputs` random inputs each. `tweak`, if given,
+// adjusts the generator options of the k-th net.
+std::vector<DiffModel> random_models(uint64_t first, int count, const std::string& scheme, const std::string& prefix, int inputs = 4,
+                                     const std::function<void(int k, RandomNetOptions&)>& tweak = nullptr);
+
 }  // namespace qgt

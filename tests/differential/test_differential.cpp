@@ -12,21 +12,8 @@ constexpr int kGroups = 13;
 constexpr int kPerGroup = 25;
 
 std::vector<qgt::DiffModel> make_group(int group, bool quantized) {
-  std::vector<qgt::DiffModel> models;
-  for (int k = 0; k < kPerGroup; ++k) {
-    const uint64_t seed = static_cast<uint64_t>(quantized ? 1000 : 500000) + static_cast<uint64_t>(group * kPerGroup + k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = quantized;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    m.quant_json = rn.quant_json;
-    m.prefix = "rnd" + std::to_string(seed);
-    m.label = "random net seed " + std::to_string(seed);
-    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    models.push_back(std::move(m));
-  }
-  return models;
+  const uint64_t first = static_cast<uint64_t>(quantized ? 1000 : 500000) + static_cast<uint64_t>(group * kPerGroup);
+  return qgt::random_models(first, kPerGroup, quantized ? "lq" : "float", "rnd");
 }
 
 }  // namespace
@@ -61,22 +48,7 @@ static_assert(kGroups == 13, "one QG_DIFF_GROUP line per group");
 // per-tensor int8 activations, per-channel 8/4/2-bit weights, quantize /
 // dequantize where int8 and float ops meet.
 static void check_int8_group(int group) {
-  std::vector<qgt::DiffModel> models;
-  for (int k = 0; k < kPerGroup; ++k) {
-    const uint64_t seed = 900000 + static_cast<uint64_t>(group * kPerGroup + k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = false;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    const int wb[3] = {8, 4, 2};
-    m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) + "}}";
-    m.prefix = "i8net" + std::to_string(seed);
-    m.label = "int8 net seed " + std::to_string(seed);
-    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
-    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    models.push_back(std::move(m));
-  }
+  const std::vector<qgt::DiffModel> models = qgt::random_models(900000 + static_cast<uint64_t>(group * kPerGroup), kPerGroup, "int8", "i8net");
   INFO("int8 group " << group);
   const std::string err = qgt::run_differential(models, qgt::default_toolchains(), "diffi8" + std::to_string(group));
   if (!err.empty()) FAIL(err);

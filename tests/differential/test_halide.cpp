@@ -30,43 +30,14 @@ std::vector<qgt::Toolchain> arm_toolchains_all() {
 // other net with channel counts rounded up to multiples of 4, so that more
 // layers take the Halide kernels (the others test the fallbacks).
 std::vector<qgt::DiffModel> int8_nets(uint64_t first, int count) {
-  std::vector<qgt::DiffModel> models;
-  for (int k = 0; k < count; ++k) {
-    const uint64_t seed = first + static_cast<uint64_t>(k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = false;
-    if (k % 2 == 0) opt.channel_multiple = 4;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    const int wb[3] = {8, 4, 2};
-    m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) + "}}";
-    m.prefix = "hl" + std::to_string(seed);
-    m.label = "int8 net seed " + std::to_string(seed);
-    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
-    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    models.push_back(std::move(m));
-  }
-  return models;
+  return qgt::random_models(first, count, "int8", "hl", 4, [](int k, qgt::RandomNetOptions& o) {
+    if (k % 2 == 0) o.channel_multiple = 4;
+  });
 }
 
 // Random LQ / DQ (quantized = true) or float nets.
 std::vector<qgt::DiffModel> other_nets(uint64_t first, int count, bool quantized) {
-  std::vector<qgt::DiffModel> models;
-  for (int k = 0; k < count; ++k) {
-    const uint64_t seed = first + static_cast<uint64_t>(k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = quantized;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    m.quant_json = rn.quant_json;
-    m.prefix = "hq" + std::to_string(seed);
-    m.label = std::string(quantized ? "LQ/DQ" : "float") + " net seed " + std::to_string(seed);
-    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    models.push_back(std::move(m));
-  }
-  return models;
+  return qgt::random_models(first, count, quantized ? "lq" : "float", "hq", 4);
 }
 
 std::vector<float> fmnist_images(const char* file, int first, int count) {

@@ -124,7 +124,7 @@ TEST_CASE("random LUT nets group 1: emitted C (scalar and pshufb) equals interpr
 // QEMU and on the host, bit for bit with the interpreter.
 TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[differential][lut][m7]") {
   std::vector<qgt::DiffModel> models;
-  int lut_layers = 0;
+  int lut_layers = 0, row_layers = 0;
   for (int k = 0; k < 2 * kPerGroup; ++k) {
     const uint64_t seed = 710000 + static_cast<uint64_t>(k);
     std::string mac;
@@ -136,16 +136,22 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
     o.config_path = tmp + "/quant.json";
     qgt::write_file(o.net_path, m.net_json);
     qgt::write_file(o.config_path, m.quant_json);
+    o.target = "cortex-m7";
+    const qg::driver::PipelineState st = qg::driver::run_pipeline(o);
     size_t bytes = 0;
-    int layers = 0;
-    for (const auto& n : qg::driver::run_pipeline(o, "quantize").graph.nodes)
-      if (n.lq && n.lq->lut_g) {
-        bytes += n.lq->lut.size();
-        ++layers;
-      }
+    int layers = 0, rows = 0;
+    for (size_t i = 0; i < st.graph.nodes.size(); ++i) {
+      const auto& n = st.graph.nodes[i];
+      if (!n.lq || !n.lq->lut_g) continue;
+      bytes += n.lq->lut.size();
+      ++layers;
+      // The Cortex-M7 variant (UADD16 rows) names its target.
+      rows += st.emitted->layers[i].kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
+    }
     qgt::remove_dir(tmp);
     if (bytes > (size_t{1} << 20)) continue;
     lut_layers += layers;
+    row_layers += rows;
     models.push_back(std::move(m));
   }
   // The shape bench/lut/m7_layer.sh measures: every group full (QG_UNIFORM), 16 channels (one UADD16 block).
@@ -162,8 +168,9 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
     models.insert(models.begin(), std::move(m));
     ++lut_layers;
   }
-  INFO(models.size() << " nets, " << lut_layers << " LUT layers");
+  INFO(models.size() << " nets, " << lut_layers << " LUT layers, " << row_layers << " of the random ones with the Cortex-M7 row kernel");
   CHECK(lut_layers >= 10);
+  CHECK(row_layers >= 10);
   // LUT tables are large: five models per firmware keep it inside the board's 4 MiB.
   for (size_t b = 0; b < models.size(); b += 5) {
     const std::vector<qgt::DiffModel> part(models.begin() + static_cast<long>(b), models.begin() + static_cast<long>(std::min(b + 5, models.size())));

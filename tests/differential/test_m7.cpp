@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "differential/harness.h"
 #include "support/cbuild.h"
@@ -15,52 +16,16 @@ namespace {
 
 const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
 
-// Random float nets quantized with scheme int8 (per-channel 8/4/2-bit weights:
-// the packed kernels) or LQ/DQ (every bit width and region kind).
-std::vector<qgt::DiffModel> random_models(uint64_t first, int count, bool int8) {
-  std::vector<qgt::DiffModel> models;
-  for (int k = 0; k < count; ++k) {
-    const uint64_t seed = first + static_cast<uint64_t>(k);
-    qgt::RandomNetOptions opt;
-    opt.quantized = !int8;
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    m.prefix = (int8 ? "m7i" : "m7q") + std::to_string(seed);
-    m.label = std::string(int8 ? "int8" : "LQ/DQ") + " net seed " + std::to_string(seed);
-    if (int8) {
-      const int wb[3] = {8, 4, 2};
-      m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) + "}}";
-      for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
-    } else {
-      m.quant_json = rn.quant_json;
-    }
-    for (int kind = 0; kind < 3; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    models.push_back(std::move(m));
-  }
-  return models;
-}
-
 }  // namespace
 
 TEST_CASE("cortex-m7: random integer-only nets (8/4/2-bit weights) equal the interpreter on the board", "[m7]") {
-  const std::string err = qgt::run_differential(random_models(910000, 24, true), qgt::m7_toolchains(), "m7i8");
+  const std::string err = qgt::run_differential(qgt::random_models(910000, 24, "int8", "m7i", 3), qgt::m7_toolchains(), "m7i8");
   if (!err.empty()) FAIL(err);
 }
 
 TEST_CASE("cortex-m7: random LQ/DQ and float nets equal the interpreter on the board", "[m7]") {
-  std::vector<qgt::DiffModel> ms = random_models(1000, 25, false);
-  qgt::RandomNetOptions opt;
-  opt.quantized = false;
-  for (uint64_t seed : {500000u, 500001u, 500002u}) {
-    qgt::RandomNet rn = qgt::random_net(seed, opt);
-    qgt::DiffModel m;
-    m.net_json = rn.net_json;
-    m.prefix = "m7f" + std::to_string(seed);
-    m.label = "float net seed " + std::to_string(seed);
-    for (int kind = 0; kind < 3; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
-    ms.push_back(std::move(m));
-  }
+  std::vector<qgt::DiffModel> ms = qgt::random_models(1000, 25, "lq", "m7q", 3);
+  for (qgt::DiffModel& m : qgt::random_models(500000, 3, "float", "m7f", 3)) ms.push_back(std::move(m));
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7lq");
   if (!err.empty()) FAIL(err);
 }
@@ -104,4 +69,25 @@ TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board
   ms.push_back(ad);
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7tflite");
   if (!err.empty()) FAIL(err);
+}
+
+// The sets above reach every Cortex-M7 kernel family (else they could pass
+// with the portable kernels alone).
+TEST_CASE("cortex-m7: the random nets above reach every DSP and packed kernel family", "[m7]") {
+  std::vector<qgt::DiffModel> ms = qgt::random_models(910000, 24, "int8", "m7i", 0);
+  for (qgt::DiffModel& m : qgt::random_models(1000, 25, "lq", "m7q", 0)) ms.push_back(std::move(m));
+  std::map<std::string, int> count;
+  const std::vector<std::string> families = {"conv2d_a8w8_smlad__cortex_m7", "dwconv2d_a8w8_smlad__cortex_m7", "dense_a8w8_smlad__cortex_m7",
+                                             "_a8w4_packed__cortex_m7",       "_a8w2_packed__cortex_m7",        "rk_packed__cortex_m7"};
+  const std::string dir = qgt::make_temp_dir("m7cover");
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    for (const auto& l : s.emitted->layers)
+      for (const std::string& f : families) count[f] += l.kernel.find(f) != std::string::npos ? 1 : 0;
+  }
+  qgt::remove_dir(dir);
+  for (const std::string& f : families) {
+    INFO(f << ": " << count[f] << " layers");
+    CHECK(count[f] >= 2);
+  }
 }
