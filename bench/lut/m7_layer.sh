@@ -16,28 +16,15 @@ cat >"$work/net.json" <<'J'
  "layers": [{"name": "conv", "op": "conv2d", "weight": {"shape": [16, 16, 3, 3], "random": 5},
              "bias": {"shape": [16], "random": 6}, "padding": 1}]}
 J
-cat >"$work/main.c" <<'C'
-#include <stdint.h>
-#include "board.h"
-#include "m.h"
-static unsigned char arena[M_ARENA_BYTES] __attribute__((aligned(16)));
-static float in[M_INPUT_SIZE];
-static M_OUT_T out[M_OUTPUT_SIZE];
-static uint32_t cnt;
-static int depth;
-void qg_prof_begin(int i) { if (i == M_LAYER) qg_icount_start(); depth = i; }
-void qg_prof_end(int i) { if (i == M_LAYER) cnt = qg_icount_stop(); (void)depth; }
-int main(void) {
-  long i;
-  for (i = 0; i < M_INPUT_SIZE; ++i) in[i] = (float)((i * 37) % 255) / 255.0f - 0.3f;
-  if (m_run(in, out, arena) != M_OK) return 1;
-  qg_board_puts("instructions ");
-  qg_board_put_u64(cnt);
-  qg_board_puts("\n");
-  return 0;
-}
-C
-printf 'void qg_prof_begin(int i);\nvoid qg_prof_end(int i);\n' >"$work/prof.h"
+# The firmware of bench/m7 (bench/m7/main.c, per-layer counts with prof.h);
+# the input: 16x32x32 floats of a fixed pattern, as raw bytes -> C array.
+m7bench="$root/bench/m7"
+python3 - "$work/input.bin" <<'P'
+import struct, sys
+vals = [((i * 37) % 255) / 255.0 - 0.3 for i in range(16 * 32 * 32)]
+open(sys.argv[1], "wb").write(struct.pack("<%df" % len(vals), *vals))
+P
+python3 "$m7bench/bench.py" carray "$work/input.bin" "$work/input.c" float
 # float -> int8 calibration data for the int8 case: 4 inputs of the same pattern family
 python3 - "$work/calib.f32" <<'P'
 import struct, sys
@@ -52,11 +39,13 @@ run_case() {  # key config-json layer
   [[ "$cfg" == *int8* ]] && extra=(--calibrate "$work/calib.f32")
   rm -rf "$work/out_$key"
   "$qgen" compile "$work/net.json" --config "$work/$key.json" "${extra[@]}" --target cortex-m7 --name m -o "$work/out_$key" >/dev/null
-  bash "$board/build-elf.sh" "$work/$key.elf" "$work/main.c" "$work/out_$key/m.c" "$work/out_$key/m_weights.c" -- \
-    -I"$work/out_$key" -I"$work" -DM_LAYER="$layer" -DM_OUT_T=float -std=gnu99 -include "$work/prof.h" \
-    "-DQG_LAYER_BEGIN(i)=qg_prof_begin(i)" "-DQG_LAYER_END(i)=qg_prof_end(i)" -Wl,--defsym=__flash_size=4M
+  bash "$board/build-elf.sh" "$work/$key.elf" "$m7bench/main.c" "$work/input.c" "$work/out_$key/m.c" "$work/out_$key/m_weights.c" -- \
+    -I"$work/out_$key" '-DQGB_HEADER="m.h"' -DQGB_PREFIX=m -DQGB_UPPER=M -DQGB_IN_T=float -DQGB_OUT_T=float \
+    -DQGB_PROFILE=1 -include "$m7bench/prof.h" "-DQG_LAYER_BEGIN(i)=qg_prof_begin(i)" "-DQG_LAYER_END(i)=qg_prof_end(i)" \
+    -Wl,--defsym=__flash_size=4M
   local n bytes
-  n=$(bash "$board/run-qemu.sh" "$work/$key.elf" | sed -n 's/^instructions //p')
+  n=$(bash "$board/run-qemu.sh" "$work/$key.elf" | awk -v l="$layer" '$1 == "qgb:" && $2 == "layer" && $3 == l { print $4 }')
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "m7_layer: no count for layer $layer of $key" >&2; exit 1; }
   bytes=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print([l for l in r['layers'] if l['op']=='conv2d'][0]['weight_bytes'])" "$work/out_$key/report.json")
   echo "m7 $key $n $bytes"
 }
