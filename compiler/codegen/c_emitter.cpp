@@ -325,8 +325,11 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   const std::string L = "L" + str(idx);
   auto i64 = [](const auto& v) { return std::vector<int64_t>(v.begin(), v.end()); };
   in.tmpl = "conv2d_lq_lut.c";
+  // DSP targets: rows of uint16 entries over the output channels, two per
+  // word, for UADD16 (templates/conv2d_lq_lut.c, QG_ROW16).
+  const bool row16 = e.target().has_kernel("mac_dsp") && !q.lut_shuf && !q.acc64 && n.attrs.groups == 1;
   in.kernel = "qg_" + std::string(ir::op_info(n.op).name) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lut" +
-              str(q.lut_g) + "__c";
+              str(q.lut_g) + "__" + (row16 ? c_identifier(e.target().name) : "c");
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)}, {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)}, {"QG_AB", str(q.a_bits)}, {"QG_LG", str(q.lut_g)},
@@ -340,9 +343,6 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   in.defs.push_back({"QG_GRP", e.local_i32(L + "_grp", q.grp_begin)});
   in.defs.push_back({"QG_SEG_GRP", e.local_i32(L + "_seg_grp", q.seg_grp)});
 
-  // DSP targets: rows of uint16 entries over the output channels, two per
-  // word, for UADD16 (templates/conv2d_lq_lut.c, QG_ROW16).
-  const bool row16 = e.target().has_kernel("mac_dsp") && !q.lut_shuf && !q.acc64 && n.attrs.groups == 1;
   in.defs.push_back({"QG_ROW16", row16 ? "1" : "0"});
   bool uniform = q.lut_groups() * q.lut_g == q.K;
   for (int64_t k = 0; uniform && k < q.lut_groups(); ++k)
@@ -350,25 +350,10 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   in.defs.push_back({"QG_UNIFORM", uniform ? "1" : "0"});
   if (!uniform || q.lut_shuf) in.defs.push_back({"QG_GOFF", e.local_i32(L + "_goff", q.grp_off)});
   if (row16) {
-    const int64_t O = q.O, O2 = (O + 1) / 2 * 2, NG = q.lut_groups();
-    std::vector<int32_t> words(static_cast<size_t>(q.lut_T * O2 / 2), 0);
-    int32_t max_entry = 1;
-    for (int64_t k = 0; k < NG; ++k) {
-      const int64_t end = k + 1 < NG ? q.grp_off[static_cast<size_t>(k + 1)] : q.lut_T;
-      for (int64_t v = 0; v < end - q.grp_off[static_cast<size_t>(k)]; ++v)
-        for (int64_t o = 0; o < O; ++o) {
-          const int32_t t = quant::lut_entry(q, o, k, v);
-          QG_CHECK(t >= 0 && t <= 0xffff, "LUT entry outside uint16");
-          max_entry = std::max(max_entry, t);
-          const size_t w = static_cast<size_t>((q.grp_off[static_cast<size_t>(k)] + v) * O2 / 2 + o / 2);
-          words[w] = static_cast<int32_t>(static_cast<uint32_t>(words[w]) | static_cast<uint32_t>(t) << (16 * (o % 2)));
-        }
-    }
-    in.kernel = "qg_" + std::string(ir::op_info(n.op).name) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lut" +
-                str(q.lut_g) + "__" + c_identifier(e.target().name);
-    in.defs.push_back({"QG_O2", str(O2)});
-    in.defs.push_back({"QG_FLUSH", str(0xffff / max_entry)});
-    in.defs.push_back({"QG_LUT32", "((const uint32_t *)" + e.table_i32(L + "_lut", words) + ")"});
+    const DspLutRows rows = dsp_lut_rows(q);
+    in.defs.push_back({"QG_O2", str(rows.O2)});
+    in.defs.push_back({"QG_FLUSH", str(rows.flush)});
+    in.defs.push_back({"QG_LUT32", "((const uint32_t *)" + e.table_i32(L + "_lut", rows.words) + ")"});
   } else {
     in.defs.push_back({"QG_LUT", e.table_u8(L + "_lut", q.lut)});
   }

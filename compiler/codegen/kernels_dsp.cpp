@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "ir/diag.h"
+#include "quant/lut.h"
 
 namespace qg::codegen {
 
@@ -96,6 +97,27 @@ std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t
     b[o] = static_cast<int32_t>(static_cast<uint32_t>(base - static_cast<int64_t>(zp_in) * s));
   }
   return b;
+}
+
+DspLutRows dsp_lut_rows(const ir::LinearQuant& q) {
+  DspLutRows r;
+  const int64_t O = q.O, NG = q.lut_groups();
+  r.O2 = (O + 1) / 2 * 2;
+  r.words.assign(static_cast<size_t>(q.lut_T * r.O2 / 2), 0);
+  int32_t max_entry = 1;
+  for (int64_t k = 0; k < NG; ++k) {
+    const int64_t begin = q.grp_off[static_cast<size_t>(k)], end = k + 1 < NG ? q.grp_off[static_cast<size_t>(k + 1)] : q.lut_T;
+    for (int64_t v = 0; v < end - begin; ++v)
+      for (int64_t o = 0; o < O; ++o) {
+        const int32_t t = quant::lut_entry(q, o, k, v);
+        QG_CHECK(t >= 0 && t <= 0xffff, "LUT entry outside uint16");
+        max_entry = std::max(max_entry, t);
+        const size_t w = static_cast<size_t>((begin + v) * r.O2 / 2 + o / 2);
+        r.words[w] = static_cast<int32_t>(static_cast<uint32_t>(r.words[w]) | static_cast<uint32_t>(t) << (16 * (o % 2)));
+      }
+  }
+  r.flush = 0xffff / max_entry;
+  return r;
 }
 
 bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias) {

@@ -42,6 +42,17 @@ struct DspRequant {
 };
 DspRequant dsp_requant(const ir::Node& n, const ir::IntLinear& il, int64_t O, int32_t zp_in);
 
+// The LUT table of an LQ layer for DSP targets (templates/conv2d_lq_lut.c,
+// QG_ROW16): for every (group, index) a row of O2 = O rounded up to even
+// uint16 entries, two per word; `flush` = how many entries a 16-bit lane may
+// sum before it could wrap.
+struct DspLutRows {
+  int64_t O2 = 0;
+  int64_t flush = 0;
+  std::vector<int32_t> words;
+};
+DspLutRows dsp_lut_rows(const ir::LinearQuant& q);
+
 // True when every output channel's pre-requantization sum x = sum w*x_in +
 // folded bias satisfies |x| < 2^30 for all int8 inputs (qg_rq_right_small).
 bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias);
