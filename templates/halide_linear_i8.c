@@ -11,6 +11,7 @@
  * requantization (TFLite rounding) happen in the pipeline, bit-exact with
  * conv2d_i8.c. */
 #include <stdint.h>
+#include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_i8_halide__example
 #define QG_HL_FN qg_example_halide_layer
@@ -30,25 +31,6 @@
 #define QG_PAD ((unsigned char)125)
 #define QG_IN_TYPE_CODE 1
 /* QG_TEMPLATE_DEFAULTS_END */
-#ifndef QG_HALIDE_BUFFER_DECLARED
-#define QG_HALIDE_BUFFER_DECLARED
-/* Layout of Halide 14's halide_dimension_t and halide_buffer_t. */
-struct qg_halide_dim {
-  int32_t min, extent, stride;
-  uint32_t flags;
-};
-struct qg_halide_buffer {
-  uint64_t device;
-  const void *device_interface;
-  uint8_t *host;
-  uint64_t flags;
-  uint8_t type_code, type_bits;
-  uint16_t type_lanes;
-  int32_t dimensions;
-  struct qg_halide_dim *dim;
-  void *padding;
-};
-#endif
 int QG_HL_FN(struct qg_halide_buffer *in, struct qg_halide_buffer *out);
 /* dst[i] = src[i] + QG_IN_OFFSET for n bytes: with an offset of 128 that is
  * src ^ 0x80, done 8 bytes at a time (memcpy keeps it free of aliasing UB). */
@@ -101,19 +83,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
       }
     }
   }
-  bin.device = 0;
-  bin.device_interface = 0;
-  bin.host = scratch;
-  bin.flags = 0;
-  bin.type_code = QG_IN_TYPE_CODE; /* 1: uint8, 0: int8 */
-  bin.type_bits = 8;
-  bin.type_lanes = 1;
-  bin.dimensions = QG_DIMS;
-  bin.dim = din;
-  bin.padding = 0;
-  bout = bin;
-  bout.host = (uint8_t *)y;
-  bout.type_code = 0;
-  bout.dim = dout;
+  bin = qg_halide_buffer8(scratch, QG_IN_TYPE_CODE, QG_DIMS, din); /* 1: uint8, 0: int8 */
+  bout = qg_halide_buffer8(y, 0, QG_DIMS, dout);
   (void)QG_HL_FN(&bin, &bout);
 }
