@@ -54,6 +54,17 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
 // Depthwise: acc(o) = bias'(o) + Σ_{kx,ky} w(o, kx, ky) · in(o, ...), no
 // reduction across channels, so no dot-product instruction: vectors over
 // channels, the window unrolled.
+// Bounds and strides of the padded HWC input (Cp × Wp × Hp) and the dense
+// HWC output (O × OW × OH): constants, so Halide needs no bounds queries.
+static void set_hwc_bounds(ImageParam& in, Func& out, const LinearSpec& s) {
+  in.dim(0).set_bounds(0, s.Cp).set_stride(1);
+  in.dim(1).set_bounds(0, s.Wp).set_stride(s.Cp);
+  in.dim(2).set_bounds(0, s.Hp).set_stride(s.Cp * s.Wp);
+  out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
+  out.output_buffer().dim(1).set_bounds(0, s.OW).set_stride(s.O);
+  out.output_buffer().dim(2).set_bounds(0, s.OH).set_stride(s.O * s.OW);
+}
+
 static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
   Buffer<int8_t> w(s.O, s.KW, s.KH, fn + "_w");
   Buffer<int32_t> bias(s.O, fn + "_bias");
@@ -75,12 +86,7 @@ static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, co
   acc(o, x, y) = bias(o);
   acc(o, x, y) += cast<int32_t>(w(o, r.x, r.y)) * cast<int32_t>(in(o, x * s.SW + r.x * s.DW, y * s.SH + r.y * s.DH));
   out(o, x, y) = cast<int8_t>(clamp(requantize(acc(o, x, y), rq, o, false) + s.out_zp, s.act_min, s.act_max));
-  in.dim(0).set_bounds(0, s.Cp).set_stride(1);
-  in.dim(1).set_bounds(0, s.Wp).set_stride(s.Cp);
-  in.dim(2).set_bounds(0, s.Hp).set_stride(s.Cp * s.Wp);
-  out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
-  out.output_buffer().dim(1).set_bounds(0, s.OW).set_stride(s.O);
-  out.output_buffer().dim(2).set_bounds(0, s.OH).set_stride(s.O * s.OW);
+  set_hwc_bounds(in, out, s);
   schedule_depthwise_i8(out, acc, r, s, m);
   return Pipeline(out);
 }
@@ -121,12 +127,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     acc(o, x, y) += cast<int32_t>(w(r.x, o, r.y, r.z, r.w)) *
                     cast<int32_t>(in(r.y * 4 + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
     out(o, x, y) = cast<int8_t>(clamp(requantize(acc(o, x, y), rq, o, false) + s.out_zp, s.act_min, s.act_max));
-    in.dim(0).set_bounds(0, s.Cp).set_stride(1);
-    in.dim(1).set_bounds(0, s.Wp).set_stride(s.Cp);
-    in.dim(2).set_bounds(0, s.Hp).set_stride(s.Cp * s.Wp);
-    out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
-    out.output_buffer().dim(1).set_bounds(0, s.OW).set_stride(s.O);
-    out.output_buffer().dim(2).set_bounds(0, s.OH).set_stride(s.O * s.OW);
+    set_hwc_bounds(in, out, s);
     schedule_conv_i8(out, acc, r, s, m);
   }
   return Pipeline(out);

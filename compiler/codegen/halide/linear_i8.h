@@ -47,6 +47,10 @@ struct TileShape {
   int no = 1, tx = 1;
 };
 TileShape tile_shape(int O, int vo, int width, int budget);
+// Schedules `out` (o, x, y) in tiles of vo·no channels × tx columns
+// (tile_shape with `budget` accumulators), vectorized over channels, with
+// `acc` computed per tile; returns vo, the vector width over channels.
+int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const MachineInfo& m, int budget);
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
 // int32 accumulator (pure init + one update over `r`), `out` the requantized

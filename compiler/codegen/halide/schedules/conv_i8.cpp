@@ -34,17 +34,15 @@ TileShape tile_shape(int O, int vo, int width, int budget) {
   return best;
 }
 
-void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, const MachineInfo& m) {
+int tile_output(Func out, Func acc, const LinearSpec& s, const MachineInfo& m, int budget) {
   Var o = out.args()[0], x = out.args()[1], y = out.args()[2];
   // Widest vector dividing the channel count (the backend takes O % 4 == 0).
   int vo = m.i32_lanes;
   while (s.O % vo) vo /= 2;
-  // Vectors of output channels (at most 4) and columns per tile.
-  const TileShape t = tile_shape(s.O, vo, s.OW, m.accumulators);
-  const int no = t.no, tx = t.tx;
+  const TileShape t = tile_shape(s.O, vo, s.OW, budget);
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
-  out.split(o, oo, oi, vo * no)
-      .split(x, xo, xi, tx, TailStrategy::ShiftInwards)
+  out.split(o, oo, oi, vo * t.no)
+      .split(x, xo, xi, t.tx, TailStrategy::ShiftInwards)
       .reorder(oi, xi, oo, xo, y)
       .vectorize(oi, vo)
       .unroll(oi)
@@ -52,6 +50,12 @@ void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, co
   acc.compute_at(out, oo);
   Var ai("ai"), ao("ao");
   acc.split(acc.args()[0], ao, ai, vo).vectorize(ai).unroll(ao).unroll(acc.args()[1]);
+  return vo;
+}
+
+void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, const MachineInfo& m) {
+  // Vectors of output channels (at most 4) and columns per tile.
+  const int vo = tile_output(out, acc, s, m, m.accumulators);
   RVar ci(r.x), cq(r.y), kx(r.z), ky(r.w);
   Var ui("ui"), uo("uo");
   acc.update()
