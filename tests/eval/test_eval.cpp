@@ -23,25 +23,12 @@ namespace {
 const std::string kSrc = QGEN_SOURCE_DIR;
 const std::string kNet = kSrc + "/examples/fmnist-small/fmnist_small.json";
 
-struct Proc {
-  int status = -1;
-  std::string out, err;
-};
+using Proc = qgt::SplitResult;
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 // Runs qgen with `args` (already quoted where needed), stdout and stderr apart.
-Proc qgen(const std::string& dir, const std::string& args) {
-  const std::string o = dir + "/.stdout", e = dir + "/.stderr";
-  const qgt::CmdResult r = qgt::run_cmd("{ " + std::string(QGEN_BINARY) + " " + args + " >" + quote(o) + " 2>" + quote(e) + "; }");
-  Proc p;
-  p.status = r.status;
-  p.out = qgt::read_file(o);
-  p.err = qgt::read_file(e);
-  std::remove(o.c_str());
-  std::remove(e.c_str());
-  return p;
-}
+Proc qgen(const std::string& dir, const std::string& args) { return qgt::run_cmd_split(std::string(QGEN_BINARY) + " " + args, dir); }
 
 std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> v;

@@ -25,6 +25,18 @@ CmdResult run_cmd(const std::string& cmd) {
   return r;
 }
 
+SplitResult run_cmd_split(const std::string& cmd, const std::string& tmp_dir) {
+  const std::string o = tmp_dir + "/.stdout", e = tmp_dir + "/.stderr";
+  const CmdResult r = run_cmd("{ " + cmd + " >'" + o + "' 2>'" + e + "'; }");
+  SplitResult p;
+  p.status = r.status;
+  p.out = read_file(o);
+  p.err = read_file(e);
+  std::remove(o.c_str());
+  std::remove(e.c_str());
+  return p;
+}
+
 bool have_tool(const std::string& name) { return run_cmd("command -v " + name + " >/dev/null").status == 0; }
 
 std::string make_temp_dir(const std::string& tag) {

@@ -13,6 +13,13 @@ struct CmdResult {
   std::string output;  // stdout + stderr
 };
 CmdResult run_cmd(const std::string& cmd);
+// A shell command with stdout and stderr captured apart (through files in
+// `tmp_dir`, removed afterwards).
+struct SplitResult {
+  int status = -1;
+  std::string out, err;
+};
+SplitResult run_cmd_split(const std::string& cmd, const std::string& tmp_dir);
 bool have_tool(const std::string& name);
 std::string make_temp_dir(const std::string& tag);
 void remove_dir(const std::string& dir);

@@ -12,23 +12,13 @@ using qgu::json;
 
 namespace {
 
-struct Proc {
-  int status = -1;
-  std::string out, err;
-};
+using Proc = qgt::SplitResult;
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 // Runs qgen with `args` in `dir`, stdout and stderr captured separately.
 Proc qgen(const std::string& dir, const std::string& args) {
-  const std::string o = dir + "/.stdout", e = dir + "/.stderr";
-  const qgt::CmdResult r = qgt::run_cmd("{ cd " + quote(dir) + " && " + QGEN_BINARY + " " + args + " >" + quote(o) + " 2>" + quote(e) + "; }");
-  Proc p;
-  p.status = r.status;
-  p.out = qgt::read_file(o);
-  p.err = qgt::read_file(e);
-  qgt::run_cmd("rm -f " + quote(o) + " " + quote(e));
-  return p;
+  return qgt::run_cmd_split("cd " + quote(dir) + " && " + QGEN_BINARY + " " + args, dir);
 }
 
 size_t lines(const std::string& s) {
