@@ -312,7 +312,7 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
                                    {"QG_DIRECT", c.direct ? "1" : "0"}});
     in.defs.push_back({"QG_WEIGHT", e.table_u8(L + "_w", dsp_gemm_weights(il, O, c))});
   }
-  const DspRequant rq = dsp_requant(n, il, O, zp_in);
+  const DspRequant rq = dsp_requant(il, O, zp_in);
   in.defs.push_back({"QG_RQ_MODE", str(rq.mode)});
   in.defs.push_back({"QG_RQP", e.table_i32(L + "_rq", rq.params)});
   return {in};
@@ -383,7 +383,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
                                    {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
                                    {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"},
                                    {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"},
-                                   {"QG_REQUANT", n.op == Op::Dense ? "qg_mbqm_single" : "qg_mbqm"}});
+                                   {"QG_REQUANT", il.single_rounding ? "qg_mbqm_single" : "qg_mbqm"}});
     in.defs.push_back({"QG_WEIGHT", e.table_i8(L + "_w", il.weight)});
     in.defs.push_back({"QG_BIAS", e.table_i32(L + "_b", il.bias)});
     in.defs.push_back({"QG_MULT", e.table_i32(L + "_mult", il.mult)});

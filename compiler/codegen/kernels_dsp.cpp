@@ -130,14 +130,14 @@ bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_
   return true;
 }
 
-DspRequant dsp_requant(const ir::Node& n, const ir::IntLinear& il, int64_t O, int32_t zp_in) {
+DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
   DspRequant r;
   const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
-  // Right shifts in [1, 23] take the short requantization (conv only: the
-  // fully-connected kernel rounds once).
-  const bool right = n.op == ir::Op::Conv2d &&
+  // Right shifts in [1, 23] take the short requantization (double-rounding
+  // layers only: the fully-connected kernel rounds once).
+  const bool right = !il.single_rounding &&
                      std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -1 && sh >= -23; });
-  r.mode = n.op == ir::Op::Dense ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
+  r.mode = il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
     r.params.insert(r.params.end(), {bias[o], il.mult[o], right ? int32_t{1} << (-sh - 1) : sh, right ? -sh : 0});

@@ -40,7 +40,7 @@ struct DspRequant {
   int mode = 0;
   std::vector<int32_t> params;
 };
-DspRequant dsp_requant(const ir::Node& n, const ir::IntLinear& il, int64_t O, int32_t zp_in);
+DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in);
 
 // The LUT table of an LQ layer for DSP targets (templates/conv2d_lq_lut.c,
 // QG_ROW16): for every (group, index) a row of O2 = O rounded up to even

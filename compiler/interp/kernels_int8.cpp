@@ -47,7 +47,7 @@ void k_linear_i8(const KernelArgs& a) {
         }
         acc += il.bias[idx(o)];
         // TFLite's conv kernels round twice, its fully-connected kernel once.
-        acc = dense ? qg_mbqm_single(acc, il.mult[idx(o)], il.shift[idx(o)]) : qg_mbqm(acc, il.mult[idx(o)], il.shift[idx(o)]);
+        acc = il.single_rounding ? qg_mbqm_single(acc, il.mult[idx(o)], il.shift[idx(o)]) : qg_mbqm(acc, il.mult[idx(o)], il.shift[idx(o)]);
         acc += out_zp;
         a.out[idx((oy * OW + ox) * O + o)] = static_cast<float>(clamp(acc, n.ip.act_min, n.ip.act_max));
       }

@@ -134,6 +134,9 @@ struct IntLinear {
   std::vector<float> w_scale;       // per output channel (size O)
   std::vector<int32_t> bias;        // [O], scale = input scale * w_scale[o]
   std::vector<int32_t> mult, shift; // [O]: set by quant::lower_int8
+  // TFLite's FULLY_CONNECTED requantizes with one rounding (qg_mbqm_single),
+  // CONV_2D / DEPTHWISE_CONV_2D with two (qg_mbqm): set by quant::lower_int8.
+  bool single_rounding = false;
 };
 
 // Fixed-point parameters of the other int8 ops (set by quant::lower_int8).

@@ -195,6 +195,7 @@ ir::Graph lower_int8(ir::Graph g) {
         ir::IntLinear& il = *n.il;
         const size_t O = static_cast<size_t>(n.weight.shape[0]);
         if (il.w_scale.size() != O || il.bias.size() != O) unsupported(g, n, "weight scales / bias do not match the output channels");
+        il.single_rounding = n.op == ir::Op::Dense;
         il.mult.assign(O, 0);
         il.shift.assign(O, 0);
         for (size_t o = 0; o < O; ++o) {

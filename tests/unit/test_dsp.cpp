@@ -127,16 +127,15 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
                         {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
                         {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1}};
   for (const Case& cs : cases) {
-    qg::ir::Node n;
-    n.op = cs.op;
     qg::ir::IntLinear il;
+    il.single_rounding = cs.op == qg::ir::Op::Dense;
     const int64_t O = 3, K = cs.w == 127 ? 70000 : 50;
     il.weight.assign(static_cast<size_t>(O * K), cs.w);
     il.bias = {1000, -5, 123456};
     il.mult = {1 << 30, 1518500250, 2147483647};
     il.shift = cs.shift;
     const int32_t zp_in = -7;
-    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(n, il, O, zp_in);
+    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in);
     INFO("case mode " << cs.mode);
     CHECK(r.mode == cs.mode);
     REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
