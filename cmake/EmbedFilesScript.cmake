@@ -1,5 +1,5 @@
-# Script mode: writes OUT, a C++ file defining qg::codegen::embedded_files().
-set(body "// Generated at build time from templates/ and runtime/. Do not edit.\n#include \"codegen/embedded.h\"\nnamespace qg::codegen {\nnamespace {\n")
+# Script mode: writes OUT, a C++ file defining NAMESPACE::embedded_files() (declared in HEADER).
+set(body "// Generated at build time. Do not edit.\n#include \"${HEADER}\"\nnamespace ${NAMESPACE} {\nnamespace {\n")
 set(table "")
 set(i 0)
 foreach(f ${FILES})
@@ -12,5 +12,5 @@ foreach(f ${FILES})
   string(APPEND table "    {\"${rel}\", reinterpret_cast<const char*>(f${i}), ${n}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "}  // namespace\nconst std::vector<EmbeddedFile>& embedded_files() {\n  static const std::vector<EmbeddedFile> files = {\n${table}  };\n  return files;\n}\n}  // namespace qg::codegen\n")
+string(APPEND body "}  // namespace\nconst std::vector<EmbeddedFile>& embedded_files() {\n  static const std::vector<EmbeddedFile> files = {\n${table}  };\n  return files;\n}\n}  // namespace ${NAMESPACE}\n")
 file(WRITE ${OUT} "${body}")

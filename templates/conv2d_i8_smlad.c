@@ -64,6 +64,8 @@ static const uint8_t qg_example_w[3 * 16] = {1};
 static const int32_t qg_example_rqp[3 * 4] = {0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3};
 #define QG_WEIGHT qg_example_w
 #define QG_RQP qg_example_rqp
+#define QG_SCRATCH_BYTES 64
+#define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WBITS == 8
 #define QG_ROW QG_K
@@ -136,6 +138,10 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
 #endif
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
   long p;
+  /* Two im2col columns of QG_KC bytes (none when QG_DIRECT) at scratch offset
+   * QG_SCR_COLS: the compiler's layout (select/select.cpp); a compile error
+   * (negative array size) if it differs. */
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : 2 * QG_KC) ? 1 : -1]);
 #if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4 && QG_DIRECT
   {
     long o, k, r;
@@ -157,7 +163,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
     return;
   }
 #endif
-  int8_t *col = (int8_t *)scratch;
+  int8_t *col = (int8_t *)(scratch + QG_SCR_COLS);
   (void)col;
   for (p = 0; p < QG_OH * QG_OW; p += 2) {
     const int two = p + 1 < QG_OH * QG_OW;

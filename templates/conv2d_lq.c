@@ -5,7 +5,9 @@
  * integer sums Σq and Σp·q with the compile-time constants E, B, D:
  *   acc = lo_a*E + s_a*(B*(float)Σq + D*(float)Σp·q),  y = Σ_seg acc + bias.
  * Scratch: K floats (patch), 2R floats (region lo, s), padded to 8 bytes,
- * S accumulators (Σq), K bytes (codes).
+ * S accumulators (Σq), K bytes (codes), at the offsets QG_SCR_PATCH, _RLO,
+ * _RS, _SQ, _CODES the compiler chose (select/select.cpp, fill_lq_mac); a
+ * compile-time check below rejects a layout that does not hold them.
  * Weight codes: one per byte (QG_WPACK 8), or packed QG_WPACK = 4, 2 or 1 bits
  * each, little-end first within a byte, rows back to back (code i of the
  * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8).
@@ -39,6 +41,12 @@
 #define QG_ACC_T int32_t
 #define QG_WPACK 8
 #define QG_DOT_U8 0
+#define QG_SCRATCH_BYTES 102
+#define QG_SCR_PATCH 0
+#define QG_SCR_RLO 72
+#define QG_SCR_RS 76
+#define QG_SCR_SQ 80
+#define QG_SCR_CODES 84
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -60,13 +68,20 @@ static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2
 #endif
 static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
-  float *patch = (float *)scratch;
-  float *rlo = patch + QG_K;
-  float *rs = rlo + QG_R;
-  QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
-  uint8_t *q = (uint8_t *)(sq + QG_S);
+  float *patch = (float *)(scratch + QG_SCR_PATCH);
+  float *rlo = (float *)(scratch + QG_SCR_RLO);
+  float *rs = (float *)(scratch + QG_SCR_RS);
+  QG_ACC_T *sq = (QG_ACC_T *)(scratch + QG_SCR_SQ); /* 8-byte aligned */
+  uint8_t *q = scratch + QG_SCR_CODES;
   long oy, ox, grp, o, j, s;
   float whole_lo = 0.0f, whole_s = 1.0f;
+  /* The parts in order, without overlap, Σq 8-byte aligned, the total exact;
+   * a compile error (negative array size) otherwise. */
+  (void)sizeof(char[(QG_SCR_RLO >= QG_SCR_PATCH + QG_K * (long)sizeof(float) && QG_SCR_RS >= QG_SCR_RLO + QG_R * (long)sizeof(float) &&
+                     QG_SCR_SQ >= QG_SCR_RS + QG_R * (long)sizeof(float) && QG_SCR_SQ % 8 == 0 &&
+                     QG_SCR_CODES >= QG_SCR_SQ + QG_S * (long)sizeof(QG_ACC_T) && QG_SCRATCH_BYTES == QG_SCR_CODES + QG_K)
+                        ? 1
+                        : -1]);
 #if QG_A_WHOLE
   qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
 #endif

@@ -22,7 +22,9 @@
  * NG int32 (indices), K bytes (codes).
  * Scratch (pshufb, N = 16 or 32 lanes): K floats, 2NR floats, padded to
  * 8 bytes, NS accumulators (Σq), NS int32 (Σp·q), N·NG bytes (indices), K
- * bytes (codes); qgen reserves the N = 32 size. */
+ * bytes (codes); qgen reserves the N = 32 size. The compiler passes one
+ * region (QG_SCR_WORK .. QG_SCRATCH_BYTES, select/select.cpp) for the largest
+ * layout; the layout in use checks at compile time that it fits. */
 #include <stdint.h>
 #include "../runtime/qg_runtime.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -58,6 +60,8 @@
 #define QG_ACC64 0
 #define QG_ROW16 0
 #define QG_UNIFORM 1
+#define QG_SCRATCH_BYTES 890
+#define QG_SCR_WORK 0
 static const int32_t qg_example_areg[2] = {0, 18};
 static const int32_t qg_example_seg[2] = {0, 18};
 static const int32_t qg_example_seg_areg[1] = {0};
@@ -189,13 +193,20 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
     /* Row layout: the index of a group is shared by all output channels, and
      * the entries of all channels for one (group, index) are contiguous, so
      * each look-up adds a row of og entries (a loop that vectorizes). */
-    float *patch = (float *)scratch;
+    float *patch = (float *)(scratch + QG_SCR_WORK);
     float *rlo = patch + QG_K;
     float *rs = rlo + QG_R;
     QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
     QG_ACC_T *spq = sq + QG_S;                                           /* [S][og] */
     int32_t *ix = (int32_t *)(spq + (long)QG_S * QG_O);
     uint8_t *q = (uint8_t *)(ix + QG_NG);
+    /* This layout fits the compiler's region (QG_SCR_WORK, QG_SCRATCH_BYTES:
+     * sized for the largest layout); a compile error (negative array size) if not. */
+    (void)sizeof(char[QG_SCR_WORK + ((QG_K + 2 * QG_R + 1) / 2) * 2 * (long)sizeof(float) + QG_S * (long)sizeof(QG_ACC_T) +
+                              (long)QG_S * QG_O * (long)sizeof(QG_ACC_T) + QG_NG * 4L + QG_K <=
+                          QG_SCRATCH_BYTES
+                      ? 1
+                      : -1]);
     for (oy = 0; oy < QG_OH; ++oy)
       for (ox = 0; ox < QG_OW; ++ox)
         for (grp = 0; grp < QG_G; ++grp) {
@@ -241,12 +252,17 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
   }
 #elif !QG_LUT_SIMD
   {
-    float *patch = (float *)scratch;
+    float *patch = (float *)(scratch + QG_SCR_WORK);
     float *rlo = patch + QG_K;
     float *rs = rlo + QG_R;
     QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_R + 1) / 2) * 2); /* 8-byte aligned */
     int32_t *ix = (int32_t *)(sq + QG_S);
     uint8_t *q = (uint8_t *)(ix + QG_NG);
+    (void)sizeof(char[QG_SCR_WORK + ((QG_K + 2 * QG_R + 1) / 2) * 2 * (long)sizeof(float) + QG_S * (long)sizeof(QG_ACC_T) + QG_NG * 4L +
+                              QG_K <=
+                          QG_SCRATCH_BYTES
+                      ? 1
+                      : -1]);
     for (oy = 0; oy < QG_OH; ++oy)
       for (ox = 0; ox < QG_OW; ++ox)
         for (grp = 0; grp < QG_G; ++grp) {
@@ -271,13 +287,18 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
 #else
   {
     /* QG_LN output positions at a time; lane l of every vector is position p0 + l. */
-    float *patch = (float *)scratch;
+    float *patch = (float *)(scratch + QG_SCR_WORK);
     float *rlo = patch + QG_K;       /* [QG_LN][R] */
     float *rs = rlo + QG_LN * QG_R;  /* [QG_LN][R] */
     QG_ACC_T *sq = (QG_ACC_T *)(patch + ((QG_K + 2 * QG_LN * QG_R + 1) / 2) * 2); /* [QG_LN][S], 8-byte aligned */
     int32_t *spq = (int32_t *)(sq + QG_LN * QG_S);                               /* [S][QG_LN] */
     uint8_t *ix = (uint8_t *)(spq + QG_LN * QG_S);                               /* [NG][QG_LN] */
     uint8_t *q = ix + QG_LN * QG_NG;
+    (void)sizeof(char[QG_SCR_WORK + ((QG_K + 2 * QG_LN * QG_R + 1) / 2) * 2 * (long)sizeof(float) + QG_LN * QG_S * (long)sizeof(QG_ACC_T) +
+                              QG_LN * QG_S * 4L + QG_LN * QG_NG + QG_K <=
+                          QG_SCRATCH_BYTES
+                      ? 1
+                      : -1]);
     const long npos = (long)QG_OH * QG_OW;
     long p0, l, nb;
     for (grp = 0; grp < QG_G; ++grp)

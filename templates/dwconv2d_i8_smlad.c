@@ -39,6 +39,8 @@ static const int32_t qg_example_rqp[6 * 4] = {0, 1 << 30, -3, 0, 0, 1 << 30, -3,
                                               0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0, 0, 1 << 30, -3, 0};
 #define QG_WEIGHT qg_example_w
 #define QG_RQP qg_example_rqp
+#define QG_SCRATCH_BYTES 8
+#define QG_SCR_ZP 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), QG_RQP + 4 * (o), QG_RQ_MODE, QG_OUT_ZP, QG_ACT_MIN, QG_ACT_MAX))
 /* Four channels c..c+3 of one pixel; TAP(t) is the address of tap t's channel 0. */
@@ -85,10 +87,14 @@ QG_HOT void QG_BORDER(const int8_t *const *tap, int8_t *out) {
   for (c = QG_C / 4 * 4; c < QG_C; ++c) QG_DW1(QG_TAP_TABLE, out, c);
 }
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
-  int8_t *zpv = (int8_t *)scratch; /* QG_C zero points: the input outside the image */
+  int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
   const int8_t *tap[QG_KH * QG_KW];
   long oy, ox, c;
   int t;
+  /* QG_C zero points, rounded up to whole words (QG_DW4 reads four channels),
+   * at scratch offset QG_SCR_ZP: the compiler's layout (select/select.cpp); a
+   * compile error (negative array size) if it differs. */
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ZP + (QG_C + 3) / 4 * 4 ? 1 : -1]);
   for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)(QG_IN_ZP);
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {

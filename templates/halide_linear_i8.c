@@ -30,6 +30,8 @@
 #define QG_IN_OFFSET 128
 #define QG_PAD ((unsigned char)125)
 #define QG_IN_TYPE_CODE 1
+#define QG_SCRATCH_BYTES 168
+#define QG_SCR_PADDED 0
 /* QG_TEMPLATE_DEFAULTS_END */
 int QG_HL_FN(struct qg_halide_buffer *in, struct qg_halide_buffer *out);
 /* dst[i] = src[i] + QG_IN_OFFSET for n bytes: with an offset of 128 that is
@@ -57,9 +59,13 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
   struct qg_halide_dim din[3] = {{0, QG_CP, 1, 0}, {0, QG_WP, QG_CP, 0}, {0, QG_HP, QG_CP * QG_WP, 0}};
   struct qg_halide_dim dout[3] = {{0, QG_O, 1, 0}, {0, QG_OW, QG_O, 0}, {0, QG_OH, QG_O * QG_OW, 0}};
   struct qg_halide_buffer bin, bout;
+  unsigned char *padded = scratch + QG_SCR_PADDED;
+  /* The padded input at scratch offset QG_SCR_PADDED: the compiler's layout
+   * (select/select.cpp); a compile error (negative array size) if it differs. */
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_PADDED + (long)QG_HP * QG_WP * QG_CP ? 1 : -1]);
   for (py = 0; py < QG_HP; ++py) {
     const long iy = py - QG_PT;
-    unsigned char *row = scratch + py * QG_WP * QG_CP;
+    unsigned char *row = padded + py * QG_WP * QG_CP;
     if (iy < 0 || iy >= QG_H) {
       memset(row, QG_PAD, (size_t)(QG_WP * QG_CP));
     } else if (QG_C == QG_CP) {
@@ -83,7 +89,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
       }
     }
   }
-  bin = qg_halide_buffer8(scratch, QG_IN_TYPE_CODE, QG_DIMS, din); /* 1: uint8, 0: int8 */
+  bin = qg_halide_buffer8(padded, QG_IN_TYPE_CODE, QG_DIMS, din); /* 1: uint8, 0: int8 */
   bout = qg_halide_buffer8(y, 0, QG_DIMS, dout);
   (void)QG_HL_FN(&bin, &bout);
 }

@@ -16,6 +16,7 @@
 #include "ir/op_table.h"
 #include "quant/format.h"
 #include "quant/lut.h"
+#include "select/select.h"
 
 namespace qg::codegen {
 
@@ -51,8 +52,9 @@ using EmitFn = std::vector<Instance> (*)(Emitter& e, const ir::Graph& g, const N
 // tables stay static in <prefix>.c.
 class Emitter {
  public:
-  Emitter(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt)
-      : g_(g), p_(p), opt_(opt), target_(codegen::target(opt.target)) {
+  Emitter(const ir::Graph& g, const plan::MemoryPlan& p, const select::Selection& sel, const EmitOptions& opt)
+      : g_(g), p_(p), sel_(sel), opt_(opt), target_(codegen::target(opt.target)) {
+    QG_CHECK(sel.size() == g.nodes.size(), "kernel selection does not cover the graph");
     prefix_ = c_identifier(opt.name.empty() ? g.name : opt.name);
     upper_ = prefix_;
     for (char& c : upper_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -74,7 +76,7 @@ class Emitter {
       bytes += 4 * static_cast<int64_t>(n.bias.data.size());
       f32_bound += 4 * std::max(n.bias.data.size(), O) + 4 * 15 + 4 * n.ip.softmax_table.size();
     }
-    if (halide::enabled(target_)) halide_ = std::make_unique<halide::Backend>(target_, opt.target_features, prefix_);
+    if (select::halide_enabled(target_)) halide_ = std::make_unique<halide::Backend>(target_, opt.target_features, prefix_);
     blob_ = opt.weights == WeightsFormat::Blob || (opt.weights == WeightsFormat::Auto && bytes > opt.blob_threshold);
     // Reserved up front (pages are only touched when written), so the tables
     // are built in place without regrowth copies. As C text a code takes at
@@ -89,6 +91,8 @@ class Emitter {
 
   const std::string& prefix() const { return prefix_; }
   const Target& target() const { return target_; }
+  // The select stage's choice for node `n` of the graph being emitted.
+  const select::KernelChoice& choice(const Node& n) const { return sel_.at(static_cast<size_t>(&n - g_.nodes.data())); }
 
   std::string table_u8(const std::string& tag, const std::vector<uint8_t>& v) {
     table_bytes_ += static_cast<int64_t>(v.size());
@@ -172,6 +176,7 @@ class Emitter {
  private:
   const ir::Graph& g_;
   const plan::MemoryPlan& p_;
+  const select::Selection& sel_;
   const EmitOptions& opt_;
   const Target& target_;
   std::string prefix_, upper_;
@@ -184,13 +189,11 @@ class Emitter {
 
   // A layer compiled by Halide (its weights live in <prefix>_halide.o): the C glue instance.
   std::vector<Instance> halide_instance(const Node& n, int idx) {
-    std::string tag = target_.name;
-    for (char& c : tag) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    const select::KernelChoice& c = choice(n);
     const int64_t bytes = n.il ? static_cast<int64_t>(n.il->weight.size() + 12 * n.il->bias.size()) : 0;
     layer_bytes_ += bytes;
     table_bytes_ += bytes;
-    return {{halide::Backend::glue_template(n), "qg_" + std::string(ir::op_info(n.op).name) + "_i8_halide__" + tag,
-             halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, halide::scratch_bytes(g_, n) > 0}};
+    return {{c.tmpl, c.kernel, halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, c.scratch_bytes() > 0}};
   }
 
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {
@@ -274,20 +277,18 @@ std::vector<uint8_t> pack_codes(const std::vector<uint8_t>& codes, int bits) {
   return out;
 }
 
-std::string region_tag(const ir::Region& r) {
-  return r.kind == ir::RegionKind::Layer ? "rl" : r.kind == ir::RegionKind::Kernel ? "rk" : "r" + str(r.block);
-}
-
 // Integer-only conv / dense on a core with the DSP extension
 // (templates/conv2d_i8_smlad.c, templates/dwconv2d_i8_smlad.c).
 std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const std::string L = "L" + str(idx);
   const ir::IntLinear& il = *n.il;
-  const DspChoice c = dsp_choice(g, n, e.target());
+  const select::KernelChoice& ch = e.choice(n);
+  const DspChoice& c = ch.dsp;
   const int64_t O = n.weight.shape[0];
   const int32_t zp_in = g.in(n).q.zero_point;
-  const std::string target = c_identifier(e.target().name);
   Instance in;
+  in.tmpl = ch.tmpl;
+  in.kernel = ch.kernel;
   in.inputs = {0};
   in.scratch = true;  // the templates take a scratch pointer (unused when c.scratch == 0)
   in.defs = geometry(g, n);
@@ -298,18 +299,10 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
                                  {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}});
   if (c.kind == DspKind::Depthwise) {
     const int64_t taps = n.attrs.win.kh * n.attrs.win.kw;
-    in.tmpl = "dwconv2d_i8_smlad.c";
-    in.kernel = "qg_dwconv2d_a8w8_smlad__" + target;
     in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_O"; }), in.defs.end());
     in.defs.push_back({"QG_WEIGHT", e.table_i8(L + "_w", dsp_depthwise_weights(il, O, taps))});
   } else {
-    const std::string op = ir::op_info(n.op).name;
-    in.tmpl = "conv2d_i8_smlad.c";
-    in.kernel = "qg_" + op + "_a8w" + str(c.w_bits) + (c.w_bits == 8 ? "_smlad__" : "_packed__") + target;
-    in.defs.insert(in.defs.end(), {{"QG_K", str(c.K)},
-                                   {"QG_KP", str(c.KP)},
-                                   {"QG_WBITS", str(c.w_bits)},
-                                   {"QG_DIRECT", c.direct ? "1" : "0"}});
+    in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_K, QG_KP, QG_WBITS, QG_DIRECT
     in.defs.push_back({"QG_WEIGHT", e.table_u8(L + "_w", dsp_gemm_weights(il, O, c))});
   }
   const DspRequant rq = dsp_requant(il, O, zp_in);
@@ -324,12 +317,10 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   const ir::LinearQuant& q = *n.lq;
   const std::string L = "L" + str(idx);
   auto i64 = [](const auto& v) { return std::vector<int64_t>(v.begin(), v.end()); };
-  in.tmpl = "conv2d_lq_lut.c";
-  // DSP targets: rows of uint16 entries over the output channels, two per
-  // word, for UADD16 (templates/conv2d_lq_lut.c, QG_ROW16).
-  const bool row16 = e.target().has_kernel("mac_dsp") && !q.lut_shuf && !q.acc64 && n.attrs.groups == 1;
-  in.kernel = "qg_" + std::string(ir::op_info(n.op).name) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lut" +
-              str(q.lut_g) + "__" + (row16 ? c_identifier(e.target().name) : "c");
+  const select::KernelChoice& ch = e.choice(n);
+  in.tmpl = ch.tmpl;
+  in.kernel = ch.kernel;
+  const bool row16 = ch.row16;  // rows of uint16 entries for UADD16 (QG_ROW16)
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)}, {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)}, {"QG_AB", str(q.a_bits)}, {"QG_LG", str(q.lut_g)},
@@ -343,7 +334,7 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
   in.defs.push_back({"QG_GRP", e.local_i32(L + "_grp", q.grp_begin)});
   in.defs.push_back({"QG_SEG_GRP", e.local_i32(L + "_seg_grp", q.seg_grp)});
 
-  in.defs.push_back({"QG_ROW16", row16 ? "1" : "0"});
+  in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_ROW16
   bool uniform = q.lut_groups() * q.lut_g == q.K;
   for (int64_t k = 0; uniform && k < q.lut_groups(); ++k)
     uniform = q.grp_begin[static_cast<size_t>(k)] == k * q.lut_g && q.grp_off[static_cast<size_t>(k)] == k * (int64_t{1} << (q.a_bits * q.lut_g));
@@ -366,18 +357,18 @@ Instance lut_instance(Emitter& e, const Node& n, int idx, Instance in, const std
 
 std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const std::string L = "L" + str(idx);
-  const std::string op = ir::op_info(n.op).name;
   Instance in;
   in.inputs = {0};
   in.defs = geometry(g, n);
   in.defs.push_back({"QG_ACT", act_value(n.act)});
   const int64_t O = n.weight.shape[0];
   std::vector<float> bias = n.bias.empty() ? std::vector<float>(static_cast<size_t>(O), 0.0f) : n.bias.data;
-  if (n.il && dsp_choice(g, n, e.target()).kind != DspKind::None) return emit_linear_dsp(e, g, n, idx);
-  if (n.il) {  // integer-only (TFLite int8 semantics)
+  const select::KernelChoice& ch = e.choice(n);
+  if (ch.dsp.kind != DspKind::None) return emit_linear_dsp(e, g, n, idx);
+  in.tmpl = ch.tmpl;
+  in.kernel = ch.kernel;
+  if (ch.tmpl == "conv2d_i8.c") {  // integer-only (TFLite int8 semantics)
     const ir::IntLinear& il = *n.il;
-    in.tmpl = "conv2d_i8.c";
-    in.kernel = "qg_" + op + "_i8_mac__c";
     in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
     in.defs.insert(in.defs.end(), {{"QG_IN_ZP", "(" + str(g.in(n).q.zero_point) + ")"},
                                    {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
@@ -390,17 +381,14 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     in.defs.push_back({"QG_SHIFT", e.table_i32(L + "_shift", il.shift)});
     return {in};
   }
-  if (!n.lq) {
-    in.tmpl = "conv2d_f32.c";
-    in.kernel = "qg_" + op + "_f32__c";
+  if (ch.tmpl == "conv2d_f32.c") {
     in.defs.push_back({"QG_WEIGHT", e.table_f32(L + "_w", n.weight.data)});
     in.defs.push_back({"QG_BIAS", e.table_f32(L + "_b", bias)});
     return {in};
   }
   const ir::LinearQuant& q = *n.lq;
-  if (q.lut_g) return {lut_instance(e, n, idx, std::move(in), bias)};
-  in.tmpl = "conv2d_lq.c";
-  in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_mac__c";
+  if (ch.tmpl == "conv2d_lq_lut.c") return {lut_instance(e, n, idx, std::move(in), bias)};
+  QG_CHECK(ch.tmpl == "conv2d_lq.c", "emit_linear: no tables for template " + ch.tmpl);
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},
@@ -416,11 +404,9 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", std::vector<int64_t>(seg_areg.begin(), seg_areg.end()))});
   // Targets with packed kernels store 4/2/1-bit weight codes packed (flash =
   // bits/8 bytes per weight).
-  const int pack = e.target().has_kernel("packed") && (q.w_bits == 4 || q.w_bits == 2 || q.w_bits == 1) ? q.w_bits : 8;
-  in.defs.push_back({"QG_WPACK", str(pack)});
-  in.defs.push_back({"QG_DOT_U8", pack == 8 && !q.acc64 && e.target().has_kernel("mac_dsp") ? "1" : "0"});
+  const int pack = ch.w_pack;
+  in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_WPACK, QG_DOT_U8
   in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack))});
-  if (pack != 8) in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_packed__" + c_identifier(e.target().name);
   in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
   in.defs.push_back({"QG_B", e.table_f32(L + "_lo", q.B)});
   in.defs.push_back({"QG_D", e.table_f32(L + "_s", q.D)});
@@ -428,25 +414,27 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   return {in};
 }
 
-std::vector<Instance> emit_act(Emitter&, const ir::Graph& g, const Node& n, int) {
-  return {{"act_f32.c", n.op == Op::Relu ? "qg_relu_f32__c" : "qg_relu6_f32__c",
+std::vector<Instance> emit_act(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
+  return {{c.tmpl, c.kernel,
            {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", n.op == Op::Relu ? "1" : "2"}}, {0}, false}};
 }
 
-std::vector<Instance> emit_pool(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
   const auto& is = g.in(n).shape;
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;
   const bool mx = n.op == Op::MaxPool2d;
   if (i8(g, n.output))
-    return {{"pool2d_i8.c", mx ? "qg_maxpool2d_i8__c" : "qg_avgpool2d_i8__c",
+    return {{c.tmpl, c.kernel,
              {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
               {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
               {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
               {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"},
               {"QG_ACT_MIN", "(" + str(n.ip.act_min) + ")"}, {"QG_ACT_MAX", "(" + str(n.ip.act_max) + ")"}},
              {0}, false}};
-  return {{"pool2d_f32.c", mx ? "qg_maxpool2d_f32__c" : "qg_avgpool2d_f32__c",
+  return {{c.tmpl, c.kernel,
            {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
             {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
             {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
@@ -454,26 +442,29 @@ std::vector<Instance> emit_pool(Emitter&, const ir::Graph& g, const Node& n, int
            {0}, false}};
 }
 
-std::vector<Instance> emit_gap(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_gap(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const auto& is = g.in(n).shape;
-  return {{"global_avgpool_f32.c", "qg_global_avgpool_f32__c", {{"QG_HW", str(is[0] * is[1])}, {"QG_C", str(is[2])}}, {0}, false}};
+  const select::KernelChoice& c = e.choice(n);
+  return {{c.tmpl, c.kernel, {{"QG_HW", str(is[0] * is[1])}, {"QG_C", str(is[2])}}, {0}, false}};
 }
 
-std::vector<Instance> emit_add(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_add(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
   if (i8(g, n.output)) {
     const ir::IntParams& p = n.ip;
     auto v = [](int64_t x) { return "(" + str(x) + ")"; };
-    return {{"add_i8.c", "qg_add_i8__c",
+    return {{c.tmpl, c.kernel,
              {{"QG_N", str(g.out(n).numel())}, {"QG_ZP1", v(g.in(n, 0).q.zero_point)}, {"QG_ZP2", v(g.in(n, 1).q.zero_point)},
               {"QG_OUT_ZP", v(g.out(n).q.zero_point)}, {"QG_LEFT_SHIFT", v(p.left_shift)}, {"QG_M1", v(p.in1_mult)},
               {"QG_S1", v(p.in1_shift)}, {"QG_M2", v(p.in2_mult)}, {"QG_S2", v(p.in2_shift)}, {"QG_MO", v(p.out_mult)},
               {"QG_SO", v(p.out_shift)}, {"QG_ACT_MIN", v(p.act_min)}, {"QG_ACT_MAX", v(p.act_max)}},
              {0, 1}, false}};
   }
-  return {{"add_f32.c", "qg_add_f32__c", {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false}};
+  return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false}};
 }
 
-std::vector<Instance> emit_concat(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_concat(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
   const auto& os = g.out(n).shape;
   const int64_t ax = n.attrs.axis;
   int64_t outer = 1, inner = 1;
@@ -483,7 +474,7 @@ std::vector<Instance> emit_concat(Emitter&, const ir::Graph& g, const Node& n, i
   int64_t off = 0;
   for (size_t t = 0; t < n.inputs.size(); ++t) {
     const int64_t row = g.in(n, t).shape[static_cast<size_t>(ax)] * inner;
-    r.push_back({"concat_f32.c", i8(g, n.output) ? "qg_concat_i8__c" : "qg_concat_f32__c",
+    r.push_back({c.tmpl, c.kernel,
                  {{"QG_T", elem(g, n.output)}, {"QG_OUTER", str(outer)}, {"QG_ROW", str(row)}, {"QG_OUT_ROW", str(os[static_cast<size_t>(ax)] * inner)}, {"QG_OFF", str(off)}},
                  {static_cast<int>(t)}, false});
     off += row;
@@ -493,20 +484,21 @@ std::vector<Instance> emit_concat(Emitter&, const ir::Graph& g, const Node& n, i
 
 std::vector<Instance> emit_batchnorm(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const std::string L = "L" + str(idx);
-  return {{"batchnorm_f32.c", "qg_batchnorm_f32__c",
+  const select::KernelChoice& c = e.choice(n);
+  return {{c.tmpl, c.kernel,
            {{"QG_N", str(g.out(n).numel())}, {"QG_C", str(static_cast<int64_t>(n.weight.data.size()))},
             {"QG_SCALE", e.table_f32(L + "_scale", n.weight.data)}, {"QG_SHIFT", e.table_f32(L + "_shift", n.bias.data)}},
            {0}, false}};
 }
 
-std::vector<Instance> emit_relayout(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_relayout(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
   const auto& is = g.in(n).shape;
   const auto& os = g.out(n).shape;
   const bool chw = g.layout == ir::Layout::CHW;
   auto hw = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[0] * s[1] : 1; };
   auto ch = [](const std::vector<int64_t>& s) { return s.size() == 3 ? s[2] : 1; };
-  const std::string suffix = i8(g, n.output) ? "_i8__c" : "_f32__c";
-  return {{"relayout_f32.c", (n.op == Op::Flatten ? "qg_flatten" : "qg_reshape") + suffix,
+  return {{c.tmpl, c.kernel,
            {{"QG_T", elem(g, n.output)},
             {"QG_N", str(g.out(n).numel())},
             {"QG_IN_CHW", chw && is.size() == 3 ? "1" : "0"},
@@ -520,19 +512,21 @@ std::vector<Instance> emit_relayout(Emitter&, const ir::Graph& g, const Node& n,
 
 std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const auto& s = g.out(n).shape;
+  const select::KernelChoice& c = e.choice(n);
   if (i8(g, n.output))
-    return {{"softmax_i8.c", "qg_softmax_i8__c",
+    return {{c.tmpl, c.kernel,
              {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())},
               {"QG_OUT_SCALE", hexfloat(g.out(n).q.scale)}, {"QG_OUT_ZP", "(" + str(g.out(n).q.zero_point) + ")"},
               {"QG_TABLE", e.table_f32("L" + str(idx) + "_exp", n.ip.softmax_table)}},
              {0}, false}};
-  return {{"softmax_f32.c", "qg_softmax_f32__c", {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false}};
+  return {{c.tmpl, c.kernel, {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false}};
 }
 
-std::vector<Instance> emit_quantize(Emitter&, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
   const bool deq = n.op == Op::Dequantize;
   const ir::TensorQuant& q = deq ? g.in(n).q : g.out(n).q;
-  return {{"quantize_i8.c", deq ? "qg_dequantize_i8__c" : "qg_quantize_i8__c",
+  return {{c.tmpl, c.kernel,
            {{"QG_DEQUANT", deq ? "1" : "0"}, {"QG_N", str(g.out(n).numel())}, {"QG_SCALE", hexfloat(q.scale)},
             {"QG_ZP", "(" + str(q.zero_point) + ")"}, {"QG_IN_T", elem(g, n.inputs[0])}, {"QG_OUT_T", elem(g, n.output)}},
            {0}, false}};
@@ -585,8 +579,8 @@ Emitted Emitter::run() {
     const Node& n = g_.nodes[i];
     const int idx = static_cast<int>(i) + 1;
     layer_bytes_ = 0;
-    std::vector<Instance> insts =
-        halide_ && halide::handles(target_, g_, n) ? halide_instance(n, idx) : emitter_for(n.op)(*this, g_, n, idx);
+    const select::KernelChoice& choice = sel_[i];
+    std::vector<Instance> insts = choice.halide ? halide_instance(n, idx) : emitter_for(n.op)(*this, g_, n, idx);
     LayerReport rep;
     rep.node = static_cast<int>(i);
     body += "  /* layer " + str(idx) + " '" + printable_name(n.name) + "': " + ir::op_info(n.op).name + " -> " +
@@ -596,6 +590,10 @@ Emitted Emitter::run() {
       Instance& in = insts[k];
       const std::string fn = in.kernel + "_L" + str(idx) + (insts.size() > 1 ? "_" + str(static_cast<int64_t>(k)) : "");
       in.defs.insert(in.defs.begin(), {"QG_FN", fn});
+      if (in.scratch) {  // the layout the select stage gave the planner (select::ScratchPart)
+        const select::Defines sd = choice.scratch_defines();
+        in.defs.insert(in.defs.end(), sd.begin(), sd.end());
+      }
       kernels += "/* layer " + str(idx) + " '" + printable_name(n.name) + "': " + in.kernel + " */\n";
       ++out.kernel_instances;
       kernels += instantiate(in.tmpl, in.defs);
@@ -604,9 +602,9 @@ Emitted Emitter::run() {
       call += ptr(n.output, false);
       if (in.scratch) call += ", A + " + str(p_.scratch[i].offset);
       body += call + ");\n";
-      rep.kernel += (rep.kernel.empty() ? "" : ",") + in.kernel;
     }
     body += "  QG_LAYER_END(" + str(idx) + ");\n";
+    rep.kernel = choice.kernel;
     rep.table_bytes = layer_bytes_;
     out.layers.push_back(rep);
   }
@@ -720,21 +718,10 @@ Emitted Emitter::run() {
 
 }  // namespace
 
-int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) { return kernel_scratch_bytes(g, n, target("c")); }
+int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) { return select::choose(target("c"), g, n).scratch_bytes(); }
 
-int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target& t) {
-  if (halide::handles(t, g, n)) return halide::scratch_bytes(g, n);
-  if (n.il) return dsp_choice(g, n, t).scratch;
-  if (!n.lq) return 0;
-  const ir::LinearQuant& q = *n.lq;
-  if (q.lut_g) return quant::lut_scratch_bytes(q);
-  const int64_t floats = (q.K + 2 * q.aregions() + 1) / 2 * 2;
-  return floats * 4 + q.segments() * (q.acc64 ? 8 : 4) + q.K;
-  (void)g;
-}
-
-Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt) {
-  Emitter e(g, p, opt);
+Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const select::Selection& kernels, const EmitOptions& opt) {
+  Emitter e(g, p, kernels, opt);
   return e.run();
 }
 

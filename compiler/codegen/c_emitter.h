@@ -6,6 +6,7 @@
 #include "ir/graph.h"
 #include "codegen/target.h"
 #include "plan/plan.h"
+#include "select/select.h"
 
 namespace qg::codegen {
 
@@ -27,7 +28,7 @@ struct OutputFile {
 
 struct LayerReport {
   int node = -1;
-  std::string kernel;      // kernel name of the instance(s)
+  std::string kernel;      // kernel name (select::KernelChoice::kernel)
   int64_t table_bytes = 0; // weight codes / floats + per-layer constants
 };
 
@@ -45,12 +46,13 @@ struct Emitted {
   double halide_compile_seconds = 0;  // time spent in Halide (lowering + LLVM)
 };
 
-// Scratch bytes the kernel of `n` needs on target `t` (for the memory planner).
-int64_t kernel_scratch_bytes(const ir::Graph& g, const ir::Node& n, const Target& t);
-// The same for the portable C target.
+// Scratch bytes of the kernel the select stage picks for `n` on the portable
+// C target (a plan::ScratchFn for tests).
 int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
 
-Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const EmitOptions& opt);
+// The files of graph `g` with memory plan `p`; `kernels` = the select stage's
+// choice for every node (select::select_kernels).
+Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const select::Selection& kernels, const EmitOptions& opt);
 
 // A C identifier from any string: [A-Za-z0-9_], not starting with a digit,
 // no leading underscore, not a C keyword. Empty -> "model".

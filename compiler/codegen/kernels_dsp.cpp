@@ -8,52 +8,6 @@
 
 namespace qg::codegen {
 
-namespace {
-bool fits(const std::vector<int8_t>& w, int bits) {
-  const int lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
-  return std::all_of(w.begin(), w.end(), [&](int8_t v) { return v >= lo && v <= hi; });
-}
-}  // namespace
-
-DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
-  DspChoice c;
-  if (!t.has("arm_dsp") || !n.il || (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense)) return c;
-  for (int32_t m : n.il->mult)
-    if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
-  const int64_t O = n.weight.shape[0];
-  if (n.op == ir::Op::Conv2d) {
-    const auto& is = g.in(n).shape;
-    const int64_t C = is[2], G = n.attrs.groups;
-    const ir::Window& w = n.attrs.win;
-    if (G == C && O == C && C > 1) {
-      c.kind = DspKind::Depthwise;
-      c.scratch = (C + 3) / 4 * 4;
-      return c;
-    }
-    if (G != 1) return c;
-    c.K = w.kh * w.kw * C;
-    c.direct = w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && !w.padded();
-  } else {
-    c.K = g.in(n).shape[0];
-    c.direct = true;
-  }
-  c.kind = DspKind::Gemm;
-  c.w_bits = 8;
-  // Packed sub-byte rows when every weight fits (scheme int8 with w_bits 4 or
-  // 2); the scaled sums (x16, x64) must stay inside int32.
-  for (int bits : {2, 4}) {
-    if (n.il->w_bits <= bits && fits(n.il->weight, bits) && c.K < (int64_t{1} << 16)) {
-      c.w_bits = bits;
-      break;
-    }
-  }
-  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : 1;
-  c.KP = (c.K + group - 1) / group * group;
-  if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
-  c.scratch = c.direct ? 0 : 2 * c.KP;
-  return c;
-}
-
 std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const DspChoice& c) {
   const size_t K = static_cast<size_t>(c.K), KP = static_cast<size_t>(c.KP);
   QG_CHECK(il.weight.size() == static_cast<size_t>(O) * K, "dsp weights: size mismatch");

@@ -1,28 +1,18 @@
-// Kernel choice and constant tables of the Armv7E-M DSP kernels
-// (templates/conv2d_i8_smlad.c, templates/dwconv2d_i8_smlad.c), used by the
-// code generator when the target has the "arm_dsp" feature. Pure functions of
-// the IR: the emitter formats the tables, the planner sizes the scratch.
+// Constant tables of the Armv7E-M DSP kernels (templates/conv2d_i8_smlad.c,
+// templates/dwconv2d_i8_smlad.c). Which layers get them (DspChoice) is decided
+// by the select stage (select/select.h). Pure functions of the IR: the
+// emitter formats the tables.
 #pragma once
 #include <cstdint>
 #include <vector>
 
-#include "codegen/target.h"
 #include "ir/graph.h"
+#include "select/select.h"
 
 namespace qg::codegen {
 
-enum class DspKind { None, Gemm, Depthwise };
-
-struct DspChoice {
-  DspKind kind = DspKind::None;
-  int w_bits = 8;         // 8, or 4 / 2 packed (Gemm only)
-  bool direct = false;    // Gemm: columns are input pixels (no im2col)
-  int64_t K = 0, KP = 0;  // Gemm: taps per output channel; K padded for packing
-  int64_t scratch = 0;    // bytes of scratch the kernel needs
-};
-
-// Which DSP kernel (if any) runs integer-only node `n` on target `t`.
-DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t);
+using select::DspChoice;
+using select::DspKind;
 
 // Weight table of a Gemm kernel: int8 rows (w_bits 8) or packed rows in the
 // nibble / crumb order documented in templates/conv2d_i8_smlad.c.

@@ -223,12 +223,14 @@ std::string sweep_config(const ir::Graph& fused, SweepPoint& p) {
          ", \"w_region\": " + wr + ", \"a_region\": " + ar + "}, \"layers\": {" + layers + "}}";
 }
 
-// The quantize stage of the pipeline on a copy of the fused float graph.
-ir::Graph quantize_with(const ir::Graph& fused, const std::string& config_text) {
-  const quant::QuantConfig cfg = quant::parse_quant_config(config_text, "(sweep config)");
-  ir::Graph g = quant::resolve_choices(fused, cfg);
-  g = quant::quantize(std::move(g), false);
-  return quant::lower_int8(std::move(g));
+// The stages of `qgen compile` from quantize through select on a copy of the
+// fused float graph (pipeline.cpp's stage functions, not a copy of them).
+ir::Graph quantize_with(const ir::Graph& fused, const std::string& config_text, const PipelineOptions& po) {
+  PipelineState s;
+  s.graph = fused;
+  s.config = quant::parse_quant_config(config_text, "(sweep config)");
+  run_stages(s, po, "quantize", "select");
+  return std::move(s.graph);
 }
 
 // ---- SVG, by hand ----------------------------------------------------------
@@ -423,7 +425,7 @@ int run_sweep(const EvalCommand::Options& o, const Dataset& d) {
     if (p.scheme == "float") {
       p.score = evaluate(fused, interp::Mode::Float, d, mk, o.threads, label);
     } else {
-      const ir::Graph g = quantize_with(fused, sweep_config(fused, p));
+      const ir::Graph g = quantize_with(fused, sweep_config(fused, p), po);
       p.score = evaluate(g, interp::Mode::AsCompiled, d, mk, o.threads, label);
     }
     std::printf("%-6s %6d %6d %8s %8s %8s", p.scheme.c_str(), p.a_bits, p.w_bits, p.a_region.c_str(), pct(p.score.top1_pct()).c_str(),
@@ -447,7 +449,7 @@ int run_sweep(const EvalCommand::Options& o, const Dataset& d) {
 }
 
 int run_eval(const EvalCommand::Options& o, const Dataset& d) {
-  const PipelineState s = run_pipeline(o.po, "quantize");
+  const PipelineState s = run_pipeline(o.po, "select");
   const ir::Graph& g = s.graph;
   check_labels(d, g);
   const InputMaker mk(d, g, preprocess_options(o, d));

@@ -100,7 +100,7 @@ int ReportCommand::run() const {
   o.target = target_;
   PipelineState s = run_pipeline(o, "fuse_activations");
   ir::Graph g = quant::resolve_choices(std::move(s.graph), s.config);
-  g = quant::choose_kernels(std::move(g), target_);
+  g = select::resolve_auto(std::move(g), target::get(target_));
   json layers = json::array();
   for (const ir::Node& n : g.nodes) {
     json o2 = layer_ops_json(g, n);

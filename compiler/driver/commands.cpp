@@ -101,8 +101,8 @@ void write_tensor(std::ofstream& f, const std::vector<float>& v, bool int8) {
 
 int cmd_run(PipelineOptions o, const RunOptions& ro) {
   if (o.dump_after == "plan" || o.dump_after == "codegen")
-    user_error("", "--dump-after", "qgen run stops after the quantize stage; use qgen compile --dump-after=" + o.dump_after);
-  PipelineState s = run_pipeline(o, "quantize");
+    user_error("", "--dump-after", "qgen run stops after the select stage; use qgen compile --dump-after=" + o.dump_after);
+  PipelineState s = run_pipeline(o, "select");  // the graph `qgen compile` emits ("auto" layers resolved)
   const ir::Graph& g = s.graph;
   const bool in_i8 = g.tensor(g.input).dtype == ir::DType::I8, out_i8 = g.tensor(g.output).dtype == ir::DType::I8;
   const std::vector<float> all = read_inputs(ro.input, in_i8);
@@ -170,7 +170,7 @@ int qgen_main(int argc, char** argv) {
                       "cortex-a: dotprod (default), neon");
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
   compile->add_option("--name", co.name, "C prefix of the emitted API (default: the model's name)");
-  compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, plan, codegen");
+  compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, select, plan, codegen");
   compile->add_option("--weights-format", weights, "Constant tables as C arrays (c), as .incbin blobs (blob), or auto (blob above 8 MiB)")
       ->check(CLI::IsMember({"auto", "c", "blob"}))
       ->capture_default_str();
@@ -188,7 +188,7 @@ int qgen_main(int argc, char** argv) {
   run->add_option("--dump-tensors", rop.dump_tensors, "Write every tensor of the first input to DIR (index.tsv + raw files)");
   run->add_option("--threads", rop.threads, "Worker threads over the batch (0 = all cores)");
   run->add_option("--calibrate", ro.calibration_path, "Calibration inputs for scheme int8 (as for compile)");
-  run->add_option("--dump-after", ro.dump_after, "Print the IR after STAGE (import ... quantize)");
+  run->add_option("--dump-after", ro.dump_after, "Print the IR after STAGE (import ... select)");
 
   ImportCommand import_cmd(app);
   EvalCommand eval_cmd(app);

@@ -85,7 +85,6 @@ static const std::vector<Stage>& stages() {
       {"quantize",
        [](PipelineState& s, const PipelineOptions& o) {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
-         s.graph = quant::choose_kernels(std::move(s.graph), o.target);
          std::vector<quant::Range> ranges;
          const bool int8 = quant::uses_int8(s.graph);
          if (int8) ranges = calibrate(s.graph, o);
@@ -93,10 +92,18 @@ static const std::vector<Stage>& stages() {
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
          s.graph = quant::lower_int8(std::move(s.graph));
        }},
-      {"plan",
+      {"select",
        [](PipelineState& s, const PipelineOptions& o) {
-         const codegen::Target& t = codegen::target(o.target);
-         s.plan = plan::plan_memory(s.graph, [&t](const ir::Graph& g, const ir::Node& n) { return codegen::kernel_scratch_bytes(g, n, t); });
+         const target::Target& t = target::get(o.target);
+         s.graph = select::resolve_auto(std::move(s.graph), t);
+         s.kernels = select::select_kernels(s.graph, t);
+       }},
+      {"plan",
+       [](PipelineState& s, const PipelineOptions&) {
+         const select::Selection& k = *s.kernels;
+         s.plan = plan::plan_memory(s.graph, [&k](const ir::Graph& g, const ir::Node& n) {
+           return k.at(static_cast<size_t>(&n - g.nodes.data())).scratch_bytes();
+         });
        }},
       {"codegen",
        [](PipelineState& s, const PipelineOptions& o) {
@@ -106,7 +113,7 @@ static const std::vector<Stage>& stages() {
          eo.source = o.net_path;
          eo.target = o.target;
          eo.target_features = o.target_features;
-         s.emitted = codegen::emit_c(s.graph, *s.plan, eo);
+         s.emitted = codegen::emit_c(s.graph, *s.plan, *s.kernels, eo);
        }},
   };
   return kStages;
@@ -144,6 +151,8 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
         }
       } else if (s.plan) {
         std::cout << plan::print_plan(s.graph, *s.plan);
+      } else if (s.kernels) {
+        std::cout << select::print_selection(s.graph, *s.kernels);
       } else {
         std::cout << ir::print_graph(s.graph);
       }
@@ -153,6 +162,16 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
     if (st.name == last_stage) break;
   }
   return s;
+}
+
+void run_stages(PipelineState& s, const PipelineOptions& opts, const std::string& first, const std::string& last) {
+  bool on = false;
+  for (const Stage& st : stages()) {
+    on = on || st.name == first;
+    if (on) st.run(s, opts);
+    if (st.name == last) break;
+  }
+  QG_CHECK(on, "run_stages: unknown stage " + first);
 }
 
 namespace {
@@ -192,8 +211,8 @@ json layer_rows(const PipelineState& s) {
         r["accumulator_bound"] = n.lq->acc_bound;
       }
     }
+    if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;
     if (s.emitted) {
-      r["kernel"] = s.emitted->layers[i].kernel;
       r["weight_bytes"] = s.emitted->layers[i].table_bytes;
     }
     const plan::Buffer& b = s.plan->tensors[static_cast<size_t>(n.output)];

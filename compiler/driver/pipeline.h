@@ -10,6 +10,7 @@
 #include "ir/graph.h"
 #include "plan/plan.h"
 #include "quant/config.h"
+#include "select/select.h"
 
 namespace qg::driver {
 
@@ -34,16 +35,22 @@ struct PipelineOptions {
 struct PipelineState {
   ir::Graph graph;
   quant::QuantConfig config;
+  std::optional<select::Selection> kernels;  // the select stage: one choice per node
   std::optional<plan::MemoryPlan> plan;
   std::optional<codegen::Emitted> emitted;
 };
 
-// Stage names in order: import, fold_batchnorm, fuse_activations, quantize, plan, codegen.
+// Stage names in order: import, fold_batchnorm, fuse_activations, quantize, select, plan, codegen.
 std::vector<std::string> stage_names();
 
 // Runs the pipeline up to and including `last_stage` ("" = all). Prints the
 // IR to stdout after opts.dump_after. Throws UserError on bad input.
 PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_stage = "");
+
+// Runs the stages `first` through `last` of the same list on `s` (no dumps):
+// `qgen eval --sweep` quantizes copies of one fused graph with the
+// quantize .. select stages of `qgen compile`, not a copy of them.
+void run_stages(PipelineState& s, const PipelineOptions& opts, const std::string& first, const std::string& last);
 
 // "" when the compiled model fits the target's default flash / RAM budgets
 // (targets/<name>/target.json), else what exceeds them.

@@ -93,4 +93,10 @@ int64_t node_macs(const Graph& g, const Node& n) {
   return info.macs ? info.macs(g, n) : 0;
 }
 
+bool is_depthwise(const Graph& g, const Node& n) {
+  if (n.op != Op::Conv2d) return false;
+  const int64_t C = g.in(n).shape[2];
+  return n.attrs.groups == C && g.out(n).shape[2] == C && C > 1;
+}
+
 }  // namespace qg::ir

@@ -78,7 +78,7 @@ std::string region_name(const Region& r);
 enum class Scheme : uint8_t { Float, LQ, Int8 };
 
 // Kernel of an LQ layer: multiply-accumulate, table look-up (Yang et al.
-// section V, quant/lut.h), or chosen by the cost model (quant::choose_kernels).
+// section V, quant/lut.h), or chosen by the cost model (select::resolve_auto).
 enum class KernelKind : uint8_t { Mac, Lut, Auto };
 
 struct QuantChoice {
@@ -193,5 +193,8 @@ std::string shape_str(const std::vector<int64_t>& s);
 int64_t reduction_length(const Graph& g, const Node& n);
 // Multiply-accumulates of one inference of the node (0 for ops without).
 int64_t node_macs(const Graph& g, const Node& n);
+// Depthwise convolution: conv2d with one input and one output channel per
+// group (groups == input channels == output channels > 1).
+bool is_depthwise(const Graph& g, const Node& n);
 
 }  // namespace qg::ir

@@ -1,7 +1,6 @@
 #include "quant/lut.h"
 
 #include <algorithm>
-#include <array>
 
 #include "ir/diag.h"
 #include "ir/op_table.h"
@@ -185,69 +184,6 @@ LayerOps count_layer_ops(const ir::Graph& gr, const ir::Node& n, int group) {
   r.lut_dot.index_ops = r.patches * (K - r.groups);
   r.lut_table_bytes = O * 2 * T;
   return r;
-}
-
-// ---- cost model ----
-// Relative costs of one operation. "c" (portable C on a scalar in-order core):
-// every integer op one unit, a table look-up one load, a MAC also loads its
-// weight code. A target's measured instruction costs go in its own row.
-namespace {
-constexpr std::array<KernelCosts, 2> kCosts = {{
-    // target  mul  add  lookup weight_load index_op  LUT flash budget
-    {"c", 1.0, 1.0, 1.0, 1.0, 1.0, int64_t{8} << 20},
-    // Cortex-M7, instructions measured under QEMU on a 3x3 conv 32x32x16 -> 16
-    // (bench/lut/run, docs/results.md): the LQ byte-code dot product (UXTB16 +
-    // SMLAD) ~2.0 per MAC (0.6 + 0.9 + 0.5), the UADD16 row look-up ~0.75 per
-    // group and channel (0.25 + 0.5: two channels per instruction), an index
-    // step ~1; tables within 1.5 MiB of the 2 MiB flash.
-    {"cortex-m7", 0.6, 0.5, 0.25, 0.9, 1.0, int64_t{3} << 19},
-}};
-}  // namespace
-
-const KernelCosts& kernel_costs(const std::string& target) {
-  for (const KernelCosts& c : kCosts)
-    if (target == c.target) return c;
-  return kCosts[0];
-}
-
-double mac_cost(const LayerOps& o, const KernelCosts& c) {
-  return static_cast<double>(o.mac_dot.mul) * (c.mul + c.weight_load) + static_cast<double>(o.mac_dot.add) * c.add;
-}
-
-double lut_cost(const LayerOps& o, const KernelCosts& c) {
-  return static_cast<double>(o.lut_dot.lookup) * c.lookup + static_cast<double>(o.lut_dot.add) * c.add +
-         static_cast<double>(o.lut_dot.index_ops) * c.index_op;
-}
-
-ir::Graph choose_kernels(ir::Graph g, const std::string& target) {
-  const KernelCosts& c = kernel_costs(target);
-  struct Cand {
-    size_t node;
-    double per_byte;
-    int64_t bytes;
-  };
-  std::vector<Cand> cands;
-  int64_t used = 0;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    ir::Node& n = g.nodes[i];
-    if (n.quant.scheme != ir::Scheme::LQ) continue;
-    if (n.quant.kernel == ir::KernelKind::Lut) used += count_layer_ops(g, n).lut_table_bytes;
-    if (n.quant.kernel != ir::KernelKind::Auto) continue;
-    n.quant.kernel = ir::KernelKind::Mac;
-    const LayerOps ops = count_layer_ops(g, n);
-    if (!ops.lut_ok) continue;
-    const double saved = mac_cost(ops, c) - lut_cost(ops, c);
-    if (saved <= 0) continue;
-    const int64_t extra = std::max<int64_t>(1, ops.lut_table_bytes - ops.mac_table_bytes);
-    cands.push_back({i, saved / static_cast<double>(extra), ops.lut_table_bytes});
-  }
-  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.per_byte > b.per_byte; });
-  for (const Cand& cd : cands) {
-    if (used + cd.bytes > c.lut_flash_budget) continue;
-    used += cd.bytes;
-    g.nodes[cd.node].quant.kernel = ir::KernelKind::Lut;
-  }
-  return g;
 }
 
 }  // namespace qg::quant

@@ -5,9 +5,9 @@
 // adds; the integer is the same as the multiply path's, so the results are
 // bit-identical (docs/quantization.md, "LUT kernel").
 //
-// Also here: the op counts of both kernels (report.json, `qgen report`), the
-// cost model that decides MAC vs LUT for "kernel": "auto", and its one table
-// of per-target costs.
+// Also here: the op counts of both kernels (report.json, `qgen report`, and
+// the cost model of "kernel": "auto" in select/select.h, whose per-target
+// costs are in targets/<name>/target.json).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -73,22 +73,5 @@ struct LayerOps {
 
 // g = 0: the layer's own choice (lq->lut_g, quant.lut_group) or the default.
 LayerOps count_layer_ops(const ir::Graph& g, const ir::Node& n, int group = 0);
-
-// ---- cost model ("kernel": "auto") ----
-// Relative cost of one operation of each kind and the flash available for LUT
-// tables, per target. One row per target; a target without a row uses "c".
-struct KernelCosts {
-  const char* target;
-  double mul, add, lookup, weight_load, index_op;
-  int64_t lut_flash_budget;  // bytes of LUT tables the whole model may add
-};
-const KernelCosts& kernel_costs(const std::string& target);
-double mac_cost(const LayerOps& ops, const KernelCosts& c);
-double lut_cost(const LayerOps& ops, const KernelCosts& c);
-
-// Pass (after resolve_choices, before quantize): turns "auto" into mac or lut
-// per layer: LUT where it is cheaper, greedily by cost saved per extra flash
-// byte, while the LUT tables stay within the target's budget.
-ir::Graph choose_kernels(ir::Graph g, const std::string& target);
 
 }  // namespace qg::quant

@@ -52,7 +52,7 @@ std::vector<float> interp_outputs(const std::string& dir, const std::string& net
   o.config_path = dir + "/quant.json";
   qgt::write_file(o.net_path, net);
   qgt::write_file(o.config_path, quant);
-  qg::driver::PipelineState s = qg::driver::run_pipeline(o, "quantize");
+  qg::driver::PipelineState s = qg::driver::run_pipeline(o, "select");  // "auto" layers get their kernel in select
   return qg::interp::run(s.graph, in);
 }
 
@@ -94,7 +94,7 @@ void check_lut_group(int group) {
       o.config_path = tmp + "/quant.json";
       qgt::write_file(o.net_path, m.net_json);
       qgt::write_file(o.config_path, m.quant_json);
-      for (const auto& n : qg::driver::run_pipeline(o, "quantize").graph.nodes) lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
+      for (const auto& n : qg::driver::run_pipeline(o, "select").graph.nodes) lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
     }
     models.push_back(std::move(m));
   }

@@ -261,7 +261,7 @@ TEST_CASE("qgen reports unknown stage and target in one stderr line", "[driver]"
 }
 
 TEST_CASE("pipeline lists its stages and targets", "[driver]") {
-  CHECK(driver::stage_names() == std::vector<std::string>{"import", "fold_batchnorm", "fuse_activations", "quantize", "plan", "codegen"});
+  CHECK(driver::stage_names() == std::vector<std::string>{"import", "fold_batchnorm", "fuse_activations", "quantize", "select", "plan", "codegen"});
   const auto t = driver::target_names();
   CHECK(std::find(t.begin(), t.end(), "c") != t.end());
   CHECK(std::find(t.begin(), t.end(), "x86-64") != t.end());

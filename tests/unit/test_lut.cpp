@@ -4,6 +4,7 @@
 
 #include "interp/interp.h"
 #include "quant/lut.h"
+#include "select/select.h"
 #include "support/cbuild.h"
 #include "unit_helpers.h"
 
@@ -14,7 +15,7 @@ namespace {
 
 ir::Graph resolved(const json& net, const std::string& cfg) {
   ir::Graph g = ir::fuse_activations(ir::fold_batchnorm(qgu::parse(net)));
-  return quant::choose_kernels(quant::resolve_choices(std::move(g), quant::parse_quant_config(cfg, "q.json")), "c");
+  return select::resolve_auto(quant::resolve_choices(std::move(g), quant::parse_quant_config(cfg, "q.json")), target::get("c"));
 }
 
 const ir::Node& node(const ir::Graph& g, const std::string& name) {
@@ -198,8 +199,8 @@ TEST_CASE("kernel auto: LUT where it is cheaper and fits the flash budget, MAC f
   CHECK(node(g, "a").quant.kernel == ir::KernelKind::Lut);
   CHECK(node(g, "b").quant.kernel == ir::KernelKind::Mac);
   const quant::LayerOps o = quant::count_layer_ops(g, node(g, "a"));
-  const quant::KernelCosts& c = quant::kernel_costs("c");
-  CHECK(quant::lut_cost(o, c) < quant::mac_cost(o, c));
+  const target::LutCosts& c = target::get("c").lut_costs;
+  CHECK(select::lut_cost(o, c) < select::mac_cost(o, c));
   // A layer whose table alone exceeds the budget stays MAC.
   const json big = qgu::net_doc(qgu::vector_input(600), json::array({{{"name", "a"}, {"op", "dense"}, {"weight", qgu::random_param(r, {64, 600}, 0.5f)}}}));
   const ir::Graph gb = resolved(big, R"({"default": {"a_bits": 4, "kernel": "auto"}})");

@@ -14,6 +14,7 @@
 
 #include "codegen/halide/linear_i8.h"
 #include "ir/diag.h"
+#include "select/select.h"
 
 namespace qg::codegen::halide {
 
@@ -22,10 +23,9 @@ namespace {
 int64_t round4(int64_t v) { return (v + 3) / 4 * 4; }
 
 // The "halide" block of targets/<name>/target.json.
-nlohmann::json descriptor(const Target& t) {
-  const nlohmann::json j = nlohmann::json::parse(embedded_text("targets/" + t.name + "/target.json"));
-  QG_CHECK(j.contains("halide"), "target " + t.name + " has no halide block");
-  return j.at("halide");
+const nlohmann::json& descriptor(const Target& t) {
+  QG_CHECK(t.halide.is_object(), "target " + t.name + " has no halide block");
+  return t.halide;
 }
 
 std::set<std::string> cpu_flags() {
@@ -56,32 +56,8 @@ std::string host_features(const nlohmann::json& d) {
 
 }  // namespace
 
-bool enabled(const Target& t) { return std::find(t.kernels.begin(), t.kernels.end(), "halide") != t.kernels.end(); }
-
-bool handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
-  if (!enabled(t)) return false;
-  if (n.op == ir::Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
-  if (!n.il) return false;
-  if (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense) return false;
-  if (n.op == ir::Op::Conv2d && n.attrs.groups != 1) {  // depthwise (one channel per group) in Halide; grouped: portable C
-    const int64_t c = g.in(n).shape[2];
-    if (!(n.attrs.groups == c && n.weight.shape[0] == c)) return false;
-  }
-  if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
-  return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
-}
-
-int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) {
-  if (n.op == ir::Op::MaxPool2d) return 0;
-  if (n.op == ir::Op::Dense) return round4(g.in(n).shape[0]);
-  const auto& os = g.out(n).shape;
-  const ir::Window& w = n.attrs.win;
-  const int64_t hp = (os[0] - 1) * w.sh + (w.kh - 1) * w.dh + 1, wp = (os[1] - 1) * w.sw + (w.kw - 1) * w.dw + 1;
-  return hp * wp * round4(g.in(n).shape[2]);
-}
-
 std::string halide_target_string(const Target& t, const std::string& features) {
-  const nlohmann::json d = descriptor(t);
+  const nlohmann::json& d = descriptor(t);
   const nlohmann::json& sets = d.at("feature_sets");
   std::string want = features.empty() ? d.at("default").get<std::string>() : features;
   if (want == "host") want = host_features(d);
@@ -98,7 +74,7 @@ std::string halide_target_string(const Target& t, const std::string& features) {
 
 void check_features(const Target& t, const std::string& features) {
   if (features.empty()) return;
-  if (!enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
+  if (!select::halide_enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
   halide_target_string(t, features);
 }
 
@@ -138,7 +114,7 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
   const auto t0 = std::chrono::steady_clock::now();
   LinearSpec s;
   s.dense = n.op == ir::Op::Dense;
-  s.depthwise = n.op == ir::Op::Conv2d && n.attrs.groups > 1;
+  s.depthwise = ir::is_depthwise(g, n);
   if (s.dense) {
     s.C = static_cast<int>(g.in(n).shape[0]);
     s.O = static_cast<int>(g.out(n).shape[0]);
@@ -163,7 +139,7 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
   s.bias = n.il->bias;
   s.mult = n.il->mult;
   s.shift = n.il->shift;
-  QG_CHECK(static_cast<int64_t>(s.Hp) * s.Wp * s.Cp == scratch_bytes(g, n), "halide scratch size mismatch");
+  QG_CHECK(static_cast<int64_t>(s.Hp) * s.Wp * s.Cp == select::halide_scratch_bytes(g, n), "halide scratch size mismatch");
 
   Halide::ImageParam in(s.in_offset ? Halide::UInt(8) : Halide::Int(8), s.dense ? 1 : 3, fn + "_in");
   try {

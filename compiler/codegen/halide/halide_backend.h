@@ -16,16 +16,8 @@
 
 namespace qg::codegen::halide {
 
-// True when `t` compiles some layers with Halide ("halide" in its kernels).
-bool enabled(const Target& t);
-
-// True when layer `n` runs as a Halide pipeline on target `t`.
-bool handles(const Target& t, const ir::Graph& g, const ir::Node& n);
-
-// Arena scratch of a Halide layer: conv / dense: the input re-laid out with
-// its padding (channels rounded up to 4, values offset for the target's dot
-// product); max pool: none.
-int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n);
+// Which layers run as Halide pipelines, and their scratch, is decided by the
+// select stage (select::halide_handles, select::halide_scratch_bytes).
 
 // The Halide target string for qgen target `t` and a user feature list
 // ("" = the descriptor's default: the host's features on x86-64). Throws a
@@ -42,11 +34,8 @@ class Backend {
   Backend(const Target& t, const std::string& features, const std::string& prefix);
   ~Backend();
   // Builds the pipeline of layer `n` as C function `fn`; returns the
-  // #defines of its glue instance (template glue_template(n)).
+  // #defines of its glue instance (the template of its select row).
   Defines add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn);
-  static const char* glue_template(const ir::Node& n) {
-    return n.op == ir::Op::MaxPool2d ? "halide_pool_i8.c" : "halide_linear_i8.c";
-  }
   // Compiles every added layer: the bytes of <prefix>_halide.o.
   std::string compile_object();
   const std::string& target_string() const { return target_; }

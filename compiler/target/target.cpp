@@ -1,14 +1,12 @@
-#include "codegen/target.h"
+#include "target/target.h"
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 
-#include "codegen/embedded.h"
-#include "codegen/templates.h"
 #include "ir/diag.h"
+#include "target/embedded.h"
 
-namespace qg::codegen {
+namespace qg::target {
 
 bool Target::has(const std::string& feature) const {
   return std::find(features.begin(), features.end(), feature) != features.end();
@@ -19,6 +17,20 @@ bool Target::has_kernel(const std::string& family) const {
 }
 
 namespace {
+
+LutCosts lut_costs(const nlohmann::json& j, const std::string& file) {
+  QG_CHECK(j.contains("lut_costs"), file + " has no \"lut_costs\" row (every target needs one for \"kernel\": \"auto\")");
+  const nlohmann::json& c = j.at("lut_costs");
+  LutCosts r;
+  r.mul = c.at("mul").get<double>();
+  r.add = c.at("add").get<double>();
+  r.lookup = c.at("lookup").get<double>();
+  r.weight_load = c.at("weight_load").get<double>();
+  r.index_op = c.at("index_op").get<double>();
+  r.lut_flash_budget = c.at("lut_flash_budget").get<int64_t>();
+  r.source = c.at("source").get<std::string>();
+  return r;
+}
 
 const std::map<std::string, Target>& all_targets() {
   static const std::map<std::string, Target> targets = [] {
@@ -37,6 +49,8 @@ const std::map<std::string, Target>& all_targets() {
       t.flash_budget = j.value("flash_budget", int64_t{0});
       t.ram_budget = j.value("ram_budget", int64_t{0});
       t.budget_note = j.value("budget_note", "");
+      t.lut_costs = lut_costs(j, n);
+      if (j.contains("halide")) t.halide = j.at("halide");
       m[t.name] = t;
     }
     return m;
@@ -46,13 +60,13 @@ const std::map<std::string, Target>& all_targets() {
 
 }  // namespace
 
-std::vector<std::string> target_names() {
+std::vector<std::string> names() {
   std::vector<std::string> r;
   for (const auto& kv : all_targets()) r.push_back(kv.first);
   return r;
 }
 
-const Target& target(const std::string& name) {
+const Target& get(const std::string& name) {
   const auto& m = all_targets();
   auto it = m.find(name);
   if (it == m.end()) {
@@ -63,4 +77,4 @@ const Target& target(const std::string& name) {
   return it->second;
 }
 
-}  // namespace qg::codegen
+}  // namespace qg::target

@@ -1,0 +1,303 @@
+#include "select/select.h"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <sstream>
+
+#include "ir/diag.h"
+#include "ir/op_table.h"
+#include "quant/lut.h"
+
+namespace qg::select {
+
+namespace {
+
+using ir::Op;
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+// The target's name as it appears in kernel names: [A-Za-z0-9_].
+std::string tag(const Target& t) {
+  std::string s = t.name;
+  for (char& c : s) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s;
+}
+
+std::string op_name(const ir::Node& n) { return ir::op_info(n.op).name; }
+
+std::string region_tag(const ir::Region& r) {
+  return r.kind == ir::RegionKind::Layer ? "rl" : r.kind == ir::RegionKind::Kernel ? "rk" : "r" + str(r.block);
+}
+
+bool fits(const std::vector<int8_t>& w, int bits) {
+  const int lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
+  return std::all_of(w.begin(), w.end(), [&](int8_t v) { return v >= lo && v <= hi; });
+}
+
+int64_t round4(int64_t v) { return (v + 3) / 4 * 4; }
+
+Data data_of(const ir::Graph& g, const ir::Node& n) {
+  if (n.lq) return Data::LQ;
+  if (n.il) return Data::Int8;
+  if (ir::op_info(n.op).quantizable) return Data::Float;
+  return g.out(n).dtype == ir::DType::I8 ? Data::Int8 : Data::Float;
+}
+
+// Appends a part at the next offset aligned to `align`.
+void part(KernelChoice& c, const char* name, int64_t bytes, int64_t align = 1) {
+  const int64_t end = c.scratch_bytes();
+  c.scratch.push_back({name, (end + align - 1) / align * align, bytes});
+}
+
+// ---- fill functions of the rows ----
+
+void fill_halide(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  c.halide = true;
+  c.kernel = "qg_" + op_name(n) + "_i8_halide__" + tag(t);
+  const int64_t bytes = halide_scratch_bytes(g, n);
+  if (bytes > 0) part(c, "PADDED", bytes);
+}
+
+void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  c.dsp = dsp_choice(g, n, t);
+  const DspChoice& d = c.dsp;
+  if (d.kind == DspKind::Depthwise) {
+    c.kernel = "qg_dwconv2d_a8w8_smlad__" + tag(t);
+    part(c, "ZP", d.scratch);
+    return;
+  }
+  c.kernel = "qg_" + op_name(n) + "_a8w" + str(d.w_bits) + (d.w_bits == 8 ? "_smlad__" : "_packed__") + tag(t);
+  c.defines = {{"QG_K", str(d.K)}, {"QG_KP", str(d.KP)}, {"QG_WBITS", str(d.w_bits)}, {"QG_DIRECT", d.direct ? "1" : "0"}};
+  part(c, "COLS", d.scratch);
+}
+
+bool packed_codes(const Target& t, const ir::Node& n) {
+  const int b = n.lq->w_bits;
+  return t.has_kernel("packed") && !n.lq->lut_g && (b == 4 || b == 2 || b == 1);
+}
+
+// templates/conv2d_lq.c: patch (K floats), region lo and s (R floats each),
+// Σq per segment (8-byte aligned), the patch's codes (K bytes).
+void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  c.w_pack = packed_codes(t, n) ? q.w_bits : 8;
+  const std::string base = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region);
+  c.kernel = c.w_pack != 8 ? base + "_packed__" + tag(t) : base + "_mac__c";
+  c.defines = {{"QG_WPACK", str(c.w_pack)}, {"QG_DOT_U8", c.w_pack == 8 && !q.acc64 && t.has_kernel("mac_dsp") ? "1" : "0"}};
+  const int64_t R = q.aregions();
+  part(c, "PATCH", 4 * q.K);
+  part(c, "RLO", 4 * R);
+  part(c, "RS", 4 * R);
+  part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
+  part(c, "CODES", q.K);
+}
+
+// templates/conv2d_lq_lut.c picks one of three layouts by its parameters and
+// the compiler flags (pshufb width), so it gets one region for the largest
+// (quant::lut_scratch_bytes) and checks that the layout it uses fits.
+void fill_lut(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  // DSP targets: rows of uint16 entries over the output channels, two per
+  // word, for UADD16 (templates/conv2d_lq_lut.c, QG_ROW16).
+  c.row16 = t.has_kernel("mac_dsp") && !q.lut_shuf && !q.acc64 && n.attrs.groups == 1;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lut" + str(q.lut_g) + "__" +
+             (c.row16 ? tag(t) : "c");
+  c.defines = {{"QG_ROW16", c.row16 ? "1" : "0"}};
+  part(c, "WORK", quant::lut_scratch_bytes(q));
+}
+
+bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
+bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
+bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
+bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
+bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
+
+// Priority order: the first matching row wins.
+const std::vector<Row>& table() {
+  static const std::vector<Row> kRows = {
+      // row, ops, data, template, kernel variant (qg_<op>_<variant>__c) or fill (kernel name, scratch layout, defines), predicate
+      {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
+      {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
+      {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
+      {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
+      {"lq_packed", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, when_packed, fill_lq_mac},
+      {"lq_lut", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq_lut.c", nullptr, when_lut, fill_lut},
+      {"lq_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, nullptr, fill_lq_mac},
+      {"int8_mac", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8.c", "i8_mac", nullptr, nullptr},
+      {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
+      {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
+      {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
+      {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
+      {"global_avgpool_f32", {Op::GlobalAvgPool}, Data::Any, "global_avgpool_f32.c", "f32", nullptr, nullptr},
+      {"add_i8", {Op::Add}, Data::Int8, "add_i8.c", "i8", nullptr, nullptr},
+      {"add_f32", {Op::Add}, Data::Float, "add_f32.c", "f32", nullptr, nullptr},
+      {"concat_i8", {Op::Concat}, Data::Int8, "concat_f32.c", "i8", nullptr, nullptr},
+      {"concat_f32", {Op::Concat}, Data::Float, "concat_f32.c", "f32", nullptr, nullptr},
+      {"batchnorm_f32", {Op::BatchNorm}, Data::Any, "batchnorm_f32.c", "f32", nullptr, nullptr},
+      {"relayout_i8", {Op::Flatten, Op::Reshape}, Data::Int8, "relayout_f32.c", "i8", nullptr, nullptr},
+      {"relayout_f32", {Op::Flatten, Op::Reshape}, Data::Float, "relayout_f32.c", "f32", nullptr, nullptr},
+      {"softmax_i8", {Op::Softmax}, Data::Int8, "softmax_i8.c", "i8", nullptr, nullptr},
+      {"softmax_f32", {Op::Softmax}, Data::Float, "softmax_f32.c", "f32", nullptr, nullptr},
+      {"quantize_i8", {Op::Quantize, Op::Dequantize}, Data::Any, "quantize_i8.c", "i8", nullptr, nullptr},
+  };
+  return kRows;
+}
+
+}  // namespace
+
+Defines KernelChoice::scratch_defines() const {
+  Defines d{{"QG_SCRATCH_BYTES", str(scratch_bytes())}};
+  for (const ScratchPart& p : scratch) d.push_back({"QG_SCR_" + p.name, str(p.offset)});
+  return d;
+}
+
+DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
+  DspChoice c;
+  if (!t.has("arm_dsp") || !n.il || (n.op != Op::Conv2d && n.op != Op::Dense)) return c;
+  for (int32_t m : n.il->mult)
+    if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
+  if (n.op == Op::Conv2d) {
+    const int64_t C = g.in(n).shape[2];
+    const ir::Window& w = n.attrs.win;
+    if (ir::is_depthwise(g, n)) {
+      c.kind = DspKind::Depthwise;
+      c.scratch = (C + 3) / 4 * 4;
+      return c;
+    }
+    if (n.attrs.groups != 1) return c;
+    c.K = w.kh * w.kw * C;
+    c.direct = w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && !w.padded();
+  } else {
+    c.K = g.in(n).shape[0];
+    c.direct = true;
+  }
+  c.kind = DspKind::Gemm;
+  c.w_bits = 8;
+  // Packed sub-byte rows when every weight fits (scheme int8 with w_bits 4 or
+  // 2); the scaled sums (x16, x64) must stay inside int32.
+  for (int bits : {2, 4}) {
+    if (n.il->w_bits <= bits && fits(n.il->weight, bits) && c.K < (int64_t{1} << 16)) {
+      c.w_bits = bits;
+      break;
+    }
+  }
+  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : 1;
+  c.KP = (c.K + group - 1) / group * group;
+  if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
+  c.scratch = c.direct ? 0 : 2 * c.KP;
+  return c;
+}
+
+bool halide_enabled(const Target& t) { return t.has_kernel("halide"); }
+
+bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!halide_enabled(t)) return false;
+  if (n.op == Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
+  if (!n.il) return false;
+  if (n.op != Op::Conv2d && n.op != Op::Dense) return false;
+  // Depthwise (one channel per group) in Halide; other grouped convs: portable C.
+  if (n.op == Op::Conv2d && n.attrs.groups != 1 && !ir::is_depthwise(g, n)) return false;
+  if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
+  return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
+}
+
+int64_t halide_scratch_bytes(const ir::Graph& g, const ir::Node& n) {
+  if (n.op == Op::MaxPool2d) return 0;
+  if (n.op == Op::Dense) return round4(g.in(n).shape[0]);
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  const int64_t hp = (os[0] - 1) * w.sh + (w.kh - 1) * w.dh + 1, wp = (os[1] - 1) * w.sw + (w.kw - 1) * w.dw + 1;
+  return hp * wp * round4(g.in(n).shape[2]);
+}
+
+const std::vector<Row>& rows() { return table(); }
+
+KernelChoice choose(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const Data d = data_of(g, n);
+  for (const Row& r : table()) {
+    if (std::find(r.ops.begin(), r.ops.end(), n.op) == r.ops.end()) continue;
+    if (r.data != Data::Any && r.data != d) continue;
+    if (r.when && !r.when(t, g, n)) continue;
+    KernelChoice c;
+    c.row = r.name;
+    c.tmpl = r.tmpl;
+    if (r.fill) r.fill(c, t, g, n);
+    else c.kernel = "qg_" + op_name(n) + "_" + r.variant + "__c";
+    return c;
+  }
+  internal_error(__FILE__, __LINE__, "no kernel row for " + std::string(ir::op_info(n.op).name) + " node '" + printable_name(n.name) + "'");
+}
+
+double mac_cost(const quant::LayerOps& o, const target::LutCosts& c) {
+  return static_cast<double>(o.mac_dot.mul) * (c.mul + c.weight_load) + static_cast<double>(o.mac_dot.add) * c.add;
+}
+
+double lut_cost(const quant::LayerOps& o, const target::LutCosts& c) {
+  return static_cast<double>(o.lut_dot.lookup) * c.lookup + static_cast<double>(o.lut_dot.add) * c.add +
+         static_cast<double>(o.lut_dot.index_ops) * c.index_op;
+}
+
+ir::Graph resolve_auto(ir::Graph g, const Target& t) {
+  const target::LutCosts& c = t.lut_costs;
+  struct Cand {
+    size_t node;
+    double per_byte;
+    int64_t bytes;
+  };
+  std::vector<Cand> cands;
+  int64_t used = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    ir::Node& n = g.nodes[i];
+    if (n.quant.scheme != ir::Scheme::LQ) continue;
+    if (n.quant.kernel == ir::KernelKind::Lut) used += quant::count_layer_ops(g, n).lut_table_bytes;
+    if (n.quant.kernel != ir::KernelKind::Auto) continue;
+    n.quant.kernel = ir::KernelKind::Mac;
+    const quant::LayerOps ops = quant::count_layer_ops(g, n);
+    if (!ops.lut_ok) continue;
+    const double saved = mac_cost(ops, c) - lut_cost(ops, c);
+    if (saved <= 0) continue;
+    const int64_t extra = std::max<int64_t>(1, ops.lut_table_bytes - ops.mac_table_bytes);
+    cands.push_back({i, saved / static_cast<double>(extra), ops.lut_table_bytes});
+  }
+  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.per_byte > b.per_byte; });
+  for (const Cand& cd : cands) {
+    if (used + cd.bytes > c.lut_flash_budget) continue;
+    used += cd.bytes;
+    ir::Node& n = g.nodes[cd.node];
+    n.quant.kernel = ir::KernelKind::Lut;
+    if (n.lq && !n.lq->lut_g) {  // already quantized: the table of the chosen kernel
+      auto lq = std::make_shared<ir::LinearQuant>(*n.lq);
+      quant::build_lut(*lq, n.quant.lut_group ? n.quant.lut_group : quant::default_lut_group(n.quant.a_bits));
+      n.lq = std::move(lq);
+    }
+  }
+  return g;
+}
+
+Selection select_kernels(const ir::Graph& g, const Target& t) {
+  Selection s;
+  s.reserve(g.nodes.size());
+  for (const ir::Node& n : g.nodes) s.push_back(choose(t, g, n));
+  return s;
+}
+
+std::string print_selection(const ir::Graph& g, const Selection& s) {
+  std::ostringstream os;
+  os << "selection " << g.name << "\n";
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const ir::Node& n = g.nodes[i];
+    const KernelChoice& c = s.at(i);
+    os << "  %" << printable_name(n.name) << " " << ir::op_info(n.op).name << ": " << c.row << " " << c.kernel << " templates/" << c.tmpl;
+    if (!c.scratch.empty()) {
+      os << " scratch=" << c.scratch_bytes() << " {";
+      for (size_t k = 0; k < c.scratch.size(); ++k) os << (k ? ", " : "") << c.scratch[k].name << "@" << c.scratch[k].offset;
+      os << "}";
+    }
+    for (const auto& [k, v] : c.defines) os << " " << k << "=" << v;
+    os << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace qg::select

@@ -1,0 +1,142 @@
+// The select_kernels stage (select/select.h): one table decides every node's
+// kernel; the planner, the emitter and the reports read its choice.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "codegen/templates.h"
+#include "driver/pipeline.h"
+#include "ir/op_table.h"
+#include "select/select.h"
+#include "support/cbuild.h"
+
+using namespace qg;
+
+namespace {
+const std::string kNet = std::string(QGEN_SOURCE_DIR) + "/examples/fmnist-small/fmnist_small.json";
+
+driver::PipelineState compile(const std::string& dir, const std::string& quant_json, const std::string& target) {
+  qgt::write_file(dir + "/q.json", quant_json);
+  driver::PipelineOptions o;
+  o.net_path = kNet;
+  o.config_path = dir + "/q.json";
+  o.target = target;
+  return driver::run_pipeline(o);
+}
+}  // namespace
+
+TEST_CASE("every op has an unconditional kernel row (a new op without one fails here)", "[select]") {
+  for (size_t i = 0; i < static_cast<size_t>(ir::Op::kCount); ++i) {
+    const ir::Op op = static_cast<ir::Op>(i);
+    INFO("op " << ir::op_info(op).name);
+    bool fallback = false;
+    for (const select::Row& r : select::rows()) {
+      const bool has = std::find(r.ops.begin(), r.ops.end(), op) != r.ops.end();
+      fallback = fallback || (has && !r.when && (r.data == select::Data::Float || r.data == select::Data::Any));
+    }
+    CHECK(fallback);
+  }
+}
+
+TEST_CASE("every row names an embedded template; row names are unique", "[select]") {
+  std::set<std::string> names;
+  for (const select::Row& r : select::rows()) {
+    INFO("row " << r.name);
+    CHECK(names.insert(r.name).second);
+    CHECK_NOTHROW(codegen::embedded_text(std::string("templates/") + r.tmpl));
+    CHECK_FALSE(r.ops.empty());
+    CHECK((r.fill != nullptr) != (r.variant != nullptr));  // a kernel name either way
+  }
+}
+
+TEST_CASE("every target has a labelled LUT cost row", "[select]") {
+  for (const std::string& name : target::names()) {
+    INFO("target " << name);
+    const target::LutCosts& c = target::get(name).lut_costs;
+    CHECK_FALSE(c.source.empty());
+    CHECK(c.lut_flash_budget > 0);
+    CHECK(c.mul > 0);
+    CHECK(c.lookup > 0);
+  }
+}
+
+TEST_CASE("the plan and the emitted code use the select stage's choice", "[select]") {
+  const std::string dir = qgt::make_temp_dir("select");
+  // 4-bit weights: packed codes on cortex-m7 (row lq_packed), byte codes elsewhere.
+  for (const std::string t : {"c", "cortex-m7"}) {
+    INFO("target " << t);
+    const driver::PipelineState s = compile(dir, R"({"default": {"w_bits": 4, "a_bits": 8, "a_region": 9}})", t);
+    REQUIRE(s.kernels);
+    REQUIRE(s.kernels->size() == s.graph.nodes.size());
+    int linear = 0;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      const select::KernelChoice& c = (*s.kernels)[i];
+      CHECK(s.plan->scratch[i].bytes == (c.scratch_bytes() + 15) / 16 * 16);  // the planner's 16-byte granule
+      CHECK(s.emitted->layers[i].kernel == c.kernel);
+      if (!s.graph.nodes[i].lq) continue;
+      ++linear;
+      CHECK(c.row == (t == "c" ? "lq_mac" : "lq_packed"));
+      CHECK(c.w_pack == (t == "c" ? 8 : 4));
+      // The layout's offsets reach the template as #defines.
+      const std::string& code = s.emitted->files[1].content;
+      for (const select::ScratchPart& p : c.scratch) CHECK(code.find("#define QG_SCR_" + p.name + " " + std::to_string(p.offset) + "\n") != std::string::npos);
+    }
+    CHECK(linear == 4);
+  }
+  // "auto" with 2-bit activations: the cost row of the target picks LUT, and
+  // the select stage builds the tables the emitter needs.
+  const driver::PipelineState a = compile(dir, R"({"default": {"a_bits": 2, "a_region": "kernel", "kernel": "auto"}})", "c");
+  int lut = 0;
+  for (size_t i = 0; i < a.graph.nodes.size(); ++i)
+    if ((*a.kernels)[i].row == "lq_lut") {
+      ++lut;
+      CHECK(a.graph.nodes[i].lq->lut_g > 0);
+      CHECK(a.graph.nodes[i].quant.kernel == ir::KernelKind::Lut);
+    }
+  CHECK(lut == 4);
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("resolve_auto never picks a LUT whose tables exceed the target's budget", "[select]") {
+  const std::string dir = qgt::make_temp_dir("select-budget");
+  qgt::write_file(dir + "/q.json", R"({"default": {"a_bits": 2, "a_region": "kernel", "kernel": "auto"}})");
+  driver::PipelineOptions o;
+  o.net_path = kNet;
+  o.config_path = dir + "/q.json";
+  driver::PipelineState s = driver::run_pipeline(o, "quantize");
+  target::Target t = target::get("c");
+  const ir::Graph all = select::resolve_auto(s.graph, t);
+  int64_t total = 0;
+  for (const ir::Node& n : all.nodes)
+    if (n.quant.kernel == ir::KernelKind::Lut) total += static_cast<int64_t>(n.lq->lut.size());
+  REQUIRE(total > 0);
+  t.lut_costs.lut_flash_budget = total - 1;  // one byte short of all tables
+  const ir::Graph some = select::resolve_auto(s.graph, t);
+  int64_t used = 0;
+  for (const ir::Node& n : some.nodes)
+    if (n.quant.kernel == ir::KernelKind::Lut) used += static_cast<int64_t>(n.lq->lut.size());
+  CHECK(used <= t.lut_costs.lut_flash_budget);
+  CHECK(used < total);
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("qgen --dump-after=select prints one line per node", "[select][driver]") {
+  const std::string dir = qgt::make_temp_dir("select-dump");
+  qgt::write_file(dir + "/q.json", R"({"default": {"w_bits": 4, "a_bits": 8, "a_region": 9}})");
+  const qgt::CmdResult r = qgt::run_cmd(std::string(QGEN_BINARY) + " compile " + kNet + " --config " + dir + "/q.json -o " + dir +
+                                        "/out -q --target cortex-m7 --dump-after=select");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Catch::StartsWith("selection fmnist_small\n"));
+  CHECK_THAT(r.output, Catch::Contains("  %conv1 conv2d: lq_packed qg_conv2d_a8w4r9_packed__cortex_m7 templates/conv2d_lq.c scratch="));
+  CHECK_THAT(r.output, Catch::Contains("{PATCH@0, RLO@"));
+  CHECK_THAT(r.output, Catch::Contains("QG_WPACK=4 QG_DOT_U8=0"));
+  CHECK_THAT(r.output, Catch::Contains(": pool_f32 qg_maxpool2d_f32__c templates/pool2d_f32.c\n"));
+  const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
+  size_t lines = 0;
+  for (char ch : r.output) lines += ch == '\n';
+  CHECK(lines == rep["layers"].size() + 1);
+  for (const auto& l : rep["layers"]) CHECK(r.output.find(" " + l["kernel"].get<std::string>() + " templates/") != std::string::npos);
+  qgt::remove_dir(dir);
+}
