@@ -83,9 +83,7 @@ std::string shape_str(const std::vector<int64_t>& s) {
 }
 
 int64_t reduction_length(const Graph& g, const Node& n) {
-  if (n.op == Op::Conv2d) return n.attrs.win.kh * n.attrs.win.kw * (g.in(n).shape[2] / n.attrs.groups);
-  if (n.op == Op::Dense) return g.in(n).shape[0];
-  return 0;
+  return is_linear(n) ? conv_geom(g, n).reduction() : 0;
 }
 
 int64_t node_macs(const Graph& g, const Node& n) {
