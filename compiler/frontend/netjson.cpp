@@ -382,7 +382,7 @@ class Reader {
       else if (info->attrs & ir::kAttrKernelReq) L.fail("missing required key 'kernel'");
       w.sh = w.kh;
       w.sw = w.kw;
-      if (info->op == ir::Op::Conv2d) w.sh = w.sw = 1;
+      if (!(info->attrs & ir::kAttrKernelReq)) w.sh = w.sw = 1;  // conv: stride 1; pools: the kernel
       if (L.has("stride")) std::tie(w.sh, w.sw) = parse_hw(L.at("stride"), 1);
       if (L.has("padding")) {
         J p = L.at("padding");
@@ -428,7 +428,7 @@ class Reader {
     }
 
     // Parameters.
-    if (info->op == ir::Op::BatchNorm) {
+    if (info->param_form == ir::ParamForm::BatchNorm) {
       for (const char* k : {"scale", "bias", "mean", "var"}) L.require(k);
       ir::Param sc = read_param(L.at("scale")), bi = read_param(L.at("bias")), mu = read_param(L.at("mean")),
                 va = read_param(L.at("var"));
@@ -448,7 +448,7 @@ class Reader {
       L.require("weight");
       n.weight = read_param(L.at("weight"));
       if (L.has("bias")) n.bias = read_param(L.at("bias"));
-      if (info->op == ir::Op::Conv2d) {
+      if (info->param_form == ir::ParamForm::ConvOIHW) {
         if (n.weight.shape.size() != 4) L.at("weight").at("shape").fail("conv2d weight must have rank 4 [O, C/groups, kh, kw]");
         const int64_t kh = n.weight.shape[2], kw = n.weight.shape[3];
         if (L.has("kernel") && (w.kh != kh || w.kw != kw))

@@ -133,54 +133,44 @@ class Writer {
       L["stride"] = pair(w.sh, w.sw);
       L["padding"] = ojson::array({w.pt, w.pl, w.pb, w.pr});
     };
-    switch (n.op) {
-      case ir::Op::Conv2d: {
-        window(false);
-        L["dilation"] = pair(w.dh, w.dw);
-        L["groups"] = n.attrs.groups;
+    // Attributes in a fixed key order, by the op's attribute groups.
+    if (info.attrs & ir::kAttrWindow) window(info.attrs & ir::kAttrKernelReq);
+    if (info.attrs & ir::kAttrDilation) L["dilation"] = pair(w.dh, w.dw);
+    if (info.attrs & ir::kAttrGroups) L["groups"] = n.attrs.groups;
+    if (info.attrs & ir::kAttrCountPad) L["count_include_pad"] = n.attrs.count_include_pad;
+    if (info.attrs & ir::kAttrAxis) L["axis"] = logical_axis(n);
+    if (info.attrs & ir::kAttrShape) L["shape"] = n.attrs.target_shape;
+    if (info.attrs & ir::kAttrEpsilon) L["epsilon"] = kWriterBnEpsilon;
+    if (n.attrs.beta != 1.0f) fail(n.src, std::string(info.name) + " with beta != 1 has no net.json v1 form");
+    // Parameters, by their net.json form.
+    switch (info.param_form) {
+      case ir::ParamForm::None:
+        break;
+      case ir::ParamForm::ConvOIHW: {
         const ir::Param oihw = ohwi_to_oihw(n.weight);
         L["weight"] = param(oihw.shape, oihw.data);
         if (!n.bias.empty()) L["bias"] = param(n.bias.shape, n.bias.data);
         break;
       }
-      case ir::Op::Dense:
+      case ir::ParamForm::Matrix:
         L["weight"] = param(n.weight.shape, n.weight.data);
         if (!n.bias.empty()) L["bias"] = param(n.bias.shape, n.bias.data);
         break;
-      case ir::Op::MaxPool2d:
-        window(true);
-        break;
-      case ir::Op::AvgPool2d:
-        window(true);
-        L["count_include_pad"] = n.attrs.count_include_pad;
-        break;
-      case ir::Op::Concat:
-        L["axis"] = logical_axis(n);
-        break;
-      case ir::Op::BatchNorm: {
+      case ir::ParamForm::BatchNorm: {  // the folded scale / shift with mean 0 and var kWriterBnVar
         const size_t C = n.weight.data.size();
         const std::vector<int64_t> s = {static_cast<int64_t>(C)};
-        L["epsilon"] = kWriterBnEpsilon;
         L["scale"] = param(s, n.weight.data);
         L["bias"] = param(s, n.bias.data);
         L["mean"] = param(s, std::vector<float>(C, 0.0f));
         L["var"] = param(s, std::vector<float>(C, kWriterBnVar));
         break;
       }
-      case ir::Op::Reshape:
-        L["shape"] = n.attrs.target_shape;
-        break;
-      case ir::Op::Softmax:
-        if (n.attrs.beta != 1.0f) fail(n.src, "softmax with beta != 1 has no net.json v1 form");
-        break;
-      default:
-        break;
     }
     layers.push_back(L);
     layer_of_[n.output] = n.name;
     if (n.act == ir::Activation::None) return n.output;
     // A fused activation becomes its own layer, which then produces the tensor.
-    const std::string op = n.act == ir::Activation::Relu ? "relu" : "relu6";
+    const std::string op = ir::op_info(ir::activation_op(n.act)).name;
     ojson A;
     A["name"] = unique(n.name + "_" + op);
     A["op"] = op;

@@ -32,10 +32,6 @@ using ir::Graph;
 using ir::Node;
 using ir::Op;
 
-constexpr const char* kSupported =
-    "Add, AveragePool, BatchNormalization, Clip, Concat, Constant, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, "
-    "Identity, MatMul, MaxPool, Relu, Reshape, Softmax; Cast, Gather, Shape, Squeeze, Unsqueeze on constant shape values";
-
 std::string str(int64_t x) { return std::to_string(x); }
 std::string q(const std::string& name) { return "'" + printable_name(name) + "'"; }
 
@@ -574,42 +570,74 @@ class Importer {
   // ---------------------------------------------------------------- dispatch
 
   using Handler = void (Importer::*)(const Ctx&);
+  // The operators the importer handles, one row each; foldable() and the
+  // list in messages (supported()) are derived from it.
+  struct OpHandler {
+    const char* op_type;
+    Handler fn;
+    bool folds;       // evaluated at import time when all its inputs are constant
+    bool shape_only;  // only in constant (shape) computations
+  };
+  static const std::vector<OpHandler>& handlers() {
+    static const std::vector<OpHandler> k = {
+        {"Add", &Importer::add, false, false},
+        {"AveragePool", &Importer::avgpool, false, false},
+        {"BatchNormalization", &Importer::batchnorm, false, false},
+        {"Cast", &Importer::cast, true, false},
+        {"Clip", &Importer::clip, false, false},
+        {"Concat", &Importer::concat, true, false},
+        {"Constant", &Importer::fold, true, false},
+        {"Conv", &Importer::conv, false, false},
+        {"Dropout", &Importer::dropout, false, false},
+        {"Flatten", &Importer::flatten, false, false},
+        {"Gather", &Importer::fold, true, true},
+        {"Gemm", &Importer::gemm, false, false},
+        {"GlobalAveragePool", &Importer::global_avgpool, false, false},
+        {"Identity", &Importer::identity, true, false},
+        {"MatMul", &Importer::matmul, false, false},
+        {"MaxPool", &Importer::maxpool, false, false},
+        {"Relu", &Importer::relu, false, false},
+        {"Reshape", &Importer::reshape, true, false},
+        {"Shape", &Importer::fold, true, true},
+        {"Softmax", &Importer::softmax, false, false},
+        {"Squeeze", &Importer::fold, true, true},
+        {"Unsqueeze", &Importer::fold, true, true},
+    };
+    return k;
+  }
 
+  static const OpHandler* find_handler(const std::string& op_type) {
+    for (const OpHandler& h : handlers())
+      if (op_type == h.op_type) return &h;
+    return nullptr;
+  }
+
+ public:
+  static const std::string& supported() {
+    static const std::string s = [] {
+      std::string any, shapes;
+      for (const OpHandler& h : handlers()) {
+        std::string& to = h.shape_only ? shapes : any;
+        to += (to.empty() ? "" : ", ") + std::string(h.op_type);
+      }
+      return any + (shapes.empty() ? "" : "; " + shapes + " on constant shape values");
+    }();
+    return s;
+  }
+
+ private:
   static bool foldable(const std::string& op) {
-    static const std::set<std::string> k = {"Constant", "Identity", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Reshape", "Cast"};
-    return k.count(op) > 0;
+    const OpHandler* h = find_handler(op);
+    return h && h->folds;
   }
 
   void import_node(const Ctx& c) {
-    static const std::map<std::string, Handler> kHandlers = {
-        {"Conv", &Importer::conv},
-        {"Gemm", &Importer::gemm},
-        {"MatMul", &Importer::matmul},
-        {"Relu", &Importer::relu},
-        {"Clip", &Importer::clip},
-        {"MaxPool", &Importer::maxpool},
-        {"AveragePool", &Importer::avgpool},
-        {"GlobalAveragePool", &Importer::global_avgpool},
-        {"Add", &Importer::add},
-        {"Concat", &Importer::concat},
-        {"BatchNormalization", &Importer::batchnorm},
-        {"Flatten", &Importer::flatten},
-        {"Reshape", &Importer::reshape},
-        {"Softmax", &Importer::softmax},
-        {"Identity", &Importer::identity},
-        {"Dropout", &Importer::dropout},
-        {"Cast", &Importer::cast},
-        {"Shape", &Importer::fold},
-        {"Gather", &Importer::fold},
-        {"Unsqueeze", &Importer::fold},
-        {"Squeeze", &Importer::fold},
-    };
     if (!is_default_domain(c.n))
-      fail(c, "unsupported operator from domain '" + printable_name(c.n.domain()) + "' (supported: " + kSupported + ")");
-    auto it = kHandlers.find(c.n.op_type());
-    if (it == kHandlers.end()) fail(c, std::string("unsupported operator (supported: ") + kSupported + ")");
-    if (foldable(c.n.op_type()) && all_inputs_constant(c)) return fold(c);
-    (this->*(it->second))(c);
+      fail(c, "unsupported operator from domain '" + printable_name(c.n.domain()) + "' (supported: " + supported() + ")");
+    const OpHandler* h = find_handler(c.n.op_type());
+    if (!h) fail(c, "unsupported operator (supported: " + supported() + ")");
+    if (h->folds && all_inputs_constant(c)) return fold(c);
+    (this->*(h->fn))(c);
   }
 
   // ---------------------------------------------------------------- windows
@@ -823,7 +851,7 @@ class Importer {
 
   void pool(const Ctx& c, Op op) {
     only_first_output(c);
-    const Value& x = image(c, 0, op == Op::MaxPool2d ? "MaxPool" : "AveragePool");
+    const Value& x = image(c, 0, c.n.op_type().c_str());
     const int xt = x.tensor;
     const std::vector<int64_t> xd = x.dims;
     auto ks = attr_ints(c, "kernel_shape");
@@ -833,7 +861,7 @@ class Importer {
       if (k < 1 || k > kMaxDim) fail(c, "attribute 'kernel_shape' value " + str(k) + " is out of range");
     ir::Attrs at;
     read_window(c, xd, (*ks)[0], (*ks)[1], false, at.win);
-    if (op == Op::AvgPool2d) at.count_include_pad = attr_int(c, "count_include_pad", 0) != 0;
+    if (ir::op_info(op).attrs & ir::kAttrCountPad) at.count_include_pad = attr_int(c, "count_include_pad", 0) != 0;
     if (attr_int(c, "ceil_mode", 0) != 0) {
       const ir::Window& w = at.win;
       const int64_t in[2] = {xd[2], xd[3]}, k[2] = {w.kh, w.kw}, s[2] = {w.sh, w.sw}, pads[2] = {w.pt + w.pb, w.pl + w.pr};
@@ -1240,7 +1268,7 @@ class Importer {
 
 }  // namespace
 
-const char* onnx_supported_operators() { return kSupported; }
+const char* onnx_supported_operators() { return Importer::supported().c_str(); }
 
 ir::Graph parse_onnx(const void* data, size_t size, const std::string& label, const std::string& name) {
   if (size == 0) user_error(label, "", "the file is empty; not an ONNX model");

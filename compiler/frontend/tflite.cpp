@@ -23,9 +23,6 @@ using ir::Node;
 using ir::Op;
 using BOp = tfl::BuiltinOperator;
 
-constexpr const char* kSupported =
-    "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SOFTMAX";
-
 std::string op_name(int32_t code) {
   if (code >= 0 && code <= static_cast<int32_t>(BOp::MAX)) {
     const char* s = tfl::EnumNameBuiltinOperator(static_cast<BOp>(code));
@@ -73,6 +70,43 @@ class Importer {
  public:
   Importer(const uint8_t* data, size_t size, const std::string& file, const std::string& name)
       : data_(data), size_(size), file_(file), name_(name) {}
+
+  // The builtin operators the importer handles, one row each; the list in
+  // messages (supported()) is derived from it.
+  using Handler = void (*)(Importer&, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j);
+  struct OpHandler {
+    BOp code;
+    Handler fn;
+  };
+  static const std::vector<OpHandler>& handlers() {
+    static const std::vector<OpHandler> k = {
+        {BOp::CONV_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                          int64_t out) { im.conv(op, src, ins, out, false); }},
+        {BOp::DEPTHWISE_CONV_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                    int64_t out) { im.conv(op, src, ins, out, true); }},
+        {BOp::FULLY_CONNECTED, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                  int64_t out) { im.dense(op, src, ins, out); }},
+        {BOp::ADD, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                      int64_t out) { im.add(op, src, ins, out); }},
+        {BOp::AVERAGE_POOL_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                  int64_t out) { im.pool(op, src, ins, out, Op::AvgPool2d); }},
+        {BOp::MAX_POOL_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                              int64_t out) { im.pool(op, src, ins, out, Op::MaxPool2d); }},
+        {BOp::RESHAPE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                          int64_t out) { im.reshape(src, ins, out); }},
+        {BOp::SOFTMAX, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                          int64_t out) { im.softmax(op, src, ins, out); }},
+    };
+    return k;
+  }
+  static const std::string& supported() {
+    static const std::string s = [] {
+      std::string r;
+      for (const OpHandler& h : handlers()) r += (r.empty() ? "" : ", ") + op_name(static_cast<int32_t>(h.code));
+      return r;
+    }();
+    return s;
+  }
 
   Graph run() {
     verify();
@@ -390,22 +424,14 @@ class Importer {
     const int32_t c = std::max<int32_t>(code->deprecated_builtin_code(), static_cast<int32_t>(code->builtin_code()));
     if (c == static_cast<int32_t>(BOp::CUSTOM))
       fail(at, "unsupported custom operator '" + printable_name(code->custom_code() ? code->custom_code()->str() : "") +
-                   "' (supported: " + kSupported + ")");
+                   "' (supported: " + supported() + ")");
     const std::string src = at + " (" + op_name(c) + ")";
     const std::vector<int64_t> ins = list(op->inputs()), outs = list(op->outputs());
     if (outs.size() != 1) fail(src, "has " + std::to_string(outs.size()) + " outputs; expected 1");
     check_index(outs[0], src);
-    switch (static_cast<BOp>(c)) {
-      case BOp::CONV_2D: conv(op, src, ins, outs[0], false); break;
-      case BOp::DEPTHWISE_CONV_2D: conv(op, src, ins, outs[0], true); break;
-      case BOp::FULLY_CONNECTED: dense(op, src, ins, outs[0]); break;
-      case BOp::ADD: add(op, src, ins, outs[0]); break;
-      case BOp::AVERAGE_POOL_2D: pool(op, src, ins, outs[0], Op::AvgPool2d); break;
-      case BOp::MAX_POOL_2D: pool(op, src, ins, outs[0], Op::MaxPool2d); break;
-      case BOp::RESHAPE: reshape(src, ins, outs[0]); break;
-      case BOp::SOFTMAX: softmax(op, src, ins, outs[0]); break;
-      default: fail(at, "unsupported operator " + op_name(c) + " (supported: " + kSupported + ")");
-    }
+    for (const OpHandler& h : handlers())
+      if (static_cast<int32_t>(h.code) == c) return h.fn(*this, op, src, ins, outs[0]);
+    fail(at, "unsupported operator " + op_name(c) + " (supported: " + supported() + ")");
   }
 
   void arity(const std::vector<int64_t>& ins, size_t lo, size_t hi, const std::string& src) const {
@@ -458,7 +484,7 @@ class Importer {
       g_.nodes.push_back(std::move(n));
       ir::op_info(g_.nodes.back().op).infer(g_, g_.nodes.back());
       Node a;
-      a.op = separate_act == ir::Activation::Relu ? Op::Relu : Op::Relu6;
+      a.op = ir::activation_op(separate_act);
       a.src = src;
       a.inputs = {g_.nodes.back().output};
       a.output = out;
@@ -771,7 +797,7 @@ std::string stem_of(const std::string& path) {
 
 }  // namespace
 
-const char* tflite_supported_operators() { return kSupported; }
+const char* tflite_supported_operators() { return Importer::supported().c_str(); }
 
 ir::Graph parse_tflite(const uint8_t* data, size_t size, const std::string& label, const std::string& name) {
   return Importer(data, size, label, name).run();

@@ -23,7 +23,7 @@ std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::v
     out.assign(static_cast<size_t>(g.out(n).numel()), 0.0f);
     KernelArgs a{g, n, {}, out, mode == Mode::AsCompiled};
     for (int i : n.inputs) a.in.push_back(&t[static_cast<size_t>(i)]);
-    kernel_for(n.op)(a);
+    kernel_for(g, n)(a);
   }
   return t;
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ir/diag.h"
+#include "ir/op_table.h"
 #include "quant/format.h"
 #include "runtime/qg_runtime.h"
 
@@ -234,7 +235,6 @@ struct FloatConv {
 };
 
 void k_conv2d(const KernelArgs& a) {
-  if (int8_out(a)) return k_linear_i8(a);
   const ir::Node& n = a.n;
   const auto& is = a.g.in(n).shape;
   const auto& os = a.g.out(n).shape;
@@ -289,7 +289,6 @@ void k_conv2d(const KernelArgs& a) {
 }
 
 void k_dense(const KernelArgs& a) {
-  if (int8_out(a)) return k_linear_i8(a);
   const ir::Node& n = a.n;
   const std::vector<float>& x = *a.in[0];
   const int64_t I = static_cast<int64_t>(x.size()), O = static_cast<int64_t>(a.out.size());
@@ -310,16 +309,13 @@ void k_dense(const KernelArgs& a) {
   }
 }
 
-void k_relu(const KernelArgs& a) {
-  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = activate((*a.in[0])[i], Activation::Relu);
-}
-void k_relu6(const KernelArgs& a) {
-  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = activate((*a.in[0])[i], Activation::Relu6);
+void k_activation(const KernelArgs& a) {  // relu, relu6
+  const Activation act = ir::op_info(a.n.op).activation;
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = activate((*a.in[0])[i], act);
 }
 
 template <bool kMax>
 void k_pool(const KernelArgs& a) {
-  if (int8_out(a)) return k_pool_i8(a);
   const ir::Window& w = a.n.attrs.win;
   const bool include_pad = a.n.attrs.count_include_pad;
   pool_windows(
@@ -338,7 +334,6 @@ void k_global_avgpool(const KernelArgs& a) {
 }
 
 void k_add(const KernelArgs& a) {
-  if (int8_out(a)) return k_add_i8(a);
   for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i] + (*a.in[1])[i];
 }
 
@@ -381,7 +376,6 @@ void k_relayout(const KernelArgs& a) {  // flatten, reshape: keep declared-layou
 }
 
 void k_softmax(const KernelArgs& a) {
-  if (int8_out(a)) return k_softmax_i8(a);
   const auto& s = a.g.out(a.n).shape;
   const int64_t C = s.back(), rows = static_cast<int64_t>(a.out.size()) / C;
   const std::vector<float>& x = *a.in[0];
@@ -399,30 +393,41 @@ void k_softmax(const KernelArgs& a) {
   }
 }
 
-constexpr std::array<std::pair<Op, KernelFn>, static_cast<size_t>(Op::kCount)> kKernels = {{
-    {Op::Conv2d, k_conv2d},
-    {Op::Dense, k_dense},
-    {Op::Relu, k_relu},
-    {Op::Relu6, k_relu6},
-    {Op::MaxPool2d, k_pool<true>},
-    {Op::AvgPool2d, k_pool<false>},
-    {Op::GlobalAvgPool, k_global_avgpool},
-    {Op::Add, k_add},
-    {Op::Concat, k_concat},
-    {Op::BatchNorm, k_batchnorm},
-    {Op::Flatten, k_relayout},
-    {Op::Reshape, k_relayout},
-    {Op::Softmax, k_softmax},
-    {Op::Quantize, k_quantize},
-    {Op::Dequantize, k_dequantize},
+// One row per op: its float kernel and its int8 kernel (the one that runs
+// when the node's output is int8); nullptr where the op has none
+// (ir::float_output / ir::int8_output say which exist).
+constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
+    {Op::Conv2d, k_conv2d, k_linear_i8},
+    {Op::Dense, k_dense, k_linear_i8},
+    {Op::Relu, k_activation, nullptr},
+    {Op::Relu6, k_activation, nullptr},
+    {Op::MaxPool2d, k_pool<true>, k_pool_i8<true>},
+    {Op::AvgPool2d, k_pool<false>, k_pool_i8<false>},
+    {Op::GlobalAvgPool, k_global_avgpool, nullptr},
+    {Op::Add, k_add, k_add_i8},
+    {Op::Concat, k_concat, nullptr},
+    {Op::BatchNorm, k_batchnorm, nullptr},
+    {Op::Flatten, k_relayout, k_relayout},
+    {Op::Reshape, k_relayout, k_relayout},
+    {Op::Softmax, k_softmax, k_softmax_i8},
+    {Op::Quantize, nullptr, k_quantize},
+    {Op::Dequantize, k_dequantize, nullptr},
 }};
 
 }  // namespace
 
-KernelFn kernel_for(Op op) {
-  const auto& row = kKernels.at(static_cast<size_t>(op));
-  QG_CHECK(row.first == op, "interpreter kernel table out of order");
-  return row.second;
+const OpKernels& kernels_for(Op op) {
+  const OpKernels& row = kKernels.at(static_cast<size_t>(op));
+  QG_CHECK(row.op == op && (row.f32 || row.i8), "interpreter kernel table out of order");
+  return row;
+}
+
+KernelFn kernel_for(const ir::Graph& g, const ir::Node& n) {
+  const OpKernels& k = kernels_for(n.op);
+  const bool i8 = g.out(n).dtype == ir::DType::I8;
+  const KernelFn fn = i8 ? k.i8 : k.f32;
+  QG_CHECK(fn != nullptr, std::string(ir::op_info(n.op).name) + " has no " + (i8 ? "int8" : "float") + " interpreter kernel");
+  return fn;
 }
 
 }  // namespace qg::interp

@@ -1,4 +1,4 @@
-// Interpreter kernels, one per op, in a table indexed by ir::Op.
+// Interpreter kernels, one row per op (float and int8), in a table indexed by ir::Op.
 #pragma once
 #include <vector>
 
@@ -15,11 +15,20 @@ struct KernelArgs {
 };
 
 using KernelFn = void (*)(const KernelArgs&);
-KernelFn kernel_for(ir::Op op);
+// A row of the kernel table (kernels.cpp): the float kernel and the int8 one
+// (run when the node's output is int8); nullptr where the op has none.
+struct OpKernels {
+  ir::Op op;
+  KernelFn f32, i8;
+};
+const OpKernels& kernels_for(ir::Op op);
+// The kernel that computes node n (by its output's dtype).
+KernelFn kernel_for(const ir::Graph& g, const ir::Node& n);
 
 // Integer-only kernels (kernels_int8.cpp), used when the node's output is int8.
 void k_linear_i8(const KernelArgs& a);
 void k_add_i8(const KernelArgs& a);
+template <bool kMax>
 void k_pool_i8(const KernelArgs& a);
 void k_softmax_i8(const KernelArgs& a);
 void k_quantize(const KernelArgs& a);

@@ -6,6 +6,7 @@
 
 #include "interp/kernels.h"
 #include "ir/diag.h"
+#include "ir/op_table.h"
 #include "runtime/qg_runtime.h"
 
 namespace qg::interp {
@@ -20,15 +21,10 @@ void k_linear_i8(const KernelArgs& a) {
   const ir::IntLinear& il = *n.il;
   const std::vector<float>& x = *a.in[0];
   const int32_t in_off = -a.g.in(n).q.zero_point, out_zp = a.g.out(n).q.zero_point;
-  // A dense layer is a 1x1 convolution over a 1x1 image.
-  const bool dense = n.op == ir::Op::Dense;
-  const auto& is = a.g.in(n).shape;
-  const auto& os = a.g.out(n).shape;
-  const int64_t H = dense ? 1 : is[0], W = dense ? 1 : is[1], C = dense ? is[0] : is[2];
-  const int64_t OH = dense ? 1 : os[0], OW = dense ? 1 : os[1], O = dense ? os[0] : os[2];
-  ir::Window w;
-  if (!dense) w = n.attrs.win;
-  const int64_t G = dense ? 1 : n.attrs.groups, Cg = C / G, Og = O / G;
+  const ir::ConvGeom cg = ir::conv_geom(a.g, n);  // a dense layer is a 1x1 convolution over a 1x1 image
+  const int64_t H = cg.H, W = cg.W, C = cg.C, OH = cg.OH, OW = cg.OW, O = cg.O;
+  const ir::Window& w = cg.win;
+  const int64_t G = cg.G, Cg = C / G, Og = O / G;
   for (int64_t oy = 0; oy < OH; ++oy)
     for (int64_t ox = 0; ox < OW; ++ox)
       for (int64_t o = 0; o < O; ++o) {
@@ -65,8 +61,9 @@ void k_add_i8(const KernelArgs& a) {
   }
 }
 
+template <bool kMax>
 void k_pool_i8(const KernelArgs& a) {
-  const bool mx = a.n.op == ir::Op::MaxPool2d;
+  constexpr bool mx = kMax;
   const ir::Window& w = a.n.attrs.win;
   const ir::IntParams& p = a.n.ip;
   const bool include_pad = a.n.attrs.count_include_pad;
@@ -80,6 +77,9 @@ void k_pool_i8(const KernelArgs& a) {
         return static_cast<float>(clamp(acc, p.act_min, p.act_max));
       });
 }
+
+template void k_pool_i8<true>(const KernelArgs&);
+template void k_pool_i8<false>(const KernelArgs&);
 
 void k_softmax_i8(const KernelArgs& a) {
   const int64_t C = a.g.out(a.n).shape.back(), rows = static_cast<int64_t>(a.out.size()) / C;

@@ -83,20 +83,12 @@ std::string shape_str(const std::vector<int64_t>& s) {
 }
 
 int64_t reduction_length(const Graph& g, const Node& n) {
-  if (n.op == Op::Conv2d) return n.attrs.win.kh * n.attrs.win.kw * (g.in(n).shape[2] / n.attrs.groups);
-  if (n.op == Op::Dense) return g.in(n).shape[0];
-  return 0;
+  return is_linear(n) ? conv_geom(g, n).reduction() : 0;
 }
 
 int64_t node_macs(const Graph& g, const Node& n) {
   const OpInfo& info = op_info(n.op);
   return info.macs ? info.macs(g, n) : 0;
-}
-
-bool is_depthwise(const Graph& g, const Node& n) {
-  if (n.op != Op::Conv2d) return false;
-  const int64_t C = g.in(n).shape[2];
-  return n.attrs.groups == C && g.out(n).shape[2] == C && C > 1;
 }
 
 }  // namespace qg::ir

@@ -193,8 +193,5 @@ std::string shape_str(const std::vector<int64_t>& s);
 int64_t reduction_length(const Graph& g, const Node& n);
 // Multiply-accumulates of one inference of the node (0 for ops without).
 int64_t node_macs(const Graph& g, const Node& n);
-// Depthwise convolution: conv2d with one input and one output channel per
-// group (groups == input channels == output channels > 1).
-bool is_depthwise(const Graph& g, const Node& n);
 
 }  // namespace qg::ir

@@ -148,49 +148,162 @@ void infer_reshape(Graph& g, Node& n) {
   out_t(g, n).shape = internal_shape(t, g.layout);
 }
 
-int64_t macs_conv(const Graph& g, const Node& n) {
-  const Tensor& o = g.out(n);
-  return o.numel() * reduction_length(g, n);
+ConvGeom geom_conv(const Graph& g, const Node& n) {
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  ConvGeom c;
+  c.H = is[0];
+  c.W = is[1];
+  c.C = is[2];
+  c.OH = os[0];
+  c.OW = os[1];
+  c.O = os[2];
+  c.G = n.attrs.groups;
+  c.win = n.attrs.win;
+  return c;
 }
-int64_t macs_dense(const Graph& g, const Node& n) { return g.out(n).numel() * reduction_length(g, n); }
 
-const std::array<OpInfo, static_cast<size_t>(Op::kCount)> kOps = {{
-    {Op::Conv2d, "conv2d", 1, 1, kAttrWindow | kAttrGroups | kAttrDilation, {"weight", "bias"}, true, 3, infer_conv, macs_conv},
-    {Op::Dense, "dense", 1, 1, 0, {"weight", "bias"}, true, 1, infer_dense, macs_dense},
-    {Op::Relu, "relu", 1, 1, 0, {}, false, 0, infer_same, nullptr},
-    {Op::Relu6, "relu6", 1, 1, 0, {}, false, 0, infer_same, nullptr},
-    {Op::MaxPool2d, "maxpool2d", 1, 1, kAttrWindow | kAttrKernelReq, {}, false, 3, infer_pool, nullptr},
-    {Op::AvgPool2d, "avgpool2d", 1, 1, kAttrWindow | kAttrKernelReq | kAttrCountPad, {}, false, 3, infer_pool, nullptr},
-    {Op::GlobalAvgPool, "global_avgpool", 1, 1, 0, {}, false, 3, infer_gap, nullptr},
-    {Op::Add, "add", 2, 2, 0, {}, false, 0, infer_add, nullptr},
-    {Op::Concat, "concat", 2, -1, kAttrAxis, {}, false, 0, infer_concat, nullptr},
-    {Op::BatchNorm, "batchnorm", 1, 1, kAttrEpsilon, {"scale", "bias", "mean", "var"}, false, 0, infer_bn, nullptr},
-    {Op::Flatten, "flatten", 1, 1, 0, {}, false, 0, infer_flatten, nullptr},
-    {Op::Reshape, "reshape", 1, 1, kAttrShape, {}, false, 0, infer_reshape, nullptr},
-    {Op::Softmax, "softmax", 1, 1, 0, {}, false, 0, infer_same, nullptr},
-    {Op::Quantize, "quantize", 1, 1, 0, {}, false, 0, infer_same, nullptr, true},
-    {Op::Dequantize, "dequantize", 1, 1, 0, {}, false, 0, infer_same, nullptr, true},
-}};
+ConvGeom geom_dense(const Graph& g, const Node& n) {  // a 1x1 convolution over a 1x1 image
+  ConvGeom c;
+  c.C = g.in(n).shape[0];
+  c.O = g.out(n).shape[0];
+  return c;
+}
+
+int64_t macs_linear(const Graph& g, const Node& n) { return g.out(n).numel() * conv_geom(g, n).reduction(); }
+
+// One table row: the positional fields, then the capabilities by name.
+struct Row {
+  OpInfo i;
+  Row(Op op, const char* name, int min_in, int max_in, unsigned attrs, int rank_in, void (*infer)(Graph&, Node&)) {
+    i.op = op;
+    i.name = name;
+    i.min_inputs = min_in;
+    i.max_inputs = max_in;
+    i.attrs = attrs;
+    i.quantizable = false;
+    i.rank_in = rank_in;
+    i.infer = infer;
+    i.macs = nullptr;
+  }
+  Row& params(ParamForm f, std::vector<const char*> keys) {
+    i.param_form = f;
+    i.params = std::move(keys);
+    return *this;
+  }
+  Row& linear(ConvGeom (*geom)(const Graph&, const Node&)) {  // quantizable reduction, MACs
+    i.geom = geom;
+    i.quantizable = true;
+    i.macs = macs_linear;
+    return *this;
+  }
+  Row& fuses_act() {
+    i.fused_act = true;
+    return *this;
+  }
+  Row& activation(Activation a) {
+    i.activation = a;
+    return *this;
+  }
+  Row& in_place(unsigned inputs) {
+    i.in_place = inputs;
+    return *this;
+  }
+  Row& relayout() {
+    i.relayout = true;
+    return *this;
+  }
+  Row& int8(Int8Rule r) {
+    i.int8 = r;
+    return *this;
+  }
+  Row& int8_fixed(TensorQuant q) {
+    i.int8 = Int8Rule::FixedQuant;
+    i.int8_out = q;
+    return *this;
+  }
+  Row& int8_single_rounding() {
+    i.int8_single_rounding = true;
+    return *this;
+  }
+  Row& internal() {
+    i.internal = true;
+    return *this;
+  }
+};
+
+constexpr size_t kNumOps = static_cast<size_t>(Op::kCount);
+
+const std::array<OpInfo, kNumOps>& ops() {
+  static const std::array<OpInfo, kNumOps> kOps = {{
+      Row(Op::Conv2d, "conv2d", 1, 1, kAttrWindow | kAttrGroups | kAttrDilation, 3, infer_conv)
+          .params(ParamForm::ConvOIHW, {"weight", "bias"}).linear(geom_conv).fuses_act().int8(Int8Rule::Linear).i,
+      Row(Op::Dense, "dense", 1, 1, 0, 1, infer_dense)
+          .params(ParamForm::Matrix, {"weight", "bias"}).linear(geom_dense).fuses_act().int8(Int8Rule::Linear)
+          .int8_single_rounding().i,
+      Row(Op::Relu, "relu", 1, 1, 0, 0, infer_same).activation(Activation::Relu).in_place(0b1).i,
+      Row(Op::Relu6, "relu6", 1, 1, 0, 0, infer_same).activation(Activation::Relu6).in_place(0b1).i,
+      Row(Op::MaxPool2d, "maxpool2d", 1, 1, kAttrWindow | kAttrKernelReq, 3, infer_pool).int8(Int8Rule::KeepQuant).i,
+      Row(Op::AvgPool2d, "avgpool2d", 1, 1, kAttrWindow | kAttrKernelReq | kAttrCountPad, 3, infer_pool)
+          .int8(Int8Rule::KeepQuant).i,
+      Row(Op::GlobalAvgPool, "global_avgpool", 1, 1, 0, 3, infer_gap).i,
+      Row(Op::Add, "add", 2, 2, 0, 0, infer_add).in_place(0b11).int8(Int8Rule::Requantize).i,
+      Row(Op::Concat, "concat", 2, -1, kAttrAxis, 0, infer_concat).i,
+      Row(Op::BatchNorm, "batchnorm", 1, 1, kAttrEpsilon, 0, infer_bn)
+          .params(ParamForm::BatchNorm, {"scale", "bias", "mean", "var"}).in_place(0b1).i,
+      Row(Op::Flatten, "flatten", 1, 1, 0, 0, infer_flatten).relayout().in_place(0b1).int8(Int8Rule::KeepQuant).i,
+      Row(Op::Reshape, "reshape", 1, 1, kAttrShape, 0, infer_reshape).relayout().in_place(0b1).int8(Int8Rule::KeepQuant).i,
+      // TFLite's int8 softmax: output scale 1/256, zero point -128.
+      Row(Op::Softmax, "softmax", 1, 1, 0, 0, infer_same).int8_fixed({1.0f / 256.0f, -128}).i,
+      Row(Op::Quantize, "quantize", 1, 1, 0, 0, infer_same).int8(Int8Rule::Quantize).internal().i,
+      Row(Op::Dequantize, "dequantize", 1, 1, 0, 0, infer_same).int8(Int8Rule::Dequantize).internal().i,
+  }};
+  return kOps;
+}
 
 }  // namespace
 
 const OpInfo& op_info(Op op) {
-  const OpInfo& info = kOps.at(static_cast<size_t>(op));
-  QG_CHECK(info.op == op, "op table out of order");
+  const OpInfo& info = ops().at(static_cast<size_t>(op));
+  QG_CHECK(info.op == op && info.name != nullptr, "op table out of order");
   return info;
 }
 
 const OpInfo* find_op(const std::string& name) {
-  for (const OpInfo& i : kOps)
+  for (const OpInfo& i : ops())
     if (name == i.name && !i.internal) return &i;
   return nullptr;
 }
 
 std::string known_op_names() {
+  return op_names_where([](const OpInfo& i) { return !i.internal; });
+}
+
+std::string op_names_where(bool (*pred)(const OpInfo&), const char* last_sep) {
+  std::vector<const char*> names;
+  for (const OpInfo& i : ops())
+    if (pred(i)) names.push_back(i.name);
   std::string s;
-  for (const OpInfo& i : kOps)
-    if (!i.internal) s += (s.empty() ? "" : ", ") + std::string(i.name);
+  for (size_t k = 0; k < names.size(); ++k) s += (k == 0 ? "" : k + 1 == names.size() ? last_sep : ", ") + std::string(names[k]);
   return s;
+}
+
+Op activation_op(Activation a) {
+  for (const OpInfo& i : ops())
+    if (a != Activation::None && i.activation == a) return i.op;
+  internal_error(__FILE__, __LINE__, std::string("no op for activation ") + activation_name(a));
+}
+
+ConvGeom conv_geom(const Graph& g, const Node& n) {
+  const OpInfo& info = op_info(n.op);
+  QG_CHECK(info.geom != nullptr, std::string(info.name) + " is not a linear op");
+  return info.geom(g, n);
+}
+
+bool is_depthwise(const Graph& g, const Node& n) {
+  if (n.op != Op::Conv2d) return false;
+  const ConvGeom c = conv_geom(g, n);
+  return c.G > 1 && c.G == c.C && c.O == c.C;
 }
 
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t dil, int64_t pad_lo, int64_t pad_hi) {

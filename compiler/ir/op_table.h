@@ -1,7 +1,11 @@
 // Every op is described once, here: its net.json name, arity, which attribute
-// groups and parameters it accepts, shape inference and its MAC count. Later
-// stages keep their own per-op tables (interpreter kernels, emitters) indexed
-// by ir::Op, never a switch over ops.
+// groups and parameters it accepts, shape inference, its MAC count, and its
+// capabilities (what the passes, the quant stage, the planner and the net.json
+// writer need to know about it). Stages read these fields instead of testing
+// for particular ops; where a stage needs per-op code (interpreter kernels,
+// emitters, the int8 parameters of add / softmax), it keeps one table indexed
+// by ir::Op, never a switch over ops. tests/unit/test_op_tables.cpp fails when
+// a table lacks a row.
 #pragma once
 #include <string>
 #include <vector>
@@ -12,7 +16,8 @@ namespace qg::ir {
 
 enum AttrGroup : unsigned {
   kAttrWindow = 1u << 0,    // kernel, stride, padding, dilation
-  kAttrKernelReq = 1u << 1, // `kernel` is required (pools); conv takes it from the weight
+  kAttrKernelReq = 1u << 1, // `kernel` is required and the stride defaults to it (pools);
+                            // without it (conv) the kernel comes from the weight and the stride is 1
   kAttrGroups = 1u << 2,
   kAttrAxis = 1u << 3,
   kAttrShape = 1u << 4,
@@ -21,23 +26,92 @@ enum AttrGroup : unsigned {
   kAttrDilation = 1u << 7,
 };
 
+// How an op's parameters are written in net.json and held in Node::weight / bias.
+enum class ParamForm : uint8_t {
+  None,
+  Matrix,     // `weight` [O, I] and optional `bias` [O], stored as written (dense)
+  ConvOIHW,   // `weight` [O, C/groups, kh, kw] in net.json, stored OHWI; optional `bias` [O] (conv2d)
+  BatchNorm,  // `scale`, `bias`, `mean`, `var` in net.json; stored folded: weight = per-channel scale, bias = shift
+};
+
+// How quant::to_int8 and quant::lower_int8 treat an op (docs/integer-only.md).
+enum class Int8Rule : uint8_t {
+  FloatOnly,   // no int8 kernel: int8 inputs are dequantized before it
+  Linear,      // runs in int8 when its choice is scheme int8: integer weights, per-channel requantization
+  Requantize,  // runs in int8 when fed int8; own output quantization (calibration or model); op-specific
+               // parameters (quant/int8.cpp's table)
+  KeepQuant,   // runs in int8 when fed int8; the output keeps the input's (scale, zero point)
+  FixedQuant,  // runs in int8 when fed int8; the output quantization is OpInfo::int8_out; op-specific
+               // parameters (quant/int8.cpp's table)
+  Quantize,    // float -> int8 (inserted by to_int8 / importers)
+  Dequantize,  // int8 -> float
+};
+
+// Shape of a conv2d or dense layer as one convolution over HWC: a dense layer
+// is a 1x1 convolution over a 1x1 image.
+struct ConvGeom {
+  int64_t H = 1, W = 1, C = 1, OH = 1, OW = 1, O = 1, G = 1;
+  Window win;
+  int64_t reduction() const { return win.kh * win.kw * (C / G); }  // im2col patch length
+};
+
 struct OpInfo {
   Op op;
   const char* name;
   int min_inputs, max_inputs;  // max -1: unbounded
   unsigned attrs;              // AttrGroup bits
   std::vector<const char*> params;  // parameter keys in net.json
-  bool quantizable;            // has a reduction that the quant stage quantizes
+  bool quantizable;            // has a reduction over weights and takes a precision choice (quant.json)
   int rank_in;                 // required input rank (0: any)
   // Sets the output tensor's shape; reports bad shapes as user errors.
   void (*infer)(Graph& g, Node& n);
   int64_t (*macs)(const Graph& g, const Node& n);
   bool internal = false;       // made by passes/importers, not written in net.json
+
+  // ---- capabilities ----
+  ParamForm param_form = ParamForm::None;
+  // Non-null for the linear ops (weights per output channel, bias, a reduction).
+  ConvGeom (*geom)(const Graph& g, const Node& n) = nullptr;
+  // The float kernels apply a fused activation (Node::act), so fuse_activations
+  // may fold a following relu / relu6 into it.
+  bool fused_act = false;
+  // The op is this activation function on its own (relu, relu6).
+  Activation activation = Activation::None;
+  // Bit i: the op's kernels may write the output over input i (elementwise
+  // kernels that read x[i] before writing y[i] and nothing else).
+  unsigned in_place = 0;
+  // Copies elements to their declared-layout positions (flatten, reshape): in
+  // place only when no CHW <-> HWC reordering happens.
+  bool relayout = false;
+  Int8Rule int8 = Int8Rule::FloatOnly;
+  TensorQuant int8_out;        // Int8Rule::FixedQuant: the output's quantization
+  // Int8Rule::Linear: TFLite requantizes with one rounding (FULLY_CONNECTED,
+  // qg_mbqm_single) instead of two (CONV_2D, DEPTHWISE_CONV_2D, qg_mbqm).
+  bool int8_single_rounding = false;
 };
 
 const OpInfo& op_info(Op op);
 const OpInfo* find_op(const std::string& name);  // net.json ops only; nullptr if unknown
 std::string known_op_names();                    // "conv2d, dense, ..." for messages
+// Names of the ops whose rows satisfy `pred`, in table order, for messages:
+// "a, b" + last_sep + "c".
+std::string op_names_where(bool (*pred)(const OpInfo&), const char* last_sep = ", ");
+// The op that is activation `a` on its own (Op::Relu for Activation::Relu).
+Op activation_op(Activation a);
+// The op may produce an int8 output (it has an int8 kernel).
+inline bool int8_output(const OpInfo& i) { return i.int8 != Int8Rule::FloatOnly && i.int8 != Int8Rule::Dequantize; }
+// The op may produce a float output (it has a float kernel).
+inline bool float_output(const OpInfo& i) { return i.int8 != Int8Rule::Quantize; }
+// Computes int8 from int8 inputs (not the float <-> int8 conversions).
+inline bool int8_compute(const OpInfo& i) { return int8_output(i) && i.int8 != Int8Rule::Quantize; }
+
+// ---- node helpers (the only op tests outside the table) ----
+inline bool is_linear(const Node& n) { return op_info(n.op).geom != nullptr; }
+// A linear node as a convolution (QG_CHECKs that it is linear).
+ConvGeom conv_geom(const Graph& g, const Node& n);
+// A conv2d with one input and one output channel per group and more than one
+// channel (TFLite's DEPTHWISE_CONV_2D with depth multiplier 1).
+bool is_depthwise(const Graph& g, const Node& n);
 
 // Output size of a sliding window along one axis; 0 when it does not fit.
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t dil, int64_t pad_lo, int64_t pad_hi);

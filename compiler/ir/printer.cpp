@@ -25,7 +25,7 @@ std::string print_graph(const Graph& g) {
       if (w.dh != 1 || w.dw != 1) os << " d=" << w.dh << "x" << w.dw;
     }
     if (n.attrs.groups != 1) os << " groups=" << n.attrs.groups;
-    if (n.op == Op::Concat) os << " axis=" << n.attrs.axis;
+    if (info.attrs & kAttrAxis) os << " axis=" << n.attrs.axis;
     if (n.act != Activation::None) os << " act=" << activation_name(n.act);
     const Tensor& ot = g.out(n);
     if (ot.dtype == DType::I8) os << " i8(scale=" << ot.q.scale << ", zp=" << ot.q.zero_point << ")";

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ir/diag.h"
+#include "ir/op_table.h"
 
 namespace qg::plan {
 namespace {
@@ -34,22 +35,15 @@ int64_t place_in_order(const std::vector<Buffer*>& order) {
   return arena;
 }
 
-// Inputs (positions) an op can overwrite with its output: elementwise
-// kernels that read x[i] before writing y[i] and nothing else.
+// Inputs (positions) an op can overwrite with its output (OpInfo::in_place).
 std::vector<int> in_place_inputs(const ir::Graph& g, const ir::Node& n) {
-  switch (n.op) {
-    case ir::Op::Relu: case ir::Op::Relu6: case ir::Op::BatchNorm:
-      return {0};
-    case ir::Op::Add:
-      return {0, 1};
-    case ir::Op::Flatten: case ir::Op::Reshape: {
-      // Only when the copy keeps positions (no CHW <-> HWC reordering).
-      const bool chw = g.layout == ir::Layout::CHW && (g.in(n).shape.size() == 3 || g.out(n).shape.size() == 3);
-      return chw ? std::vector<int>{} : std::vector<int>{0};
-    }
-    default:
-      return {};
-  }
+  const ir::OpInfo& info = ir::op_info(n.op);
+  // A relayout keeps positions only when no CHW <-> HWC reordering happens.
+  if (info.relayout && g.layout == ir::Layout::CHW && (g.in(n).shape.size() == 3 || g.out(n).shape.size() == 3)) return {};
+  std::vector<int> r;
+  for (size_t i = 0; i < n.inputs.size(); ++i)
+    if (info.in_place >> i & 1u) r.push_back(static_cast<int>(i));
+  return r;
 }
 
 using Order = bool (*)(const Buffer*, const Buffer*);

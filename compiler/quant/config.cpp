@@ -137,7 +137,8 @@ void check_layer_names(const QuantConfig& cfg, const ir::Graph& imported) {
     if (!ir::op_info(found->op).quantizable)
       user_error(cfg.file, p,
                  "layer '" + printable_name(name) + "' is a " + ir::op_info(found->op).name +
-                     "; only conv2d and dense layers take precision choices");
+                     "; only " + ir::op_names_where([](const ir::OpInfo& i) { return i.quantizable; }, " and ") +
+                     " layers take precision choices");
   }
 }
 

@@ -53,22 +53,12 @@ ir::TensorQuant int8_params(const Range& r) {
 
 bool uses_int8(const ir::Graph& g) {
   for (const ir::Node& n : g.nodes)
-    if ((n.op == ir::Op::Conv2d || n.op == ir::Op::Dense) && n.quant.scheme == ir::Scheme::Int8 && !n.il)
+    if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear && n.quant.scheme == ir::Scheme::Int8 && !n.il)
       return true;  // float weights still to convert
   return false;
 }
 
 namespace {
-
-bool int8_capable(ir::Op op) {
-  switch (op) {
-    case ir::Op::Add: case ir::Op::MaxPool2d: case ir::Op::AvgPool2d: case ir::Op::Flatten:
-    case ir::Op::Reshape: case ir::Op::Softmax:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::shared_ptr<ir::IntLinear> int_weights(const ir::Node& n, float in_scale) {
   auto il = std::make_shared<ir::IntLinear>();
@@ -121,10 +111,12 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     return slot;
   };
   for (ir::Node& n : g.nodes) {
-    const bool linear = n.quant.scheme == ir::Scheme::Int8 && !n.il && (n.op == ir::Op::Conv2d || n.op == ir::Op::Dense);
+    const ir::OpInfo& info = ir::op_info(n.op);
+    const bool linear = info.int8 == ir::Int8Rule::Linear && n.quant.scheme == ir::Scheme::Int8 && !n.il;
     bool fed_i8 = false;
     for (int t : n.inputs) fed_i8 = fed_i8 || (static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)]);
-    const bool run_i8 = linear || (int8_capable(n.op) && fed_i8);
+    // Other int8 ops run in int8 when fed int8 (linear ops only by their choice).
+    const bool run_i8 = linear || (ir::int8_compute(info) && info.int8 != ir::Int8Rule::Linear && fed_i8);
     for (int& t : n.inputs) {
       const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
       if (run_i8 && !t_i8) t = convert(t, true, out);
@@ -134,10 +126,10 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
       ir::Tensor& o = g.tensor(n.output);
       o.dtype = ir::DType::I8;
       const ir::TensorQuant& in_q = g.tensor(n.inputs[0]).q;
-      if (n.op == ir::Op::MaxPool2d || n.op == ir::Op::AvgPool2d || n.op == ir::Op::Flatten || n.op == ir::Op::Reshape)
+      if (info.int8 == ir::Int8Rule::KeepQuant)
         o.q = in_q;  // TFLite: pooling and reshapes keep the quantization
-      else if (n.op == ir::Op::Softmax)
-        o.q = {1.0f / 256.0f, -128};
+      else if (info.int8 == ir::Int8Rule::FixedQuant)
+        o.q = info.int8_out;
       else
         o.q = int8_params(ranges[static_cast<size_t>(n.output)]);
       if (linear) n.il = int_weights(n, in_q.scale);
@@ -166,16 +158,80 @@ void need_q(const ir::Graph& g, const ir::Node& n, int t) {
 
 }  // namespace
 
+namespace {
+
+// ---- op-specific int8 parameters (Int8Rule::Requantize / FixedQuant) ----
+
+void params_add(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
+  const ir::TensorQuant& in2 = g.tensor(n.inputs[1]).q;
+  const ir::TensorQuant& out = g.tensor(n.output).q;
+  n.ip.left_shift = 20;
+  const double twice_max = 2.0 * std::max(static_cast<double>(in.scale), static_cast<double>(in2.scale));
+  const double r1 = static_cast<double>(in.scale) / twice_max, r2 = static_cast<double>(in2.scale) / twice_max;
+  const double ro = twice_max / (static_cast<double>(int64_t{1} << n.ip.left_shift) * static_cast<double>(out.scale));
+  int s1, s2, so;
+  quantize_multiplier(r1, &n.ip.in1_mult, &s1);
+  quantize_multiplier(r2, &n.ip.in2_mult, &s2);
+  quantize_multiplier(ro, &n.ip.out_mult, &so);
+  if (s1 > 0 || s2 > 0 || so > 0) unsupported(g, n, "input/output scales out of the range TFLite's int8 add supports");
+  n.ip.in1_shift = s1;
+  n.ip.in2_shift = s2;
+  n.ip.out_shift = so;
+}
+
+void params_softmax(const ir::Graph& g, ir::Node& n) {
+  const float scale = -g.tensor(n.inputs[0]).q.scale * n.attrs.beta;
+  n.ip.softmax_table.assign(256, 0.0f);
+  for (int32_t v = 0; v <= 255; ++v) n.ip.softmax_table[static_cast<size_t>(255 - v)] = std::exp(scale * static_cast<float>(v));
+}
+
+using ParamsFn = void (*)(const ir::Graph&, ir::Node&);
+// One row per op whose int8 kernel needs parameters of its own.
+const std::pair<ir::Op, ParamsFn> kParams[] = {
+    {ir::Op::Add, params_add},
+    {ir::Op::Softmax, params_softmax},
+};
+
+ParamsFn params_for(ir::Op op) {
+  for (const auto& [o, fn] : kParams)
+    if (o == op) return fn;
+  return nullptr;
+}
+
+void requantize_linear(const ir::Graph& g, ir::Node& n) {
+  if (!n.il) unsupported(g, n, "int8 layer without integer weights");
+  const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
+  const ir::TensorQuant& out = g.tensor(n.output).q;
+  ir::IntLinear& il = *n.il;
+  const size_t O = static_cast<size_t>(n.weight.shape[0]);
+  if (il.w_scale.size() != O || il.bias.size() != O) unsupported(g, n, "weight scales / bias do not match the output channels");
+  il.single_rounding = ir::op_info(n.op).int8_single_rounding;
+  il.mult.assign(O, 0);
+  il.shift.assign(O, 0);
+  for (size_t o = 0; o < O; ++o) {
+    const double real = static_cast<double>(in.scale) * static_cast<double>(il.w_scale[o]) / static_cast<double>(out.scale);
+    int sh = 0;
+    quantize_multiplier(real, &il.mult[o], &sh);
+    il.shift[o] = sh;
+  }
+}
+
+}  // namespace
+
+bool has_int8_params(ir::Op op) { return params_for(op) != nullptr; }
+
 ir::Graph lower_int8(ir::Graph g) {
   for (ir::Node& n : g.nodes) {
+    const ir::OpInfo& info = ir::op_info(n.op);
     const bool out_i8 = is_i8(g, n.output);
     bool any_in_i8 = false;
     for (int t : n.inputs) any_in_i8 = any_in_i8 || is_i8(g, t);
-    if (n.op == ir::Op::Quantize) {
+    if (info.int8 == ir::Int8Rule::Quantize) {
       need_q(g, n, n.output);
       continue;
     }
-    if (n.op == ir::Op::Dequantize) {
+    if (info.int8 == ir::Int8Rule::Dequantize) {
       need_q(g, n, n.inputs[0]);
       continue;
     }
@@ -188,58 +244,25 @@ ir::Graph lower_int8(ir::Graph g) {
     const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
     const ir::TensorQuant& out = g.tensor(n.output).q;
     activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);
-    switch (n.op) {
-      case ir::Op::Conv2d:
-      case ir::Op::Dense: {
-        if (!n.il) unsupported(g, n, "int8 layer without integer weights");
-        ir::IntLinear& il = *n.il;
-        const size_t O = static_cast<size_t>(n.weight.shape[0]);
-        if (il.w_scale.size() != O || il.bias.size() != O) unsupported(g, n, "weight scales / bias do not match the output channels");
-        il.single_rounding = n.op == ir::Op::Dense;
-        il.mult.assign(O, 0);
-        il.shift.assign(O, 0);
-        for (size_t o = 0; o < O; ++o) {
-          const double real = static_cast<double>(in.scale) * static_cast<double>(il.w_scale[o]) / static_cast<double>(out.scale);
-          int sh = 0;
-          quantize_multiplier(real, &il.mult[o], &sh);
-          il.shift[o] = sh;
-        }
+    switch (info.int8) {
+      case ir::Int8Rule::Linear:
+        requantize_linear(g, n);
         break;
-      }
-      case ir::Op::Add: {
-        const ir::TensorQuant& in2 = g.tensor(n.inputs[1]).q;
-        n.ip.left_shift = 20;
-        const double twice_max = 2.0 * std::max(static_cast<double>(in.scale), static_cast<double>(in2.scale));
-        const double r1 = static_cast<double>(in.scale) / twice_max, r2 = static_cast<double>(in2.scale) / twice_max;
-        const double ro = twice_max / (static_cast<double>(int64_t{1} << n.ip.left_shift) * static_cast<double>(out.scale));
-        int s1, s2, so;
-        quantize_multiplier(r1, &n.ip.in1_mult, &s1);
-        quantize_multiplier(r2, &n.ip.in2_mult, &s2);
-        quantize_multiplier(ro, &n.ip.out_mult, &so);
-        if (s1 > 0 || s2 > 0 || so > 0) unsupported(g, n, "input/output scales out of the range TFLite's int8 add supports");
-        n.ip.in1_shift = s1;
-        n.ip.in2_shift = s2;
-        n.ip.out_shift = so;
-        break;
-      }
-      case ir::Op::MaxPool2d:
-      case ir::Op::AvgPool2d:
+      case ir::Int8Rule::KeepQuant:
         if (in.scale != out.scale || in.zero_point != out.zero_point)
-          unsupported(g, n, "int8 pooling needs equal input and output quantization");
+          unsupported(g, n, std::string("int8 ") + info.name + " needs equal input and output quantization");
         break;
-      case ir::Op::Flatten:
-      case ir::Op::Reshape:
-        if (in.scale != out.scale || in.zero_point != out.zero_point)
-          unsupported(g, n, "int8 reshape needs equal input and output quantization");
-        break;
-      case ir::Op::Softmax: {
-        const float scale = -in.scale * n.attrs.beta;
-        n.ip.softmax_table.assign(256, 0.0f);
-        for (int32_t v = 0; v <= 255; ++v) n.ip.softmax_table[static_cast<size_t>(255 - v)] = std::exp(scale * static_cast<float>(v));
+      case ir::Int8Rule::Requantize:
+      case ir::Int8Rule::FixedQuant: {
+        const ParamsFn fn = params_for(n.op);
+        QG_CHECK(fn != nullptr, std::string("no int8 parameters for ") + info.name);
+        fn(g, n);
         break;
       }
-      default:
-        unsupported(g, n, "has no int8 kernel (supported: conv2d, dense, add, maxpool2d, avgpool2d, flatten, reshape, softmax)");
+      case ir::Int8Rule::FloatOnly:
+      case ir::Int8Rule::Quantize:
+      case ir::Int8Rule::Dequantize:
+        unsupported(g, n, "has no int8 kernel (supported: " + ir::op_names_where(ir::int8_compute) + ")");
     }
   }
   return g;

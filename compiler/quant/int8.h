@@ -34,6 +34,10 @@ bool uses_int8(const ir::Graph& g);
 
 // Pass: fills IntLinear::mult/shift and IntParams of every int8 node; checks
 // that each int8 op is supported and its tensors carry quantization.
+// The op-specific int8 parameters (IntParams) come from one table in int8.cpp
+// with a row per op whose Int8Rule is Requantize or FixedQuant.
 ir::Graph lower_int8(ir::Graph g);
+// The table above has a row for `op`.
+bool has_int8_params(ir::Op op);
 
 }  // namespace qg::quant

@@ -141,12 +141,8 @@ LayerOps count_layer_ops(const ir::Graph& gr, const ir::Node& n, int group) {
   if (!ir::op_info(n.op).quantizable) return r;
   const int64_t K = ir::reduction_length(gr, n);
   const int64_t O = n.weight.shape.at(0);
-  int64_t positions = 1, conv_groups = 1;
-  if (n.op == ir::Op::Conv2d) {
-    const auto& os = gr.out(n).shape;
-    positions = os[0] * os[1];
-    conv_groups = n.attrs.groups;
-  }
+  const ir::ConvGeom cg = ir::conv_geom(gr, n);  // dense: one position, one group
+  const int64_t positions = cg.OH * cg.OW, conv_groups = cg.G;
   r.K = K;
   r.outputs = positions * O;
   r.patches = positions * conv_groups;

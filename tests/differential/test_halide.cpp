@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "ir/op_table.h"
 #include "codegen/halide/halide_backend.h"
 #include "differential/harness.h"
 #include "support/cbuild.h"

@@ -14,6 +14,7 @@
 
 #include "codegen/halide/linear_i8.h"
 #include "ir/diag.h"
+#include "ir/op_table.h"
 #include "select/select.h"
 
 namespace qg::codegen::halide {

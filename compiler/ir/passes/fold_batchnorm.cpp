@@ -1,5 +1,7 @@
 #include "ir/passes/fold_batchnorm.h"
 
+#include "ir/op_table.h"
+
 namespace qg::ir {
 
 Graph fold_batchnorm(Graph g) {
@@ -15,7 +17,7 @@ Graph fold_batchnorm(Graph g) {
       if (g.nodes[j].output == src) p = static_cast<int>(j);
     if (p < 0) continue;
     Node& prod = g.nodes[static_cast<size_t>(p)];
-    if ((prod.op != Op::Conv2d && prod.op != Op::Dense) || prod.act != Activation::None) continue;
+    if (!is_linear(prod) || prod.act != Activation::None) continue;  // weights per output channel take the scale
     if (g.consumers(src).size() != 1) continue;
     const int64_t O = prod.weight.shape[0];
     const int64_t per = static_cast<int64_t>(prod.weight.data.size()) / O;
