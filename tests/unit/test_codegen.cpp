@@ -11,6 +11,7 @@
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "support/cbuild.h"
+#include "support/skip.h"
 #include "support/random_net.h"
 #include "unit_helpers.h"
 
@@ -127,10 +128,7 @@ TEST_CASE("instantiate emits defines then the body then undefs", "[codegen]") {
   CHECK_THROWS_AS(codegen::instantiate("no_such_template.c", {}), InternalError);
 
   // Two instances of one template in a translation unit, built and run.
-  if (!qgt::have_tool("gcc")) {
-    WARN("gcc not found: skipping the build");
-    return;
-  }
+  if (!qgt::have_tool("gcc")) QGT_SKIP("gcc not found: the build of the two instances is not tested");
   const std::string dir = qgt::make_temp_dir("instantiate");
   std::string c = inst + codegen::instantiate("act_f32.c", {{"QG_FN", "my_relu"}, {"QG_N", "3"}, {"QG_ACT", "1"}});
   c = "#include <stdio.h>\n" + c +
@@ -252,10 +250,7 @@ TEST_CASE("header declares size macros and refuses fast-math", "[codegen]") {
 }
 
 TEST_CASE("blob weights build with gcc and give the same outputs as C arrays", "[codegen]") {
-  if (!qgt::have_tool("gcc")) {
-    WARN("gcc not found: skipping");
-    return;
-  }
+  if (!qgt::have_tool("gcc")) QGT_SKIP("gcc not found");
   // Two quantized random nets and one float net, plus a hand-made quantized one
   // with conv, batchnorm and dense.
   std::vector<std::pair<std::string, std::string>> models;
