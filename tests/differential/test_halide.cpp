@@ -166,9 +166,10 @@ TEST_CASE("x86-64 and cortex-a: random LQ/DQ and float nets (portable C kernels 
   check(ms, tcs, "hlother", false);
 }
 
-std::vector<qgt::Toolchain> x86_real_toolchains() {
+// gcc -O2 with the default (AVX2) and with --target-features host; AVX-512
+// without VNNI too where this machine runs it and "host" is not that already.
+static std::vector<qgt::Toolchain> x86_real_toolchains() {
   std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""}, {"gcc", "-O2", "x86-64", "host", ""}};
-  // AVX-512 without VNNI, where this machine can run it and it is not what "host" gave.
   const qg::codegen::Target& t = qg::codegen::target("x86-64");
   if (qgt::run_cmd("grep -qw avx512bw /proc/cpuinfo").status == 0 &&
       qg::codegen::halide::halide_target_string(t, "host") != qg::codegen::halide::halide_target_string(t, "avx512"))
