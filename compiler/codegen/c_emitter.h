@@ -16,7 +16,7 @@ struct EmitOptions {
   std::string name;  // C prefix (sanitized); default: the graph's name
   WeightsFormat weights = WeightsFormat::Auto;
   int64_t blob_threshold = int64_t{8} << 20;  // Auto: blob above this many table bytes
-  std::string source;                         // input file, named in the generated banner
+  std::string source;                         // input file; its base name is in the generated banner
   std::string target = "c";                   // targets/<name>/target.json
   std::string target_features;                // Halide targets: feature set ("" = the target's default)
 };

@@ -45,6 +45,13 @@ const char* kExamples =
     "Docs: README.md, docs/net-format.md, docs/quantization.md, docs/architecture.md\n";
 
 
+// --target's help: every target's description from its target.json.
+std::string target_help() {
+  std::string r = "Target (targets/<name>/target.json; docs/cortex-m7.md, docs/halide.md):";
+  for (const std::string& n : codegen::target_names()) r += "\n  " + n + ": " + codegen::target(n).description;
+  return r;
+}
+
 codegen::WeightsFormat weights_format(const std::string& s) {
   if (s == "c") return codegen::WeightsFormat::C;
   if (s == "blob") return codegen::WeightsFormat::Blob;
@@ -66,6 +73,9 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
     std::cerr << "qgen: warning: " << budget << " (" << codegen::target(o.target).budget_note << ")\n";
   if (!quiet) {
     std::cout << report_md(s, o);
+    // Timings go to the terminal only: the output folder must not depend on them.
+    if (!s.emitted->halide_target.empty())
+      std::cout << "\nHalide compile time: " << s.emitted->halide_compile_seconds << " s (lowering and LLVM, all layers)\n";
     std::cout << "\nwrote " << out_dir << "/{";
     for (size_t i = 0; i < files.size(); ++i) std::cout << (i ? "," : "") << files[i].name;
     std::cout << "}\n";
@@ -161,13 +171,10 @@ int qgen_main(int argc, char** argv) {
   auto* compile = app.add_subcommand("compile", "Compile a network to C sources (+ report.json, report.md)");
   compile->add_option("net", co.net_path, "Network: net.json (docs/net-format.md), model.tflite or model.onnx")->required();
   compile->add_option("-c,--config", co.config_path, "Precision choices: quant.json (none = float)");
-  compile->add_option("-t,--target", co.target,
-                      "Target: c (portable C99), cortex-m7 (Armv7E-M DSP SIMD kernels, packed sub-byte weights; docs/cortex-m7.md), "
-                      "x86-64 (int8 conv/dense as Halide objects), cortex-a (the same for AArch64; docs/halide.md)")
-      ->capture_default_str();
+  compile->add_option("-t,--target", co.target, target_help())->capture_default_str();
   compile->add_option("--target-features", co.target_features,
-                      "Halide feature set: x86-64: host (default: what this CPU has), avx2, avx512, avx512_vnni, sse41; "
-                      "cortex-a: dotprod (default), neon");
+                      "Halide feature set: x86-64: avx2 (default), avx512, avx512_vnni, sse41, or host (the best this CPU has: "
+                      "the output then depends on the machine running qgen); cortex-a: dotprod (default), neon");
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
   compile->add_option("--name", co.name, "C prefix of the emitted API (default: the model's name)");
   compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, select, plan, codegen");

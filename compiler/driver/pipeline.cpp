@@ -249,8 +249,10 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["model"] = s.graph.name;
   j["prefix"] = s.emitted->prefix;
   j["target"] = opts.target;
-  j["source"] = opts.net_path;
-  j["config"] = opts.config_path;
+  // Base names only (like the banner): the output must not depend on the folder the inputs were in.
+  auto base_name = [](const std::string& p) { return p.substr(p.find_last_of('/') + 1); };
+  j["source"] = base_name(opts.net_path);
+  j["config"] = base_name(opts.config_path);
   j["arena_bytes"] = std::max<int64_t>(s.plan->arena_bytes, plan::MemoryPlan::kAlign);
   j["arena_lower_bound"] = s.plan->lower_bound;
   j["memory_planner"] = s.plan->algorithm;
@@ -265,10 +267,8 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   }
   j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (512 bytes per kernel instance + 256)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
-  if (!s.emitted->halide_target.empty()) {
-    j["halide_target"] = s.emitted->halide_target;
-    j["halide_compile_seconds"] = s.emitted->halide_compile_seconds;
-  }
+  if (!s.emitted->halide_target.empty()) j["halide_target"] = s.emitted->halide_target;
+  j["build_flags"] = codegen::target(opts.target).build_flags;
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
   j["total_macs"] = macs;
@@ -304,6 +304,10 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
      << s.plan->lower_bound << ", planner " << s.plan->algorithm << ")  \n";
   os << "**MACs per inference:** " << macs << "\n";
   const codegen::Target& t = codegen::target(opts.target);
+  const std::string& p = s.emitted->prefix;
+  os << "**Build with:** `" << t.build_flags << "` (no `-ffast-math`): every `.c` file of this folder"
+     << (s.emitted->blob ? ", `" + p + "_weights.c` also with `-Wa,-I<this folder>` (`.incbin` blobs)" : "")
+     << (s.emitted->halide_target.empty() ? "" : "; link `" + p + "_halide.o` (Halide target `" + s.emitted->halide_target + "`)") << "  \n";
   if (t.flash_budget > 0) {
     const std::string problem = budget_problem(s, opts);
     os << "**Budget (" << t.name << "):** flash " << t.flash_budget << " bytes, RAM " << t.ram_budget << " bytes ("

@@ -6,15 +6,15 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 
 #include "differential/harness.h"
 #include "support/cbuild.h"
+#include "support/skip.h"
 
 namespace {
 
-const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
+const std::string kModels = qgt::models_dir();
 
 }  // namespace
 
@@ -31,10 +31,10 @@ TEST_CASE("cortex-m7: random LQ/DQ and float nets equal the interpreter on the b
 }
 
 TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board (real inputs)", "[m7][tflite]") {
-  if (!std::filesystem::exists(kModels + "/mlperf-tiny/kws_ref_model.tflite")) {
-    WARN("shared models not found: skipped");
-    return;
-  }
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
+                                                            "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",
+                                                            "mlperf-tiny/ad01_int8.tflite", "mlperf-tiny/ad_input0.f32.bin"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   std::vector<qgt::DiffModel> ms;
   qgt::Rng r(42);
   auto model = [&](const std::string& file, const std::string& prefix, int64_t in_size, int random_inputs) {

@@ -1,17 +1,17 @@
-// The shared real models (MLPerf Tiny int8 and float, hello_world): emitted C
+// The real models of models/ (MLPerf Tiny int8 and float, hello_world): emitted C
 // vs the interpreter, bit-exact, on their real inputs and on random inputs.
 // (The independent check against TFLite's own reference kernels is
 // tests/tflite/check_against_tflite.py.)
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <filesystem>
 
 #include "differential/harness.h"
 #include "support/cbuild.h"
+#include "support/skip.h"
 
 namespace {
 
-const std::string kModels = std::string(QGEN_SOURCE_DIR) + "/../shared/models";
+const std::string kModels = qgt::models_dir();
 
 // TFLite's input quantization: round half away from zero, then clamp.
 std::vector<float> quantize_input(const std::vector<float>& x, float scale, int zp) {
@@ -34,16 +34,17 @@ qgt::DiffModel model(const std::string& file, const std::string& prefix, int64_t
   return m;
 }
 
-bool have_models() {
-  if (std::filesystem::exists(kModels + "/mlperf-tiny/kws_ref_model.tflite")) return true;
-  WARN("shared models not found at " << kModels << ": skipped (they live in ../shared/models beside the repository)");
-  return false;
-}
+const std::vector<std::string> kInt8Files = {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
+                                             "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",
+                                             "mlperf-tiny/ad01_int8.tflite", "mlperf-tiny/ad_input0.f32.bin", "hello_world_int8.tflite"};
+const std::vector<std::string> kFloatFiles = {"mlperf-tiny/kws_ref_model_float32.tflite", "mlperf-tiny/pretrainedResnet.tflite",
+                                              "mlperf-tiny/vww_96_float.tflite", "mlperf-tiny/ad01_fp32.tflite", "hello_world_float.tflite"};
 
 }  // namespace
 
 TEST_CASE("MLPerf Tiny int8 models: emitted C equals interpreter bit for bit on real and random inputs", "[tflite]") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(kModels, kInt8Files);
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   std::vector<qgt::DiffModel> ms;
   qgt::DiffModel kws = model("mlperf-tiny/kws_ref_model.tflite", "kws", 490, true, 30);
   kws.inputs.insert(kws.inputs.begin(), qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"));
@@ -66,7 +67,8 @@ TEST_CASE("MLPerf Tiny int8 models: emitted C equals interpreter bit for bit on 
 }
 
 TEST_CASE("MLPerf Tiny float models: emitted C equals interpreter bit for bit", "[tflite]") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(kModels, kFloatFiles);
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   std::vector<qgt::DiffModel> ms;
   ms.push_back(model("mlperf-tiny/kws_ref_model_float32.tflite", "kws_f", 490, false, 4));
   ms.push_back(model("mlperf-tiny/pretrainedResnet.tflite", "resnet8_f", 32 * 32 * 3, false, 4));

@@ -12,6 +12,7 @@
 #include "driver/dataset.h"
 #include "ir/diag.h"
 #include "support/cbuild.h"
+#include "support/skip.h"
 
 using namespace qg;
 using qg::driver::DataOptions;
@@ -517,10 +518,8 @@ TEST_CASE("bad data folders and files: one clear error line", "[eval]") {
 TEST_CASE("Fashion-MNIST: fmnist-small (float) gets >= 85% top-1 on the first 1000 test images", "[eval][dataset]") {
   const char* env = std::getenv("FMNIST_DIR");
   const std::string data = env && *env ? env : "/usr/share/datasets/fashion-mnist";
-  if (!std::filesystem::exists(data + "/t10k-images-idx3-ubyte.gz")) {
-    WARN("skipped: " << data << " not found (apt-get install dataset-fashion-mnist)");
-    return;
-  }
+  if (!std::filesystem::exists(data + "/t10k-images-idx3-ubyte.gz"))
+    QGT_SKIP_MISSING(data << "/t10k-images-idx3-ubyte.gz not found (apt-get install dataset-fashion-mnist)");
   const std::string dir = qgt::make_temp_dir("eval-fmnist");
   const Proc p = qgen(dir, "eval " + quote(kNet) + " --data " + quote(data) + " --limit 1000");
   INFO(p.out << p.err);

@@ -80,6 +80,8 @@ if [ -r "$images" ]; then
   label=""
   if [ -r "$labels" ]; then label=$(sh "$EX/extract_label.sh" "$labels" 0) || fail "extract_label.sh failed"; fi
   check_image test0 "$WORK/test0.u8" "$label"
+elif [ "${QGEN_REQUIRE_MODELS:-}" = 1 ]; then
+  fail "$images not found (QGEN_REQUIRE_MODELS=1: missing inputs fail)"
 else
   echo "note: $images not found; real test image skipped"
 fi

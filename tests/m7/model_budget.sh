@@ -2,14 +2,19 @@
 # model_budget.sh QGEN MODELS_DIR WORKDIR
 # An emitted model that does not fit the flash budget fails at link time with
 # the budget message (and no ELF); with the budget raised it links and runs.
+# $QGEN_MODELS_DIR overrides MODELS_DIR. A missing model skips (77), and fails
+# under QGEN_REQUIRE_MODELS=1; missing board tools skip.
 set -u
-qgen=$1 models=$2 work=$3
+qgen=$1 models=${QGEN_MODELS_DIR:-$2} work=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 board="$here/../../targets/cortex-m7"
+model="$models/mlperf-tiny/vww_96_int8.tflite"
+if [ ! -r "$model" ]; then
+  [ "${QGEN_REQUIRE_MODELS:-}" = 1 ] && { echo "FAIL: $model not found (QGEN_REQUIRE_MODELS=1: missing inputs fail)"; exit 1; }
+  echo "SKIP: $model not found"; exit 77
+fi
 command -v arm-none-eabi-gcc >/dev/null || { echo "SKIP: arm-none-eabi-gcc not installed"; exit 77; }
 command -v qemu-system-arm >/dev/null || { echo "SKIP: qemu-system-arm not installed"; exit 77; }
-model="$models/mlperf-tiny/vww_96_int8.tflite"
-[ -r "$model" ] || { echo "SKIP: $model not found"; exit 77; }
 rm -rf "$work" && mkdir -p "$work" || exit 2
 "$qgen" compile "$model" --target cortex-m7 --name vww -o "$work/out" >/dev/null || { echo "FAIL: qgen compile"; exit 1; }
 cat > "$work/main.c" <<'C'

@@ -20,6 +20,7 @@
 #include "ir/printer.h"
 #include "onnx_models.h"
 #include "support/cbuild.h"
+#include "support/skip.h"
 
 using namespace qg;
 using nlohmann::json;
@@ -443,14 +444,8 @@ TEST_CASE("fashion-mnist example ONNX models match PyTorch", "[onnx]") {
   bool any_onnx = false;
   if (fs::is_directory(ex, ec))
     for (const auto& e : fs::directory_iterator(ex, ec)) any_onnx = any_onnx || e.path().extension() == ".onnx";
-  if (!any_onnx || !fs::exists(acc, ec)) {
-    WARN("skipping: no examples/fashion-mnist/*.onnx with accuracy.json yet");
-    return;
-  }
-  if (!fs::exists(images, ec)) {
-    WARN("skipping: the Fashion-MNIST test images (" << images << ", Debian dataset-fashion-mnist) are not installed");
-    return;
-  }
+  if (!any_onnx || !fs::exists(acc, ec)) QGT_SKIP_MISSING("no " << ex << "/*.onnx with accuracy.json");
+  if (!fs::exists(images, ec)) QGT_SKIP_MISSING("the Fashion-MNIST test images (" << images << ", Debian dataset-fashion-mnist) are not installed");
   const std::string root = qgt::make_temp_dir("onnx-fmnist"), dir = root + "/w";
   qgt::run_cmd("mkdir -p " + quote(dir));
   REQUIRE(qgt::run_cmd("sh " + quote(std::string(QGEN_SOURCE_DIR) + "/examples/fmnist-small/extract_image.sh") + " " + quote(images) +
@@ -471,10 +466,7 @@ TEST_CASE("fashion-mnist example ONNX models match PyTorch", "[onnx]") {
       if (!entry.contains(key)) continue;
       const std::string file = ex + "/" + entry[key].get<std::string>();
       SECTION(name + " " + key) {
-        if (!fs::exists(file, ec)) {
-          WARN("skipping " << file << ": not there yet");
-          continue;
-        }
+        if (!fs::exists(file, ec)) QGT_SKIP_MISSING(file << " (named in " << acc << ") not found");
         const Proc p = qgen(dir, "run " + quote(file) + " --input img0.f32 --output direct.f32");
         INFO(p.err);
         REQUIRE(p.status == 0);

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Independent check of qgen against TFLite itself.
 
-For every int8 model in the shared model folder: TFLite's interpreter with its
+For every int8 model in the model folder (models/ of the repository;
+$QGEN_MODELS_DIR overrides MODELS_DIR): TFLite's interpreter with its
 *reference* kernels (BUILTIN_REF) and qgen's emitted C (built with gcc) run the
 real inputs and >= 100 random inputs; the int8 outputs must be identical. On a
 difference the script names the first differing tensor and element (TFLite's
 preserved intermediate tensors vs `qgen run --dump-tensors`).
 
 usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N]
-Exit 0: all identical. Exit 1: a difference. Exit 77: ai_edge_litert missing.
+Exit 0: all identical. Exit 1: a difference (or a missing model under
+QGEN_REQUIRE_MODELS=1). Exit 77: ai_edge_litert or a model missing.
 """
 import os
 import subprocess
@@ -29,6 +31,7 @@ MODELS = [
     ("mlperf-tiny/ad01_int8.tflite", "ad01"),
     ("hello_world_int8.tflite", "hello"),
 ]
+INPUTS = ["mlperf-tiny/kws_input0.int8.bin", "mlperf-tiny/ad_input0.f32.bin"]
 
 MAIN_C = r"""
 #include <stdint.h>
@@ -103,8 +106,14 @@ def main():
         return 2
     qgen, models_dir, work = sys.argv[1], sys.argv[2], sys.argv[3]
     n_random = int(sys.argv[sys.argv.index("--random") + 1]) if "--random" in sys.argv else 100
-    if not os.path.isdir(models_dir):
-        print(f"SKIP: shared models not found at {models_dir}")
+    models_dir = os.environ.get("QGEN_MODELS_DIR") or models_dir
+    missing = [rel for rel, _ in MODELS if not os.path.isfile(os.path.join(models_dir, rel))]
+    missing += [rel for rel in INPUTS if not os.path.isfile(os.path.join(models_dir, rel))]
+    if missing:
+        if os.environ.get("QGEN_REQUIRE_MODELS") == "1":
+            print(f"FAIL: not found in {models_dir}: {', '.join(missing)} (QGEN_REQUIRE_MODELS=1: missing inputs fail)")
+            return 1
+        print(f"SKIP: not found in {models_dir}: {', '.join(missing)}")
         return 77
     os.makedirs(work, exist_ok=True)
     passed = failed = 0

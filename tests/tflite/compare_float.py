@@ -10,6 +10,8 @@ int8 on the fly, which qgen's float mode does not (it dequantizes the filters
 at import and computes in float), so the original differs by ~1e-2.
 
 usage: compare_float.py QGEN MODEL.tflite...   (needs numpy, ai_edge_litert, flatbuffers)
+Exit 0: all within tolerance. Exit 1: a difference (or a missing model under
+QGEN_REQUIRE_MODELS=1). Exit 77: a model is missing.
 """
 import os, subprocess, sys, tempfile
 import numpy as np
@@ -45,6 +47,14 @@ def dequantized_copy(src, dst):
 
 def main():
     qgen, models = sys.argv[1], sys.argv[2:]
+    missing = [m for m in models if not os.path.isfile(m)]
+    if missing:
+        # A missing model is a skip (exit 77), a failure under QGEN_REQUIRE_MODELS=1.
+        if os.environ.get("QGEN_REQUIRE_MODELS") == "1":
+            print(f"FAIL: model(s) not found: {', '.join(missing)} (QGEN_REQUIRE_MODELS=1: missing inputs fail)")
+            return 1
+        print(f"SKIP: model(s) not found: {', '.join(missing)}")
+        return 77
     rng = np.random.default_rng(20240601)
     failed = 0
     with tempfile.TemporaryDirectory(prefix="qgen-tflite-float.") as tmp:

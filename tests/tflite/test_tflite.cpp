@@ -1,11 +1,10 @@
 // TFLite importer: the tiny built model, every bad case, byte-level fuzzing of
-// the verifier path, and the real MLPerf Tiny / hello_world models in
-// QGEN_MODELS_DIR (skipped with a message when that folder does not exist).
+// the verifier path, and the real MLPerf Tiny / hello_world models of models/
+// (qgt::models_dir(); a missing model skips, and fails under QGEN_REQUIRE_MODELS=1).
 // Element values checked below were read from the models with TFLite's own
 // Python interpreter (ai_edge_litert).
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -13,20 +12,14 @@
 #include "frontend/tflite.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
+#include "support/skip.h"
 #include "tiny_model.h"
 
 using namespace qg;
 
 namespace {
 
-std::string models_dir() { return QGEN_MODELS_DIR; }
-
-bool have_models() {
-  std::error_code ec;
-  if (std::filesystem::is_directory(models_dir(), ec)) return true;
-  WARN("skipping: the shared model folder " << models_dir() << " does not exist");
-  return false;
-}
+std::string models_dir() { return qgt::models_dir(); }
 
 ir::Graph parse(const std::vector<uint8_t>& b) { return frontend::parse_tflite(b.data(), b.size(), "test.tflite", "test"); }
 
@@ -156,7 +149,8 @@ TEST_CASE("corrupted bytes of the tiny model never crash") {
 }
 
 TEST_CASE("corrupted bytes of hello_world never crash") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(models_dir(), {"hello_world_int8.tflite", "hello_world_float.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   int ok = 0, rejected = 0;
   fuzz(read_file(models_dir() + "/hello_world_int8.tflite"), 1, &ok, &rejected);
   fuzz(read_file(models_dir() + "/hello_world_float.tflite"), 3, &ok, &rejected);
@@ -171,7 +165,8 @@ TEST_CASE("load_model dispatches on the extension") {
 }
 
 TEST_CASE("KWS DS-CNN (int8 and float)") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(models_dir(), {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_ref_model_float32.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   for (const char* f : {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_ref_model_float32.tflite"}) {
     INFO(f);
     const ir::Graph g = load(f);
@@ -235,7 +230,8 @@ TEST_CASE("KWS DS-CNN (int8 and float)") {
 }
 
 TEST_CASE("ResNet-8 (int8 and float)") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(models_dir(), {"mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/pretrainedResnet.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   for (const char* f : {"mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/pretrainedResnet.tflite"}) {
     INFO(f);
     const ir::Graph g = load(f);
@@ -267,7 +263,8 @@ TEST_CASE("ResNet-8 (int8 and float)") {
 }
 
 TEST_CASE("VWW MobileNetV1 (int8 and float)") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(models_dir(), {"mlperf-tiny/vww_96_int8.tflite", "mlperf-tiny/vww_96_float.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   for (const char* f : {"mlperf-tiny/vww_96_int8.tflite", "mlperf-tiny/vww_96_float.tflite"}) {
     INFO(f);
     const ir::Graph g = load(f);
@@ -286,7 +283,8 @@ TEST_CASE("VWW MobileNetV1 (int8 and float)") {
 }
 
 TEST_CASE("anomaly detection autoencoder and hello_world (int8 and float)") {
-  if (!have_models()) return;
+  const std::string missing = qgt::missing_files(models_dir(), {"mlperf-tiny/ad01_int8.tflite", "mlperf-tiny/ad01_fp32.tflite", "hello_world_int8.tflite", "hello_world_float.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
   struct M {
     const char* file;
     bool int8;

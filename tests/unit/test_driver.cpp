@@ -78,6 +78,9 @@ TEST_CASE("qgen --help lists commands and examples", "[driver]") {
   CHECK(c.status == 0);
   CHECK_THAT(c.out, Catch::Contains("--dump-after"));
   CHECK_THAT(c.out, Catch::Contains("--weights-format"));
+  // Every target with its target.json description; the x86-64 default is a fixed feature set.
+  for (const std::string& t : qg::codegen::target_names()) CHECK_THAT(c.out, Catch::Contains(t + ": " + qg::codegen::target(t).description));
+  CHECK_THAT(c.out, Catch::Contains("avx2 (default)"));
   const Proc v = qgen(dir, "--version");
   CHECK(v.status == 0);
   CHECK_THAT(v.out, Catch::Contains("qgen 0.1.0"));

@@ -43,8 +43,10 @@ std::set<std::string> cpu_flags() {
   return r;
 }
 
-// The best feature set of the descriptor's "host_detect" list the host CPU
-// has (each entry names the /proc/cpuinfo flags it needs).
+// --target-features host: the best feature set of the descriptor's
+// "host_detect" list the host CPU has (each entry names the /proc/cpuinfo
+// flags it needs), else the baseline. Only on request: the default is the
+// descriptor's fixed "default", so output never depends on the build machine.
 std::string host_features(const nlohmann::json& d) {
   const std::set<std::string> have = cpu_flags();
   for (const auto& e : d.at("host_detect")) {
@@ -52,7 +54,7 @@ std::string host_features(const nlohmann::json& d) {
     for (const auto& f : e.at("needs")) ok = ok && have.count(f.get<std::string>());
     if (ok) return e.at("use").get<std::string>();
   }
-  return d.at("default").get<std::string>() == "host" ? d.at("baseline").get<std::string>() : d.at("default").get<std::string>();
+  return d.at("baseline").get<std::string>();
 }
 
 }  // namespace
