@@ -100,6 +100,7 @@ static const std::vector<Stage>& stages() {
        }},
       {"plan",
        [](PipelineState& s, const PipelineOptions&) {
+         QG_CHECK(s.kernels.has_value(), "plan needs the select stage's choices");
          const select::Selection& k = *s.kernels;
          s.plan = plan::plan_memory(s.graph, [&k](const ir::Graph& g, const ir::Node& n) {
            return k.at(static_cast<size_t>(&n - g.nodes.data())).scratch_bytes();
@@ -113,6 +114,7 @@ static const std::vector<Stage>& stages() {
          eo.source = o.net_path;
          eo.target = o.target;
          eo.target_features = o.target_features;
+         QG_CHECK(s.kernels.has_value() && s.plan.has_value(), "codegen needs the select and plan stages");
          s.emitted = codegen::emit_c(s.graph, *s.plan, *s.kernels, eo);
        }},
   };

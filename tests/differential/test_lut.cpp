@@ -146,7 +146,7 @@ TEST_CASE("cortex-m7: random LUT nets equal the interpreter on the board", "[dif
       bytes += n.lq->lut.size();
       ++layers;
       // The Cortex-M7 variant (UADD16 rows) names its target.
-      rows += st.emitted->layers[i].kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
+      rows += (*st.kernels)[i].kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
     }
     qgt::remove_dir(tmp);
     if (bytes > (size_t{1} << 20)) continue;

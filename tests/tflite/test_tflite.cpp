@@ -28,13 +28,13 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-// Node counts keyed "conv2d", "depthwise" (conv2d with groups = input channels),
+// Node counts keyed "conv2d", "depthwise" (ir::is_depthwise),
 // "conv2d_1x1", and the other op names.
 std::map<std::string, int> census(const ir::Graph& g) {
   std::map<std::string, int> m;
   for (const ir::Node& n : g.nodes) {
     std::string k = ir::op_info(n.op).name;
-    if (n.op == ir::Op::Conv2d && n.attrs.groups > 1 && n.attrs.groups == g.in(n).shape[2]) k = "depthwise";
+    if (ir::is_depthwise(g, n)) k = "depthwise";
     m[k]++;
     if (n.op == ir::Op::Conv2d && n.attrs.groups == 1 && n.attrs.win.kh == 1 && n.attrs.win.kw == 1) m["conv2d_1x1"]++;
   }

@@ -140,3 +140,36 @@ TEST_CASE("qgen --dump-after=select prints one line per node", "[select][driver]
   for (const auto& l : rep["layers"]) CHECK(r.output.find(" " + l["kernel"].get<std::string>() + " templates/") != std::string::npos);
   qgt::remove_dir(dir);
 }
+
+TEST_CASE("a template refuses a scratch layout that does not hold what it uses", "[select][templates]") {
+  // Each template with scratch, compiled with its example parameters (as
+  // tests/templates does) and then with the total one byte short.
+  const std::string dir = qgt::make_temp_dir("select-layout");
+  qgt::run_cmd("mkdir -p " + dir + "/templates && cp -r " + std::string(QGEN_SOURCE_DIR) + "/runtime " + dir + "/");
+  // The LUT template's layout depends on the compiler's SIMD level (its example: 138 bytes scalar, 490 pshufb, 890 vpshufb).
+  const std::string macros = qgt::run_cmd("cc -std=c99 -dM -E - < /dev/null").output;
+  const int lut = macros.find("__AVX2__") != std::string::npos ? 890 : macros.find("__SSSE3__") != std::string::npos ? 490 : 138;
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"conv2d_lq.c", 102}, {"conv2d_lq_lut.c", lut}, {"conv2d_i8_smlad.c", 64}, {"dwconv2d_i8_smlad.c", 8}, {"halide_linear_i8.c", 168}};
+  for (const auto& [name, need] : cases) {
+    INFO(name);
+    std::string text = codegen::embedded_text("templates/" + name);
+    const size_t at = text.find("#define QG_SCRATCH_BYTES ");
+    REQUIRE(at != std::string::npos);
+    const size_t end = text.find('\n', at);
+    for (int bytes : {need, need - 1}) {
+      const std::string mutated = text.substr(0, at) + "#define QG_SCRATCH_BYTES " + std::to_string(bytes) + text.substr(end);
+      const std::string file = dir + "/templates/" + name;
+      qgt::write_file(file, mutated);
+      const qgt::CmdResult r = qgt::run_cmd("cc -std=c99 -Wall -Wextra -Werror -Wno-unused-function -c " + file + " -o " + dir + "/t.o");
+      INFO("QG_SCRATCH_BYTES " << bytes << "\n" << r.output);
+      if (bytes == need) {
+        CHECK(r.status == 0);
+      } else {
+        CHECK(r.status != 0);
+        CHECK_THAT(r.output, Catch::Contains("negative"));
+      }
+    }
+  }
+  qgt::remove_dir(dir);
+}
