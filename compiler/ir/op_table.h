@@ -1,10 +1,10 @@
 // Every op is described once, here: its net.json name, arity, which attribute
 // groups and parameters it accepts, shape inference, its MAC count, and its
 // capabilities (what the passes, the quant stage, the planner and the net.json
-// writer need to know about it). Stages read these fields instead of testing
-// for particular ops; where a stage needs per-op code (interpreter kernels,
-// emitters, the int8 parameters of add / softmax), it keeps one table indexed
-// by ir::Op, never a switch over ops. tests/unit/test_op_tables.cpp fails when
+// writer need to know about it). Stages read these fields rather than test for
+// particular ops; where a stage needs per-op code (interpreter kernels,
+// emitters, the int8 parameters of add / softmax) it keeps one table keyed by
+// ir::Op, never a switch over ops. tests/unit/test_op_tables.cpp fails when
 // a table lacks a row.
 #pragma once
 #include <string>
