@@ -11,7 +11,8 @@
  * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8).
  * QG_DOT_U8 (byte codes, 32-bit sums): Σp·q by qg_dot_u8 (SIMD on DSP targets). */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_lq.h"
+#include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a8w8rk_mac__c_example
 #define QG_H 5

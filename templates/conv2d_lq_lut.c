@@ -24,7 +24,8 @@
  * 8 bytes, NS accumulators (Σq), NS int32 (Σp·q), N·NG bytes (indices), K
  * bytes (codes); qgen reserves the N = 32 size. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_lq.h"
+#include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a2w8rk_lut2__c_example
 #define QG_H 5
