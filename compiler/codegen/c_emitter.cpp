@@ -432,20 +432,20 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
                                  {"QG_PADDED", padded ? "1" : "0"},
                                  {"QG_ACC_T", q.acc64 ? "int64_t" : "int32_t"}});
   std::vector<int32_t> seg_areg(q.seg_areg.begin(), q.seg_areg.end());
-  in.defs.push_back({"QG_AREG", e.local_i32(L + "_areg", q.areg_begin)});
-  in.defs.push_back({"QG_SEG", e.local_i32(L + "_seg", q.seg_begin)});
-  in.defs.push_back({"QG_SEG_AREG", e.local_i32(L + "_seg_areg", std::vector<int64_t>(seg_areg.begin(), seg_areg.end()))});
+  in.args.push_back(e.local_i32(L + "_areg", q.areg_begin));
+  in.args.push_back(e.local_i32(L + "_seg", q.seg_begin));
+  in.args.push_back(e.local_i32(L + "_seg_areg", std::vector<int64_t>(seg_areg.begin(), seg_areg.end())));
   // Targets with packed kernels store 4/2/1-bit weight codes packed (flash =
   // bits/8 bytes per weight).
   const int pack = e.target().has_kernel("packed") && (q.w_bits == 4 || q.w_bits == 2 || q.w_bits == 1) ? q.w_bits : 8;
   in.defs.push_back({"QG_WPACK", str(pack)});
   in.defs.push_back({"QG_DOT_U8", pack == 8 && !q.acc64 && e.target().has_kernel("mac_dsp") ? "1" : "0"});
-  in.defs.push_back({"QG_CODES", e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack))});
+  in.args.push_back(e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack)));
   if (pack != 8) in.kernel = "qg_" + op + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_packed__" + c_identifier(e.target().name);
-  in.defs.push_back({"QG_E", e.table_f32(L + "_e", q.E)});
-  in.defs.push_back({"QG_B", e.table_f32(L + "_lo", q.B)});
-  in.defs.push_back({"QG_D", e.table_f32(L + "_s", q.D)});
-  in.defs.push_back({"QG_BIAS", e.table_f32(L + "_b", bias)});
+  in.args.push_back(e.table_f32(L + "_e", q.E));
+  in.args.push_back(e.table_f32(L + "_lo", q.B));
+  in.args.push_back(e.table_f32(L + "_s", q.D));
+  in.args.push_back(e.table_f32(L + "_b", bias));
   return {in};
 }
 

@@ -424,6 +424,12 @@ TEST_CASE("layers of equal shape share one kernel body with their tables and con
     CHECK(fn["c1"] != fn["dw0"]);
     if (!k.int8) CHECK(fn["c0"] == fn["c1"]);  // float: no zero points at all
     const std::string c = file_named(*s.emitted, "sh.c")->content;
+    // Only the runtime parts the kernels include are pasted.
+    CHECK(count_of(c, "/* ---- runtime/qg_common.h ---- */") == 1);
+    CHECK(count_of(c, "/* ---- runtime/qg_fixed.h ---- */") == (k.int8 ? 1u : 0u));
+    CHECK(count_of(c, "/* ---- runtime/qg_arm_dsp.h ---- */") == (std::string(k.target) == "cortex-m7" ? 1u : 0u));
+    CHECK(count_of(c, "/* ---- runtime/qg_lq.h ---- */") == 0);
+    CHECK(count_of(c, "/* ---- runtime/qg_halide.h ---- */") == 0);
     const std::multiset<std::string> defs = defined_functions(c);
     std::set<std::string> used;
     for (const auto& [name, f] : fn) used.insert(f);
