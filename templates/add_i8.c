@@ -1,32 +1,26 @@
 /* qg_add_i8__c: TFLite int8 add: both inputs shifted left by QG_LEFT_SHIFT
- * and rescaled to a common scale, summed, requantized to the output. */
+ * and rescaled to a common scale, summed, requantized to the output.
+ * Compile-time (a body is shared by the layers where it is equal): QG_N. Per
+ * layer, passed at the call: p, a table of the layer's constants {zp1, zp2,
+ * out_zp, left_shift, m1, s1, m2, s2, mo, so, act_min, act_max}. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_fixed.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_add_i8__c_example
 #define QG_N 16
-#define QG_ZP1 0
-#define QG_ZP2 0
-#define QG_OUT_ZP 0
-#define QG_LEFT_SHIFT 20
-#define QG_M1 1073741824
-#define QG_S1 0
-#define QG_M2 1073741824
-#define QG_S2 0
-#define QG_MO 1073741824
-#define QG_SO (-19)
-#define QG_ACT_MIN (-128)
-#define QG_ACT_MAX 127
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y) {
+static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y, const int32_t *p) {
+  /* locals: the int8_t stores to y may alias the table */
+  const int32_t zp1 = p[0], zp2 = p[1], out_zp = p[2], left_shift = p[3], m1 = p[4], s1_ = p[5], m2 = p[6], s2_ = p[7], mo = p[8],
+                so = p[9], act_min = p[10], act_max = p[11];
   long i;
   for (i = 0; i < QG_N; ++i) {
-    const int32_t v1 = (int32_t)a[i] - QG_ZP1, v2 = (int32_t)b[i] - QG_ZP2;
-    const int32_t s1 = qg_mbqm((int32_t)((uint32_t)v1 << QG_LEFT_SHIFT), QG_M1, QG_S1);
-    const int32_t s2 = qg_mbqm((int32_t)((uint32_t)v2 << QG_LEFT_SHIFT), QG_M2, QG_S2);
-    int32_t r = qg_mbqm(s1 + s2, QG_MO, QG_SO) + QG_OUT_ZP;
-    r = r < QG_ACT_MIN ? QG_ACT_MIN : r;
-    r = r > QG_ACT_MAX ? QG_ACT_MAX : r;
+    const int32_t v1 = (int32_t)a[i] - zp1, v2 = (int32_t)b[i] - zp2;
+    const int32_t s1 = qg_mbqm((int32_t)((uint32_t)v1 << left_shift), m1, s1_);
+    const int32_t s2 = qg_mbqm((int32_t)((uint32_t)v2 << left_shift), m2, s2_);
+    int32_t r = qg_mbqm(s1 + s2, mo, so) + out_zp;
+    r = r < act_min ? act_min : r;
+    r = r > act_max ? act_max : r;
     y[i] = (int8_t)r;
   }
 }

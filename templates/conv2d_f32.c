@@ -20,12 +20,8 @@
 #define QG_PL 1
 #define QG_G 1
 #define QG_ACT 1
-static const float qg_example_w[2 * 3 * 3 * 2] = {0};
-static const float qg_example_b[2] = {0};
-#define QG_WEIGHT qg_example_w
-#define QG_BIAS qg_example_b
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const float *x, float *y) {
+static void QG_FN(const float *x, float *y, const float *weight, const float *bias) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
   long oy, ox, o, ky, kx, c;
   for (oy = 0; oy < QG_OH; ++oy)
@@ -40,12 +36,12 @@ static void QG_FN(const float *x, float *y) {
             const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
             const float *wp, *xp;
             if (ix < 0 || ix >= QG_W) continue;
-            wp = QG_WEIGHT + ((o * QG_KH + ky) * QG_KW + kx) * cg;
+            wp = weight + ((o * QG_KH + ky) * QG_KW + kx) * cg;
             xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
             for (c = 0; c < cg; ++c) acc = acc + wp[c] * xp[c];
           }
         }
-        acc = acc + QG_BIAS[o];
+        acc = acc + bias[o];
 #if QG_ACT >= 1
         acc = acc > 0.0f ? acc : 0.0f;
 #endif

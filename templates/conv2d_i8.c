@@ -5,9 +5,13 @@
  * (qg_mbqm: TFLite's double rounding for conv; qg_mbqm_single: the single
  * rounding TFLite's fully-connected kernel uses),
  * + zp_out, clamped to [act_min, act_max]. A dense layer is a 1x1
- * convolution over a 1x1 image. */
+ * convolution over a 1x1 image.
+ * Compile-time (a body is shared by the layers where they are equal): the
+ * shape macros and QG_REQUANT; per layer, passed at the call: the tables
+ * (weight OHWI, bias, mult, shift per output channel) and the zero points
+ * and clamp. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_fixed.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_i8_mac__c_example
 #define QG_H 5
@@ -25,19 +29,10 @@
 #define QG_PT 1
 #define QG_PL 1
 #define QG_G 1
-#define QG_IN_ZP (-3)
-#define QG_OUT_ZP 5
-#define QG_ACT_MIN (-128)
-#define QG_ACT_MAX 127
 #define QG_REQUANT qg_mbqm
-static const int8_t qg_example_w[2 * 3 * 3 * 2] = {1};
-static const int32_t qg_example_b[2] = {0}, qg_example_m[2] = {1 << 30, 1 << 30}, qg_example_s[2] = {-3, -3};
-#define QG_WEIGHT qg_example_w
-#define QG_BIAS qg_example_b
-#define QG_MULT qg_example_m
-#define QG_SHIFT qg_example_s
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *x, int8_t *y) {
+static void QG_FN(const int8_t *x, int8_t *y, const int8_t *weight, const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                  int32_t in_zp, int32_t out_zp, int32_t act_min, int32_t act_max) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
   long oy, ox, o, ky, kx, c;
   for (oy = 0; oy < QG_OH; ++oy)
@@ -52,15 +47,15 @@ static void QG_FN(const int8_t *x, int8_t *y) {
             const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
             const int8_t *wp, *xp;
             if (ix < 0 || ix >= QG_W) continue;
-            wp = QG_WEIGHT + ((o * QG_KH + ky) * QG_KW + kx) * cg;
+            wp = weight + ((o * QG_KH + ky) * QG_KW + kx) * cg;
             xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
-            for (c = 0; c < cg; ++c) acc += (int32_t)wp[c] * ((int32_t)xp[c] - QG_IN_ZP);
+            for (c = 0; c < cg; ++c) acc += (int32_t)wp[c] * ((int32_t)xp[c] - in_zp);
           }
         }
-        acc += QG_BIAS[o];
-        acc = QG_REQUANT(acc, QG_MULT[o], QG_SHIFT[o]) + QG_OUT_ZP;
-        acc = acc < QG_ACT_MIN ? QG_ACT_MIN : acc;
-        acc = acc > QG_ACT_MAX ? QG_ACT_MAX : acc;
+        acc += bias[o];
+        acc = QG_REQUANT(acc, mult[o], shift[o]) + out_zp;
+        acc = acc < act_min ? act_min : acc;
+        acc = acc > act_max ? act_max : acc;
         y[(oy * QG_OW + ox) * QG_O + o] = (int8_t)acc;
       }
 }

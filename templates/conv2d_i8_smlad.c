@@ -29,12 +29,18 @@
  *     gives 64 * weights; >> 6 at the end.
  * Columns of packed layers hold QG_KP bytes (zeros after K).
  *
- * Output stage: qg_dsp_requant (runtime/qg_runtime.h) with the per-channel
- * parameters QG_RQP[o][4] = {bias', multiplier, a, b} and QG_RQ_MODE (see
- * there). The dot products live in runtime/qg_runtime.h (qg_dot2x2_w8/w4/w2). */
+ * Output stage: qg_dsp_requant (runtime/qg_arm_dsp.h) with the per-channel
+ * parameters rqp[o][4] = {bias', multiplier, a, b} and QG_RQ_MODE (see
+ * there). The dot products live in runtime/qg_arm_dsp.h (qg_dot2x2_w8/w4/w2).
+ *
+ * Compile-time parameters (a body is shared by the layers where they are
+ * equal): the shape macros, QG_K, QG_KP, QG_WBITS, QG_DIRECT, QG_RQ_MODE,
+ * QG_CLAMP. Per layer, passed at the call: weight, rqp, the input / output
+ * zero points and the activation clamp (read only when QG_CLAMP; else the
+ * full int8 range). */
 #include <stdint.h>
 #include <string.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a8w4_packed__cortex_m7_example
 #define QG_H 5
@@ -55,15 +61,8 @@
 #define QG_KP 32
 #define QG_WBITS 4
 #define QG_DIRECT 0
-#define QG_IN_ZP (-3)
-#define QG_OUT_ZP 5
-#define QG_ACT_MIN (-128)
-#define QG_ACT_MAX 127
 #define QG_RQ_MODE 1
-static const uint8_t qg_example_w[3 * 16] = {1};
-static const int32_t qg_example_rqp[3 * 4] = {0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3, 0, 1 << 30, 4, 3};
-#define QG_WEIGHT qg_example_w
-#define QG_RQP qg_example_rqp
+#define QG_CLAMP 1
 #define QG_SCRATCH_BYTES 64
 #define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
@@ -100,7 +99,11 @@ QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   long n = QG_KC / QG_STEP;
   QG_BODY(QG_XS, QG_ROW);
 }
-#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), QG_RQP + 4 * (o), QG_RQ_MODE, QG_OUT_ZP, QG_ACT_MIN, QG_ACT_MAX))
+#if QG_CLAMP
+#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
+#else
+#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127))
+#endif
 /* All output channels of pixels c0 -> y0 and c0 + cs -> y1 (cs == 0: one pixel). */
 #define QG_PIXELS(c0, cs, y0, y1)                                                        \
   do {                                                                                   \
@@ -109,13 +112,13 @@ QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
       const long ob = o + 1 < QG_O ? o + 1 : o;                                          \
       int32_t acc[4];                                                                    \
       if ((cs) == QG_XS && ob == o + 1)                                                  \
-        QG_DOTFN((c0), QG_WEIGHT + o * QG_ROW, acc);                                     \
+        QG_DOTFN((c0), weight + o * QG_ROW, acc);                                     \
       else                                                                               \
-        QG_DOT((c0), (cs), QG_WEIGHT + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc); \
+        QG_DOT((c0), (cs), weight + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc); \
       if (QG_WBITS == 8 && QG_K % 4) {                                                   \
         long k;                                                                          \
         for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
-          const int32_t ua = (int8_t)QG_WEIGHT[o * QG_ROW + k], ub = (int8_t)QG_WEIGHT[ob * QG_ROW + k]; \
+          const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[ob * QG_ROW + k]; \
           acc[0] += (c0)[k] * ua;                                                        \
           acc[1] += (c0)[k] * ub;                                                        \
           acc[2] += (c0)[(cs) + k] * ua;                                                 \
@@ -136,8 +139,12 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QG_DOT1X4_W8_BODY(QG_ROW);
 }
 #endif
-static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
+                  int32_t out_zp, int32_t act_min, int32_t act_max) {
   long p;
+  (void)in_zp;
+  (void)act_min;
+  (void)act_max;
   /* Two im2col columns of QG_KC bytes (none when QG_DIRECT) at scratch offset
    * QG_SCR_COLS: the compiler's layout (select/select.cpp); a compile error
    * (negative array size) if it differs. */
@@ -147,15 +154,15 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
     long o, k, r;
     for (o = 0; o < QG_O / 4 * 4; o += 4) {
       int32_t acc[4];
-      QG_DOT1X4FN(x, QG_WEIGHT + o * QG_ROW, acc);
+      QG_DOT1X4FN(x, weight + o * QG_ROW, acc);
       for (r = 0; r < 4; ++r) {
-        for (k = QG_K / 4 * 4; k < QG_K; ++k) acc[r] += x[k] * (int32_t)(int8_t)QG_WEIGHT[(o + r) * QG_ROW + k];
+        for (k = QG_K / 4 * 4; k < QG_K; ++k) acc[r] += x[k] * (int32_t)(int8_t)weight[(o + r) * QG_ROW + k];
         y[o + r] = QG_OUT(acc[r], o + r);
       }
     }
     for (o = QG_O / 4 * 4; o < QG_O; ++o) {
       int32_t a = 0;
-      for (k = 0; k < QG_K; ++k) a += x[k] * (int32_t)(int8_t)QG_WEIGHT[o * QG_ROW + k];
+      for (k = 0; k < QG_K; ++k) a += x[k] * (int32_t)(int8_t)weight[o * QG_ROW + k];
       y[o] = QG_OUT(a, o);
     }
     (void)scratch;
@@ -179,7 +186,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
         for (kx = 0; kx < QG_KW; ++kx) {
           const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
           if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)
-            memset(dst, (int8_t)(QG_IN_ZP), QG_C);
+            memset(dst, (int8_t)in_zp, QG_C);
           else
             memcpy(dst, x + (iy * QG_W + ix) * QG_C, QG_C);
           dst += QG_C;

@@ -11,9 +11,14 @@
  * Weight codes: one per byte (QG_WPACK 8), or packed QG_WPACK = 4, 2 or 1 bits
  * each, little-end first within a byte, rows back to back (code i of the
  * layer at bit (i * QG_WPACK) % 8 of byte i * QG_WPACK / 8).
- * QG_DOT_U8 (byte codes, 32-bit sums): Σp·q by qg_dot_u8 (SIMD on DSP targets). */
+ * QG_DOT_U8 (byte codes, 32-bit sums): Σp·q by qg_dot_u8 (SIMD on DSP targets).
+ * Compile-time (a body is shared by the layers where they are equal): the
+ * shape macros and the QG_ settings above; per layer, passed at the call: the
+ * region / segment index tables (areg, seg, seg_areg), the weight codes and
+ * the constants e, bb (B), d and bias. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_lq.h"
+#include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a8w8rk_mac__c_example
 #define QG_H 5
@@ -47,26 +52,14 @@
 #define QG_SCR_RS 76
 #define QG_SCR_SQ 80
 #define QG_SCR_CODES 84
-static const int32_t qg_example_areg[2] = {0, 18};
-static const int32_t qg_example_seg[2] = {0, 18};
-static const int32_t qg_example_seg_areg[1] = {0};
-static const uint8_t qg_example_codes[2 * 18] = {0};
-static const float qg_example_e[2] = {0}, qg_example_bb[2] = {0}, qg_example_d[2] = {0}, qg_example_bias[2] = {0};
-#define QG_AREG qg_example_areg
-#define QG_SEG qg_example_seg
-#define QG_SEG_AREG qg_example_seg_areg
-#define QG_CODES qg_example_codes
-#define QG_E qg_example_e
-#define QG_B qg_example_bb
-#define QG_D qg_example_d
-#define QG_BIAS qg_example_bias
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WPACK == 8
-#define QG_WCODE(i) (QG_CODES[i])
+#define QG_WCODE(i) (codes[i])
 #else
-#define QG_WCODE(i) ((QG_CODES[(i) / (8 / QG_WPACK)] >> (((i) % (8 / QG_WPACK)) * QG_WPACK)) & ((1 << QG_WPACK) - 1))
+#define QG_WCODE(i) ((codes[(i) / (8 / QG_WPACK)] >> (((i) % (8 / QG_WPACK)) * QG_WPACK)) & ((1 << QG_WPACK) - 1))
 #endif
-static void QG_FN(const float *x, float *y, unsigned char *scratch) {
+static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_t *areg, const int32_t *seg, const int32_t *seg_areg,
+                  const uint8_t *codes, const float *e, const float *bb, const float *d, const float *bias) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
   float *patch = (float *)(scratch + QG_SCR_PATCH);
   float *rlo = (float *)(scratch + QG_SCR_RLO);
@@ -89,28 +82,28 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch) {
     for (ox = 0; ox < QG_OW; ++ox)
       for (grp = 0; grp < QG_G; ++grp) {
         qg_im2col_f32(x, QG_H, QG_W, QG_C, grp * cg, cg, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
-        qg_lq_patch_codes(patch, QG_AREG, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
+        qg_lq_patch_codes(patch, areg, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
         for (s = 0; s < QG_S; ++s) {
           QG_ACC_T t = 0;
-          for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) t += q[j];
+          for (j = seg[s]; j < seg[s + 1]; ++j) t += q[j];
           sq[s] = t;
         }
         for (o = grp * og; o < (grp + 1) * og; ++o) {
           const long p = o * QG_K;
           float acc = 0.0f;
           for (s = 0; s < QG_S; ++s) {
-            const long a = QG_SEG_AREG[s], ci = o * QG_S + s;
+            const long a = seg_areg[s], ci = o * QG_S + s;
             QG_ACC_T spq = 0;
             float part;
 #if QG_DOT_U8
-            spq = qg_dot_u8(QG_CODES + p + QG_SEG[s], q + QG_SEG[s], QG_SEG[s + 1] - QG_SEG[s]);
+            spq = qg_dot_u8(codes + p + seg[s], q + seg[s], seg[s + 1] - seg[s]);
 #else
-            for (j = QG_SEG[s]; j < QG_SEG[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
+            for (j = seg[s]; j < seg[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
 #endif
-            part = qg_lq_part(rlo[a], rs[a], QG_E[ci], QG_B[ci], QG_D[ci], (float)sq[s], (float)spq);
+            part = qg_lq_part(rlo[a], rs[a], e[ci], bb[ci], d[ci], (float)sq[s], (float)spq);
             acc = acc + part;
           }
-          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc, QG_BIAS[o], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc, bias[o], QG_ACT);
         }
       }
 }

@@ -26,7 +26,8 @@
  * region (QG_SCR_WORK .. QG_SCRATCH_BYTES, select/select.cpp) for the largest
  * layout; the layout in use checks at compile time that it fits. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_lq.h"
+#include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_a2w8rk_lut2__c_example
 #define QG_H 5

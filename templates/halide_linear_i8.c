@@ -11,7 +11,7 @@
  * requantization (TFLite rounding) happen in the pipeline, bit-exact with
  * conv2d_i8.c. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_halide.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_conv2d_i8_halide__example
 #define QG_HL_FN qg_example_halide_layer

@@ -1,10 +1,10 @@
 /* qg_maxpool2d_i8_halide__<target>: C glue of an int8 max pool compiled ahead
  * of time by Halide (function QG_HL_FN in <prefix>_halide.o; see
  * docs/halide.md): describes the input and output (HWC int8) to Halide
- * (halide_buffer_t, declared layout-compatibly in qg_runtime.h) and calls the pipeline.
+ * (halide_buffer_t, declared layout-compatibly in runtime/qg_halide.h) and calls the pipeline.
  * Same results as pool2d_i8.c. */
 #include <stdint.h>
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_halide.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_maxpool2d_i8_halide__example
 #define QG_HL_FN qg_example_halide_pool

@@ -17,10 +17,8 @@
 #define QG_PT 0
 #define QG_PL 0
 #define QG_COUNT_PAD 0
-#define QG_ACT_MIN (-128)
-#define QG_ACT_MAX 127
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *x, int8_t *y) {
+static void QG_FN(const int8_t *x, int8_t *y, int32_t act_min, int32_t act_max) {
   long oy, ox, c, ky, kx;
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox)
@@ -47,8 +45,8 @@ static void QG_FN(const int8_t *x, int8_t *y) {
         acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
 #endif
         (void)count;
-        acc = acc < QG_ACT_MIN ? QG_ACT_MIN : acc;
-        acc = acc > QG_ACT_MAX ? QG_ACT_MAX : acc;
+        acc = acc < act_min ? act_min : acc;
+        acc = acc > act_max ? act_max : acc;
         y[(oy * QG_OW + ox) * QG_C + c] = (int8_t)acc;
       }
 }

@@ -1,6 +1,6 @@
 /* qg_softmax_f32__c: softmax over the channel axis of each of QG_ROWS rows:
  * m = max, e_i = qg_expf(x_i - m), sum in order, y_i = e_i / sum. */
-#include "../runtime/qg_runtime.h"
+#include "../runtime/qg_common.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_softmax_f32__c_example
 #define QG_ROWS 1

@@ -1,18 +1,16 @@
 /* qg_softmax_i8__c: TFLite's int8 softmax: a 256-entry float table
  * t[255 - d] = expf(-input_scale * beta * d) (computed by qgen), per row
  * sum = Σ t[255 - max + x] in order, inv = 1 / (sum * out_scale),
- * y = round_half_away(t[...] * inv) + out_zp, clamped to int8. */
+ * y = round_half_away(t[...] * inv) + out_zp, clamped to int8.
+ * Compile-time: QG_ROWS, QG_C; per layer, passed at the call: the table,
+ * out_scale, out_zp. */
 #include <stdint.h>
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_softmax_i8__c_example
 #define QG_ROWS 1
 #define QG_C 10
-#define QG_OUT_SCALE 0.00390625f
-#define QG_OUT_ZP (-128)
-static const float qg_example_table[256] = {1.0f};
-#define QG_TABLE qg_example_table
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *x, int8_t *y) {
+static void QG_FN(const int8_t *x, int8_t *y, const float *table, float out_scale, int32_t out_zp) {
   long r, c;
   for (r = 0; r < QG_ROWS; ++r) {
     const int8_t *xr = x + r * QG_C;
@@ -21,13 +19,13 @@ static void QG_FN(const int8_t *x, int8_t *y) {
     const float *t;
     float sum = 0.0f, inv;
     for (c = 0; c < QG_C; ++c) mx = xr[c] > mx ? xr[c] : mx;
-    t = QG_TABLE + (255 - mx);
+    t = table + (255 - mx);
     for (c = 0; c < QG_C; ++c) sum += t[xr[c]];
-    inv = 1.0f / (sum * QG_OUT_SCALE);
+    inv = 1.0f / (sum * out_scale);
     for (c = 0; c < QG_C; ++c) {
       const float p = t[xr[c]] * inv;
       int32_t q = (int32_t)p;
-      q += ((p - (float)q) >= 0.5f ? 1 : 0) + QG_OUT_ZP;
+      q += ((p - (float)q) >= 0.5f ? 1 : 0) + out_zp;
       q = q < -128 ? -128 : q;
       q = q > 127 ? 127 : q;
       yr[c] = (int8_t)q;

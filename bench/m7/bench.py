@@ -16,7 +16,7 @@
   bench.py layers OUT_DIR PREFIX
       Checks that report.json's layer list matches the QG_LAYER_BEGIN(i)
       numbering of the emitted PREFIX.c (layer i = report.json layers[i-1],
-      same kernel) and prints one line per layer:
+      calling a body of the same kernel) and prints one line per layer:
       i<TAB>op<TAB>kernel<TAB>macs<TAB>weight_bytes<TAB>name.
 """
 import json
@@ -163,10 +163,14 @@ def cmd_layers(out_dir, prefix):
     rep = json.load(open(os.path.join(out_dir, "report.json")))
     layers = rep["layers"]
     src = open(os.path.join(out_dir, prefix + ".c")).read()
-    # Kernel instance comments: "/* layer N 'name': KERNEL */" (one per instance).
+    # Kernel bodies: "/* FN: KERNEL, called by layer N 'name', ... */" (one
+    # per body, shared by layers of equal shape); layer i calls them between
+    # QG_LAYER_BEGIN(i) and QG_LAYER_END(i).
+    kernel_of = dict(re.findall(r"^/\* (\w+): (\S+), called by ", src, re.M))
     kern = {}
-    for m in re.finditer(r"^/\* layer (\d+) '.*': (\S+) \*/$", src, re.M):
-        kern.setdefault(int(m.group(1)), []).append(m.group(2))
+    for m in re.finditer(r"QG_LAYER_BEGIN\((\d+)\);\n(.*?)QG_LAYER_END\(\1\);", src, re.S):
+        calls = re.findall(r"^\s+(\w+)\(", m.group(2), re.M)
+        kern[int(m.group(1))] = [kernel_of.get(f, "?" + f) for f in calls]
     hooks = [int(v) for v in re.findall(r"QG_LAYER_BEGIN\((\d+)\);", src)]
     errs = []
     if hooks != list(range(1, len(layers) + 1)):

@@ -1,6 +1,7 @@
 #include "driver/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -181,6 +182,16 @@ int qgen_main(int argc, char** argv) {
   compile->add_option("--weights-format", weights, "Constant tables as C arrays (c), as .incbin blobs (blob), or auto (blob above 8 MiB)")
       ->check(CLI::IsMember({"auto", "c", "blob"}))
       ->capture_default_str();
+  compile->add_option("--weights-section", co.weights_section,
+                      "Put every constant table (weights, biases, requantization and index tables) in linker section NAME, "
+                      "aligned to 4 bytes, e.g. .qspi_weights (GCC/Clang; default: none, the compiler's .rodata)")
+      ->check([](const std::string& s) -> std::string {
+        if (s.empty() || s.size() > 64) return "NAME must have 1 to 64 characters";
+        for (char c : s)
+          if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '$'))
+            return "NAME may only contain letters, digits, '.', '_' and '$': " + s;
+        return "";
+      });
   compile->add_flag("-q,--quiet", quiet, "Do not print the layer table");
   compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back");
 

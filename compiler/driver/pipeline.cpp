@@ -111,6 +111,7 @@ static const std::vector<Stage>& stages() {
          codegen::EmitOptions eo;
          eo.name = o.name;
          eo.weights = o.weights;
+         eo.weights_section = o.weights_section;
          eo.source = o.net_path;
          eo.target = o.target;
          eo.target_features = o.target_features;
@@ -215,6 +216,7 @@ json layer_rows(const PipelineState& s) {
     }
     if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;
     if (s.emitted) {
+      r["function"] = s.emitted->layers[i].function;  // the emitted body it calls (layers of equal shape share one)
       r["weight_bytes"] = s.emitted->layers[i].table_bytes;
     }
     const plan::Buffer& b = s.plan->tensors[static_cast<size_t>(n.output)];
@@ -259,6 +261,8 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["arena_lower_bound"] = s.plan->lower_bound;
   j["memory_planner"] = s.plan->algorithm;
   j["weight_bytes"] = s.emitted->table_bytes;
+  j["kernel_bodies"] = s.emitted->kernel_instances;
+  j["kernel_calls"] = s.emitted->kernel_calls;
   j["code_bytes_estimate"] = s.emitted->code_bytes_estimate();
   j["flash_bytes"] = s.emitted->table_bytes + s.emitted->code_bytes_estimate();
   const codegen::Target& t = codegen::target(opts.target);
@@ -267,7 +271,7 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
     j["ram_budget"] = t.ram_budget;
     j["fits_budget"] = budget_problem(s, opts).empty();
   }
-  j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (512 bytes per kernel instance + 256)";
+  j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (machine code: a measured size per kernel body by template, 24 bytes per call, 128 for the run function; layers of equal shape share one body)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
   if (!s.emitted->halide_target.empty()) j["halide_target"] = s.emitted->halide_target;
   j["build_flags"] = codegen::target(opts.target).build_flags;

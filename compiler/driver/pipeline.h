@@ -23,6 +23,7 @@ struct PipelineOptions {
   std::string dump_after;   // stage name or empty
   bool stop_after_dump = false;
   codegen::WeightsFormat weights = codegen::WeightsFormat::Auto;
+  std::string weights_section;  // --weights-section (empty: the compiler's default .rodata)
   // Calibration inputs for scheme int8 (raw float32 file of N inputs, or given directly).
   std::string calibration_path;
   std::vector<std::vector<float>> calibration;

@@ -2,6 +2,7 @@
 // names, the header contract, and blob weights built and run with gcc.
 #include <catch2/catch.hpp>
 #include <cctype>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -349,4 +350,174 @@ TEST_CASE("scratch_bytes covers the patch and codes of quantized layers only", "
   CHECK(codegen::scratch_bytes(g, g.nodes[0]) >= 4 * K + 8 * q.aregions() + 4 * q.segments() + K);
   CHECK(codegen::scratch_bytes(g, g.nodes[1]) == 0);
   CHECK(codegen::scratch_bytes(g, g.nodes[2]) == 0);
+}
+
+namespace {
+// The kernel functions emitted C defines: every template instance starts with
+// "#define QG_FN NAME" (its "static void QG_FN(" is the definition).
+std::multiset<std::string> defined_functions(const std::string& c) {
+  static const std::regex re("\\n#define QG_FN (\\w+)\\n");
+  std::multiset<std::string> r;
+  for (std::sregex_iterator it(c.begin(), c.end(), re), end; it != end; ++it) r.insert((*it)[1].str());
+  return r;
+}
+size_t count_of(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("layers of equal shape share one kernel body with their tables and constants as arguments", "[codegen]") {
+  // Three 3x3 convolutions of equal shape and two depthwise ones, each with its
+  // own weights; relu after each.
+  qgu::Prng r(11);
+  json L = json::array();
+  for (int i = 0; i < 3; ++i) {
+    L.push_back({{"name", "c" + std::to_string(i)}, {"op", "conv2d"}, {"padding", 1},
+                 {"weight", qgu::random_param(r, {8, 8, 3, 3}, 0.4f)}, {"bias", qgu::random_param(r, {8}, 0.2f)}});
+    L.push_back({{"name", "rc" + std::to_string(i)}, {"op", "relu"}});
+  }
+  for (int i = 0; i < 2; ++i) {
+    L.push_back({{"name", "dw" + std::to_string(i)}, {"op", "conv2d"}, {"padding", 1}, {"groups", 8},
+                 {"weight", qgu::random_param(r, {8, 1, 3, 3}, 0.6f)}, {"bias", qgu::random_param(r, {8}, 0.2f)}});
+    L.push_back({{"name", "rd" + std::to_string(i)}, {"op", "relu"}});
+  }
+  L.push_back({{"name", "f"}, {"op", "flatten"}});
+  L.push_back({{"name", "d"}, {"op", "dense"}, {"weight", qgu::random_param(r, {5, 8 * 6 * 5}, 0.1f)}});
+  const std::string dir = qgt::make_temp_dir("share");
+  qgt::write_file(dir + "/net.json", qgu::net_doc(qgu::image_input(8, 6, 5), L).dump());
+  std::vector<float> calib;
+  for (int k = 0; k < 4; ++k) {
+    const std::vector<float> x = qgt::random_input(77 + static_cast<uint64_t>(k), 8 * 6 * 5, 3);
+    calib.insert(calib.end(), x.begin(), x.end());
+  }
+  qgt::write_floats(dir + "/calib.f32", calib);
+  qgt::write_file(dir + "/int8.json", R"({"default": {"scheme": "int8"}})");
+
+  struct Case {
+    const char* target;
+    bool int8;
+    const char* conv_kernel;
+    const char* dw_kernel;
+  };
+  for (const Case& k : {Case{"c", false, "qg_conv2d_f32__c", "qg_conv2d_f32__c"},
+                        Case{"c", true, "qg_conv2d_i8_mac__c", "qg_conv2d_i8_mac__c"},
+                        Case{"cortex-m7", true, "qg_conv2d_a8w8_smlad__cortex_m7", "qg_dwconv2d_a8w8_smlad__cortex_m7"}}) {
+    INFO("target " << k.target << (k.int8 ? " int8" : " float"));
+    driver::PipelineOptions o;
+    o.net_path = dir + "/net.json";
+    if (k.int8) {
+      o.config_path = dir + "/int8.json";
+      o.calibration_path = dir + "/calib.f32";
+    }
+    o.target = k.target;
+    o.name = "sh";
+    const driver::PipelineState s = driver::run_pipeline(o);
+    const json rep = json::parse(driver::report_json(s, o));
+    std::map<std::string, std::string> fn;  // layer name -> function
+    for (const json& l : rep["layers"]) fn[l["name"].get<std::string>()] = l["function"].get<std::string>();
+    std::map<std::string, std::string> kern;
+    for (const json& l : rep["layers"]) kern[l["name"].get<std::string>()] = l["kernel"].get<std::string>();
+    CHECK(kern["c1"] == k.conv_kernel);
+    CHECK(kern["dw1"] == k.dw_kernel);
+    // c1 and c2 read post-relu inputs of equal shape: one body; so do dw0 and dw1.
+    CHECK(fn["c1"] == fn["c2"]);
+    CHECK(fn["dw0"] == fn["dw1"]);
+    CHECK(fn["c1"] != fn["dw0"]);
+    if (!k.int8) CHECK(fn["c0"] == fn["c1"]);  // float: no zero points at all
+    const std::string c = file_named(*s.emitted, "sh.c")->content;
+    // Only the runtime parts the kernels include are pasted.
+    CHECK(count_of(c, "/* ---- runtime/qg_common.h ---- */") == 1);
+    CHECK(count_of(c, "/* ---- runtime/qg_fixed.h ---- */") == (k.int8 ? 1u : 0u));
+    CHECK(count_of(c, "/* ---- runtime/qg_arm_dsp.h ---- */") == (std::string(k.target) == "cortex-m7" ? 1u : 0u));
+    CHECK(count_of(c, "/* ---- runtime/qg_lq.h ---- */") == 0);
+    CHECK(count_of(c, "/* ---- runtime/qg_halide.h ---- */") == 0);
+    const std::multiset<std::string> defs = defined_functions(c);
+    std::set<std::string> used;
+    for (const auto& [name, f] : fn) used.insert(f);
+    for (const std::string& f : used) {
+      INFO(f);
+      CHECK(defs.count(f) == 1);  // defined once ...
+    }
+    CHECK(count_of(c, "  " + fn["c1"] + "(") == (fn["c0"] == fn["c1"] ? 3u : 2u));  // ... called per layer
+    CHECK(count_of(c, "  " + fn["dw0"] + "(") == 2u);
+    const int64_t relayouts = static_cast<int64_t>(defs.count("qg_input_relayout") + defs.count("qg_output_relayout"));
+    CHECK(s.emitted->kernel_instances == static_cast<int64_t>(used.size()) + relayouts);
+    CHECK(rep["kernel_bodies"].get<int64_t>() == s.emitted->kernel_instances);
+    CHECK(rep["kernel_calls"].get<int64_t>() == static_cast<int64_t>(rep["layers"].size()) + relayouts);
+    CHECK(s.emitted->kernel_instances < s.emitted->kernel_calls);
+
+    // The shared bodies with per-layer tables give the interpreter's bits.
+    if (std::string(k.target) != "c" || !qgt::have_tool("gcc")) continue;
+    const std::string out = dir + "/out_" + (k.int8 ? "i8" : "f32");
+    codegen::write_output_dir(out, s.emitted->files);
+    const ir::Graph& g = s.graph;
+    const int64_t in_size = g.tensor(g.input).numel(), out_size = g.tensor(g.output).numel();
+    std::vector<float> all, expected;
+    for (int t = 0; t < 3; ++t) {
+      const std::vector<float> x = qgt::random_input(500 + static_cast<uint64_t>(t), in_size, t == 0 ? 3 : 0);
+      all.insert(all.end(), x.begin(), x.end());
+      const std::vector<float> y = interp::run(g, x);
+      expected.insert(expected.end(), y.begin(), y.end());
+    }
+    qgt::write_floats(out + "/in.f32", all);
+    qgt::write_file(out + "/main.c", runner_main("sh", in_size, out_size));
+    const qgt::CmdResult b = qgt::run_cmd(std::string(kCFlags) + " -I" + quote(out) + " " + quote(out + "/main.c") + " " +
+                                          quote(out + "/sh.c") + " " + quote(out + "/sh_weights.c") + " -lm -o " + quote(out + "/prog"));
+    INFO(b.output);
+    REQUIRE(b.status == 0);
+    REQUIRE(qgt::run_cmd(quote(out + "/prog") + " " + quote(out + "/in.f32") + " " + quote(out + "/out.f32")).status == 0);
+    CHECK(qgt::first_difference(qgt::read_floats(out + "/out.f32"), expected) == -1);
+  }
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("qgen compile --weights-section places every constant table in the section (C arrays and blobs)", "[codegen]") {
+  if (!qgt::have_tool("gcc") || !qgt::have_tool("objdump")) {
+    WARN("gcc or objdump not found: skipping");
+    return;
+  }
+  qgu::Prng r(5);
+  json L = json::array({{{"name", "c"}, {"op", "conv2d"}, {"padding", 1}, {"weight", qgu::random_param(r, {6, 3, 3, 3}, 0.5f)}},
+                        {{"name", "f"}, {"op", "flatten"}},
+                        {{"name", "d"}, {"op", "dense"}, {"weight", qgu::random_param(r, {7, 6 * 7 * 8}, 0.3f)}, {"bias", qgu::random_param(r, {7}, 0.3f)}}});
+  const std::string dir = qgt::make_temp_dir("section");
+  qgt::write_file(dir + "/net.json", qgu::net_doc(qgu::image_input(3, 7, 8), L).dump());
+  qgt::write_file(dir + "/quant.json", R"({"default": {"w_bits": 6, "a_bits": 4, "a_region": 9}})");
+  for (codegen::WeightsFormat wf : {codegen::WeightsFormat::C, codegen::WeightsFormat::Blob}) {
+    const bool blob = wf == codegen::WeightsFormat::Blob;
+    INFO(std::string(blob ? "blob" : "c"));
+    driver::PipelineOptions o;
+    o.net_path = dir + "/net.json";
+    o.config_path = dir + "/quant.json";
+    o.name = "ws";
+    o.weights = wf;
+    o.weights_section = ".qg_flash_tables";
+    const driver::PipelineState s = driver::run_pipeline(o);
+    const std::string out = dir + (blob ? "/blob" : "/c");
+    codegen::write_output_dir(out, s.emitted->files);
+    const std::string w = file_named(*s.emitted, "ws_weights.c")->content;
+    CHECK_THAT(w, Catch::Contains("__attribute__((section(\".qg_flash_tables\"), aligned(4)))"));
+    // Every table is built into the section; the weights file has nothing in .rodata.
+    for (const char* f : {"ws.c", "ws_weights.c"}) {
+      const std::string obj = out + "/" + f + ".o";
+      const qgt::CmdResult b = qgt::run_cmd(std::string(kCFlags) + " -c -I" + quote(out) + (blob ? " -Wa,-I" + quote(out) : "") + " " +
+                                            quote(out + "/" + f) + " -o " + quote(obj));
+      INFO(b.output);
+      REQUIRE(b.status == 0);
+      const qgt::CmdResult h = qgt::run_cmd("objdump -h " + quote(obj));
+      INFO(h.output);
+      CHECK_THAT(h.output, Catch::Contains(".qg_flash_tables"));  // ws.c: the LQ index tables
+      // (ws.c may still have .rodata.cst* of the compiler's own float literals)
+      if (std::string(f) == "ws_weights.c") CHECK_THAT(h.output, !Catch::Contains(".rodata"));
+    }
+  }
+  // Names that are not a plain section name are refused by the command line.
+  const qgt::CmdResult bad = qgt::run_cmd(std::string(QGEN_BINARY) + " compile " + quote(dir + "/net.json") + " -o " + quote(dir + "/bad") +
+                                          " --weights-section 'a\"b' 2>&1");
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.output, Catch::Contains("--weights-section"));
+  CHECK(qgt::run_cmd("test -e " + quote(dir + "/bad")).status != 0);
+  qgt::remove_dir(dir);
 }

@@ -1,0 +1,265 @@
+/* qg_arm_dsp.h - Armv7E-M DSP extension primitives (single instructions with
+ * the extension, the same integer arithmetic in C elsewhere), the output stage
+ * of the DSP int8 kernels and their dot-product cores (conv2d_i8_smlad.c,
+ * dwconv2d_i8_smlad.c; qg_dot_u8 for conv2d_lq.c on DSP targets). */
+#ifndef QG_ARM_DSP_H
+#define QG_ARM_DSP_H
+
+#include "qg_common.h"
+#include "qg_fixed.h"
+
+/* ---- 16-bit SIMD primitives (Armv7E-M DSP extension) ----
+ * On a core with the DSP extension these are single instructions (ACLE
+ * intrinsics); elsewhere they are the same integer arithmetic in C, so a
+ * kernel written with them gives identical results on every target (the
+ * differential tests run them on the host as well as under QEMU). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define QG_HAVE_DSP 1
+/* bytes 0 and 2 of x, sign-extended into two halfwords */
+#define qg_sxtb16(x) ((uint32_t)__sxtb16((int32_t)(x)))
+/* bytes 1 and 3 of x: one SXTB16 with its ROR #8 operand (GCC 12 does not
+ * fold a separate rotate into the instruction) */
+QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+/* (a * b + 2^31) >> 32: the rounded high word of the product */
+QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+/* bytes 0 and 2 / 1 and 3 of x, zero-extended into two halfwords */
+#define qg_uxtb16(x) ((uint32_t)__uxtb16((int32_t)(x)))
+QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
+  uint32_t r;
+  __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+/* two independent 16-bit lane additions (modulo 2^16 each) */
+#define qg_uadd16(a, b) ((uint32_t)__uadd16((a), (b)))
+/* saturating x + y; x saturated to int8 */
+#define qg_qadd(x, y) __qadd((x), (y))
+#define qg_ssat8(x) __ssat((x), 8)
+/* acc + lo(a)*lo(b) + hi(a)*hi(b) */
+#define qg_smlad(a, b, acc) __smlad((int32_t)(a), (int32_t)(b), (acc))
+/* acc + lo(a)*lo(b), acc + hi(a)*hi(b) */
+#define qg_smlabb(a, b, acc) __smlabb((int32_t)(a), (int32_t)(b), (acc))
+#define qg_smlatt(a, b, acc) __smlatt((int32_t)(a), (int32_t)(b), (acc))
+#else
+#define QG_HAVE_DSP 0
+QG_INLINE uint32_t qg_sxtb16(uint32_t x) {
+  const uint32_t lo = (uint32_t)(int32_t)(int8_t)(x & 0xffu) & 0xffffu;
+  const uint32_t hi = (uint32_t)(int32_t)(int8_t)((x >> 16) & 0xffu) & 0xffffu;
+  return lo | (hi << 16);
+}
+QG_INLINE uint32_t qg_sxtb16_ror8(uint32_t x) { return qg_sxtb16((x >> 8) | (x << 24)); }
+QG_INLINE uint32_t qg_uxtb16(uint32_t x) { return x & 0x00ff00ffu; }
+QG_INLINE uint32_t qg_uadd16(uint32_t a, uint32_t b) { return ((a + b) & 0xffffu) | (((a >> 16) + (b >> 16)) << 16); }
+QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) { return (x >> 8) & 0x00ff00ffu; }
+QG_INLINE int32_t qg_lo16(uint32_t a) { return (int32_t)(int16_t)(a & 0xffffu); }
+QG_INLINE int32_t qg_hi16(uint32_t a) { return (int32_t)(int16_t)(a >> 16); }
+/* The products fit in int32 (|a|,|b| <= 2^15) and the sums wrap as the
+ * instructions do (two's complement, computed in uint32_t). */
+QG_INLINE int32_t qg_smlad(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_lo16(a) * qg_lo16(b)) + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
+}
+QG_INLINE int32_t qg_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_lo16(a) * qg_lo16(b)));
+}
+QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
+}
+QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32); }
+QG_INLINE int32_t qg_ssat8(int32_t x) { return x < -128 ? -128 : x > 127 ? 127 : x; }
+QG_INLINE int32_t qg_qadd(int32_t x, int32_t y) {
+  const int64_t s = (int64_t)x + (int64_t)y;
+  return s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : (int32_t)s;
+}
+#endif
+
+/* Four bytes from any address (one LDR on Cortex-M7, which allows unaligned
+ * word loads), little-endian. */
+QG_INLINE uint32_t qg_load4(const void *p) {
+  const uint8_t *b = (const uint8_t *)p;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  __builtin_memcpy(&v, b, 4);
+  return v;
+#else
+  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+#endif
+}
+
+/* The requantization of a DSP kernel when every output channel's shift is a
+ * right shift r in [1, 23] and its multiplier is non-negative (the compiler
+ * checks this and otherwise uses qg_mbqm_fast), in about a third of the
+ * instructions: h = qg_srdhm(x, m) as in qg_mbqm_fast; the round-half-away
+ * divide by 2^r is floor((h + half - [h < 0]) / 2^r) with half = 2^(r-1),
+ * the sum saturating. Saturation only happens when h + half >= 2^31; then the
+ * exact quotient is >= 2^(31-r) >= 256 and this one is 2^(31-r) - 1 >= 255:
+ * after adding an output zero point >= -128 and clamping to int8, both are
+ * the clamp's upper bound. So clamp(qg_rq_right(...) + zp) equals
+ * clamp(qg_mbqm(...) + zp) for every input (tests/unit/test_int8.cpp). */
+QG_INLINE int32_t qg_rq_right(int32_t x, int32_t m, int32_t r, int32_t half) {
+  const int32_t h = (int32_t)(((int64_t)x * m + ((int64_t)1 << 30)) >> 31);
+  return qg_qadd(h, half + (h >> 31)) >> r;
+}
+/* The same when |x| < 2^30 (the compiler proves it from the weights: |x| <=
+ * 128 * sum|w| + |bias|): then (x*m + 2^30) >> 31 = (2x*m + 2^31) >> 32, one
+ * SMMULR. */
+QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t half) {
+  const int32_t h = qg_smmulr(x * 2, m);
+  return qg_qadd(h, half + (h >> 31)) >> r;
+}
+
+/* Output stage of the DSP int8 kernels (conv2d_i8_smlad.c, dwconv2d_i8_smlad.c):
+ * x is the channel's sum of w*x_in, p its parameters {bias (input offset
+ * folded in), multiplier, a, b}; mode (a constant at every call site):
+ *   2  right shift b in [1, 23], a = 2^(b-1), |x + bias| < 2^30: qg_rq_right_small
+ *   1  right shift b in [1, 23], a = 2^(b-1): qg_rq_right
+ *   0  TFLite conv requantization, a = shift: qg_mbqm_fast
+ *  -1  TFLite fully-connected requantization, a = shift: qg_mbqm_single
+ * then + zero point, clamped to [lo, hi] (one SSAT for the full int8 range). */
+QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
+  int32_t v;
+  x += p[0];
+  if (mode == 2)
+    v = qg_rq_right_small(x, p[1], p[3], p[2]);
+  else if (mode == 1)
+    v = qg_rq_right(x, p[1], p[3], p[2]);
+  else if (mode == 0)
+    v = qg_mbqm_fast(x, p[1], (int)p[2]);
+  else
+    v = qg_mbqm_single(x, p[1], (int)p[2]);
+  v += zp;
+  if (lo == -128 && hi == 127) return qg_ssat8(v);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Sum of a[i] * b[i] over n unsigned 8-bit codes (LQ kernels on DSP
+ * targets: UXTB16 + SMLAD, 4 codes per step). Exact whenever the int32 sum
+ * does not overflow (the compiler proves it, or uses 64-bit accumulators and
+ * not this function); every partial sum is non-negative and at most the total. */
+QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
+  int32_t acc = 0;
+  for (; n >= 4; n -= 4) {
+    const uint32_t va = qg_load4(a), vb = qg_load4(b);
+    acc = qg_smlad(qg_uxtb16(va), qg_uxtb16(vb), acc);
+    acc = qg_smlad(qg_uxtb16_ror8(va), qg_uxtb16_ror8(vb), acc);
+    a += 4;
+    b += 4;
+  }
+  for (; n > 0; --n) acc += (int32_t)(*a++) * (int32_t)(*b++);
+  return acc;
+}
+
+/* ---- Dot-product cores of the DSP matrix kernels (conv2d_i8_smlad.c) ----
+ * Two columns (x, x + XS) times two weight rows (w, w + WS) over n steps:
+ * acc[0] = x.w0, acc[1] = x.w1, acc[2] = (x+XS).w0, acc[3] = (x+XS).w1.
+ * Each loaded word is used twice. Columns are int8; weight rows are int8
+ * (4 per step), packed 4-bit (8 per step, sums x16) or packed 2-bit (16 per
+ * step, sums x64); the packing order is documented in conv2d_i8_smlad.c.
+ * The bodies are macros so that a kernel can instantiate them with constant
+ * strides (immediate offsets: fewer live registers); the qg_dot2x2_* functions
+ * are the same loops with strides given at run time (tails). */
+
+/* Weight halfword pairs (e0: bytes 0,2; e1: bytes 1,3) of rows a and b
+ * against one column word of each pixel. */
+#define QG_DOT2X2_PAIRS(ea0, ea1, eb0, eb1, xp, XS)   \
+  do {                                                \
+    const uint32_t qg_v0 = qg_load4(xp);              \
+    const uint32_t qg_v1 = qg_load4((xp) + (XS));     \
+    uint32_t qg_t = qg_sxtb16(qg_v0);                 \
+    a00 = qg_smlad(qg_t, (ea0), a00);                 \
+    a01 = qg_smlad(qg_t, (eb0), a01);                 \
+    qg_t = qg_sxtb16_ror8(qg_v0);                     \
+    a00 = qg_smlad(qg_t, (ea1), a00);                 \
+    a01 = qg_smlad(qg_t, (eb1), a01);                 \
+    qg_t = qg_sxtb16(qg_v1);                          \
+    a10 = qg_smlad(qg_t, (ea0), a10);                 \
+    a11 = qg_smlad(qg_t, (eb0), a11);                 \
+    qg_t = qg_sxtb16_ror8(qg_v1);                     \
+    a10 = qg_smlad(qg_t, (ea1), a10);                 \
+    a11 = qg_smlad(qg_t, (eb1), a11);                 \
+  } while (0)
+#define QG_DOT2X2_MASKED(ma, mb, xp, XS) \
+  QG_DOT2X2_PAIRS(qg_sxtb16(ma), qg_sxtb16_ror8(ma), qg_sxtb16(mb), qg_sxtb16_ror8(mb), xp, XS)
+
+/* Loop bodies: variables x, w, n (steps), acc (out). */
+#define QG_DOT2X2_W8_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  _Pragma("GCC unroll 2") for (; n > 0; --n) {                                      \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_PAIRS(qg_sxtb16(qg_wa), qg_sxtb16_ror8(qg_wa), qg_sxtb16(qg_wb),      \
+                    qg_sxtb16_ror8(qg_wb), x, XS);                                  \
+    x += 4;                                                                         \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+#define QG_DOT2X2_W4_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  for (; n > 0; --n) {                                                              \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_MASKED((qg_wa << 4) & 0xF0F0F0F0u, (qg_wb << 4) & 0xF0F0F0F0u, x, XS); \
+    QG_DOT2X2_MASKED(qg_wa & 0xF0F0F0F0u, qg_wb & 0xF0F0F0F0u, x + 4, XS);          \
+    x += 8;                                                                         \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+#define QG_DOT2X2_W2_BODY(XS, WS)                                                   \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  for (; n > 0; --n) {                                                              \
+    const uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                 \
+    QG_DOT2X2_MASKED((qg_wa << 6) & 0xC0C0C0C0u, (qg_wb << 6) & 0xC0C0C0C0u, x, XS); \
+    QG_DOT2X2_MASKED((qg_wa << 4) & 0xC0C0C0C0u, (qg_wb << 4) & 0xC0C0C0C0u, x + 4, XS); \
+    QG_DOT2X2_MASKED((qg_wa << 2) & 0xC0C0C0C0u, (qg_wb << 2) & 0xC0C0C0C0u, x + 8, XS); \
+    QG_DOT2X2_MASKED(qg_wa & 0xC0C0C0C0u, qg_wb & 0xC0C0C0C0u, x + 12, XS);         \
+    x += 16;                                                                        \
+    w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+
+/* One column against four int8 weight rows (w, w + WS, w + 2 WS, w + 3 WS):
+ * acc[r] = x.w_r over n steps of 4 (single-pixel layers: dense). */
+#define QG_DOT1X4_W8_BODY(WS)                                             \
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                 \
+  for (; n > 0; --n) {                                                    \
+    const uint32_t qg_v = qg_load4(x);                                    \
+    const uint32_t qg_x0 = qg_sxtb16(qg_v), qg_x1 = qg_sxtb16_ror8(qg_v); \
+    uint32_t qg_w = qg_load4(w);                                          \
+    a0 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a0);                            \
+    a0 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a0);                       \
+    qg_w = qg_load4(w + (WS));                                            \
+    a1 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a1);                            \
+    a1 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a1);                       \
+    qg_w = qg_load4(w + 2 * (WS));                                        \
+    a2 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a2);                            \
+    a2 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a2);                       \
+    qg_w = qg_load4(w + 3 * (WS));                                        \
+    a3 = qg_smlad(qg_x0, qg_sxtb16(qg_w), a3);                            \
+    a3 = qg_smlad(qg_x1, qg_sxtb16_ror8(qg_w), a3);                       \
+    x += 4;                                                               \
+    w += 4;                                                               \
+  }                                                                       \
+  acc[0] = a0;                                                            \
+  acc[1] = a1;                                                            \
+  acc[2] = a2;                                                            \
+  acc[3] = a3
+
+QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
+QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
+QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }
+
+#endif /* QG_ARM_DSP_H */
