@@ -9,11 +9,11 @@
 
 namespace qg::ir {
 
+// Every op, in the order of compiler/ir/ops.def (its one declaration).
 enum class Op : uint8_t {
-  Conv2d, Dense, Relu, Relu6, MaxPool2d, AvgPool2d, GlobalAvgPool,
-  Add, Concat, BatchNorm, Flatten, Reshape, Softmax,
-  Quantize,    // float -> int8 with the output tensor's (scale, zero point)
-  Dequantize,  // int8 -> float
+#define QG_OP(id, row) id,
+#include "ir/ops.def"
+#undef QG_OP
   kCount
 };
 

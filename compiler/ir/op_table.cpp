@@ -236,27 +236,9 @@ constexpr size_t kNumOps = static_cast<size_t>(Op::kCount);
 
 const std::array<OpInfo, kNumOps>& ops() {
   static const std::array<OpInfo, kNumOps> kOps = {{
-      Row(Op::Conv2d, "conv2d", 1, 1, kAttrWindow | kAttrGroups | kAttrDilation, 3, infer_conv)
-          .params(ParamForm::ConvOIHW, {"weight", "bias"}).linear(geom_conv).fuses_act().int8(Int8Rule::Linear).i,
-      Row(Op::Dense, "dense", 1, 1, 0, 1, infer_dense)
-          .params(ParamForm::Matrix, {"weight", "bias"}).linear(geom_dense).fuses_act().int8(Int8Rule::Linear)
-          .int8_single_rounding().i,
-      Row(Op::Relu, "relu", 1, 1, 0, 0, infer_same).activation(Activation::Relu).in_place(0b1).i,
-      Row(Op::Relu6, "relu6", 1, 1, 0, 0, infer_same).activation(Activation::Relu6).in_place(0b1).i,
-      Row(Op::MaxPool2d, "maxpool2d", 1, 1, kAttrWindow | kAttrKernelReq, 3, infer_pool).int8(Int8Rule::KeepQuant).i,
-      Row(Op::AvgPool2d, "avgpool2d", 1, 1, kAttrWindow | kAttrKernelReq | kAttrCountPad, 3, infer_pool)
-          .int8(Int8Rule::KeepQuant).i,
-      Row(Op::GlobalAvgPool, "global_avgpool", 1, 1, 0, 3, infer_gap).i,
-      Row(Op::Add, "add", 2, 2, 0, 0, infer_add).in_place(0b11).int8(Int8Rule::Requantize).i,
-      Row(Op::Concat, "concat", 2, -1, kAttrAxis, 0, infer_concat).i,
-      Row(Op::BatchNorm, "batchnorm", 1, 1, kAttrEpsilon, 0, infer_bn)
-          .params(ParamForm::BatchNorm, {"scale", "bias", "mean", "var"}).in_place(0b1).i,
-      Row(Op::Flatten, "flatten", 1, 1, 0, 0, infer_flatten).relayout().in_place(0b1).int8(Int8Rule::KeepQuant).i,
-      Row(Op::Reshape, "reshape", 1, 1, kAttrShape, 0, infer_reshape).relayout().in_place(0b1).int8(Int8Rule::KeepQuant).i,
-      // TFLite's int8 softmax: output scale 1/256, zero point -128.
-      Row(Op::Softmax, "softmax", 1, 1, 0, 0, infer_same).int8_fixed({1.0f / 256.0f, -128}).i,
-      Row(Op::Quantize, "quantize", 1, 1, 0, 0, infer_same).int8(Int8Rule::Quantize).internal().i,
-      Row(Op::Dequantize, "dequantize", 1, 1, 0, 0, infer_same).int8(Int8Rule::Dequantize).internal().i,
+#define QG_OP(id, row) (row).i,
+#include "ir/ops.def"
+#undef QG_OP
   }};
   return kOps;
 }
