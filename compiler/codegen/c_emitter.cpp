@@ -547,7 +547,20 @@ std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& 
            {0}, false, {hexfloat(q.scale), str(q.zero_point)}}};
 }
 
-constexpr std::array<std::pair<Op, EmitFn>, static_cast<size_t>(Op::kCount)> kEmitters = {{
+// Elementwise one-input ops (sigmoid, ...): QG_N, and the int8 table of an
+// Int8Rule::Table op (ir::OpInfo::int8_table) as the kernel's argument. Ops
+// with other parameters have their own row below.
+std::vector<Instance> emit_elementwise(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  const select::KernelChoice& c = e.choice(n);
+  QG_CHECK(n.inputs.size() == 1 && g.in(n).numel() == g.out(n).numel(),
+           std::string("no emitter row for ") + ir::op_info(n.op).name + " and it is not elementwise");
+  std::vector<std::string> args;
+  if (i8(g, n.output)) args.push_back(e.table_i8("L" + str(idx) + "_table", n.ip.table_i8));
+  return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0}, false, args}};
+}
+
+// The ops whose kernels need more than emit_elementwise gives them.
+const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::Conv2d, emit_linear},
     {Op::Dense, emit_linear},
     {Op::Relu, emit_act},
@@ -563,12 +576,12 @@ constexpr std::array<std::pair<Op, EmitFn>, static_cast<size_t>(Op::kCount)> kEm
     {Op::Softmax, emit_softmax},
     {Op::Quantize, emit_quantize},
     {Op::Dequantize, emit_quantize},
-}};
+};
 
 EmitFn emitter_for(Op op) {
-  const auto& row = kEmitters.at(static_cast<size_t>(op));
-  QG_CHECK(row.first == op, "emitter table out of order");
-  return row.second;
+  for (const auto& [o, fn] : kEmitters)
+    if (o == op) return fn;
+  return emit_elementwise;
 }
 
 Emitted Emitter::run() {

@@ -31,6 +31,8 @@ void k_add_i8(const KernelArgs& a);
 template <bool kMax>
 void k_pool_i8(const KernelArgs& a);
 void k_softmax_i8(const KernelArgs& a);
+// Every op with Int8Rule::Table: y = table_i8[x + 128] (quant::lower_int8 builds the table).
+void k_table_i8(const KernelArgs& a);
 void k_quantize(const KernelArgs& a);
 void k_dequantize(const KernelArgs& a);
 // LUT path of an LQ layer (kernels_lut.cpp): the table index of every group

@@ -81,6 +81,12 @@ void k_pool_i8(const KernelArgs& a) {
 template void k_pool_i8<true>(const KernelArgs&);
 template void k_pool_i8<false>(const KernelArgs&);
 
+void k_table_i8(const KernelArgs& a) {
+  const std::vector<int8_t>& t = a.n.ip.table_i8;
+  QG_CHECK(t.size() == 256, "int8 table op without its table");
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = static_cast<float>(t[static_cast<size_t>(code((*a.in[0])[i]) + 128)]);
+}
+
 void k_softmax_i8(const KernelArgs& a) {
   const int64_t C = a.g.out(a.n).shape.back(), rows = static_cast<int64_t>(a.out.size()) / C;
   const std::vector<float>& table = a.n.ip.softmax_table;

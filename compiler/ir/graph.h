@@ -145,7 +145,9 @@ struct IntParams {
   // add: inputs scaled by (mult, shift) after a left shift, output requantized.
   int32_t left_shift = 0, in1_mult = 0, in1_shift = 0, in2_mult = 0, in2_shift = 0, out_mult = 0, out_shift = 0;
   // softmax (TFLite int8 kernel: a float exp table)
-  std::vector<float> softmax_table;  // 256 entries: expf(-input_scale * beta * d), d = 255 - index
+  std::vector<float> softmax_table;
+  // Int8Rule::Table ops (ir::OpInfo::int8_table): output code of input code v at [v + 128]
+  std::vector<int8_t> table_i8;  // 256 entries: expf(-input_scale * beta * d), d = 255 - index
 };
 
 struct Node {

@@ -222,6 +222,12 @@ struct Row {
     i.int8_out = q;
     return *this;
   }
+  Row& int8_table(TensorQuant q, float (*f)(float)) {
+    i.int8 = Int8Rule::Table;
+    i.int8_out = q;
+    i.int8_table = f;
+    return *this;
+  }
   Row& int8_single_rounding() {
     i.int8_single_rounding = true;
     return *this;

@@ -43,6 +43,9 @@ enum class Int8Rule : uint8_t {
   KeepQuant,   // runs in int8 when fed int8; the output keeps the input's (scale, zero point)
   FixedQuant,  // runs in int8 when fed int8; the output quantization is OpInfo::int8_out; op-specific
                // parameters (quant/int8.cpp's table)
+  Table,       // runs in int8 when fed int8; the output quantization is OpInfo::int8_out; the kernel is a
+               // 256-entry table of OpInfo::int8_table over the input codes (TFLite's LUTPopulate; built
+               // by quant::lower_int8 into IntParams::table_i8, read by one interpreter kernel and one template)
   Quantize,    // float -> int8 (inserted by to_int8 / importers)
   Dequantize,  // int8 -> float
 };
@@ -84,7 +87,10 @@ struct OpInfo {
   // place only when no CHW <-> HWC reordering happens.
   bool relayout = false;
   Int8Rule int8 = Int8Rule::FloatOnly;
-  TensorQuant int8_out;        // Int8Rule::FixedQuant: the output's quantization
+  TensorQuant int8_out;        // Int8Rule::FixedQuant / Table: the output's quantization
+  // Int8Rule::Table: the float function the table samples, as TFLite's int8
+  // kernel computes it (e.g. 1.0f / (1.0f + std::exp(-x)) for LOGISTIC).
+  float (*int8_table)(float) = nullptr;
   // Int8Rule::Linear: TFLite requantizes with one rounding (FULLY_CONNECTED,
   // qg_mbqm_single) instead of two (CONV_2D, DEPTHWISE_CONV_2D, qg_mbqm).
   bool int8_single_rounding = false;

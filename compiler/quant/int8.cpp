@@ -128,7 +128,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
       const ir::TensorQuant& in_q = g.tensor(n.inputs[0]).q;
       if (info.int8 == ir::Int8Rule::KeepQuant)
         o.q = in_q;  // TFLite: pooling and reshapes keep the quantization
-      else if (info.int8 == ir::Int8Rule::FixedQuant)
+      else if (info.int8 == ir::Int8Rule::FixedQuant || info.int8 == ir::Int8Rule::Table)
         o.q = info.int8_out;
       else
         o.q = int8_params(ranges[static_cast<size_t>(n.output)]);
@@ -199,6 +199,26 @@ ParamsFn params_for(ir::Op op) {
   return nullptr;
 }
 
+// Int8Rule::Table: TFLite's LUTPopulate<int8_t> (kernels/internal/common.h),
+// step by step in float: dequantize the code, apply the op's function, scale
+// by 1 / output scale, round half away from zero, add the zero point, clamp.
+void table_i8(const ir::Graph& g, ir::Node& n, float (*f)(float)) {
+  const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
+  const ir::TensorQuant& out = g.tensor(n.output).q;
+  const float inverse_scale = 1.0f / out.scale;
+  n.ip.table_i8.assign(256, 0);
+  for (int32_t v = -128; v <= 127; ++v) {
+    const float dequantized = in.scale * static_cast<float>(v - in.zero_point);
+    const float transformed = f(dequantized);
+    int32_t q = -128;  // a NaN or infinite value maps to the lowest code
+    if (std::isfinite(transformed)) {
+      const float rescaled = std::round(transformed * inverse_scale);
+      q = static_cast<int32_t>(std::max(-1e9f, std::min(1e9f, rescaled + static_cast<float>(out.zero_point))));
+    }
+    n.ip.table_i8[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::max(-128, std::min(127, q)));
+  }
+}
+
 void requantize_linear(const ir::Graph& g, ir::Node& n) {
   if (!n.il) unsupported(g, n, "int8 layer without integer weights");
   const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
@@ -259,6 +279,9 @@ ir::Graph lower_int8(ir::Graph g) {
         fn(g, n);
         break;
       }
+      case ir::Int8Rule::Table:
+        table_i8(g, n, info.int8_table);
+        break;
       case ir::Int8Rule::FloatOnly:
       case ir::Int8Rule::Quantize:
       case ir::Int8Rule::Dequantize:

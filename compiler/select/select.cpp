@@ -113,6 +113,14 @@ bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { ret
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
 bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
 
+// The ops whose int8 kernel is a table (ir::Int8Rule::Table): one row serves them all.
+std::vector<Op> table_ops() {
+  std::vector<Op> r;
+  for (size_t i = 0; i < static_cast<size_t>(Op::kCount); ++i)
+    if (ir::op_info(static_cast<Op>(i)).int8 == ir::Int8Rule::Table) r.push_back(static_cast<Op>(i));
+  return r;
+}
+
 // Priority order: the first matching row wins.
 const std::vector<Row>& table() {
   static const std::vector<Row> kRows = {
@@ -140,6 +148,7 @@ const std::vector<Row>& table() {
       {"softmax_i8", {Op::Softmax}, Data::Int8, "softmax_i8.c", "i8", nullptr, nullptr},
       {"softmax_f32", {Op::Softmax}, Data::Float, "softmax_f32.c", "f32", nullptr, nullptr},
       {"quantize_i8", {Op::Quantize, Op::Dequantize}, Data::Any, "quantize_i8.c", "i8", nullptr, nullptr},
+      {"table_i8", table_ops(), Data::Int8, "table_i8.c", "table_i8", nullptr, nullptr},
   };
   return kRows;
 }

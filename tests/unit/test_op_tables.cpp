@@ -50,7 +50,9 @@ TEST_CASE("op table: a consistent row for every op", "[ir][tables]") {
     CHECK((!info.fused_act || linear));
     CHECK((!info.int8_single_rounding || info.int8 == ir::Int8Rule::Linear));
     // A fixed int8 output quantization is given exactly when the rule needs it.
-    CHECK((info.int8_out.scale > 0.0f) == (info.int8 == ir::Int8Rule::FixedQuant));
+    CHECK((info.int8_out.scale > 0.0f) == (info.int8 == ir::Int8Rule::FixedQuant || info.int8 == ir::Int8Rule::Table));
+    // A table op names the function its int8 table samples, and only a table op does.
+    CHECK((info.int8_table != nullptr) == (info.int8 == ir::Int8Rule::Table));
     // In-place bits name existing inputs.
     const int max_in = info.max_inputs < 0 ? 32 : info.max_inputs;
     CHECK((info.in_place >> max_in) == 0u);
