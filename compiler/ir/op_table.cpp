@@ -1,6 +1,7 @@
 #include "ir/op_table.h"
 
 #include <array>
+#include <cmath>  // the int8 table functions of ops.def rows (std::exp, ...)
 
 #include "ir/diag.h"
 
