@@ -597,6 +597,7 @@ class Importer {
         {"MatMul", &Importer::matmul, false, false},
         {"MaxPool", &Importer::maxpool, false, false},
         {"Relu", &Importer::relu, false, false},
+        {"Sigmoid", &Importer::sigmoid, false, false},
         {"Reshape", &Importer::reshape, true, false},
         {"Shape", &Importer::fold, true, true},
         {"Softmax", &Importer::softmax, false, false},
@@ -823,6 +824,11 @@ class Importer {
   void relu(const Ctx& c) {
     only_attrs(c, {});
     unary(c, Op::Relu);
+  }
+
+  void sigmoid(const Ctx& c) {
+    only_attrs(c, {});
+    unary(c, Op::Sigmoid);
   }
 
   void clip(const Ctx& c) {

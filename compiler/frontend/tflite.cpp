@@ -94,6 +94,8 @@ class Importer {
                               int64_t out) { im.pool(op, src, ins, out, Op::MaxPool2d); }},
         {BOp::RESHAPE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.reshape(src, ins, out); }},
+        {BOp::LOGISTIC, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                           int64_t out) { im.unary(src, ins, out, Op::Sigmoid); }},
         {BOp::SOFTMAX, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.softmax(op, src, ins, out); }},
     };
@@ -767,6 +769,18 @@ class Importer {
       n.op = Op::Reshape;
       n.attrs.target_shape = target;  // HWC: logical order == internal order
     }
+    emit(std::move(n), out_j);
+  }
+
+  // An elementwise op whose output quantization (int8) is the model's own.
+  void unary(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j, Op op) {
+    arity(ins, 1, 1, src);
+    const int x = activation_in(ins[0], src, "input");
+    same_dtype(x, out_j, src);
+    Node n;
+    n.op = op;
+    n.src = src;
+    n.inputs = {x};
     emit(std::move(n), out_j);
   }
 

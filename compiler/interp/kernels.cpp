@@ -393,6 +393,13 @@ void k_softmax(const KernelArgs& a) {
   }
 }
 
+void k_sigmoid(const KernelArgs& a) {  // templates/sigmoid_f32.c: e = exp(-|x|) (qg_expf takes x <= 0)
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const float x = (*a.in[0])[i], e = qg_expf(x < 0.0f ? x : -x);
+    a.out[i] = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+  }
+}
+
 // One row per op: its float kernel and its int8 kernel (the one that runs
 // when the node's output is int8); nullptr where the op has none
 // (ir::float_output / ir::int8_output say which exist).
@@ -410,6 +417,7 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Flatten, k_relayout, k_relayout},
     {Op::Reshape, k_relayout, k_relayout},
     {Op::Softmax, k_softmax, k_softmax_i8},
+    {Op::Sigmoid, k_sigmoid, k_table_i8},
     {Op::Quantize, nullptr, k_quantize},
     {Op::Dequantize, k_dequantize, nullptr},
 }};

@@ -147,6 +147,7 @@ const std::vector<Row>& table() {
       {"relayout_f32", {Op::Flatten, Op::Reshape}, Data::Float, "relayout_f32.c", "f32", nullptr, nullptr},
       {"softmax_i8", {Op::Softmax}, Data::Int8, "softmax_i8.c", "i8", nullptr, nullptr},
       {"softmax_f32", {Op::Softmax}, Data::Float, "softmax_f32.c", "f32", nullptr, nullptr},
+      {"sigmoid_f32", {Op::Sigmoid}, Data::Float, "sigmoid_f32.c", "f32", nullptr, nullptr},
       {"quantize_i8", {Op::Quantize, Op::Dequantize}, Data::Any, "quantize_i8.c", "i8", nullptr, nullptr},
       {"table_i8", table_ops(), Data::Int8, "table_i8.c", "table_i8", nullptr, nullptr},
   };

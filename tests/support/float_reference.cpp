@@ -148,6 +148,9 @@ std::vector<double> float_reference(const Graph& g, const std::vector<float>& in
         }
         break;
       }
+      case Op::Sigmoid:
+        for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = 1.0 / (1.0 + std::exp(-x.v[i]));
+        break;
       case Op::Softmax: {
         const int64_t C = y.s.back();
         for (size_t r = 0; r < y.v.size() / static_cast<size_t>(C); ++r) {

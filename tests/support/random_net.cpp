@@ -273,7 +273,7 @@ class Gen {
     const double x = r_.real();
     if (image) {
       if (x < 0.30) conv(layers, false);
-      else if (x < 0.40) simple(layers, r_.chance(0.7) ? "relu" : "relu6");
+      else if (x < 0.40) simple(layers, r_.chance(0.7) ? "relu" : x < 0.35 ? "relu6" : "sigmoid");
       else if (x < 0.47) pool(layers, true);
       else if (x < 0.52) pool(layers, false);
       else if (x < 0.58) batchnorm(layers);
@@ -285,7 +285,7 @@ class Gen {
       else simple(layers, "softmax");
     } else {
       if (x < 0.40) dense(layers, round_up(r_.uniform(1, 40)));
-      else if (x < 0.55) simple(layers, r_.chance(0.7) ? "relu" : "relu6");
+      else if (x < 0.55) simple(layers, r_.chance(0.7) ? "relu" : x < 0.475 ? "relu6" : "sigmoid");
       else if (x < 0.62) batchnorm(layers);
       else if (x < 0.74) add(layers);
       else if (x < 0.82) concat(layers);

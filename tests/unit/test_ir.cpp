@@ -39,10 +39,10 @@ json bn_layer(const std::string& name, qgu::Prng& r, int64_t C) {
 }  // namespace
 
 TEST_CASE("op table rows are consistent with their enum", "[ir]") {
-  // The 13 ops of net.json v1 (docs/net-format.md). The table may hold more
+  // The 14 ops of net.json v1 (docs/net-format.md). The table may hold more
   // rows for ops that only passes create; those are not found by name.
   const std::vector<std::string> documented = {"conv2d", "dense", "relu", "relu6", "maxpool2d", "avgpool2d", "global_avgpool",
-                                               "add", "concat", "batchnorm", "flatten", "reshape", "softmax"};
+                                               "add", "concat", "batchnorm", "flatten", "reshape", "softmax", "sigmoid"};
   const size_t n = static_cast<size_t>(ir::Op::kCount);
   REQUIRE(n >= documented.size());
   std::set<std::string> names, findable;
@@ -71,7 +71,7 @@ TEST_CASE("op table rows are consistent with their enum", "[ir]") {
   CHECK(known == joined);
   const std::vector<ir::Op> ops = {ir::Op::Conv2d, ir::Op::Dense, ir::Op::Relu, ir::Op::Relu6, ir::Op::MaxPool2d,
                                    ir::Op::AvgPool2d, ir::Op::GlobalAvgPool, ir::Op::Add, ir::Op::Concat, ir::Op::BatchNorm,
-                                   ir::Op::Flatten, ir::Op::Reshape, ir::Op::Softmax};
+                                   ir::Op::Flatten, ir::Op::Reshape, ir::Op::Softmax, ir::Op::Sigmoid};
   for (size_t i = 0; i < documented.size(); ++i) {
     const ir::OpInfo* f = ir::find_op(documented[i]);
     REQUIRE(f != nullptr);
