@@ -24,7 +24,7 @@ static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y) {
     const int32_t v1 = (int32_t)a[i] - QG_ZP1, v2 = (int32_t)b[i] - QG_ZP2;
     const int32_t s1 = qg_mbqm((int32_t)((uint32_t)v1 << QG_LEFT_SHIFT), QG_M1, QG_S1);
     const int32_t s2 = qg_mbqm((int32_t)((uint32_t)v2 << QG_LEFT_SHIFT), QG_M2, QG_S2);
-    int32_t r = qg_mbqm(s1 + s2, QG_MO, QG_SO) + QG_OUT_ZP;
+    int32_t r = (int32_t)((uint32_t)qg_mbqm((int32_t)((uint32_t)s1 + (uint32_t)s2), QG_MO, QG_SO) + (uint32_t)QG_OUT_ZP);
     r = r < QG_ACT_MIN ? QG_ACT_MIN : r;
     r = r > QG_ACT_MAX ? QG_ACT_MAX : r;
     y[i] = (int8_t)r;

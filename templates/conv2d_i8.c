@@ -54,11 +54,11 @@ static void QG_FN(const int8_t *x, int8_t *y) {
             if (ix < 0 || ix >= QG_W) continue;
             wp = QG_WEIGHT + ((o * QG_KH + ky) * QG_KW + kx) * cg;
             xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
-            for (c = 0; c < cg; ++c) acc += (int32_t)wp[c] * ((int32_t)xp[c] - QG_IN_ZP);
+            for (c = 0; c < cg; ++c) acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)wp[c] * ((int32_t)xp[c] - QG_IN_ZP)));
           }
         }
-        acc += QG_BIAS[o];
-        acc = QG_REQUANT(acc, QG_MULT[o], QG_SHIFT[o]) + QG_OUT_ZP;
+        acc = (int32_t)((uint32_t)acc + (uint32_t)QG_BIAS[o]); /* int32 sums wrap, as in TFLite (docs/integer-only.md) */
+        acc = (int32_t)((uint32_t)QG_REQUANT(acc, QG_MULT[o], QG_SHIFT[o]) + (uint32_t)QG_OUT_ZP);
         acc = acc < QG_ACT_MIN ? QG_ACT_MIN : acc;
         acc = acc > QG_ACT_MAX ? QG_ACT_MAX : acc;
         y[(oy * QG_OW + ox) * QG_O + o] = (int8_t)acc;
