@@ -30,7 +30,7 @@ std::string str(int64_t v) { return std::to_string(v); }
 
 // A constant that is not finite has no C literal (D3 of issue #18: "inff"
 // would not compile). Thrown by hexfloat() / table_f32(), turned into a user
-// error naming the layer by Emitter::run.
+// error naming the layer by emit_c().
 struct NonFiniteConstant {
   std::string what;
   float value;

@@ -29,8 +29,9 @@ for f in "$SRC"/tests/bad_inputs/*/*/quant.json "$SRC"/examples/*/lut2.json "$SR
   i=$((i + 1))
   cp "$f" "$OUT/quantjson/seed$i"
 done
-printf '%s' '{"default": {"scheme": "lq", "w_bits": 2, "a_bits": 2}, "layers": {"d1": {"scheme": "int8"}, "c2": {"scheme": "float"}}}' \
+printf '%s' '{"default": {"scheme": "lq", "w_bits": 4, "a_bits": 4}, "layers": {"d1": {"w_bits": 2, "a_region": "kernel"}, "c2": {"scheme": "float"}}}' \
   >"$OUT/quantjson/seed_layers"
+printf '%s' '{"default": {"scheme": "int8", "w_bits": 4}, "layers": {"c2": {"scheme": "float"}}}' >"$OUT/quantjson/seed_int8"
 "$MKONNX" "$OUT/onnx" >/dev/null
 mkdir -p "$OUT/onnx_bad" && "$MKONNX" "$OUT/onnx_bad" --bad >/dev/null && mv "$OUT"/onnx_bad/* "$OUT/onnx/" 2>/dev/null || true
 rm -rf "$OUT/onnx_bad"

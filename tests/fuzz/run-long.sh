@@ -9,6 +9,8 @@
 # Crashes land in WORK/artifacts/<target>/; once fixed, copy each into
 # tests/fuzz/regressions/<target>/ (the seeds of every later run).
 # The executions of each target are printed at the end (stat::number_of_executed_units).
+# A hang is an input taking over QGEN_FUZZ_TIMEOUT seconds (default 60: at nice 19
+# on a busy machine, wall-clock time is several times the CPU time).
 set -u
 BUILD=$(cd "$1" && pwd) HOURS=$2
 shift 2
@@ -19,7 +21,7 @@ SECS=$(awk "BEGIN { printf \"%d\", $HOURS * 3600 }")
 pids=()
 for t in "${TARGETS[@]}"; do
   mkdir -p "$WORK/corpus/$t" "$WORK/artifacts/$t"
-  nice -n 19 "$BUILD/tests/fuzz/fuzz_$t" "$WORK/corpus/$t" "$BUILD/tests/fuzz/seeds/$t" -max_total_time="$SECS" -timeout=10 \
+  nice -n 19 "$BUILD/tests/fuzz/fuzz_$t" "$WORK/corpus/$t" "$BUILD/tests/fuzz/seeds/$t" -max_total_time="$SECS" -timeout="${QGEN_FUZZ_TIMEOUT:-60}" \
     -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="$WORK/artifacts/$t/" -print_final_stats=1 \
     >"$WORK/$t.log" 2>&1 &
   pids+=($!)

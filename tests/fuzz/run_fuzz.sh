@@ -13,10 +13,10 @@ shift 4
 CORPUS=$(mktemp -d "${TMPDIR:-/tmp}/qgen-fuzz-corpus.XXXXXX") || exit 2
 trap 'rm -rf "$CORPUS"' EXIT
 mkdir -p "$ART"
-# -timeout: one input may take at most 10 s (a hang otherwise);
+# -timeout: one input may take at most 30 s of wall-clock time (a hang otherwise);
 # -rss_limit_mb: 2 GiB; -max_len 1 MiB; ASan leak checks off at exit only
 # matter for libFuzzer's own bookkeeping.
-"$FUZZER" "$CORPUS" "$SEEDS" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+"$FUZZER" "$CORPUS" "$SEEDS" -max_total_time="$SECS" -timeout=30 -rss_limit_mb=2048 -max_len=1048576 \
   -artifact_prefix="$ART/" -print_final_stats=1 "$@" 2>"$CORPUS.log"
 rc=$?
 grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE|ERROR|SUMMARY|fuzz: not a user error" "$CORPUS.log" | tail -n 20
