@@ -3,8 +3,8 @@
 #   long_name        -o with a 240-character folder name works
 #   replace_existing an existing folder: every output file is replaced, a file
 #                    qgen does not write is kept, no .qgen-tmp-* is left behind
-#   parent_readonly  -o DIR, DIR writable, its parent not: works (skipped as
-#                    root, who may write anywhere)
+#   parent_readonly  -o DIR, DIR writable, its parent not: works (as root, run
+#                    as user nobody through setpriv; skipped if that fails)
 #   no_success_errno a folder that cannot be created: one error line whose
 #                    reason is the system's, never "Success"
 # (An existing out/ whose report.json is a folder: tests/bad_inputs/cases/
@@ -39,11 +39,23 @@ else
 fi
 rm -rf out
 
+# As root (whom permissions do not stop), run this case as user nobody via setpriv.
+AS=()
 if [ "$(id -u)" = 0 ]; then
-  echo "skip parent_readonly: running as root (permissions do not apply)"
+  if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$QGEN" --version >/dev/null 2>&1; then
+    AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  fi
+fi
+if [ "$(id -u)" = 0 ] && [ ${#AS[@]} -eq 0 ]; then
+  echo "skip parent_readonly: running as root without setpriv to drop to user nobody"
 else
-  mkdir -p ro/out && chmod a-w ro
-  if "$QGEN" compile net.json -o ro/out -q 2>err.txt && [ -f ro/out/report.json ]; then ok parent_readonly; else fail parent_readonly "$(head -c 300 err.txt)"; fi
+  mkdir -p ro/out && chmod 755 "$WORK" && chmod 644 net.json
+  if [ ${#AS[@]} -gt 0 ]; then chown 65534:65534 ro/out && chmod 755 ro; else chmod a-w ro; fi
+  if (cd "$WORK" && "${AS[@]}" "$QGEN" compile net.json -o ro/out -q 2>err.txt) && [ -f ro/out/report.json ]; then
+    ok parent_readonly
+  else
+    fail parent_readonly "$(head -c 300 err.txt)"
+  fi
   chmod u+w ro
 fi
 
