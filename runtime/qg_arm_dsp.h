@@ -125,7 +125,7 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  * then + zero point, clamped to [lo, hi] (one SSAT for the full int8 range). */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
-  x += p[0];
+  x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
   if (mode == 2)
     v = qg_rq_right_small(x, p[1], p[3], p[2]);
   else if (mode == 1)
@@ -134,7 +134,7 @@ QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t 
     v = qg_mbqm_fast(x, p[1], (int)p[2]);
   else
     v = qg_mbqm_single(x, p[1], (int)p[2]);
-  v += zp;
+  v = (int32_t)((uint32_t)v + (uint32_t)zp);
   if (lo == -128 && hi == 127) return qg_ssat8(v);
   return v < lo ? lo : v > hi ? hi : v;
 }

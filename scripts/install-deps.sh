@@ -3,7 +3,9 @@
 # apt step when everything is already installed.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build clang catch2 nlohmann-json3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler libonnx-dev libprotobuf-dev zlib1g-dev python3 python3-venv time gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm dataset-fashion-mnist valgrind
-      libhalide14-0-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user bc)
+      libhalide14-0-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user bc
+      clang-14 libclang-rt-14-dev)
+# (clang-14 + libclang-rt-14-dev: the sanitizer build and the libFuzzer targets, scripts/test.sh --sanitize.)
 # (--with-data is accepted for compatibility: the Fashion-MNIST dataset is
 # always installed, the tests run the trained models on real images.)
 missing=()

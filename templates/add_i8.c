@@ -18,7 +18,7 @@ static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y, const int32_t *p)
     const int32_t v1 = (int32_t)a[i] - zp1, v2 = (int32_t)b[i] - zp2;
     const int32_t s1 = qg_mbqm((int32_t)((uint32_t)v1 << left_shift), m1, s1_);
     const int32_t s2 = qg_mbqm((int32_t)((uint32_t)v2 << left_shift), m2, s2_);
-    int32_t r = qg_mbqm(s1 + s2, mo, so) + out_zp;
+    int32_t r = (int32_t)((uint32_t)qg_mbqm((int32_t)((uint32_t)s1 + (uint32_t)s2), mo, so) + (uint32_t)out_zp);
     r = r < act_min ? act_min : r;
     r = r > act_max ? act_max : r;
     y[i] = (int8_t)r;

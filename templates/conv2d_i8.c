@@ -49,11 +49,11 @@ static void QG_FN(const int8_t *x, int8_t *y, const int8_t *weight, const int32_
             if (ix < 0 || ix >= QG_W) continue;
             wp = weight + ((o * QG_KH + ky) * QG_KW + kx) * cg;
             xp = x + (iy * QG_W + ix) * QG_C + grp * cg;
-            for (c = 0; c < cg; ++c) acc += (int32_t)wp[c] * ((int32_t)xp[c] - in_zp);
+            for (c = 0; c < cg; ++c) acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)wp[c] * ((int32_t)xp[c] - in_zp)));
           }
         }
-        acc += bias[o];
-        acc = QG_REQUANT(acc, mult[o], shift[o]) + out_zp;
+        acc = (int32_t)((uint32_t)acc + (uint32_t)bias[o]); /* int32 sums wrap, as in TFLite (docs/integer-only.md) */
+        acc = (int32_t)((uint32_t)QG_REQUANT(acc, mult[o], shift[o]) + (uint32_t)out_zp);
         acc = acc < act_min ? act_min : acc;
         acc = acc > act_max ? act_max : acc;
         y[(oy * QG_OW + ox) * QG_O + o] = (int8_t)acc;

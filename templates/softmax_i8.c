@@ -24,7 +24,7 @@ static void QG_FN(const int8_t *x, int8_t *y, const float *table, float out_scal
     inv = 1.0f / (sum * out_scale);
     for (c = 0; c < QG_C; ++c) {
       const float p = t[xr[c]] * inv;
-      int32_t q = (int32_t)p;
+      int32_t q = p < 512.0f ? (int32_t)p : 512; /* in range; clamps to 127 anyway (also NaN) */
       q += ((p - (float)q) >= 0.5f ? 1 : 0) + out_zp;
       q = q < -128 ? -128 : q;
       q = q > 127 ? 127 : q;

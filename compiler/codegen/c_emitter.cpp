@@ -30,7 +30,16 @@ using ir::Op;
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-std::string hexfloat(float f) {
+// A constant that is not finite has no C literal (D3 of issue #18: "inff"
+// would not compile). Thrown by hexfloat() / table_f32(), turned into a user
+// error naming the layer by emit_c().
+struct NonFiniteConstant {
+  std::string what;
+  float value;
+};
+
+std::string hexfloat(float f, const char* what = "constant") {
+  if (!std::isfinite(f)) throw NonFiniteConstant{what, f};
   if (f == 0.0f) return std::signbit(f) ? "-0.0f" : "0.0f";
   char buf[48];
   std::snprintf(buf, sizeof buf, "%af", static_cast<double>(f));
@@ -120,6 +129,8 @@ class Emitter {
   }
 
   std::string table_f32(const std::string& tag, const std::vector<float>& v) {
+    for (size_t i = 0; i < v.size(); ++i)
+      if (!std::isfinite(v[i])) throw NonFiniteConstant{"table " + tag + "[" + str(static_cast<int64_t>(i)) + "]", v[i]};
     table_bytes_ += 4 * static_cast<int64_t>(v.size());
     layer_bytes_ += 4 * static_cast<int64_t>(v.size());
     if (blob_) {
@@ -180,8 +191,10 @@ class Emitter {
   }
 
   Emitted run();
+  const Node* current_node() const { return cur_node_; }
 
  private:
+  const Node* cur_node_ = nullptr;  // the layer being emitted (messages)
   const ir::Graph& g_;
   const plan::MemoryPlan& p_;
   const select::Selection& sel_;
@@ -533,7 +546,7 @@ std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n
   if (i8(g, n.output))
     return {{c.tmpl, c.kernel,
              {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}},
-             {0}, false, {e.table_f32("L" + str(idx) + "_exp", n.ip.softmax_table), hexfloat(g.out(n).q.scale), str(g.out(n).q.zero_point)}}};
+             {0}, false, {e.table_f32("L" + str(idx) + "_exp", n.ip.softmax_table), hexfloat(g.out(n).q.scale, "output scale"), str(g.out(n).q.zero_point)}}};
   return {{c.tmpl, c.kernel, {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false, {}}};
 }
 
@@ -544,7 +557,7 @@ std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& 
   return {{c.tmpl, c.kernel,
            {{"QG_DEQUANT", deq ? "1" : "0"}, {"QG_N", str(g.out(n).numel())}, {"QG_IN_T", elem(g, n.inputs[0])},
             {"QG_OUT_T", elem(g, n.output)}},
-           {0}, false, {hexfloat(q.scale), str(q.zero_point)}}};
+           {0}, false, {hexfloat(q.scale, "scale"), str(q.zero_point)}}};
 }
 
 // Elementwise one-input ops (sigmoid, ...): QG_N, and the int8 table of an
@@ -619,6 +632,7 @@ Emitted Emitter::run() {
     const Node& n = g_.nodes[i];
     const int idx = static_cast<int>(i) + 1;
     layer_bytes_ = 0;
+    cur_node_ = &n;
     const select::KernelChoice& choice = sel_[i];
     std::vector<Instance> insts = choice.halide ? halide_instance(n, idx) : emitter_for(n.op)(*this, g_, n, idx);
     LayerReport rep;
@@ -655,6 +669,7 @@ Emitted Emitter::run() {
     rep.table_bytes = layer_bytes_;
     out.layers.push_back(rep);
   }
+  cur_node_ = nullptr;
   for (Body& b : bodies) {
     kernels += "/* " + b.fn + ": " + b.kernel + ", called by ";
     for (size_t u = 0; u < b.users.size(); ++u) kernels += (u ? ", " : "") + b.users[u];
@@ -693,11 +708,11 @@ Emitted Emitter::run() {
   h += "/* Input: " + std::string(in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
        ", shape without batch. */\n";
   if (in_i8) {
-    h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale) + " /* real = scale * (q - zero_point) */\n";
+    h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale, "input scale") + " /* real = scale * (q - zero_point) */\n";
     h += "#define " + upper_ + "_INPUT_ZERO_POINT " + str(tin.q.zero_point) + "\n";
   }
   if (out_i8) {
-    h += "#define " + upper_ + "_OUTPUT_SCALE " + hexfloat(tout.q.scale) + "\n";
+    h += "#define " + upper_ + "_OUTPUT_SCALE " + hexfloat(tout.q.scale, "output scale") + "\n";
     h += "#define " + upper_ + "_OUTPUT_ZERO_POINT " + str(tout.q.zero_point) + "\n";
   }
   h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
@@ -792,7 +807,16 @@ int64_t scratch_bytes(const ir::Graph& g, const ir::Node& n) { return select::ch
 
 Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const select::Selection& kernels, const EmitOptions& opt) {
   Emitter e(g, p, kernels, opt);
-  return e.run();
+  try {
+    return e.run();
+  } catch (const NonFiniteConstant& c) {
+    char v[32];
+    std::snprintf(v, sizeof v, "%g", static_cast<double>(c.value));
+    const Node* n = e.current_node();
+    user_error(g.file, n ? "layer '" + printable_name(n->name) + "'" : std::string("model input / output"),
+               "constant " + c.what + " is " + v +
+                   ": computing it from the model's parameters overflows float32 (emitted constants must be finite)");
+  }
 }
 
 std::string c_identifier(const std::string& s) {

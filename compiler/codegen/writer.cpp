@@ -1,7 +1,9 @@
 #include "codegen/writer.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include "ir/diag.h"
@@ -9,43 +11,123 @@
 namespace qg::codegen {
 namespace fs = std::filesystem;
 
+namespace {
+std::string temp_name() {
+  std::random_device rd;
+  return ".qgen-tmp-" + std::to_string(rd()) + std::to_string(rd() % 1000);
+}
+
+// "" or the system's reason.
+std::string write_file(const fs::path& p, const std::string& content) {
+  errno = 0;
+  std::FILE* f = std::fopen(p.c_str(), "wb");
+  if (!f) return std::strerror(errno ? errno : EIO);
+  const bool ok = content.empty() || std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  const int werr = errno;
+  if (std::fclose(f) != 0 || !ok) return std::strerror(!ok && werr ? werr : errno ? errno : EIO);
+  return "";
+}
+
+void remove_quietly(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+}
+}  // namespace
+
 void write_output_dir(const std::string& dir, const std::vector<OutputFile>& files) {
   std::error_code ec;
   const fs::path target = fs::path(dir).has_filename() ? fs::path(dir) : fs::path(dir).parent_path();  // "out/" is the folder "out"
   if (target.empty()) user_error("", "-o", "output directory must not be empty");
-  const bool existed = fs::exists(target, ec);
-  if (existed && !fs::is_directory(target, ec)) user_error(dir, "", "exists and is not a directory");
-  fs::path parent = fs::absolute(target, ec).parent_path();
-  if (!fs::exists(parent, ec)) user_error(dir, "", "parent directory does not exist");
-  std::random_device rd;
-  fs::path tmp = parent / (".qgen-tmp-" + target.filename().string() + "-" + std::to_string(rd()));
-  if (!fs::create_directory(tmp, ec)) user_error(dir, "", "cannot create a temporary directory next to it: " + ec.message());
-  auto cleanup = [&] { fs::remove_all(tmp, ec); };
-  for (const OutputFile& f : files) {
-    std::ofstream o(tmp / f.name, std::ios::binary);
-    o.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-    o.close();
-    if (!o) {
-      cleanup();
-      user_error(dir, "", "cannot write " + f.name);
-    }
-  }
+  const fs::file_status st = fs::status(target, ec);
+  const bool existed = fs::exists(st);
+  if (existed && !fs::is_directory(st)) user_error(dir, "", "exists and is not a directory");
+
   if (!existed) {
+    const fs::path abs = fs::absolute(target, ec);
+    const fs::path parent = abs.parent_path();
+    if (!fs::is_directory(parent, ec)) user_error(dir, "", "parent directory does not exist");
+    const fs::path tmp = parent / temp_name();
+    if (!fs::create_directory(tmp, ec)) user_error(dir, "", "cannot create the output directory: " + ec.message());
+    for (const OutputFile& f : files) {
+      const std::string why = write_file(tmp / f.name, f.content);
+      if (!why.empty()) {
+        remove_quietly(tmp);
+        user_error(dir, "", "cannot write " + f.name + ": " + why);
+      }
+    }
     fs::rename(tmp, target, ec);
     if (ec) {
-      cleanup();
-      user_error(dir, "", "cannot create output directory: " + ec.message());
+      const std::string why = ec.message();
+      remove_quietly(tmp);
+      user_error(dir, "", "cannot create the output directory: " + why);
     }
     return;
   }
+
+  // Existing folder: check every name first, so that nothing moves when one
+  // of them cannot be replaced.
   for (const OutputFile& f : files) {
-    fs::rename(tmp / f.name, target / f.name, ec);
-    if (ec) {
-      cleanup();
-      user_error(dir, "", "cannot move " + f.name + " into place: " + ec.message());
+    const fs::file_status fst = fs::symlink_status(target / f.name, ec);
+    if (fs::exists(fst) && !fs::is_regular_file(fst) && !fs::is_symlink(fst))
+      user_error(dir, "", f.name + " exists and is not a file; nothing was written");
+  }
+  const fs::path tmp = target / temp_name();
+  if (!fs::create_directory(tmp, ec)) user_error(dir, "", "cannot create a temporary directory inside it: " + ec.message());
+  const fs::path old = tmp / ".old";
+  if (!fs::create_directory(old, ec)) {
+    const std::string why = ec.message();
+    remove_quietly(tmp);
+    user_error(dir, "", "cannot create a temporary directory inside it: " + why);
+  }
+  for (const OutputFile& f : files) {
+    const std::string why = write_file(tmp / f.name, f.content);
+    if (!why.empty()) {
+      remove_quietly(tmp);
+      user_error(dir, "", "cannot write " + f.name + ": " + why);
     }
   }
-  cleanup();
+  // Switch: each old file goes to .old, the new one takes its place. On a
+  // failure, undo in reverse order.
+  struct Step {
+    std::string name;
+    bool had_old;
+  };
+  std::vector<Step> done;
+  std::string failure;
+  for (const OutputFile& f : files) {
+    const fs::path dst = target / f.name;
+    const bool had_old = fs::exists(fs::symlink_status(dst, ec));
+    if (had_old) {
+      fs::rename(dst, old / f.name, ec);
+      if (ec) {
+        failure = "cannot move the old " + f.name + " aside: " + ec.message();
+        break;
+      }
+    }
+    fs::rename(tmp / f.name, dst, ec);
+    if (ec) {
+      failure = "cannot move " + f.name + " into place: " + ec.message();
+      if (had_old) {
+        std::error_code ec2;
+        fs::rename(old / f.name, dst, ec2);
+      }
+      break;
+    }
+    done.push_back({f.name, had_old});
+  }
+  if (!failure.empty()) {
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+      std::error_code ec2;
+      const fs::path dst = target / it->name;
+      if (it->had_old)
+        fs::rename(old / it->name, dst, ec2);
+      else
+        fs::remove(dst, ec2);
+    }
+    remove_quietly(tmp);
+    user_error(dir, "", failure + "; the folder was left as it was");
+  }
+  remove_quietly(tmp);
 }
 
 }  // namespace qg::codegen

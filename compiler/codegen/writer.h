@@ -5,7 +5,16 @@
 #include "codegen/c_emitter.h"
 
 namespace qg::codegen {
-// Writes all files into `dir` or nothing: files go to a temporary sibling
-// folder first and are moved into place only when every write succeeded.
+// Writes all files into `dir`, or changes nothing (user error on failure, with
+// the system's reason):
+//  - `dir` does not exist: the files are written into a temporary folder
+//    beside it (".qgen-tmp-<random>", a short name whatever the length of
+//    `dir`), which is then renamed to `dir` in one step.
+//  - `dir` exists: the files are written into a temporary folder inside it
+//    (same file system; the parent need not be writable), then each one
+//    replaces its old version (kept aside until the end). If any step fails,
+//    every file already switched is put back, so `dir` holds either all the
+//    new files or exactly what it held before. Files of `dir` that this run
+//    does not write are left alone (`dir` may be a source folder).
 void write_output_dir(const std::string& dir, const std::vector<OutputFile>& files);
 }

@@ -17,6 +17,7 @@
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
+#include "ir/input_file.h"
 
 namespace qg::driver {
 namespace {
@@ -93,12 +94,8 @@ struct RunOptions {
 // Inputs of an int8 model are raw int8 codes; float models read float32.
 std::vector<float> read_inputs(const std::string& path, bool int8) {
   if (!int8) return read_f32_file(path);
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", "cannot open input file");
-  std::stringstream ss;
-  ss << f.rdbuf();
   std::vector<float> v;
-  for (char c : ss.str()) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  for (char c : read_input_file(path)) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
   return v;
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ir/diag.h"
+#include "ir/input_file.h"
 
 namespace qg::driver {
 namespace fs = std::filesystem;
@@ -76,8 +77,7 @@ Dataset load_idx(const std::string& images, const std::string& labels, int64_t l
 }
 
 Dataset load_raw_folder(const std::string& csv_path, ElemType type, int64_t limit) {
-  std::ifstream f(csv_path);
-  if (!f) user_error(csv_path, "", "cannot open file");
+  std::istringstream f(read_input_file(csv_path));
   const fs::path dir = fs::path(csv_path).parent_path();
   Dataset d;
   d.source = csv_path;
@@ -101,11 +101,14 @@ Dataset load_raw_folder(const std::string& csv_path, ElemType type, int64_t limi
     if (label < 0) user_error(csv_path, where, "label must be a non-negative integer, got " + std::to_string(label));
     if (file.empty()) user_error(csv_path, where, "empty file name");
     const std::string p = (dir / file).string();
-    std::ifstream rf(p, std::ios::binary);
-    if (!rf || !is_file(p)) user_error(csv_path, where, "cannot open '" + printable_name(file) + "' (looked for " + p + ")");
-    std::stringstream ss;
-    ss << rf.rdbuf();
-    const std::string b = ss.str();
+    InputFile rf;
+    const std::string why = open_input_file(p, rf);
+    if (!why.empty()) {
+      const std::string what = "'" + printable_name(file) + "' (looked for " + p + ")";
+      user_error(csv_path, where, why.rfind("cannot open file", 0) == 0 ? "cannot open " + what + why.substr(16) : what + " " + why);
+    }
+    std::string b(static_cast<size_t>(rf.size), '\0');
+    if (!b.empty() && std::fread(&b[0], 1, b.size(), rf.f.get()) != b.size()) user_error(p, "", "cannot read file");
     if (b.empty() || b.size() % static_cast<size_t>(esize))
       user_error(p, "", "has " + std::to_string(b.size()) + " bytes, not a positive multiple of " + std::to_string(esize) + " (--raw-type " +
                             type_name(type) + ")");

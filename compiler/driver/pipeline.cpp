@@ -1,6 +1,7 @@
 #include "driver/pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "codegen/halide/halide_backend.h"
 #include "frontend/load.h"
 #include "ir/diag.h"
+#include "ir/input_file.h"
 #include "ir/op_table.h"
 #include "ir/passes/fold_batchnorm.h"
 #include "ir/passes/fuse_activations.h"
@@ -27,11 +29,7 @@
 namespace qg::driver {
 
 std::vector<float> read_f32_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", "cannot open input file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string b = ss.str();
+  const std::string b = read_input_file(path);
   if (b.size() % 4) user_error(path, "", "size " + std::to_string(b.size()) + " is not a multiple of 4 (expected raw little-endian float32)");
   std::vector<float> v(b.size() / 4);
   for (size_t i = 0; i < v.size(); ++i) {
@@ -50,6 +48,11 @@ static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOpt
     const std::vector<float> all = read_f32_file(o.calibration_path);
     if (all.empty() || all.size() % n)
       user_error(o.calibration_path, "", "holds " + std::to_string(all.size()) + " floats, not a multiple of the input size " + std::to_string(n));
+    // NaN / inf carry no range information (an all-NaN file used to fall back to [0, 1] silently): refused.
+    for (size_t i = 0; i < all.size(); ++i)
+      if (!std::isfinite(all[i]))
+        user_error(o.calibration_path, "float " + std::to_string(i) + " (sample " + std::to_string(i / n) + ")",
+                   "calibration inputs must be finite, got " + std::string(std::isnan(all[i]) ? "NaN" : "inf"));
     for (size_t i = 0; i < all.size(); i += n) samples.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
   }
   std::string origin = "default";
@@ -280,7 +283,8 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["total_macs"] = macs;
   j["ops_total"] = ops_totals_json(s.graph);
   j["layers"] = layer_rows(s);
-  return j.dump(1) + "\n";
+  // Names are checked UTF-8 at import; paths given on the command line may not be.
+  return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string report_md(const PipelineState& s, const PipelineOptions& opts) {

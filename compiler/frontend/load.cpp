@@ -15,7 +15,12 @@ ir::Graph load_model(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (char& c : ext)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  if (ext == ".json") return load_netjson(path);
+  if (ext == ".json") {
+    // net.json text is UTF-8 checked by the JSON parser; the model name may come from the file name.
+    ir::Graph g = load_netjson(path);
+    ir::check_names_utf8(g, path);
+    return g;
+  }
   if (ext == ".tflite") return load_tflite(path);
   if (ext == ".onnx") return load_onnx(path);
   std::error_code ec;

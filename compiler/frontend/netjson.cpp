@@ -14,6 +14,8 @@
 
 #include "frontend/param_layout.h"
 #include "ir/diag.h"
+#include "ir/input_file.h"
+#include "ir/json_parse.h"
 #include "ir/op_table.h"
 
 namespace qg::frontend {
@@ -199,15 +201,14 @@ class Reader {
 
   void open_weights(const J& wj) {
     if (is_directory(weights_path_)) wj.fail("weight file '" + printable_path(weights_path_) + "' is a directory");
-    errno = 0;
-    wfile_.reset(std::fopen(weights_path_.c_str(), "rb"));
-    if (!wfile_)
-      wj.fail("cannot open weight file '" + printable_path(weights_path_) + "'" +
-              (errno ? std::string(": ") + std::strerror(errno) : std::string()));
-    if (std::fseek(wfile_.get(), 0, SEEK_END) != 0) wj.fail("cannot read weight file");
-    long sz = std::ftell(wfile_.get());
-    if (sz < 0) wj.fail("cannot read weight file");
-    wsize_ = sz;
+    InputFile in;
+    const std::string why = open_input_file(weights_path_, in);
+    if (!why.empty()) {
+      const std::string f = "weight file '" + printable_path(weights_path_) + "'";
+      wj.fail(why.rfind("cannot open file", 0) == 0 ? "cannot open " + f + why.substr(16) : f + " " + why);
+    }
+    wfile_ = std::move(in.f);
+    wsize_ = in.size;
   }
 
   int add_tensor(Graph& g, const std::string& name) {
@@ -496,14 +497,7 @@ std::string stem_of(const std::string& path) {
 }  // namespace
 
 ir::Graph parse_netjson(const std::string& text, const std::string& label, const std::string& base_dir) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto p = what.find("parse error");
-    user_error(label, "", "invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
-  }
+  const json root = parse_user_json(text, label);
   Reader r(label, base_dir);
   try {
     return r.read(root);
@@ -514,15 +508,10 @@ ir::Graph parse_netjson(const std::string& text, const std::string& label, const
 
 ir::Graph load_netjson(const std::string& path) {
   if (is_directory(path)) user_error(path, "", "is a directory, not a net.json file");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", "cannot open file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  if (f.bad()) user_error(path, "", "cannot read file");
-  ir::Graph g = parse_netjson(ss.str(), path, dir_of(path));
+  const std::string text = read_input_file(path);
+  ir::Graph g = parse_netjson(text, path, dir_of(path));
   if (g.name == "model") {
     // No "name" key: use the file name.
-    std::string text = ss.str();
     if (text.find("\"name\"") == std::string::npos || !json::parse(text).contains("name")) g.name = stem_of(path);
   }
   return g;

@@ -22,6 +22,7 @@
 #include "frontend/netjson.h"  // kMaxDim, kMaxElements
 #include "frontend/param_layout.h"
 #include "ir/diag.h"
+#include "ir/input_file.h"
 #include "ir/op_table.h"
 
 namespace qg::frontend {
@@ -1287,19 +1288,15 @@ ir::Graph parse_onnx(const void* data, size_t size, const std::string& label, co
   if (!m.ParseFromCodedStream(&cin) || !cin.ConsumedEntireMessage())
     user_error(label, "", "not a valid ONNX model: the protobuf does not parse (truncated or corrupt file?)");
   Importer imp(m, label, name);
-  return imp.run();
+  ir::Graph g = imp.run();
+  ir::check_names_utf8(g, label);
+  return g;
 }
 
 ir::Graph load_onnx(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) user_error(path, "", "is a directory, not an ONNX file");
-  errno = 0;
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", std::string("cannot open file") + (errno ? std::string(": ") + std::strerror(errno) : std::string()));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  if (f.bad()) user_error(path, "", "cannot read file");
-  const std::string bytes = ss.str();
+  const std::string bytes = read_input_file(path);
   return parse_onnx(bytes.data(), bytes.size(), path, stem_of(path));
 }
 

@@ -14,6 +14,15 @@ namespace {
 size_t idx(int64_t i) { return static_cast<size_t>(i); }
 int32_t code(float v) { return static_cast<int32_t>(v); }
 int32_t clamp(int32_t v, int32_t lo, int32_t hi) { return std::min(std::max(v, lo), hi); }
+// a + b modulo 2^32, computed in uint32_t (signed overflow is undefined
+// behaviour). TFLite's int8 kernels add in int32 without any check (the
+// reference kernels in C++, which wraps on every target it is built for; the
+// optimized ones with wrapping SIMD adds), so an overflowing accumulator, bias
+// or output zero point wraps there too: wrapping keeps the interpreter and
+// the emitted C (templates/conv2d_i8.c, add_i8.c) equal to TFLite, where
+// saturating would not be. Valid models never get near 2^31; for them this is
+// the plain sum.
+int32_t wrap_add(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
 }  // namespace
 
 void k_linear_i8(const KernelArgs& a) {
@@ -37,14 +46,14 @@ void k_linear_i8(const KernelArgs& a) {
             const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
             if (ix < 0 || ix >= W) continue;
             for (int64_t c = 0; c < Cg; ++c)
-              acc += int32_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} *
-                     (code(x[idx((iy * W + ix) * C + grp * Cg + c)]) + in_off);
+              acc = wrap_add(acc, int32_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} *
+                                      (code(x[idx((iy * W + ix) * C + grp * Cg + c)]) + in_off));
           }
         }
-        acc += il.bias[idx(o)];
+        acc = wrap_add(acc, il.bias[idx(o)]);
         // TFLite's conv kernels round twice, its fully-connected kernel once.
         acc = il.single_rounding ? qg_mbqm_single(acc, il.mult[idx(o)], il.shift[idx(o)]) : qg_mbqm(acc, il.mult[idx(o)], il.shift[idx(o)]);
-        acc += out_zp;
+        acc = wrap_add(acc, out_zp);
         a.out[idx((oy * OW + ox) * O + o)] = static_cast<float>(clamp(acc, n.ip.act_min, n.ip.act_max));
       }
 }
@@ -56,7 +65,7 @@ void k_add_i8(const KernelArgs& a) {
     const int32_t v1 = code((*a.in[0])[i]) + off1, v2 = code((*a.in[1])[i]) + off2;
     const int32_t s1 = qg_mbqm(v1 * (1 << p.left_shift), p.in1_mult, p.in1_shift);
     const int32_t s2 = qg_mbqm(v2 * (1 << p.left_shift), p.in2_mult, p.in2_shift);
-    const int32_t raw = qg_mbqm(s1 + s2, p.out_mult, p.out_shift) + out_zp;
+    const int32_t raw = wrap_add(qg_mbqm(wrap_add(s1, s2), p.out_mult, p.out_shift), out_zp);
     a.out[i] = static_cast<float>(clamp(raw, p.act_min, p.act_max));
   }
 }
@@ -102,7 +111,10 @@ void k_softmax_i8(const KernelArgs& a) {
     const float inv = 1.0f / (sum * out_scale);
     for (int64_t c = 0; c < C; ++c) {
       const float p = t[code(x[c])] * inv;
-      const int32_t i = static_cast<int32_t>(p);  // p >= 0: round half away from zero
+      // p >= 0: round half away from zero. From 512 on (and for NaN, 0 * inf
+      // with a tiny output scale) the result clamps to 127 whatever the
+      // rounding, and the float -> int conversion must stay in range.
+      const int32_t i = p < 512.0f ? static_cast<int32_t>(p) : 512;
       const int32_t q = i + ((p - static_cast<float>(i)) >= 0.5f ? 1 : 0) + out_zp;
       a.out[idx(r * C + c)] = static_cast<float>(clamp(q, -128, 127));
     }

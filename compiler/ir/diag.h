@@ -31,6 +31,10 @@ class InternalError : public std::logic_error {
 // in messages and emitted comments.
 std::string printable_name(const std::string& s);
 
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points above U+10FFFF). Names go into report.json, which must be UTF-8.
+bool valid_utf8(const std::string& s);
+
 }  // namespace qg
 
 #define QG_CHECK(cond, msg)                                           \

@@ -91,4 +91,12 @@ int64_t node_macs(const Graph& g, const Node& n) {
   return info.macs ? info.macs(g, n) : 0;
 }
 
+void check_names_utf8(const Graph& g, const std::string& label) {
+  if (!valid_utf8(g.name)) user_error(label, "", "the model name is not valid UTF-8: '" + printable_name(g.name) + "'");
+  for (const Tensor& t : g.tensors)
+    if (!valid_utf8(t.name)) user_error(label, "tensor '" + printable_name(t.name) + "'", "the name is not valid UTF-8");
+  for (const Node& n : g.nodes)
+    if (!valid_utf8(n.name)) user_error(label, "node '" + printable_name(n.name) + "'", "the name is not valid UTF-8");
+}
+
 }  // namespace qg::ir

@@ -196,4 +196,9 @@ int64_t reduction_length(const Graph& g, const Node& n);
 // Multiply-accumulates of one inference of the node (0 for ops without).
 int64_t node_macs(const Graph& g, const Node& n);
 
+// Importers of binary formats call this last: every model, tensor and node
+// name must be UTF-8 (report.json and `qgen import` write them as JSON), else
+// a user error naming the file and the name (non-printable bytes as '_').
+void check_names_utf8(const Graph& g, const std::string& label);
+
 }  // namespace qg::ir

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "ir/diag.h"
+#include "ir/input_file.h"
+#include "ir/json_parse.h"
 #include "ir/op_table.h"
 #include "quant/format.h"
 #include "quant/lut.h"
@@ -87,14 +89,7 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
 }  // namespace
 
 QuantConfig parse_quant_config(const std::string& text, const std::string& label) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto pos = what.find("parse error");
-    user_error(label, "", "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-  }
+  const json root = parse_user_json(text, label);
   QuantConfig cfg;
   cfg.file = label;
   if (!root.is_object()) user_error(label, "(top level)", "must be an object with \"default\" and/or \"layers\"");
@@ -119,12 +114,7 @@ QuantConfig parse_quant_config(const std::string& text, const std::string& label
 QuantConfig load_quant_config(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) user_error(path, "", "is a directory, not a quant.json file");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) user_error(path, "", "cannot open file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  if (f.bad()) user_error(path, "", "cannot read file");
-  return parse_quant_config(ss.str(), path);
+  return parse_quant_config(read_input_file(path), path);
 }
 
 void check_layer_names(const QuantConfig& cfg, const ir::Graph& imported) {

@@ -10,7 +10,13 @@
 #                           "line L, column C" for syntax errors), followed by ": "
 #                           line 2: substring of the message
 #                           line 3: the file at fault (net.json or quant.json)
+#                           "(file)" for errors about the file as a whole
 #     also_run              (optional, empty) also check `qgen run`
+#     setup                 (optional) bash script run in the case's copy first
+#                           (mkfifo, symlinks to /dev/zero, an existing out/ ...)
+#     args                  (optional) qgen's arguments, one per line, instead of
+#                           `compile net.json [--config quant.json] -o out`
+#     env                   (optional) VAR=VALUE lines set for qgen
 #   VALID_NAMES_DIR/<case>/ (default: CASES_DIR/../valid_names)
 #     net.json, optional quant.json
 #     prefix                expected C prefix (<prefix>.h and <prefix>.c are emitted)
@@ -63,13 +69,21 @@ run_bad_case() {
   msg=$(sed -n 2p "$src/expect" | tr -d '\r')
   file=$(sed -n 3p "$src/expect" | tr -d '\r')
   if [ -z "$path" ] || [ -z "$msg" ] || [ -z "$file" ]; then why="expect needs 3 lines: location, message, file"; return 1; fi
+  if [ "$path" = "(file)" ]; then path=""; fi
   dir="$WORK/$name"
   rm -rf "$dir"
   cp -R "$src" "$dir" || { why="cannot copy the case"; return 1; }
-  rm -f "$dir/expect" "$dir/also_run"
-  local cfg=()
+  rm -f "$dir/expect" "$dir/also_run" "$dir/setup" "$dir/args" "$dir/env"
+  if [ -f "$src/setup" ] && ! (cd "$dir" && bash "$src/setup") >"$WORK/setup.log" 2>&1; then
+    why="setup failed: $(head -c 300 "$WORK/setup.log")"
+    return 1
+  fi
+  local cfg=() cmd=() envs=()
   if [ -f "$dir/quant.json" ]; then cfg=(--config quant.json); fi
-  if ! check_error "$dir" "$path" "$msg" "$file" "$QGEN" compile net.json "${cfg[@]}" -o out; then
+  cmd=(compile net.json "${cfg[@]}" -o out)
+  if [ -f "$src/args" ]; then mapfile -t cmd < <(tr -d '\r' <"$src/args"); fi
+  if [ -f "$src/env" ]; then mapfile -t envs < <(tr -d '\r' <"$src/env"); fi
+  if ! check_error "$dir" "$path" "$msg" "$file" env "${envs[@]}" "$QGEN" "${cmd[@]}"; then
     why="compile: $why"
     return 1
   fi

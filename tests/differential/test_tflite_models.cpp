@@ -2,12 +2,17 @@
 // vs the interpreter, bit-exact, on their real inputs and on random inputs.
 // (The independent check against TFLite's own reference kernels is
 // tests/tflite/check_against_tflite.py.)
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "differential/harness.h"
 #include "support/cbuild.h"
 #include "support/skip.h"
+#include "tiny_model.h"
 
 namespace {
 
@@ -76,5 +81,32 @@ TEST_CASE("MLPerf Tiny float models: emitted C equals interpreter bit for bit", 
   ms.push_back(model("mlperf-tiny/ad01_fp32.tflite", "ad01_f", 640, false, 4));
   ms.push_back(model("hello_world_float.tflite", "hello_f", 1, false, 8));
   const std::string err = qgt::run_differential(ms, {{"gcc", "-O2"}}, "tflite_f");
+  if (!err.empty()) FAIL(err);
+}
+
+// Issue #18 D4: a verifier-valid model whose int32 accumulator overflows (bias
+// 2^31 - 51) and whose requantization saturates (output scale 1e-45). The sums
+// wrap (as TFLite's int32 kernels do) in the interpreter and the emitted C
+// alike; the C is built with UBSan trapping, so any signed overflow fails.
+TEST_CASE("int8 overflow: the emitted C wraps like the interpreter and has no undefined behaviour", "[tflite]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("qgen-d4-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "overflow.tflite").string();
+  {
+    const std::vector<uint8_t> bytes = qgt::tiny_int8_fc_overflow_model();
+    std::ofstream f(file, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  qgt::DiffModel m;
+  m.model_file = file;
+  m.prefix = "ovf";
+  m.label = "overflow.tflite";
+  for (int a = -128; a <= 127; a += 17) m.inputs.push_back({float(a), float(-a / 2), 127.0f, float(a % 7)});
+  m.inputs.push_back({127, -128, 127, -128});
+  m.inputs.push_back({-128, 127, -128, 127});
+  const std::string err = qgt::run_differential(
+      {m}, {{"gcc", "-O2 -fsanitize=undefined -fno-sanitize-recover=all"}, {"clang", "-O0 -fsanitize=undefined -fno-sanitize-recover=all"}},
+      "int8_overflow");
+  std::filesystem::remove_all(dir);
   if (!err.empty()) FAIL(err);
 }

@@ -24,6 +24,9 @@ struct Spec {
   bool two_model_inputs = false;
   uint32_t version = 3;
   bool reshape_requantizes = false;   // append a RESHAPE whose output has another scale
+  std::string input_name = "input";
+  float output_scale = 0.25f;
+  int32_t bias0 = 100;                // bias of output channel 0
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -34,7 +37,7 @@ std::vector<uint8_t> build(const Spec& s) {
   std::vector<flatbuffers::Offset<tfl::Tensor>> tensors;
   {
     std::vector<int32_t> shape = {1, 4};
-    tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, "input", quant({0.5f}, {-3}, 0)));
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, s.input_name.c_str(), quant({0.5f}, {-3}, 0)));
   }
   {
     std::vector<int32_t> shape = {3, 4};
@@ -48,7 +51,7 @@ std::vector<uint8_t> build(const Spec& s) {
   }
   {
     std::vector<int32_t> shape = {1, 3};
-    std::vector<float> sc(static_cast<size_t>(s.output_scales), 0.25f);
+    std::vector<float> sc(static_cast<size_t>(s.output_scales), s.output_scale);
     std::vector<int64_t> zp(static_cast<size_t>(s.output_scales), 1);
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "output", quant(sc, zp, 0)));
   }
@@ -57,7 +60,7 @@ std::vector<uint8_t> build(const Spec& s) {
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "reshaped", quant({0.5f}, {1}, 0)));
   }
   const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
-  const int32_t bias[3] = {100, -200, 300};
+  const int32_t bias[3] = {s.bias0, -200, 300};
   std::vector<uint8_t> wbytes(s.filter_bytes);
   std::memcpy(wbytes.data(), w, std::min(sizeof w, wbytes.size()));
   std::vector<uint8_t> bbytes(12);
@@ -103,6 +106,13 @@ std::vector<uint8_t> noise(size_t n, uint32_t seed) {
 
 std::vector<uint8_t> tiny_int8_fc_model() { return build(Spec{}); }
 
+std::vector<uint8_t> tiny_int8_fc_overflow_model() {
+  Spec s;
+  s.bias0 = INT32_MAX - 50;  // + a positive dot product: the int32 sum wraps
+  s.output_scale = 1e-45f;   // a huge requantization multiplier: the shifted / requantized values saturate
+  return build(s);
+}
+
 std::vector<BadCase> bad_tflite_cases() {
   std::vector<BadCase> c;
   const std::vector<uint8_t> good = tiny_int8_fc_model();
@@ -134,6 +144,9 @@ std::vector<BadCase> bad_tflite_cases() {
   }
   c.push_back({"too_small", "", "too small to be a TFLite model", {0x18, 0, 0, 0, 'T'}});
   c.push_back({"empty_file", "", "file of 0 bytes is too small", {}});
+  // Issue #18 D2: names must be UTF-8 (report.json is JSON).
+  c.push_back({"name_not_utf8", "tensor 'in_put'", "the name is not valid UTF-8",
+               with([](Spec& s) { s.input_name = "in\xffput"; })});
 
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",

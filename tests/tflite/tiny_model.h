@@ -11,6 +11,10 @@ namespace qgt {
 
 // int8 FULLY_CONNECTED: input [1,4] -> dense(3, relu) -> output [1,3].
 std::vector<uint8_t> tiny_int8_fc_model();
+// The same with a bias of 2^31 - 51 and an output scale of 1e-45 (valid for
+// the TFLite verifier): the int32 accumulator wraps, the requantization
+// saturates (issue #18 D4).
+std::vector<uint8_t> tiny_int8_fc_overflow_model();
 
 struct BadCase {
   std::string name;     // file is <name>.tflite
