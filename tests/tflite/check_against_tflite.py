@@ -8,7 +8,8 @@ real inputs and >= 100 random inputs; the int8 outputs must be identical. On a
 difference the script names the first differing tensor and element (TFLite's
 preserved intermediate tensors vs `qgen run --dump-tensors`).
 
-usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N]
+usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N] [--only REL ...]
+--only: check just these int8 models (paths relative to MODELS_DIR; random inputs).
 Exit 0: all identical. Exit 1: a difference (or a missing model under
 QGEN_REQUIRE_MODELS=1). Exit 77: ai_edge_litert or a model missing.
 """
@@ -106,9 +107,13 @@ def main():
         return 2
     qgen, models_dir, work = sys.argv[1], sys.argv[2], sys.argv[3]
     n_random = int(sys.argv[sys.argv.index("--random") + 1]) if "--random" in sys.argv else 100
-    models_dir = os.environ.get("QGEN_MODELS_DIR") or models_dir
-    missing = [rel for rel, _ in MODELS if not os.path.isfile(os.path.join(models_dir, rel))]
-    missing += [rel for rel in INPUTS if not os.path.isfile(os.path.join(models_dir, rel))]
+    models = MODELS
+    if "--only" in sys.argv:
+        models = [(rel, os.path.splitext(os.path.basename(rel))[0]) for rel in sys.argv[sys.argv.index("--only") + 1:]]
+    else:
+        models_dir = os.environ.get("QGEN_MODELS_DIR") or models_dir
+    missing = [rel for rel, _ in models if not os.path.isfile(os.path.join(models_dir, rel))]
+    missing += [rel for rel in (INPUTS if models is MODELS else []) if not os.path.isfile(os.path.join(models_dir, rel))]
     if missing:
         if os.environ.get("QGEN_REQUIRE_MODELS") == "1":
             print(f"FAIL: not found in {models_dir}: {', '.join(missing)} (QGEN_REQUIRE_MODELS=1: missing inputs fail)")
@@ -118,7 +123,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     passed = failed = 0
     rng = np.random.default_rng(20261122)
-    for rel, tag in MODELS:
+    for rel, tag in models:
         path = os.path.join(models_dir, rel)
         it = Interpreter(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
         it.allocate_tensors()

@@ -1,5 +1,5 @@
 // Writes the tiny valid model and the bad-input cases (tiny_model.cpp) to DIR:
-//   DIR/valid.tflite, DIR/<case>.tflite, and DIR/cases.tsv with one line per
+//   DIR/valid.tflite, DIR/logistic.tflite (FC + LOGISTIC), DIR/<case>.tflite, and DIR/cases.tsv with one line per
 //   case: name <TAB> location the error must name <TAB> message substring.
 #include <cstdio>
 #include <fstream>
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   if (!write(dir + "/valid.tflite", qgt::tiny_int8_fc_model())) return 1;
+  if (!write(dir + "/logistic.tflite", qgt::tiny_int8_logistic_model())) return 1;
   std::ofstream tsv(dir + "/cases.tsv");
   for (const qgt::BadCase& c : qgt::bad_tflite_cases()) {
     if (!write(dir + "/" + c.name + ".tflite", c.bytes)) return 1;

@@ -27,6 +27,7 @@ struct Spec {
   std::string input_name = "input";
   float output_scale = 0.25f;
   int32_t bias0 = 100;                // bias of output channel 0
+  bool logistic = false;              // append a LOGISTIC (int8 output: scale 1/256, zero point -128)
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -59,6 +60,10 @@ std::vector<uint8_t> build(const Spec& s) {
     std::vector<int32_t> shape = {1, 3};
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "reshaped", quant({0.5f}, {1}, 0)));
   }
+  if (s.logistic) {
+    std::vector<int32_t> shape = {1, 3};
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "sigmoid", quant({1.0f / 256.0f}, {-128}, 0)));
+  }
   const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
   const int32_t bias[3] = {s.bias0, -200, 300};
   std::vector<uint8_t> wbytes(s.filter_bytes);
@@ -75,6 +80,8 @@ std::vector<uint8_t> build(const Spec& s) {
       static_cast<tfl::BuiltinOperator>(s.op))};
   if (s.reshape_requantizes)
     codes.push_back(tfl::CreateOperatorCode(b, static_cast<int8_t>(tfl::BuiltinOperator::RESHAPE), 0, 1, tfl::BuiltinOperator::RESHAPE));
+  if (s.logistic)
+    codes.push_back(tfl::CreateOperatorCode(b, static_cast<int8_t>(tfl::BuiltinOperator::LOGISTIC), 0, 1, tfl::BuiltinOperator::LOGISTIC));
   std::vector<int32_t> ins = {s.op_input0, 1, 2}, outs = {3};
   auto opts = tfl::CreateFullyConnectedOptions(b, s.act);
   std::vector<flatbuffers::Offset<tfl::Operator>> ops = {
@@ -83,6 +90,11 @@ std::vector<uint8_t> build(const Spec& s) {
   if (s.reshape_requantizes) {
     std::vector<int32_t> rin = {3}, rout = {4};
     ops.push_back(tfl::CreateOperatorDirect(b, 1, &rin, &rout));
+    sg_out = {4};
+  }
+  if (s.logistic) {
+    std::vector<int32_t> lin = {3}, lout = {4};
+    ops.push_back(tfl::CreateOperatorDirect(b, static_cast<uint32_t>(codes.size() - 1), &lin, &lout));
     sg_out = {4};
   }
   if (s.two_model_inputs) sg_in.push_back(1);
@@ -105,6 +117,14 @@ std::vector<uint8_t> noise(size_t n, uint32_t seed) {
 }  // namespace
 
 std::vector<uint8_t> tiny_int8_fc_model() { return build(Spec{}); }
+
+std::vector<uint8_t> tiny_int8_logistic_model() {
+  Spec s;
+  s.act = tfl::ActivationFunctionType::NONE;
+  s.output_scale = 0.05f;  // the FC outputs span about [-6, 6]: the whole sigmoid, saturation included
+  s.logistic = true;
+  return build(s);
+}
 
 std::vector<uint8_t> tiny_int8_fc_overflow_model() {
   Spec s;
@@ -151,7 +171,7 @@ std::vector<BadCase> bad_tflite_cases() {
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
                "unsupported operator SQUEEZE (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, "
-               "MAX_POOL_2D, RESHAPE, SOFTMAX)",
+               "MAX_POOL_2D, RESHAPE, LOGISTIC, SOFTMAX)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
   c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported operator CUMSUM",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUMSUM); })});

@@ -15,6 +15,8 @@ std::vector<uint8_t> tiny_int8_fc_model();
 // the TFLite verifier): the int32 accumulator wraps, the requantization
 // saturates (issue #18 D4).
 std::vector<uint8_t> tiny_int8_fc_overflow_model();
+// FULLY_CONNECTED (no activation) then LOGISTIC, int8: qgen's Sigmoid vs TFLite's reference kernel.
+std::vector<uint8_t> tiny_int8_logistic_model();
 
 struct BadCase {
   std::string name;     // file is <name>.tflite
