@@ -55,7 +55,7 @@ TEST_CASE("op table: a consistent row for every op", "[ir][tables]") {
     CHECK((info.int8_table != nullptr) == (info.int8 == ir::Int8Rule::Table));
     // In-place bits name existing inputs.
     const int max_in = info.max_inputs < 0 ? 32 : info.max_inputs;
-    CHECK((info.in_place >> max_in) == 0u);
+    CHECK((uint64_t{info.in_place} >> max_in) == 0u);  // 64-bit: max_in may be 32
     CHECK((!info.relayout || info.in_place != 0u));
     if (info.activation != ir::Activation::None) {
       CHECK(ir::activation_op(info.activation) == op);
