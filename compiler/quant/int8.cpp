@@ -33,7 +33,13 @@ void quantize_multiplier(double real, int32_t* multiplier, int* shift) {
 }
 
 void activation_range_i8(ir::Activation act, const ir::TensorQuant& out, int32_t* act_min, int32_t* act_max) {
-  auto quantize = [&](float f) { return out.zero_point + static_cast<int32_t>(std::round(f / out.scale)); };
+  // As TFLite: zero point + round(f / scale) in float; the rounded value is
+  // held inside +-1e9 first so that a tiny scale cannot overflow the int
+  // conversion (the result is clamped to int8 anyway; found by fuzz_tflite).
+  auto quantize = [&](float f) {
+    const float r = std::max(-1e9f, std::min(1e9f, std::round(f / out.scale)));
+    return static_cast<int32_t>(std::max<int64_t>(-1000000000, std::min<int64_t>(1000000000, int64_t{out.zero_point} + static_cast<int64_t>(r))));
+  };
   *act_min = -128;
   *act_max = 127;
   if (act == ir::Activation::Relu || act == ir::Activation::Relu6) *act_min = std::max<int32_t>(-128, quantize(0.0f));
