@@ -451,7 +451,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
 std::vector<Instance> emit_act(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
   return {{c.tmpl, c.kernel,
-           {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", n.op == Op::Relu ? "1" : "2"}}, {0}, false, {}}};
+           {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", act_value(ir::op_info(n.op).activation)}}, {0}, false, {}}};
 }
 
 std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, int) {
@@ -552,7 +552,7 @@ std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n
 
 std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
-  const bool deq = n.op == Op::Dequantize;
+  const bool deq = ir::op_info(n.op).int8 == ir::Int8Rule::Dequantize;
   const ir::TensorQuant& q = deq ? g.in(n).q : g.out(n).q;
   return {{c.tmpl, c.kernel,
            {{"QG_DEQUANT", deq ? "1" : "0"}, {"QG_N", str(g.out(n).numel())}, {"QG_IN_T", elem(g, n.inputs[0])},

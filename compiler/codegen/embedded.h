@@ -2,12 +2,11 @@
 #include <string>
 #include <vector>
 
+#include "target/embedded.h"
+
 namespace qg::codegen {
-struct EmbeddedFile {
-  const char* name;  // relative to the repository: "templates/conv2d_lq.c"
-  const char* data;
-  size_t size;
-};
+// One embedded file: the same record as the target descriptors' (target/embedded.h).
+using target::EmbeddedFile;
 // Kernel templates and runtime headers, compiled into qgen (cmake/EmbedFiles.cmake).
 const std::vector<EmbeddedFile>& embedded_files();
 }  // namespace qg::codegen
