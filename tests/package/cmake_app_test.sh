@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# cmake_app_test.sh QGEN_BUILD_DIR SOURCE_DIR WORK
+#
+# The install + out-of-tree example test (issue #16): installs the qgen build
+# into WORK/prefix, configures and builds examples/cmake-app out of tree with
+# find_package(qgen) twice -- for the host and, with the installed Cortex-M7
+# toolchain file, for QEMU's mps2-an500 -- runs the host app and the firmware,
+# and compares every output element with `qgen run` (the installed qgen's
+# interpreter) on the same input, bit for bit. The host build also checks
+# the Halide (x86-64) library `hello` against `qgen run` on all 256 int8
+# inputs, and the build-time regeneration: touching the quant config re-runs
+# qgen and rebuilds nothing else; an edit that changes the emitted C rebuilds
+# the model library, never the app's own object when the header is unchanged.
+# Exit 77 (skip) after the host part when arm-none-eabi-gcc or
+# qemu-system-arm is missing.
+set -u
+build=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+work=$3
+fail() { echo "cmake_app_test: FAIL: $*" >&2; exit 1; }
+rm -rf -- "$work"
+mkdir -p "$work" || fail "cannot create $work"
+prefix=$work/prefix
+gen=()
+command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
+
+cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "cmake --install"; }
+qgen=$prefix/bin/qgen
+[ -x "$qgen" ] || fail "no $qgen after install"
+[ -f "$prefix/lib/cmake/qgen/qgenConfig.cmake" ] || fail "no qgenConfig.cmake in the prefix"
+
+# The example's quant config, copied so the test may touch and edit it.
+cp "$src/examples/fmnist-small/lq8.json" "$work/quant.json" || fail "copy config"
+model=$src/examples/fmnist-small/fmnist_small.json
+common=(-DAPP_MODEL="$model" -DAPP_CONFIG="$work/quant.json" -DAPP_HELLO_MODEL="$src/models/hello_world_int8.tflite")
+
+# ---- host ------------------------------------------------------------------
+cmake -S "$src/examples/cmake-app" -B "$work/host" "${gen[@]}" -DCMAKE_PREFIX_PATH="$prefix" "${common[@]}" \
+  >"$work/host-configure.log" 2>&1 || { cat "$work/host-configure.log"; fail "host configure"; }
+cmake --build "$work/host" >"$work/host-build.log" 2>&1 || { cat "$work/host-build.log"; fail "host build"; }
+grep -rqF "$qgen" "$work/host" --include=build.ninja --include=build.make ||
+  fail "the host build does not run the installed qgen ($qgen)"
+
+"$work/host/app" "$work/input.f32" >"$work/host.out" || { cat "$work/host.out"; fail "host app failed"; }
+"$qgen" run "$model" --config "$work/quant.json" --input "$work/input.f32" --output "$work/ref.f32" >"$work/run.log" 2>&1 ||
+  { cat "$work/run.log"; fail "qgen run"; }
+od -An -v -tx4 -w4 "$work/ref.f32" | awk '{ print "qg-out " NR - 1 " 0x" $1 }' >"$work/ref.out"
+
+compare() {  # compare NAME OUTPUT REFERENCE: element by element
+  local name=$1 got=$2 ref=$3
+  grep '^qg-out ' "$got" >"$got.values"
+  local n_ref n_got
+  n_ref=$(wc -l <"$ref"); n_got=$(wc -l <"$got.values")
+  [ "$n_ref" -gt 0 ] || fail "$name: empty reference"
+  [ "$n_ref" = "$n_got" ] || fail "$name: $n_got output elements, qgen run gives $n_ref"
+  local first
+  first=$(paste -d' ' "$got.values" "$ref" | awk '$3 != $6 { print "element " $2 ": " $3 " (" n ") vs " $6 " (qgen run)"; exit }' n="$name")
+  [ -z "$first" ] || fail "$name differs from qgen run: $first"
+  echo "$name: $n_got elements equal to qgen run, bit for bit"
+}
+compare host "$work/host.out" "$work/ref.out"
+
+if [ -x "$work/host/hello" ]; then
+  "$work/host/hello" "$work/hello_in.i8" >"$work/hello.out" || fail "hello (Halide x86-64 library) failed"
+  ar t "$work/host/libhello_net.a" | grep -q '^hello_halide.o$' || fail "libhello_net.a has no hello_halide.o"
+  "$qgen" run "$src/models/hello_world_int8.tflite" --input "$work/hello_in.i8" --output "$work/hello_ref.i8" >/dev/null 2>&1 ||
+    fail "qgen run hello_world_int8"
+  od -An -v -td1 -w1 "$work/hello_ref.i8" | awk '{ print $1 }' >"$work/hello_ref.txt"
+  grep '^qg-hello ' "$work/hello.out" | awk '{ print $3 }' >"$work/hello_got.txt"
+  [ "$(wc -l <"$work/hello_ref.txt")" = 256 ] || fail "qgen run hello_world_int8: not 256 outputs"
+  cmp -s "$work/hello_got.txt" "$work/hello_ref.txt" ||
+    fail "hello (x86-64, Halide) differs from qgen run: $(paste -d' ' "$work/hello_got.txt" "$work/hello_ref.txt" | awk '$1 != $2 { print "input " NR - 129 ": " $1 " vs " $2; exit }')"
+  echo "hello (x86-64, Halide object): 256 outputs equal to qgen run"
+fi
+
+# ---- regeneration at build time (Ninja: its log names every step) ----------
+if [ ${#gen[@]} -gt 0 ]; then
+  sleep 1
+  touch "$work/quant.json"
+  cmake --build "$work/host" >"$work/touch.log" 2>&1 || { cat "$work/touch.log"; fail "rebuild after touching the config"; }
+  grep -q 'qgen: compiling .* (fmnist)' "$work/touch.log" || { cat "$work/touch.log"; fail "touching the config did not re-run qgen"; }
+  if grep -E '^\[[0-9]+/[0-9]+\] ' "$work/touch.log" | grep -v 'qgen: compiling .* (fmnist)' | grep -q .; then
+    cat "$work/touch.log"; fail "touching the config rebuilt more than the qgen step"
+  fi
+  echo "touch config: only the qgen step ran"
+  cp "$work/host/fmnist.qgen/fmnist.h" "$work/fmnist.h.before"
+  sed -i 's/"a_bits": *8/"a_bits": 6/' "$work/quant.json"
+  grep -q '"a_bits": 6' "$work/quant.json" || fail "could not edit the config"
+  cmake --build "$work/host" >"$work/edit.log" 2>&1 || { cat "$work/edit.log"; fail "rebuild after editing the config"; }
+  grep -q 'qgen: compiling .* (fmnist)' "$work/edit.log" || fail "editing the config did not re-run qgen"
+  grep -q 'Building C object CMakeFiles/fmnist.dir/' "$work/edit.log" || { cat "$work/edit.log"; fail "editing the config did not rebuild the model library"; }
+  grep -q 'Linking C executable app' "$work/edit.log" || fail "editing the config did not relink the app"
+  if cmp -s "$work/fmnist.h.before" "$work/host/fmnist.qgen/fmnist.h" && grep -q 'CMakeFiles/app.dir/main.c' "$work/edit.log"; then
+    cat "$work/edit.log"; fail "the app's main.c was recompiled although the header did not change"
+  fi
+  if grep -E '^\[[0-9]+/[0-9]+\] ' "$work/edit.log" | grep -qE 'hello'; then
+    fail "editing fmnist's config rebuilt the other network"
+  fi
+  cmake --build "$work/host" -- -n | grep -q 'no work to do' || fail "a second rebuild still has work to do"
+  echo "edit config: qgen, the model library and the app's link ran, nothing else"
+  # The edited model still matches the interpreter.
+  "$work/host/app" >"$work/host6.out" || fail "host app (a_bits 6) failed"
+  "$qgen" run "$model" --config "$work/quant.json" --input "$work/input.f32" --output "$work/ref6.f32" >/dev/null 2>&1 || fail "qgen run (a_bits 6)"
+  od -An -v -tx4 -w4 "$work/ref6.f32" | awk '{ print "qg-out " NR - 1 " 0x" $1 }' >"$work/ref6.out"
+  compare "host (a_bits 6)" "$work/host6.out" "$work/ref6.out"
+  cp "$src/examples/fmnist-small/lq8.json" "$work/quant.json"
+fi
+
+# ---- Cortex-M7 firmware under QEMU -------------------------------------------
+for tool in arm-none-eabi-gcc qemu-system-arm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "cmake_app_test: SKIP the Cortex-M7 part: $tool not found (host part passed)"
+    exit 77
+  fi
+done
+cmake -S "$src/examples/cmake-app" -B "$work/m7" "${gen[@]}" -Dqgen_DIR="$prefix/lib/cmake/qgen" \
+  -DCMAKE_TOOLCHAIN_FILE="$prefix/share/qgen/targets/cortex-m7/toolchain.cmake" "${common[@]}" \
+  >"$work/m7-configure.log" 2>&1 || { cat "$work/m7-configure.log"; fail "Cortex-M7 configure"; }
+cmake --build "$work/m7" >"$work/m7-build.log" 2>&1 || { cat "$work/m7-build.log"; fail "Cortex-M7 build"; }
+file "$work/m7/app.elf" 2>/dev/null | grep -q 'ARM' || [ ! -x /usr/bin/file ] || fail "app.elf is not an ARM executable"
+QG_QEMU_TIMEOUT=120 "$prefix/share/qgen/targets/cortex-m7/run-qemu.sh" "$work/m7/app.elf" >"$work/m7.out" ||
+  { cat "$work/m7.out"; fail "firmware failed under QEMU"; }
+compare cortex-m7 "$work/m7.out" "$work/ref.out"
+(cd "$work/m7" && ctest --output-on-failure >"$work/m7-ctest.log" 2>&1) || { cat "$work/m7-ctest.log"; fail "the example's own ctest (QEMU) failed"; }
+echo "cmake_app_test: PASS"
