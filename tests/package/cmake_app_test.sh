@@ -103,7 +103,17 @@ if [ ${#gen[@]} -gt 0 ]; then
   "$qgen" run "$model" --config "$work/quant.json" --input "$work/input.f32" --output "$work/ref6.f32" >/dev/null 2>&1 || fail "qgen run (a_bits 6)"
   od -An -v -tx4 -w4 "$work/ref6.f32" | awk '{ print "qg-out " NR - 1 " 0x" $1 }' >"$work/ref6.out"
   compare "host (a_bits 6)" "$work/host6.out" "$work/ref6.out"
+  # A bad config: the build fails with qgen's one-line error naming the file
+  # and JSON path, and the emitted files stay as they were.
+  (cd "$work/host/fmnist.qgen" && md5sum fmnist.h fmnist.c fmnist_weights.c) >"$work/emitted.md5"
+  sed -i 's/"a_bits": *6/"a_bits": 3/' "$work/quant.json"
+  if cmake --build "$work/host" >"$work/bad.log" 2>&1; then fail "a config with a_bits 3 built"; fi
+  grep -q "qgen: error: $work/quant.json: default.a_bits" "$work/bad.log" || { cat "$work/bad.log"; fail "no qgen error line naming the config and default.a_bits"; }
+  (cd "$work/host/fmnist.qgen" && md5sum -c --quiet "$work/emitted.md5") || fail "a failed qgen run changed the emitted files"
+  [ ! -e "$work/host/fmnist.qgen.new" ] || fail "a failed qgen run left fmnist.qgen.new"
+  echo "bad config: the build fails with qgen's error line, emitted files untouched"
   cp "$src/examples/fmnist-small/lq8.json" "$work/quant.json"
+  cmake --build "$work/host" >"$work/restore.log" 2>&1 || { cat "$work/restore.log"; fail "rebuild after restoring the config"; }
 fi
 
 # ---- Cortex-M7 firmware under QEMU -------------------------------------------
