@@ -3,16 +3,17 @@
 #
 # The install + out-of-tree example test (issue #16): installs the qgen build
 # into WORK/prefix, configures and builds examples/cmake-app out of tree with
-# find_package(qgen) twice -- for the host and, with the installed Cortex-M7
-# toolchain file, for QEMU's mps2-an500 -- runs the host app and the firmware,
-# and compares every output element with `qgen run` (the installed qgen's
-# interpreter) on the same input, bit for bit. The host build also checks
-# the Halide (x86-64) library `hello` against `qgen run` on all 256 int8
-# inputs, and the build-time regeneration: touching the quant config re-runs
-# qgen and rebuilds nothing else; an edit that changes the emitted C rebuilds
-# the model library, never the app's own object when the header is unchanged.
-# Exit 77 (skip) after the host part when arm-none-eabi-gcc or
-# qemu-system-arm is missing.
+# find_package(qgen) three times -- for the host, for Cortex-A (the example's
+# aarch64-linux-gnu.cmake, run by qemu-aarch64) and, with the installed
+# Cortex-M7 toolchain file, for QEMU's mps2-an500 -- runs the apps and the
+# firmware, and compares every output element with `qgen run` (the installed
+# qgen's interpreter) on the same input, bit for bit. The host and Cortex-A
+# builds also check the Halide library `hello` against `qgen run` on all 256
+# int8 inputs. The host build checks the build-time regeneration: touching
+# the quant config re-runs qgen and rebuilds nothing else; an edit that
+# changes the emitted C rebuilds the model library, never the app's own
+# object when the header is unchanged; a bad config fails with qgen's error.
+# Exit 77 (skip) when a cross compiler or QEMU is missing (after the rest).
 set -u
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
@@ -60,18 +61,21 @@ compare() {  # compare NAME OUTPUT REFERENCE: element by element
 }
 compare host "$work/host.out" "$work/ref.out"
 
-if [ -x "$work/host/hello" ]; then
-  "$work/host/hello" "$work/hello_in.i8" >"$work/hello.out" || fail "hello (Halide x86-64 library) failed"
-  ar t "$work/host/libhello_net.a" | grep -q '^hello_halide.o$' || fail "libhello_net.a has no hello_halide.o"
-  "$qgen" run "$src/models/hello_world_int8.tflite" --input "$work/hello_in.i8" --output "$work/hello_ref.i8" >/dev/null 2>&1 ||
+check_hello() {  # check_hello NAME BUILD_DIR RUNNER...: the int8 model whose layers are a Halide object
+  local name=$1 dir=$2
+  shift 2
+  "$@" "$dir/hello" "$work/hello_in_$name.i8" >"$work/hello_$name.out" || fail "hello ($name, Halide library) failed"
+  ar t "$dir/libhello_net.a" | grep -q '^hello_halide.o$' || fail "$name: libhello_net.a has no hello_halide.o"
+  "$qgen" run "$src/models/hello_world_int8.tflite" --input "$work/hello_in_$name.i8" --output "$work/hello_ref.i8" >/dev/null 2>&1 ||
     fail "qgen run hello_world_int8"
   od -An -v -td1 -w1 "$work/hello_ref.i8" | awk '{ print $1 }' >"$work/hello_ref.txt"
-  grep '^qg-hello ' "$work/hello.out" | awk '{ print $3 }' >"$work/hello_got.txt"
+  grep '^qg-hello ' "$work/hello_$name.out" | awk '{ print $3 }' >"$work/hello_got.txt"
   [ "$(wc -l <"$work/hello_ref.txt")" = 256 ] || fail "qgen run hello_world_int8: not 256 outputs"
   cmp -s "$work/hello_got.txt" "$work/hello_ref.txt" ||
-    fail "hello (x86-64, Halide) differs from qgen run: $(paste -d' ' "$work/hello_got.txt" "$work/hello_ref.txt" | awk '$1 != $2 { print "input " NR - 129 ": " $1 " vs " $2; exit }')"
-  echo "hello (x86-64, Halide object): 256 outputs equal to qgen run"
-fi
+    fail "hello ($name, Halide) differs from qgen run: $(paste -d' ' "$work/hello_got.txt" "$work/hello_ref.txt" | awk '$1 != $2 { print "input " NR - 129 ": " $1 " vs " $2; exit }')"
+  echo "hello ($name, Halide object): 256 outputs equal to qgen run"
+}
+[ -x "$work/host/hello" ] && check_hello x86-64 "$work/host"
 
 # ---- regeneration at build time (Ninja: its log names every step) ----------
 if [ ${#gen[@]} -gt 0 ]; then
@@ -83,6 +87,14 @@ if [ ${#gen[@]} -gt 0 ]; then
     cat "$work/touch.log"; fail "touching the config rebuilt more than the qgen step"
   fi
   echo "touch config: only the qgen step ran"
+  sleep 1
+  touch "$qgen"
+  cmake --build "$work/host" >"$work/touch-qgen.log" 2>&1 || { cat "$work/touch-qgen.log"; fail "rebuild after touching qgen"; }
+  for net in fmnist hello_net; do
+    [ -x "$work/host/hello" ] || [ $net = fmnist ] || continue
+    grep -q "qgen: compiling .* ($net)" "$work/touch-qgen.log" || { cat "$work/touch-qgen.log"; fail "a newer qgen did not regenerate $net"; }
+  done
+  echo "touch qgen: every network regenerated"
   cp "$work/host/fmnist.qgen/fmnist.h" "$work/fmnist.h.before"
   sed -i 's/"a_bits": *8/"a_bits": 6/' "$work/quant.json"
   grep -q '"a_bits": 6' "$work/quant.json" || fail "could not edit the config"
@@ -116,6 +128,21 @@ if [ ${#gen[@]} -gt 0 ]; then
   cmake --build "$work/host" >"$work/restore.log" 2>&1 || { cat "$work/restore.log"; fail "rebuild after restoring the config"; }
 fi
 
+missing=()
+# ---- Cortex-A (AArch64 Linux) under qemu-aarch64 -----------------------------
+if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1; then
+  cmake -S "$src/examples/cmake-app" -B "$work/a64" "${gen[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_TOOLCHAIN_FILE="$src/examples/cmake-app/aarch64-linux-gnu.cmake" "${common[@]}" \
+    >"$work/a64-configure.log" 2>&1 || { cat "$work/a64-configure.log"; fail "Cortex-A configure"; }
+  cmake --build "$work/a64" >"$work/a64-build.log" 2>&1 || { cat "$work/a64-build.log"; fail "Cortex-A build"; }
+  a64=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+  "${a64[@]}" "$work/a64/app" >"$work/a64.out" || { cat "$work/a64.out"; fail "Cortex-A app failed under qemu-aarch64"; }
+  compare cortex-a "$work/a64.out" "$work/ref.out"
+  check_hello cortex-a "$work/a64" "${a64[@]}"
+else
+  missing+=("Cortex-A (aarch64-linux-gnu-gcc, qemu-aarch64)")
+fi
+
 # ---- Cortex-M7 firmware under QEMU -------------------------------------------
 for tool in arm-none-eabi-gcc qemu-system-arm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -132,4 +159,8 @@ QG_QEMU_TIMEOUT=120 "$prefix/share/qgen/targets/cortex-m7/run-qemu.sh" "$work/m7
   { cat "$work/m7.out"; fail "firmware failed under QEMU"; }
 compare cortex-m7 "$work/m7.out" "$work/ref.out"
 (cd "$work/m7" && ctest --output-on-failure >"$work/m7-ctest.log" 2>&1) || { cat "$work/m7-ctest.log"; fail "the example's own ctest (QEMU) failed"; }
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "cmake_app_test: SKIP: not run for lack of tools: ${missing[*]} (everything else passed)"
+  exit 77
+fi
 echo "cmake_app_test: PASS"
