@@ -20,12 +20,21 @@
 #             or blob; `auto` is refused: the emitted file set must be known when
 #             CMake configures.
 #
-# Targets: x86-64 and cortex-a also give <prefix>_halide.o (the Halide layers)
-# in the library; for a model without such layers an empty object is compiled
-# in its place with the project's C compiler. cortex-m7 code needs the
-# Cortex-M7 toolchain file (qgen_CORTEX_M7_TOOLCHAIN_FILE), cortex-a an AArch64
-# C compiler. `hls` is accepted here and passed on: qgen reports whether it
-# supports it. The sources are compiled as C99 with -ffp-contract=off (the
+# Emitted files (what `qgen compile` writes; the library compiles the .c):
+#   every target   <prefix>.h, <prefix>.c, <prefix>_weights.c, report.json, report.md
+#   x86-64, cortex-a  + <prefix>_halide.o (the Halide layers, archived into the
+#                  library); for a model without such layers qgen writes none
+#                  and an empty object is compiled in its place with the
+#                  project's C compiler, so the file set stays fixed
+#   --weights-format blob  + <prefix>_weights_u8.bin, <prefix>_weights_f32.bin
+#                  (.incbin'ed by <prefix>_weights.c: -Wa,-I<dir> is added and
+#                  the object depends on them)
+# cortex-m7 code needs the Cortex-M7 toolchain file
+# (qgen_CORTEX_M7_TOOLCHAIN_FILE), cortex-a an AArch64 C compiler. `hls` is
+# accepted and passed on with the file set of `c`: qgen reports whether it
+# supports the target (when it emits other files, this list must follow).
+# A net.json's weight file is read from its "weights" key when CMake
+# configures. The sources are compiled as C99 with -ffp-contract=off (the
 # emitted header refuses -ffast-math): keep them out of -ffast-math builds.
 include_guard(GLOBAL)
 if(CMAKE_VERSION VERSION_LESS 3.21)
