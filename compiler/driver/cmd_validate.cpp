@@ -22,8 +22,9 @@ const char* kValidateHelp =
     "\nCompiles the network for --target, builds and runs the emitted code on N random inputs (seeded, uniform\n"
     "in [-1, 1), or int8 codes in [-128, 127] for an int8 model) or on a data set, and reports:\n"
     "  - bit-exactness against the reference interpreter running the quantized model (qgen run);\n"
-    "  - the error against the float model (the interpreter in float mode, qgen run --float): max / mean abs\n"
-    "    error, RMSE and top-1 agreement (int8 outputs are dequantized first);\n"
+    "  - the error against the float model (the network without --config, run by the interpreter in float:\n"
+    "    qgen run NET --float): max / mean abs error, RMSE and top-1 agreement (int8 outputs are dequantized\n"
+    "    first; not available for an integer-only model such as an int8 .tflite);\n"
     "  - with --data: top-1 accuracy of the emitted code and of the float model.\n"
     "Progress goes to stderr. Exit 0: bit-exact on every input; 1: not (qgen diff then names the layer).\n"
     "\nExamples:\n"
@@ -144,8 +145,8 @@ int ValidateCommand::run() const {
   eo.cc = cc_;
   eo.cflags = cflags_;
   eo.keep_temp = keep_;
-  std::fprintf(stderr, "qgen validate: building for %s and running %zu inputs\n", po.target.c_str(), inputs.size());
   Progress progress("qgen validate: " + po.target, inputs.size());
+  progress(0);  // the bar appears while the code is built (on a terminal)
   const ExecResult r = run_emitted(s, inputs, eo, [&](size_t done) { progress(done); });
   std::printf("target: %s: %s\n", po.target.c_str(), r.toolchain.c_str());
 
@@ -179,8 +180,23 @@ int ValidateCommand::run() const {
                             std::to_string(bad_elems) + " output elements differ (" + first_bad + ")")
                                .c_str()
                          : ("yes, " + std::to_string(inputs.size()) + " of " + std::to_string(inputs.size()) + " inputs").c_str());
-  try {
-    const std::vector<std::vector<float>> ref = interp::run_batch(g, inputs, interp::Mode::Float);
+  // The float model: the same network without precision choices, stopped
+  // before quantization (an int8 model's input codes are dequantized for it).
+  PipelineOptions fo = po_;
+  fo.config_path.clear();
+  fo.calibration_path.clear();
+  const PipelineState fs = run_pipeline(fo, "fuse_activations");
+  const ir::Graph& fg = fs.graph;
+  const bool float_model = fg.tensor(fg.input).dtype == ir::DType::F32 && fg.tensor(fg.output).dtype == ir::DType::F32 &&
+                           fg.tensor(fg.input).numel() == tin.numel() && fg.tensor(fg.output).numel() == tout.numel();
+  if (!float_model) {
+    std::printf("%-34s not available: the model is integer-only (no float weights to compare with)\n", "error vs float model:");
+  } else try {
+    std::vector<std::vector<float>> finputs = inputs;
+    if (in_i8)
+      for (auto& x : finputs)
+        for (float& v : x) v = tin.q.scale * (v - static_cast<float>(tin.q.zero_point));
+    const std::vector<std::vector<float>> ref = interp::run_batch(fg, finputs, interp::Mode::Float);
     double max_abs = 0, sum_abs = 0, sum_sq = 0;
     int64_t n = 0, agree = 0, hits = 0, ref_hits = 0;
     for (size_t k = 0; k < inputs.size(); ++k) {
