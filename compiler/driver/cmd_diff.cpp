@@ -30,6 +30,21 @@ const char* kDiffHelp =
     "keeps it). Needs: c / x86-64: a host C compiler (--cc, $CC, default cc); cortex-a: aarch64-linux-gnu-gcc and\n"
     "qemu-aarch64; cortex-m7: arm-none-eabi-gcc ($QG_M7_CC) and qemu-system-arm ($QG_QEMU). See docs/diff.md.";
 
+// A name as the model spells it, on one line: printable ASCII kept, other bytes as \\xNN.
+std::string shown(const std::string& s) {
+  std::string r;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      r += static_cast<char>(c);
+    } else {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      r += b;
+    }
+  }
+  return r;
+}
+
 bool same(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 std::string value_text(float v, const ir::Tensor& t) {
@@ -130,9 +145,9 @@ int DiffCommand::run() const {
       const codegen::LayerReport* lr = nullptr;
       for (const codegen::LayerReport& l : s.emitted->layers)
         if (l.node == static_cast<int>(i)) lr = &l;
-      std::printf("\nFIRST DIFFERENCE: input %zu, layer %zu '%s' (%s)\n", k, i + 1, printable_name(n.name).c_str(), ir::op_info(n.op).name);
+      std::printf("\nFIRST DIFFERENCE: input %zu, layer %zu '%s' (%s)\n", k, i + 1, shown(n.name).c_str(), ir::op_info(n.op).name);
       std::printf("  kernel:      %s (function %s)\n", lr ? lr->kernel.c_str() : "?", lr ? lr->function.c_str() : "?");
-      std::printf("  tensor:      '%s' %s %s, %" PRId64 " elements\n", printable_name(t.name).c_str(),
+      std::printf("  tensor:      '%s' %s %s, %" PRId64 " elements\n", shown(t.name).c_str(),
                   ir::shape_str(ir::logical_shape(t.shape, g.layout)).c_str(), ir::dtype_name(t.dtype), t.numel());
       std::printf("  element:     %" PRId64 " %s (index %" PRId64 " in the internal HWC order)\n", ir::logical_index(t.shape, g.layout, first),
                   coordinates(g, t, first).c_str(), first);
@@ -140,7 +155,7 @@ int DiffCommand::run() const {
       std::printf("  interpreter: %s\n", value_text(want[static_cast<size_t>(first)], t).c_str());
       const std::string before = i == 0 ? "it is the first layer" : i == 1 ? "layer 1 agrees" : "layers 1-" + std::to_string(i) + " agree";
       std::printf("  %" PRId64 " of %" PRId64 " elements of this tensor differ; %s; %d later layer%s differ%s\n", count, t.numel(),
-                  before.c_str(), later, later == 1 ? "" : "s", later ? (" (first: '" + printable_name(later_first) + "')").c_str() : "");
+                  before.c_str(), later, later == 1 ? "" : "s", later ? (" (first: '" + shown(later_first) + "')").c_str() : "");
       if (!bad.empty()) {
         std::string names;
         for (const BadFlag& b : bad) names += " " + b.flag;

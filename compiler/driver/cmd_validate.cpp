@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <random>
 
 #include "driver/target_exec.h"
@@ -26,7 +27,10 @@ const char* kValidateHelp =
     "    qgen run NET --float): max / mean abs error, RMSE and top-1 agreement (int8 outputs are dequantized\n"
     "    first; not available for an integer-only model such as an int8 .tflite);\n"
     "  - with --data: top-1 accuracy of the emitted code and of the float model.\n"
-    "Progress goes to stderr. Exit 0: bit-exact on every input; 1: not (qgen diff then names the layer).\n"
+    "Progress goes to stderr. Exit 0: bit-exact on every input; 1: not: then replay the inputs with qgen diff,\n"
+    "which names the first input, layer and element that differ:\n"
+    "  qgen validate net.json --config quant.json --target cortex-m7 --save-inputs in.f32 || \\\n"
+    "    qgen diff net.json --config quant.json --target cortex-m7 --input in.f32\n"
     "\nExamples:\n"
     "  qgen validate net.json --config quant.json --target c\n"
     "  qgen validate net.json --config quant.json --target cortex-m7 --inputs 20 --seed 7\n"
@@ -92,6 +96,8 @@ ValidateCommand::ValidateCommand(CLI::App& app) {
       ->check(CLI::IsMember({"uint8", "float32"}))
       ->capture_default_str();
   sub_->add_option("--layout", layout_, "Layout of the --data items: NCHW or NHWC")->check(CLI::IsMember({"NCHW", "NHWC"}))->capture_default_str();
+  sub_->add_option("--save-inputs", save_inputs_,
+                   "Write the inputs used, back to back in the model's input format, to FILE (for qgen diff --input FILE)");
   sub_->add_option("--cc", cc_, "C compiler (as for qgen diff)");
   sub_->add_option("--cflags", cflags_, "Extra compiler flags, after the target's defaults (split by the shell)");
   sub_->add_flag("--keep-temp", keep_, "Keep the temporary build folder (its path is printed)");
@@ -135,6 +141,23 @@ int ValidateCommand::run() const {
     std::snprintf(b, sizeof b, "%" PRId64 " random inputs, seed %" PRIu64 ", %s", inputs_, seed_,
                   in_i8 ? "int8 codes uniform in [-128, 127]" : "float32 uniform in [-1, 1)");
     source = b;
+  }
+  if (!save_inputs_.empty()) {
+    std::string bytes;
+    for (const auto& x : inputs)
+      for (float v : x) {
+        if (in_i8) {
+          bytes.push_back(static_cast<char>(static_cast<int8_t>(v)));
+        } else {
+          char b[4];
+          std::memcpy(b, &v, 4);  // little-endian hosts, as read_f32_file expects
+          bytes.append(b, 4);
+        }
+      }
+    std::ofstream f(save_inputs_, std::ios::binary);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.close();
+    if (!f) user_error(save_inputs_, "", "cannot write the inputs file");
   }
   std::printf("model:  %s (%s), %s\ninputs: %s\n", printable_name(g.name).c_str(), po.net_path.c_str(),
               po.config_path.empty() ? "float (no config)" : ("config " + po.config_path).c_str(), source.c_str());

@@ -23,7 +23,7 @@ class ValidateCommand {
   CLI::App* sub_;
   PipelineOptions po_;
   DataOptions data_;
-  std::string cc_, cflags_, raw_type_ = "uint8", layout_ = "NCHW";
+  std::string cc_, cflags_, raw_type_ = "uint8", layout_ = "NCHW", save_inputs_;
   int64_t inputs_ = 10;
   uint64_t seed_ = 1;
   bool keep_ = false;

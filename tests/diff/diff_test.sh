@@ -10,7 +10,8 @@
 #               for an arena layer and for the last layer (caller's output)
 #   m7          the same on the Cortex-M7 board under qemu-system-arm
 #   errors      bad arguments, -ffast-math, missing tools: one clear error, exit 1
-#   validate    qgen validate --target c: bit-exact on 6 seeded inputs (exit 0);
+#   validate    qgen validate --target c: bit-exact on 6 seeded inputs (exit 0),
+#               which --save-inputs writes and qgen diff replays (exit 0);
 #               an output corrupted through the QG_LAYER_END hook: exit 1
 #   validate_m7 qgen validate --target cortex-m7 on 3 inputs: bit-exact
 # Exit 77 (skip) when a tool the case needs is missing.
@@ -148,6 +149,13 @@ case $case_name in
     has val.out "bit-exact vs quantized interpreter: yes, 6 of 6 inputs"
     has val.out "error vs float model:              max abs"
     has val.err "6/6 inputs"
+    # The same inputs replayed by qgen diff (--save-inputs): every layer of each agrees.
+    run valsave validate "$net" --config "$cfg" --target c --inputs 6 --seed 5 --save-inputs "$work/saved.f32"
+    [ "$st" -eq 0 ] || fail "validate --save-inputs: status $st"
+    [ "$(stat -c %s "$work/saved.f32")" -eq $((6 * 784 * 4)) ] || fail "saved inputs: wrong size"
+    run replay diff "$net" --config "$cfg" --target c --input "$work/saved.f32"
+    [ "$st" -eq 0 ] || { cat "$work/replay.out" "$work/replay.err"; fail "replay: status $st"; }
+    has replay.out "all 7 layers agree bit for bit with the interpreter on 6 inputs"
     # The user's own QG_LAYER_END hook changes one output element of layer 7: not bit-exact.
     run valbad validate "$net" --config "$cfg" --target c --inputs 6 --seed 5 \
       --cflags "'-DQG_LAYER_END(i)=if((i)==7)output[3]+=0.5f'"
