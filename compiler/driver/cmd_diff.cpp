@@ -1,6 +1,7 @@
 #include "driver/cmd_diff.h"
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -45,7 +46,8 @@ std::string shown(const std::string& s) {
   return r;
 }
 
-bool same(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+// Bit for bit; any NaN equals any NaN (the default NaN's bits differ between ISAs, e.g. x86 and Arm).
+bool same(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
 
 std::string value_text(float v, const ir::Tensor& t) {
   char b[96];
@@ -114,7 +116,7 @@ int DiffCommand::run() const {
   const ExecResult r = run_emitted(s, inputs, eo);
 
   std::printf("model:  %s (%s), %s\n", printable_name(g.name).c_str(), po.net_path.c_str(),
-              po.config_path.empty() ? "float (no config)" : ("config " + po.config_path).c_str());
+              po.config_path.empty() ? "no --config" : ("config " + po.config_path).c_str());
   std::printf("target: %s: %s\n", po.target.c_str(), r.toolchain.c_str());
   for (size_t k = 0; k < inputs.size(); ++k) {
     const std::vector<std::vector<float>> ref = interp::run_all_tensors(g, inputs[k], interp::Mode::AsCompiled);

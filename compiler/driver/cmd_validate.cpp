@@ -38,7 +38,8 @@ const char* kValidateHelp =
     "\n--data takes what qgen eval takes (IDX folder or file, or a folder with labels.csv; values / 255 for uint8).\n"
     "Needs the tools of qgen diff (see qgen diff --help and docs/diff.md).";
 
-bool same(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+// Bit for bit; any NaN equals any NaN (the default NaN's bits differ between ISAs, e.g. x86 and Arm).
+bool same(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
 
 size_t argmax(const std::vector<float>& y) {
   size_t best = 0;
@@ -160,7 +161,7 @@ int ValidateCommand::run() const {
     if (!f) user_error(save_inputs_, "", "cannot write the inputs file");
   }
   std::printf("model:  %s (%s), %s\ninputs: %s\n", printable_name(g.name).c_str(), po.net_path.c_str(),
-              po.config_path.empty() ? "float (no config)" : ("config " + po.config_path).c_str(), source.c_str());
+              po.config_path.empty() ? "no --config" : ("config " + po.config_path).c_str(), source.c_str());
   std::fflush(stdout);
 
   ExecOptions eo;

@@ -14,6 +14,8 @@
 #               which --save-inputs writes and qgen diff replays (exit 0);
 #               an output corrupted through the QG_LAYER_END hook: exit 1
 #   validate_m7 qgen validate --target cortex-m7 on 3 inputs: bit-exact
+#   halide      MLPerf Tiny KWS (int8) on x86-64 and cortex-a (qemu-aarch64):
+#               agrees, and a flipped code of a Halide layer is named
 # Exit 77 (skip) when a tool the case needs is missing.
 set -u
 case_name=$1 qgen=$2 src=$3 work=$4
@@ -170,6 +172,44 @@ case $case_name in
     run valm7 validate "$net" --config "$cfg" --target cortex-m7 --inputs 3
     [ "$st" -eq 0 ] || { cat "$work/valm7.out" "$work/valm7.err"; fail "validate m7: status $st"; }
     has valm7.out "bit-exact vs quantized interpreter: yes, 3 of 3 inputs"
+    no_temp_left
+    ;;
+  halide)
+    # The Halide targets on MLPerf Tiny KWS (int8 .tflite, its real input):
+    # x86-64 natively, cortex-a under qemu-aarch64; layer 2 is a Halide conv.
+    kws=${QGEN_MODELS_DIR:-$src/models}/mlperf-tiny/kws_ref_model.tflite
+    kin=${QGEN_MODELS_DIR:-$src/models}/mlperf-tiny/kws_input0.int8.bin
+    if [ ! -f "$kws" ] || [ ! -f "$kin" ]; then
+      [ "${QGEN_REQUIRE_MODELS:-0}" = 1 ] && fail "missing $kws or $kin (QGEN_REQUIRE_MODELS=1)"
+      skip "missing $kws or $kin"
+    fi
+    ran=0
+    for target in x86-64 cortex-a; do
+      if [ $target = x86-64 ]; then
+        { [ "$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo && command -v cc >/dev/null; } || continue
+      else
+        { command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; } || continue
+      fi
+      ran=1
+      rm -rf "$work/pkg"
+      "$qgen" compile "$kws" --target $target -o "$work/pkg" -q || fail "qgen compile $target"
+      k=$(kernel_of 2)
+      case $k in *halide*) ;; *) fail "$target: layer 2 is not a Halide layer ($k)" ;; esac
+      run "h_clean_$target" diff "$kws" --input "$kin" --target $target
+      [ "$st" -eq 0 ] || { cat "$work/h_clean_$target.out" "$work/h_clean_$target.err"; fail "$target clean: status $st"; }
+      has "h_clean_$target.out" "all 13 layers agree bit for bit"
+      run "h_inj_$target" diff "$kws" --input "$kin" --target $target \
+        --cflags "-DQGEN_DIFF_TEST_FLIP_LAYER=2 -DQGEN_DIFF_TEST_FLIP_ELEMENT=100"
+      [ "$st" -eq 1 ] || { cat "$work/h_inj_$target.out" "$work/h_inj_$target.err"; fail "$target inject: status $st"; }
+      has "h_inj_$target.out" "FIRST DIFFERENCE: input 0, layer 2 '"
+      has "h_inj_$target.out" "kernel:      $k (function "
+      has "h_inj_$target.out" "(index 100 in the internal HWC order)"
+      t=$(sed -n 's/^  target: *\(-\{0,1\}[0-9]*\) (real.*/\1/p' "$work/h_inj_$target.out")
+      i=$(sed -n 's/^  interpreter: *\(-\{0,1\}[0-9]*\) (real.*/\1/p' "$work/h_inj_$target.out")
+      [ -n "$t" ] && [ -n "$i" ] || fail "$target: no int8 values"
+      [ $(((t ^ i) & 255)) -eq 1 ] || fail "$target: codes $t and $i do not differ in the lowest bit"
+    done
+    [ $ran = 1 ] || skip "neither x86-64 with AVX2 nor aarch64-linux-gnu-gcc + qemu-aarch64"
     no_temp_left
     ;;
   *)
