@@ -14,6 +14,8 @@
 #               which --save-inputs writes and qgen diff replays (exit 0);
 #               an output corrupted through the QG_LAYER_END hook: exit 1
 #   validate_m7 qgen validate --target cortex-m7 on 3 inputs: bit-exact
+#   fma         the float model built with -ffp-contract=fast -mfma (x86-64
+#               with FMA): a real difference, found in layer 1, flag named
 #   halide      MLPerf Tiny KWS (int8) on x86-64 and cortex-a (qemu-aarch64):
 #               agrees, and a flipped code of a Halide layer is named
 # Exit 77 (skip) when a tool the case needs is missing.
@@ -172,6 +174,22 @@ case $case_name in
     run valm7 validate "$net" --config "$cfg" --target cortex-m7 --inputs 3
     [ "$st" -eq 0 ] || { cat "$work/valm7.out" "$work/valm7.err"; fail "validate m7: status $st"; }
     has valm7.out "bit-exact vs quantized interpreter: yes, 3 of 3 inputs"
+    no_temp_left
+    ;;
+  fma)
+    # A real (not injected) exactness break: the float model built with FMA
+    # contraction differs from the first convolution on; qgen diff says where
+    # and names the flag.
+    { [ "$(uname -m)" = x86_64 ] && grep -qw fma /proc/cpuinfo; } || skip "not an x86-64 CPU with FMA"
+    command -v cc >/dev/null || skip "cc not found"
+    run fma diff "$net" --input "$work/img.f32" --target c --cflags "-ffp-contract=fast -mfma"
+    [ "$st" -eq 1 ] || { cat "$work/fma.out" "$work/fma.err"; fail "fma: status $st, expected 1"; }
+    has fma.out "FIRST DIFFERENCE: input 0, layer 1 'conv1' (conv2d)"
+    has fma.out "note: built with flags that break bit-exactness: -ffp-contract=fast"
+    has fma.err "warning: --cflags -ffp-contract=fast breaks bit-exactness"
+    # The same build without contraction agrees.
+    run nofma diff "$net" --input "$work/img.f32" --target c --cflags "-mfma"
+    [ "$st" -eq 0 ] || { cat "$work/nofma.out" "$work/nofma.err"; fail "nofma: status $st, expected 0"; }
     no_temp_left
     ;;
   halide)
