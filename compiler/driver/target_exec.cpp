@@ -487,6 +487,11 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
       const std::string prog = dir + "/prog";
       build_cmd = tc.cc + " " + tc.flags + " " + extra + " " + o.cflags + " " + sq(dir + "/qgd_main.c") + package + " -o " + sq(prog) + " -lm";
       run_cmd = (tc.runner.empty() ? "" : tc.runner + " ") + sq(prog) + " " + sq(dir + "/inputs.bin");
+      // A modified template can loop forever: the same limit as the board's runner.
+      if (have_tool("timeout")) {
+        const char* t = std::getenv("QG_QEMU_TIMEOUT");
+        run_cmd = "timeout " + sq(t && *t ? t : "300") + " " + run_cmd;
+      }
     }
     const Shell b = shell(build_cmd);
     if (b.status != 0) {

@@ -138,6 +138,13 @@ case $case_name in
     has noqemu.err "qemu-system-arm"
     run noarmgcc diff "$net" --config "$cfg" --input "$work/img.f32" --target cortex-m7 --cc no-such-arm-none-eabi-gcc
     one_error_line noarmgcc "no-such-arm-none-eabi-gcc, which is not on PATH (Debian: apt-get install gcc-arm-none-eabi"
+    # A program that never ends (here: a user hook that loops) is stopped.
+    if command -v timeout >/dev/null; then
+      QG_QEMU_TIMEOUT=2 "$qgen" diff "$net" --input "$work/img.f32" --target c --cflags "'-DQG_LAYER_BEGIN(i)=for(;;){}'" \
+        >"$work/hang.out" 2>"$work/hang.err"
+      st=$?
+      one_error_line hang "timed out"
+    fi
     run zero validate "$net" --config "$cfg" --target c --inputs 0
     one_error_line zero "--inputs"
     run both validate "$net" --config "$cfg" --target c --inputs 3 --data "$work"
