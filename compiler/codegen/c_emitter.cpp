@@ -757,6 +757,8 @@ Emitted Emitter::run() {
        "#ifndef QG_LAYER_END\n#define QG_LAYER_END(i) ((void)0)\n#endif\n\n";
   c += decls_ + "\n" + locals_ + "\n" + kernels + "\n";
   c += "int " + prefix_ + "_run(" + signature + ") {\n";
+  // `qgen diff` (driver/target_exec.cpp, docs/diff.md) defines QG_LAYER_END to read
+  // each layer's output through the names A, input and output: keep them.
   c += "  unsigned char *A = (unsigned char *)arena;\n";
   c += "  if (!input || !output || !arena) return " + upper_ + "_ERR_NULL;\n";
   c += "  if (((uintptr_t)A & 15u) != 0) return " + upper_ + "_ERR_ALIGN;\n";

@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "codegen/writer.h"
+#include "driver/cmd_diff.h"
 #include "driver/cmd_eval.h"
 #include "driver/cmd_import.h"
 #include "driver/cmd_report.h"
+#include "driver/cmd_validate.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
@@ -37,6 +39,8 @@ const char* kExamples =
     "  qgen import model.onnx -o net.json                         ONNX -> net.json + net.bin\n"
     "  qgen report net.json --config quant.json                   multiplies / adds / look-ups, MAC vs LUT\n"
     "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
+    "  qgen diff net.json --config quant.json --input image.f32 --target cortex-m7   first layer that differs\n"
+    "  qgen validate net.json --config quant.json --target c --inputs 20      bit-exact? error vs float\n"
     "\n"
     "quant.json:\n"
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
@@ -208,6 +212,8 @@ int qgen_main(int argc, char** argv) {
   ImportCommand import_cmd(app);
   EvalCommand eval_cmd(app);
   ReportCommand report_cmd(app);
+  DiffCommand diff_cmd(app);
+  ValidateCommand validate_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -232,6 +238,8 @@ int qgen_main(int argc, char** argv) {
     if (import_cmd.selected()) return import_cmd.run();
     if (eval_cmd.selected()) return eval_cmd.run();
     if (report_cmd.selected()) return report_cmd.run();
+    if (diff_cmd.selected()) return diff_cmd.run();
+    if (validate_cmd.selected()) return validate_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

@@ -1,0 +1,67 @@
+// Builds the code qgen emitted for a target into a program, runs it on given
+// inputs and reads back its outputs (and, for `qgen diff`, every layer's
+// output tensor). Used by `qgen diff` and `qgen validate`.
+//
+// Host targets (c, x86-64) are built with the host C compiler and run
+// directly; cortex-a with aarch64-linux-gnu-gcc under qemu-aarch64; cortex-m7
+// with arm-none-eabi-gcc and the board files of targets/cortex-m7 (embedded in
+// qgen; build-elf.sh and run-qemu.sh, written to the temporary folder) under
+// qemu-system-arm's mps2-an500, the results coming back through semihosting.
+//
+// The program is a generated driver plus the emitted package, all in a
+// temporary folder that is removed afterwards. Layer dumps use the emitted
+// code's QG_LAYER_END(i) hook: the driver's header, force-included, defines it
+// as a call that reads layer i's output tensor from where the memory plan put
+// it (the arena `A`, or the caller's input / output buffer: the hook expands
+// inside <prefix>_run, where those three names are in scope). Everything the
+// program reports travels as text lines on its standard output (semihosting
+// on the Cortex-M7), so host and board runs share one reader.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "driver/pipeline.h"
+
+namespace qg::driver {
+
+struct ExecOptions {
+  std::string target = "c";  // c, x86-64, cortex-a, cortex-m7
+  std::string cc;            // "" = the target's default compiler
+  std::string cflags;        // the user's flags, after the defaults
+  bool dump_layers = false;  // also read every layer's output tensor
+  bool keep_temp = false;    // keep the temporary folder (its path is printed on stderr)
+};
+
+struct ExecResult {
+  // Per input: the model output, one float per element (int8 codes as floats).
+  std::vector<std::vector<float>> outputs;
+  // With dump_layers, per input and layer (graph node order): the layer's
+  // output tensor in the internal layout, as the interpreter's
+  // run_all_tensors gives it.
+  std::vector<std::vector<std::vector<float>>> layers;
+  std::string toolchain;  // e.g. "gcc -std=c99 -O2 -ffp-contract=off" or "arm-none-eabi-gcc ... under qemu-system-arm"
+};
+
+// Flags of `cflags` known to break bit-exactness with the interpreter
+// (-ffast-math, -Ofast, -ffp-contract=fast, ...), each with the reason.
+struct BadFlag {
+  std::string flag, why;
+};
+std::vector<BadFlag> exactness_breaking_flags(const std::string& cflags);
+
+// Builds and runs the emitted code of `s` (a full pipeline run for
+// o.target) on `inputs` (model layout; int8 codes as floats for an int8
+// input). `progress(done)` is called as inputs complete. Throws UserError on
+// a missing tool, a refused flag (one that defines __FAST_MATH__: the emitted
+// header refuses it), a build failure (with the compiler's first messages)
+// or a program that fails.
+ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<float>>& inputs, const ExecOptions& o,
+                       const std::function<void(size_t done)>& progress = nullptr);
+
+// Reads a file of model inputs: float32, or int8 codes for an int8 model
+// (`qgen run --input`), N inputs back to back. One UserError if the size does
+// not fit the model's input.
+std::vector<std::vector<float>> read_model_inputs(const std::string& path, const ir::Graph& g);
+
+}  // namespace qg::driver
