@@ -240,7 +240,8 @@ class Emitter {
     const plan::Buffer& b = p_.tensors.at(static_cast<size_t>(tensor));
     if (b.place == plan::Place::Input) return "input";
     if (b.place == plan::Place::Output) return "output";
-    const std::string t = g_.tensor(tensor).dtype == ir::DType::I8 ? "int8_t" : "float";
+    const ir::Tensor& T = g_.tensor(tensor);
+    const std::string t = T.pack.on() ? "uint8_t" : T.dtype == ir::DType::I8 ? "int8_t" : "float";  // packed: codes, lo, s
     return "(" + std::string(is_const ? "const " : "") + t + " *)(A + " + str(b.offset) + ")";
   }
 
@@ -312,7 +313,7 @@ constexpr int64_t kCallBytes = 24, kRunBytes = 128;
 int64_t kernel_body_bytes(const std::string& tmpl) {
   static const std::map<std::string, int64_t> bytes = {
       {"dwconv2d_i8_smlad.c", 1110}, {"conv2d_i8_smlad.c", 380}, {"conv2d_i8.c", 430}, {"conv2d_f32.c", 40},
-      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}};
+      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}};  // lqp: conv2d_lq.c's figure, not measured
   auto it = bytes.find(tmpl);
   return it == bytes.end() ? 370 : it->second;  // pooling, softmax, add, relayout, glue, ...
 }
@@ -422,7 +423,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   }
   const ir::LinearQuant& q = *n.lq;
   if (ch.tmpl == "conv2d_lq_lut.c") return {lut_instance(e, n, idx, std::move(in), bias)};
-  QG_CHECK(ch.tmpl == "conv2d_lq.c", "emit_linear: no tables for template " + ch.tmpl);
+  QG_CHECK(ch.tmpl == "conv2d_lq.c" || ch.tmpl == "conv2d_lqp.c", "emit_linear: no tables for template " + ch.tmpl);
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},

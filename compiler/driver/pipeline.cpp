@@ -25,6 +25,7 @@
 #include "quant/int8.h"
 #include "quant/lut.h"
 #include "quant/quantize.h"
+#include "quant/storage.h"
 
 namespace qg::driver {
 
@@ -99,6 +100,7 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions& o) {
          const target::Target& t = target::get(o.target);
          s.graph = select::resolve_auto(std::move(s.graph), t);
+         s.graph = quant::choose_storage(std::move(s.graph));
          s.kernels = select::select_kernels(s.graph, t);
        }},
       {"plan",
