@@ -4,7 +4,20 @@
 
 namespace qg::quant {
 
-bool producer_packs(const ir::Node& n) { return n.lq && n.lq->lut_g == 0 && (n.op == ir::Op::Conv2d || n.op == ir::Op::Dense); }
+// The ops with a packed-output kernel row (select.cpp: lqp_mac / lqp_dsp,
+// pool_lqp, act_lqp, add_lqp); the caller checks the output is float.
+bool producer_packs(const ir::Node& n) {
+  switch (n.op) {
+    case ir::Op::Conv2d:
+    case ir::Op::Dense: return n.lq && n.lq->lut_g == 0;
+    case ir::Op::MaxPool2d:
+    case ir::Op::AvgPool2d:
+    case ir::Op::Relu:
+    case ir::Op::Relu6:
+    case ir::Op::Add: return true;
+    default: return false;
+  }
+}
 
 ir::LqPacked packed_input_form(const ir::Graph& g, const ir::Node& n) {
   if (!n.lq || n.lq->lut_g != 0 || n.lq->a_whole_tensor) return {};

@@ -20,8 +20,9 @@ ir::Graph choose_storage(ir::Graph g);
 // The consumer condition above for one node: the (a_bits, R) it could read
 // packed, or a_bits == 0.
 ir::LqPacked packed_input_form(const ir::Graph& g, const ir::Node& n);
-// Whether node n's kernel can write its output packed (LQ conv2d / dense with
-// the MAC kernel: templates/conv2d_lqp.c).
+// Whether node n's kernel can write its output packed: LQ conv2d / dense with
+// the MAC kernel (templates/conv2d_lqp.c), max / avg pool (pool2d_lqp.c),
+// relu / relu6 (act_lqp.c), add (add_lqp.c).
 bool producer_packs(const ir::Node& n);
 
 }  // namespace qg::quant

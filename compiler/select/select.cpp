@@ -124,6 +124,18 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   part(c, "YPIX", out.pack.on() ? 4 * O : 0, 4);
 }
 
+// Float producers whose output is stored LQ-packed (quant::choose_storage):
+// pool2d_lqp.c quantizes one output position (QG_C floats in YPIX), act_lqp.c
+// and add_lqp.c one region (QG_OUT_R floats) at a time.
+void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  const ir::Tensor& out = g.out(n);
+  c.kernel = "qg_" + op_name(n) + "_f32_po__c";
+  c.defines = {{"QG_OUT_R", str(out.pack.region)},
+               {"QG_OUT_CB", str(out.pack.code_bits())},
+               {"QG_OUT_LA", str(quant::format_for_bits(out.pack.a_bits).levels)}};
+  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" ? out.shape.back() : out.pack.region));
+}
+
 // templates/conv2d_lq_lut.c picks one of three layouts by its parameters and
 // the compiler flags (pshufb width), so it gets one region for the largest
 // (quant::lut_scratch_bytes) and checks that the layout it uses fits.
@@ -143,6 +155,7 @@ bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) 
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
 bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
+bool when_out_packed(const Target&, const ir::Graph& g, const ir::Node& n) { return g.out(n).pack.on(); }
 bool when_lqp(const Target&, const ir::Graph& g, const ir::Node& n) { return !n.lq->lut_g && (g.in(n).pack.on() || g.out(n).pack.on()); }
 bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
   return when_lqp(t, g, n) && t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64;
@@ -172,10 +185,13 @@ const std::vector<Row>& table() {
       {"int8_mac", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8.c", "i8_mac", nullptr, nullptr},
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
+      {"pool_lqp", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp.c", nullptr, when_out_packed, fill_po},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
+      {"act_lqp", {Op::Relu, Op::Relu6}, Data::Any, "act_lqp.c", nullptr, when_out_packed, fill_po},
       {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
       {"global_avgpool_f32", {Op::GlobalAvgPool}, Data::Any, "global_avgpool_f32.c", "f32", nullptr, nullptr},
       {"add_i8", {Op::Add}, Data::Int8, "add_i8.c", "i8", nullptr, nullptr},
+      {"add_lqp", {Op::Add}, Data::Float, "add_lqp.c", nullptr, when_out_packed, fill_po},
       {"add_f32", {Op::Add}, Data::Float, "add_f32.c", "f32", nullptr, nullptr},
       {"concat_i8", {Op::Concat}, Data::Int8, "concat_f32.c", "i8", nullptr, nullptr},
       {"concat_f32", {Op::Concat}, Data::Float, "concat_f32.c", "f32", nullptr, nullptr},

@@ -14,6 +14,7 @@
 
 #include "differential/harness.h"
 #include "interp/interp.h"
+#include "ir/op_table.h"
 #include "support/cbuild.h"
 
 namespace {
@@ -91,7 +92,10 @@ TEST_CASE("lqpack: the interpreter with packed storage equals per-patch quantiza
     for (qg::ir::Tensor& t : flat.tensors) t.pack = {};
     for (const qg::ir::Node& n : g.nodes) {
       const qg::ir::Tensor &in = g.in(n), &out = g.out(n);
-      if (out.pack.on()) ++seen["packed a" + std::to_string(out.pack.a_bits)];
+      if (out.pack.on()) {
+        ++seen["packed a" + std::to_string(out.pack.a_bits)];
+        ++seen[std::string("packed by ") + (n.lq ? "LQ layer" : qg::ir::op_info(n.op).name)];
+      }
       if (!in.pack.on() && n.lq && !n.lq->lut_g && n.lq->a_region.kind == qg::ir::RegionKind::Block && n.op == qg::ir::Op::Conv2d &&
           (in.shape[2] / n.attrs.groups) % n.lq->a_region.block != 0)
         ++seen["R not dividing, float input"];
@@ -114,7 +118,8 @@ TEST_CASE("lqpack: the interpreter with packed storage equals per-patch quantiza
   // The sets reach what they claim to test.
   for (const char* k : {"packed a8", "packed a6", "packed a4", "packed a2", "packed a1", "R not dividing, float input",
                         "packed input, top padding", "packed input, left padding", "packed input, bottom padding",
-                        "packed input, right padding", "packed input, grouped"}) {
+                        "packed input, right padding", "packed input, grouped", "packed by LQ layer", "packed by maxpool2d",
+                        "packed by avgpool2d", "packed by relu", "packed by add"}) {
     INFO(k << ": " << seen[k]);
     CHECK(seen[k] >= 2);
   }
