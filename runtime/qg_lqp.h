@@ -30,9 +30,9 @@ QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, l
     } else {
       const unsigned mask = (1u << cb) - 1u;
       for (j = 0; j < R; ++j) {
-        const long i = first + r + j;
-        const unsigned sh = (unsigned)((i * cb) % 8);
-        uint8_t *b = codes + (i * cb) / 8;
+        const unsigned long bit = (unsigned long)(first + r + j) * (unsigned)cb;
+        const unsigned sh = (unsigned)(bit & 7u);
+        uint8_t *b = codes + (bit >> 3);
         *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)qg_quantize(v[r + j], l, sc, levels) << sh));
       }
     }
@@ -50,8 +50,8 @@ QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float 
   } else {
     const unsigned mask = (1u << cb) - 1u;
     for (j = 0; j < n; ++j) {
-      const long i = first + j;
-      q[j] = (uint8_t)((codes[(i * cb) / 8] >> ((i * cb) % 8)) & mask);
+      const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
+      q[j] = (uint8_t)((codes[bit >> 3] >> (bit & 7u)) & mask);
     }
   }
   for (j = 0; j < nr; ++j) {

@@ -15,7 +15,8 @@
  * path bit for bit. Scratch parts (select/select.cpp, fill_lqp): PATCH
  * (K floats, 0 bytes when the input is packed), RLO, RS (R floats), SQ
  * (S accumulators, 8-byte aligned), CODES (K bytes), YPIX (O floats, 0 bytes
- * when the output is float).
+ * when the output is float). QG_SEGLEN > 0 (DSP path): every segment s is
+ * activation region s and QG_SEGLEN codes long (compile-time loop bounds).
  * Compile-time: shapes, QG_ settings; per layer at the call: areg, seg,
  * seg_areg, the weight codes, e, bb (B), d, bias. */
 #include <stdint.h>
@@ -48,6 +49,7 @@
 #define QG_ACC_T int32_t
 #define QG_WPACK 8
 #define QG_DOT_U8 0
+#define QG_SEGLEN 0
 #define QG_IN_PACKED 1
 #define QG_IN_R 2
 #define QG_IN_CB 8
@@ -133,7 +135,54 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
           for (j = seg[s]; j < seg[s + 1]; ++j) t2 += q[j];
           sq[s] = t2;
         }
+#if QG_DOT_U8
+        /* Two output channels at a time: each word of codes is widened once
+         * (UXTB16) for both weight rows; per channel the float steps are the
+         * same, in the same order. */
+        for (o = grp * og; o + 1 < (grp + 1) * og; o += 2) {
+          const uint8_t *w0 = codes + o * QG_K, *w1 = w0 + QG_K;
+          float acc0 = 0.0f, acc1 = 0.0f;
+          for (s = 0; s < QG_S; ++s) {
+#if QG_SEGLEN
+            /* every segment is one activation region of QG_SEGLEN codes */
+            const long a = s, c0 = o * QG_S + s, c1 = c0 + QG_S;
+            long b = s * QG_SEGLEN;
+            const long end = b + QG_SEGLEN;
+#else
+            const long a = seg_areg[s], c0 = o * QG_S + s, c1 = c0 + QG_S;
+            long b = seg[s];
+            const long end = seg[s + 1];
+#endif
+            const float sqf = (float)sq[s];
+            int32_t d0 = 0, d1 = 0;
+            for (; b + 4 <= end; b += 4) {
+              const uint32_t vq = qg_load4(q + b), v0 = qg_load4(w0 + b), v1 = qg_load4(w1 + b);
+              const uint32_t qe = qg_uxtb16(vq), qo = qg_uxtb16_ror8(vq);
+              d0 = qg_smlad(qg_uxtb16(v0), qe, d0);
+              d0 = qg_smlad(qg_uxtb16_ror8(v0), qo, d0);
+              d1 = qg_smlad(qg_uxtb16(v1), qe, d1);
+              d1 = qg_smlad(qg_uxtb16_ror8(v1), qo, d1);
+            }
+            for (; b < end; ++b) {
+              d0 += (int32_t)w0[b] * (int32_t)q[b];
+              d1 += (int32_t)w1[b] * (int32_t)q[b];
+            }
+            acc0 = acc0 + qg_lq_part(rlo[a], rs[a], e[c0], bb[c0], d[c0], sqf, (float)d0);
+            acc1 = acc1 + qg_lq_part(rlo[a], rs[a], e[c1], bb[c1], d[c1], sqf, (float)d1);
+          }
+#if QG_OUT_PACKED
+          ypix[o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          ypix[o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+#else
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+#endif
+        }
+        /* an odd channel count: the last one alone */
+        for (; o < (grp + 1) * og; ++o) {
+#else
         for (o = grp * og; o < (grp + 1) * og; ++o) {
+#endif
           const long p = o * QG_K;
           float acc = 0.0f;
           for (s = 0; s < QG_S; ++s) {

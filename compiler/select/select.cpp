@@ -106,8 +106,14 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
                            (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "");
   c.kernel = base + "__" + (dot || c.w_pack != 8 ? tag(t) : "c");
   const int64_t O = out.shape.back();
+  // Uniform segments (segment s = activation region s, all of one length): compile-time bounds.
+  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
+  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
+    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
+      seglen = 0;
   c.defines = {{"QG_WPACK", str(c.w_pack)},
                {"QG_DOT_U8", dot ? "1" : "0"},
+               {"QG_SEGLEN", str(dot ? seglen : 0)},
                {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
                {"QG_IN_R", str(in.pack.on() ? in.pack.region : 1)},
                {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
