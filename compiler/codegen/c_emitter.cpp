@@ -240,7 +240,8 @@ class Emitter {
     const plan::Buffer& b = p_.tensors.at(static_cast<size_t>(tensor));
     if (b.place == plan::Place::Input) return "input";
     if (b.place == plan::Place::Output) return "output";
-    const std::string t = g_.tensor(tensor).dtype == ir::DType::I8 ? "int8_t" : "float";
+    const ir::Tensor& T = g_.tensor(tensor);
+    const std::string t = T.pack.on() ? "uint8_t" : T.dtype == ir::DType::I8 ? "int8_t" : "float";  // packed: codes, lo, s
     return "(" + std::string(is_const ? "const " : "") + t + " *)(A + " + str(b.offset) + ")";
   }
 
@@ -312,7 +313,7 @@ constexpr int64_t kCallBytes = 24, kRunBytes = 128;
 int64_t kernel_body_bytes(const std::string& tmpl) {
   static const std::map<std::string, int64_t> bytes = {
       {"dwconv2d_i8_smlad.c", 1110}, {"conv2d_i8_smlad.c", 380}, {"conv2d_i8.c", 430}, {"conv2d_f32.c", 40},
-      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}};
+      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}};  // lqp: conv2d_lq.c's figure, not measured
   auto it = bytes.find(tmpl);
   return it == bytes.end() ? 370 : it->second;  // pooling, softmax, add, relayout, glue, ...
 }
@@ -422,7 +423,7 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   }
   const ir::LinearQuant& q = *n.lq;
   if (ch.tmpl == "conv2d_lq_lut.c") return {lut_instance(e, n, idx, std::move(in), bias)};
-  QG_CHECK(ch.tmpl == "conv2d_lq.c", "emit_linear: no tables for template " + ch.tmpl);
+  QG_CHECK(ch.tmpl == "conv2d_lq.c" || ch.tmpl == "conv2d_lqp.c", "emit_linear: no tables for template " + ch.tmpl);
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},
@@ -448,10 +449,18 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   return {in};
 }
 
+// The choice's defines and scratch (the rows whose output is LQ-packed,
+// select.cpp fill_po: QG_OUT_R, QG_OUT_CB, QG_OUT_LA and a YPIX row).
+Instance with_choice(Instance in, const select::KernelChoice& c) {
+  in.defs.insert(in.defs.end(), c.defines.begin(), c.defines.end());
+  in.scratch = !c.scratch.empty();
+  return in;
+}
+
 std::vector<Instance> emit_act(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
-  return {{c.tmpl, c.kernel,
-           {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", act_value(ir::op_info(n.op).activation)}}, {0}, false, {}}};
+  return {with_choice({c.tmpl, c.kernel,
+                       {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", act_value(ir::op_info(n.op).activation)}}, {0}, false, {}}, c)};
 }
 
 std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, int) {
@@ -467,12 +476,12 @@ std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, i
               {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
               {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
              {0}, false, {str(n.ip.act_min), str(n.ip.act_max)}}};
-  return {{c.tmpl, c.kernel,
-           {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
-            {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
-            {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
-            {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
-           {0}, false, {}}};
+  return {with_choice({c.tmpl, c.kernel,
+                       {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
+                        {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
+                        {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
+                        {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
+                       {0}, false, {}}, c)};
 }
 
 std::vector<Instance> emit_gap(Emitter& e, const ir::Graph& g, const Node& n, int) {
@@ -490,7 +499,7 @@ std::vector<Instance> emit_add(Emitter& e, const ir::Graph& g, const Node& n, in
                           {g.in(n, 0).q.zero_point, g.in(n, 1).q.zero_point, g.out(n).q.zero_point, p.left_shift, p.in1_mult,
                            p.in1_shift, p.in2_mult, p.in2_shift, p.out_mult, p.out_shift, p.act_min, p.act_max})}}};
   }
-  return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false, {}}};
+  return {with_choice({c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false, {}}, c)};
 }
 
 std::vector<Instance> emit_concat(Emitter& e, const ir::Graph& g, const Node& n, int) {

@@ -143,7 +143,7 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
       const std::string file = "t" + std::to_string(id) + ".bin";
       std::ofstream f(ro.dump_tensors + "/" + file, std::ios::binary);
       write_tensor(f, t[static_cast<size_t>(id)], tt.dtype == ir::DType::I8);
-      index << tt.name << "\t" << file << "\t" << ir::dtype_name(tt.dtype) << "\t" << ir::shape_str(tt.shape) << "\n";
+      index << tt.name << "\t" << file << "\t" << (tt.pack.on() && mode == interp::Mode::AsCompiled ? "lq_packed" : ir::dtype_name(tt.dtype)) << "\t" << ir::shape_str(tt.shape) << "\n";
     };
     dump(g.input);
     for (const ir::Node& nd : g.nodes) dump(nd.output);

@@ -25,6 +25,7 @@
 #include "quant/int8.h"
 #include "quant/lut.h"
 #include "quant/quantize.h"
+#include "quant/storage.h"
 
 namespace qg::driver {
 
@@ -99,6 +100,7 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions& o) {
          const target::Target& t = target::get(o.target);
          s.graph = select::resolve_auto(std::move(s.graph), t);
+         s.graph = quant::choose_storage(std::move(s.graph));
          s.kernels = select::select_kernels(s.graph, t);
        }},
       {"plan",
@@ -196,6 +198,11 @@ json layer_rows(const PipelineState& s) {
     for (int t : n.inputs) ins.push_back(ir::logical_shape(g.tensor(t).shape, g.layout));
     r["input_shapes"] = ins;
     r["output_shape"] = ir::logical_shape(g.out(n).shape, g.layout);
+    if (g.out(n).pack.on()) {  // quant::choose_storage: stored LQ-packed (docs/quantization.md §11)
+      const ir::Tensor& t = g.out(n);
+      r["output_storage"] = {{"form", "lq_packed"}, {"a_bits", t.pack.a_bits}, {"region", t.pack.region},
+                             {"code_bytes", t.packed_code_bytes()}, {"region_param_bytes", 8 * t.packed_regions()}};
+    }
     if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
     if (info.quantizable) {
       r["scheme"] = n.lq ? "lq" : n.il ? "int8" : "float";

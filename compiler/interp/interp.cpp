@@ -6,6 +6,8 @@
 
 #include "interp/kernels.h"
 #include "ir/diag.h"
+#include "quant/format.h"
+#include "runtime/qg_runtime.h"
 
 namespace qg::interp {
 
@@ -18,12 +20,23 @@ std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::v
   auto& x = t[static_cast<size_t>(g.input)];
   x.resize(input.size());
   for (int64_t i = 0; i < tin.numel(); ++i) x[static_cast<size_t>(i)] = input[static_cast<size_t>(ir::logical_index(tin.shape, g.layout, i))];
+  std::vector<float> values;
   for (const ir::Node& n : g.nodes) {
     std::vector<float>& out = t[static_cast<size_t>(n.output)];
-    out.assign(static_cast<size_t>(g.out(n).numel()), 0.0f);
-    KernelArgs a{g, n, {}, out, mode == Mode::AsCompiled};
+    const ir::Tensor& to = g.out(n);
+    const bool pack = to.pack.on() && mode == Mode::AsCompiled;
+    std::vector<float>& y = pack ? values : out;
+    y.assign(static_cast<size_t>(to.numel()), 0.0f);
+    KernelArgs a{g, n, {}, y, mode == Mode::AsCompiled};
     for (int i : n.inputs) a.in.push_back(&t[static_cast<size_t>(i)]);
     kernel_for(g, n)(a);
+    if (pack) {  // the producer's output stage: quantized once, stored packed (runtime/qg_lqp.h)
+      out.assign(static_cast<size_t>(to.bytes() / 4), 0.0f);
+      uint8_t* codes = reinterpret_cast<uint8_t*>(out.data());
+      float* lo = out.data() + to.packed_code_bytes() / 4;
+      qg_lqp_pack(values.data(), static_cast<long>(to.numel()), static_cast<long>(to.pack.region), to.pack.code_bits(),
+                  quant::format_for_bits(to.pack.a_bits).levels, 0, codes, lo, lo + to.packed_regions());
+    }
   }
   return t;
 }

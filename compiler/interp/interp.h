@@ -20,7 +20,9 @@ std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode
 std::vector<std::vector<float>> run_batch(const ir::Graph& g, const std::vector<std::vector<float>>& inputs,
                                           Mode mode = Mode::AsCompiled, unsigned threads = 0);
 
-// Every tensor of one run, internal layout (for debugging and tests).
+// Every tensor of one run, internal layout (for debugging and tests). In
+// Mode::AsCompiled a tensor stored LQ-packed (ir::Tensor::pack) holds its
+// packed bytes (codes, lo, s: runtime/qg_lqp.h), Tensor::bytes() / 4 floats.
 std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::vector<float>& input, Mode mode);
 
 // Per-tensor [min, max] over calibration inputs, float mode (for int8).

@@ -116,13 +116,15 @@ struct LqScratch {
 // (docs/quantization.md, "Evaluation order"): the integer sums Σq and Σp·q are
 // exact in any order; every float step is written in the documented order.
 // `codes` = lq.codes (uint8) or a widened int16 copy of them, [O][K].
+// patch == nullptr: w.lo, w.s and w.q already hold the patch's region
+// parameters and codes (read from an LQ-packed input, gather_packed).
 template <typename Acc, typename Code>
 void lq_outputs_acc(const ir::LinearQuant& lq, const Code* codes, const float* patch, float whole_lo, float whole_s, int64_t o0,
                     int64_t o1, const ir::Param& bias, Activation act, float* out, LqScratch& w) {
   const int64_t K = lq.K, S = lq.segments(), R = lq.aregions();
   const int La = quant::format_for_bits(lq.a_bits).levels;
   const float Lf = static_cast<float>(La);
-  for (int64_t r = 0; r < R; ++r) {
+  for (int64_t r = 0; patch && r < R; ++r) {
     const int64_t b = lq.areg_begin[idx(r)], e = lq.areg_begin[idx(r + 1)];
     if (lq.a_whole_tensor) {
       w.lo[idx(r)] = whole_lo;
@@ -191,6 +193,46 @@ void lq_outputs(const ir::LinearQuant& lq, const Code* codes, const float* patch
   else lq_outputs_acc<int32_t>(lq, codes, patch, whole_lo, whole_s, o0, o1, bias, act, out, w);
 }
 
+// An LQ-packed input tensor (ir::LqPacked, runtime/qg_lqp.h) as the
+// interpreter holds it: its arena bytes.
+struct PackedIn {
+  const uint8_t* codes;
+  const float *lo, *s;
+  int64_t R;
+  int cb;
+  PackedIn(const ir::Tensor& t, const std::vector<float>& v)
+      : codes(reinterpret_cast<const uint8_t*>(v.data())),
+        lo(v.data() + t.packed_code_bytes() / 4),
+        s(lo + t.packed_regions()),
+        R(t.pack.region),
+        cb(t.pack.code_bits()) {}
+};
+
+// The codes and region parameters of the im2col patch of output position
+// (oy, ox) and group grp of a packed input, into w.q, w.lo, w.s: tap by tap
+// the producer's codes and (lo, s); a padding tap is all-zero regions
+// (lo 0, s 1, codes 0), what per-patch quantization gives for zeros.
+void gather_packed(const PackedIn& x, const ir::Window& win, int64_t H, int64_t W, int64_t C, int64_t Cg, int64_t oy, int64_t ox,
+                   int64_t grp, LqScratch& w) {
+  std::vector<uint8_t> q(idx(Cg));
+  const int64_t nr = Cg / x.R;
+  int64_t t = 0;
+  for (int64_t ky = 0; ky < win.kh; ++ky) {
+    const int64_t iy = oy * win.sh - win.pt + ky * win.dh;
+    for (int64_t kx = 0; kx < win.kw; ++kx, ++t) {
+      const int64_t ix = ox * win.sw - win.pl + kx * win.dw;
+      float* rlo = &w.lo[idx(t * nr)];
+      float* rs = &w.s[idx(t * nr)];
+      if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+        qg_lqp_gather(x.codes, x.lo, x.s, static_cast<long>((iy * W + ix) * C + grp * Cg), static_cast<long>(Cg), static_cast<long>(x.R),
+                      x.cb, q.data(), rlo, rs);
+      else
+        qg_lqp_zero(static_cast<long>(Cg), static_cast<long>(x.R), q.data(), rlo, rs);
+      for (int64_t c = 0; c < Cg; ++c) w.q[idx(t * Cg + c)] = q[idx(c)];
+    }
+  }
+}
+
 // The im2col patch of output position (oy, ox) and group grp, in (ky, kx, c)
 // order; taps outside the image are part of it with value 0.
 void gather_patch(const std::vector<float>& x, const ir::Window& w, int64_t H, int64_t W, int64_t C, int64_t Cg, int64_t oy, int64_t ox,
@@ -244,6 +286,7 @@ void k_conv2d(const KernelArgs& a) {
   const std::vector<float>& x = *a.in[0];
 
   if (a.quantized && n.lq) {
+    const ir::Tensor& tin = a.g.in(n);
     float whole_lo = 0, whole_s = 1;
     if (n.lq->a_whole_tensor)
       qg_region_params(x.data(), static_cast<long>(x.size()), w.padded() ? 1 : 0, quant::format_for_bits(n.lq->a_bits).levels,
@@ -256,8 +299,14 @@ void k_conv2d(const KernelArgs& a) {
     for (int64_t oy = 0; oy < OH; ++oy)
       for (int64_t ox = 0; ox < OW; ++ox)
         for (int64_t grp = 0; grp < G; ++grp) {
-          gather_patch(x, w, H, W, C, Cg, oy, ox, grp, patch.data());
-          lq_outputs(*n.lq, codes.data(), patch.data(), whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act,
+          const float* p = patch.data();
+          if (tin.pack.on()) {
+            gather_packed(PackedIn(tin, x), w, H, W, C, Cg, oy, ox, grp, scratch);
+            p = nullptr;
+          } else {
+            gather_patch(x, w, H, W, C, Cg, oy, ox, grp, patch.data());
+          }
+          lq_outputs(*n.lq, codes.data(), p, whole_lo, whole_s, grp * Og, (grp + 1) * Og, n.bias, n.act,
                      &a.out[idx((oy * OW + ox) * O + grp * Og)], scratch);
         }
     return;
@@ -297,6 +346,14 @@ void k_dense(const KernelArgs& a) {
     if (n.lq->a_whole_tensor)
       qg_region_params(x.data(), static_cast<long>(I), 0, quant::format_for_bits(n.lq->a_bits).levels, &whole_lo, &whole_s);
     LqScratch scratch(*n.lq);
+    const ir::Tensor& tin = a.g.in(n);
+    if (tin.pack.on()) {  // a dense layer reads its input as one 1x1 pixel of I channels
+      const ir::Window one;
+      const int64_t In = tin.numel();
+      gather_packed(PackedIn(tin, x), one, 1, 1, In, In, 0, 0, 0, scratch);
+      lq_outputs(*n.lq, n.lq->codes.data(), static_cast<const float*>(nullptr), 0.0f, 1.0f, 0, O, n.bias, n.act, a.out.data(), scratch);
+      return;
+    }
     lq_outputs(*n.lq, n.lq->codes.data(), x.data(), whole_lo, whole_s, 0, O, n.bias, n.act, a.out.data(), scratch);
     return;
   }

@@ -33,13 +33,36 @@ const char* layout_name(Layout l);
 enum class Activation : uint8_t { None, Relu, Relu6 };
 const char* activation_name(Activation a);
 
+// Storage form of an F32 tensor that only LQ layers read (quant::choose_storage,
+// docs/quantization.md §11): a_bits == 0 is plain float32. Otherwise the tensor
+// is stored quantized, once, by its producer: the values in HWC order cut into
+// regions of `region` consecutive values (region divides the channel count, so
+// a region never straddles a pixel), each with its (lo, s) and codes. Bytes:
+// the codes, a_bits each (6-bit codes: one per byte), little-end first within a byte (value i at bit
+// (i * a_bits) % 8 of byte i * a_bits / 8), padded to 4 bytes; then lo[NR],
+// then s[NR] (float32), NR = numel / region.
+struct LqPacked {
+  int a_bits = 0;
+  int64_t region = 0;
+  bool on() const { return a_bits != 0; }
+  // Bits a code occupies: a_bits, except 6-bit codes which take a byte.
+  int code_bits() const { return a_bits == 6 ? 8 : a_bits; }
+};
+
 struct Tensor {
   std::string name;
   std::vector<int64_t> shape;  // internal order: rank 3 = {H, W, C}, rank 1 = {C}
   DType dtype = DType::F32;
   TensorQuant q;               // for I8
+  LqPacked pack;               // F32 tensors: stored LQ-packed when pack.on()
   int64_t numel() const;
-  int64_t bytes() const { return numel() * (dtype == DType::I8 ? 1 : 4); }
+  // Packed form: bytes of the codes (padded to 4) and number of regions.
+  int64_t packed_code_bytes() const { return (numel() * pack.code_bits() + 31) / 32 * 4; }
+  int64_t packed_regions() const { return pack.on() ? numel() / pack.region : 0; }
+  int64_t bytes() const {
+    if (pack.on()) return packed_code_bytes() + 8 * packed_regions();
+    return numel() * (dtype == DType::I8 ? 1 : 4);
+  }
 };
 
 struct Window {

@@ -29,6 +29,7 @@ std::string print_graph(const Graph& g) {
     if (n.act != Activation::None) os << " act=" << activation_name(n.act);
     const Tensor& ot = g.out(n);
     if (ot.dtype == DType::I8) os << " i8(scale=" << ot.q.scale << ", zp=" << ot.q.zero_point << ")";
+    if (ot.pack.on()) os << " stored=lq-packed(a" << ot.pack.a_bits << ", r" << ot.pack.region << ")";
     if (n.il) {
       os << " q=int8 w" << n.il->w_bits << "/channel a8/tensor macs=" << node_macs(g, n) << "\n";
       continue;

@@ -7,6 +7,7 @@
 
 #include "ir/diag.h"
 #include "ir/op_table.h"
+#include "quant/format.h"
 #include "quant/lut.h"
 
 namespace qg::select {
@@ -93,6 +94,54 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
   part(c, "CODES", q.K);
 }
 
+// templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
+// quant::choose_storage): no float patch when the input is packed, a row of
+// O floats (YPIX) when the output is; otherwise the parts of conv2d_lq.c.
+void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  const ir::Tensor &in = g.in(n), &out = g.out(n);
+  c.w_pack = packed_codes(t, n) ? q.w_bits : 8;
+  const bool dot = c.w_pack == 8 && !q.acc64 && t.has_kernel("mac_dsp");
+  const std::string base = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) +
+                           (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "");
+  c.kernel = base + "__" + (dot || c.w_pack != 8 ? tag(t) : "c");
+  const int64_t O = out.shape.back();
+  // Uniform segments (segment s = activation region s, all of one length): compile-time bounds.
+  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
+  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
+    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
+      seglen = 0;
+  c.defines = {{"QG_WPACK", str(c.w_pack)},
+               {"QG_DOT_U8", dot ? "1" : "0"},
+               {"QG_SEGLEN", str(dot ? seglen : 0)},
+               {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
+               {"QG_IN_R", str(in.pack.on() ? in.pack.region : 1)},
+               {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
+               {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
+               {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
+               {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
+               {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
+  const int64_t R = q.aregions();
+  part(c, "PATCH", in.pack.on() ? 0 : 4 * q.K);
+  part(c, "RLO", 4 * R);
+  part(c, "RS", 4 * R);
+  part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
+  part(c, "CODES", q.K);
+  part(c, "YPIX", out.pack.on() ? 4 * O : 0, 4);
+}
+
+// Float producers whose output is stored LQ-packed (quant::choose_storage):
+// pool2d_lqp.c quantizes one output position (QG_C floats in YPIX), act_lqp.c
+// and add_lqp.c one region (QG_OUT_R floats) at a time.
+void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  const ir::Tensor& out = g.out(n);
+  c.kernel = "qg_" + op_name(n) + "_f32_po__c";
+  c.defines = {{"QG_OUT_R", str(out.pack.region)},
+               {"QG_OUT_CB", str(out.pack.code_bits())},
+               {"QG_OUT_LA", str(quant::format_for_bits(out.pack.a_bits).levels)}};
+  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" ? out.shape.back() : out.pack.region));
+}
+
 // templates/conv2d_lq_lut.c picks one of three layouts by its parameters and
 // the compiler flags (pshufb width), so it gets one region for the largest
 // (quant::lut_scratch_bytes) and checks that the layout it uses fits.
@@ -112,6 +161,11 @@ bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) 
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
 bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
+bool when_out_packed(const Target&, const ir::Graph& g, const ir::Node& n) { return g.out(n).pack.on(); }
+bool when_lqp(const Target&, const ir::Graph& g, const ir::Node& n) { return !n.lq->lut_g && (g.in(n).pack.on() || g.out(n).pack.on()); }
+bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return when_lqp(t, g, n) && t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64;
+}
 
 // The ops whose int8 kernel is a table (ir::Int8Rule::Table): one row serves them all.
 std::vector<Op> table_ops() {
@@ -129,16 +183,21 @@ const std::vector<Row>& table() {
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
+      {"lqp_dsp", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp_dsp, fill_lqp},
+      {"lqp_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp, fill_lqp},
       {"lq_packed", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, when_packed, fill_lq_mac},
       {"lq_lut", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq_lut.c", nullptr, when_lut, fill_lut},
       {"lq_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, nullptr, fill_lq_mac},
       {"int8_mac", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8.c", "i8_mac", nullptr, nullptr},
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
+      {"pool_lqp", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp.c", nullptr, when_out_packed, fill_po},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
+      {"act_lqp", {Op::Relu, Op::Relu6}, Data::Any, "act_lqp.c", nullptr, when_out_packed, fill_po},
       {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
       {"global_avgpool_f32", {Op::GlobalAvgPool}, Data::Any, "global_avgpool_f32.c", "f32", nullptr, nullptr},
       {"add_i8", {Op::Add}, Data::Int8, "add_i8.c", "i8", nullptr, nullptr},
+      {"add_lqp", {Op::Add}, Data::Float, "add_lqp.c", nullptr, when_out_packed, fill_po},
       {"add_f32", {Op::Add}, Data::Float, "add_f32.c", "f32", nullptr, nullptr},
       {"concat_i8", {Op::Concat}, Data::Int8, "concat_f32.c", "i8", nullptr, nullptr},
       {"concat_f32", {Op::Concat}, Data::Float, "concat_f32.c", "f32", nullptr, nullptr},

@@ -318,7 +318,7 @@ TEST_CASE("Preprocessing: scale, mean/std per channel, NCHW/NHWC data into CHW/H
   d.labels = {0};
   // A model whose input is 3 channels of 2x2 (internal shape {H, W, C}).
   ir::Graph g;
-  g.tensors.push_back(ir::Tensor{"x", {2, 2, 3}, ir::DType::F32, {}});
+  g.tensors.push_back(ir::Tensor{"x", {2, 2, 3}, ir::DType::F32, {}, {}});
   g.input = g.output = 0;
   driver::Preprocess p;
   p.divide = false;

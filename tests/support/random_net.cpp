@@ -271,6 +271,11 @@ class Gen {
     const bool image = cur_.s.size() == 3;
     const bool image_net = avail_.front().s.size() == 3;
     const double x = r_.real();
+    if (image && opt_.lq_pack && r_.chance(0.35)) {
+      conv(layers, false);
+      if (r_.chance(0.3)) simple(layers, "relu");
+      return;
+    }
     if (image) {
       if (x < 0.30) conv(layers, false);
       else if (x < 0.40) simple(layers, r_.chance(0.7) ? "relu" : x < 0.35 ? "relu6" : "sigmoid");
@@ -316,6 +321,23 @@ class Gen {
     json cfg;
     int64_t minK = 1 << 30;
     for (const QL& q : qlayers_) minK = std::min(minK, q.K);
+    if (opt_.lq_pack) {
+      const std::vector<int64_t> bits = {8, 6, 4, 2, 1};
+      json d;
+      d["w_bits"] = r_.pick(bits);
+      d["a_bits"] = r_.pick(bits);
+      d["w_region"] = r_.chance(0.5) ? json(r_.uniform(1, std::min<int64_t>(minK, 6))) : region(minK);
+      d["a_region"] = std::min<int64_t>(minK, r_.uniform(1, 4));
+      cfg["default"] = d;
+      json layers = json::object();
+      for (const QL& q : qlayers_) {
+        if (r_.chance(0.05)) layers[q.name] = {{"scheme", "float"}};
+        else if (r_.chance(0.15)) layers[q.name] = choice(q.K);
+        else if (r_.chance(0.1)) layers[q.name] = {{"kernel", "lut"}, {"a_bits", r_.pick(std::vector<int64_t>{1, 2, 4})}};
+      }
+      if (!layers.empty()) cfg["layers"] = layers;
+      return cfg;
+    }
     cfg["default"] = choice(minK);
     json layers = json::object();
     for (const QL& q : qlayers_) {

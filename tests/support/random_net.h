@@ -22,6 +22,11 @@ struct RandomNetOptions {
   // this (the same random draws otherwise), e.g. 4 for the vector kernels of
   // the Halide targets.
   int64_t channel_multiple = 1;
+  // LQ configs that let tensors be stored LQ-packed (quant::choose_storage):
+  // one default (a_bits, integer a_region R in 1..4) that most layers inherit,
+  // so R divides some channel counts and not others; a few layers get another
+  // choice (mixed consumers fall back to float); more conv2d layers.
+  bool lq_pack = false;
 };
 
 RandomNet random_net(uint64_t seed, const RandomNetOptions& opt = {});

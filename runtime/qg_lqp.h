@@ -1,0 +1,74 @@
+/* qg_lqp.h - LQ-packed activation tensors (docs/quantization.md §11), shared
+ * by the interpreter and the emitted code (templates/conv2d_lqp.c).
+ * A packed tensor of n values with regions of R consecutive values (HWC
+ * order; R divides the channel count, so no region straddles a pixel):
+ *   codes: value i at bit (i*cb) % 8 of byte i*cb/8 (cb = code bits: 8, 4,
+ *          2 or 1; little-end first), QG_LQP_CODE_BYTES(n, cb) bytes;
+ *   then lo[n/R], then s[n/R] (float32). */
+#ifndef QG_LQP_H
+#define QG_LQP_H
+
+#include "qg_lq.h"
+
+/* Bytes of the codes of n values of cb bits, padded to 4. */
+#define QG_LQP_CODE_BYTES(n, cb) ((((long)(n) * (long)(cb)) + 31) / 32 * 4)
+
+/* Quantizes values v[0, n) (n a multiple of R), which are values
+ * [first, first + n) of a packed tensor (first a multiple of R): per region
+ * of R values qg_region_params (no zero added) and qg_quantize, exactly as a
+ * consumer's patch would (docs/quantization.md §11). */
+QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo, float *s) {
+  long r, j;
+  for (r = 0; r < n; r += R) {
+    const long reg = (first + r) / R;
+    float l = 0.0f, sc = 1.0f;
+    qg_region_params(v + r, R, 0, levels, &l, &sc);
+    lo[reg] = l;
+    s[reg] = sc;
+    if (cb == 8) {
+      for (j = 0; j < R; ++j) codes[first + r + j] = qg_quantize(v[r + j], l, sc, levels);
+    } else {
+      const unsigned mask = (1u << cb) - 1u;
+      for (j = 0; j < R; ++j) {
+        const unsigned long bit = (unsigned long)(first + r + j) * (unsigned)cb;
+        const unsigned sh = (unsigned)(bit & 7u);
+        uint8_t *b = codes + (bit >> 3);
+        *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)qg_quantize(v[r + j], l, sc, levels) << sh));
+      }
+    }
+  }
+}
+
+/* The codes of values [first, first + n) of a packed tensor as bytes q[0, n),
+ * and the (lo, s) of their n / R regions (first, n multiples of R). */
+QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float *s, long first, long n, long R, int cb, uint8_t *q,
+                             float *rlo, float *rs) {
+  long j;
+  const long r0 = first / R, nr = n / R;
+  if (cb == 8) {
+    for (j = 0; j < n; ++j) q[j] = codes[first + j];
+  } else {
+    const unsigned mask = (1u << cb) - 1u;
+    for (j = 0; j < n; ++j) {
+      const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
+      q[j] = (uint8_t)((codes[bit >> 3] >> (bit & 7u)) & mask);
+    }
+  }
+  for (j = 0; j < nr; ++j) {
+    rlo[j] = lo[r0 + j];
+    rs[j] = s[r0 + j];
+  }
+}
+
+/* A padding tap: n zeros form n / R all-zero regions, lo = 0, s = 1, codes 0
+ * (what qg_region_params and qg_quantize give for zeros). */
+QG_INLINE void qg_lqp_zero(long n, long R, uint8_t *q, float *rlo, float *rs) {
+  long j;
+  for (j = 0; j < n; ++j) q[j] = 0;
+  for (j = 0; j < n / R; ++j) {
+    rlo[j] = 0.0f;
+    rs[j] = 1.0f;
+  }
+}
+
+#endif /* QG_LQP_H */

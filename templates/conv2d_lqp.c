@@ -1,0 +1,212 @@
+/* qg_conv2d_a<A>w<W>r<R>[p]_mac[_po]__<target>: LQ quantized 2-D convolution
+ * (Yang et al.) whose input and/or output is stored LQ-packed
+ * (docs/quantization.md §11, runtime/qg_lqp.h), portable C99; the same body
+ * on DSP targets with QG_DOT_U8 (qg_dot_u8: UXTB16 + SMLAD on Armv7E-M).
+ * Input (QG_IN_PACKED 1, kernel name "...r<R>p_..."): the producer already
+ * quantized it; per output position and group the patch's codes and region
+ * parameters are copied tap by tap (a padding tap is all-zero regions: lo 0,
+ * s 1, codes 0), no float patch, no run-time quantization. Otherwise
+ * (QG_IN_PACKED 0) the float input is gathered and quantized per patch as in
+ * conv2d_lq.c. Output (QG_OUT_PACKED 1, "..._po"): the QG_O outputs of one
+ * position go to a scratch row (YPIX) and are quantized there, regions of
+ * QG_OUT_R channels, into the packed output (qg_lqp_pack). The float steps
+ * are those of conv2d_lq.c (lo_a*E + s_a*(B*Σq + D*Σp·q) per segment in
+ * ascending order, then bias, activation), so results equal the per-patch
+ * path bit for bit. Scratch parts (select/select.cpp, fill_lqp): PATCH
+ * (K floats, 0 bytes when the input is packed), RLO, RS (R floats), SQ
+ * (S accumulators, 8-byte aligned), CODES (K bytes), YPIX (O floats, 0 bytes
+ * when the output is float). QG_SEGLEN > 0 (DSP path): every segment s is
+ * activation region s and QG_SEGLEN codes long (compile-time loop bounds).
+ * Compile-time: shapes, QG_ settings; per layer at the call: areg, seg,
+ * seg_areg, the weight codes, e, bb (B), d, bias. */
+#include <stdint.h>
+#include "../runtime/qg_lqp.h"
+#include "../runtime/qg_arm_dsp.h"
+/* QG_TEMPLATE_DEFAULTS_BEGIN */
+#define QG_FN qg_conv2d_a8w8r2p_mac_po__c_example
+#define QG_H 5
+#define QG_W 4
+#define QG_C 2
+#define QG_OH 5
+#define QG_OW 4
+#define QG_O 2
+#define QG_KH 3
+#define QG_KW 3
+#define QG_SH 1
+#define QG_SW 1
+#define QG_DH 1
+#define QG_DW 1
+#define QG_PT 1
+#define QG_PL 1
+#define QG_G 1
+#define QG_ACT 1
+#define QG_K 18
+#define QG_LA 255
+#define QG_R 9
+#define QG_S 9
+#define QG_A_WHOLE 0
+#define QG_PADDED 1
+#define QG_ACC_T int32_t
+#define QG_WPACK 8
+#define QG_DOT_U8 0
+#define QG_SEGLEN 0
+#define QG_IN_PACKED 1
+#define QG_IN_R 2
+#define QG_IN_CB 8
+#define QG_OUT_PACKED 1
+#define QG_OUT_R 2
+#define QG_OUT_CB 4
+#define QG_OUT_LA 15
+#define QG_SCRATCH_BYTES 136
+#define QG_SCR_PATCH 0
+#define QG_SCR_RLO 0
+#define QG_SCR_RS 36
+#define QG_SCR_SQ 72
+#define QG_SCR_CODES 108
+#define QG_SCR_YPIX 128
+/* QG_TEMPLATE_DEFAULTS_END */
+#if QG_WPACK == 8
+#define QG_WCODE(i) (codes[i])
+#else
+#define QG_WCODE(i) ((codes[(i) / (8 / QG_WPACK)] >> (((i) % (8 / QG_WPACK)) * QG_WPACK)) & ((1 << QG_WPACK) - 1))
+#endif
+static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg, const int32_t *seg_areg,
+                  const uint8_t *codes, const float *e, const float *bb, const float *d, const float *bias) {
+  const long cg = QG_C / QG_G, og = QG_O / QG_G;
+  float *rlo = (float *)(scratch + QG_SCR_RLO);
+  float *rs = (float *)(scratch + QG_SCR_RS);
+  QG_ACC_T *sq = (QG_ACC_T *)(scratch + QG_SCR_SQ); /* 8-byte aligned */
+  uint8_t *q = scratch + QG_SCR_CODES;
+  long oy, ox, grp, o, j, s;
+#if QG_IN_PACKED
+  const uint8_t *xc = (const uint8_t *)xv;
+  const float *xlo = (const float *)(xc + QG_LQP_CODE_BYTES((long)QG_H * QG_W * QG_C, QG_IN_CB));
+  const float *xs = xlo + (long)QG_H * QG_W * QG_C / QG_IN_R;
+  long ky, kx;
+  (void)areg;
+#else
+  const float *x = (const float *)xv;
+  float *patch = (float *)(scratch + QG_SCR_PATCH);
+  float whole_lo = 0.0f, whole_s = 1.0f;
+#endif
+#if QG_OUT_PACKED
+  float *ypix = (float *)(scratch + QG_SCR_YPIX);
+  uint8_t *yc = (uint8_t *)yv;
+  float *ylo = (float *)(yc + QG_LQP_CODE_BYTES((long)QG_OH * QG_OW * QG_O, QG_OUT_CB));
+  float *ys = ylo + (long)QG_OH * QG_OW * QG_O / QG_OUT_R;
+#else
+  float *y = (float *)yv;
+#endif
+  /* The parts in order, without overlap, Σq 8-byte aligned, the total exact;
+   * a compile error (negative array size) otherwise. */
+  (void)sizeof(char[(QG_SCR_RLO >= QG_SCR_PATCH + (QG_IN_PACKED ? 0 : QG_K) * (long)sizeof(float) &&
+                     QG_SCR_RS >= QG_SCR_RLO + QG_R * (long)sizeof(float) && QG_SCR_SQ >= QG_SCR_RS + QG_R * (long)sizeof(float) &&
+                     QG_SCR_SQ % 8 == 0 && QG_SCR_CODES >= QG_SCR_SQ + QG_S * (long)sizeof(QG_ACC_T) &&
+                     QG_SCR_YPIX >= QG_SCR_CODES + QG_K && QG_SCR_YPIX % 4 == 0 &&
+                     QG_SCRATCH_BYTES == QG_SCR_YPIX + (QG_OUT_PACKED ? QG_O : 0) * (long)sizeof(float) &&
+                     (!QG_IN_PACKED || (cg % QG_IN_R == 0 && !QG_A_WHOLE)) && (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0))
+                        ? 1
+                        : -1]);
+#if !QG_IN_PACKED && QG_A_WHOLE
+  qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
+#endif
+  for (oy = 0; oy < QG_OH; ++oy)
+    for (ox = 0; ox < QG_OW; ++ox) {
+      for (grp = 0; grp < QG_G; ++grp) {
+#if QG_IN_PACKED
+        /* Tap t's codes at q + t*cg, its cg / QG_IN_R regions at rlo/rs + t*cg/QG_IN_R:
+         * the patch regions [areg[r], areg[r+1]) are these blocks of QG_IN_R. */
+        long t = 0;
+        for (ky = 0; ky < QG_KH; ++ky)
+          for (kx = 0; kx < QG_KW; ++kx, ++t) {
+            const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
+            const long r0 = t * (cg / QG_IN_R);
+            if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W)
+              qg_lqp_gather(xc, xlo, xs, (iy * QG_W + ix) * QG_C + grp * cg, cg, QG_IN_R, QG_IN_CB, q + t * cg, rlo + r0, rs + r0);
+            else
+              qg_lqp_zero(cg, QG_IN_R, q + t * cg, rlo + r0, rs + r0);
+          }
+#else
+        qg_im2col_f32(x, QG_H, QG_W, QG_C, grp * cg, cg, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
+        qg_lq_patch_codes(patch, areg, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
+#endif
+        for (s = 0; s < QG_S; ++s) {
+          QG_ACC_T t2 = 0;
+          for (j = seg[s]; j < seg[s + 1]; ++j) t2 += q[j];
+          sq[s] = t2;
+        }
+#if QG_DOT_U8
+        /* Two output channels at a time: each word of codes is widened once
+         * (UXTB16) for both weight rows; per channel the float steps are the
+         * same, in the same order. */
+        for (o = grp * og; o + 1 < (grp + 1) * og; o += 2) {
+          const uint8_t *w0 = codes + o * QG_K, *w1 = w0 + QG_K;
+          float acc0 = 0.0f, acc1 = 0.0f;
+          for (s = 0; s < QG_S; ++s) {
+#if QG_SEGLEN
+            /* every segment is one activation region of QG_SEGLEN codes */
+            const long a = s, c0 = o * QG_S + s, c1 = c0 + QG_S;
+            long b = s * QG_SEGLEN;
+            const long end = b + QG_SEGLEN;
+#else
+            const long a = seg_areg[s], c0 = o * QG_S + s, c1 = c0 + QG_S;
+            long b = seg[s];
+            const long end = seg[s + 1];
+#endif
+            const float sqf = (float)sq[s];
+            int32_t d0 = 0, d1 = 0;
+            for (; b + 4 <= end; b += 4) {
+              const uint32_t vq = qg_load4(q + b), v0 = qg_load4(w0 + b), v1 = qg_load4(w1 + b);
+              const uint32_t qe = qg_uxtb16(vq), qo = qg_uxtb16_ror8(vq);
+              d0 = qg_smlad(qg_uxtb16(v0), qe, d0);
+              d0 = qg_smlad(qg_uxtb16_ror8(v0), qo, d0);
+              d1 = qg_smlad(qg_uxtb16(v1), qe, d1);
+              d1 = qg_smlad(qg_uxtb16_ror8(v1), qo, d1);
+            }
+            for (; b < end; ++b) {
+              d0 += (int32_t)w0[b] * (int32_t)q[b];
+              d1 += (int32_t)w1[b] * (int32_t)q[b];
+            }
+            acc0 = acc0 + qg_lq_part(rlo[a], rs[a], e[c0], bb[c0], d[c0], sqf, (float)d0);
+            acc1 = acc1 + qg_lq_part(rlo[a], rs[a], e[c1], bb[c1], d[c1], sqf, (float)d1);
+          }
+#if QG_OUT_PACKED
+          ypix[o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          ypix[o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+#else
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+#endif
+        }
+        /* an odd channel count: the last one alone */
+        for (; o < (grp + 1) * og; ++o) {
+#else
+        for (o = grp * og; o < (grp + 1) * og; ++o) {
+#endif
+          const long p = o * QG_K;
+          float acc = 0.0f;
+          for (s = 0; s < QG_S; ++s) {
+            const long a = seg_areg[s], ci = o * QG_S + s;
+            QG_ACC_T spq = 0;
+            float part;
+#if QG_DOT_U8
+            spq = qg_dot_u8(codes + p + seg[s], q + seg[s], seg[s + 1] - seg[s]);
+#else
+            for (j = seg[s]; j < seg[s + 1]; ++j) spq += (QG_ACC_T)QG_WCODE(p + j) * (QG_ACC_T)q[j];
+#endif
+            part = qg_lq_part(rlo[a], rs[a], e[ci], bb[ci], d[ci], (float)sq[s], (float)spq);
+            acc = acc + part;
+          }
+#if QG_OUT_PACKED
+          ypix[o] = qg_lq_finish(acc, bias[o], QG_ACT);
+#else
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc, bias[o], QG_ACT);
+#endif
+        }
+      }
+#if QG_OUT_PACKED
+      qg_lqp_pack(ypix, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * QG_O, yc, ylo, ys);
+#endif
+    }
+}
+#undef QG_WCODE
