@@ -17,7 +17,16 @@
       Checks that report.json's layer list matches the QG_LAYER_BEGIN(i)
       numbering of the emitted PREFIX.c (layer i = report.json layers[i-1],
       calling a body of the same kernel) and prints one line per layer:
-      i<TAB>op<TAB>kernel<TAB>macs<TAB>weight_bytes<TAB>name.
+      i<TAB>op<TAB>kernel<TAB>macs<TAB>weight_bytes<TAB>type<TAB>name, where
+      type is the layer family the per-type instructions/MAC lines sum over:
+      dense, depthwise (a conv2d with a depthwise kernel), pointwise (a
+      conv2d whose reduction is one pixel's channels: 1x1), conv (any other
+      conv2d), other (pooling, add, softmax, quantize, ...).
+  bench.py quant_input HEADER UPPER IN.f32 OUT.bin
+      The first UPPER_INPUT_SIZE float32 values of IN.f32 quantized with the
+      emitted header's UPPER_INPUT_SCALE / _ZERO_POINT (round half away from
+      zero, clamped to int8), as TFLite's quantize: the int8 input of a model
+      whose sample input is stored as float (AD).
 """
 import json
 import random
@@ -158,6 +167,42 @@ def cmd_fnv(src):
     print("0x%08x" % fnv1a(open(src, "rb").read()))
 
 
+def layer_type(L):
+    op = L["op"]
+    if op == "dense":
+        return "dense"
+    if op != "conv2d":
+        return "other"
+    if "dwconv" in L["kernel"]:
+        return "depthwise"
+    ins = L.get("input_shapes") or [[]]
+    red = (L.get("ops") or {}).get("reduction_length")
+    if len(ins[0]) == 3 and red == ins[0][2]:
+        return "pointwise"
+    return "conv"
+
+
+def cmd_quant_input(header, upper, src, dst):
+    h = open(header).read()
+    def define(name):
+        m = re.search(r"^#define %s_%s (\S+)" % (upper, name), h, re.M)
+        if not m:
+            sys.exit("bench.py quant_input: no %s_%s in %s" % (upper, name, header))
+        return m.group(1)
+    scale = float.fromhex(define("INPUT_SCALE").rstrip("f"))
+    zp = int(define("INPUT_ZERO_POINT"))
+    n = int(define("INPUT_SIZE"))
+    data = open(src, "rb").read()
+    if len(data) < 4 * n:
+        sys.exit("bench.py quant_input: %s holds %d bytes, fewer than %d float32" % (src, len(data), n))
+    out = bytearray()
+    for x in struct.unpack("<%df" % n, data[:4 * n]):
+        v = x / scale
+        q = int(v + 0.5) if v >= 0 else -int(-v + 0.5)
+        out.append((max(-128, min(127, q + zp))) & 0xFF)
+    open(dst, "wb").write(bytes(out))
+
+
 def cmd_layers(out_dir, prefix):
     import os
     rep = json.load(open(os.path.join(out_dir, "report.json")))
@@ -183,7 +228,7 @@ def cmd_layers(out_dir, prefix):
         sys.exit("bench.py layers: %s/%s.c does not match report.json:\n  " % (out_dir, prefix) + "\n  ".join(errs[:10]))
     for i, L in enumerate(layers, 1):
         name = L["name"].replace("\t", " ").replace("\n", " ")
-        print("\t".join(str(v) for v in (i, L["op"], L["kernel"], L.get("macs", 0), L.get("weight_bytes", 0), name)))
+        print("\t".join(str(v) for v in (i, L["op"], L["kernel"], L.get("macs", 0), L.get("weight_bytes", 0), layer_type(L), name)))
 
 
 def main(argv):
@@ -197,6 +242,8 @@ def main(argv):
             return cmd_random_i8(argv[2], argv[3], argv[4])
         if c == "fnv" and len(argv) == 3:
             return cmd_fnv(argv[2])
+        if c == "quant_input" and len(argv) == 6:
+            return cmd_quant_input(argv[2], argv[3], argv[4], argv[5])
         if c == "layers" and len(argv) == 4:
             return cmd_layers(argv[2], argv[3])
     sys.exit(__doc__)
