@@ -344,7 +344,7 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
     in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_K, QG_KP, QG_WBITS, QG_DIRECT
     in.args.push_back(e.table_u8(L + "_w", dsp_gemm_weights(il, O, c)));
   }
-  const DspRequant rq = dsp_requant(il, O, zp_in);
+  const DspRequant rq = dsp_requant(il, O, zp_in, g.out(n).q.zero_point);
   in.defs.push_back({"QG_RQ_MODE", str(rq.mode)});
   in.args.push_back(e.table_i32(L + "_rq", rq.params));
   in.args.insert(in.args.end(), scalars.begin(), scalars.end());

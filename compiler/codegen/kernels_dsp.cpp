@@ -84,7 +84,7 @@ bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_
   return true;
 }
 
-DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
+DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out) {
   DspRequant r;
   const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
   // Right shifts in [1, 23] take the short requantization (double-rounding
@@ -94,6 +94,12 @@ DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
   r.mode = il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
+    if (r.mode == 2) {
+      // {2 * bias, m, 2^(r-1) + zp_out * 2^r, r}: |bias| < 2^30 (dsp_small_sums), |zp_out| <= 128, r <= 23
+      r.params.insert(r.params.end(), {static_cast<int32_t>(2 * int64_t{bias[o]}), il.mult[o],
+                                       static_cast<int32_t>((int64_t{1} << (-sh - 1)) + int64_t{zp_out} * (int64_t{1} << -sh)), -sh});
+      continue;
+    }
     r.params.insert(r.params.end(), {bias[o], il.mult[o], right ? int32_t{1} << (-sh - 1) : sh, right ? -sh : 0});
   }
   return r;

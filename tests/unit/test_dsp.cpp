@@ -126,6 +126,7 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
                         {qg::ir::Op::Conv2d, {-1, -7, -23}, 127, 1},
                         {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
                         {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1}};
+  for (const int32_t zp_out : {5, -128, 127})  // mode 2 folds the output zero point into its parameters
   for (const Case& cs : cases) {
     qg::ir::IntLinear il;
     il.single_rounding = cs.op == qg::ir::Op::Dense;
@@ -135,8 +136,8 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
     il.mult = {1 << 30, 1518500250, 2147483647};
     il.shift = cs.shift;
     const int32_t zp_in = -7;
-    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in);
-    INFO("case mode " << cs.mode);
+    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in, zp_out);
+    INFO("case mode " << cs.mode << " zp_out " << zp_out);
     CHECK(r.mode == cs.mode);
     REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
     for (int i = 0; i < 20000; ++i) {
@@ -146,8 +147,8 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
       const int32_t full = x + il.bias[static_cast<size_t>(o)] - zp_in * static_cast<int32_t>(K * cs.w);
       const int32_t want_raw = cs.op == qg::ir::Op::Dense ? qg_mbqm_single(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)])
                                                           : qg_mbqm(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)]);
-      const int32_t want = clamp8(want_raw + 5);
-      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, 5, -128, 127) == want);
+      const int32_t want = clamp8(want_raw + zp_out);
+      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
     }
   }
 }
