@@ -53,6 +53,16 @@ std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t
   return b;
 }
 
+std::vector<int32_t> dsp_add_params(const ir::IntParams& p, int32_t zp1, int32_t zp2, int32_t zp_out) {
+  auto half = [](int32_t shift) { return shift < 0 ? int32_t{1} << (-shift - 1) : 0; };
+  const int32_t ro = -p.out_shift;
+  QG_CHECK(ro >= 1 && ro <= 23 && p.in1_shift <= 0 && p.in2_shift <= 0, "dsp add: shifts outside the kernel's range");
+  return {static_cast<int32_t>(static_cast<uint32_t>(zp1) << 21), p.in1_mult, half(p.in1_shift), -p.in1_shift,
+          static_cast<int32_t>(static_cast<uint32_t>(zp2) << 21), p.in2_mult, half(p.in2_shift), -p.in2_shift,
+          p.out_mult, static_cast<int32_t>((int64_t{1} << (ro - 1)) + int64_t{zp_out} * (int64_t{1} << ro)), ro,
+          p.act_min, p.act_max};
+}
+
 DspLutRows dsp_lut_rows(const ir::LinearQuant& q) {
   DspLutRows r;
   const int64_t O = q.O, NG = q.lut_groups();

@@ -33,6 +33,10 @@ struct DspRequant {
 };
 DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out);
 
+// Per-layer constants of templates/add_i8_dsp.c (the order its comment
+// gives), from the add's IntParams; the select stage checked the ranges.
+std::vector<int32_t> dsp_add_params(const ir::IntParams& p, int32_t zp1, int32_t zp2, int32_t zp_out);
+
 // The LUT table of an LQ layer for DSP targets (templates/conv2d_lq_lut.c,
 // QG_ROW16): for every (group, index) a row of O2 = O rounded up to even
 // uint16 entries, two per word; `flush` = how many entries a 16-bit lane may

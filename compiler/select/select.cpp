@@ -107,6 +107,23 @@ void fill_lut(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node
   part(c, "WORK", quant::lut_scratch_bytes(q));
 }
 
+// templates/add_i8_dsp.c: the layer's constants within its exactness
+// argument (left shift 20, non-negative multipliers, input shifts in [-31, 0],
+// output shift in [-23, -1]); else add_i8.c.
+bool when_dsp_add(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!t.has("arm_dsp") || g.out(n).dtype != ir::DType::I8 || n.inputs.size() != 2) return false;
+  const ir::IntParams& p = n.ip;
+  auto in_ok = [](int32_t m, int32_t s) { return m >= 0 && s <= 0 && s >= -31; };
+  return p.left_shift == 20 && in_ok(p.in1_mult, p.in1_shift) && in_ok(p.in2_mult, p.in2_shift) && p.out_mult >= 0 && p.out_shift <= -1 &&
+         p.out_shift >= -23;
+}
+void fill_dsp_add(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node& n) {
+  c.kernel = "qg_add_i8_dsp__" + tag(t);
+  c.defines = {{"QG_R1", n.ip.in1_shift < 0 ? "1" : "0"},
+               {"QG_R2", n.ip.in2_shift < 0 ? "1" : "0"},
+               {"QG_CLAMP", n.ip.act_min == -128 && n.ip.act_max == 127 ? "0" : "1"}};
+}
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -138,6 +155,7 @@ const std::vector<Row>& table() {
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
       {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
       {"global_avgpool_f32", {Op::GlobalAvgPool}, Data::Any, "global_avgpool_f32.c", "f32", nullptr, nullptr},
+      {"dsp_add", {Op::Add}, Data::Int8, "add_i8_dsp.c", nullptr, when_dsp_add, fill_dsp_add},
       {"add_i8", {Op::Add}, Data::Int8, "add_i8.c", "i8", nullptr, nullptr},
       {"add_f32", {Op::Add}, Data::Float, "add_f32.c", "f32", nullptr, nullptr},
       {"concat_i8", {Op::Concat}, Data::Int8, "concat_f32.c", "i8", nullptr, nullptr},
