@@ -201,10 +201,16 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QG_DOT1X4_W8_BODY(QG_ROW);
 }
 #endif
-/* out of line: inlined into the model's run function it would grow that frame (the stack
- * high-water is the run function plus the deepest kernel) */
-QG_HOT void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
-                  int32_t out_zp, int32_t act_min, int32_t act_max) {
+/* Out of line (but for one-pixel layers: dense): inlined into the model's run
+ * function it would grow that frame (the stack high-water is the run
+ * function plus the deepest kernel). */
+#if QG_OH * QG_OW == 1
+#define QG_FN_LINKAGE static
+#else
+#define QG_FN_LINKAGE QG_HOT
+#endif
+QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
+                         int32_t out_zp, int32_t act_min, int32_t act_max) {
   long p;
   (void)in_zp;
   (void)act_min;
@@ -274,6 +280,7 @@ QG_HOT void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
 #undef QG_BODY
 #undef QG_XS
 #undef QG_PAIRFN
+#undef QG_FN_LINKAGE
 #undef QG_PAIR_EXTRA
 #undef QG_PAIR_EXTRA_ARGS
 #undef QG_TAILS
