@@ -124,6 +124,18 @@ void fill_dsp_add(KernelChoice& c, const Target& t, const ir::Graph&, const ir::
                {"QG_CLAMP", n.ip.act_min == -128 && n.ip.act_max == 127 ? "0" : "1"}};
 }
 
+// templates/avgpool2d_i8_dsp.c: every window inside the image (the count is
+// KH * KW everywhere) and the sums fit a 16-bit lane; else pool2d_i8.c.
+bool when_dsp_avgpool(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!t.has("arm_dsp") || g.out(n).dtype != ir::DType::I8 || g.in(n).dtype != ir::DType::I8) return false;
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  return is.size() == 3 && os.size() == 3 && w.pt == 0 && w.pl == 0 && (os[0] - 1) * w.sh + w.kh <= is[0] &&
+         (os[1] - 1) * w.sw + w.kw <= is[1] && w.kh * w.kw <= 255;
+}
+void fill_dsp_avgpool(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node&) { c.kernel = "qg_avgpool2d_i8_dsp__" + tag(t); }
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -151,6 +163,7 @@ const std::vector<Row>& table() {
       {"lq_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, nullptr, fill_lq_mac},
       {"int8_mac", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8.c", "i8_mac", nullptr, nullptr},
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
+      {"dsp_avgpool", {Op::AvgPool2d}, Data::Int8, "avgpool2d_i8_dsp.c", nullptr, when_dsp_avgpool, fill_dsp_avgpool},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
       {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
