@@ -16,7 +16,9 @@
  * (x - zp_in) = 0 exactly as TFLite's skipped taps do.
  *
  * Weights, QG_WBITS:
- *  8  int8 rows of QG_K bytes.
+ *  8  int8 rows of QG_KP bytes: QG_K for a QG_DIRECT layer (a K % 4 tail
+ *     then goes through a byte loop), else K rounded up to 4, zero-padded
+ *     (the im2col column is zero-padded alike: no tail loop).
  *  4  packed, two per byte, rows of QG_KP/2 bytes (QG_KP = K rounded up to 8,
  *     zero-padded). In each little-endian word, nibble 2j holds w[8i+j] and
  *     nibble 2j+1 holds w[8i+4+j] (j = 0..3), so that one AND of the word
@@ -67,12 +69,12 @@
 #define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WBITS == 8
-#define QG_ROW QG_K
-#define QG_KC QG_K
+#define QG_ROW QG_KP
+#define QG_KC QG_KP
 #define QG_STEP 4
 #define QG_SCALE_SHIFT 0
 #define QG_DOT qg_dot2x2_w8
-#if QG_K / 4 % 2 == 0
+#if QG_KC / 4 % 2 == 0
 #define QG_BODY QG_DOT2X2_W8_BODY_EVEN
 #else
 #define QG_BODY QG_DOT2X2_W8_BODY
@@ -136,9 +138,9 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
       long n = QG_KC / QG_STEP;
       QG_BODY(QG_XS, QG_ROW);
     }
-    if (QG_WBITS == 8 && QG_K % 4 != 0) {
+    if (QG_WBITS == 8 && QG_KC % 4 != 0) {
       long k;
-      for (k = QG_K / 4 * 4; k < QG_K; ++k) {
+      for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {
         const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[(o + 1) * QG_ROW + k];
         acc[0] += x0[k] * ua;
         acc[1] += x0[k] * ub;
@@ -176,9 +178,9 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
       const long ob = (cs) == 0 && o + 1 < QG_O ? o + 1 : o;                             \
       int32_t acc[4];                                                                    \
       QG_DOT((c0), (cs), weight + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc);  \
-      if (QG_WBITS == 8 && QG_K % 4) {                                                   \
+      if (QG_WBITS == 8 && QG_KC % 4) {                                                  \
         long k;                                                                          \
-        for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
+        for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {                                        \
           const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[ob * QG_ROW + k]; \
           acc[0] += (c0)[k] * ua;                                                        \
           acc[1] += (c0)[k] * ub;                                                        \
@@ -256,7 +258,13 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
       const long q = p + j, oy = q / QG_OW, ox = q % QG_OW;
       int8_t *dst = col + j * QG_KC;
       for (ky = 0; ky < QG_KH; ++ky) {
-        const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
+        const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix0 = ox * QG_SW - QG_PL;
+        if (QG_DW == 1 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {
+          /* the whole kernel row inside the image: KW * C contiguous bytes */
+          memcpy(dst, x + (iy * QG_W + ix0) * QG_C, QG_KW * QG_C);
+          dst += QG_KW * QG_C;
+          continue;
+        }
         for (kx = 0; kx < QG_KW; ++kx) {
           const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
           if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)

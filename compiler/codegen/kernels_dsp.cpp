@@ -11,7 +11,13 @@ namespace qg::codegen {
 std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const DspChoice& c) {
   const size_t K = static_cast<size_t>(c.K), KP = static_cast<size_t>(c.KP);
   QG_CHECK(il.weight.size() == static_cast<size_t>(O) * K, "dsp weights: size mismatch");
-  if (c.w_bits == 8) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
+  if (c.w_bits == 8) {  // rows of KP bytes, zero-padded (KP > K: im2col layers)
+    if (KP == K) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
+    std::vector<uint8_t> out(static_cast<size_t>(O) * KP, 0);
+    for (size_t o = 0; o < static_cast<size_t>(O); ++o)
+      for (size_t k = 0; k < K; ++k) out[o * KP + k] = static_cast<uint8_t>(il.weight[o * K + k]);
+    return out;
+  }
   const size_t per_byte = c.w_bits == 4 ? 2 : 4, row = KP / per_byte;
   std::vector<uint8_t> out(static_cast<size_t>(O) * row, 0);
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {

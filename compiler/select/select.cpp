@@ -223,7 +223,9 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
       break;
     }
   }
-  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : 1;
+  // int8 rows of an im2col layer: K rounded up to 4, zero-padded (whole
+  // words: no tail loop); a direct layer reads its input in place (KP = K).
+  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : c.direct ? 1 : 4;
   c.KP = (c.K + group - 1) / group * group;
   if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
   c.scratch = c.direct ? 0 : 2 * c.KP;
