@@ -259,8 +259,10 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
       int8_t *dst = col + j * QG_KC;
       for (ky = 0; ky < QG_KH; ++ky) {
         const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix0 = ox * QG_SW - QG_PL;
-        if (QG_DW == 1 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {
-          /* the whole kernel row inside the image: KW * C contiguous bytes */
+        if (QG_DW == 1 && QG_KW * QG_C <= 64 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {
+          /* the whole kernel row inside the image: KW * C contiguous bytes,
+           * copied inline (longer rows would call the C library's memcpy,
+           * which a model may not otherwise link: flash) */
           memcpy(dst, x + (iy * QG_W + ix0) * QG_C, QG_KW * QG_C);
           dst += QG_KW * QG_C;
           continue;
