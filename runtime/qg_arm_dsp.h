@@ -116,25 +116,40 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
 }
 
 /* Output stage of the DSP int8 kernels (conv2d_i8_smlad.c, dwconv2d_i8_smlad.c):
- * x is the channel's sum of w*x_in, p its parameters {bias (input offset
- * folded in), multiplier, a, b}; mode (a constant at every call site):
- *   2  right shift b in [1, 23], a = 2^(b-1), |x + bias| < 2^30: qg_rq_right_small
- *   1  right shift b in [1, 23], a = 2^(b-1): qg_rq_right
- *   0  TFLite conv requantization, a = shift: qg_mbqm_fast
- *  -1  TFLite fully-connected requantization, a = shift: qg_mbqm_single
- * then + zero point, clamped to [lo, hi] (one SSAT for the full int8 range). */
+ * x is the channel's sum of w*x_in, p its parameters; mode (a constant at
+ * every call site):
+ *   2  p = {2 * bias, multiplier, 2^(r-1) + zp * 2^r, r}, right shift r in
+ *      [1, 23], |x + bias| < 2^30: qg_rq_right_small with the doubling of x
+ *      + bias and the output zero point folded into the parameters (see
+ *      below); zp is not read
+ *   1  p = {bias, multiplier, 2^(r-1), r}: qg_rq_right
+ *   0  p = {bias, multiplier, shift, 0}: TFLite conv requantization, qg_mbqm_fast
+ *  -1  p = {bias, multiplier, shift, 0}: TFLite fully-connected requantization,
+ *      qg_mbqm_single
+ * (bias: the input offset folded in), then + zero point, clamped to [lo, hi]
+ * (one SSAT for the full int8 range).
+ * Mode 2 exactly: 2x + 2 bias = 2 (x + bias) does not overflow (|x + bias| <
+ * 2^30), so h = SMMULR(2x + p[0], m) is qg_rq_right_small's h, |h| < 2^30;
+ * qg_rq_right_small's saturating add cannot saturate then, and adding zp * 2^r
+ * before the floor division by 2^r adds exactly zp after it; the sum
+ * h + p[2] + (h >> 31) stays below 2^30 + 2^22 + 2^30 < 2^31 in magnitude.
+ * Two instructions fewer per output (the add of the bias and the doubling are
+ * one ADD with a shifted operand; no add of the zero point). */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
-  x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
-  if (mode == 2)
-    v = qg_rq_right_small(x, p[1], p[3], p[2]);
-  else if (mode == 1)
-    v = qg_rq_right(x, p[1], p[3], p[2]);
-  else if (mode == 0)
-    v = qg_mbqm_fast(x, p[1], (int)p[2]);
-  else
-    v = qg_mbqm_single(x, p[1], (int)p[2]);
-  v = (int32_t)((uint32_t)v + (uint32_t)zp);
+  if (mode == 2) {
+    const int32_t h = qg_smmulr((int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]), p[1]);
+    v = (h + p[2] + (h >> 31)) >> p[3];
+  } else {
+    x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
+    if (mode == 1)
+      v = qg_rq_right(x, p[1], p[3], p[2]);
+    else if (mode == 0)
+      v = qg_mbqm_fast(x, p[1], (int)p[2]);
+    else
+      v = qg_mbqm_single(x, p[1], (int)p[2]);
+    v = (int32_t)((uint32_t)v + (uint32_t)zp);
+  }
   if (lo == -128 && hi == 127) return qg_ssat8(v);
   return v < lo ? lo : v > hi ? hi : v;
 }
@@ -197,6 +212,25 @@ QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
                     qg_sxtb16_ror8(qg_wb), x, XS);                                  \
     x += 4;                                                                         \
     w += 4;                                                                         \
+  }                                                                                 \
+  acc[0] = a00;                                                                     \
+  acc[1] = a01;                                                                     \
+  acc[2] = a10;                                                                     \
+  acc[3] = a11
+/* The same for an even n, two steps per iteration written out (no run-time
+ * check for an odd count: less code than the unroll pragma). */
+#define QG_DOT2X2_W8_BODY_EVEN(XS, WS)                                              \
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;                                       \
+  for (n /= 2; n > 0; --n) {                                                        \
+    uint32_t qg_wa = qg_load4(w), qg_wb = qg_load4(w + (WS));                       \
+    QG_DOT2X2_PAIRS(qg_sxtb16(qg_wa), qg_sxtb16_ror8(qg_wa), qg_sxtb16(qg_wb),      \
+                    qg_sxtb16_ror8(qg_wb), x, XS);                                  \
+    qg_wa = qg_load4(w + 4);                                                        \
+    qg_wb = qg_load4(w + 4 + (WS));                                                 \
+    QG_DOT2X2_PAIRS(qg_sxtb16(qg_wa), qg_sxtb16_ror8(qg_wa), qg_sxtb16(qg_wb),      \
+                    qg_sxtb16_ror8(qg_wb), x + 4, XS);                              \
+    x += 8;                                                                         \
+    w += 8;                                                                         \
   }                                                                                 \
   acc[0] = a00;                                                                     \
   acc[1] = a01;                                                                     \

@@ -16,7 +16,9 @@
  * (x - zp_in) = 0 exactly as TFLite's skipped taps do.
  *
  * Weights, QG_WBITS:
- *  8  int8 rows of QG_K bytes.
+ *  8  int8 rows of QG_KP bytes: QG_K for a QG_DIRECT layer (a K % 4 tail
+ *     then goes through a byte loop), else K rounded up to 4, zero-padded
+ *     (the im2col column is zero-padded alike: no tail loop).
  *  4  packed, two per byte, rows of QG_KP/2 bytes (QG_KP = K rounded up to 8,
  *     zero-padded). In each little-endian word, nibble 2j holds w[8i+j] and
  *     nibble 2j+1 holds w[8i+4+j] (j = 0..3), so that one AND of the word
@@ -67,12 +69,16 @@
 #define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WBITS == 8
-#define QG_ROW QG_K
-#define QG_KC QG_K
+#define QG_ROW QG_KP
+#define QG_KC QG_KP
 #define QG_STEP 4
 #define QG_SCALE_SHIFT 0
 #define QG_DOT qg_dot2x2_w8
+#if QG_KC / 4 % 2 == 0
+#define QG_BODY QG_DOT2X2_W8_BODY_EVEN
+#else
 #define QG_BODY QG_DOT2X2_W8_BODY
+#endif
 #elif QG_WBITS == 4
 #define QG_ROW (QG_KP / 2)
 #define QG_KC QG_KP
@@ -93,42 +99,100 @@
 #else
 #define QG_XS QG_KC
 #endif
-/* The main case (two pixels, two channels) with constant strides. */
-#define QG_DOTFN QG_CAT(QG_FN, _dot)
-QG_HOT void QG_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
-  long n = QG_KC / QG_STEP;
-  QG_BODY(QG_XS, QG_ROW);
-}
 #if QG_CLAMP
-#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
+#define QG_OUTP(v, p) ((int8_t)qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
-#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127))
+#define QG_OUTP(v, p) ((int8_t)qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, -128, 127))
 #endif
-/* All output channels of pixels c0 -> y0 and c0 + cs -> y1 (cs == 0: one pixel). */
+#define QG_OUT(v, o) QG_OUTP((v), rqp + 4 * (o))
+/* The main case: two pixels (columns x0 and x0 + QG_XS -> y0, y1) times
+ * every pair of output channels, the dot product with constant strides and
+ * the output stage in one out-of-line function (y1 = y0 + QG_O): the sums stay in registers,
+ * each channel's parameters are loaded once for both pixels (copied to
+ * locals: the int8 stores to y could alias the table). */
+#define QG_PAIRFN QG_CAT(QG_FN, _pair)
+#if QG_CLAMP || QG_RQ_MODE != 2
+/* the output zero point and the clamp, when the output stage reads them */
+#define QG_PAIR_EXTRA , int32_t out_zp, int32_t act_min, int32_t act_max
+#define QG_PAIR_EXTRA_ARGS , out_zp, act_min, act_max
+#else
+#define QG_PAIR_EXTRA
+#define QG_PAIR_EXTRA_ARGS
+#endif
+QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_EXTRA) {
+  int8_t *const y1 = y0 + QG_O; /* the next pixel's outputs */
+  long o;
+#if QG_CLAMP || QG_RQ_MODE != 2
+  (void)out_zp;
+  (void)act_min;
+  (void)act_max;
+#else
+  const int32_t out_zp = 0; /* not read by mode 2 */
+  (void)out_zp;
+#endif
+  for (o = 0; o + 1 < QG_O; o += 2) {
+    int32_t acc[4], pa[4], pb[4];
+    {
+      const int8_t *x = x0;
+      const uint8_t *w = weight + o * QG_ROW;
+      long n = QG_KC / QG_STEP;
+      QG_BODY(QG_XS, QG_ROW);
+    }
+    if (QG_WBITS == 8 && QG_KC % 4 != 0) {
+      long k;
+      for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {
+        const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[(o + 1) * QG_ROW + k];
+        acc[0] += x0[k] * ua;
+        acc[1] += x0[k] * ub;
+        acc[2] += x0[QG_XS + k] * ua;
+        acc[3] += x0[QG_XS + k] * ub;
+      }
+    }
+    memcpy(pa, rqp + 4 * o, sizeof pa);
+    memcpy(pb, rqp + 4 * o + 4, sizeof pb);
+    y0[o] = QG_OUTP(acc[0] >> QG_SCALE_SHIFT, pa);
+    y1[o] = QG_OUTP(acc[2] >> QG_SCALE_SHIFT, pa);
+    y0[o + 1] = QG_OUTP(acc[1] >> QG_SCALE_SHIFT, pb);
+    y1[o + 1] = QG_OUTP(acc[3] >> QG_SCALE_SHIFT, pb);
+  }
+}
+/* All output channels of pixels c0 -> y0 and c0 + cs -> y1 (cs == 0: one
+ * pixel, only when the layer has one output pixel): two pixels through
+ * QG_PAIRFN, then (an odd QG_O) the last channel of both; one pixel two
+ * channels at a time. These tails go through the run-time-stride dot product
+ * (compact, not fast) and are compiled only for the shapes that need them. */
+#if QG_O % 2 || QG_OH * QG_OW == 1
+#define QG_TAILS 1
+#else
+#define QG_TAILS 0
+#endif
 #define QG_PIXELS(c0, cs, y0, y1)                                                        \
   do {                                                                                   \
-    long o;                                                                              \
-    for (o = 0; o < QG_O; o += 2) {                                                      \
-      const long ob = o + 1 < QG_O ? o + 1 : o;                                          \
+    long o = 0;                                                                          \
+    if ((cs) == QG_XS) {                                                                 \
+      QG_PAIRFN((c0), (y0), weight, rqp QG_PAIR_EXTRA_ARGS); /* y1 == y0 + QG_O */        \
+      o = QG_O / 2 * 2;                                                                  \
+    }                                                                                    \
+    while (QG_TAILS && o < QG_O) {                                                       \
+      /* two pixels: channel o of both; one pixel: channels o and ob */                  \
+      const long ob = (cs) == 0 && o + 1 < QG_O ? o + 1 : o;                             \
       int32_t acc[4];                                                                    \
-      if ((cs) == QG_XS && ob == o + 1)                                                  \
-        QG_DOTFN((c0), weight + o * QG_ROW, acc);                                     \
-      else                                                                               \
-        QG_DOT((c0), (cs), weight + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc); \
-      if (QG_WBITS == 8 && QG_K % 4) {                                                   \
+      QG_DOT((c0), (cs), weight + o * QG_ROW, (ob - o) * QG_ROW, QG_KC / QG_STEP, acc);  \
+      if (QG_WBITS == 8 && QG_KC % 4) {                                                  \
         long k;                                                                          \
-        for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
+        for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {                                        \
           const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[ob * QG_ROW + k]; \
           acc[0] += (c0)[k] * ua;                                                        \
           acc[1] += (c0)[k] * ub;                                                        \
           acc[2] += (c0)[(cs) + k] * ua;                                                 \
-          acc[3] += (c0)[(cs) + k] * ub;                                                 \
         }                                                                                \
       }                                                                                  \
       (y0)[o] = QG_OUT(acc[0] >> QG_SCALE_SHIFT, o);                                     \
-      (y1)[o] = QG_OUT(acc[2] >> QG_SCALE_SHIFT, o);                                     \
-      (y0)[ob] = QG_OUT(acc[1] >> QG_SCALE_SHIFT, ob);                                   \
-      (y1)[ob] = QG_OUT(acc[3] >> QG_SCALE_SHIFT, ob);                                   \
+      if ((cs) != 0)                                                                     \
+        (y1)[o] = QG_OUT(acc[2] >> QG_SCALE_SHIFT, o);                                   \
+      else                                                                               \
+        (y0)[ob] = QG_OUT(acc[1] >> QG_SCALE_SHIFT, ob);                                 \
+      o = ob + 1;                                                                        \
     }                                                                                    \
   } while (0)
 #if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4
@@ -139,8 +203,16 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QG_DOT1X4_W8_BODY(QG_ROW);
 }
 #endif
-static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
-                  int32_t out_zp, int32_t act_min, int32_t act_max) {
+/* Out of line (but for one-pixel layers: dense): inlined into the model's run
+ * function it would grow that frame (the stack high-water is the run
+ * function plus the deepest kernel). */
+#if QG_OH * QG_OW == 1
+#define QG_FN_LINKAGE static
+#else
+#define QG_FN_LINKAGE QG_HOT
+#endif
+QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
+                         int32_t out_zp, int32_t act_min, int32_t act_max) {
   long p;
   (void)in_zp;
   (void)act_min;
@@ -173,7 +245,11 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
   int8_t *col = (int8_t *)(scratch + QG_SCR_COLS);
   (void)col;
   for (p = 0; p < QG_OH * QG_OW; p += 2) {
-    const int two = p + 1 < QG_OH * QG_OW;
+    /* Pixels p and p + 1; for an odd count, the last pixel together with the
+     * one before it, which is computed again (the same values: the output
+     * never aliases the input). One pixel only when the layer has one. */
+    const int two = QG_OH * QG_OW > 1;
+    if (p + 1 == QG_OH * QG_OW && two) p = QG_OH * QG_OW - 2;
 #if QG_DIRECT
     QG_PIXELS(x + p * QG_C, two ? QG_C : 0, y + p * QG_O, y + (p + two) * QG_O);
 #else
@@ -182,7 +258,15 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
       const long q = p + j, oy = q / QG_OW, ox = q % QG_OW;
       int8_t *dst = col + j * QG_KC;
       for (ky = 0; ky < QG_KH; ++ky) {
-        const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
+        const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix0 = ox * QG_SW - QG_PL;
+        if (QG_DW == 1 && QG_KW * QG_C <= 64 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {
+          /* the whole kernel row inside the image: KW * C contiguous bytes,
+           * copied inline (longer rows would call the C library's memcpy,
+           * which a model may not otherwise link: flash) */
+          memcpy(dst, x + (iy * QG_W + ix0) * QG_C, QG_KW * QG_C);
+          dst += QG_KW * QG_C;
+          continue;
+        }
         for (kx = 0; kx < QG_KW; ++kx) {
           const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
           if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)
@@ -205,7 +289,12 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
 #undef QG_DOT
 #undef QG_BODY
 #undef QG_XS
-#undef QG_DOTFN
+#undef QG_PAIRFN
+#undef QG_FN_LINKAGE
+#undef QG_PAIR_EXTRA
+#undef QG_PAIR_EXTRA_ARGS
+#undef QG_TAILS
+#undef QG_OUTP
 #ifdef QG_DOT1X4FN
 #undef QG_DOT1X4FN
 #endif

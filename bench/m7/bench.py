@@ -17,7 +17,29 @@
       Checks that report.json's layer list matches the QG_LAYER_BEGIN(i)
       numbering of the emitted PREFIX.c (layer i = report.json layers[i-1],
       calling a body of the same kernel) and prints one line per layer:
-      i<TAB>op<TAB>kernel<TAB>macs<TAB>weight_bytes<TAB>name.
+      i<TAB>op<TAB>kernel<TAB>macs<TAB>weight_bytes<TAB>type<TAB>name, where
+      type is the layer family the per-type instructions/MAC lines sum over:
+      dense, depthwise (a conv2d with a depthwise kernel), pointwise (a
+      conv2d whose reduction is one pixel's channels: 1x1), conv (any other
+      conv2d), other (pooling, add, softmax, quantize, ...).
+  bench.py quant_input HEADER UPPER IN.f32 OUT.bin
+      The first UPPER_INPUT_SIZE float32 values of IN.f32 quantized with the
+      emitted header's UPPER_INPUT_SCALE / _ZERO_POINT (round half away from
+      zero, clamped to int8), as TFLite's quantize: the int8 input of a model
+      whose sample input is stored as float (AD).
+  bench.py mca ASM.s OUT_DIR [COUNTS.tsv LAYERS.tsv]
+      Cycle estimates of the hot inner loops: ASM.s is the emitted model
+      compiled with -S (the target's build_flags). For every kernel body of
+      report.json (OUT_DIR) it takes the innermost loops of the body's
+      functions (a label and a later branch back to it, no loop inside), keeps
+      the one with the most multiply-accumulates, and runs
+      `llvm-mca-14 -mtriple=thumbv7em -mcpu=cortex-m7` on its instructions
+      (the loop body repeated, steady state; no cache or memory wait states:
+      an estimate, not a measurement). Prints per body the loop's
+      instructions, estimated cycles, MACs per iteration (SMLAD, SMLALD: 2;
+      SMLA<x><y>, MLA: 1) and, with the counts of the profiled run
+      (bench/m7/run's counts.tsv / layers.tsv), the QEMU instructions per MAC
+      of the layers that call the body, beside each other.
 """
 import json
 import random
@@ -158,6 +180,141 @@ def cmd_fnv(src):
     print("0x%08x" % fnv1a(open(src, "rb").read()))
 
 
+def layer_type(L):
+    op = L["op"]
+    if op == "dense":
+        return "dense"
+    if op != "conv2d":
+        return "other"
+    if "dwconv" in L["kernel"]:
+        return "depthwise"
+    ins = L.get("input_shapes") or [[]]
+    red = (L.get("ops") or {}).get("reduction_length")
+    if len(ins[0]) == 3 and red == ins[0][2]:
+        return "pointwise"
+    return "conv"
+
+
+def cmd_quant_input(header, upper, src, dst):
+    h = open(header).read()
+    def define(name):
+        m = re.search(r"^#define %s_%s (\S+)" % (upper, name), h, re.M)
+        if not m:
+            sys.exit("bench.py quant_input: no %s_%s in %s" % (upper, name, header))
+        return m.group(1)
+    scale = float.fromhex(define("INPUT_SCALE").rstrip("f"))
+    zp = int(define("INPUT_ZERO_POINT"))
+    n = int(define("INPUT_SIZE"))
+    data = open(src, "rb").read()
+    if len(data) < 4 * n:
+        sys.exit("bench.py quant_input: %s holds %d bytes, fewer than %d float32" % (src, len(data), n))
+    out = bytearray()
+    for x in struct.unpack("<%df" % n, data[:4 * n]):
+        v = x / scale
+        q = int(v + 0.5) if v >= 0 else -int(-v + 0.5)
+        out.append((max(-128, min(127, q + zp))) & 0xFF)
+    open(dst, "wb").write(bytes(out))
+
+
+MAC_WEIGHT = {"smlad": 2, "smladx": 2, "smlald": 2, "smlaldx": 2, "smlabb": 1, "smlabt": 1,
+              "smlatb": 1, "smlatt": 1, "mla": 1, "smulbb": 1, "smultt": 1, "smlawb": 1, "smlawt": 1}
+
+
+def asm_functions(path):
+    """{function: [lines]} of a GCC ARM assembly file."""
+    funcs, cur = {}, None
+    for line in open(path):
+        line = line.rstrip("\n")
+        m = re.match(r"^([A-Za-z_][\w.]*):", line)
+        if m and not line.startswith(".L"):
+            cur = m.group(1)
+            funcs[cur] = []
+            continue
+        if cur is None:
+            continue
+        if re.match(r"^\s*\.size\s", line):
+            cur = None
+            continue
+        funcs[cur].append(line)
+    return funcs
+
+
+def mnemonic(line):
+    t = line.strip()
+    if not t or t.startswith(("@", ".", "/*")) or t.endswith(":"):
+        return None
+    return t.split()[0].lower()
+
+
+def innermost_loops(lines):
+    """[(start, end)] line ranges: a label, later a branch back to it, no such loop inside."""
+    labels = {}
+    loops = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\.L\w+):", line)
+        if m:
+            labels[m.group(1)] = i
+            continue
+        op = mnemonic(line)
+        if op and op.startswith(("b", "cb")) and not op.startswith(("bl", "bic", "bfi", "bfc")):
+            tgt = line.split()[-1]
+            if tgt in labels:
+                loops.append((labels[tgt], i))
+    return [(a, b) for (a, b) in loops if not any((c, d) != (a, b) and a <= c and d <= b for (c, d) in loops)]
+
+
+def mca_cycles(body):
+    import subprocess
+    src = ".syntax unified\n.thumb\n" + "\n".join(body) + "\n"
+    r = subprocess.run(["llvm-mca-14", "-mtriple=thumbv7em", "-mcpu=cortex-m7", "-iterations=100"],
+                       input=src, capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip().splitlines()[:1]
+    m = re.search(r"Total Cycles:\s+(\d+)", r.stdout)
+    return (int(m.group(1)) / 100.0 if m else None), None
+
+
+def cmd_mca(asm, out_dir, counts=None, layers_tsv=None):
+    import os
+    rep = json.load(open(os.path.join(out_dir, "report.json")))
+    bodies = sorted({L["function"] for L in rep["layers"] if L.get("function")}, key=len, reverse=True)
+    # QEMU counts per body: sum over the layers that call it
+    q_n, q_m, q_layers = {}, {}, {}
+    if counts and layers_tsv:
+        cnt = {}
+        for line in open(counts):
+            f = line.split()
+            cnt[int(f[0])] = int(f[1])
+        for i, L in enumerate(rep["layers"], 1):
+            fn = L.get("function")
+            if fn and i in cnt:
+                q_n[fn] = q_n.get(fn, 0) + cnt[i]
+                q_m[fn] = q_m.get(fn, 0) + L.get("macs", 0)
+                q_layers.setdefault(fn, []).append(str(i))
+    best = {}
+    for name, lines in asm_functions(asm).items():
+        body = next((b for b in bodies if name == b or name.startswith(b + "_") or name.startswith(b + ".")), None)
+        if body is None:
+            continue
+        for a, b in innermost_loops(lines):
+            ins = [l for l in lines[a:b + 1] if mnemonic(l)]
+            macs = sum(MAC_WEIGHT.get(mnemonic(l), 0) for l in ins)
+            if macs and (body not in best or macs > best[body][1] or (macs == best[body][1] and len(ins) < len(best[body][2]))):
+                best[body] = (name, macs, ins)
+    print("    %-54s %6s %8s %6s %10s %10s   %s" % ("hot loop (llvm-mca-14 -mcpu=cortex-m7)", "instr", "cycles", "MACs", "instr/MAC", "cycles/MAC",
+                                                "QEMU instr/MAC of the layers"))
+    for body in sorted(best, key=lambda b: -q_n.get(b, 0)):
+        name, macs, ins = best[body]
+        cyc, err = mca_cycles(ins)
+        qemu = "-"
+        if q_m.get(body):
+            qemu = "%.3f (layers %s)" % (q_n[body] / q_m[body], ",".join(q_layers[body][:8]) + (",..." if len(q_layers[body]) > 8 else ""))
+        print("    %-54s %6d %8s %6d %10.3f %10s   %s" % (name[:54], len(ins), "%.1f" % cyc if cyc is not None else "?", macs,
+                                                len(ins) / macs, "%.3f" % (cyc / macs) if cyc is not None else "?", qemu))
+        if err:
+            print("    (llvm-mca-14: %s)" % err[0])
+
+
 def cmd_layers(out_dir, prefix):
     import os
     rep = json.load(open(os.path.join(out_dir, "report.json")))
@@ -183,7 +340,7 @@ def cmd_layers(out_dir, prefix):
         sys.exit("bench.py layers: %s/%s.c does not match report.json:\n  " % (out_dir, prefix) + "\n  ".join(errs[:10]))
     for i, L in enumerate(layers, 1):
         name = L["name"].replace("\t", " ").replace("\n", " ")
-        print("\t".join(str(v) for v in (i, L["op"], L["kernel"], L.get("macs", 0), L.get("weight_bytes", 0), name)))
+        print("\t".join(str(v) for v in (i, L["op"], L["kernel"], L.get("macs", 0), L.get("weight_bytes", 0), layer_type(L), name)))
 
 
 def main(argv):
@@ -197,6 +354,10 @@ def main(argv):
             return cmd_random_i8(argv[2], argv[3], argv[4])
         if c == "fnv" and len(argv) == 3:
             return cmd_fnv(argv[2])
+        if c == "quant_input" and len(argv) == 6:
+            return cmd_quant_input(argv[2], argv[3], argv[4], argv[5])
+        if c == "mca" and len(argv) in (4, 6):
+            return cmd_mca(*argv[2:])
         if c == "layers" and len(argv) == 4:
             return cmd_layers(argv[2], argv[3])
     sys.exit(__doc__)

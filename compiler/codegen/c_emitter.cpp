@@ -345,7 +345,7 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
     in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_K, QG_KP, QG_WBITS, QG_DIRECT
     in.args.push_back(e.table_u8(L + "_w", dsp_gemm_weights(il, O, c)));
   }
-  const DspRequant rq = dsp_requant(il, O, zp_in);
+  const DspRequant rq = dsp_requant(il, O, zp_in, g.out(n).q.zero_point);
   in.defs.push_back({"QG_RQ_MODE", str(rq.mode)});
   in.args.push_back(e.table_i32(L + "_rq", rq.params));
   in.args.insert(in.args.end(), scalars.begin(), scalars.end());
@@ -492,6 +492,12 @@ std::vector<Instance> emit_gap(Emitter& e, const ir::Graph& g, const Node& n, in
 
 std::vector<Instance> emit_add(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const select::KernelChoice& c = e.choice(n);
+  if (i8(g, n.output) && c.tmpl == std::string("add_i8_dsp.c")) {
+    select::Defines defs = {{"QG_N", str(g.out(n).numel())}};
+    defs.insert(defs.end(), c.defines.begin(), c.defines.end());  // QG_R1, QG_R2, QG_CLAMP
+    const std::vector<int32_t> v = dsp_add_params(n.ip, g.in(n, 0).q.zero_point, g.in(n, 1).q.zero_point, g.out(n).q.zero_point);
+    return {{c.tmpl, c.kernel, defs, {0, 1}, false, {e.local_i32("L" + str(idx) + "_add", std::vector<int64_t>(v.begin(), v.end()))}}};
+  }
   if (i8(g, n.output)) {
     const ir::IntParams& p = n.ip;
     return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false,

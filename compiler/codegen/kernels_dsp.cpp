@@ -11,7 +11,13 @@ namespace qg::codegen {
 std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const DspChoice& c) {
   const size_t K = static_cast<size_t>(c.K), KP = static_cast<size_t>(c.KP);
   QG_CHECK(il.weight.size() == static_cast<size_t>(O) * K, "dsp weights: size mismatch");
-  if (c.w_bits == 8) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
+  if (c.w_bits == 8) {  // rows of KP bytes, zero-padded (KP > K: im2col layers)
+    if (KP == K) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
+    std::vector<uint8_t> out(static_cast<size_t>(O) * KP, 0);
+    for (size_t o = 0; o < static_cast<size_t>(O); ++o)
+      for (size_t k = 0; k < K; ++k) out[o * KP + k] = static_cast<uint8_t>(il.weight[o * K + k]);
+    return out;
+  }
   const size_t per_byte = c.w_bits == 4 ? 2 : 4, row = KP / per_byte;
   std::vector<uint8_t> out(static_cast<size_t>(O) * row, 0);
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
@@ -53,6 +59,16 @@ std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t
   return b;
 }
 
+std::vector<int32_t> dsp_add_params(const ir::IntParams& p, int32_t zp1, int32_t zp2, int32_t zp_out) {
+  auto half = [](int32_t shift) { return shift < 0 ? int32_t{1} << (-shift - 1) : 0; };
+  const int32_t ro = -p.out_shift;
+  QG_CHECK(ro >= 1 && ro <= 23 && p.in1_shift <= 0 && p.in2_shift <= 0, "dsp add: shifts outside the kernel's range");
+  return {static_cast<int32_t>(static_cast<uint32_t>(zp1) << 21), p.in1_mult, half(p.in1_shift), -p.in1_shift,
+          static_cast<int32_t>(static_cast<uint32_t>(zp2) << 21), p.in2_mult, half(p.in2_shift), -p.in2_shift,
+          p.out_mult, static_cast<int32_t>((int64_t{1} << (ro - 1)) + int64_t{zp_out} * (int64_t{1} << ro)), ro,
+          p.act_min, p.act_max};
+}
+
 DspLutRows dsp_lut_rows(const ir::LinearQuant& q) {
   DspLutRows r;
   const int64_t O = q.O, NG = q.lut_groups();
@@ -84,7 +100,7 @@ bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_
   return true;
 }
 
-DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
+DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out) {
   DspRequant r;
   const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
   // Right shifts in [1, 23] take the short requantization (double-rounding
@@ -94,6 +110,12 @@ DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in) {
   r.mode = il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
+    if (r.mode == 2) {
+      // {2 * bias, m, 2^(r-1) + zp_out * 2^r, r}: |bias| < 2^30 (dsp_small_sums), |zp_out| <= 128, r <= 23
+      r.params.insert(r.params.end(), {static_cast<int32_t>(2 * int64_t{bias[o]}), il.mult[o],
+                                       static_cast<int32_t>((int64_t{1} << (-sh - 1)) + int64_t{zp_out} * (int64_t{1} << -sh)), -sh});
+      continue;
+    }
     r.params.insert(r.params.end(), {bias[o], il.mult[o], right ? int32_t{1} << (-sh - 1) : sh, right ? -sh : 0});
   }
   return r;

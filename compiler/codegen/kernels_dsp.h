@@ -25,12 +25,17 @@ std::vector<int8_t> dsp_depthwise_weights(const ir::IntLinear& il, int64_t C, in
 std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t zp_in);
 
 // Output stage of a DSP kernel: qg_dsp_requant's mode and the per-channel
-// parameters [O][4] = {folded bias, multiplier, a, b} (runtime/qg_runtime.h).
+// parameters [O][4] (runtime/qg_arm_dsp.h documents them per mode; mode 2
+// folds the output zero point zp_out into them).
 struct DspRequant {
   int mode = 0;
   std::vector<int32_t> params;
 };
-DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in);
+DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out);
+
+// Per-layer constants of templates/add_i8_dsp.c (the order its comment
+// gives), from the add's IntParams; the select stage checked the ranges.
+std::vector<int32_t> dsp_add_params(const ir::IntParams& p, int32_t zp1, int32_t zp2, int32_t zp_out);
 
 // The LUT table of an LQ layer for DSP targets (templates/conv2d_lq_lut.c,
 // QG_ROW16): for every (group, index) a row of O2 = O rounded up to even

@@ -156,6 +156,35 @@ void fill_lut(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node
   part(c, "WORK", quant::lut_scratch_bytes(q));
 }
 
+// templates/add_i8_dsp.c: the layer's constants within its exactness
+// argument (left shift 20, non-negative multipliers, input shifts in [-31, 0],
+// output shift in [-23, -1]); else add_i8.c.
+bool when_dsp_add(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!t.has("arm_dsp") || g.out(n).dtype != ir::DType::I8 || n.inputs.size() != 2) return false;
+  const ir::IntParams& p = n.ip;
+  auto in_ok = [](int32_t m, int32_t s) { return m >= 0 && s <= 0 && s >= -31; };
+  return p.left_shift == 20 && in_ok(p.in1_mult, p.in1_shift) && in_ok(p.in2_mult, p.in2_shift) && p.out_mult >= 0 && p.out_shift <= -1 &&
+         p.out_shift >= -23;
+}
+void fill_dsp_add(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node& n) {
+  c.kernel = "qg_add_i8_dsp__" + tag(t);
+  c.defines = {{"QG_R1", n.ip.in1_shift < 0 ? "1" : "0"},
+               {"QG_R2", n.ip.in2_shift < 0 ? "1" : "0"},
+               {"QG_CLAMP", n.ip.act_min == -128 && n.ip.act_max == 127 ? "0" : "1"}};
+}
+
+// templates/avgpool2d_i8_dsp.c: every window inside the image (the count is
+// KH * KW everywhere) and the sums fit a 16-bit lane; else pool2d_i8.c.
+bool when_dsp_avgpool(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  if (!t.has("arm_dsp") || g.out(n).dtype != ir::DType::I8 || g.in(n).dtype != ir::DType::I8) return false;
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const ir::Window& w = n.attrs.win;
+  return is.size() == 3 && os.size() == 3 && w.pt == 0 && w.pl == 0 && (os[0] - 1) * w.sh + w.kh <= is[0] &&
+         (os[1] - 1) * w.sw + w.kw <= is[1] && w.kh * w.kw <= 255;
+}
+void fill_dsp_avgpool(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node&) { c.kernel = "qg_avgpool2d_i8_dsp__" + tag(t); }
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -190,12 +219,14 @@ const std::vector<Row>& table() {
       {"lq_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, nullptr, fill_lq_mac},
       {"int8_mac", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8.c", "i8_mac", nullptr, nullptr},
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
+      {"dsp_avgpool", {Op::AvgPool2d}, Data::Int8, "avgpool2d_i8_dsp.c", nullptr, when_dsp_avgpool, fill_dsp_avgpool},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
       {"pool_lqp", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp.c", nullptr, when_out_packed, fill_po},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
       {"act_lqp", {Op::Relu, Op::Relu6}, Data::Any, "act_lqp.c", nullptr, when_out_packed, fill_po},
       {"act_f32", {Op::Relu, Op::Relu6}, Data::Any, "act_f32.c", "f32", nullptr, nullptr},
       {"global_avgpool_f32", {Op::GlobalAvgPool}, Data::Any, "global_avgpool_f32.c", "f32", nullptr, nullptr},
+      {"dsp_add", {Op::Add}, Data::Int8, "add_i8_dsp.c", nullptr, when_dsp_add, fill_dsp_add},
       {"add_i8", {Op::Add}, Data::Int8, "add_i8.c", "i8", nullptr, nullptr},
       {"add_lqp", {Op::Add}, Data::Float, "add_lqp.c", nullptr, when_out_packed, fill_po},
       {"add_f32", {Op::Add}, Data::Float, "add_f32.c", "f32", nullptr, nullptr},
@@ -251,7 +282,9 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
       break;
     }
   }
-  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : 1;
+  // int8 rows of an im2col layer: K rounded up to 4, zero-padded (whole
+  // words: no tail loop); a direct layer reads its input in place (KP = K).
+  const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : c.direct ? 1 : 4;
   c.KP = (c.K + group - 1) / group * group;
   if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
   c.scratch = c.direct ? 0 : 2 * c.KP;

@@ -2,6 +2,7 @@
 // requantization, and the packed weight layouts against direct unpacking
 // with the same SIMD primitives (host C fallback of the DSP intrinsics).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <vector>
@@ -126,6 +127,7 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
                         {qg::ir::Op::Conv2d, {-1, -7, -23}, 127, 1},
                         {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
                         {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1}};
+  for (const int32_t zp_out : {5, -128, 127})  // mode 2 folds the output zero point into its parameters
   for (const Case& cs : cases) {
     qg::ir::IntLinear il;
     il.single_rounding = cs.op == qg::ir::Op::Dense;
@@ -135,8 +137,8 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
     il.mult = {1 << 30, 1518500250, 2147483647};
     il.shift = cs.shift;
     const int32_t zp_in = -7;
-    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in);
-    INFO("case mode " << cs.mode);
+    const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in, zp_out);
+    INFO("case mode " << cs.mode << " zp_out " << zp_out);
     CHECK(r.mode == cs.mode);
     REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
     for (int i = 0; i < 20000; ++i) {
@@ -146,8 +148,60 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
       const int32_t full = x + il.bias[static_cast<size_t>(o)] - zp_in * static_cast<int32_t>(K * cs.w);
       const int32_t want_raw = cs.op == qg::ir::Op::Dense ? qg_mbqm_single(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)])
                                                           : qg_mbqm(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)]);
-      const int32_t want = clamp8(want_raw + 5);
-      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, 5, -128, 127) == want);
+      const int32_t want = clamp8(want_raw + zp_out);
+      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
     }
   }
+}
+
+// templates/add_i8_dsp.c with its default parameters (QG_N 16, input 1
+// unshifted, input 2 right-shifted, clamped): the same element arithmetic as
+// add_i8.c / the interpreter (qg_mbqm chain), on every pair of int8 inputs.
+#include "templates/add_i8_dsp.c"
+#include "quant/int8.h"
+
+TEST_CASE("add_i8_dsp.c equals TFLite's int8 add on every input pair", "[dsp]") {
+  int sets = 0;
+  for (int iter = 0; iter < 400 && sets < 40; ++iter) {
+    // scales as quant::params_add sees them: input 1 the larger (shift 0)
+    const double s1 = 1e-3 + static_cast<double>(next() % 100000) * 1e-5, s2 = s1 * static_cast<double>(1 + next() % 999) / 1000.0;
+    const double so = 2.0 * s1 * static_cast<double>(1 + next() % 4000) / 1000.0;
+    const double twice_max = 2.0 * s1;
+    qg::ir::IntParams p;
+    p.left_shift = 20;
+    int sh1, sh2, sho;
+    qg::quant::quantize_multiplier(s1 / twice_max, &p.in1_mult, &sh1);
+    qg::quant::quantize_multiplier(s2 / twice_max, &p.in2_mult, &sh2);
+    qg::quant::quantize_multiplier(twice_max / (static_cast<double>(1 << 20) * so), &p.out_mult, &sho);
+    p.in1_shift = sh1;
+    p.in2_shift = sh2;
+    p.out_shift = sho;
+    if (!(sh1 == 0 && sh2 < 0 && sh2 >= -31 && sho <= -1 && sho >= -23)) continue;  // the template's defaults: QG_R1 0, QG_R2 1
+    const int32_t zp1 = static_cast<int32_t>(next() % 256) - 128, zp2 = static_cast<int32_t>(next() % 256) - 128,
+                  zpo = static_cast<int32_t>(next() % 256) - 128;
+    p.act_min = (sets % 2) ? zpo : -128;  // relu-like and full range
+    p.act_max = (sets % 3) ? 127 : std::min(127, zpo + 60);
+    const std::vector<int32_t> prm = qg::codegen::dsp_add_params(p, zp1, zp2, zpo);
+    ++sets;
+    int bad = 0;
+    for (int a0 = -128; a0 < 128; ++a0)
+      for (int b0 = -128; b0 < 128; b0 += 16) {
+        int8_t a[16], b[16], y[16];
+        for (int j = 0; j < 16; ++j) {
+          a[j] = static_cast<int8_t>(a0);
+          b[j] = static_cast<int8_t>(b0 + j);
+        }
+        qg_add_i8_dsp__cortex_m7_example(a, b, y, prm.data());
+        for (int j = 0; j < 16; ++j) {
+          const int32_t t1 = qg_mbqm((a[j] - zp1) * (1 << 20), p.in1_mult, p.in1_shift);
+          const int32_t t2 = qg_mbqm((b[j] - zp2) * (1 << 20), p.in2_mult, p.in2_shift);
+          int32_t r = qg_mbqm(t1 + t2, p.out_mult, p.out_shift) + zpo;
+          r = std::min(p.act_max, std::max(p.act_min, r));
+          bad += y[j] != r;
+        }
+      }
+    INFO("set " << sets << " shifts " << sh1 << " " << sh2 << " " << sho << " zp " << zp1 << " " << zp2 << " " << zpo);
+    CHECK(bad == 0);
+  }
+  CHECK(sets == 40);
 }
