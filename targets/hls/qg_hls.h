@@ -1,0 +1,239 @@
+// qg_hls.h - the layer functions of qgen's --target hls (docs/hls.md), copied
+// into every emitted HLS folder. Each function is a template over a per-layer
+// configuration struct that the emitted <name>.cpp defines (shapes, bit widths,
+// parallelism, quantization constants); the per-layer constant tables are
+// arguments. Integer-only (TFLite int8) layers only in this version.
+//
+// Every layer reads its input stream(s) in HWC raster order (channel fastest)
+// and writes its output stream in the same order. Layers with a spatial window
+// (convolution, pooling) first copy their whole input tensor into a static
+// buffer (a "layer buffer", not a line buffer: see docs/hls.md), then stream
+// out. Elementwise layers stream without a buffer.
+//
+// The arithmetic is exactly the reference interpreter's
+// (compiler/interp/kernels_int8.cpp) and uses the same requantization helpers
+// (qg_fixed.h, a copy of runtime/qg_fixed.h): the C simulation is checked bit
+// for bit against `qgen run` (tests/hls).
+#ifndef QG_HLS_H
+#define QG_HLS_H
+
+#include <ap_int.h>
+#include <stdint.h>
+
+#if defined(__has_include)
+#if __has_include(<hls_stream.h>)
+#include <hls_stream.h>
+#else
+#include "qg_hls_stream.h"
+#endif
+#else
+#include <hls_stream.h>
+#endif
+
+#include "qg_fixed.h"
+
+namespace qg_hls {
+
+typedef ap_int<8> act_t;
+
+// a + b modulo 2^32 (TFLite adds in int32 and wraps; see docs/integer-only.md).
+inline int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+// ---- conv2d / depthwise / grouped conv / dense (a dense layer is a 1x1
+// convolution over a 1x1 image): TFLite int8 conv_per_channel /
+// fully_connected. C::P output channels at a time (the weight array is
+// partitioned by P), one tap per cycle. Weight codes are stored as int8_t
+// (constant-initialized; an ap_int array would be initialized at run time in
+// C simulation) and enter the multiplier as C::w_t = ap_int<w_bits>. The sum of products is exact in
+// C::acc_t, whose width is the layer's proven bound (docs/hls.md); its low 32
+// bits are TFLite's wrapping int32 sum.
+template <class C>
+void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t w[C::O][C::K], const int32_t bias[C::O],
+               const int32_t mult[C::O], const int32_t shift[C::O]) {
+#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
+  static act_t buf[C::H * C::W * C::CI];
+  const int Cg = C::CI / C::G, Og = C::O / C::G;
+  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int ob = 0; ob < C::O; ob += C::P) {
+        typename C::acc_t acc[C::P];
+#pragma HLS ARRAY_PARTITION variable=acc complete
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          acc[p] = 0;
+        }
+        for (int k = 0; k < C::K; ++k) {
+#pragma HLS PIPELINE II=1
+          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
+          // TFLite skips taps outside the image.
+          const bool valid = iy >= 0 && iy < C::H && ix >= 0 && ix < C::W;
+          for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+            const int o = ob + p;
+            if (o < C::O && valid) {
+              const typename C::x_t x = (typename C::x_t)buf[(iy * C::W + ix) * C::CI + (o / Og) * Cg + c] + C::IN_OFF;
+              acc[p] += (typename C::w_t)w[o][k] * x;  // a w_bits x x_bits multiplier
+            }
+          }
+        }
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS PIPELINE II=1
+          const int o = ob + p;
+          if (o < C::O) {
+            const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
+            int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
+            // TFLite's conv kernels round twice, its fully-connected kernel once.
+            a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
+            a = wrap_add(a, C::OUT_ZP);
+            out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          }
+        }
+      }
+}
+
+// ---- max / average pool over the valid taps (TFLite pooling).
+template <class C>
+void pool_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
+  static act_t buf[C::H * C::W * C::CH];
+  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int c = 0; c < C::CH; ++c) {
+        typename C::acc_t acc = C::MAX ? -128 : 0;
+        int count = 0;
+        for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
+          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
+            const act_t v = buf[(iy * C::W + ix) * C::CH + c];
+            if (C::MAX)
+              acc = v > acc ? (typename C::acc_t)v : acc;
+            else
+              acc += v;
+            ++count;
+          }
+        }
+        int32_t r = (int32_t)acc;
+        if (!C::MAX) {
+          const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
+          r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
+        }
+        out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
+      }
+}
+
+// ---- add (TFLite int8 ADD): both inputs rescaled to a common scale.
+template <class C>
+void add_i8(hls::stream<act_t>& in1, hls::stream<act_t>& in2, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const int32_t v1 = (int32_t)in1.read() + C::OFF1, v2 = (int32_t)in2.read() + C::OFF2;
+    const int32_t s1 = qg_mbqm(v1 * (1 << C::LEFT_SHIFT), C::IN1_MULT, C::IN1_SHIFT);
+    const int32_t s2 = qg_mbqm(v2 * (1 << C::LEFT_SHIFT), C::IN2_MULT, C::IN2_SHIFT);
+    const int32_t raw = wrap_add(qg_mbqm(wrap_add(s1, s2), C::OUT_MULT, C::OUT_SHIFT), C::OUT_ZP);
+    out.write((act_t)clamp32(raw, C::ACT_MIN, C::ACT_MAX));
+  }
+}
+
+// ---- int8 table ops (sigmoid, ...): a 256-entry ROM indexed by the code.
+template <class C>
+void table_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t table[256]) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((act_t)table[(int)in.read() + 128]);
+  }
+}
+
+// ---- softmax (TFLite's int8 kernel: a float exp table, float sum and scale).
+template <class C>
+void softmax_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const float table[256]) {
+  act_t row[C::CH];
+  for (int r = 0; r < C::ROWS; ++r) {
+    int32_t mx = -128;
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      row[c] = in.read();
+      mx = (int32_t)row[c] > mx ? (int32_t)row[c] : mx;
+    }
+    // t[v] = table[255 - mx + v]: exp(-scale * beta * (mx - v))
+    float sum = 0.0f;
+    for (int c = 0; c < C::CH; ++c) sum += table[255 - mx + (int32_t)row[c]];
+    const float inv = 1.0f / (sum * C::OUT_SCALE);
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      const float p = table[255 - mx + (int32_t)row[c]] * inv;
+      const int32_t i = p < 512.0f ? (int32_t)p : 512;
+      const int32_t q = i + ((p - (float)i) >= 0.5f ? 1 : 0) + C::OUT_ZP;
+      out.write((act_t)clamp32(q, -128, 127));
+    }
+  }
+}
+
+// ---- flatten / reshape: the declared-layout order is kept, so a CHW model
+// permutes HWC raster order (a buffer); otherwise a plain copy.
+template <class C>
+void relayout(hls::stream<act_t>& in, hls::stream<act_t>& out) {
+  static act_t buf[C::N];
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int j = 0; j < C::N; ++j) {
+#pragma HLS PIPELINE II=1
+    // output internal index j -> declared-layout index -> input internal index
+    const int li = C::OUT_CHW ? (j % C::OUT_C) * C::OUT_HW + j / C::OUT_C : j;
+    const int i = C::IN_CHW ? (li % C::IN_HW) * C::IN_C + li / C::IN_HW : li;
+    out.write(buf[i]);
+  }
+}
+
+// ---- float input -> int8 codes (the int8 graph's quantize node):
+// round half away from zero, clamp, + zero point, clamp to int8.
+template <class C>
+void quantize(hls::stream<float>& in, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    float t = in.read() / C::SCALE;
+    int32_t v = 0;
+    if (t == t) {  // NaN -> 0
+      t = t > 1e9f ? 1e9f : t < -1e9f ? -1e9f : t;
+      v = (int32_t)t;                          // truncates toward zero; exact
+      const float frac = t - (float)v;         // exact (|t| < 2^30, v its integer part)
+      v += frac >= 0.5f ? 1 : frac <= -0.5f ? -1 : 0;
+    }
+    out.write((act_t)clamp32(v + C::ZP, -128, 127));
+  }
+}
+
+// ---- int8 codes -> float output (the graph's dequantize node), in double.
+template <class C>
+void dequantize(hls::stream<act_t>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((float)((double)C::SCALE * (double)((int32_t)in.read() - C::ZP)));
+  }
+}
+
+// ---- one stream to two consumers (DATAFLOW needs one reader per stream).
+template <class T, int N>
+void fork2(hls::stream<T>& in, hls::stream<T>& a, hls::stream<T>& b) {
+  for (int i = 0; i < N; ++i) {
+#pragma HLS PIPELINE II=1
+    const T v = in.read();
+    a.write(v);
+    b.write(v);
+  }
+}
+
+}  // namespace qg_hls
+
+#endif  // QG_HLS_H
