@@ -52,7 +52,8 @@ std::string int_table(const std::vector<T>& v, size_t per_line = 24) {
 // constant tables (file scope), its call in the top function, and its report.
 struct LayerCode {
   std::string decls;
-  std::string call;  // with @IN0@, @IN1@, @OUT@ for the stream names
+  std::string call;  // with @IN0@, @IN1@, ..., @OUT@ for the stream names
+  std::string streams;  // streams of the layer's own (a concat chain), in the top function
   std::string function;
   int64_t table_bytes = 0;
   std::vector<std::pair<std::string, int64_t>> report;
@@ -68,7 +69,14 @@ struct Ctx {
 [[noreturn]] void refuse(const Ctx& c, const std::string& why) {
   user_error(c.g.file, c.n.src.empty() ? c.n.name : c.n.src,
              "layer '" + printable_name(c.n.name) + "' (" + ir::op_info(c.n.op).name + "): " + why +
-                 " (--target hls supports integer-only int8 layers in this version, docs/hls.md)");
+                 " (--target hls supports scheme int8 networks only in this version, docs/hls.md)");
+}
+
+bool is_f32(const Ctx& c) { return c.g.out(c.n).dtype == ir::DType::F32; }
+
+void need_f32(const Ctx& c) {
+  for (int t : c.n.inputs)
+    if (c.g.tensor(t).dtype != ir::DType::F32) refuse(c, "mixes int8 and float inputs");
 }
 
 void need_i8(const Ctx& c) {
@@ -83,7 +91,7 @@ std::string ci(const char* name, int64_t v) { return std::string("  static const
 LayerCode emit_linear(const Ctx& c) {
   const Node& n = c.n;
   if (n.lq) refuse(c, "scheme lq is not supported yet");
-  if (!n.il) refuse(c, "runs in float");
+  if (!n.il) refuse(c, "is a float conv2d / dense layer (scheme float is not supported yet)");
   need_i8(c);
   const ir::IntLinear& il = *n.il;
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
@@ -117,7 +125,11 @@ LayerCode emit_linear(const Ctx& c) {
 }
 
 LayerCode emit_pool(const Ctx& c) {
-  need_i8(c);
+  const bool f32 = is_f32(c);
+  if (f32)
+    need_f32(c);
+  else
+    need_i8(c);
   const Node& n = c.n;
   const auto& is = c.g.in(n).shape;
   const auto& os = c.g.out(n).shape;
@@ -131,17 +143,30 @@ LayerCode emit_pool(const Ctx& c) {
   d += std::string("  static constexpr bool MAX = ") + (mx ? "true" : "false") + ";\n";
   d += std::string("  static constexpr bool INCLUDE_PAD = ") + (n.attrs.count_include_pad ? "true" : "false") + ";\n";
   d += "  typedef ap_int<" + str(acc_bits) + "> acc_t;\n};\n";
-  r.call = "qg_hls::pool_i8<" + c.L + "_cfg>(@IN0@, @OUT@);";
-  r.function = "qg_hls::pool_i8";
+  r.function = f32 ? "qg_hls::pool_f32" : "qg_hls::pool_i8";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
   const int64_t cycles = is[0] * is[1] * is[2] + os[0] * os[1] * is[2] * w.kh * w.kw;
-  r.report = {{"accumulator_bits", acc_bits}, {"dsp", 0}, {"lut", 60 + 2 * acc_bits}, {"ff", 40 + acc_bits},
-              {"bram18", hls_bram18(is[0] * is[1] * is[2], 8, 1)}, {"latency_cycles", cycles}};
+  if (f32)
+    r.report = {{"dsp", mx ? 0 : 2}, {"lut", mx ? 100 : 500}, {"ff", mx ? 64 : 500}, {"bram18", hls_bram18(is[0] * is[1] * is[2], 32, 1)},
+                {"latency_cycles", cycles}};
+  else
+    r.report = {{"accumulator_bits", acc_bits}, {"dsp", 0}, {"lut", 60 + 2 * acc_bits}, {"ff", 40 + acc_bits},
+                {"bram18", hls_bram18(is[0] * is[1] * is[2], 8, 1)}, {"latency_cycles", cycles}};
   return r;
 }
 
 LayerCode emit_add(const Ctx& c) {
-  need_i8(c);
   const Node& n = c.n;
+  if (is_f32(c)) {
+    need_f32(c);
+    LayerCode r;
+    r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + "};\n";
+    r.function = "qg_hls::add_f32";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @IN1@, @OUT@);";
+    r.report = {{"dsp", 2}, {"lut", 400}, {"ff", 400}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+    return r;
+  }
+  need_i8(c);
   const ir::IntParams& p = n.ip;
   LayerCode r;
   std::string& d = r.decls;
@@ -156,9 +181,18 @@ LayerCode emit_add(const Ctx& c) {
 }
 
 LayerCode emit_softmax(const Ctx& c) {
-  need_i8(c);
   const Node& n = c.n;
   const int64_t C = c.g.out(n).shape.back();
+  if (is_f32(c)) {
+    need_f32(c);
+    LayerCode r;
+    r.decls = cfg_head(c) + ci("CH", C) + ci("ROWS", c.g.out(n).numel() / C) + "};\n";
+    r.function = "qg_hls::softmax_f32";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+    r.report = {{"dsp", 12}, {"lut", 3000}, {"ff", 2500}, {"bram18", 0}, {"latency_cycles", 4 * c.g.out(n).numel()}};
+    return r;
+  }
+  need_i8(c);
   QG_CHECK(n.ip.softmax_table.size() == 256, "int8 softmax without its table");
   LayerCode r;
   std::string& d = r.decls;
@@ -175,8 +209,18 @@ LayerCode emit_softmax(const Ctx& c) {
 }
 
 LayerCode emit_table(const Ctx& c) {
-  need_i8(c);
   const Node& n = c.n;
+  if (is_f32(c)) {
+    need_f32(c);
+    if (n.op != Op::Sigmoid) refuse(c, "has no float HLS kernel");
+    LayerCode r;
+    r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + "};\n";
+    r.function = "qg_hls::sigmoid_f32";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+    r.report = {{"dsp", 8}, {"lut", 2500}, {"ff", 2000}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+    return r;
+  }
+  need_i8(c);
   QG_CHECK(n.ip.table_i8.size() == 256, "int8 table op without its table");
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + "};\n";
@@ -188,9 +232,11 @@ LayerCode emit_table(const Ctx& c) {
   return r;
 }
 
+std::string elem_type(const ir::Tensor& t) { return t.dtype == ir::DType::I8 ? "qg_hls::act_t" : "float"; }
+
 LayerCode emit_relayout(const Ctx& c) {
-  need_i8(c);
   const Node& n = c.n;
+  if (c.g.in(n).dtype != c.g.out(n).dtype) refuse(c, "changes the element type");
   const auto& is = c.g.in(n).shape;
   const auto& os = c.g.out(n).shape;
   const bool chw = c.g.layout == ir::Layout::CHW;
@@ -202,17 +248,16 @@ LayerCode emit_relayout(const Ctx& c) {
   d += ci("IN_HW", in_chw ? is[0] * is[1] : 1) + ci("IN_C", in_chw ? is[2] : 1);
   d += std::string("  static constexpr bool OUT_CHW = ") + (out_chw ? "true" : "false") + ";\n";
   d += ci("OUT_HW", out_chw ? os[0] * os[1] : 1) + ci("OUT_C", out_chw ? os[2] : 1) + "};\n";
-  r.call = "qg_hls::relayout<" + c.L + "_cfg>(@IN0@, @OUT@);";
+  r.call = "qg_hls::relayout<" + c.L + "_cfg, " + elem_type(c.g.out(n)) + ">(@IN0@, @OUT@);";
   r.function = "qg_hls::relayout";
   const int64_t N = c.g.out(n).numel();
-  r.report = {{"dsp", 0}, {"lut", 40}, {"ff", 40}, {"bram18", hls_bram18(N, 8, 1)}, {"latency_cycles", 2 * N}};
+  r.report = {{"dsp", 0}, {"lut", 40}, {"ff", 40}, {"bram18", hls_bram18(N, is_f32(c) ? 32 : 8, 1)}, {"latency_cycles", 2 * N}};
   return r;
 }
 
 LayerCode emit_quantize(const Ctx& c) {
   const Node& n = c.n;
-  if (c.g.tensor(c.g.input).dtype != ir::DType::F32 || n.inputs[0] != c.g.input)
-    refuse(c, "a quantize node is supported only on the network's float input");
+  if (c.g.in(n).dtype != ir::DType::F32 || c.g.out(n).dtype != ir::DType::I8) refuse(c, "is not float -> int8");
   const ir::TensorQuant& q = c.g.out(n).q;
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + ci("ZP", q.zero_point) +
@@ -225,7 +270,7 @@ LayerCode emit_quantize(const Ctx& c) {
 
 LayerCode emit_dequantize(const Ctx& c) {
   const Node& n = c.n;
-  if (n.output != c.g.output) refuse(c, "a dequantize node is supported only on the network's output");
+  if (c.g.in(n).dtype != ir::DType::I8 || c.g.out(n).dtype != ir::DType::F32) refuse(c, "is not int8 -> float");
   const ir::TensorQuant& q = c.g.in(n).q;
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + ci("ZP", q.zero_point) +
@@ -236,21 +281,90 @@ LayerCode emit_dequantize(const Ctx& c) {
   return r;
 }
 
+LayerCode emit_activation(const Ctx& c) {
+  need_f32(c);
+  LayerCode r;
+  r.decls = cfg_head(c) + ci("N", c.g.out(c.n).numel()) + "  static constexpr bool RELU6 = " +
+            (ir::op_info(c.n.op).activation == ir::Activation::Relu6 ? "true" : "false") + ";\n};\n";
+  r.function = "qg_hls::activation_f32";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+  r.report = {{"dsp", 0}, {"lut", 64}, {"ff", 64}, {"bram18", 0}, {"latency_cycles", c.g.out(c.n).numel()}};
+  return r;
+}
+
+LayerCode emit_batchnorm(const Ctx& c) {
+  need_f32(c);
+  const Node& n = c.n;
+  const int64_t C = static_cast<int64_t>(n.weight.data.size());
+  LayerCode r;
+  r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + ci("CH", C) + "};\n";
+  for (const auto& [name, v] : {std::pair<const char*, const std::vector<float>*>{"_scale", &n.weight.data}, {"_shift", &n.bias.data}}) {
+    r.decls += "static const float " + c.L + name + "[" + str(C) + "] = {";
+    for (size_t i = 0; i < v->size(); ++i) r.decls += hexfloat((*v)[i], n, "a batchnorm constant") + (i + 1 < v->size() ? ", " : "");
+    r.decls += "};\n";
+  }
+  r.function = "qg_hls::batchnorm_f32";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_scale, " + c.L + "_shift);";
+  r.table_bytes = 8 * C;
+  r.report = {{"dsp", 5}, {"lut", 700}, {"ff", 700}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+  return r;
+}
+
+LayerCode emit_global_avgpool(const Ctx& c) {
+  need_f32(c);
+  const auto& is = c.g.in(c.n).shape;
+  LayerCode r;
+  r.decls = cfg_head(c) + ci("HW", is[0] * is[1]) + ci("CH", is[2]) + "};\n";
+  r.function = "qg_hls::global_avgpool_f32";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+  r.report = {{"dsp", 2}, {"lut", 500}, {"ff", 500}, {"bram18", 0}, {"latency_cycles", c.g.in(c.n).numel() + is[2]}};
+  return r;
+}
+
+LayerCode emit_concat(const Ctx& c) {
+  const Node& n = c.n;
+  for (int t : n.inputs)
+    if (c.g.tensor(t).dtype != c.g.out(n).dtype) refuse(c, "mixes int8 and float inputs");
+  const auto& os = c.g.out(n).shape;
+  const int64_t ax = n.attrs.axis;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < ax; ++d) outer *= os[static_cast<size_t>(d)];
+  for (int64_t d = ax + 1; d < static_cast<int64_t>(os.size()); ++d) inner *= os[static_cast<size_t>(d)];
+  const std::string T = elem_type(c.g.out(n));
+  LayerCode r;
+  r.function = "qg_hls::concat2";
+  // A chain: ((in0 ++ in1) ++ in2) ++ ... along the axis.
+  std::string cur = "@IN0@";
+  int64_t row1 = c.g.in(n, 0).shape[static_cast<size_t>(ax)] * inner;
+  for (size_t k = 1; k < n.inputs.size(); ++k) {
+    const std::string cfg = c.L + "_c" + str(static_cast<int64_t>(k)) + "_cfg";
+    const int64_t row2 = c.g.in(n, k).shape[static_cast<size_t>(ax)] * inner;
+    r.decls += "struct " + cfg + " {\n" + ci("OUTER", outer) + ci("ROW1", row1) + ci("ROW2", row2) + "};\n";
+    const std::string next = k + 1 == n.inputs.size() ? "@OUT@" : c.L + "_s" + str(static_cast<int64_t>(k));
+    if (k + 1 < n.inputs.size())
+      r.streams += "  hls::stream<" + T + "> " + next + "(\"" + next + "\");\n#pragma HLS STREAM variable=" + next + " depth=2\n";
+    r.call += std::string(k > 1 ? "\n  " : "") + "qg_hls::concat2<" + cfg + ", " + T + ">(" + cur + ", @IN" + str(static_cast<int64_t>(k)) + "@, " + next + ");";
+    cur = next;
+    row1 += row2;
+  }
+  r.report = {{"dsp", 0}, {"lut", 40}, {"ff", 40}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+  return r;
+}
+
 // The one per-op table of this emitter.
 using EmitFn = LayerCode (*)(const Ctx&);
 const std::map<Op, EmitFn>& emitters() {
   static const std::map<Op, EmitFn> m = {
       {Op::Conv2d, emit_linear},     {Op::Dense, emit_linear},       {Op::MaxPool2d, emit_pool},   {Op::AvgPool2d, emit_pool},
       {Op::Add, emit_add},           {Op::Softmax, emit_softmax},    {Op::Flatten, emit_relayout}, {Op::Reshape, emit_relayout},
-      {Op::Quantize, emit_quantize}, {Op::Dequantize, emit_dequantize}};
+      {Op::Quantize, emit_quantize}, {Op::Dequantize, emit_dequantize}, {Op::Relu, emit_activation},  {Op::Relu6, emit_activation},
+      {Op::BatchNorm, emit_batchnorm}, {Op::GlobalAvgPool, emit_global_avgpool}, {Op::Concat, emit_concat}, {Op::Sigmoid, emit_table}};
   return m;
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
 }
-
-std::string elem_type(const ir::Tensor& t) { return t.dtype == ir::DType::I8 ? "qg_hls::act_t" : "float"; }
 
 }  // namespace
 
@@ -348,7 +462,8 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (size_t k = 0; k < g.nodes[i].inputs.size(); ++k) readers[static_cast<size_t>(g.nodes[i].inputs[k])].push_back({i, k});
   std::map<std::pair<size_t, size_t>, std::string> read_stream;  // (node, slot) -> stream
-  std::string streams, forks;
+  std::string streams;
+  std::map<int, std::string> forks;  // tensor -> its fork calls, placed right after its producer (C simulation runs in order)
   auto stream_decl = [&](const std::string& name, const ir::Tensor& tt, int64_t depth) {
     streams += "  hls::stream<" + elem_type(tt) + "> " + name + "(\"" + name + "\");\n";
     streams += "#pragma HLS STREAM variable=" + name + " depth=" + str(depth) + "\n";
@@ -373,7 +488,7 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
                                                    : "t" + str(static_cast<int64_t>(tid)) + "_r" + str(static_cast<int64_t>(r + 1));
         stream_decl(a, tt, tt.numel());
         stream_decl(rest, tt, tt.numel());
-        forks += "  qg_hls::fork2<" + elem_type(tt) + ", " + str(tt.numel()) + ">(" + src + ", " + a + ", " + rest + ");\n";
+        forks[static_cast<int>(tid)] += "  qg_hls::fork2<" + elem_type(tt) + ", " + str(tt.numel()) + ">(" + src + ", " + a + ", " + rest + ");\n";
         read_stream[rs[r]] = a;
         if (r + 2 == rs.size()) read_stream[rs[r + 1]] = rest;
         src = rest;
@@ -388,13 +503,14 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
     const Ctx c{g, n, "L" + str(static_cast<int64_t>(i)), config_file};
     auto it = emitters().find(n.op);
     EmitFn fn = it != emitters().end() ? it->second : nullptr;
-    if (!fn && ir::op_info(n.op).int8_table && !n.ip.table_i8.empty()) fn = emit_table;
     if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no HLS kernel yet" : "runs in float");
     LayerCode lc = fn(c);
     decls += "// " + c.L + ": " + printable_name(n.name) + " (" + ir::op_info(n.op).name + ")\n" + lc.decls + "\n";
     for (size_t k = 0; k < n.inputs.size(); ++k) replace_all(lc.call, "@IN" + str(static_cast<int64_t>(k)) + "@", read_stream.at({i, k}));
     replace_all(lc.call, "@OUT@", n.output == g.output ? std::string("out") : "t" + str(n.output));
+    streams += lc.streams;
     calls += "  " + lc.call + "  // " + printable_name(n.name) + "\n";
+    if (forks.count(n.output)) calls += forks.at(n.output);
     em.layers[i] = {static_cast<int>(i), "hls_" + std::string(ir::op_info(n.op).name), lc.function, lc.table_bytes, lc.report};
     em.table_bytes += lc.table_bytes;
     em.kernel_calls += 1;
@@ -414,11 +530,14 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
        "_OUTPUT_SIZE out, both in HWC raster order (channel fastest).\n";
   h += "void " + p + "_top(hls::stream<" + p + "_in_t>& in, hls::stream<" + p + "_out_t>& out);\n\n#endif\n";
 
-  std::string cpp = banner + "#include \"" + p + ".h\"\n\n" + decls;
+  // Configuration structs and tables in a namespace of the model's own: two
+  // models linked into one program must not share an L0_cfg.
+  std::string cpp = banner + "#include \"" + p + ".h\"\n\nnamespace " + p + "_hls {\n\n" + decls + "}  // namespace " + p + "_hls\n\n";
+  cpp += "using namespace " + p + "_hls;\n\n";
   cpp += "void " + p + "_top(hls::stream<" + p + "_in_t>& in, hls::stream<" + p + "_out_t>& out) {\n";
   cpp += "#pragma HLS INTERFACE mode=axis port=in\n#pragma HLS INTERFACE mode=axis port=out\n";
   cpp += "#pragma HLS INTERFACE mode=ap_ctrl_hs port=return\n#pragma HLS DATAFLOW\n";
-  cpp += streams + forks + calls + "}\n";
+  cpp += streams + (forks.count(g.input) ? forks.at(g.input) : std::string()) + calls + "}\n";
 
   // Testbench: the caller's order is the model's declared layout.
   auto logical_expr = [&](const ir::Tensor& tt) {

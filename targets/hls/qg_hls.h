@@ -180,9 +180,9 @@ void softmax_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const float tab
 
 // ---- flatten / reshape: the declared-layout order is kept, so a CHW model
 // permutes HWC raster order (a buffer); otherwise a plain copy.
-template <class C>
-void relayout(hls::stream<act_t>& in, hls::stream<act_t>& out) {
-  static act_t buf[C::N];
+template <class C, class T>
+void relayout(hls::stream<T>& in, hls::stream<T>& out) {
+  static T buf[C::N];
   for (int i = 0; i < C::N; ++i) {
 #pragma HLS PIPELINE II=1
     buf[i] = in.read();
@@ -193,6 +193,123 @@ void relayout(hls::stream<act_t>& in, hls::stream<act_t>& out) {
     const int li = C::OUT_CHW ? (j % C::OUT_C) * C::OUT_HW + j / C::OUT_C : j;
     const int i = C::IN_CHW ? (li % C::IN_HW) * C::IN_C + li / C::IN_HW : li;
     out.write(buf[i]);
+  }
+}
+
+// ---- Float layers of an integer-only graph: the ops without an int8 kernel,
+// between a dequantize and a quantize node (docs/integer-only.md), computed as
+// the interpreter's float kernels compute them (same operations, same order;
+// build with -ffp-contract=off).
+
+// relu / relu6
+template <class C>
+void activation_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    float y = in.read();
+    y = y > 0.0f ? y : 0.0f;
+    if (C::RELU6) y = y < 6.0f ? y : 6.0f;
+    out.write(y);
+  }
+}
+
+// batchnorm that could not be folded: x * scale[c] + shift[c]
+template <class C>
+void batchnorm_f32(hls::stream<float>& in, hls::stream<float>& out, const float scale[C::CH], const float shift[C::CH]) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float p = in.read() * scale[i % C::CH];
+    out.write(p + shift[i % C::CH]);
+  }
+}
+
+template <class C>
+void add_f32(hls::stream<float>& in1, hls::stream<float>& in2, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float a = in1.read();
+    out.write(a + in2.read());
+  }
+}
+
+// max / average pool over the valid taps
+template <class C>
+void pool_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  static float buf[C::H * C::W * C::CH];
+  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int c = 0; c < C::CH; ++c) {
+        float acc = C::MAX ? -__builtin_inff() : 0.0f;
+        int count = 0;
+        for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
+          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
+            const float v = buf[(iy * C::W + ix) * C::CH + c];
+            acc = C::MAX ? (v > acc ? v : acc) : acc + v;
+            ++count;
+          }
+        }
+        out.write(C::MAX ? acc : acc / (float)(C::INCLUDE_PAD ? C::KH * C::KW : count));
+      }
+}
+
+// global average pool: per channel, the sum in raster order, / (H * W)
+template <class C>
+void global_avgpool_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  float sum[C::CH];
+  for (int c = 0; c < C::CH; ++c) sum[c] = 0.0f;
+  for (int i = 0; i < C::HW; ++i)
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      sum[c] = sum[c] + in.read();
+    }
+  for (int c = 0; c < C::CH; ++c) out.write(sum[c] / (float)C::HW);
+}
+
+// softmax over the last axis: exp(x - max) (qg_expf), then / sum
+template <class C>
+void softmax_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  float row[C::CH];
+  for (int r = 0; r < C::ROWS; ++r) {
+    for (int c = 0; c < C::CH; ++c) row[c] = in.read();
+    float m = row[0];
+    for (int c = 1; c < C::CH; ++c) m = row[c] > m ? row[c] : m;
+    float sum = 0.0f;
+    for (int c = 0; c < C::CH; ++c) {
+      row[c] = qg_expf(row[c] - m);
+      sum = sum + row[c];
+    }
+    for (int c = 0; c < C::CH; ++c) out.write(row[c] / sum);
+  }
+}
+
+template <class C>
+void sigmoid_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float x = in.read(), e = qg_expf(x < 0.0f ? x : -x);
+    out.write(x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e));
+  }
+}
+
+// concat of two tensors along an internal axis: per outer index, a row of the
+// first, then a row of the second (more inputs: a chain of these)
+template <class C, class T>
+void concat2(hls::stream<T>& in1, hls::stream<T>& in2, hls::stream<T>& out) {
+  for (int o = 0; o < C::OUTER; ++o) {
+    for (int i = 0; i < C::ROW1; ++i) {
+#pragma HLS PIPELINE II=1
+      out.write(in1.read());
+    }
+    for (int i = 0; i < C::ROW2; ++i) {
+#pragma HLS PIPELINE II=1
+      out.write(in2.read());
+    }
   }
 }
 
