@@ -9,6 +9,7 @@
 #include "codegen/templates.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
+#include "quant/format.h"
 
 namespace qg::codegen {
 
@@ -69,7 +70,7 @@ struct Ctx {
 [[noreturn]] void refuse(const Ctx& c, const std::string& why) {
   user_error(c.g.file, c.n.src.empty() ? c.n.name : c.n.src,
              "layer '" + printable_name(c.n.name) + "' (" + ir::op_info(c.n.op).name + "): " + why +
-                 " (--target hls supports scheme int8 networks only in this version, docs/hls.md)");
+                 " (--target hls supports int8 and LQ / DQ MAC layers in this version, docs/hls.md)");
 }
 
 bool is_f32(const Ctx& c) { return c.g.out(c.n).dtype == ir::DType::F32; }
@@ -88,9 +89,55 @@ void need_i8(const Ctx& c) {
 std::string cfg_head(const Ctx& c) { return "struct " + c.L + "_cfg {\n"; }
 std::string ci(const char* name, int64_t v) { return std::string("  static constexpr int ") + name + " = " + str(v) + ";\n"; }
 
+std::string float_table(const std::vector<float>& v, const Node& n) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += hexfloat(v[i], n, "a constant") + (i + 1 < v.size() ? ((i + 1) % 6 ? ", " : ",\n  ") : "");
+  return s;
+}
+
+LayerCode emit_linear_lq(const Ctx& c) {
+  const Node& n = c.n;
+  const ir::LinearQuant& q = *n.lq;
+  if (q.lut_g) refuse(c, "the LUT kernel (\"kernel\": \"lut\") is not supported yet");
+  need_f32(c);
+  const ir::ConvGeom cg = ir::conv_geom(c.g, n);
+  const int64_t K = cg.reduction(), O = cg.O, S = q.segments(), R = q.aregions();
+  QG_CHECK(q.K == K && q.O == O, "LQ layer shape");
+  const ir::Window& w = cg.win;
+  const int acc_bits = std::max(1, bit_length(q.acc_bound));
+  const bool conv = n.op == Op::Conv2d;
+  LayerCode r;
+  std::string& d = r.decls;
+  d += cfg_head(c);
+  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
+  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += ci("S", S) + ci("R", R) + ci("LA", quant::format_for_bits(q.a_bits).levels) + ci("WB", q.w_bits) + ci("AB", q.a_bits);
+  d += ci("WHOLE", q.a_whole_tensor ? 1 : 0) + ci("WHOLE_ZERO", conv && w.padded() ? 1 : 0);
+  d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2);
+  d += "  typedef ap_uint<" + str(acc_bits) + "> acc_t;  // sum p*q <= " + str(q.acc_bound) + " (docs/quantization.md section 5)\n};\n";
+  d += "static const uint8_t " + c.L + "_codes[" + str(O) + "][" + str(K) + "] = {\n  " + int_table(q.codes) + "};\n";
+  for (const auto& [nm, v] : {std::pair<const char*, const std::vector<float>*>{"_e", &q.E}, {"_b", &q.B}, {"_d", &q.D}})
+    d += "static const float " + c.L + nm + "[" + str(O) + "][" + str(S) + "] = {\n  " + float_table(*v, n) + "};\n";
+  std::vector<float> bias(static_cast<size_t>(O), 0.0f);
+  if (!n.bias.empty()) bias = n.bias.data;
+  d += "static const float " + c.L + "_bias[" + str(O) + "] = {\n  " + float_table(bias, n) + "};\n";
+  d += "static const int32_t " + c.L + "_areg[" + str(R + 1) + "] = {" + int_table(q.areg_begin) + "};\n";
+  d += "static const int32_t " + c.L + "_seg[" + str(S + 1) + "] = {" + int_table(q.seg_begin) + "};\n";
+  d += "static const int32_t " + c.L + "_seg_areg[" + str(S) + "] = {" + int_table(q.seg_areg) + "};\n";
+  r.function = "qg_hls::linear_lq";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_codes, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L + "_bias, " +
+           c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg);";
+  r.table_bytes = ceil_div(O * K * q.w_bits, 8) + 12 * O * S + 4 * O;
+  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, cg.OH, cg.OW, O, K, 1, q.w_bits, q.a_bits, acc_bits);
+  r.report = {{"accumulator_bits", acc_bits}, {"accumulator_bound", q.acc_bound}, {"parallelism", 1}, {"dsp", e.dsp + 8},
+              {"lut", e.lut + 3000},          {"ff", e.ff + 3000},                {"bram18", e.bram18 + hls_bram18(cg.H * cg.W * cg.C, 32, 1) - hls_bram18(cg.H * cg.W * cg.C, 8, 1)},
+              {"latency_cycles", e.cycles + cg.OH * cg.OW * cg.G * 3 * K}};
+  return r;
+}
+
 LayerCode emit_linear(const Ctx& c) {
   const Node& n = c.n;
-  if (n.lq) refuse(c, "scheme lq is not supported yet");
+  if (n.lq) return emit_linear_lq(c);
   if (!n.il) refuse(c, "is a float conv2d / dense layer (scheme float is not supported yet)");
   need_i8(c);
   const ir::IntLinear& il = *n.il;
@@ -595,6 +642,7 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
   em.files.push_back({"qg_hls.h", embedded_text("targets/hls/qg_hls.h")});
   em.files.push_back({"qg_hls_stream.h", embedded_text("targets/hls/hls_stream.h")});
   em.files.push_back({"qg_fixed.h", embedded_text("runtime/qg_fixed.h")});
+  em.files.push_back({"qg_lq.h", embedded_text("runtime/qg_lq.h")});
   em.files.push_back({"qg_common.h", embedded_text("runtime/qg_common.h")});
   em.files.push_back({"run_hls.tcl", tcl});
   em.files.push_back({"hls_config.cfg", cfg});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -225,6 +226,7 @@ json layer_rows(const PipelineState& s) {
       }
     }
     if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;
+    if (s.emitted && !s.emitted->layers[i].hls.empty()) r["kernel"] = s.emitted->layers[i].function;  // --target hls: the layer function
     if (s.emitted) {
       r["function"] = s.emitted->layers[i].function;  // the emitted body it calls (layers of equal shape share one)
       r["weight_bytes"] = s.emitted->layers[i].table_bytes;
@@ -341,6 +343,20 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
   os << "**MACs per inference:** " << macs << "\n";
   const codegen::Target& t = codegen::target(opts.target);
   const std::string& p = s.emitted->prefix;
+  if (t.emitter == "hls") {
+    // Per-layer estimates (docs/hls.md: formulas, not synthesis results).
+    os << "\n| # | layer | accumulator | parallelism | DSP | LUT | FF | BRAM18 | latency (cycles) |\n|---|---|---|---|---|---|---|---|---|\n";
+    for (size_t li = 0; li < s.emitted->layers.size(); ++li) {
+      std::map<std::string, int64_t> h(s.emitted->layers[li].hls.begin(), s.emitted->layers[li].hls.end());
+      auto v = [&](const char* k) { return h.count(k) ? std::to_string(h[k]) : std::string(); };
+      os << "| " << li + 1 << " | " << printable_name(s.graph.nodes[li].name) << " | " << (h.count("accumulator_bits") ? v("accumulator_bits") + " bits" : "")
+         << " | " << v("parallelism") << " | " << v("dsp") << " | " << v("lut") << " | " << v("ff") << " | " << v("bram18") << " | "
+         << v("latency_cycles") << " |\n";
+    }
+    os << "\n(The arena columns above are the C targets' memory plan; the HLS design keeps each layer's buffers in its own static arrays.)  \n";
+    os << "**HLS C simulation:** `g++ -std=c++17 -I<ap_types> " << p << ".cpp " << p << "_tb.cpp` (docs/hls.md); synthesis: `vitis_hls -f run_hls.tcl`\n";
+    return os.str();
+  }
   os << "**Build with:** `" << t.build_flags << "` (no `-ffast-math`): every `.c` file of this folder"
      << (s.emitted->blob ? ", `" + p + "_weights.c` also with `-Wa,-I<this folder>` (`.incbin` blobs)" : "")
      << (s.emitted->halide_target.empty() ? "" : "; link `" + p + "_halide.o` (Halide target `" + s.emitted->halide_target + "`)") << "  \n";

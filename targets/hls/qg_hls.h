@@ -31,6 +31,7 @@
 #endif
 
 #include "qg_fixed.h"
+#include "qg_lq.h"
 
 namespace qg_hls {
 
@@ -93,6 +94,59 @@ void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t w[C
             a = wrap_add(a, C::OUT_ZP);
             out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
           }
+        }
+      }
+}
+
+// ---- LQ / DQ conv2d / dense (scheme lq, MAC kernel; docs/quantization.md):
+// per patch, the activation codes of each region (qg_lq_patch_codes: region
+// min / max, or the whole-tensor parameters for DQ), Σq per segment, per
+// output channel Σp·q per segment exact in C::acc_t (the proven acc_bound),
+// then the float combination in the documented order (qg_lq_part,
+// qg_lq_finish) -- the interpreter's and the C target's arithmetic. One code
+// product per cycle; C::P is not used by this kernel yet.
+template <class C>
+void linear_lq(hls::stream<float>& in, hls::stream<float>& out, const uint8_t codes[C::O][C::K], const float E[C::O][C::S],
+               const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+               const int32_t seg[C::S + 1], const int32_t seg_areg[C::S]) {
+  static float buf[C::H * C::W * C::CI];
+  const int Cg = C::CI / C::G, Og = C::O / C::G;
+  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  float whole_lo = 0.0f, whole_s = 1.0f;
+  if (C::WHOLE) qg_region_params(buf, C::H * C::W * C::CI, C::WHOLE_ZERO, C::LA, &whole_lo, &whole_s);
+  float patch[C::K], rlo[C::R], rs[C::R];
+  uint8_t q[C::K];
+  typename C::acc_t sq[C::S];
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int grp = 0; grp < C::G; ++grp) {
+        for (int k = 0; k < C::K; ++k) {
+#pragma HLS PIPELINE II=1
+          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
+          patch[k] = (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) ? buf[(iy * C::W + ix) * C::CI + grp * Cg + c] : 0.0f;
+        }
+        qg_lq_patch_codes(patch, areg, C::R, C::WHOLE, whole_lo, whole_s, C::LA, rlo, rs, q);
+        for (int sg = 0; sg < C::S; ++sg) {
+          sq[sg] = 0;
+          for (int j = seg[sg]; j < seg[sg + 1]; ++j) sq[sg] += q[j];
+        }
+        for (int oo = 0; oo < Og; ++oo) {
+          const int o = grp * Og + oo;
+          float y = 0.0f;
+          for (int sg = 0; sg < C::S; ++sg) {
+            typename C::acc_t spq = 0;
+            for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
+#pragma HLS PIPELINE II=1
+              spq += (ap_uint<C::WB>)codes[o][j] * (ap_uint<C::AB>)q[j];  // a w_bits x a_bits multiplier
+            }
+            const int a = seg_areg[sg];
+            y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+          }
+          out.write(qg_lq_finish(y, bias[o], C::ACT));
         }
       }
 }

@@ -120,6 +120,19 @@ std::string check_accumulators(const qg::driver::PipelineState& s, const std::st
   const qg::ir::Graph& g = s.graph;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const qg::ir::Node& n = g.nodes[i];
+    if (n.lq) {  // LQ / DQ: Σp·q of one segment <= acc_bound (docs/quantization.md §5), unsigned
+      int bits = 1;
+      while ((int64_t{1} << bits) - 1 < n.lq->acc_bound) ++bits;
+      const nlohmann::json& h = rep["layers"][i]["hls"];
+      if (h["accumulator_bound"].get<int64_t>() != n.lq->acc_bound || h["accumulator_bits"].get<int>() != bits)
+        return n.name + ": report.json " + h.dump() + ", expected bound " + std::to_string(n.lq->acc_bound) + " bits " + std::to_string(bits);
+      const std::regex re("struct L" + std::to_string(i) + "_cfg \\{[^}]*typedef ap_uint<([0-9]+)> acc_t;");
+      std::smatch m;
+      if (!std::regex_search(cpp, m, re) || std::stoi(m[1]) != bits)
+        return n.name + ": emitted acc_t is not ap_uint<" + std::to_string(bits) + ">";
+      ++*checked;
+      continue;
+    }
     if (!n.il) continue;
     const int64_t bound = expected_bound(g, n);
     const int bits = bits_for(bound);
@@ -157,13 +170,26 @@ Net random_int8_net(uint64_t seed) {
   return m;
 }
 
+// A random net with the generator's random LQ / DQ precision choices (some
+// layers float or with the LUT kernel: refused by this version).
+Net random_lq_net(uint64_t seed) {
+  const qgt::RandomNet rn = qgt::random_net(seed, {});
+  Net m;
+  m.net_json = rn.net_json;
+  m.quant_json = rn.quant_json;
+  m.prefix = "q" + std::to_string(seed);
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+  return m;
+}
+
 // Random nets [first, first + count): each either compiles for --target hls
 // and its C simulation is bit-exact, or is refused with the target's user
-// error (a float layer). At least `min_ok` must compile.
-void random_suite(uint64_t first, int count, int min_ok) {
+// error (a float conv / dense layer, the LUT kernel). At least `min_ok` must
+// compile.
+void random_suite(uint64_t first, int count, int min_ok, bool lq = false) {
   int ok = 0, refused = 0, acc_layers = 0;
   for (int k = 0; k < count; ++k) {
-    const Net m = random_int8_net(first + static_cast<uint64_t>(k));
+    const Net m = lq ? random_lq_net(first + static_cast<uint64_t>(k)) : random_int8_net(first + static_cast<uint64_t>(k));
     const std::string dir = qgt::make_temp_dir("hls_rand");
     qg::driver::PipelineState s;
     try {
@@ -171,19 +197,19 @@ void random_suite(uint64_t first, int count, int min_ok) {
     } catch (const qg::UserError& e) {
       const std::string msg = e.what();
       INFO(m.prefix << ": " << msg);
-      CHECK(msg.find("--target hls supports scheme int8 networks only") != std::string::npos);
+      CHECK(msg.find("--target hls supports int8 and LQ / DQ MAC layers") != std::string::npos);
       ++refused;
       qgt::remove_dir(dir);
       continue;
     }
     const std::string err = csim_check(s, dir, m.prefix, m.inputs, kO0);
-    INFO("random int8 net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
+    INFO("random " << (lq ? "LQ/DQ" : "int8") << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
     REQUIRE(err == "");
     REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
     ++ok;
     qgt::remove_dir(dir);
   }
-  WARN("random int8 nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
+  WARN("random " << (lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
                            << refused << " refused (float layers), " << acc_layers << " accumulators checked");
   CHECK(ok >= min_ok);
 }
@@ -208,4 +234,9 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 81-120)"
 TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)", "[hls]") {
   REQUIRE_AP_TYPES();
   random_suite(121, 40, 40);
+}
+
+TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  random_suite(1, 60, 15, true);
 }

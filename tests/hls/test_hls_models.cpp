@@ -244,7 +244,7 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
       {kws + " --target hls --target-features 'part=a b'", "letters, digits"},
       {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
       {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
-      {dir + "/net.json --target hls", "--target hls supports scheme int8 networks only"},
+      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ MAC layers"},
   };
   for (const Case& c : cases) {
     const qgt::CmdResult r = qgt::run_cmd(kQgen + " compile " + c.args + " -o " + dir + "/o -q 2>&1");
