@@ -210,7 +210,7 @@ void random_suite(uint64_t first, int count, int min_ok, bool lq = false) {
     qgt::remove_dir(dir);
   }
   WARN("random " << (lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
-                           << refused << " refused (float layers), " << acc_layers << " accumulators checked");
+                           << refused << " refused (float conv / dense or LUT layers), " << acc_layers << " accumulators checked");
   CHECK(ok >= min_ok);
 }
 
@@ -238,5 +238,5 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)
 
 TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
   REQUIRE_AP_TYPES();
-  random_suite(1, 60, 15, true);
+  random_suite(1, 60, 50, true);  // measured: 51 of 60 compile (the rest have a LUT or float conv / dense layer)
 }
