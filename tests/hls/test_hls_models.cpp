@@ -237,6 +237,9 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
   qgt::write_file(dir + "/net.json", rn.net_json);
   qgt::write_file(dir + "/p0.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 0}}}");
   qgt::write_file(dir + "/pk.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"reuse\": 2}}}");
+  qgt::write_file(dir + "/pbig.json", "{\"default\": {\"scheme\": \"int8\"}, \"layers\": {\"conv1\": {\"hls\": {\"parallelism\": 4096}}}}");
+  qgt::write_file(dir + "/cal.f32", std::string(reinterpret_cast<const char*>(qgt::random_input(1, rn.input_size, 0).data()),
+                                                static_cast<size_t>(rn.input_size) * 4));
   const std::vector<Case> cases = {
       {kws + " --target hls --target-features clock=fast", "--target-features: clock 'fast'"},
       {kws + " --target hls --target-features speed=1", "unknown key 'speed' (keys of target hls: part, clock)"},
@@ -245,6 +248,8 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
       {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
       {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
       {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ MAC layers"},
+      {dir + "/net.json --config " + dir + "/pbig.json --calibrate " + dir + "/cal.f32 --target hls",
+       "layers.conv1.hls.parallelism: parallelism 4096 exceeds the"},
   };
   for (const Case& c : cases) {
     const qgt::CmdResult r = qgt::run_cmd(kQgen + " compile " + c.args + " -o " + dir + "/o -q 2>&1");
@@ -253,6 +258,24 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
     CHECK(r.output.find(c.expect) != std::string::npos);
     CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
     CHECK_FALSE(std::filesystem::exists(dir + "/o"));
+  }
+  // The parallelism reaches the layer: report.json and the emitted configuration (P = min(N, output channels)).
+  {
+    std::filesystem::create_directories(dir + "/p3");
+    const qg::driver::PipelineState s = qgt::compile_model(dir + "/p3", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 3}}}",
+                                                           "p3", {qgt::random_input(1, rn.input_size, 0)}, "hls");
+    const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/p3/out/report.json"));
+    const std::string cpp = qgt::read_file(dir + "/p3/out/p3.cpp");
+    int linear = 0;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      if (!s.graph.nodes[i].il) continue;
+      const int64_t P = std::min<int64_t>(3, s.graph.out(s.graph.nodes[i]).shape.back());
+      CHECK(rep["layers"][i]["hls"]["parallelism"].get<int64_t>() == P);
+      CHECK(cpp.find("struct L" + std::to_string(i) + "_cfg {") != std::string::npos);
+      CHECK(std::regex_search(cpp, std::regex("struct L" + std::to_string(i) + "_cfg \\{[^}]*static constexpr int P = " + std::to_string(P) + ";")));
+      ++linear;
+    }
+    CHECK(linear > 0);
   }
   // A good one: part and clock reach run_hls.tcl, hls_config.cfg and report.json.
   const qgt::CmdResult ok = qgt::run_cmd(kQgen + " compile " + kws + " --target hls --target-features part=xcu250-figd2104-2L-e,clock=3.33ns -o " +
