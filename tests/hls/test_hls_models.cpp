@@ -103,6 +103,16 @@ TEST_CASE("MLPerf Tiny KWS int8, real input + random inputs, C simulation bit-ex
   std::vector<std::vector<float>> in = {qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin")};
   for (uint64_t k = 0; k < 4; ++k) in.push_back(random_codes(100 + k, 490));
   model_case("mlperf-tiny/kws_ref_model.tflite", "kws", in);
+  // Again with 4 output channels in parallel (the int8 quantization is the model's own).
+  const std::string dir = qgt::make_temp_dir("hls_kws_p4");
+  qgt::write_file(dir + "/q.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 4}}}");
+  const qg::driver::PipelineState s = qgt::compile_model_file(dir, kModels + "/mlperf-tiny/kws_ref_model.tflite", "kws4", "hls", "", dir + "/q.json");
+  const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
+  CHECK(rep["layers"][0]["hls"]["parallelism"] == 4);
+  const std::string err = csim(s, dir, "kws4", in, kO2, kAp);
+  INFO("kept in " << dir);
+  REQUIRE(err == "");
+  qgt::remove_dir(dir);
 }
 
 TEST_CASE("MLPerf Tiny anomaly detection int8, real spectrogram windows, C simulation bit-exact", "[hls]") {
