@@ -38,6 +38,9 @@ struct LayerReport {
   std::string kernel;      // kernel name (select::KernelChoice::kernel)
   std::string function;    // the emitted function(s) it calls (shared with other layers of equal shape)
   int64_t table_bytes = 0; // weight codes / floats + per-layer constants
+  // --target hls: accumulator width and bound, parallelism, resource and
+  // latency estimates (codegen/hls_emitter.h), in report.json's "hls" object.
+  std::vector<std::pair<std::string, int64_t>> hls;
 };
 
 struct Emitted {

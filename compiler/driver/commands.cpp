@@ -176,7 +176,8 @@ int qgen_main(int argc, char** argv) {
   compile->add_option("-t,--target", co.target, target_help())->capture_default_str();
   compile->add_option("--target-features", co.target_features,
                       "Halide feature set: x86-64: avx2 (default), avx512, avx512_vnni, sse41, or host (the best this CPU has: "
-                      "the output then depends on the machine running qgen); cortex-a: dotprod (default), neon");
+                      "the output then depends on the machine running qgen); cortex-a: dotprod (default), neon; "
+                      "hls: part=PART,clock=NS (docs/hls.md)");
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();
   compile->add_option("--name", co.name, "C prefix of the emitted API (default: the model's name)");
   compile->add_option("--dump-after", co.dump_after, "Print the IR after STAGE: import, fold_batchnorm, fuse_activations, quantize, select, plan, codegen");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include "codegen/embedded.h"
 #include "codegen/halide/halide_backend.h"
+#include "codegen/hls_emitter.h"
 #include "frontend/load.h"
 #include "ir/diag.h"
 #include "ir/input_file.h"
@@ -121,7 +123,10 @@ static const std::vector<Stage>& stages() {
          eo.target = o.target;
          eo.target_features = o.target_features;
          QG_CHECK(s.kernels.has_value() && s.plan.has_value(), "codegen needs the select and plan stages");
-         s.emitted = codegen::emit_c(s.graph, *s.plan, *s.kernels, eo);
+         if (codegen::target(o.target).emitter == "hls")
+           s.emitted = codegen::emit_hls(s.graph, eo, o.config_path);  // docs/hls.md
+         else
+           s.emitted = codegen::emit_c(s.graph, *s.plan, *s.kernels, eo);
        }},
   };
   return kStages;
@@ -147,7 +152,10 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
   if (!opts.dump_after.empty() && !known(opts.dump_after))
     user_error("", "--dump-after", "unknown stage '" + printable_name(opts.dump_after) + "' (stages: " + join(names) + ")");
   codegen::target(opts.target);  // an unknown target is a user error before any work
-  codegen::halide::check_features(codegen::target(opts.target), opts.target_features);
+  if (codegen::target(opts.target).emitter == "hls")
+    codegen::parse_hls_features(codegen::target(opts.target), opts.target_features);
+  else
+    codegen::halide::check_features(codegen::target(opts.target), opts.target_features);
   PipelineState s;
   for (const Stage& st : stages()) {
     st.run(s, opts);
@@ -155,7 +163,7 @@ PipelineState run_pipeline(const PipelineOptions& opts, const std::string& last_
       if (s.emitted) {
         for (const auto& f : s.emitted->files) {
           const std::string ext = f.name.substr(f.name.find_last_of('.'));
-          if (ext == ".c" || ext == ".h") std::cout << "// ---- " << f.name << " ----\n" << f.content;
+          if (ext == ".c" || ext == ".h" || ext == ".cpp") std::cout << "// ---- " << f.name << " ----\n" << f.content;
         }
       } else if (s.plan) {
         std::cout << plan::print_plan(s.graph, *s.plan);
@@ -225,9 +233,15 @@ json layer_rows(const PipelineState& s) {
       }
     }
     if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;
+    if (s.emitted && !s.emitted->layers[i].hls.empty()) r["kernel"] = s.emitted->layers[i].function;  // --target hls: the layer function
     if (s.emitted) {
       r["function"] = s.emitted->layers[i].function;  // the emitted body it calls (layers of equal shape share one)
       r["weight_bytes"] = s.emitted->layers[i].table_bytes;
+      if (!s.emitted->layers[i].hls.empty()) {
+        json h = json::object();
+        for (const auto& [k, v] : s.emitted->layers[i].hls) h[k] = v;
+        r["hls"] = h;  // --target hls: accumulator, parallelism, estimates (docs/hls.md)
+      }
     }
     const plan::Buffer& b = s.plan->tensors[static_cast<size_t>(n.output)];
     r["output_place"] = b.place == plan::Place::Arena ? "arena" : "caller_output";
@@ -284,6 +298,20 @@ std::string report_json(const PipelineState& s, const PipelineOptions& opts) {
   j["flash_note"] = "weight_bytes (constant tables: weights, codes, per-channel constants) + code_bytes_estimate (machine code: a measured size per kernel body by template, 24 bytes per call, 128 for the run function; layers of equal shape share one body)";
   j["weights_format"] = s.emitted->blob ? "blob" : "c";
   if (!s.emitted->halide_target.empty()) j["halide_target"] = s.emitted->halide_target;
+  if (t.emitter == "hls") {
+    const codegen::HlsFeatures f = codegen::parse_hls_features(t, opts.target_features);
+    j["hls_part"] = f.part;
+    j["hls_clock_ns"] = f.clock_ns;
+    json tot = json::object();
+    for (const char* k : {"dsp", "lut", "ff", "bram18", "latency_cycles"}) {
+      int64_t sum = 0;
+      for (const auto& l : s.emitted->layers)
+        for (const auto& [key, v] : l.hls)
+          if (key == k) sum += v;
+      tot[k] = sum;
+    }
+    j["hls_estimate_total"] = tot;  // latency: the sum over layers (no overlap between DATAFLOW stages assumed)
+  }
   j["build_flags"] = codegen::target(opts.target).build_flags;
   int64_t macs = 0;
   for (const ir::Node& n : s.graph.nodes) macs += ir::node_macs(s.graph, n);
@@ -322,6 +350,20 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
   os << "**MACs per inference:** " << macs << "\n";
   const codegen::Target& t = codegen::target(opts.target);
   const std::string& p = s.emitted->prefix;
+  if (t.emitter == "hls") {
+    // Per-layer estimates (docs/hls.md: formulas, not synthesis results).
+    os << "\n| # | layer | accumulator | parallelism | DSP | LUT | FF | BRAM18 | latency (cycles) |\n|---|---|---|---|---|---|---|---|---|\n";
+    for (size_t li = 0; li < s.emitted->layers.size(); ++li) {
+      std::map<std::string, int64_t> h(s.emitted->layers[li].hls.begin(), s.emitted->layers[li].hls.end());
+      auto v = [&](const char* k) { return h.count(k) ? std::to_string(h[k]) : std::string(); };
+      os << "| " << li + 1 << " | " << printable_name(s.graph.nodes[li].name) << " | " << (h.count("accumulator_bits") ? v("accumulator_bits") + " bits" : "")
+         << " | " << v("parallelism") << " | " << v("dsp") << " | " << v("lut") << " | " << v("ff") << " | " << v("bram18") << " | "
+         << v("latency_cycles") << " |\n";
+    }
+    os << "\n(The arena columns above are the C targets' memory plan; the HLS design keeps each layer's buffers in its own static arrays.)  \n";
+    os << "**HLS C simulation:** `g++ -std=c++17 -I<ap_types> " << p << ".cpp " << p << "_tb.cpp` (docs/hls.md); synthesis: `vitis_hls -f run_hls.tcl`\n";
+    return os.str();
+  }
   os << "**Build with:** `" << t.build_flags << "` (no `-ffast-math`): every `.c` file of this folder"
      << (s.emitted->blob ? ", `" + p + "_weights.c` also with `-Wa,-I<this folder>` (`.incbin` blobs)" : "")
      << (s.emitted->halide_target.empty() ? "" : "; link `" + p + "_halide.o` (Halide target `" + s.emitted->halide_target + "`)") << "  \n";

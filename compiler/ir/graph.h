@@ -110,6 +110,10 @@ struct QuantChoice {
   Region w_region, a_region;
   KernelKind kernel = KernelKind::Mac;
   int lut_group = 0;   // "lut_group": activation codes per look-up; 0 = compiler's choice
+  // "hls": {"parallelism": N}: output channels the --target hls layer computes
+  // in parallel (multipliers); 0 = the HLS emitter's default (docs/hls.md).
+  int64_t hls_parallelism = 0;
+  std::string hls_origin;  // JSON path of the parallelism, for messages
   std::string origin;  // JSON path the choice came from, for messages
 };
 

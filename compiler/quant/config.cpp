@@ -78,8 +78,20 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
       if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 8)
         user_error(file, p, "must be an integer from 1 to 8 (activation codes per table look-up), got " + shown(x));
       c.lut_group = static_cast<int>(x.get<int64_t>());
+    } else if (k == "hls") {
+      if (!x.is_object()) user_error(file, p, "must be an object such as {\"parallelism\": 4}, got " + shown(x));
+      for (auto h = x.begin(); h != x.end(); ++h) {
+        const std::string hp = join(p, printable_name(h.key()));
+        if (h.key() != "parallelism") user_error(file, hp, "unknown key (allowed: parallelism)");
+        const json& pv = h.value();
+        if (!pv.is_number_integer() || (pv.is_number_unsigned() ? (pv.get<uint64_t>() < 1 || pv.get<uint64_t>() > 4096)
+                                                                 : (pv.get<int64_t>() < 1 || pv.get<int64_t>() > 4096)))
+          user_error(file, hp, "must be an integer from 1 to 4096 (output channels computed in parallel), got " + shown(pv));
+        c.hls_parallelism = pv.get<int64_t>();
+        c.path_of["hls.parallelism"] = hp;
+      }
     } else {
-      user_error(file, p, "unknown key (allowed: scheme, w_bits, a_bits, w_region, a_region, kernel, lut_group)");
+      user_error(file, p, "unknown key (allowed: scheme, w_bits, a_bits, w_region, a_region, kernel, lut_group, hls)");
     }
     c.path_of[k] = p;
   }
@@ -145,6 +157,10 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
       if (c.a_region) q.a_region = *c.a_region;
       if (c.kernel) q.kernel = *c.kernel;
       if (c.lut_group) q.lut_group = *c.lut_group;
+      if (c.hls_parallelism) {
+        q.hls_parallelism = *c.hls_parallelism;
+        q.hls_origin = c.path_of.at("hls.parallelism");
+      }
       q.origin = origin;
     };
     if (cfg.has_default) {

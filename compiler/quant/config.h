@@ -2,7 +2,9 @@
 //   {"default": {...}, "layers": {"<layer name>": {...}}}
 // each object with scheme ("lq" | "float"), w_bits / a_bits (8, 6, 4, 2, 1),
 // w_region / a_region ("layer" = DQ, "kernel", or an integer block size R),
-// kernel ("mac" | "lut" | "auto") and lut_group (codes per look-up, quant/lut.h).
+// kernel ("mac" | "lut" | "auto"), lut_group (codes per look-up, quant/lut.h)
+// and hls ({"parallelism": N}: output channels computed in parallel by the
+// --target hls layer, docs/hls.md; other targets ignore it).
 #pragma once
 #include <map>
 #include <optional>
@@ -18,6 +20,7 @@ struct LayerChoice {  // every field optional; layer entries override default
   std::optional<ir::Region> w_region, a_region;
   std::optional<ir::KernelKind> kernel;  // "mac" | "lut" | "auto"
   std::optional<int> lut_group;          // activation codes per table look-up
+  std::optional<int64_t> hls_parallelism;  // "hls": {"parallelism": N}
   std::map<std::string, std::string> path_of;  // field -> JSON path, for messages
 };
 

@@ -51,6 +51,9 @@ const std::map<std::string, Target>& all_targets() {
       t.budget_note = j.value("budget_note", "");
       t.lut_costs = lut_costs(j, n);
       if (j.contains("halide")) t.halide = j.at("halide");
+      t.emitter = j.value("emitter", "c");
+      QG_CHECK(t.emitter == "c" || t.emitter == "hls", n + ": unknown \"emitter\" " + t.emitter);
+      if (j.contains("hls")) t.hls = j.at("hls");
       m[t.name] = t;
     }
     return m;

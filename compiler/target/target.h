@@ -30,6 +30,8 @@ struct Target {
   std::string budget_note;
   LutCosts lut_costs;
   nlohmann::json halide;              // the "halide" block (Halide targets), else null
+  std::string emitter = "c";          // "c" (codegen::emit_c) or "hls" (codegen::emit_hls, docs/hls.md)
+  nlohmann::json hls;                 // the "hls" block (default part and clock), else null
   bool has(const std::string& feature) const;
   bool has_kernel(const std::string& family) const;
 };

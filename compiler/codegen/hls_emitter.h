@@ -1,0 +1,59 @@
+// HLS C++ generator (--target hls, docs/hls.md): a Vitis-HLS-style design with
+// hls::stream in and out, one function per layer (targets/hls/qg_hls.h) under
+// #pragma HLS DATAFLOW, ap_int codes and accumulators of the proven width, a
+// C-simulation testbench and the synthesis scripts.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "codegen/c_emitter.h"
+#include "ir/graph.h"
+
+namespace qg::codegen {
+
+// --target-features of the hls target: "part=NAME,clock=NS" (either may be
+// left out: the target.json defaults). User error on anything else.
+struct HlsFeatures {
+  std::string part;
+  double clock_ns = 10.0;
+};
+HlsFeatures parse_hls_features(const Target& t, const std::string& features);
+
+// The accumulator of an int8 conv2d / dense layer: every product is
+// w · (x − zp_in) with |w| and |x − zp_in| bounded, so one output's sum is at
+// most `bound` = max over output channels o of Σ_k |w[o][k]| · max|x − zp_in|
+// (x over [−128, 127]) in magnitude, and a signed integer of `bits` =
+// 1 + bit length of `bound` holds it exactly (docs/hls.md).
+struct HlsAccumulator {
+  int64_t bound = 0;
+  int bits = 1;
+  int x_bits = 9;  // width of x − zp_in
+};
+HlsAccumulator hls_accumulator(const ir::Graph& g, const ir::Node& n);
+
+// Output channels the layer computes in parallel: quant.json's
+// "hls": {"parallelism": N}, else the default (1), at most the channel count
+// (a layer's own value above it is a user error).
+int64_t hls_parallelism(const ir::Graph& g, const ir::Node& n, const std::string& config_file);
+
+// Resource and latency estimate of one layer at its parallelism (formulas in
+// docs/hls.md; not a synthesis result).
+struct HlsEstimate {
+  int64_t dsp = 0, lut = 0, ff = 0, bram18 = 0, cycles = 0;
+};
+// A multiplier of a×b bits: on a DSP slice unless one operand has at most
+// kLutMulMaxBits bits (then a×b LUTs).
+constexpr int kLutMulMaxBits = 3;
+HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
+                                int x_bits, int acc_bits);
+// BRAM18 blocks of a memory of `words` × `bits` split into `banks` banks
+// (a bank of at most 1024 bits is LUTRAM: 0 blocks).
+int64_t hls_bram18(int64_t words, int bits, int64_t banks);
+
+// The files of graph `g` (integer-only layers; see docs/hls.md for what is
+// refused): <p>.h, <p>.cpp, <p>_tb.cpp, qg_hls.h, qg_hls_stream.h,
+// qg_fixed.h, qg_common.h, run_hls.tcl, hls_config.cfg. `config_file` names
+// quant.json in messages.
+Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& config_file);
+
+}  // namespace qg::codegen

@@ -1,0 +1,410 @@
+// qg_hls.h - the layer functions of qgen's --target hls (docs/hls.md), copied
+// into every emitted HLS folder. Each function is a template over a per-layer
+// configuration struct that the emitted <name>.cpp defines (shapes, bit widths,
+// parallelism, quantization constants); the per-layer constant tables are
+// arguments. Integer-only (TFLite int8) layers only in this version.
+//
+// Every layer reads its input stream(s) in HWC raster order (channel fastest)
+// and writes its output stream in the same order. Layers with a spatial window
+// (convolution, pooling) first copy their whole input tensor into a static
+// buffer (a "layer buffer", not a line buffer: see docs/hls.md), then stream
+// out. Elementwise layers stream without a buffer.
+//
+// The arithmetic is exactly the reference interpreter's
+// (compiler/interp/kernels_int8.cpp) and uses the same requantization helpers
+// (qg_fixed.h, a copy of runtime/qg_fixed.h): the C simulation is checked bit
+// for bit against `qgen run` (tests/hls).
+#ifndef QG_HLS_H
+#define QG_HLS_H
+
+#include <ap_int.h>
+#include <stdint.h>
+
+#if defined(__has_include)
+#if __has_include(<hls_stream.h>)
+#include <hls_stream.h>
+#else
+#include "qg_hls_stream.h"
+#endif
+#else
+#include <hls_stream.h>
+#endif
+
+#include "qg_fixed.h"
+#include "qg_lq.h"
+
+namespace qg_hls {
+
+typedef ap_int<8> act_t;
+
+// a + b modulo 2^32 (TFLite adds in int32 and wraps; see docs/integer-only.md).
+inline int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+// ---- conv2d / depthwise / grouped conv / dense (a dense layer is a 1x1
+// convolution over a 1x1 image): TFLite int8 conv_per_channel /
+// fully_connected. C::P output channels at a time (the weight array is
+// partitioned by P), one tap per cycle. Weight codes are stored as int8_t
+// (constant-initialized; an ap_int array would be initialized at run time in
+// C simulation) and enter the multiplier as C::w_t = ap_int<w_bits>. The sum of products is exact in
+// C::acc_t, whose width is the layer's proven bound (docs/hls.md); its low 32
+// bits are TFLite's wrapping int32 sum.
+template <class C>
+void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t w[C::O][C::K], const int32_t bias[C::O],
+               const int32_t mult[C::O], const int32_t shift[C::O]) {
+#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
+  static act_t buf[C::H * C::W * C::CI];
+  const int Cg = C::CI / C::G, Og = C::O / C::G;
+  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int ob = 0; ob < C::O; ob += C::P) {
+        typename C::acc_t acc[C::P];
+#pragma HLS ARRAY_PARTITION variable=acc complete
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          acc[p] = 0;
+        }
+        for (int k = 0; k < C::K; ++k) {
+#pragma HLS PIPELINE II=1
+          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
+          // TFLite skips taps outside the image.
+          const bool valid = iy >= 0 && iy < C::H && ix >= 0 && ix < C::W;
+          for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+            const int o = ob + p;
+            if (o < C::O && valid) {
+              const typename C::x_t x = (typename C::x_t)buf[(iy * C::W + ix) * C::CI + (o / Og) * Cg + c] + C::IN_OFF;
+              acc[p] += (typename C::w_t)w[o][k] * x;  // a w_bits x x_bits multiplier
+            }
+          }
+        }
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS PIPELINE II=1
+          const int o = ob + p;
+          if (o < C::O) {
+            const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
+            int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
+            // TFLite's conv kernels round twice, its fully-connected kernel once.
+            a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
+            a = wrap_add(a, C::OUT_ZP);
+            out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          }
+        }
+      }
+}
+
+// ---- LQ / DQ conv2d / dense (scheme lq, MAC kernel; docs/quantization.md):
+// per patch, the activation codes of each region (qg_lq_patch_codes: region
+// min / max, or the whole-tensor parameters for DQ), Σq per segment, per
+// output channel Σp·q per segment exact in C::acc_t (the proven acc_bound),
+// then the float combination in the documented order (qg_lq_part,
+// qg_lq_finish) -- the interpreter's and the C target's arithmetic. One code
+// product per cycle; C::P is not used by this kernel yet.
+template <class C>
+void linear_lq(hls::stream<float>& in, hls::stream<float>& out, const uint8_t codes[C::O][C::K], const float E[C::O][C::S],
+               const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+               const int32_t seg[C::S + 1], const int32_t seg_areg[C::S]) {
+  static float buf[C::H * C::W * C::CI];
+  const int Cg = C::CI / C::G, Og = C::O / C::G;
+  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  float whole_lo = 0.0f, whole_s = 1.0f;
+  if (C::WHOLE) qg_region_params(buf, C::H * C::W * C::CI, C::WHOLE_ZERO, C::LA, &whole_lo, &whole_s);
+  float patch[C::K], rlo[C::R], rs[C::R];
+  uint8_t q[C::K];
+  typename C::acc_t sq[C::S];
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int grp = 0; grp < C::G; ++grp) {
+        for (int k = 0; k < C::K; ++k) {
+#pragma HLS PIPELINE II=1
+          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
+          patch[k] = (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) ? buf[(iy * C::W + ix) * C::CI + grp * Cg + c] : 0.0f;
+        }
+        qg_lq_patch_codes(patch, areg, C::R, C::WHOLE, whole_lo, whole_s, C::LA, rlo, rs, q);
+        for (int sg = 0; sg < C::S; ++sg) {
+          sq[sg] = 0;
+          for (int j = seg[sg]; j < seg[sg + 1]; ++j) sq[sg] += q[j];
+        }
+        for (int oo = 0; oo < Og; ++oo) {
+          const int o = grp * Og + oo;
+          float y = 0.0f;
+          for (int sg = 0; sg < C::S; ++sg) {
+            typename C::acc_t spq = 0;
+            for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
+#pragma HLS PIPELINE II=1
+              spq += (ap_uint<C::WB>)codes[o][j] * (ap_uint<C::AB>)q[j];  // a w_bits x a_bits multiplier
+            }
+            const int a = seg_areg[sg];
+            y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+          }
+          out.write(qg_lq_finish(y, bias[o], C::ACT));
+        }
+      }
+}
+
+// ---- max / average pool over the valid taps (TFLite pooling).
+template <class C>
+void pool_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
+  static act_t buf[C::H * C::W * C::CH];
+  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int c = 0; c < C::CH; ++c) {
+        typename C::acc_t acc = C::MAX ? -128 : 0;
+        int count = 0;
+        for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
+          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
+            const act_t v = buf[(iy * C::W + ix) * C::CH + c];
+            if (C::MAX)
+              acc = v > acc ? (typename C::acc_t)v : acc;
+            else
+              acc += v;
+            ++count;
+          }
+        }
+        int32_t r = (int32_t)acc;
+        if (!C::MAX) {
+          const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
+          r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
+        }
+        out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
+      }
+}
+
+// ---- add (TFLite int8 ADD): both inputs rescaled to a common scale.
+template <class C>
+void add_i8(hls::stream<act_t>& in1, hls::stream<act_t>& in2, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const int32_t v1 = (int32_t)in1.read() + C::OFF1, v2 = (int32_t)in2.read() + C::OFF2;
+    const int32_t s1 = qg_mbqm(v1 * (1 << C::LEFT_SHIFT), C::IN1_MULT, C::IN1_SHIFT);
+    const int32_t s2 = qg_mbqm(v2 * (1 << C::LEFT_SHIFT), C::IN2_MULT, C::IN2_SHIFT);
+    const int32_t raw = wrap_add(qg_mbqm(wrap_add(s1, s2), C::OUT_MULT, C::OUT_SHIFT), C::OUT_ZP);
+    out.write((act_t)clamp32(raw, C::ACT_MIN, C::ACT_MAX));
+  }
+}
+
+// ---- int8 table ops (sigmoid, ...): a 256-entry ROM indexed by the code.
+template <class C>
+void table_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t table[256]) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((act_t)table[(int)in.read() + 128]);
+  }
+}
+
+// ---- softmax (TFLite's int8 kernel: a float exp table, float sum and scale).
+template <class C>
+void softmax_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const float table[256]) {
+  act_t row[C::CH];
+  for (int r = 0; r < C::ROWS; ++r) {
+    int32_t mx = -128;
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      row[c] = in.read();
+      mx = (int32_t)row[c] > mx ? (int32_t)row[c] : mx;
+    }
+    // t[v] = table[255 - mx + v]: exp(-scale * beta * (mx - v))
+    float sum = 0.0f;
+    for (int c = 0; c < C::CH; ++c) sum += table[255 - mx + (int32_t)row[c]];
+    const float inv = 1.0f / (sum * C::OUT_SCALE);
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      const float p = table[255 - mx + (int32_t)row[c]] * inv;
+      const int32_t i = p < 512.0f ? (int32_t)p : 512;
+      const int32_t q = i + ((p - (float)i) >= 0.5f ? 1 : 0) + C::OUT_ZP;
+      out.write((act_t)clamp32(q, -128, 127));
+    }
+  }
+}
+
+// ---- flatten / reshape: the declared-layout order is kept, so a CHW model
+// permutes HWC raster order (a buffer); otherwise a plain copy.
+template <class C, class T>
+void relayout(hls::stream<T>& in, hls::stream<T>& out) {
+  static T buf[C::N];
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int j = 0; j < C::N; ++j) {
+#pragma HLS PIPELINE II=1
+    // output internal index j -> declared-layout index -> input internal index
+    const int li = C::OUT_CHW ? (j % C::OUT_C) * C::OUT_HW + j / C::OUT_C : j;
+    const int i = C::IN_CHW ? (li % C::IN_HW) * C::IN_C + li / C::IN_HW : li;
+    out.write(buf[i]);
+  }
+}
+
+// ---- Float layers of an integer-only graph: the ops without an int8 kernel,
+// between a dequantize and a quantize node (docs/integer-only.md), computed as
+// the interpreter's float kernels compute them (same operations, same order;
+// build with -ffp-contract=off).
+
+// relu / relu6
+template <class C>
+void activation_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    float y = in.read();
+    y = y > 0.0f ? y : 0.0f;
+    if (C::RELU6) y = y < 6.0f ? y : 6.0f;
+    out.write(y);
+  }
+}
+
+// batchnorm that could not be folded: x * scale[c] + shift[c]
+template <class C>
+void batchnorm_f32(hls::stream<float>& in, hls::stream<float>& out, const float scale[C::CH], const float shift[C::CH]) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float p = in.read() * scale[i % C::CH];
+    out.write(p + shift[i % C::CH]);
+  }
+}
+
+template <class C>
+void add_f32(hls::stream<float>& in1, hls::stream<float>& in2, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float a = in1.read();
+    out.write(a + in2.read());
+  }
+}
+
+// max / average pool over the valid taps
+template <class C>
+void pool_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  static float buf[C::H * C::W * C::CH];
+  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
+#pragma HLS PIPELINE II=1
+    buf[i] = in.read();
+  }
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox)
+      for (int c = 0; c < C::CH; ++c) {
+        float acc = C::MAX ? -__builtin_inff() : 0.0f;
+        int count = 0;
+        for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
+          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
+            const float v = buf[(iy * C::W + ix) * C::CH + c];
+            acc = C::MAX ? (v > acc ? v : acc) : acc + v;
+            ++count;
+          }
+        }
+        out.write(C::MAX ? acc : acc / (float)(C::INCLUDE_PAD ? C::KH * C::KW : count));
+      }
+}
+
+// global average pool: per channel, the sum in raster order, / (H * W)
+template <class C>
+void global_avgpool_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  float sum[C::CH];
+  for (int c = 0; c < C::CH; ++c) sum[c] = 0.0f;
+  for (int i = 0; i < C::HW; ++i)
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      sum[c] = sum[c] + in.read();
+    }
+  for (int c = 0; c < C::CH; ++c) out.write(sum[c] / (float)C::HW);
+}
+
+// softmax over the last axis: exp(x - max) (qg_expf), then / sum
+template <class C>
+void softmax_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  float row[C::CH];
+  for (int r = 0; r < C::ROWS; ++r) {
+    for (int c = 0; c < C::CH; ++c) row[c] = in.read();
+    float m = row[0];
+    for (int c = 1; c < C::CH; ++c) m = row[c] > m ? row[c] : m;
+    float sum = 0.0f;
+    for (int c = 0; c < C::CH; ++c) {
+      row[c] = qg_expf(row[c] - m);
+      sum = sum + row[c];
+    }
+    for (int c = 0; c < C::CH; ++c) out.write(row[c] / sum);
+  }
+}
+
+template <class C>
+void sigmoid_f32(hls::stream<float>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    const float x = in.read(), e = qg_expf(x < 0.0f ? x : -x);
+    out.write(x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e));
+  }
+}
+
+// concat of two tensors along an internal axis: per outer index, a row of the
+// first, then a row of the second (more inputs: a chain of these)
+template <class C, class T>
+void concat2(hls::stream<T>& in1, hls::stream<T>& in2, hls::stream<T>& out) {
+  for (int o = 0; o < C::OUTER; ++o) {
+    for (int i = 0; i < C::ROW1; ++i) {
+#pragma HLS PIPELINE II=1
+      out.write(in1.read());
+    }
+    for (int i = 0; i < C::ROW2; ++i) {
+#pragma HLS PIPELINE II=1
+      out.write(in2.read());
+    }
+  }
+}
+
+// ---- float input -> int8 codes (the int8 graph's quantize node):
+// round half away from zero, clamp, + zero point, clamp to int8.
+template <class C>
+void quantize(hls::stream<float>& in, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    float t = in.read() / C::SCALE;
+    int32_t v = 0;
+    if (t == t) {  // NaN -> 0
+      t = t > 1e9f ? 1e9f : t < -1e9f ? -1e9f : t;
+      v = (int32_t)t;                          // truncates toward zero; exact
+      const float frac = t - (float)v;         // exact (|t| < 2^30, v its integer part)
+      v += frac >= 0.5f ? 1 : frac <= -0.5f ? -1 : 0;
+    }
+    out.write((act_t)clamp32(v + C::ZP, -128, 127));
+  }
+}
+
+// ---- int8 codes -> float output (the graph's dequantize node), in double.
+template <class C>
+void dequantize(hls::stream<act_t>& in, hls::stream<float>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((float)((double)C::SCALE * (double)((int32_t)in.read() - C::ZP)));
+  }
+}
+
+// ---- one stream to two consumers (DATAFLOW needs one reader per stream).
+template <class T, int N>
+void fork2(hls::stream<T>& in, hls::stream<T>& a, hls::stream<T>& b) {
+  for (int i = 0; i < N; ++i) {
+#pragma HLS PIPELINE II=1
+    const T v = in.read();
+    a.write(v);
+    b.write(v);
+  }
+}
+
+}  // namespace qg_hls
+
+#endif  // QG_HLS_H

@@ -1,0 +1,301 @@
+// --target hls on the MLPerf Tiny int8 models, the synthesizable-subset check,
+// the estimate formulas on hand-computed layers and the target's user errors.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "codegen/hls_emitter.h"
+#include "interp/interp.h"
+#include "ir/diag.h"
+#include "support/cbuild.h"
+#include "support/random_net.h"
+#include "support/skip.h"
+
+namespace {
+
+const std::string kAp = QGEN_HLS_AP_TYPES;
+const std::string kSrc = QGEN_SOURCE_DIR;
+const std::string kQgen = QGEN_BINARY;
+const std::string kModels = qgt::models_dir();
+const std::string kWarn = "-Wall -Wextra -Werror -Wvla -Wno-unknown-pragmas";  // see test_hls.cpp
+const std::string kO0 = "-std=c++17 -O0 -ffp-contract=off " + kWarn;
+const std::string kO2 = "-std=c++17 -O2 -ffp-contract=off " + kWarn + " -Wno-uninitialized -Wno-maybe-uninitialized";
+
+#define REQUIRE_AP_TYPES()                                                                                               \
+  do {                                                                                                                   \
+    if (!std::ifstream(kAp + "/ap_int.h").good())                                                                        \
+      QGT_SKIP_MISSING("ap_types headers not found in " << kAp << " (test fixture hls_fetch_ap_types)");                \
+    if (!qgt::have_tool("g++")) QGT_SKIP("g++ not found");                                                               \
+  } while (0)
+
+std::string bytes_of(const std::vector<std::vector<float>>& inputs, bool i8) {
+  std::string b;
+  for (const auto& in : inputs)
+    for (float v : in) {
+      if (i8) {
+        b.push_back(static_cast<char>(static_cast<int8_t>(v)));
+      } else {
+        char c[4];
+        std::memcpy(c, &v, 4);
+        b.append(c, 4);
+      }
+    }
+  return b;
+}
+
+// Builds and runs the testbench of dir/out; "" or the first difference with the interpreter.
+std::string csim(const qg::driver::PipelineState& s, const std::string& dir, const std::string& prefix,
+                 const std::vector<std::vector<float>>& inputs, const std::string& flags, const std::string& include) {
+  const qg::ir::Graph& g = s.graph;
+  const bool in_i8 = g.tensor(g.input).dtype == qg::ir::DType::I8, out_i8 = g.tensor(g.output).dtype == qg::ir::DType::I8;
+  const std::string out = dir + "/out";
+  const qgt::CmdResult b = qgt::run_cmd("g++ " + flags + " -isystem " + include + " -I" + out + " " + out + "/" + prefix + ".cpp " + out +
+                                        "/" + prefix + "_tb.cpp -o " + dir + "/tb 2>&1");
+  if (b.status != 0) return "build failed:\n" + b.output.substr(0, 3000);
+  qgt::write_file(dir + "/in.bin", bytes_of(inputs, in_i8));
+  const qgt::CmdResult r = qgt::run_cmd(dir + "/tb " + dir + "/in.bin " + dir + "/got.bin 2>&1");
+  if (r.status != 0) return "testbench failed: " + r.output.substr(0, 2000);
+  const std::vector<float> got = out_i8 ? qgt::read_i8_as_float(dir + "/got.bin") : qgt::read_floats(dir + "/got.bin");
+  const auto want = qg::interp::run_batch(g, inputs, qg::interp::Mode::AsCompiled, 1);
+  const size_t n = static_cast<size_t>(g.tensor(g.output).numel());
+  if (got.size() != n * want.size()) return "output size " + std::to_string(got.size());
+  for (size_t k = 0; k < want.size(); ++k) {
+    const std::vector<float> gk(got.begin() + static_cast<long>(k * n), got.begin() + static_cast<long>((k + 1) * n));
+    const long d = qgt::first_difference(gk, want[k]);
+    if (d >= 0) return "input " + std::to_string(k) + " differs at output " + std::to_string(d);
+  }
+  return "";
+}
+
+std::vector<float> random_codes(uint64_t seed, int64_t n) {
+  qgt::Rng r(seed);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = static_cast<float>(r.uniform(-128, 127));
+  return v;
+}
+
+// TFLite's input quantization: round half away from zero, then clamp.
+std::vector<float> quantize_input(const std::vector<float>& x, float scale, int zp) {
+  std::vector<float> q;
+  for (float v : x) q.push_back(static_cast<float>(std::min(127, std::max(-128, static_cast<int>(std::round(v / scale)) + zp))));
+  return q;
+}
+
+void model_case(const std::string& file, const std::string& prefix, const std::vector<std::vector<float>>& inputs) {
+  const std::string dir = qgt::make_temp_dir("hls_model");
+  const qg::driver::PipelineState s = qgt::compile_model_file(dir, kModels + "/" + file, prefix, "hls");
+  const std::string err = csim(s, dir, prefix, inputs, kO2, kAp);
+  INFO(file << " (kept in " << dir << ")");
+  REQUIRE(err == "");
+  WARN(file << ": C simulation bit-exact on " << inputs.size() << " inputs");
+  qgt::remove_dir(dir);
+}
+
+}  // namespace
+
+TEST_CASE("MLPerf Tiny KWS int8, real input + random inputs, C simulation bit-exact", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  std::vector<std::vector<float>> in = {qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin")};
+  for (uint64_t k = 0; k < 4; ++k) in.push_back(random_codes(100 + k, 490));
+  model_case("mlperf-tiny/kws_ref_model.tflite", "kws", in);
+  // Again with 4 output channels in parallel (the int8 quantization is the model's own).
+  const std::string dir = qgt::make_temp_dir("hls_kws_p4");
+  qgt::write_file(dir + "/q.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 4}}}");
+  const qg::driver::PipelineState s = qgt::compile_model_file(dir, kModels + "/mlperf-tiny/kws_ref_model.tflite", "kws4", "hls", "", dir + "/q.json");
+  const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
+  CHECK(rep["layers"][0]["hls"]["parallelism"] == 4);
+  const std::string err = csim(s, dir, "kws4", in, kO2, kAp);
+  INFO("kept in " << dir);
+  REQUIRE(err == "");
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("MLPerf Tiny anomaly detection int8, real spectrogram windows, C simulation bit-exact", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/ad01_int8.tflite", "mlperf-tiny/ad_input0.f32.bin"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  const std::vector<float> all = qgt::read_floats(kModels + "/mlperf-tiny/ad_input0.f32.bin");
+  REQUIRE(all.size() == 40 * 640);
+  std::vector<std::vector<float>> in;
+  for (size_t w = 0; w < 40; ++w)  // all 40 windows, quantized with the model's input parameters
+    in.push_back(quantize_input(std::vector<float>(all.begin() + static_cast<long>(w * 640), all.begin() + static_cast<long>((w + 1) * 640)),
+                                0x1.90664cp-2f, 89));
+  model_case("mlperf-tiny/ad01_int8.tflite", "ad01", in);
+}
+
+TEST_CASE("MLPerf Tiny ResNet-8 int8, random inputs, C simulation bit-exact", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/pretrainedResnet_quant.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  model_case("mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", {random_codes(7, 32 * 32 * 3), random_codes(8, 32 * 32 * 3)});
+}
+
+TEST_CASE("MLPerf Tiny visual wake words int8, random inputs, C simulation bit-exact", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/vww_96_int8.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  model_case("mlperf-tiny/vww_96_int8.tflite", "vww", {random_codes(9, 96 * 96 * 3), random_codes(10, 96 * 96 * 3)});
+}
+
+TEST_CASE("the qgen hls::stream stand-in (no vendor hls_stream.h) gives the same C simulation", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  const std::string dir = qgt::make_temp_dir("hls_standin");
+  // ap_types without hls_stream.h (the hls4ml wheel carries one; the vendor tool does too).
+  const std::string inc = dir + "/ap_only";
+  std::filesystem::create_directories(inc);
+  for (const auto& e : std::filesystem::directory_iterator(kAp))
+    if (e.path().filename() != "hls_stream.h") std::filesystem::create_symlink(e.path(), inc + "/" + e.path().filename().string());
+  REQUIRE_FALSE(std::ifstream(inc + "/hls_stream.h").good());
+  const qg::driver::PipelineState s = qgt::compile_model_file(dir, kModels + "/mlperf-tiny/kws_ref_model.tflite", "kws", "hls");
+  const std::string err = csim(s, dir, "kws", {qgt::read_i8_as_float(kModels + "/mlperf-tiny/kws_input0.int8.bin"), random_codes(1, 490)},
+                               kO0, inc);
+  INFO("kept in " << dir);
+  REQUIRE(err == "");
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std/I-O/casts poisoned, -Wvla, -Werror", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/pretrainedResnet_quant.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  const std::string dir = qgt::make_temp_dir("hls_subset");
+  std::filesystem::create_directories(dir + "/a");
+  std::filesystem::create_directories(dir + "/b");
+  // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize).
+  qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
+  qgt::RandomNetOptions opt;
+  opt.quantized = false;
+  std::string rprefix;
+  for (uint64_t seed = 1; seed < 40 && rprefix.empty(); ++seed) {
+    const qgt::RandomNet rn = qgt::random_net(seed, opt);
+    std::vector<std::vector<float>> cal = {qgt::random_input(seed, rn.input_size, 0), qgt::random_input(seed + 1, rn.input_size, 3)};
+    try {
+      qgt::compile_model(dir + "/b", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4}}", "r" + std::to_string(seed), cal, "hls");
+      rprefix = "r" + std::to_string(seed);
+    } catch (const qg::UserError&) {
+    }
+  }
+  REQUIRE_FALSE(rprefix.empty());
+  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}}) {
+    const std::string out = dir + "/" + sub + "/out";
+    qgt::write_file(out + "/subset_check.cpp", "#include <float.h>\n#include <stdint.h>\n#include <ap_int.h>\n#include <hls_stream.h>\n#include \"" +
+                                                   kSrc + "/tests/hls/poison.h\"\n#include \"" + prefix + ".cpp\"\n");
+    const qgt::CmdResult r = qgt::run_cmd("g++ " + kO0 + " -isystem " + kAp + " -I" + out + " -c " + out + "/subset_check.cpp -o " + out +
+                                          "/subset_check.o 2>&1");
+    INFO(prefix << ": " << r.output.substr(0, 3000));
+    CHECK(r.status == 0);
+    // No pointer casts: no "(T*)" / "(T *)" in the design's own sources.
+    const std::regex cast("\\(\\s*(const\\s+)?[A-Za-z_][A-Za-z0-9_:<>, ]*\\*+\\s*\\)");
+    for (const std::string& f : {prefix + ".cpp", prefix + ".h", std::string("qg_hls.h"), std::string("qg_fixed.h")}) {
+      const std::string text = qgt::read_file(out + "/" + f);
+      std::smatch m;
+      INFO(f);
+      CHECK_FALSE(std::regex_search(text, m, cast));
+    }
+    // The poison header does catch a forbidden name (the check can fail).
+    qgt::write_file(out + "/bad.cpp", "#include <ap_int.h>\n#include \"" + kSrc + "/tests/hls/poison.h\"\nint* f() { return new int; }\n");
+    CHECK(qgt::run_cmd("g++ -std=c++17 -isystem " + kAp + " -c " + out + "/bad.cpp -o " + out + "/bad.o 2>&1").status != 0);
+  }
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
+  // 3x3 conv 8x8x4 -> 8x8x8 (K = 36), 8-bit weights, x 9 bits, accumulator 20 bits, parallelism 2:
+  //   DSP 2 (one multiplier per parallel channel; 8 x 9 bits is a DSP multiply)
+  //   LUT 2 * 20 + 150 = 190, FF 2 * 2 * 20 + 100 = 180
+  //   BRAM18: weights 288 x 8 bits in 2 banks of 1152 bits -> 2; input buffer 256 x 8 = 2048 bits -> 1
+  //   cycles: 256 (read) + 64 positions * 4 blocks * (36 + 2) = 9984
+  const qg::codegen::HlsEstimate e = qg::codegen::hls_estimate_linear(8, 8, 4, 8, 8, 8, 36, 2, 8, 9, 20);
+  CHECK(e.dsp == 2);
+  CHECK(e.lut == 190);
+  CHECK(e.ff == 180);
+  CHECK(e.bram18 == 3);
+  CHECK(e.cycles == 9984);
+  // The same layer with 2-bit weights: 2 x 9-bit multipliers in LUTs (0 DSP, 18 LUTs each), accumulator 14 bits.
+  const qg::codegen::HlsEstimate e2 = qg::codegen::hls_estimate_linear(8, 8, 4, 8, 8, 8, 36, 2, 2, 9, 14);
+  CHECK(e2.dsp == 0);
+  CHECK(e2.lut == 2 * (14 + 18) + 150);
+  CHECK(e2.bram18 == 0 + 1);  // 288 x 2 bits in 2 banks of 288 bits: LUTRAM
+  // Dense 256 -> 10 at parallelism 10: one cycle block per tap.
+  const qg::codegen::HlsEstimate d = qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 10, 256, 10, 8, 9, 26);
+  CHECK(d.dsp == 10);
+  CHECK(d.cycles == 256 + 1 * 1 * 1 * (256 + 10));
+  CHECK(d.bram18 == 10 * 1 + 1);  // 10 banks of 256 x 8 = 2048 bits; buffer 2048 bits
+  CHECK(qg::codegen::hls_bram18(1024, 18, 1) == 1);
+  CHECK(qg::codegen::hls_bram18(1025, 18, 1) == 2);
+  CHECK(qg::codegen::hls_bram18(64, 16, 1) == 0);
+}
+
+TEST_CASE("bad --target-features and parallelism are one-line user errors, no output folder", "[hls]") {
+  const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite"});
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  const std::string dir = qgt::make_temp_dir("hls_errors");
+  const std::string kws = kModels + "/mlperf-tiny/kws_ref_model.tflite";
+  struct Case {
+    std::string args, expect;
+  };
+  qgt::RandomNetOptions opt;
+  opt.quantized = false;
+  const qgt::RandomNet rn = qgt::random_net(3, opt);
+  qgt::write_file(dir + "/net.json", rn.net_json);
+  qgt::write_file(dir + "/p0.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 0}}}");
+  qgt::write_file(dir + "/pk.json", "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"reuse\": 2}}}");
+  qgt::write_file(dir + "/pbig.json", "{\"default\": {\"scheme\": \"int8\"}, \"layers\": {\"conv1\": {\"hls\": {\"parallelism\": 4096}}}}");
+  qgt::write_file(dir + "/cal.f32", std::string(reinterpret_cast<const char*>(qgt::random_input(1, rn.input_size, 0).data()),
+                                                static_cast<size_t>(rn.input_size) * 4));
+  const std::vector<Case> cases = {
+      {kws + " --target hls --target-features clock=fast", "--target-features: clock 'fast'"},
+      {kws + " --target hls --target-features speed=1", "unknown key 'speed' (keys of target hls: part, clock)"},
+      {kws + " --target hls --target-features part", "expected KEY=VALUE"},
+      {kws + " --target hls --target-features 'part=a b'", "letters, digits"},
+      {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
+      {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
+      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ MAC layers"},
+      {dir + "/net.json --config " + dir + "/pbig.json --calibrate " + dir + "/cal.f32 --target hls",
+       "layers.conv1.hls.parallelism: parallelism 4096 exceeds the"},
+  };
+  for (const Case& c : cases) {
+    const qgt::CmdResult r = qgt::run_cmd(kQgen + " compile " + c.args + " -o " + dir + "/o -q 2>&1");
+    INFO(c.args << " -> " << r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find(c.expect) != std::string::npos);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK_FALSE(std::filesystem::exists(dir + "/o"));
+  }
+  // The parallelism reaches the layer: report.json and the emitted configuration (P = min(N, output channels)).
+  {
+    std::filesystem::create_directories(dir + "/p3");
+    const qg::driver::PipelineState s = qgt::compile_model(dir + "/p3", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 3}}}",
+                                                           "p3", {qgt::random_input(1, rn.input_size, 0)}, "hls");
+    const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/p3/out/report.json"));
+    const std::string cpp = qgt::read_file(dir + "/p3/out/p3.cpp");
+    int linear = 0;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      if (!s.graph.nodes[i].il) continue;
+      const int64_t P = std::min<int64_t>(3, s.graph.out(s.graph.nodes[i]).shape.back());
+      CHECK(rep["layers"][i]["hls"]["parallelism"].get<int64_t>() == P);
+      CHECK(cpp.find("struct L" + std::to_string(i) + "_cfg {") != std::string::npos);
+      CHECK(std::regex_search(cpp, std::regex("struct L" + std::to_string(i) + "_cfg \\{[^}]*static constexpr int P = " + std::to_string(P) + ";")));
+      ++linear;
+    }
+    CHECK(linear > 0);
+  }
+  // A good one: part and clock reach run_hls.tcl, hls_config.cfg and report.json.
+  const qgt::CmdResult ok = qgt::run_cmd(kQgen + " compile " + kws + " --target hls --target-features part=xcu250-figd2104-2L-e,clock=3.33ns -o " +
+                                         dir + "/good -q 2>&1");
+  INFO(ok.output);
+  REQUIRE(ok.status == 0);
+  CHECK(qgt::read_file(dir + "/good/run_hls.tcl").find("set_part {xcu250-figd2104-2L-e}\ncreate_clock -period 3.33") != std::string::npos);
+  CHECK(qgt::read_file(dir + "/good/hls_config.cfg").find("clock=3.33ns") != std::string::npos);
+  const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/good/report.json"));
+  CHECK(rep["hls_part"] == "xcu250-figd2104-2L-e");
+  CHECK(rep["hls_clock_ns"].get<double>() == 3.33);
+  qgt::remove_dir(dir);
+}
