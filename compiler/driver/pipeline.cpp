@@ -102,7 +102,9 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions& o) {
          const target::Target& t = target::get(o.target);
          s.graph = select::resolve_auto(std::move(s.graph), t);
-         s.graph = quant::choose_storage(std::move(s.graph));
+         // LQ-packed activations (docs/quantization.md §11) only where the
+         // target's emitter has the packed kernels ("lq_packed" family).
+         if (t.has_kernel("lq_packed")) s.graph = quant::choose_storage(std::move(s.graph));
          s.kernels = select::select_kernels(s.graph, t);
        }},
       {"plan",
