@@ -88,6 +88,10 @@ struct QuantChoice {
   KernelKind kernel = KernelKind::Mac;
   int lut_group = 0;   // "lut_group": activation codes per look-up; 0 = compiler's choice
   std::string origin;  // JSON path the choice came from, for messages
+  // A "default" block size larger than the layer's reduction length K is
+  // clamped to K (w_region / a_region then hold K); these keep the size asked
+  // for, 0 when not clamped (quant::resolve_choices; report.json).
+  int64_t w_region_requested = 0, a_region_requested = 0;
 };
 
 // The quantized form of a conv2d / dense layer (see docs/quantization.md).
