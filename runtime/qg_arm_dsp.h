@@ -171,6 +171,84 @@ QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
   return acc;
 }
 
+/* Four dot products of n unsigned 8-bit codes: rows a, a + as, a + 2as and
+ * a + 3as against b (LQ kernels: four output channels per pass over a
+ * patch's codes, each code word loaded and unpacked once); acc[k] += row k . b.
+ * Exact under the conditions of qg_dot_u8. Inline, so that a constant stride
+ * becomes immediate load offsets. */
+QG_INLINE void qg_dot4_u8(const uint8_t *a, long as, const uint8_t *b, long n, int32_t *acc) {
+  int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+  for (; n >= 4; n -= 4) {
+    const uint32_t vb = qg_load4(b), b0 = qg_uxtb16(vb), b1 = qg_uxtb16_ror8(vb);
+    uint32_t va = qg_load4(a);
+    s0 = qg_smlad(qg_uxtb16(va), b0, s0);
+    s0 = qg_smlad(qg_uxtb16_ror8(va), b1, s0);
+    va = qg_load4(a + as);
+    s1 = qg_smlad(qg_uxtb16(va), b0, s1);
+    s1 = qg_smlad(qg_uxtb16_ror8(va), b1, s1);
+    va = qg_load4(a + 2 * as);
+    s2 = qg_smlad(qg_uxtb16(va), b0, s2);
+    s2 = qg_smlad(qg_uxtb16_ror8(va), b1, s2);
+    va = qg_load4(a + 3 * as);
+    s3 = qg_smlad(qg_uxtb16(va), b0, s3);
+    s3 = qg_smlad(qg_uxtb16_ror8(va), b1, s3);
+    a += 4;
+    b += 4;
+  }
+  for (; n > 0; --n) {
+    const int32_t v = *b++;
+    s0 += (int32_t)a[0] * v;
+    s1 += (int32_t)a[as] * v;
+    s2 += (int32_t)a[2 * as] * v;
+    s3 += (int32_t)a[3 * as] * v;
+    ++a;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+  acc[2] = s2;
+  acc[3] = s3;
+}
+
+/* Two rows of a (a, a + as) times two code vectors b0, b1 over n codes:
+ * acc[0] += a.b0, acc[1] += (a+as).b0, acc[2] += a.b1, acc[3] += (a+as).b1
+ * (LQ kernels: two output positions times two output channels per pass, each
+ * loaded word unpacked once and used twice). Exact under the conditions of
+ * qg_dot_u8. */
+QG_INLINE void qg_dot2x2_u8(const uint8_t *a, long as, const uint8_t *b0, const uint8_t *b1, long n, int32_t *acc) {
+  int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+  for (; n >= 4; n -= 4) {
+    const uint32_t va = qg_load4(a), vc = qg_load4(a + as);
+    const uint32_t a0 = qg_uxtb16(va), a1 = qg_uxtb16_ror8(va), c0 = qg_uxtb16(vc), c1 = qg_uxtb16_ror8(vc);
+    uint32_t vb = qg_load4(b0), h0 = qg_uxtb16(vb), h1 = qg_uxtb16_ror8(vb);
+    s00 = qg_smlad(a0, h0, s00);
+    s00 = qg_smlad(a1, h1, s00);
+    s01 = qg_smlad(c0, h0, s01);
+    s01 = qg_smlad(c1, h1, s01);
+    vb = qg_load4(b1);
+    h0 = qg_uxtb16(vb);
+    h1 = qg_uxtb16_ror8(vb);
+    s10 = qg_smlad(a0, h0, s10);
+    s10 = qg_smlad(a1, h1, s10);
+    s11 = qg_smlad(c0, h0, s11);
+    s11 = qg_smlad(c1, h1, s11);
+    a += 4;
+    b0 += 4;
+    b1 += 4;
+  }
+  for (; n > 0; --n) {
+    const int32_t x0 = *b0++, x1 = *b1++, w0 = a[0], w1 = a[as];
+    s00 += w0 * x0;
+    s01 += w1 * x0;
+    s10 += w0 * x1;
+    s11 += w1 * x1;
+    ++a;
+  }
+  acc[0] = s00;
+  acc[1] = s01;
+  acc[2] = s10;
+  acc[3] = s11;
+}
+
 /* ---- Dot-product cores of the DSP matrix kernels (conv2d_i8_smlad.c) ----
  * Two columns (x, x + XS) times two weight rows (w, w + WS) over n steps:
  * acc[0] = x.w0, acc[1] = x.w1, acc[2] = (x+XS).w0, acc[3] = (x+XS).w1.

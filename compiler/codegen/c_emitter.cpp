@@ -830,7 +830,7 @@ Emitted emit_c(const ir::Graph& g, const plan::MemoryPlan& p, const select::Sele
     char v[32];
     std::snprintf(v, sizeof v, "%g", static_cast<double>(c.value));
     const Node* n = e.current_node();
-    user_error(g.file, n ? "layer '" + printable_name(n->name) + "'" : std::string("model input / output"),
+    user_error(g.file, n ? "layer '" + message_name(n->name) + "'" : std::string("model input / output"),
                "constant " + c.what + " is " + v +
                    ": computing it from the model's parameters overflows float32 (emitted constants must be finite)");
   }

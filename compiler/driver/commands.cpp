@@ -73,6 +73,9 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
   files.push_back({"report.json", report_json(s, o)});
   files.push_back({"report.md", report_md(s, o)});
   codegen::write_output_dir(out_dir, files);
+  // After the last possible error: a failing compile prints one line.
+  const std::string clamp_note = quant::region_clamp_note(s.graph, s.config);
+  if (!clamp_note.empty()) std::cerr << "qgen: note: " << clamp_note << "\n";
   // Not an error: the link-time budgets can be raised (a bigger part, PSRAM).
   const std::string budget = budget_problem(s, o);
   if (!budget.empty())
@@ -122,6 +125,8 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
   if (all.empty() || all.size() % n)
     user_error(ro.input, "", "holds " + std::to_string(all.size()) + (in_i8 ? " int8 values" : " floats") + "; the model input has " +
                                  std::to_string(n) + " (a batch file holds a multiple of that)");
+  const std::string clamp_note = quant::region_clamp_note(g, s.config);
+  if (!clamp_note.empty()) std::cerr << "qgen: note: " << clamp_note << "\n";
   std::vector<std::vector<float>> batch;
   for (size_t i = 0; i < all.size(); i += n) batch.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
   const interp::Mode mode = ro.float_mode ? interp::Mode::Float : interp::Mode::AsCompiled;

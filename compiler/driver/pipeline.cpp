@@ -228,6 +228,9 @@ json layer_rows(const PipelineState& s) {
         r["a_bits"] = n.lq->a_bits;
         r["w_region"] = ir::region_name(n.lq->w_region);
         r["a_region"] = ir::region_name(n.lq->a_region);
+        // a "default" size larger than K, clamped to K (quant::resolve_choices)
+        if (n.quant.w_region_requested) r["w_region_requested"] = n.quant.w_region_requested;
+        if (n.quant.a_region_requested) r["a_region_requested"] = n.quant.a_region_requested;
         r["dq"] = n.lq->a_region.kind == ir::RegionKind::Layer;
         r["segments"] = n.lq->segments();
         r["accumulator"] = n.lq->acc64 ? "int64" : "int32";

@@ -39,6 +39,14 @@ std::string printable_name(const std::string& s) {
   return out;
 }
 
+std::string message_name(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '_';
+  if (out.size() > 64) out = out.substr(0, 64) + "...";
+  return out;
+}
+
 bool valid_utf8(const std::string& s) {
   size_t i = 0;
   const size_t n = s.size();

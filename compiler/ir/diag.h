@@ -31,6 +31,12 @@ class InternalError : public std::logic_error {
 // in messages and emitted comments.
 std::string printable_name(const std::string& s);
 
+// A model name for a one-line error message, as the model spells it
+// (`/conv1a/Conv`, not `_conv1a_Conv`): keeps every printable ASCII character
+// and replaces the rest (control bytes, non-ASCII) with '_'; shortened like
+// printable_name. Not for emitted code: comments there use printable_name.
+std::string message_name(const std::string& s);
+
 // True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code
 // points above U+10FFFF). Names go into report.json, which must be UTF-8.
 bool valid_utf8(const std::string& s);

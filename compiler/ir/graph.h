@@ -115,6 +115,10 @@ struct QuantChoice {
   int64_t hls_parallelism = 0;
   std::string hls_origin;  // JSON path of the parallelism, for messages
   std::string origin;  // JSON path the choice came from, for messages
+  // A "default" block size larger than the layer's reduction length K is
+  // clamped to K (w_region / a_region then hold K); these keep the size asked
+  // for, 0 when not clamped (quant::resolve_choices; report.json).
+  int64_t w_region_requested = 0, a_region_requested = 0;
 };
 
 // The quantized form of a conv2d / dense layer (see docs/quantization.md).

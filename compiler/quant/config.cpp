@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "ir/diag.h"
 #include "ir/input_file.h"
@@ -112,7 +113,7 @@ QuantConfig parse_quant_config(const std::string& text, const std::string& label
     } else if (it.key() == "layers") {
       if (!it.value().is_object()) user_error(label, "layers", "must be an object mapping layer names to choices");
       for (auto l = it.value().begin(); l != it.value().end(); ++l) {
-        const std::string p = "layers." + printable_name(l.key());
+        const std::string p = "layers." + message_name(l.key());
         cfg.layers[l.key()] = parse_choice(l.value(), label, p);
         cfg.layer_path[l.key()] = p;
       }
@@ -135,10 +136,10 @@ void check_layer_names(const QuantConfig& cfg, const ir::Graph& imported) {
     for (const ir::Node& n : imported.nodes)
       if (n.name == name) found = &n;
     const std::string& p = cfg.layer_path.at(name);
-    if (!found) user_error(cfg.file, p, "no layer named '" + printable_name(name) + "' in " + imported.file);
+    if (!found) user_error(cfg.file, p, "no layer named '" + message_name(name) + "' in " + imported.file);
     if (!ir::op_info(found->op).quantizable)
       user_error(cfg.file, p,
-                 "layer '" + printable_name(name) + "' is a " + ir::op_info(found->op).name +
+                 "layer '" + message_name(name) + "' is a " + ir::op_info(found->op).name +
                      "; only " + ir::op_names_where([](const ir::OpInfo& i) { return i.quantizable; }, " and ") +
                      " layers take precision choices");
   }
@@ -195,30 +196,56 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
         check_lut_choice(cfg.file, kpath("kernel"), kpath("lut_group"), q, n.name);
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Int8)
         user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; scheme int8 has 8-bit activations (layer '" +
-                                                  printable_name(n.name) + "')");
+                                                  message_name(n.name) + "')");
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Float && it != cfg.layers.end() && it->second.kernel)
-        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; layer '" + printable_name(n.name) + "' is float");
+        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; layer '" + message_name(n.name) + "' is float");
       const LayerChoice& gsrc = (it != cfg.layers.end() && it->second.lut_group) ? it->second : cfg.default_choice;
       const bool gsrc_mac = !gsrc.kernel || *gsrc.kernel == ir::KernelKind::Mac;
       if (q.lut_group && gsrc_mac && q.kernel == ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
-        user_error(cfg.file, kpath("lut_group"), "lut_group needs \"kernel\": \"lut\" or \"auto\" (layer '" + printable_name(n.name) + "' uses mac)");
+        user_error(cfg.file, kpath("lut_group"), "lut_group needs \"kernel\": \"lut\" or \"auto\" (layer '" + message_name(n.name) + "' uses mac)");
       if (q.scheme != ir::Scheme::LQ) q.kernel = ir::KernelKind::Mac;
     }
-    // Region sizes must fit the layer's reduction axis.
+    // Region sizes must fit the layer's reduction axis. A size given for this
+    // layer must; one inherited from "default" is clamped to K (depthwise
+    // layers have K = 9 whatever the network's default region).
     const int64_t K = ir::reduction_length(g, n);
-    for (auto [r, key] : {std::pair{&q.w_region, "w_region"}, {&q.a_region, "a_region"}}) {
-      if (q.scheme == ir::Scheme::LQ && r->kind == ir::RegionKind::Block && r->block > K) {
-        const LayerChoice* src = (it != cfg.layers.end() && it->second.path_of.count(key)) ? &it->second : &cfg.default_choice;
-        std::string path = src->path_of.count(key) ? src->path_of.at(key) : q.origin;
-        user_error(cfg.file, path,
-                   "region size " + std::to_string(r->block) + " exceeds the reduction length " + std::to_string(K) +
-                       " of layer '" + printable_name(n.name) + "'" +
-                       (src == &cfg.default_choice ? " (give that layer its own value under \"layers\")" : ""));
-      }
+    for (auto [r, key, requested] : {std::tuple{&q.w_region, "w_region", &q.w_region_requested},
+                                     {&q.a_region, "a_region", &q.a_region_requested}}) {
+      if (q.scheme != ir::Scheme::LQ || r->kind != ir::RegionKind::Block || r->block <= K) continue;
+      if (it != cfg.layers.end() && it->second.path_of.count(key))
+        user_error(cfg.file, it->second.path_of.at(key),
+                   "region size " + std::to_string(r->block) + " exceeds the reduction length " + std::to_string(K) + " of layer '" +
+                       message_name(n.name) + "'");
+      *requested = r->block;
+      r->block = K;
     }
     n.quant = q;
   }
   return g;
+}
+
+std::string region_clamp_note(const ir::Graph& g, const QuantConfig& cfg) {
+  std::string what;
+  int count = 0;
+  for (const char* key : {"w_region", "a_region"}) {
+    std::string layers;
+    int n_layers = 0;
+    int64_t requested = 0;
+    for (const ir::Node& n : g.nodes) {
+      const int64_t req = std::string(key) == "w_region" ? n.quant.w_region_requested : n.quant.a_region_requested;
+      if (!req) continue;
+      requested = req;
+      const ir::Region& eff = std::string(key) == "w_region" ? n.quant.w_region : n.quant.a_region;
+      if (n_layers < 4) layers += std::string(n_layers ? ", " : "") + "'" + message_name(n.name) + "' " + std::to_string(eff.block);
+      ++n_layers;
+    }
+    if (!n_layers) continue;
+    if (n_layers > 4) layers += ", ... (" + std::to_string(n_layers - 4) + " more)";
+    what += std::string(count++ ? "; " : "") + "default." + key + " " + std::to_string(requested) + " exceeds the reduction length of " +
+            std::to_string(n_layers) + (n_layers == 1 ? " layer" : " layers") + ", clamped to it: " + layers;
+  }
+  if (what.empty()) return "";
+  return cfg.file + ": " + what + " (report.json: *_region_requested)";
 }
 
 }  // namespace qg::quant

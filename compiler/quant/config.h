@@ -40,6 +40,13 @@ QuantConfig parse_quant_config(const std::string& text, const std::string& label
 void check_layer_names(const QuantConfig& cfg, const ir::Graph& imported);
 
 // Sets node.quant of every conv2d / dense from the config. No config: float.
+// A block region size from "default" larger than a layer's reduction length K
+// is clamped to K (QuantChoice::*_region_requested keeps the size asked for);
+// the same size given under "layers" for that layer is a user error.
 ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg);
+
+// One line for stderr naming the layers whose default region size was clamped
+// (at most four by name), or "" when none was.
+std::string region_clamp_note(const ir::Graph& g, const QuantConfig& cfg);
 
 }  // namespace qg::quant

@@ -110,7 +110,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     ir::Node c;
     c.op = to_i8 ? ir::Op::Quantize : ir::Op::Dequantize;
     c.name = nt.name;
-    c.src = "(" + std::string(to_i8 ? "quantize " : "dequantize ") + printable_name(g.tensor(t).name) + ")";
+    c.src = "(" + std::string(to_i8 ? "quantize " : "dequantize ") + message_name(g.tensor(t).name) + ")";
     c.inputs = {t};
     c.output = slot;
     into.push_back(std::move(c));
@@ -152,14 +152,14 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
 namespace {
 
 [[noreturn]] void unsupported(const ir::Graph& g, const ir::Node& n, const std::string& why) {
-  user_error(g.file, n.src, std::string(ir::op_info(n.op).name) + " '" + printable_name(n.name) + "': " + why);
+  user_error(g.file, n.src, std::string(ir::op_info(n.op).name) + " '" + message_name(n.name) + "': " + why);
 }
 
 bool is_i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; }
 
 void need_q(const ir::Graph& g, const ir::Node& n, int t) {
   if (!(g.tensor(t).q.scale > 0.0f) || !std::isfinite(g.tensor(t).q.scale))
-    unsupported(g, n, "int8 tensor '" + printable_name(g.tensor(t).name) + "' has no valid scale");
+    unsupported(g, n, "int8 tensor '" + message_name(g.tensor(t).name) + "' has no valid scale");
 }
 
 }  // namespace

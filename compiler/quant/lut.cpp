@@ -67,14 +67,14 @@ void check_lut_choice(const std::string& file, const std::string& kernel_path, c
       return;
     }
     user_error(file, kernel_path,
-               "kernel \"lut\" needs 1-, 2- or 4-bit activations; layer '" + printable_name(layer) + "' has a_bits " +
+               "kernel \"lut\" needs 1-, 2- or 4-bit activations; layer '" + message_name(layer) + "' has a_bits " +
                    std::to_string(q.a_bits) + " (a table over " + std::to_string(q.a_bits) + "-bit codes is too large; use \"mac\" or \"auto\")");
   }
   if (q.lut_group) {
     if (q.lut_group > max_lut_group(q.a_bits))
       user_error(file, group_path,
                  "lut_group " + std::to_string(q.lut_group) + " with " + std::to_string(q.a_bits) + "-bit activations makes a " +
-                     std::to_string(q.lut_group * q.a_bits) + "-bit table index (layer '" + printable_name(layer) +
+                     std::to_string(q.lut_group * q.a_bits) + "-bit table index (layer '" + message_name(layer) +
                      "'); at most " + std::to_string(max_lut_group(q.a_bits)) + " (256 entries per group)");
   } else {
     q.lut_group = default_lut_group(q.a_bits);

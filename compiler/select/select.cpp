@@ -328,7 +328,7 @@ KernelChoice choose(const Target& t, const ir::Graph& g, const ir::Node& n) {
     else c.kernel = "qg_" + op_name(n) + "_" + r.variant + "__c";
     return c;
   }
-  internal_error(__FILE__, __LINE__, "no kernel row for " + std::string(ir::op_info(n.op).name) + " node '" + printable_name(n.name) + "'");
+  internal_error(__FILE__, __LINE__, "no kernel row for " + std::string(ir::op_info(n.op).name) + " node '" + message_name(n.name) + "'");
 }
 
 double mac_cost(const quant::LayerOps& o, const target::LutCosts& c) {

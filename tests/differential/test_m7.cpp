@@ -30,6 +30,55 @@ TEST_CASE("cortex-m7: random LQ/DQ and float nets equal the interpreter on the b
   if (!err.empty()) FAIL(err);
 }
 
+// The per-patch LQ kernel's paths (templates/conv2d_lq.c): "kernel" regions
+// (min / max while gathering the patch, Σq while coding), four output
+// channels per code pass and the 1-3 channels left over, groups and
+// depthwise, padding and stride 2, regions straddling pixels (R = 5), several
+// segments per region (w_region 4), every activation bit width through the
+// Arm quantization (qg_quantize_fast), inputs with -0, subnormals, equal
+// values and values near float's range.
+TEST_CASE("cortex-m7: LQ per-patch kernels (channel blocks and remainders, groups, kernel and straddling regions) equal the interpreter",
+          "[m7]") {
+  const std::string net = R"({"format": "qgen-net", "version": 1, "name": "lqk",
+    "input": {"name": "x", "shape": [3, 9, 9], "layout": "CHW"},
+    "layers": [
+      {"name": "c1", "op": "conv2d", "padding": 1, "weight": {"random": 1, "shape": [7, 3, 3, 3]}, "bias": {"random": 2, "shape": [7]}},
+      {"name": "r1", "op": "relu"},
+      {"name": "c2", "op": "conv2d", "padding": 1, "stride": 2, "weight": {"random": 3, "shape": [8, 7, 3, 3]}, "bias": {"random": 4, "shape": [8]}},
+      {"name": "g3", "op": "conv2d", "padding": 1, "groups": 2, "weight": {"random": 5, "shape": [6, 4, 3, 3]}, "bias": {"random": 6, "shape": [6]}},
+      {"name": "d4", "op": "conv2d", "padding": 1, "groups": 6, "weight": {"random": 7, "shape": [6, 1, 3, 3]}},
+      {"name": "c5", "op": "conv2d", "weight": {"random": 8, "shape": [9, 6, 2, 2]}, "bias": {"random": 9, "shape": [9]}},
+      {"name": "f", "op": "flatten"},
+      {"name": "fc", "op": "dense", "weight": {"random": 10, "shape": [5, 144]}}]})";
+  const std::vector<std::string> configs = {
+      R"({"default": {"w_bits": 8, "a_bits": 8, "w_region": "kernel", "a_region": "kernel"}})",
+      R"({"default": {"w_bits": 8, "a_bits": 4, "w_region": "kernel", "a_region": "kernel"}})",
+      R"({"default": {"w_bits": 8, "a_bits": 2, "w_region": 4, "a_region": "kernel"}})",
+      R"({"default": {"w_bits": 8, "a_bits": 1, "w_region": "kernel", "a_region": 5}})",
+      R"({"default": {"w_bits": 6, "a_bits": 6, "w_region": 5, "a_region": 3}})",
+      R"({"default": {"w_bits": 4, "a_bits": 8, "w_region": "kernel", "a_region": "kernel"}})"};
+  std::vector<qgt::DiffModel> ms;
+  for (size_t k = 0; k < configs.size(); ++k) {
+    qgt::DiffModel m;
+    m.net_json = net;
+    m.quant_json = configs[k];
+    m.prefix = "lqk" + std::to_string(k);
+    m.label = "lqk config " + configs[k];
+    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(77 + k * 4 + static_cast<uint64_t>(kind), 243, kind));
+    std::vector<float> odd = qgt::random_input(99 + k, 243, 0);
+    odd[0] = -0.0f;
+    odd[5] = 1e-40f;   // subnormal
+    odd[6] = -1e-41f;
+    odd[40] = 3e37f;   // (v - lo) stays finite, the region's s is huge
+    odd[41] = -2e37f;
+    for (size_t i = 100; i < 130; ++i) odd[i] = 0.25f;  // equal values
+    m.inputs.push_back(odd);
+    ms.push_back(std::move(m));
+  }
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7lqk");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board (real inputs)", "[m7][tflite]") {
   const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
                                                             "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",

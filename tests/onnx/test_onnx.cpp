@@ -432,6 +432,89 @@ TEST_CASE("qgen binary: import, then compile both ways gives byte-identical C; r
   qgt::remove_dir(root);
 }
 
+// Node names as PyTorch exports them ('/conv1a/Conv'): LQ config messages name
+// layers as the model spells them (not '_conv1a_Conv'); a "default" region
+// larger than the depthwise layer's K = 9 is clamped to 9 there (report.json,
+// one stderr note), the same size given for that layer stays an error.
+TEST_CASE("qgen binary: slash node names in LQ config messages, default regions clamped to K", "[onnx]") {
+  using V = std::vector<int64_t>;
+  using qot::attr;
+  qot::Builder b(13, 5);
+  b.input("x", {1, 4, 6, 6});
+  b.rinit("W1", {8, 4, 3, 3});  // K = 36
+  attr(b.node("Conv", {"x", "W1"}, {"c1"}, "/conv1a/Conv"), "pads", V{1, 1, 1, 1});
+  b.node("Relu", {"c1"}, {"r1"}, "/relu1/Relu");
+  b.rinit("Wd", {8, 1, 3, 3});  // depthwise: K = 9
+  auto& dw = b.node("Conv", {"r1", "Wd"}, {"d1"}, "/dw/Conv");
+  attr(dw, "group", int64_t{8});
+  attr(dw, "pads", V{1, 1, 1, 1});
+  b.node("Flatten", {"d1"}, {"f1"}, "/flatten/Flatten");
+  b.rinit("Wfc", {3, 288}, 0.1f);
+  attr(b.node("Gemm", {"f1", "Wfc"}, {"y"}, "/fc/Gemm"), "transB", int64_t{1});
+  b.output("y", {1, 3});
+  const std::string root = qgt::make_temp_dir("onnx-names"), dir = root + "/w";
+  qgt::run_cmd("mkdir -p " + quote(dir));
+  qgt::write_file(dir + "/m.onnx", b.bytes());
+  qgt::write_floats(dir + "/in.f32", random_input({1, 4, 6, 6}, 3));
+
+  SECTION("a default region of 16 is clamped to 9 on the depthwise layer") {
+    qgt::write_file(dir + "/q.json", R"({"default": {"w_bits": 4, "a_bits": 4, "w_region": 16, "a_region": 16}})");
+    const Proc p = qgen(dir, "compile m.onnx --config q.json -q -o out");
+    INFO(p.err);
+    REQUIRE(p.status == 0);
+    CHECK(p.out.empty());
+    CHECK(p.err ==
+          "qgen: note: q.json: default.w_region 16 exceeds the reduction length of 1 layer, clamped to it: '/dw/Conv' 9; "
+          "default.a_region 16 exceeds the reduction length of 1 layer, clamped to it: '/dw/Conv' 9 (report.json: *_region_requested)\n");
+    const json rep = json::parse(qgt::read_file(dir + "/out/report.json"));
+    std::map<std::string, json> by_name;
+    for (const json& l : rep["layers"]) by_name[l["name"].get<std::string>()] = l;
+    REQUIRE(by_name.count("/dw/Conv"));
+    CHECK(by_name["/dw/Conv"]["a_region"] == "9");
+    CHECK(by_name["/dw/Conv"]["w_region"] == "9");
+    CHECK(by_name["/dw/Conv"]["a_region_requested"] == 16);
+    CHECK(by_name["/dw/Conv"]["w_region_requested"] == 16);
+    CHECK(by_name["/conv1a/Conv"]["a_region"] == "16");
+    CHECK_FALSE(by_name["/conv1a/Conv"].contains("a_region_requested"));
+    CHECK_FALSE(by_name["/fc/Gemm"].contains("w_region_requested"));
+    // qgen run gives the note too, and the interpreter's output.
+    const Proc r = qgen(dir, "run m.onnx --config q.json --input in.f32");
+    CHECK(r.status == 0);
+    CHECK(r.err == p.err);
+  }
+  SECTION("the same size given for the depthwise layer is an error naming it as the model does") {
+    qgt::write_file(dir + "/q.json", R"({"default": {"a_region": 16}, "layers": {"/dw/Conv": {"a_region": 16}}})");
+    const std::string before = listing(dir);
+    const Proc p = qgen(dir, "compile m.onnx --config q.json -o out");
+    CHECK(p.status == 1);
+    CHECK(p.out.empty());
+    CHECK(p.err == "qgen: error: q.json: layers./dw/Conv.a_region: region size 16 exceeds the reduction length 9 of layer '/dw/Conv'\n");
+    CHECK(listing(dir) == before);
+  }
+  SECTION("other LQ config messages name the layer as the model does") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {R"({"layers": {"/conv1a/Conv": {"kernel": "lut"}}})",
+         "qgen: error: q.json: layers./conv1a/Conv.kernel: kernel \"lut\" needs 1-, 2- or 4-bit activations; layer '/conv1a/Conv' has a_bits 8"},
+        {R"({"layers": {"/conv1a/Conv": {"a_bits": 2, "kernel": "lut", "lut_group": 7}}})",
+         "layer '/conv1a/Conv'"},
+        {R"({"layers": {"/relu1/Relu": {}}})", "qgen: error: q.json: layers./relu1/Relu: layer '/relu1/Relu' is a relu"},
+        {R"({"layers": {"/conv1b/Conv": {}}})", "qgen: error: q.json: layers./conv1b/Conv: no layer named '/conv1b/Conv'"},
+        {R"({"default": {"scheme": "float"}, "layers": {"/dw/Conv": {"kernel": "lut"}}})",
+         "qgen: error: q.json: layers./dw/Conv.kernel: kernel \"lut\" needs scheme lq; layer '/dw/Conv' is float"}};
+    for (const auto& [cfg, want] : cases) {
+      qgt::write_file(dir + "/q.json", cfg);
+      const Proc p = qgen(dir, "compile m.onnx --config q.json -o out");
+      INFO(cfg << "\nstderr: " << p.err);
+      CHECK(p.status == 1);
+      CHECK(std::count(p.err.begin(), p.err.end(), '\n') == 1);
+      CHECK(p.err.find(want) != std::string::npos);
+      CHECK(p.err.find("_conv1a_Conv") == std::string::npos);
+      CHECK(p.err.find("_dw_Conv") == std::string::npos);
+    }
+  }
+  qgt::remove_dir(root);
+}
+
 // examples/fashion-mnist: PyTorch-exported models (another workstream trains
 // them); `qgen run` on test image 0 must match the PyTorch logits stored in
 // accuracy.json within 1e-4, directly and after `qgen import`.

@@ -247,7 +247,7 @@ TEST_CASE("parse_quant_config accepts choices and rejects bad ones with paths", 
   CHECK_FALSE(c.default_choice.scheme.has_value());
   REQUIRE(c.layers.count("fc 1") == 1);
   CHECK(*c.layers["fc 1"].scheme == ir::Scheme::Float);
-  CHECK(c.layer_path["fc 1"] == "layers.fc_1");
+  CHECK(c.layer_path["fc 1"] == "layers.fc 1");  // the name as the model spells it (printable ASCII kept)
   CHECK(c.layers["conv"].a_region->kind == ir::RegionKind::Kernel);
   CHECK_FALSE(c.layers["conv"].w_bits.has_value());
 
@@ -355,12 +355,38 @@ TEST_CASE("resolve_choices applies default then per-layer overrides", "[quant]")
 
 TEST_CASE("resolve_choices and check_layer_names report config paths", "[quant]") {
   const ir::Graph g = small_net();
-  // A default region larger than a layer's K (fc2 has K = 5).
-  auto e = qgu::user_error_of([&] { quant::resolve_choices(g, quant::parse_quant_config(R"({"default": {"w_region": 6}})", "q.json")); });
+  // A default region larger than a layer's K (fc2 has K = 5) is clamped to K
+  // for that layer only, the size asked for kept for report.json.
+  const quant::QuantConfig big = quant::parse_quant_config(R"({"default": {"w_region": 6, "a_region": 16}})", "q.json");
+  ir::Graph cl = quant::resolve_choices(g, big);
+  CHECK(node(cl, "conv").quant.w_region.block == 6);  // K = 18
+  CHECK(node(cl, "conv").quant.w_region_requested == 0);
+  CHECK(node(cl, "conv").quant.a_region.block == 16);
+  CHECK(node(cl, "conv").quant.a_region_requested == 0);
+  CHECK(node(cl, "fc").quant.w_region.block == 6);  // K = 32
+  CHECK(node(cl, "fc2").quant.w_region.kind == ir::RegionKind::Block);
+  CHECK(node(cl, "fc2").quant.w_region.block == 5);
+  CHECK(node(cl, "fc2").quant.w_region_requested == 6);
+  CHECK(node(cl, "fc2").quant.a_region.block == 5);
+  CHECK(node(cl, "fc2").quant.a_region_requested == 16);
+  // The clamped layer quantizes as with its own size K: one region, one segment.
+  const ir::Graph clq = quant::quantize(cl);
+  CHECK(node(clq, "fc2").lq->aregions() == 1);
+  CHECK(node(clq, "fc2").lq->segments() == 1);
+  const std::string note = quant::region_clamp_note(cl, big);
+  CHECK(note == "q.json: default.w_region 6 exceeds the reduction length of 1 layer, clamped to it: 'fc2' 5; "
+                "default.a_region 16 exceeds the reduction length of 1 layer, clamped to it: 'fc2' 5 (report.json: *_region_requested)");
+  CHECK(quant::region_clamp_note(quant::resolve_choices(g, quant::parse_quant_config(R"({"default": {"a_region": 5}})", "q.json")),
+                                 big) == "");
+  // A float layer is not clamped (nor an error).
+  ir::Graph fl2 = quant::resolve_choices(g, quant::parse_quant_config(R"({"default": {"w_region": 6}, "layers": {"fc2": {"scheme": "float"}}})", "q.json"));
+  CHECK(node(fl2, "fc2").quant.w_region_requested == 0);
+  // The same size given for that layer is an error at its own path.
+  auto e = qgu::user_error_of(
+      [&] { quant::resolve_choices(g, quant::parse_quant_config(R"({"default": {"w_region": 6}, "layers": {"fc2": {"w_region": 6}}})", "q.json")); });
   REQUIRE(e);
-  CHECK(e->path() == "default.w_region");
-  CHECK_THAT(e->message(), Catch::Contains("exceeds the reduction length 5"));
-  // ... fixed by a per-layer value; an oversized per-layer value is reported at its own path.
+  CHECK(e->path() == "layers.fc2.w_region");
+  CHECK_THAT(e->message(), Catch::Contains("region size 6 exceeds the reduction length 5 of layer 'fc2'"));
   CHECK_NOTHROW(quant::resolve_choices(g, quant::parse_quant_config(R"({"default": {"w_region": 6}, "layers": {"fc2": {"w_region": 5}}})", "q.json")));
   e = qgu::user_error_of([&] { quant::resolve_choices(g, quant::parse_quant_config(R"({"layers": {"conv": {"a_region": 19}}})", "q.json")); });
   REQUIRE(e);
