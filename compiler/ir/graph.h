@@ -25,6 +25,10 @@ const char* dtype_name(DType t);
 struct TensorQuant {
   float scale = 0.0f;  // 0: none
   int32_t zero_point = 0;
+  // I8 tensors: code width. 8 = signed int8 codes, one per byte (TFLite);
+  // 4 or 2 = unsigned codes 0..2^bits-1 packed 8/bits per byte, little end
+  // first (docs/integer-only.md, "Sub-byte activations").
+  int bits = 8;
 };
 
 enum class Layout : uint8_t { Vector, CHW, HWC };
@@ -39,7 +43,9 @@ struct Tensor {
   DType dtype = DType::F32;
   TensorQuant q;               // for I8
   int64_t numel() const;
-  int64_t bytes() const { return numel() * (dtype == DType::I8 ? 1 : 4); }
+  // Packed sub-byte tensors: exactly ceil(numel * bits / 8) bytes.
+  int64_t bytes() const { return dtype == DType::I8 ? (numel() * q.bits + 7) / 8 : numel() * 4; }
+  bool packed() const { return dtype == DType::I8 && q.bits < 8; }
 };
 
 struct Window {

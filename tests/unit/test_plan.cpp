@@ -1,10 +1,12 @@
 // Memory plan: checked independently of the planner's own self-check.
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 #include <algorithm>
 
 #include "codegen/c_emitter.h"
 #include "plan/plan.h"
+#include "support/cbuild.h"
 #include "support/random_net.h"
 #include "unit_helpers.h"
 
@@ -253,4 +255,51 @@ TEST_CASE("elementwise ops run in place when their input dies there", "[plan]") 
   // fc1 and r6 (256 bytes each) are the only arena buffers alive together.
   CHECK(p.arena_bytes == 512);
   CHECK(p.lower_bound == 512);
+}
+
+// Packed sub-byte activations (scheme int8, a_bits 4 / 2): the planner sizes a
+// tensor at exactly ceil(numel * bits / 8) bytes, so a 4-bit tensor takes half
+// the arena bytes of the int8 one (a 2-bit one a quarter).
+TEST_CASE("plan: a 4-bit activation tensor takes exactly half the arena bytes of the int8 one", "[plan][subbyte]") {
+  qgu::Prng r(5);
+  json L = json::array();
+  L.push_back({{"name", "c1"}, {"op", "conv2d"}, {"padding", 1}, {"weight", qgu::random_param(r, {8, 3, 3, 3}, 0.4f)}});
+  L.push_back({{"name", "r1"}, {"op", "relu"}});
+  L.push_back({{"name", "c2"}, {"op", "conv2d"}, {"padding", 1}, {"weight", qgu::random_param(r, {8, 8, 3, 3}, 0.4f)}});
+  L.push_back({{"name", "f"}, {"op", "flatten"}});
+  L.push_back({{"name", "d"}, {"op", "dense"}, {"weight", qgu::random_param(r, {5, 8 * 8 * 8}, 0.1f)}});
+  const std::vector<std::vector<float>> calib = {qgt::random_input(91, 3 * 8 * 8, 0), qgt::random_input(92, 3 * 8 * 8, 3)};
+  const std::string dir = qgt::make_temp_dir("subplan");
+  std::map<int, int64_t> tensor_bytes, buffer_bytes;
+  for (int bits : {8, 4, 2}) {
+    const std::string q = R"({"default": {"scheme": "int8"}, "layers": {"c1": {"a_bits": )" + std::to_string(bits) + "}}}";
+    const driver::PipelineState s =
+        qgt::compile_model(dir, qgu::net_doc(qgu::image_input(3, 8, 8, false), L).dump(), q, "sp" + std::to_string(bits), calib, "c");
+    const ir::Graph& g = s.graph;
+    int c1 = -1;
+    for (const ir::Node& n : g.nodes)
+      if (n.name == "c1") c1 = n.output;
+    REQUIRE(c1 >= 0);
+    INFO("a_bits " << bits);
+    CHECK(g.tensor(c1).q.bits == bits);
+    CHECK(g.tensor(c1).numel() == 8 * 8 * 8);
+    tensor_bytes[bits] = g.tensor(c1).bytes();
+    buffer_bytes[bits] = s.plan->tensors.at(static_cast<size_t>(c1)).bytes;
+  }
+  qgt::remove_dir(dir);
+  CHECK(tensor_bytes[8] == 512);
+  CHECK(tensor_bytes[4] == 256);
+  CHECK(tensor_bytes[2] == 128);
+  CHECK(buffer_bytes[4] * 2 == buffer_bytes[8]);
+  CHECK(buffer_bytes[2] * 4 == buffer_bytes[8]);
+  // Packed tails: a partial last byte counts whole.
+  ir::Tensor t;
+  t.dtype = ir::DType::I8;
+  t.shape = {3, 5};
+  t.q.bits = 4;
+  CHECK(t.bytes() == 8);
+  t.q.bits = 2;
+  CHECK(t.bytes() == 4);
+  t.q.bits = 8;
+  CHECK(t.bytes() == 15);
 }
