@@ -18,21 +18,22 @@ namespace {
 using json = nlohmann::json;
 
 // random_models' int8 nets, with a per-layer a_bits / w_bits for every conv
-// and dense layer: layer i gets a_bits bits[(seed + i * step) % 3] with step
-// (seed / 3) % 3, so consecutive layers run through all nine width pairs
+// and dense layer: layer i gets a_bits bits[kCycle[(seed + i) % 9]], a cyclic
+// de Bruijn sequence, so consecutive layers run through all nine width pairs
 // over the seeds; w_bits bits[(seed / 9 + i) % 3].
 std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std::string& prefix, int inputs) {
   std::vector<qgt::DiffModel> ms = qgt::random_models(first, count, "int8", prefix, inputs);
   const int bits[3] = {8, 4, 2};
+  const int kCycle[9] = {0, 0, 1, 1, 2, 2, 0, 2, 1};  // every ordered pair once, cyclically
   for (size_t k = 0; k < ms.size(); ++k) {
-    const uint64_t seed = first + k, step = (seed / 3) % 3;
+    const uint64_t seed = first + k;
     const json net = json::parse(ms[k].net_json);
     json layers = json::object();
     uint64_t i = 0;
     for (const json& L : net.at("layers")) {
       const std::string op = L.at("op");
       if (op != "conv2d" && op != "dense") continue;
-      layers[L.at("name").get<std::string>()] = {{"a_bits", bits[(seed + i * step) % 3]}, {"w_bits", bits[(seed / 9 + i) % 3]}};
+      layers[L.at("name").get<std::string>()] = {{"a_bits", bits[kCycle[(seed + i) % 9]]}, {"w_bits", bits[(seed / 9 + i) % 3]}};
       ++i;
     }
     ms[k].quant_json = json{{"default", {{"scheme", "int8"}, {"w_bits", 8}}}, {"layers", layers}}.dump();
@@ -43,6 +44,7 @@ std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std:
 
 constexpr uint64_t kFirst = 930000;
 constexpr int kPerGroup = 20;
+constexpr int kM7Nets = 32;  // the Cortex-M7 set: enough to reach every width pair on the DSP kernel (checked below)
 
 void check_group(int group) {
   INFO("sub-byte group " << group);
@@ -58,7 +60,7 @@ TEST_CASE("sub-byte activations group 1: emitted C equals interpreter bit for bi
 TEST_CASE("sub-byte activations group 2: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(2); }
 
 TEST_CASE("cortex-m7: random nets with sub-byte activations equal the interpreter on the board", "[m7][subbyte]") {
-  const std::string err = qgt::run_differential(subbyte_models(kFirst, 24, "m7sb", 2), qgt::m7_toolchains(), "m7sub");
+  const std::string err = qgt::run_differential(subbyte_models(kFirst, kM7Nets, "m7sb", 2), qgt::m7_toolchains(), "m7sub");
   if (!err.empty()) FAIL(err);
 }
 
@@ -106,4 +108,39 @@ TEST_CASE("sub-byte activations: the random nets reach every width pair, packed 
   CHECK(odd_channels >= 1);
   CHECK(unpacks >= 1);
   CHECK(sub_rows >= 1);
+}
+
+// On the Cortex-M7 the m7 case above runs the DSP kernel of packed layers
+// (templates/conv2d_sub_smlad.c) for every pair of input and output widths
+// and every weight width, with odd channel counts.
+TEST_CASE("cortex-m7: the sub-byte nets reach the DSP kernel for packed activations", "[m7][subbyte]") {
+  const std::vector<qgt::DiffModel> ms = subbyte_models(kFirst, kM7Nets, "m7sbc", 0);
+  std::map<std::pair<int, int>, int> pairs;  // (input bits, output bits) of dsp_gemm_sub layers
+  std::map<int, int> w;
+  int odd_in = 0;
+  const std::string dir = qgt::make_temp_dir("m7subcover");
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      if (s.kernels->at(i).row != "dsp_gemm_sub") continue;
+      const qg::ir::Node& n = s.graph.nodes[i];
+      ++pairs[{s.graph.in(n).q.bits, s.graph.out(n).q.bits}];
+      ++w[s.kernels->at(i).dsp.w_bits];
+      odd_in += s.graph.in(n).packed() && s.graph.in(n).shape.back() % 2 ? 1 : 0;  // runs start inside a byte
+    }
+  }
+  qgt::remove_dir(dir);
+  for (int ib : {8, 4, 2})
+    for (int ob : {8, 4, 2}) {
+      if (ib == 8 && ob == 8) continue;
+      const int count = pairs[std::make_pair(ib, ob)];
+      INFO("DSP layers with " << ib << "-bit input, " << ob << "-bit output: " << count);
+      CHECK(count >= 1);
+    }
+  for (int wb : {8, 4, 2}) {
+    INFO("DSP sub-byte layers with " << wb << "-bit weights: " << w[wb]);
+    CHECK(w[wb] >= 1);
+  }
+  INFO("packed inputs with an odd channel count: " << odd_in);
+  CHECK(odd_in >= 1);
 }
