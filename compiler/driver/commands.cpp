@@ -13,6 +13,7 @@
 #include "codegen/writer.h"
 #include "driver/cmd_eval.h"
 #include "driver/cmd_import.h"
+#include "driver/cmd_plan.h"
 #include "driver/cmd_report.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
@@ -37,6 +38,7 @@ const char* kExamples =
     "  qgen import model.onnx -o net.json                         ONNX -> net.json + net.bin\n"
     "  qgen report net.json --config quant.json                   multiplies / adds / look-ups, MAC vs LUT\n"
     "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
+    "  qgen plan net.json --target cortex-m7 --ram 65536 -o plan/  8/4/2-bit widths for budgets (Rusci's rule)\n"
     "\n"
     "quant.json:\n"
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
@@ -208,6 +210,7 @@ int qgen_main(int argc, char** argv) {
   ImportCommand import_cmd(app);
   EvalCommand eval_cmd(app);
   ReportCommand report_cmd(app);
+  PlanCommand plan_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -232,6 +235,7 @@ int qgen_main(int argc, char** argv) {
     if (import_cmd.selected()) return import_cmd.run();
     if (eval_cmd.selected()) return eval_cmd.run();
     if (report_cmd.selected()) return report_cmd.run();
+    if (plan_cmd.selected()) return plan_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

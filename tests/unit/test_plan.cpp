@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "codegen/c_emitter.h"
+#include "plan/bits.h"
 #include "plan/plan.h"
 #include "support/cbuild.h"
 #include "support/random_net.h"
@@ -302,4 +303,48 @@ TEST_CASE("plan: a 4-bit activation tensor takes exactly half the arena bytes of
   CHECK(t.bytes() == 4);
   t.q.bits = 8;
   CHECK(t.bytes() == 15);
+}
+
+// Rusci's rule (plan/bits.h) on a hand-made chain x(64) -> d1(256) -> d2(256)
+// -> d3(10) of dense layers; the results below are worked out by hand.
+TEST_CASE("bit plan: Rusci's rule cuts the larger tensor for RAM, then the biggest layer's weights for flash", "[plan][bits]") {
+  const ir::Graph g = chain({64, 256, 256, 10});
+  // RAM 300: d1 = 64 (input, int8, fixed) + 256 > 300 -> d1's output to 4 bits
+  // (192); d2 = 128 + 256 > 300 -> the larger, d2's output, to 4 bits (256);
+  // d3 = 128 + 10 fits.
+  plan::BitPlan p = plan::rusci_rule(g, {0, 300});
+  CHECK(p.a_bits == std::map<std::string, int>{{"d1", 4}, {"d2", 4}, {"d3", 8}});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 8}, {"d2", 8}, {"d3", 8}});
+  CHECK(p.log.size() == 2);
+  CHECK(p.ram_before == 512);
+  CHECK(p.ram_after == 256);
+  CHECK(p.ram_layer == "d2");
+  // Flash: weights + 12 bytes per channel: d1 16384 + 3072, d2 65536 + 3072,
+  // d3 2560 + 120 = 90744 bytes. Budget 60000: d2 to 4 bits (57976).
+  p = plan::rusci_rule(g, {60000, 0});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 8}, {"d2", 4}, {"d3", 8}});
+  CHECK(p.flash_before == 90744);
+  CHECK(p.flash_after == 57976);
+  // Budget 40000: d2 to 4 (57976), d2 to 2 (41592), then d1 (19456 bytes, the
+  // largest above 2 bits) to 4: 33400.
+  p = plan::rusci_rule(g, {40000, 0});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 4}, {"d2", 2}, {"d3", 8}});
+  CHECK(p.flash_after == 33400);
+  CHECK(p.log.size() == 3);
+  // The plan is a quant.json of scheme int8.
+  CHECK(plan::bit_plan_quant_json(p).find("\"scheme\": \"int8\"") != std::string::npos);
+}
+
+TEST_CASE("bit plan: budgets that even 2 bits cannot meet are one clear error naming the layer and the excess", "[plan][bits]") {
+  const ir::Graph g = chain({64, 256, 256, 10});
+  // d1: the int8 input (64) + its output at 2 bits (64) = 128, 28 over 100.
+  auto e = qgu::user_error_of([&] { plan::rusci_rule(g, {0, 100}); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("layer 'd1'") != std::string::npos);
+  CHECK(std::string(e->what()).find("need 128 bytes of RAM, 28 over the budget of 100") != std::string::npos);
+  // All weights at 2 bits: 4096 + 16384 + 640 + 12 * 522 = 27384 bytes.
+  e = qgu::user_error_of([&] { plan::rusci_rule(g, {20000, 0}); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("the weights need 27384 bytes of flash at 2 bits, 7384 over the budget of 20000") != std::string::npos);
+  CHECK(std::string(e->what()).find("largest layer 'd2'") != std::string::npos);
 }
