@@ -408,10 +408,11 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   if (ch.dsp.kind != DspKind::None) return emit_linear_dsp(e, g, n, idx);
   in.tmpl = ch.tmpl;
   in.kernel = ch.kernel;
-  if (ch.tmpl == "conv2d_i8.c") {  // integer-only (TFLite int8 semantics)
+  if (ch.tmpl == "conv2d_i8.c" || ch.tmpl == "conv2d_i8_sub.c") {  // integer-only (TFLite int8 semantics; _sub: packed activations)
     const ir::IntLinear& il = *n.il;
     in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
     in.defs.push_back({"QG_REQUANT", il.single_rounding ? "qg_mbqm_single" : "qg_mbqm"});
+    in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_IBITS, QG_OBITS (conv2d_i8_sub.c)
     in.args = {e.table_i8(L + "_w", il.weight), e.table_i32(L + "_b", il.bias), e.table_i32(L + "_mult", il.mult),
                e.table_i32(L + "_shift", il.shift), str(g.in(n).q.zero_point), str(g.out(n).q.zero_point),
                str(n.ip.act_min), str(n.ip.act_max)};
@@ -567,6 +568,11 @@ std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n
 
 std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
+  if (c.tmpl == "unpack_sub.c") {  // packed sub-byte codes -> int8 codes (QG_IBITS)
+    Defines d{{"QG_N", str(g.out(n).numel())}};
+    d.insert(d.end(), c.defines.begin(), c.defines.end());
+    return {{c.tmpl, c.kernel, d, {0}, false, {}}};
+  }
   const bool deq = ir::op_info(n.op).int8 == ir::Int8Rule::Dequantize;
   const ir::TensorQuant& q = deq ? g.in(n).q : g.out(n).q;
   return {{c.tmpl, c.kernel,

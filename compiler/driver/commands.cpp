@@ -14,6 +14,7 @@
 #include "driver/cmd_diff.h"
 #include "driver/cmd_eval.h"
 #include "driver/cmd_import.h"
+#include "driver/cmd_plan.h"
 #include "driver/cmd_report.h"
 #include "driver/cmd_validate.h"
 #include "driver/pipeline.h"
@@ -41,6 +42,7 @@ const char* kExamples =
     "  qgen eval net.json --config quant.json --data /usr/share/datasets/fashion-mnist   top-1/top-5\n"
     "  qgen diff net.json --config quant.json --input image.f32 --target cortex-m7   first layer that differs\n"
     "  qgen validate net.json --config quant.json --target c --inputs 20      bit-exact? error vs float\n"
+    "  qgen plan net.json --target cortex-m7 --ram 65536 -o plan/  8/4/2-bit widths for budgets (Rusci's rule)\n"
     "\n"
     "quant.json:\n"
     "  {\"default\": {\"w_bits\": 8, \"a_bits\": 4, \"w_region\": \"kernel\", \"a_region\": 16},\n"
@@ -220,6 +222,7 @@ int qgen_main(int argc, char** argv) {
   ReportCommand report_cmd(app);
   DiffCommand diff_cmd(app);
   ValidateCommand validate_cmd(app);
+  PlanCommand plan_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -246,6 +249,7 @@ int qgen_main(int argc, char** argv) {
     if (report_cmd.selected()) return report_cmd.run();
     if (diff_cmd.selected()) return diff_cmd.run();
     if (validate_cmd.selected()) return validate_cmd.run();
+    if (plan_cmd.selected()) return plan_cmd.run();
   } catch (const UserError& e) {
     std::fprintf(stderr, "qgen: error: %s\n", e.what());
     return 1;

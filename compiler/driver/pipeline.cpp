@@ -218,7 +218,8 @@ json layer_rows(const PipelineState& s) {
       r["scheme"] = n.lq ? "lq" : n.il ? "int8" : "float";
       if (n.il) {
         r["w_bits"] = n.il->w_bits;
-        r["a_bits"] = 8;
+        r["a_bits"] = g.out(n).q.bits;  // the layer's output activations (8, or 4 / 2 packed)
+        r["input_a_bits"] = g.in(n).q.bits;
         r["w_region"] = "channel";
         r["a_region"] = "tensor";
         r["accumulator"] = "int32";

@@ -1,6 +1,8 @@
 // Integer-only reference kernels with TFLite's int8 semantics (reference
 // kernels: conv_per_channel, fully_connected, add, pooling; the LUT softmax).
-// Int8 tensors are held as floats with integer values in the interpreter.
+// Int8 tensors are held as floats with integer values in the interpreter;
+// packed sub-byte tensors (TensorQuant::bits 4 or 2) hold their unsigned
+// codes the same way (packing is a storage form of the emitted code only).
 #include <algorithm>
 #include <cmath>
 
@@ -123,6 +125,10 @@ void k_softmax_i8(const KernelArgs& a) {
 
 void k_quantize(const KernelArgs& a) {
   const ir::TensorQuant& q = a.g.out(a.n).q;
+  if (a.g.in(a.n).dtype == ir::DType::I8) {  // unpack (quant::to_int8): the same codes, one per byte
+    for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i];
+    return;
+  }
   for (size_t i = 0; i < a.out.size(); ++i) {
     const float t = (*a.in[0])[i] / q.scale;
     const float r = std::round(t);

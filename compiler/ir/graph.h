@@ -25,6 +25,10 @@ const char* dtype_name(DType t);
 struct TensorQuant {
   float scale = 0.0f;  // 0: none
   int32_t zero_point = 0;
+  // I8 tensors: code width. 8 = signed int8 codes, one per byte (TFLite);
+  // 4 or 2 = unsigned codes 0..2^bits-1 packed 8/bits per byte, little end
+  // first (docs/integer-only.md, "Sub-byte activations").
+  int bits = 8;
 };
 
 enum class Layout : uint8_t { Vector, CHW, HWC };
@@ -56,13 +60,18 @@ struct Tensor {
   TensorQuant q;               // for I8
   LqPacked pack;               // F32 tensors: stored LQ-packed when pack.on()
   int64_t numel() const;
-  // Packed form: bytes of the codes (padded to 4) and number of regions.
+  // LQ-packed form (quant::choose_storage): bytes of the codes (padded to 4)
+  // and number of regions.
   int64_t packed_code_bytes() const { return (numel() * pack.code_bits() + 31) / 32 * 4; }
   int64_t packed_regions() const { return pack.on() ? numel() / pack.region : 0; }
+  // Bytes in the arena: LQ-packed codes + (lo, s) per region; int8-scheme
+  // tensors exactly ceil(numel * bits / 8) (sub-byte codes packed); float32.
   int64_t bytes() const {
     if (pack.on()) return packed_code_bytes() + 8 * packed_regions();
-    return numel() * (dtype == DType::I8 ? 1 : 4);
+    return dtype == DType::I8 ? (numel() * q.bits + 7) / 8 : numel() * 4;
   }
+  // An int8-scheme tensor of 4- or 2-bit codes, packed (docs/integer-only.md).
+  bool sub_byte() const { return dtype == DType::I8 && q.bits < 8; }
 };
 
 struct Window {

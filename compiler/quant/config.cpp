@@ -180,7 +180,8 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
       };
       if (q.w_bits != 8 && q.w_bits != 4 && q.w_bits != 2)
         user_error(cfg.file, where("w_bits"), "scheme int8 takes w_bits 8, 4 or 2, got " + std::to_string(q.w_bits));
-      if (q.a_bits != 8) user_error(cfg.file, where("a_bits"), "scheme int8 has 8-bit activations, got a_bits " + std::to_string(q.a_bits));
+      if (q.a_bits != 8 && q.a_bits != 4 && q.a_bits != 2)
+        user_error(cfg.file, where("a_bits"), "scheme int8 takes a_bits 8, 4 or 2, got " + std::to_string(q.a_bits));
       for (const char* key : {"w_region", "a_region"})
         if ((it != cfg.layers.end() && it->second.path_of.count(key)) ||
             (cfg.default_choice.path_of.count(key) && !(it != cfg.layers.end() && it->second.scheme)))
@@ -195,7 +196,7 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
       if (q.kernel != ir::KernelKind::Mac && q.scheme == ir::Scheme::LQ)
         check_lut_choice(cfg.file, kpath("kernel"), kpath("lut_group"), q, n.name);
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Int8)
-        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; scheme int8 has 8-bit activations (layer '" +
+        user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; scheme int8 has no LUT kernels (layer '" +
                                                   message_name(n.name) + "')");
       else if (q.kernel == ir::KernelKind::Lut && q.scheme == ir::Scheme::Float && it != cfg.layers.end() && it->second.kernel)
         user_error(cfg.file, kpath("kernel"), "kernel \"lut\" needs scheme lq; layer '" + message_name(n.name) + "' is float");

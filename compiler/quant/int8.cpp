@@ -40,10 +40,12 @@ void activation_range_i8(ir::Activation act, const ir::TensorQuant& out, int32_t
     const float r = std::max(-1e9f, std::min(1e9f, std::round(f / out.scale)));
     return static_cast<int32_t>(std::max<int64_t>(-1000000000, std::min<int64_t>(1000000000, int64_t{out.zero_point} + static_cast<int64_t>(r))));
   };
-  *act_min = -128;
-  *act_max = 127;
-  if (act == ir::Activation::Relu || act == ir::Activation::Relu6) *act_min = std::max<int32_t>(-128, quantize(0.0f));
-  if (act == ir::Activation::Relu6) *act_max = std::min<int32_t>(127, quantize(6.0f));
+  // int8: [-128, 127]; sub-byte codes: [0, 2^bits - 1].
+  const int32_t qmin = out.bits == 8 ? -128 : 0, qmax = out.bits == 8 ? 127 : (1 << out.bits) - 1;
+  *act_min = qmin;
+  *act_max = qmax;
+  if (act == ir::Activation::Relu || act == ir::Activation::Relu6) *act_min = std::max<int32_t>(qmin, quantize(0.0f));
+  if (act == ir::Activation::Relu6) *act_max = std::min<int32_t>(qmax, quantize(6.0f));
 }
 
 ir::TensorQuant int8_params(const Range& r) {
@@ -54,6 +56,22 @@ ir::TensorQuant int8_params(const Range& r) {
   q.scale = static_cast<float>(scale);
   const double zp = std::round(-128.0 - lo / static_cast<double>(q.scale));
   q.zero_point = static_cast<int32_t>(std::min(127.0, std::max(-128.0, zp)));
+  return q;
+}
+
+ir::TensorQuant activation_params(const Range& r, int bits) {
+  if (bits == 8) return int8_params(r);
+  QG_CHECK(bits == 4 || bits == 2, "sub-byte activations are 4 or 2 bits");
+  // TFLite's uint8 nudging with qmin = 0, qmax = 2^bits - 1.
+  const double lo = std::min<double>(r.lo, 0.0), hi = std::max<double>(r.hi, 0.0);
+  const double qmax = static_cast<double>((1 << bits) - 1);
+  ir::TensorQuant q;
+  double scale = (hi - lo) / qmax;
+  if (!(scale > 0.0) || !std::isfinite(scale)) scale = 1.0 / qmax;
+  q.scale = static_cast<float>(scale);
+  const double zp_from_min = 0.0 - lo / static_cast<double>(q.scale);
+  q.zero_point = static_cast<int32_t>(zp_from_min < 0.0 ? 0.0 : zp_from_min > qmax ? qmax : std::round(zp_from_min));
+  q.bits = bits;
   return q;
 }
 
@@ -96,12 +114,35 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
   QG_CHECK(ranges.size() >= g.tensors.size(), "calibration ranges do not cover the graph");
   const size_t T0 = g.tensors.size();
   std::vector<bool> i8(T0, false);        // tensor lives in int8
-  std::vector<int> as_i8(T0, -1), as_f32(T0, -1);  // converted copies
+  std::vector<int> as_i8(T0, -1), as_f32(T0, -1), as_wide(T0, -1);  // converted copies
   std::vector<ir::Node> out;
+  // A packed sub-byte tensor read by anything but a conv / dense layer is
+  // first unpacked to one int8 code per byte with the same scale and zero
+  // point (a quantize node with an int8 input: exact, the codes do not change).
+  auto unpack = [&](int t, std::vector<ir::Node>& into) -> int {
+    if (!g.tensor(t).sub_byte()) return t;
+    int& slot = as_wide[static_cast<size_t>(t)];
+    if (slot >= 0) return slot;
+    ir::Tensor nt = g.tensor(t);
+    nt.name = g.tensor(t).name + ":u";
+    nt.q.bits = 8;
+    g.tensors.push_back(nt);
+    slot = static_cast<int>(g.tensors.size()) - 1;
+    ir::Node c;
+    c.op = ir::Op::Quantize;
+    c.name = nt.name;
+    c.src = "(unpack " + message_name(g.tensor(t).name) + ")";
+    c.inputs = {t};
+    c.output = slot;
+    into.push_back(std::move(c));
+    return slot;
+  };
   auto convert = [&](int t, bool to_i8, std::vector<ir::Node>& into) -> int {
     int& slot = to_i8 ? as_i8[static_cast<size_t>(t)] : as_f32[static_cast<size_t>(t)];
     if (slot >= 0) return slot;
+    const int src = to_i8 ? t : unpack(t, into);
     ir::Tensor nt = g.tensor(t);
+    nt.q.bits = 8;
     nt.name = g.tensor(t).name + (to_i8 ? ":q" : ":f");
     nt.dtype = to_i8 ? ir::DType::I8 : ir::DType::F32;
     if (to_i8) nt.q = int8_params(ranges[static_cast<size_t>(t)]);
@@ -111,7 +152,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     c.op = to_i8 ? ir::Op::Quantize : ir::Op::Dequantize;
     c.name = nt.name;
     c.src = "(" + std::string(to_i8 ? "quantize " : "dequantize ") + message_name(g.tensor(t).name) + ")";
-    c.inputs = {t};
+    c.inputs = {src};
     c.output = slot;
     into.push_back(std::move(c));
     return slot;
@@ -127,6 +168,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
       const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
       if (run_i8 && !t_i8) t = convert(t, true, out);
       else if (!run_i8 && t_i8) t = convert(t, false, out);
+      else if (run_i8 && !linear) t = unpack(t, out);  // only conv / dense read packed codes
     }
     if (run_i8) {
       ir::Tensor& o = g.tensor(n.output);
@@ -136,8 +178,8 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
         o.q = in_q;  // TFLite: pooling and reshapes keep the quantization
       else if (info.int8 == ir::Int8Rule::FixedQuant || info.int8 == ir::Int8Rule::Table)
         o.q = info.int8_out;
-      else
-        o.q = int8_params(ranges[static_cast<size_t>(n.output)]);
+      else  // a linear layer's a_bits: 8 (int8) or 4 / 2 (packed unsigned codes)
+        o.q = activation_params(ranges[static_cast<size_t>(n.output)], linear ? n.quant.a_bits : 8);
       if (linear) n.il = int_weights(n, in_q.scale);
       i8[static_cast<size_t>(n.output)] = true;
     }
@@ -255,6 +297,11 @@ ir::Graph lower_int8(ir::Graph g) {
     for (int t : n.inputs) any_in_i8 = any_in_i8 || is_i8(g, t);
     if (info.int8 == ir::Int8Rule::Quantize) {
       need_q(g, n, n.output);
+      if (any_in_i8) {  // unpack: same scale and zero point, packed codes -> int8 codes
+        const ir::TensorQuant &qi = g.tensor(n.inputs[0]).q, &qo = g.tensor(n.output).q;
+        QG_CHECK(qi.scale == qo.scale && qi.zero_point == qo.zero_point && qo.bits == 8,
+                 "quantize with an int8 input must unpack (same scale and zero point, 8-bit output)");
+      }
       continue;
     }
     if (info.int8 == ir::Int8Rule::Dequantize) {
@@ -267,6 +314,9 @@ ir::Graph lower_int8(ir::Graph g) {
     if (!out_i8) unsupported(g, n, "mixes int8 and float tensors");
     for (int t : n.inputs) need_q(g, n, t);
     need_q(g, n, n.output);
+    if (info.int8 != ir::Int8Rule::Linear)
+      for (int t : n.inputs) QG_CHECK(!g.tensor(t).sub_byte(), std::string("packed sub-byte input to int8 ") + info.name + " (quant::to_int8 unpacks it)");
+    QG_CHECK(info.int8 == ir::Int8Rule::Linear || !g.tensor(n.output).sub_byte(), std::string("packed sub-byte output of int8 ") + info.name);
     const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
     const ir::TensorQuant& out = g.tensor(n.output).q;
     activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);

@@ -21,6 +21,10 @@ struct Range {
 
 // TFLite-style asymmetric int8 parameters of a range (0 always representable).
 ir::TensorQuant int8_params(const Range& r);
+// Per-tensor activation quantization at `bits`: 8 = int8_params; 4 or 2 =
+// unsigned codes 0..2^bits-1 (scale = (max - min) / (2^bits - 1), zero point
+// nudged into [0, 2^bits - 1] as TFLite's uint8), stored packed.
+ir::TensorQuant activation_params(const Range& r, int bits);
 
 // Pass (Rusci et al.'s integer-only graph from a float net): conv2d/dense
 // layers whose choice is scheme int8 get symmetric per-channel w_bits weights

@@ -185,6 +185,33 @@ bool when_dsp_avgpool(const Target& t, const ir::Graph& g, const ir::Node& n) {
 }
 void fill_dsp_avgpool(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node&) { c.kernel = "qg_avgpool2d_i8_dsp__" + tag(t); }
 
+// Packed sub-byte activations (TensorQuant::bits 4 or 2) in or out of an
+// int8 layer: templates/conv2d_i8_sub.c reads / writes the packed codes.
+bool when_sub_linear(const Target&, const ir::Graph& g, const ir::Node& n) { return n.il && (g.in(n).sub_byte() || g.out(n).sub_byte()); }
+void fill_sub_linear(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(ib) + "o" + str(ob) + "_sub__c";
+  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
+}
+// The same with the DSP extension: the GEMM of conv2d_i8_smlad.c with the
+// input unpacked into its im2col column (templates/conv2d_sub_smlad.c).
+bool when_dsp_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return when_sub_linear(t, g, n) && dsp_choice(g, n, t).kind == DspKind::Gemm;
+}
+void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  fill_dsp(c, t, g, n);
+  const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(ib) + "o" + str(ob) + "w" + str(c.dsp.w_bits) + "_smlad__" + tag(t);
+  c.defines.push_back({"QG_IBITS", str(ib)});
+  c.defines.push_back({"QG_OBITS", str(ob)});
+}
+// A quantize node with an int8 input unpacks a packed tensor (quant::to_int8).
+bool when_unpack(const Target&, const ir::Graph& g, const ir::Node& n) { return g.in(n).sub_byte(); }
+void fill_unpack(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  c.kernel = "qg_unpack_a" + str(g.in(n).q.bits) + "__c";
+  c.defines = {{"QG_IBITS", str(g.in(n).q.bits)}};
+}
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -208,6 +235,9 @@ std::vector<Op> table_ops() {
 const std::vector<Row>& table() {
   static const std::vector<Row> kRows = {
       // row, ops, data, template, kernel variant (qg_<op>_<variant>__c) or fill (kernel name, scratch layout, defines), predicate
+      {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
+      {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
+      {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
@@ -255,6 +285,9 @@ Defines KernelChoice::scratch_defines() const {
 DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   DspChoice c;
   if (!t.has("arm_dsp") || !n.il || (n.op != Op::Conv2d && n.op != Op::Dense)) return c;
+  // Packed sub-byte activations: the GEMM form only (templates/conv2d_sub_smlad.c);
+  // depthwise layers run templates/conv2d_i8_sub.c.
+  if ((g.in(n).sub_byte() || g.out(n).sub_byte()) && ir::is_depthwise(g, n)) return c;
   for (int32_t m : n.il->mult)
     if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
   if (n.op == Op::Conv2d) {
@@ -287,6 +320,7 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   const int64_t group = c.w_bits == 4 ? 8 : c.w_bits == 2 ? 16 : c.direct ? 1 : 4;
   c.KP = (c.K + group - 1) / group * group;
   if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
+  if (g.in(n).sub_byte()) c.direct = false;  // packed input codes are unpacked into the column
   c.scratch = c.direct ? 0 : 2 * c.KP;
   return c;
 }
@@ -301,6 +335,7 @@ bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   // Depthwise (one channel per group) in Halide; other grouped convs: portable C.
   if (n.op == Op::Conv2d && n.attrs.groups != 1 && !ir::is_depthwise(g, n)) return false;
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
+  if (g.in(n).sub_byte() || g.out(n).sub_byte()) return false;
   return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
 }
 

@@ -304,3 +304,41 @@ TEST_CASE("qgen compile --target cortex-m7 reports the default flash / RAM budge
   CHECK(!json::parse(qgt::read_file(dir + "/out3/report.json")).contains("flash_budget"));
   qgt::remove_dir(dir);
 }
+
+// qgen plan (Rusci's rule, plan/bits.h) on fmnist-small: a RAM budget below
+// the int8 net's largest layer gives a quant.json with sub-byte activations
+// that compiles, and the compiled arena is reported; an impossible budget is
+// one error line and no output directory.
+TEST_CASE("qgen plan writes a quant.json that compiles, or one clear error", "[driver][bits]") {
+  const std::string dir = qgt::make_temp_dir("plan");
+  std::vector<float> calib;
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<float> v = pattern_image(k);
+    calib.insert(calib.end(), v.begin(), v.end());
+  }
+  qgt::write_floats(dir + "/calib.f32", calib);
+  Proc big = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 -o full");
+  REQUIRE(big.status == 0);
+  const json full = json::parse(qgt::read_file(dir + "/full/plan.json"));
+  const int64_t ram8 = full["rule"]["ram_before"].get<int64_t>();
+  CHECK(full["steps"].empty());  // the 8-bit net fits the Cortex-M7 defaults
+  Proc p = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 --ram " + std::to_string(ram8 - 1) + " --calibrate calib.f32 -o p");
+  INFO(p.err);
+  REQUIRE(p.status == 0);
+  const json pj = json::parse(qgt::read_file(dir + "/p/plan.json"));
+  CHECK(!pj["steps"].empty());
+  CHECK(pj["rule"]["ram_after"].get<int64_t>() <= ram8 - 1);
+  CHECK(pj["compiled"]["arena_bytes"].get<int64_t>() > 0);
+  int cut = 0;
+  for (const json& l : pj["layers"]) cut += l["a_bits"].get<int>() < 8 ? 1 : 0;
+  CHECK(cut >= 1);
+  Proc c = qgen(dir, "compile " + quote(kNet) + " --config p/quant.json --calibrate calib.f32 --target cortex-m7 -q -o out");
+  INFO(c.err);
+  CHECK(c.status == 0);
+  Proc bad = qgen(dir, "plan " + quote(kNet) + " --ram 10 -o bad");
+  CHECK(bad.status == 1);
+  CHECK(lines(bad.err) == 1);
+  CHECK(bad.err.find("over the budget of 10 even at the lowest widths") != std::string::npos);
+  CHECK(!exists(dir + "/bad"));
+  qgt::remove_dir(dir);
+}

@@ -1,10 +1,13 @@
 // Memory plan: checked independently of the planner's own self-check.
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 #include <algorithm>
 
 #include "codegen/c_emitter.h"
+#include "plan/bits.h"
 #include "plan/plan.h"
+#include "support/cbuild.h"
 #include "support/random_net.h"
 #include "unit_helpers.h"
 
@@ -253,4 +256,95 @@ TEST_CASE("elementwise ops run in place when their input dies there", "[plan]") 
   // fc1 and r6 (256 bytes each) are the only arena buffers alive together.
   CHECK(p.arena_bytes == 512);
   CHECK(p.lower_bound == 512);
+}
+
+// Packed sub-byte activations (scheme int8, a_bits 4 / 2): the planner sizes a
+// tensor at exactly ceil(numel * bits / 8) bytes, so a 4-bit tensor takes half
+// the arena bytes of the int8 one (a 2-bit one a quarter).
+TEST_CASE("plan: a 4-bit activation tensor takes exactly half the arena bytes of the int8 one", "[plan][subbyte]") {
+  qgu::Prng r(5);
+  json L = json::array();
+  L.push_back({{"name", "c1"}, {"op", "conv2d"}, {"padding", 1}, {"weight", qgu::random_param(r, {8, 3, 3, 3}, 0.4f)}});
+  L.push_back({{"name", "r1"}, {"op", "relu"}});
+  L.push_back({{"name", "c2"}, {"op", "conv2d"}, {"padding", 1}, {"weight", qgu::random_param(r, {8, 8, 3, 3}, 0.4f)}});
+  L.push_back({{"name", "f"}, {"op", "flatten"}});
+  L.push_back({{"name", "d"}, {"op", "dense"}, {"weight", qgu::random_param(r, {5, 8 * 8 * 8}, 0.1f)}});
+  const std::vector<std::vector<float>> calib = {qgt::random_input(91, 3 * 8 * 8, 0), qgt::random_input(92, 3 * 8 * 8, 3)};
+  const std::string dir = qgt::make_temp_dir("subplan");
+  std::map<int, int64_t> tensor_bytes, buffer_bytes;
+  for (int bits : {8, 4, 2}) {
+    const std::string q = R"({"default": {"scheme": "int8"}, "layers": {"c1": {"a_bits": )" + std::to_string(bits) + "}}}";
+    const driver::PipelineState s =
+        qgt::compile_model(dir, qgu::net_doc(qgu::image_input(3, 8, 8, false), L).dump(), q, "sp" + std::to_string(bits), calib, "c");
+    const ir::Graph& g = s.graph;
+    int c1 = -1;
+    for (const ir::Node& n : g.nodes)
+      if (n.name == "c1") c1 = n.output;
+    REQUIRE(c1 >= 0);
+    INFO("a_bits " << bits);
+    CHECK(g.tensor(c1).q.bits == bits);
+    CHECK(g.tensor(c1).numel() == 8 * 8 * 8);
+    tensor_bytes[bits] = g.tensor(c1).bytes();
+    buffer_bytes[bits] = s.plan->tensors.at(static_cast<size_t>(c1)).bytes;
+  }
+  qgt::remove_dir(dir);
+  CHECK(tensor_bytes[8] == 512);
+  CHECK(tensor_bytes[4] == 256);
+  CHECK(tensor_bytes[2] == 128);
+  CHECK(buffer_bytes[4] * 2 == buffer_bytes[8]);
+  CHECK(buffer_bytes[2] * 4 == buffer_bytes[8]);
+  // Packed tails: a partial last byte counts whole.
+  ir::Tensor t;
+  t.dtype = ir::DType::I8;
+  t.shape = {3, 5};
+  t.q.bits = 4;
+  CHECK(t.bytes() == 8);
+  t.q.bits = 2;
+  CHECK(t.bytes() == 4);
+  t.q.bits = 8;
+  CHECK(t.bytes() == 15);
+}
+
+// Rusci's rule (plan/bits.h) on a hand-made chain x(64) -> d1(256) -> d2(256)
+// -> d3(10) of dense layers; the results below are worked out by hand.
+TEST_CASE("bit plan: Rusci's rule cuts the larger tensor for RAM, then the biggest layer's weights for flash", "[plan][bits]") {
+  const ir::Graph g = chain({64, 256, 256, 10});
+  // RAM 300: d1 = 64 (input, int8, fixed) + 256 > 300 -> d1's output to 4 bits
+  // (192); d2 = 128 + 256 > 300 -> the larger, d2's output, to 4 bits (256);
+  // d3 = 128 + 10 fits.
+  plan::BitPlan p = plan::rusci_rule(g, {0, 300});
+  CHECK(p.a_bits == std::map<std::string, int>{{"d1", 4}, {"d2", 4}, {"d3", 8}});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 8}, {"d2", 8}, {"d3", 8}});
+  CHECK(p.log.size() == 2);
+  CHECK(p.ram_before == 512);
+  CHECK(p.ram_after == 256);
+  CHECK(p.ram_layer == "d2");
+  // Flash: weights + 12 bytes per channel: d1 16384 + 3072, d2 65536 + 3072,
+  // d3 2560 + 120 = 90744 bytes. Budget 60000: d2 to 4 bits (57976).
+  p = plan::rusci_rule(g, {60000, 0});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 8}, {"d2", 4}, {"d3", 8}});
+  CHECK(p.flash_before == 90744);
+  CHECK(p.flash_after == 57976);
+  // Budget 40000: d2 to 4 (57976), d2 to 2 (41592), then d1 (19456 bytes, the
+  // largest above 2 bits) to 4: 33400.
+  p = plan::rusci_rule(g, {40000, 0});
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 4}, {"d2", 2}, {"d3", 8}});
+  CHECK(p.flash_after == 33400);
+  CHECK(p.log.size() == 3);
+  // The plan is a quant.json of scheme int8.
+  CHECK(plan::bit_plan_quant_json(p).find("\"scheme\": \"int8\"") != std::string::npos);
+}
+
+TEST_CASE("bit plan: budgets that even 2 bits cannot meet are one clear error naming the layer and the excess", "[plan][bits]") {
+  const ir::Graph g = chain({64, 256, 256, 10});
+  // d1: the int8 input (64) + its output at 2 bits (64) = 128, 28 over 100.
+  auto e = qgu::user_error_of([&] { plan::rusci_rule(g, {0, 100}); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("layer 'd1'") != std::string::npos);
+  CHECK(std::string(e->what()).find("need 128 bytes of RAM, 28 over the budget of 100") != std::string::npos);
+  // All weights at 2 bits: 4096 + 16384 + 640 + 12 * 522 = 27384 bytes.
+  e = qgu::user_error_of([&] { plan::rusci_rule(g, {20000, 0}); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("the weights need 27384 bytes of flash at 2 bits, 7384 over the budget of 20000") != std::string::npos);
+  CHECK(std::string(e->what()).find("largest layer 'd2'") != std::string::npos);
 }

@@ -1,0 +1,27 @@
+// `qgen plan NET [--target T] [--flash BYTES] [--ram BYTES] [--calibrate FILE] -o DIR`:
+// Rusci et al.'s rule (plan/bits.h) turns memory budgets into per-layer
+// activation and weight widths of the integer-only scheme; writes DIR/quant.json,
+// plan.json and plan.md (every step of the rule). With --calibrate the chosen
+// config is also compiled for the target and its exact arena (memory planner,
+// packed sizes, liveness) and constant-table bytes are reported beside the
+// rule's figures. docs/integer-only.md, "Choosing bit widths: qgen plan".
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+namespace qg::driver {
+
+class PlanCommand {
+ public:
+  explicit PlanCommand(CLI::App& app);  // registers the subcommand
+  bool selected() const { return sub_->parsed(); }
+  int run() const;  // throws UserError like the other commands
+
+ private:
+  CLI::App* sub_;
+  std::string net_, target_ = "cortex-m7", calibrate_, out_;
+  int64_t flash_ = -1, ram_ = -1;
+};
+
+}  // namespace qg::driver

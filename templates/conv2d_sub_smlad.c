@@ -1,0 +1,209 @@
+/* qg_conv2d_a<I>o<O>w<W>_smlad__cortex_m7 (and qg_dense_...): integer-only
+ * convolution / dense layer with packed sub-byte activations in or out
+ * (docs/integer-only.md, "Sub-byte activations"), same results as
+ * conv2d_i8_sub.c, for the Armv7E-M DSP extension. The matrix product, the
+ * weight formats (QG_WBITS 8 / 4 / 2), the folded input offset (bias' =
+ * bias − zp_in·Σw) and the output stage are those of conv2d_i8_smlad.c
+ * (runtime/qg_arm_dsp.h: qg_dot2x2_w8/w4/w2, qg_dsp_requant); what differs:
+ *
+ * Input, QG_IBITS: 8 = int8 codes (im2col copy, or the pixel itself when
+ * QG_DIRECT); 4 = packed unsigned codes, two per byte, low nibble first,
+ * unpacked into the im2col column of int8 codes (0..15) with SIMD within a
+ * register: two packed bytes (four codes n0..n3, a halfword h) become one
+ * word of four code bytes by t = (h | h << 8) & 0x00FF00FF,
+ * (t | t << 4) & 0x0F0F0F0F — the column then feeds SXTB16 / SMLAD as an
+ * int8 column does. Taps outside the image hold the zero point, as there.
+ * 2 = four codes per byte: one byte b becomes one word of four code bytes by
+ * (b | b << 6 | b << 12 | b << 18) & 0x03030303. A run of C codes starting
+ * inside a byte (C not a multiple of 8/bits) is unpacked code by code up to
+ * the next byte boundary, and so is its tail.
+ *
+ * Output, QG_OBITS: 8 = int8; 4 / 2 = packed codes, each written into its
+ * byte with a read-modify-write (outputs are produced two channels x two
+ * pixels at a time, not in index order).
+ *
+ * Compile-time: the shape macros, QG_K, QG_KP, QG_WBITS, QG_DIRECT,
+ * QG_RQ_MODE, QG_CLAMP, QG_IBITS, QG_OBITS, the scratch layout. Per layer,
+ * passed at the call: weight, rqp, zero points, clamp. */
+#include <stdint.h>
+#include <string.h>
+#include "../runtime/qg_arm_dsp.h"
+/* QG_TEMPLATE_DEFAULTS_BEGIN */
+#define QG_FN qg_conv2d_a4o4w8_smlad__cortex_m7_example
+#define QG_H 5
+#define QG_W 4
+#define QG_C 3
+#define QG_OH 5
+#define QG_OW 4
+#define QG_O 3
+#define QG_KH 3
+#define QG_KW 3
+#define QG_SH 1
+#define QG_SW 1
+#define QG_DH 1
+#define QG_DW 1
+#define QG_PT 1
+#define QG_PL 1
+#define QG_K 27
+#define QG_KP 27
+#define QG_WBITS 8
+#define QG_DIRECT 0
+#define QG_RQ_MODE 1
+#define QG_CLAMP 1
+#define QG_IBITS 4
+#define QG_OBITS 4
+#define QG_SCRATCH_BYTES 54
+#define QG_SCR_COLS 0
+/* QG_TEMPLATE_DEFAULTS_END */
+#if QG_WBITS == 8
+#define QGS_ROW QG_K
+#define QGS_KC QG_K
+#define QGS_STEP 4
+#define QGS_SCALE_SHIFT 0
+#define QGS_DOT qg_dot2x2_w8
+#define QGS_BODY QG_DOT2X2_W8_BODY
+#elif QG_WBITS == 4
+#define QGS_ROW (QG_KP / 2)
+#define QGS_KC QG_KP
+#define QGS_STEP 8
+#define QGS_SCALE_SHIFT 4
+#define QGS_DOT qg_dot2x2_w4
+#define QGS_BODY QG_DOT2X2_W4_BODY
+#else
+#define QGS_ROW (QG_KP / 4)
+#define QGS_KC QG_KP
+#define QGS_STEP 16
+#define QGS_SCALE_SHIFT 6
+#define QGS_DOT qg_dot2x2_w2
+#define QGS_BODY QG_DOT2X2_W2_BODY
+#endif
+#if QG_DIRECT
+#define QGS_XS QG_C
+#else
+#define QGS_XS QGS_KC
+#endif
+#define QGS_DOTFN QG_CAT(QG_FN, _dot)
+QG_HOT void QGS_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
+  long n = QGS_KC / QGS_STEP;
+  QGS_BODY(QGS_XS, QGS_ROW);
+}
+#if QG_CLAMP
+#define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max)
+#else
+#define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127)
+#endif
+#if QG_OBITS == 8
+#define QGS_ST(i, v) (y[(i)] = (int8_t)(v))
+#else
+#define QGS_ST(i, v)                                                                                   \
+  do {                                                                                                \
+    const long qi_ = (i), sh_ = (qi_ % (8 / QG_OBITS)) * QG_OBITS;                                    \
+    uint8_t *b_ = (uint8_t *)y + qi_ / (8 / QG_OBITS);                                                \
+    *b_ = (uint8_t)((*b_ & ~(((1u << QG_OBITS) - 1u) << sh_)) | ((uint32_t)(v) << sh_));               \
+  } while (0)
+#endif
+/* All output channels of pixels c0 -> output index base i0 and c0 + cs -> i1 (cs == 0: one pixel). */
+#define QGS_PIXELS(c0, cs, i0, i1)                                                        \
+  do {                                                                                   \
+    long o;                                                                              \
+    for (o = 0; o < QG_O; o += 2) {                                                      \
+      const long ob = o + 1 < QG_O ? o + 1 : o;                                          \
+      int32_t acc[4];                                                                    \
+      if ((cs) == QGS_XS && ob == o + 1)                                                  \
+        QGS_DOTFN((c0), weight + o * QGS_ROW, acc);                                        \
+      else                                                                               \
+        QGS_DOT((c0), (cs), weight + o * QGS_ROW, (ob - o) * QGS_ROW, QGS_KC / QGS_STEP, acc); \
+      if (QG_WBITS == 8 && QG_K % 4) {                                                   \
+        long k;                                                                          \
+        for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
+          const int32_t ua = (int8_t)weight[o * QGS_ROW + k], ub = (int8_t)weight[ob * QGS_ROW + k]; \
+          acc[0] += (c0)[k] * ua;                                                        \
+          acc[1] += (c0)[k] * ub;                                                        \
+          acc[2] += (c0)[(cs) + k] * ua;                                                 \
+          acc[3] += (c0)[(cs) + k] * ub;                                                 \
+        }                                                                                \
+      }                                                                                  \
+      QGS_ST((i0) + o, QGS_OUT(acc[0] >> QGS_SCALE_SHIFT, o));                              \
+      QGS_ST((i1) + o, QGS_OUT(acc[2] >> QGS_SCALE_SHIFT, o));                              \
+      QGS_ST((i0) + ob, QGS_OUT(acc[1] >> QGS_SCALE_SHIFT, ob));                            \
+      QGS_ST((i1) + ob, QGS_OUT(acc[3] >> QGS_SCALE_SHIFT, ob));                            \
+    }                                                                                    \
+  } while (0)
+#if QG_IBITS != 8
+/* n codes of the packed input from element e on, as int8 codes at dst. */
+QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, long n) {
+  const uint8_t *s;
+  const long per = 8 / QG_IBITS;
+  for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+  s = xb + e / per;
+#if QG_IBITS == 4
+  for (; n >= 4; n -= 4, s += 2, dst += 4) {
+    const uint32_t h = (uint32_t)s[0] | ((uint32_t)s[1] << 8);
+    uint32_t t = (h | (h << 8)) & 0x00FF00FFu;
+    t = (t | (t << 4)) & 0x0F0F0F0Fu;
+    memcpy(dst, &t, 4);
+  }
+#else
+  for (; n >= 4; n -= 4, s += 1, dst += 4) {
+    const uint32_t b = s[0];
+    const uint32_t t = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
+    memcpy(dst, &t, 4);
+  }
+#endif
+  for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+}
+#endif
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
+                  int32_t out_zp, int32_t act_min, int32_t act_max) {
+  long p;
+  int8_t *col = (int8_t *)(scratch + QG_SCR_COLS);
+  (void)in_zp;
+  (void)act_min;
+  (void)act_max;
+  (void)col;
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : 2 * QGS_KC) ? 1 : -1]);
+#if QG_DIRECT && QG_IBITS != 8
+#error "QG_DIRECT needs an int8 input"
+#endif
+  for (p = 0; p < QG_OH * QG_OW; p += 2) {
+    const int two = p + 1 < QG_OH * QG_OW;
+#if QG_DIRECT
+    QGS_PIXELS(x + p * QG_C, two ? QG_C : 0, p * QG_O, (p + two) * QG_O);
+#else
+    long j, ky, kx, k;
+    for (j = 0; j <= two; ++j) {
+      const long q = p + j, oy = q / QG_OW, ox = q % QG_OW;
+      int8_t *dst = col + j * QGS_KC;
+      for (ky = 0; ky < QG_KH; ++ky) {
+        const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
+        for (kx = 0; kx < QG_KW; ++kx) {
+          const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
+          if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)
+            memset(dst, (int8_t)in_zp, QG_C);
+          else
+#if QG_IBITS == 8
+            memcpy(dst, x + (iy * QG_W + ix) * QG_C, QG_C);
+#else
+            QG_CAT(QG_FN, _unpack)((const uint8_t *)x, (iy * QG_W + ix) * QG_C, dst, QG_C);
+#endif
+          dst += QG_C;
+        }
+      }
+      for (k = QG_K; k < QGS_KC; ++k) col[j * QGS_KC + k] = 0;
+    }
+    QGS_PIXELS(col, two ? QGS_KC : 0, p * QG_O, (p + two) * QG_O);
+#endif
+  }
+}
+/* Internal macros end with the body (other templates in the same file define their own). */
+#undef QGS_ROW
+#undef QGS_KC
+#undef QGS_STEP
+#undef QGS_SCALE_SHIFT
+#undef QGS_DOTFN
+#undef QGS_DOT
+#undef QGS_BODY
+#undef QGS_XS
+#undef QGS_OUT
+#undef QGS_ST
+#undef QGS_PIXELS
