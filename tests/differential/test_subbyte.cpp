@@ -85,7 +85,7 @@ TEST_CASE("sub-byte activations: the random nets reach every width pair, packed 
       ++pairs[{in.q.bits, out.q.bits}];
       if (in.sub_byte() || out.sub_byte()) ++w_with_packed[n.il->w_bits];
       for (const qg::ir::Tensor* t : {&in, &out}) {
-        if (!t->packed()) continue;
+        if (!t->sub_byte()) continue;
         tails += (t->numel() * t->q.bits) % 8 != 0 ? 1 : 0;
         odd_channels += t->shape.back() % 2 != 0 ? 1 : 0;
       }
