@@ -461,7 +461,19 @@ std::vector<BadCase> bad_cases() {
     b.rinit("W", {1, 32, 8});
     b.node("LSTM", {kI, "W"}, {"y"}, "Conv_3");
     b.output("y");
-  }, "node 'Conv_3' (op LSTM)", "unsupported operator (supported: Add, AveragePool,"));
+  }, "node 'Conv_3' (op LSTM)", "unsupported: LSTM \u00d71 (supported: Add, AveragePool,"));
+  // Issue 15: every unsupported operator in one message, names as the model
+  // spells them ('/' kept), counts by first appearance; the first one's node
+  // is the location.
+  v.push_back(simple("unsupported_counted", [](Builder& b) {
+    b.input(kI, {1, 8});
+    b.node("Tanh", {kI}, {"t1"}, "/block1/Tanh");
+    b.node("Relu", {"t1"}, {"r"}, "/block1/Relu");
+    b.node("Erf", {"r"}, {"e"}, "/block1/Erf");
+    b.node("Tanh", {"e"}, {"t2"}, "/block2/Tanh");
+    b.node("Tanh", {"t2"}, {"y"}, "/block3/Tanh");
+    b.output("y");
+  }, "node '/block1/Tanh' (op Tanh)", "unsupported: Tanh \u00d73, Erf \u00d71 (supported: "));
   v.push_back(simple("missing_initializer", [](Builder& b) {
     b.input(kI, {1, 3, 8, 8});
     b.node("Conv", {kI, "onnx::Conv_67"}, {"c"}, "conv1");
@@ -574,7 +586,7 @@ std::vector<BadCase> bad_cases() {
     b.input(kI, {1, 8});
     b.node("Gelu", {kI}, {"y"}, "gelu").set_domain("com.microsoft");
     b.output("y");
-  }, "node 'gelu' (op Gelu)", "unsupported operator from domain 'com.microsoft'"));
+  }, "node 'gelu' (op Gelu)", "unsupported: Gelu (domain 'com.microsoft') \u00d71"));
   v.push_back(simple("flatten_axis2", [](Builder& b) {
     b.input(kI, {1, 3, 4, 4});
     attr(b.node("Flatten", {kI}, {"y"}, "flat"), "axis", int64_t{2});
@@ -640,7 +652,7 @@ std::vector<BadCase> bad_cases() {
     b.node("Relu", {kI}, {"r"});
     b.node("Tanh", {"r"}, {"y"});
     b.output("y");
-  }, "node #1 (op Tanh)", "unsupported operator"));
+  }, "node #1 (op Tanh)", "unsupported: Tanh \u00d71"));
   return v;
 }
 
