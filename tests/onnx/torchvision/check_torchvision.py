@@ -4,7 +4,8 @@
 The 12 torchvision architectures of issue 15, end to end:
   1. export each with TORCH_PYTHON (export_torchvision.py; cached in WORK_DIR),
   2. `qgen run` (float) against onnxruntime on the exported input: worst
-     |qgen - ort| / max(1, |ort|) must be <= 1e-4,
+     |qgen - ort| / max(1, |ort|) and worst |qgen - ort| / max |ort| must
+     both be <= 1e-4,
   3. `qgen compile` (portable C), build the emitted C with a small driver
      (-O2 -ffp-contract=off, the c target's flags) and run it on the same
      input: its output must equal `qgen run`'s bit for bit.
@@ -67,9 +68,15 @@ def check(name, a, d):
     got = np.fromfile(out_i, dtype=np.float32)
     if got.size != want.size:
         return "qgen gives %d outputs, onnxruntime %d" % (got.size, want.size), False, False
-    worst = float(np.max(np.abs(got.astype(np.float64) - want) / np.maximum(1.0, np.abs(want))))
-    imported = worst <= TOL
-    msg = "worst relative difference vs onnxruntime %.3g" % worst
+    diff = np.abs(got.astype(np.float64) - want)
+    worst = float(np.max(diff / np.maximum(1.0, np.abs(want))))
+    # Random-weight classifiers can have small logits (MobileNetV3: |y| < 0.02),
+    # where the max(1, |y|) form is an absolute bound: also bound the worst
+    # difference relative to the largest output.
+    scale = float(np.max(np.abs(want)))
+    worst_scaled = float(np.max(diff)) / scale if scale > 0 else float(np.max(diff))
+    imported = worst <= TOL and worst_scaled <= TOL
+    msg = "worst relative difference vs onnxruntime %.3g, %.3g of the largest output (%.3g)" % (worst, worst_scaled, scale)
     cdir = os.path.join(d, name + "_c")
     r = run([a.qgen, "compile", onnx_path, "-o", cdir, "-q"])
     if r.returncode != 0:
