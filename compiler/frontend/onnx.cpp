@@ -635,7 +635,7 @@ class Importer {
         {"Sigmoid", &Importer::sigmoid, false, false},
         {"Reshape", &Importer::reshape, true, false},
         {"Shape", &Importer::fold, true, true},
-        {"Slice", &Importer::slice, false, false},
+        {"Slice", &Importer::slice, true, false},
         {"Softmax", &Importer::softmax, false, false},
         {"Split", &Importer::split, false, false},
         {"Squeeze", &Importer::fold, true, true},
@@ -1538,6 +1538,35 @@ class Importer {
       if (s.dims.size() != 1) fail(c, "the shape input must be 1-D");
       *r = d;
       r->dims = reshape_target(c, d.dims, s.i, attr_int(c, "allowzero", 0) != 0);
+    } else if (op == "Slice") {  // of a rank-1 constant (x.shape[2:]), step 1
+      const Const& d = constant(c, 0, "data");
+      if (d.dims.size() != 1) fail(c, "Slice of a constant of rank " + str(static_cast<int64_t>(d.dims.size())) + " is not supported (rank 1 only)");
+      std::vector<int64_t> st, en, ax, sp;
+      if (opset_ < 10) {
+        only_attrs(c, {"starts", "ends", "axes"});
+        st = attr_ints(c, "starts").value_or(std::vector<int64_t>{});
+        en = attr_ints(c, "ends").value_or(std::vector<int64_t>{});
+        ax = attr_ints(c, "axes").value_or(std::vector<int64_t>{0});
+      } else {
+        only_attrs(c, {});
+        st = int_constant(c, 1, "starts").i;
+        en = int_constant(c, 2, "ends").i;
+        ax = has_input(c, 3) ? int_constant(c, 3, "axes").i : std::vector<int64_t>{0};
+        if (has_input(c, 4)) sp = int_constant(c, 4, "steps").i;
+      }
+      if (st.size() != 1 || en.size() != 1 || ax.size() != 1 || (ax[0] != 0 && ax[0] != -1) || (!sp.empty() && (sp.size() != 1 || sp[0] != 1)))
+        fail(c, "Slice of a constant: one axis (0), step 1 only");
+      const int64_t len = d.dims[0];
+      auto cl = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + len : v, 0, len); };
+      const int64_t b = cl(st[0]), e = std::max(cl(en[0]), b);
+      *r = Const{};
+      r->is_float = d.is_float;
+      r->onnx_type = d.onnx_type;
+      r->dims = {e - b};
+      for (int64_t k = b; k < e; ++k) {
+        if (d.is_float) r->f.push_back(d.f[static_cast<size_t>(k)]);
+        else r->i.push_back(d.i[static_cast<size_t>(k)]);
+      }
     } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
       // Arithmetic on constants (shape computations such as a chunk's
       // bounds): equal shapes or a one-element operand, one type.

@@ -31,7 +31,8 @@
 //             (a channel shuffle) -> channel_shuffle; no other 5-D use
 //   Pad with all-zero pads, Identity, Dropout  dropped
 //   Constant, and Shape / Gather / Unsqueeze / Squeeze / Concat / Reshape /
-//             Cast / Identity / Add / Sub / Mul / Div on constant values (the
+//             Cast / Identity / Add / Sub / Mul / Div / Slice (rank 1) on
+//             constant values (the
 //             `x.view(x.size(0), -1)` chain, a chunk's bounds) are evaluated
 //             at import.
 // An operator without a row is reported with all the others of the model in

@@ -484,13 +484,29 @@ NamedModel zoo_shufflenet_ops() {
   b.output("y", {1, 8});
   return {"zoo_shufflenet_ops", b.bytes(), {1, 8, 4, 4}, "slice slice relu concat channel_shuffle slice avgpool2d slice flatten"};
 }
+// x.reshape(x.shape[:1] + (-1,)): Shape, Slice of the shape, Concat, Reshape
+// (folded at import).
+NamedModel shape_slice_reshape() {
+  Builder b(13, 23);
+  b.input(kI, {1, 3, 4, 4});
+  b.node("Relu", {kI}, {"r"}, "/Relu");
+  b.node("Shape", {"r"}, {"s"}, "/Shape");
+  b.init_i64("st", {1}, {0});
+  b.init_i64("en", {1}, {1});
+  b.node("Slice", {"s", "st", "en"}, {"s0"}, "/Slice");
+  b.init_i64("m1", {1}, {-1});
+  attr(b.node("Concat", {"s0", "m1"}, {"shape"}, "/Concat"), "axis", int64_t{0});
+  b.node("Reshape", {"r", "shape"}, {"y"}, "/Reshape");
+  b.output("y", {1, 48});
+  return {"shape_slice_reshape", b.bytes(), {1, 3, 4, 4}, "relu flatten"};
+}
 }  // namespace
 
 std::vector<NamedModel> valid_models() {
   return {conv_bn_relu_pool_gemm_softmax(), residual_concat(),          clip_pools_opset11(),         clip_attrs_opset9(),
           matmul_add(),                     reshape_zero_minus_one(),   shape_chain_view(),           conv_variants(),
           bn_vector_softmax_opset11(),      concat_width_channel_softmax(), pools_gemm_bias_add(),   bn_image_kept(),
-          zoo_mobilenet_ops(),              zoo_shufflenet_ops()};
+          zoo_mobilenet_ops(),              zoo_shufflenet_ops(),         shape_slice_reshape()};
 }
 
 // ------------------------------------------------------------------ bad cases
