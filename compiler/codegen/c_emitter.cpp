@@ -581,6 +581,50 @@ std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& 
            {0}, false, {hexfloat(q.scale, "scale"), str(q.zero_point)}}};
 }
 
+// Binary ops with broadcasting (templates/binary_f32.c): the output shape
+// padded to rank 3 and each input's strides (0 where it is broadcast).
+std::vector<Instance> emit_binary(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
+  const auto& os = g.out(n).shape;
+  const size_t off = 3 - os.size();
+  Defines d;
+  int64_t dims[3] = {1, 1, 1};
+  for (size_t k = 0; k < os.size(); ++k) dims[k + off] = os[k];
+  for (int k = 0; k < 3; ++k) d.push_back({"QG_D" + str(k), str(dims[k])});
+  for (size_t t = 0; t < 2; ++t) {
+    const auto& is = g.in(n, t).shape;
+    int64_t st[3] = {0, 0, 0}, s = 1;
+    for (size_t k = os.size(); k-- > 0;) {
+      st[k + off] = is[k] == 1 ? 0 : s;
+      s *= is[k];
+    }
+    for (int k = 0; k < 3; ++k) d.push_back({std::string(t ? "QG_B" : "QG_A") + str(k), str(st[k])});
+  }
+  d.insert(d.end(), c.defines.begin(), c.defines.end());  // QG_BINOP
+  return {{c.tmpl, c.kernel, d, {0, 1}, false, {}}};
+}
+
+std::vector<Instance> emit_slice(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
+  const auto& is = g.in(n).shape;
+  const int64_t ax = n.attrs.axis, len = n.attrs.end - n.attrs.begin;
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < ax; ++k) outer *= is[static_cast<size_t>(k)];
+  for (int64_t k = ax + 1; k < static_cast<int64_t>(is.size()); ++k) inner *= is[static_cast<size_t>(k)];
+  return {{c.tmpl, c.kernel,
+           {{"QG_T", elem(g, n.output)}, {"QG_OUTER", str(outer)}, {"QG_ROW", str(len * inner)},
+            {"QG_IN_ROW", str(is[static_cast<size_t>(ax)] * inner)}, {"QG_OFF", str(n.attrs.begin * inner)}},
+           {0}, false, {}}};
+}
+
+std::vector<Instance> emit_channel_shuffle(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
+  const auto& s = g.in(n).shape;
+  return {{c.tmpl, c.kernel,
+           {{"QG_T", elem(g, n.output)}, {"QG_HW", str(s[0] * s[1])}, {"QG_C", str(s[2])}, {"QG_G", str(n.attrs.groups)}},
+           {0}, false, {}}};
+}
+
 // Elementwise one-input ops (sigmoid, ...): QG_N, and the int8 table of an
 // Int8Rule::Table op (ir::OpInfo::int8_table) as the kernel's argument. Ops
 // with other parameters have their own row below.
@@ -608,6 +652,13 @@ const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::Flatten, emit_relayout},
     {Op::Reshape, emit_relayout},
     {Op::Softmax, emit_softmax},
+    {Op::Mul, emit_binary},
+    {Op::Sub, emit_binary},
+    {Op::Div, emit_binary},
+    {Op::Minimum, emit_binary},
+    {Op::Maximum, emit_binary},
+    {Op::Slice, emit_slice},
+    {Op::ChannelShuffle, emit_channel_shuffle},
     {Op::Quantize, emit_quantize},
     {Op::Dequantize, emit_quantize},
 };

@@ -210,7 +210,7 @@ int qgen_main(int argc, char** argv) {
   run->add_option("net", ro.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
   run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model; N inputs back to back = a batch")->required();
-  run->add_option("-o,--output", rop.output, "Write the outputs here as raw float32");
+  run->add_option("-o,--output", rop.output, "Write the outputs here: raw float32 little-endian, or int8 codes (one byte each) for a model whose output is int8");
   run->add_flag("--float", rop.float_mode, "Ignore the quantization choices: run everything in float");
   run->add_option("--dump-tensors", rop.dump_tensors, "Write every tensor of the first input to DIR (index.tsv + raw files)");
   run->add_option("--threads", rop.threads, "Worker threads over the batch (0 = all cores)");

@@ -344,6 +344,7 @@ class Reader {
     if (info->attrs & ir::kAttrShape) allowed.insert("shape");
     if (info->attrs & ir::kAttrCountPad) allowed.insert("count_include_pad");
     if (info->attrs & ir::kAttrEpsilon) allowed.insert("epsilon");
+    if (info->attrs & ir::kAttrRange) allowed.insert({"begin", "end"});
     for (const char* p : info->params) allowed.insert(p);
     L.only_keys(allowed);
     L.require("name");
@@ -421,6 +422,12 @@ class Reader {
       if (rank == 3 && g.layout == ir::Layout::CHW) ax = (ax == 0) ? 2 : ax - 1;
       else if (rank == 3 && !L.has("axis")) ax = 2;  // HWC default: channels
       n.attrs.axis = ax;
+    }
+    if (info->attrs & ir::kAttrRange) {  // shape inference checks them against the axis
+      L.require("begin");
+      L.require("end");
+      n.attrs.begin = L.at("begin").integer_in(0, kMaxDim);
+      n.attrs.end = L.at("end").integer_in(0, kMaxDim);
     }
     if (info->attrs & ir::kAttrEpsilon) {
       double eps = L.has("epsilon") ? L.at("epsilon").number() : 1e-5;

@@ -139,6 +139,10 @@ class Writer {
     if (info.attrs & ir::kAttrGroups) L["groups"] = n.attrs.groups;
     if (info.attrs & ir::kAttrCountPad) L["count_include_pad"] = n.attrs.count_include_pad;
     if (info.attrs & ir::kAttrAxis) L["axis"] = logical_axis(n);
+    if (info.attrs & ir::kAttrRange) {
+      L["begin"] = n.attrs.begin;
+      L["end"] = n.attrs.end;
+    }
     if (info.attrs & ir::kAttrShape) L["shape"] = n.attrs.target_shape;
     if (info.attrs & ir::kAttrEpsilon) L["epsilon"] = kWriterBnEpsilon;
     if (n.attrs.beta != 1.0f) fail(n.src, std::string(info.name) + " with beta != 1 has no net.json v1 form");

@@ -34,7 +34,16 @@ using ir::Node;
 using ir::Op;
 
 std::string str(int64_t x) { return std::to_string(x); }
-std::string q(const std::string& name) { return "'" + printable_name(name) + "'"; }
+// A name from the model as messages print it: printable_name, but with '/'
+// kept, so that PyTorch's node names read as the model spells them
+// ('/maxpool1/MaxPool'). Messages only (n.src never reaches emitted C).
+std::string shown(const std::string& name) {
+  std::string s = printable_name(name);
+  for (size_t i = 0; i < s.size() && i < name.size(); ++i)
+    if (name[i] == '/') s[i] = '/';
+  return s;
+}
+std::string q(const std::string& name) { return "'" + shown(name) + "'"; }
 
 std::string type_name(int32_t t) {
   if (pb::TensorProto_DataType_IsValid(t)) {
@@ -74,6 +83,13 @@ struct Value {
   // activation
   int tensor = -1;
   std::vector<int64_t> dims;  // ONNX dims, batch first: [1,C,H,W] or [1,N]
+  // A 5-D view [1, G, C/G, H, W] of the 4-D `tensor` made by a Reshape
+  // (split_groups = G), and that view with axes 1 and 2 transposed
+  // (shuffled): the two steps of a channel shuffle. Only Reshape and
+  // Transpose read such values; the Reshape back to 4-D becomes
+  // channel_shuffle (or nothing, unshuffled).
+  int64_t split_groups = 0;
+  bool shuffled = false;
   // constant (decoded from `proto` on first use)
   pb::TensorProto* proto = nullptr;
   std::shared_ptr<Const> c;
@@ -128,6 +144,7 @@ class Importer {
 
     read_input();
     if (gp_->node_size() == 0) fail("", "the graph has no nodes");
+    check_all_supported();
     done_.assign(static_cast<size_t>(gp_->node_size()), false);
     // Constant subgraphs first (Constant nodes and what folds from them), so a
     // bias defined after the Conv / MatMul it belongs to is known there.
@@ -163,7 +180,7 @@ class Importer {
   Ctx ctx(size_t i) const {
     const pb::NodeProto& n = gp_->node(static_cast<int>(i));
     std::string who = n.name().empty() ? "#" + str(static_cast<int64_t>(i)) : q(n.name());
-    return Ctx{n, i, "node " + who + " (op " + printable_name(n.op_type()) + ")"};
+    return Ctx{n, i, "node " + who + " (op " + shown(n.op_type()) + ")"};
   }
 
   static bool is_default_domain(const pb::NodeProto& n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
@@ -374,6 +391,14 @@ class Importer {
 
   // A computed tensor (not a constant).
   const Value& activation(const Ctx& c, int k, const std::string& role) {
+    const Value& v = view_or_activation(c, k, role);
+    if (v.split_groups)
+      fail(c, "input " + q(c.n.input(k)) + " (" + role + ") is a 5-D tensor " + list_str(v.dims) +
+                  "; qgen supports 5-D tensors only in a channel shuffle (Reshape to [1, G, C/G, H, W], Transpose perm [0, 2, 1, 3, 4], Reshape back)");
+    return v;
+  }
+
+  const Value& view_or_activation(const Ctx& c, int k, const std::string& role) {
     Value& v = lookup(c, k, role);
     if (v.constant)
       fail(c, "input " + q(c.n.input(k)) + " (" + role + ") is a constant (" + v.what +
@@ -581,7 +606,7 @@ class Importer {
   };
   static const std::vector<OpHandler>& handlers() {
     static const std::vector<OpHandler> k = {
-        {"Add", &Importer::add, false, false},
+        {"Add", &Importer::add, true, false},
         {"AveragePool", &Importer::avgpool, false, false},
         {"BatchNormalization", &Importer::batchnorm, false, false},
         {"Cast", &Importer::cast, true, false},
@@ -593,16 +618,29 @@ class Importer {
         {"Flatten", &Importer::flatten, false, false},
         {"Gather", &Importer::fold, true, true},
         {"Gemm", &Importer::gemm, false, false},
+        {"Div", &Importer::binary, true, false},
         {"GlobalAveragePool", &Importer::global_avgpool, false, false},
+        {"GlobalMaxPool", &Importer::global_maxpool, false, false},
+        {"HardSigmoid", &Importer::hardsigmoid, false, false},
+        {"HardSwish", &Importer::hardswish, false, false},
         {"Identity", &Importer::identity, true, false},
         {"MatMul", &Importer::matmul, false, false},
+        {"Max", &Importer::binary, false, false},
         {"MaxPool", &Importer::maxpool, false, false},
+        {"Min", &Importer::binary, false, false},
+        {"Mul", &Importer::binary, true, false},
+        {"Pad", &Importer::pad, false, false},
+        {"ReduceMean", &Importer::reduce_mean, false, false},
         {"Relu", &Importer::relu, false, false},
         {"Sigmoid", &Importer::sigmoid, false, false},
         {"Reshape", &Importer::reshape, true, false},
         {"Shape", &Importer::fold, true, true},
+        {"Slice", &Importer::slice, true, false},
         {"Softmax", &Importer::softmax, false, false},
+        {"Split", &Importer::split, false, false},
         {"Squeeze", &Importer::fold, true, true},
+        {"Sub", &Importer::binary, true, false},
+        {"Transpose", &Importer::transpose_op, false, false},
         {"Unsqueeze", &Importer::fold, true, true},
     };
     return k;
@@ -631,6 +669,29 @@ class Importer {
   static bool foldable(const std::string& op) {
     const OpHandler* h = find_handler(op);
     return h && h->folds;
+  }
+
+  // Every operator the importer has no row for, in one message: their names
+  // as the model spells them, by first appearance, with counts; the first
+  // such node is the message's location.
+  void check_all_supported() const {
+    std::vector<std::pair<std::string, int64_t>> missing;
+    size_t first = 0;
+    for (int i = 0; i < gp_->node_size(); ++i) {
+      const pb::NodeProto& n = gp_->node(i);
+      std::string key;
+      if (!is_default_domain(n)) key = shown(n.op_type()) + " (domain '" + printable_name(n.domain()) + "')";
+      else if (!find_handler(n.op_type())) key = shown(n.op_type());
+      else continue;
+      if (missing.empty()) first = static_cast<size_t>(i);
+      auto it = std::find_if(missing.begin(), missing.end(), [&](const auto& m) { return m.first == key; });
+      if (it == missing.end()) missing.push_back({key, 1});
+      else ++it->second;
+    }
+    if (missing.empty()) return;
+    std::string list;
+    for (const auto& [name, count] : missing) list += (list.empty() ? "" : ", ") + name + " \u00d7" + str(count);
+    fail(ctx(first), "unsupported: " + list + " (supported: " + supported() + ")");
   }
 
   void import_node(const Ctx& c) {
@@ -832,6 +893,209 @@ class Importer {
     unary(c, Op::Sigmoid);
   }
 
+  void hardsigmoid(const Ctx& c) {
+    only_attrs(c, {"alpha", "beta"});
+    const float alpha = attr_float(c, "alpha", 0.2f), beta = attr_float(c, "beta", 0.5f);
+    if (std::fabs(alpha - 1.0f / 6.0f) > 1e-7f || beta != 0.5f) {
+      std::ostringstream os;
+      os << "HardSigmoid with alpha " << alpha << " and beta " << beta
+         << " is not supported (qgen's hardsigmoid is PyTorch's: alpha 1/6, beta 0.5)";
+      fail(c, os.str());
+    }
+    unary(c, Op::HardSigmoid);
+  }
+
+  void hardswish(const Ctx& c) {
+    only_attrs(c, {});
+    unary(c, Op::HardSwish);
+  }
+
+  // Mul, Sub, Div, Min, Max of two computed tensors of equal rank (ONNX
+  // broadcasting at equal rank: every dimension equal or 1).
+  void binary(const Ctx& c) {
+    only_attrs(c, {});
+    only_first_output(c);
+    const std::string& t = c.n.op_type();
+    const Op op = t == "Mul" ? Op::Mul : t == "Sub" ? Op::Sub : t == "Div" ? Op::Div : t == "Min" ? Op::Minimum : Op::Maximum;
+    if (c.n.input_size() != 2) fail(c, printable_name(t) + " with " + str(c.n.input_size()) + " inputs is not supported (2 inputs only)");
+    for (int k = 0; k < 2; ++k) {
+      Value& v = lookup(c, k, k ? "B" : "A");
+      if (v.constant)
+        fail(c, "input " + q(c.n.input(k)) + " is a constant (" + v.what + "); qgen supports " + printable_name(t) +
+                    " of two tensors computed by the network only");
+    }
+    const Value& a = activation(c, 0, "A");
+    const int at_ = a.tensor;
+    const size_t ra = a.dims.size();
+    const Value& b = activation(c, 1, "B");
+    if (b.dims.size() != ra)
+      fail(c, "inputs of shapes " + list_str(a.dims) + " and " + list_str(b.dims) + " have different ranks; qgen broadcasts only at equal rank");
+    define(c, c.n.output(0), emit(c, op, {at_, b.tensor}, ir::Attrs{}));
+  }
+
+  // Internal axis of ONNX axis `axis` (normalized, not the batch axis) of a [1,C,H,W] or [1,N] value.
+  static int64_t internal_axis(size_t rank, int64_t axis) { return rank == 4 ? (axis == 1 ? 2 : axis - 2) : 0; }
+
+  int64_t norm_axis(const Ctx& c, int64_t axis, size_t rank) {
+    const int64_t r = static_cast<int64_t>(rank);
+    if (axis < -r || axis >= r) fail(c, "axis " + str(axis) + " is out of range for rank " + str(r));
+    return axis < 0 ? axis + r : axis;
+  }
+
+  // [begin, end) of ONNX axis `axis` of x as a slice node (or x itself when it is the whole axis).
+  int slice_of(const Ctx& c, const Value& x, int64_t axis, int64_t begin, int64_t end) {
+    if (begin == 0 && end == x.dims[static_cast<size_t>(axis)]) return x.tensor;
+    if (axis == 0) fail(c, "slicing the batch axis is not supported");
+    ir::Attrs at;
+    at.axis = internal_axis(x.dims.size(), axis);
+    at.begin = begin;
+    at.end = end;
+    return emit(c, Op::Slice, {x.tensor}, at);
+  }
+
+  void slice(const Ctx& c) {
+    only_first_output(c);
+    const Value& x = activation(c, 0, "data");
+    const Value xv = x;
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (opset_ < 10) {
+      only_attrs(c, {"starts", "ends", "axes"});
+      starts = attr_ints(c, "starts").value_or(std::vector<int64_t>{});
+      ends = attr_ints(c, "ends").value_or(std::vector<int64_t>{});
+      axes = attr_ints(c, "axes").value_or(std::vector<int64_t>{});
+    } else {
+      only_attrs(c, {});
+      starts = int_constant(c, 1, "starts").i;
+      ends = int_constant(c, 2, "ends").i;
+      if (has_input(c, 3)) axes = int_constant(c, 3, "axes").i;
+      if (has_input(c, 4)) steps = int_constant(c, 4, "steps").i;
+    }
+    if (axes.empty())
+      for (size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<int64_t>(k));
+    if (starts.size() != ends.size() || axes.size() != starts.size() || (!steps.empty() && steps.size() != starts.size()))
+      fail(c, "starts, ends, axes and steps must have the same length");
+    int t = xv.tensor;
+    int sliced = 0;
+    for (size_t k = 0; k < axes.size(); ++k) {
+      const int64_t ax = norm_axis(c, axes[k], xv.dims.size());
+      if (!steps.empty() && steps[k] != 1) fail(c, "step " + str(steps[k]) + " is not supported (step 1 only)");
+      const int64_t len = xv.dims[static_cast<size_t>(ax)];
+      auto clampi = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + len : v, 0, len); };
+      const int64_t b = clampi(starts[k]), e = clampi(ends[k]);
+      if (b >= e) fail(c, "the slice of axis " + str(ax) + " is empty");
+      if (b == 0 && e == len) continue;
+      if (++sliced > 1) fail(c, "slicing more than one axis at once is not supported");
+      Value cur = xv;
+      cur.tensor = t;
+      t = slice_of(c, cur, ax, b, e);
+    }
+    if (t == xv.tensor) return alias(c, 0);
+    define(c, c.n.output(0), t);
+  }
+
+  void split(const Ctx& c) {
+    only_attrs(c, {"axis", "split", "num_outputs"});
+    const Value& x = activation(c, 0, "input");
+    const Value xv = x;
+    const int64_t ax = norm_axis(c, attr_int(c, "axis", 0), xv.dims.size());
+    const int64_t len = xv.dims[static_cast<size_t>(ax)], n = c.n.output_size();
+    std::vector<int64_t> parts;
+    if (opset_ < 13) parts = attr_ints(c, "split").value_or(std::vector<int64_t>{});
+    else if (has_input(c, 1)) parts = int_constant(c, 1, "split").i;
+    if (parts.empty()) {
+      if (n < 1) fail(c, "the node has no output");
+      const int64_t per = (len + n - 1) / n;  // the last part may be smaller (opset 18)
+      for (int64_t k = 0; k < n; ++k) parts.push_back(std::min(per, len - k * per));
+    }
+    if (static_cast<int64_t>(parts.size()) != n) fail(c, "split has " + str(static_cast<int64_t>(parts.size())) + " parts for " + str(n) + " outputs");
+    int64_t b = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t e = b + parts[static_cast<size_t>(k)];
+      if (parts[static_cast<size_t>(k)] < 1 || e > len) fail(c, "split sizes " + list_str(parts) + " do not fit the axis of " + str(len));
+      if (used(c.n.output(static_cast<int>(k)))) define(c, c.n.output(static_cast<int>(k)), slice_of(c, xv, ax, b, e));
+      b = e;
+    }
+    if (b != len) fail(c, "split sizes " + list_str(parts) + " do not add up to the axis of " + str(len));
+  }
+
+  void transpose_op(const Ctx& c) {
+    only_attrs(c, {"perm"});
+    only_first_output(c);
+    const Value& x = view_or_activation(c, 0, "data");
+    std::vector<int64_t> perm = attr_ints(c, "perm").value_or(std::vector<int64_t>{});
+    if (perm.empty())
+      for (size_t k = x.dims.size(); k-- > 0;) perm.push_back(static_cast<int64_t>(k));
+    std::vector<int64_t> ident(x.dims.size());
+    for (size_t k = 0; k < ident.size(); ++k) ident[k] = static_cast<int64_t>(k);
+    if (perm == ident) return alias(c, 0);
+    if (x.split_groups && !x.shuffled && perm == std::vector<int64_t>{0, 2, 1, 3, 4}) {
+      Value v = x;
+      v.shuffled = true;
+      std::swap(v.dims[1], v.dims[2]);
+      const std::string& out = c.n.output(0);
+      if (values_.count(out)) fail(c, "output " + q(out) + " is defined twice (ONNX graphs assign every name once)");
+      check_declared(c, out, v.dims);
+      values_[out] = v;
+      return;
+    }
+    fail(c, "Transpose with perm " + list_str(perm) + " of " + list_str(x.dims) +
+                " is not supported (only the channel shuffle: Reshape to [1, G, C/G, H, W], perm [0, 2, 1, 3, 4], Reshape back)");
+  }
+
+  void reduce_mean(const Ctx& c) {
+    only_attrs(c, {"axes", "keepdims", "noop_with_empty_axes"});
+    only_first_output(c);
+    const Value& x = image(c, 0, "ReduceMean");
+    const int xt = x.tensor;
+    std::vector<int64_t> axes;
+    if (opset_ < 18) axes = attr_ints(c, "axes").value_or(std::vector<int64_t>{});
+    else if (has_input(c, 1)) axes = int_constant(c, 1, "axes").i;
+    axes = normalized_axes(c, axes, 4);
+    if (axes != std::vector<int64_t>{2, 3})
+      fail(c, "ReduceMean over axes " + list_str(axes) + " is not supported (over [2, 3], the spatial axes, only)");
+    const int t = emit(c, Op::GlobalAvgPool, {xt}, ir::Attrs{});
+    if (attr_int(c, "keepdims", 1)) return define(c, c.n.output(0), t);
+    define(c, c.n.output(0), emit(c, Op::Flatten, {t}, ir::Attrs{}));
+  }
+
+  void global_maxpool(const Ctx& c) {  // a max pool whose window is the image
+    only_attrs(c, {});
+    only_first_output(c);
+    const Value& x = image(c, 0, "GlobalMaxPool");
+    ir::Attrs at;
+    at.win.kh = at.win.sh = x.dims[2];
+    at.win.kw = at.win.sw = x.dims[3];
+    define(c, c.n.output(0), emit(c, Op::MaxPool2d, {x.tensor}, at));
+  }
+
+  void pad(const Ctx& c) {
+    only_first_output(c);
+    std::vector<int64_t> pads;
+    std::string mode;
+    float value = 0.0f;
+    if (opset_ < 11) {
+      only_attrs(c, {"mode", "pads", "value"});
+      pads = attr_ints(c, "pads").value_or(std::vector<int64_t>{});
+      value = attr_float(c, "value", 0.0f);
+    } else {
+      only_attrs(c, {"mode"});
+      pads = int_constant(c, 1, "pads").i;
+      if (has_input(c, 2)) {
+        const Const& v = float_constant(c, 2, "constant_value");
+        if (v.numel() != 1) fail(c, "constant_value must be a scalar");
+        value = v.f[0];
+      }
+      if (has_input(c, 3)) fail(c, "the axes input is not supported");
+    }
+    mode = attr_string(c, "mode", "constant");
+    activation(c, 0, "data");
+    if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; })) return alias(c, 0);
+    std::ostringstream os;
+    os << "Pad " << list_str(pads) << " (mode " << printable_name(mode) << ", value " << value
+       << ") is not supported; qgen folds only all-zero pads (convolutions and pools take their own padding)";
+    fail(c, os.str());
+  }
+
   void clip(const Ctx& c) {
     float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
     if (opset_ < 11) {
@@ -870,12 +1134,23 @@ class Importer {
     read_window(c, xd, (*ks)[0], (*ks)[1], false, at.win);
     if (ir::op_info(op).attrs & ir::kAttrCountPad) at.count_include_pad = attr_int(c, "count_include_pad", 0) != 0;
     if (attr_int(c, "ceil_mode", 0) != 0) {
-      const ir::Window& w = at.win;
-      const int64_t in[2] = {xd[2], xd[3]}, k[2] = {w.kh, w.kw}, s[2] = {w.sh, w.sw}, pads[2] = {w.pt + w.pb, w.pl + w.pr};
+      // Ceil mode: one more output where the last window starts inside the
+      // input or the leading padding (ONNX / PyTorch); it is floor mode with
+      // that many more trailing pads, which the pool skips (max) or does not
+      // count (average without count_include_pad).
+      ir::Window& w = at.win;
+      const int64_t in[2] = {xd[2], xd[3]}, k[2] = {w.kh, w.kw}, s[2] = {w.sh, w.sw}, lead[2] = {w.pt, w.pl};
+      int64_t* trail[2] = {&w.pb, &w.pr};
       for (int a = 0; a < 2; ++a) {
-        const int64_t span = in[a] + pads[a] - k[a];
-        if (span >= 0 && span % s[a] != 0)
-          fail(c, "ceil_mode=1 gives a larger output than floor mode here; qgen supports pooling without ceil_mode");
+        const int64_t span = in[a] + lead[a] + *trail[a] - k[a];
+        if (span < 0 || span % s[a] == 0) continue;
+        int64_t out = span / s[a] + 2;
+        if ((out - 1) * s[a] >= in[a] + lead[a]) --out;
+        const int64_t extra = (out - 1) * s[a] + k[a] - (in[a] + lead[a] + *trail[a]);
+        if (extra <= 0) continue;
+        if (at.count_include_pad)
+          fail(c, "ceil_mode=1 with count_include_pad=1 is not supported (the windows past the padding are not full)");
+        *trail[a] += extra;
       }
     }
     define(c, c.n.output(0), emit(c, op, {xt}, at));
@@ -1015,9 +1290,9 @@ class Importer {
     only_attrs(c, {"allowzero"});
     only_first_output(c);
     if (opset_ < 5) fail(c, "Reshape before opset 5 (shape as an attribute) is not supported");
-    const Value& x = activation(c, 0, "data");
-    const int xt = x.tensor;
-    const std::vector<int64_t> xd = x.dims;
+    const Value xv = view_or_activation(c, 0, "data");
+    const int xt = xv.tensor;
+    const std::vector<int64_t> xd = xv.dims;
     Value& sv = lookup(c, 1, "shape");
     if (!sv.constant)
       fail(c, "the target shape " + q(c.n.input(1)) +
@@ -1026,6 +1301,26 @@ class Importer {
     if (s.dims.size() != 1) fail(c, "the shape input must be 1-D, got dims " + list_str(s.dims));
     const bool allowzero = attr_int(c, "allowzero", 0) != 0;
     const std::vector<int64_t> t = reshape_target(c, xd, s.i, allowzero);
+    if (xv.split_groups) {  // the end of a channel shuffle, or the split undone
+      const std::vector<int64_t>& base = g_.tensor(xt).shape;  // HWC
+      if (t != std::vector<int64_t>{1, base[2], base[0], base[1]})
+        fail(c, "reshape of the 5-D tensor " + list_str(xd) + " to " + list_str(t) +
+                    " is not supported (only back to its 4-D shape, ending a channel shuffle)");
+      if (!xv.shuffled) return define(c, c.n.output(0), xt);
+      ir::Attrs at;
+      at.groups = xv.split_groups;
+      return define(c, c.n.output(0), emit(c, Op::ChannelShuffle, {xt}, at));
+    }
+    if (t.size() == 5 && xd.size() == 4 && t[0] == 1 && t[3] == xd[2] && t[4] == xd[3]) {  // [1, G, C/G, H, W]
+      Value v = xv;
+      v.dims = t;
+      v.split_groups = t[1];
+      const std::string& out = c.n.output(0);
+      if (values_.count(out)) fail(c, "output " + q(out) + " is defined twice (ONNX graphs assign every name once)");
+      check_declared(c, out, v.dims);
+      values_[out] = v;
+      return;
+    }
     if (t.size() != 2 && t.size() != 4)
       fail(c, "reshape to " + list_str(t) + ": qgen supports [1, N] vectors and [1, C, H, W] images (batch first)");
     if (t[0] != 1) fail(c, "reshape to " + list_str(t) + " changes the batch dimension (must stay 1)");
@@ -1243,6 +1538,65 @@ class Importer {
       if (s.dims.size() != 1) fail(c, "the shape input must be 1-D");
       *r = d;
       r->dims = reshape_target(c, d.dims, s.i, attr_int(c, "allowzero", 0) != 0);
+    } else if (op == "Slice") {  // of a rank-1 constant (x.shape[2:]), step 1
+      const Const& d = constant(c, 0, "data");
+      if (d.dims.size() != 1) fail(c, "Slice of a constant of rank " + str(static_cast<int64_t>(d.dims.size())) + " is not supported (rank 1 only)");
+      std::vector<int64_t> st, en, ax, sp;
+      if (opset_ < 10) {
+        only_attrs(c, {"starts", "ends", "axes"});
+        st = attr_ints(c, "starts").value_or(std::vector<int64_t>{});
+        en = attr_ints(c, "ends").value_or(std::vector<int64_t>{});
+        ax = attr_ints(c, "axes").value_or(std::vector<int64_t>{0});
+      } else {
+        only_attrs(c, {});
+        st = int_constant(c, 1, "starts").i;
+        en = int_constant(c, 2, "ends").i;
+        ax = has_input(c, 3) ? int_constant(c, 3, "axes").i : std::vector<int64_t>{0};
+        if (has_input(c, 4)) sp = int_constant(c, 4, "steps").i;
+      }
+      if (st.size() != 1 || en.size() != 1 || ax.size() != 1 || (ax[0] != 0 && ax[0] != -1) || (!sp.empty() && (sp.size() != 1 || sp[0] != 1)))
+        fail(c, "Slice of a constant: one axis (0), step 1 only");
+      const int64_t len = d.dims[0];
+      auto cl = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + len : v, 0, len); };
+      const int64_t b = cl(st[0]), e = std::max(cl(en[0]), b);
+      *r = Const{};
+      r->is_float = d.is_float;
+      r->onnx_type = d.onnx_type;
+      r->dims = {e - b};
+      for (int64_t k = b; k < e; ++k) {
+        if (d.is_float) r->f.push_back(d.f[static_cast<size_t>(k)]);
+        else r->i.push_back(d.i[static_cast<size_t>(k)]);
+      }
+    } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+      // Arithmetic on constants (shape computations such as a chunk's
+      // bounds): equal shapes or a one-element operand, one type.
+      only_attrs(c, {});
+      const Const& a = constant(c, 0, "A");
+      const Const& b = constant(c, 1, "B");
+      if (a.is_float != b.is_float) fail(c, "the constant inputs have different types");
+      if (a.dims != b.dims && a.numel() != 1 && b.numel() != 1)
+        fail(c, "constant inputs of shapes " + list_str(a.dims) + " and " + list_str(b.dims) + " are not supported (equal shapes or a scalar)");
+      const Const& big = a.numel() >= b.numel() ? a : b;
+      *r = Const{};
+      r->is_float = a.is_float;
+      r->onnx_type = a.onnx_type;
+      r->dims = a.dims.size() >= b.dims.size() ? a.dims : b.dims;
+      const int64_t n = big.numel();
+      for (int64_t k = 0; k < n; ++k) {
+        const size_t ia = static_cast<size_t>(a.numel() == 1 ? 0 : k), ib = static_cast<size_t>(b.numel() == 1 ? 0 : k);
+        if (a.is_float) {
+          const float x = a.f[ia], y = b.f[ib];
+          const float v = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y;
+          if (!std::isfinite(v)) fail(c, "the folded value is not finite");
+          r->f.push_back(v);
+        } else {
+          const int64_t x = a.i[ia], y = b.i[ib];
+          if (op == "Div" && y == 0) fail(c, "integer division by zero");
+          const bool small = std::llabs(x) < (int64_t{1} << 31) && std::llabs(y) < (int64_t{1} << 31);
+          if (!small) fail(c, "integer constant out of the supported range (|v| < 2^31)");
+          r->i.push_back(op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y);
+        }
+      }
     } else if (op == "Cast") {
       only_attrs(c, {"to", "saturate"});
       const Const& d = constant(c, 0, "input");

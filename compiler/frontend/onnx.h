@@ -1,6 +1,7 @@
 // ONNX importer: reads a .onnx file (a protobuf ModelProto; float32, batch 1)
 // into the IR. Every problem is one UserError naming the file and the ONNX
-// node (`model.onnx: node 'Conv_3' (op LSTM): unsupported operator (...)`) or
+// node (`model.onnx: node 'Conv_3' (op LSTM): unsupported: LSTM ×1 (...)`, every
+// unsupported operator of the model listed with its count) or
 // graph input / initializer it is about.
 //
 // Mapping (NCHW, batch 1; the graph gets layout CHW, or C for a [N, F] input):
@@ -19,11 +20,23 @@
 //             Concat, BatchNormalization (-> batchnorm: per-channel scale and
 //             shift, computed as net.json does; fold_batchnorm folds it later),
 //             Flatten (axis 0/1), Reshape (constant shape; 0 and -1) -> flatten /
-//             reshape, Softmax over the channel axis
-//   Identity, Dropout  dropped
+//             reshape, Softmax over the channel axis, Sigmoid
+//   HardSigmoid (alpha 1/6, beta 0.5: PyTorch's) -> hardsigmoid, HardSwish
+//   Mul, Sub, Div, Min, Max (2 computed inputs of equal rank, broadcasting)
+//   ReduceMean over [2, 3] -> global_avgpool (+ flatten without keepdims);
+//             GlobalMaxPool -> maxpool2d over the whole image
+//   MaxPool / AveragePool ceil_mode: the extra trailing windows as trailing pads
+//   Slice (one axis, step 1), Split -> slice per used output
+//   Reshape [1,C,H,W] -> [1,G,C/G,H,W], Transpose [0,2,1,3,4], Reshape back
+//             (a channel shuffle) -> channel_shuffle; no other 5-D use
+//   Pad with all-zero pads, Identity, Dropout  dropped
 //   Constant, and Shape / Gather / Unsqueeze / Squeeze / Concat / Reshape /
-//             Cast / Identity on constant values (the `x.view(x.size(0), -1)`
-//             chain) are evaluated at import.
+//             Cast / Identity / Add / Sub / Mul / Div / Slice (rank 1) on
+//             constant values (the
+//             `x.view(x.size(0), -1)` chain, a chunk's bounds) are evaluated
+//             at import.
+// An operator without a row is reported with all the others of the model in
+// one message (`unsupported: Tanh ×3, Erf ×1`).
 // Node and tensor names: an IR node is named after its ONNX node (or its first
 // output when the node has no name), made unique; its output tensor has the
 // same name. ir::op_info(op).infer runs on every node and the result is checked

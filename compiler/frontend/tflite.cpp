@@ -140,6 +140,7 @@ class Importer {
     const auto* ops = sg_->operators();
     if (!ops || ops->size() == 0) fail("operators", "the model has no operators");
     if (ops->size() > kMaxLayers) fail("operators", "more than " + std::to_string(kMaxLayers) + " operators");
+    check_all_supported(*ops);
     for (size_t i = 0; i < ops->size(); ++i) import_op(ops->Get(static_cast<flatbuffers::uoffset_t>(i)), i);
 
     const int64_t out_j = outs->Get(0);
@@ -414,6 +415,39 @@ class Importer {
                       " (supported: NONE, RELU, RELU6)");
       }
     }
+  }
+
+  // Every operator the importer has no row for, in one message: builtin
+  // names as TFLite spells them (custom ones by their custom code), by first
+  // appearance, with counts; the first such operator is the location.
+  // Operators whose opcode_index is out of range are left to import_op.
+  void check_all_supported(const flatbuffers::Vector<flatbuffers::Offset<tfl::Operator>>& ops) const {
+    const auto* codes = model_->operator_codes();
+    std::vector<std::pair<std::string, int64_t>> missing;
+    size_t first = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const uint32_t oc = ops.Get(static_cast<flatbuffers::uoffset_t>(i))->opcode_index();
+      if (!codes || oc >= codes->size()) continue;
+      const tfl::OperatorCode* code = codes->Get(oc);
+      const int32_t c = std::max<int32_t>(code->deprecated_builtin_code(), static_cast<int32_t>(code->builtin_code()));
+      std::string key;
+      if (c == static_cast<int32_t>(BOp::CUSTOM)) {
+        key = "custom operator '" + printable_name(code->custom_code() ? code->custom_code()->str() : "") + "'";
+      } else {
+        bool known = false;
+        for (const OpHandler& h : handlers()) known = known || static_cast<int32_t>(h.code) == c;
+        if (known) continue;
+        key = op_name(c);
+      }
+      if (missing.empty()) first = i;
+      auto it = std::find_if(missing.begin(), missing.end(), [&](const auto& m) { return m.first == key; });
+      if (it == missing.end()) missing.push_back({key, 1});
+      else ++it->second;
+    }
+    if (missing.empty()) return;
+    std::string list;
+    for (const auto& [name, count] : missing) list += (list.empty() ? "" : ", ") + name + " \u00d7" + std::to_string(count);
+    fail("operators[" + std::to_string(first) + "]", "unsupported: " + list + " (supported: " + supported() + ")");
   }
 
   void import_op(const tfl::Operator* op, size_t i) {

@@ -457,6 +457,82 @@ void k_sigmoid(const KernelArgs& a) {  // templates/sigmoid_f32.c: e = exp(-|x|)
   }
 }
 
+// templates/hardsigmoid_f32.c, hardswish_f32.c: h = x * (1/6) + 0.5 clamped to [0, 1].
+float hardsigmoid(float x) {
+  const float h = x * (1.0f / 6.0f) + 0.5f;
+  return h < 0.0f ? 0.0f : h > 1.0f ? 1.0f : h;
+}
+
+void k_hardsigmoid(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = hardsigmoid((*a.in[0])[i]);
+}
+
+void k_hardswish(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const float x = (*a.in[0])[i];
+    a.out[i] = x * hardsigmoid(x);
+  }
+}
+
+// Elementwise binary ops with broadcasting (templates/binary_f32.c, whose
+// QG_MUL ... QG_MAXIMUM are these expressions).
+float f_mul(float x, float y) { return x * y; }
+float f_sub(float x, float y) { return x - y; }
+float f_div(float x, float y) { return x / y; }
+float f_min(float x, float y) { return x < y ? x : y; }
+float f_max(float x, float y) { return x > y ? x : y; }
+
+// Strides of `in` broadcast to an output of shape `out` (both padded to rank
+// 3 with leading 1s): 0 along the dimensions where `in` has 1.
+std::array<int64_t, 3> broadcast_strides(const std::vector<int64_t>& in, const std::vector<int64_t>& out) {
+  std::array<int64_t, 3> st{0, 0, 0};
+  const size_t off = 3 - out.size();
+  int64_t s = 1;
+  for (size_t d = out.size(); d-- > 0;) {
+    st[d + off] = in[d] == 1 ? 0 : s;
+    s *= in[d];
+  }
+  return st;
+}
+
+std::array<int64_t, 3> dims3(const std::vector<int64_t>& s) {
+  std::array<int64_t, 3> d{1, 1, 1};
+  for (size_t i = 0; i < s.size(); ++i) d[3 - s.size() + i] = s[i];
+  return d;
+}
+
+template <float (*F)(float, float)>
+void k_binary(const KernelArgs& a) {
+  const auto& os = a.g.out(a.n).shape;
+  const auto d = dims3(os);
+  const auto sa = broadcast_strides(a.g.in(a.n, 0).shape, os), sb = broadcast_strides(a.g.in(a.n, 1).shape, os);
+  const std::vector<float>&x = *a.in[0], &y = *a.in[1];
+  size_t o = 0;
+  for (int64_t i = 0; i < d[0]; ++i)
+    for (int64_t j = 0; j < d[1]; ++j)
+      for (int64_t k = 0; k < d[2]; ++k, ++o)
+        a.out[o] = F(x[idx(i * sa[0] + j * sa[1] + k * sa[2])], y[idx(i * sb[0] + j * sb[1] + k * sb[2])]);
+}
+
+// Elements [begin, end) of the internal axis: outer x (end - begin) x inner.
+void k_slice(const KernelArgs& a) {
+  const auto& is = a.g.in(a.n).shape;
+  const int64_t ax = a.n.attrs.axis, len = a.n.attrs.end - a.n.attrs.begin;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < ax; ++d) outer *= is[idx(d)];
+  for (int64_t d = ax + 1; d < static_cast<int64_t>(is.size()); ++d) inner *= is[idx(d)];
+  const int64_t in_row = is[idx(ax)] * inner;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < len * inner; ++i) a.out[idx(o * len * inner + i)] = (*a.in[0])[idx(o * in_row + a.n.attrs.begin * inner + i)];
+}
+
+void k_channel_shuffle(const KernelArgs& a) {
+  const auto& s = a.g.in(a.n).shape;
+  const int64_t HW = s[0] * s[1], C = s[2], G = a.n.attrs.groups, P = C / G;
+  for (int64_t p = 0; p < HW; ++p)
+    for (int64_t c = 0; c < C; ++c) a.out[idx(p * C + c)] = (*a.in[0])[idx(p * C + (c % G) * P + c / G)];
+}
+
 // One row per op: its float kernel and its int8 kernel (the one that runs
 // when the node's output is int8); nullptr where the op has none
 // (ir::float_output / ir::int8_output say which exist).
@@ -475,6 +551,15 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Reshape, k_relayout, k_relayout},
     {Op::Softmax, k_softmax, k_softmax_i8},
     {Op::Sigmoid, k_sigmoid, k_table_i8},
+    {Op::HardSigmoid, k_hardsigmoid, nullptr},
+    {Op::HardSwish, k_hardswish, nullptr},
+    {Op::Mul, k_binary<f_mul>, nullptr},
+    {Op::Sub, k_binary<f_sub>, nullptr},
+    {Op::Div, k_binary<f_div>, nullptr},
+    {Op::Minimum, k_binary<f_min>, nullptr},
+    {Op::Maximum, k_binary<f_max>, nullptr},
+    {Op::Slice, k_slice, nullptr},
+    {Op::ChannelShuffle, k_channel_shuffle, nullptr},
     {Op::Quantize, nullptr, k_quantize},
     {Op::Dequantize, k_dequantize, nullptr},
 }};

@@ -88,6 +88,7 @@ struct Attrs {
   float epsilon = 1e-5f;              // batchnorm (already applied at import)
   std::vector<int64_t> target_shape;  // reshape: logical shape as written
   float beta = 1.0f;                  // softmax (TFLite models)
+  int64_t begin = 0, end = 0;         // slice: [begin, end) along `axis`
 };
 
 // A float parameter tensor. Conv weights are stored OHWI ({O, kh, kw, C/groups}),

@@ -111,6 +111,40 @@ void infer_concat(Graph& g, Node& n) {
   out_t(g, n).shape = s;
 }
 
+void infer_broadcast(Graph& g, Node& n) {
+  const auto& a = g.in(n, 0).shape;
+  const auto& b = g.in(n, 1).shape;
+  bool ok = a.size() == b.size();
+  std::vector<int64_t> s(a.size());
+  for (size_t d = 0; ok && d < a.size(); ++d) {
+    ok = a[d] == b[d] || a[d] == 1 || b[d] == 1;
+    s[d] = a[d] == 1 ? b[d] : a[d];
+  }
+  if (!ok)
+    bad(g, n, "inputs", std::string(op_info(n.op).name) + " needs shapes of equal rank whose dimensions are equal or 1, got " +
+                            shape_str(logical_shape(a, g.layout)) + " and " + shape_str(logical_shape(b, g.layout)));
+  out_t(g, n).shape = s;
+}
+
+void infer_slice(Graph& g, Node& n) {
+  std::vector<int64_t> s = g.in(n).shape;
+  const int64_t ax = n.attrs.axis;
+  if (ax < 0 || ax >= static_cast<int64_t>(s.size())) bad(g, n, "axis", "axis out of range for rank " + std::to_string(s.size()));
+  const int64_t len = s[static_cast<size_t>(ax)];
+  if (n.attrs.begin < 0 || n.attrs.end > len || n.attrs.begin >= n.attrs.end)
+    bad(g, n, "begin", "slice [" + std::to_string(n.attrs.begin) + ", " + std::to_string(n.attrs.end) + ") is empty or outside the axis of " +
+                           std::to_string(len));
+  s[static_cast<size_t>(ax)] = n.attrs.end - n.attrs.begin;
+  out_t(g, n).shape = s;
+}
+
+void infer_shuffle(Graph& g, Node& n) {
+  need_rank(g, n, 3);
+  const int64_t C = g.in(n).shape[2], G = n.attrs.groups;
+  if (G < 1 || C % G) bad(g, n, "groups", "channels " + std::to_string(C) + " are not divisible by groups " + std::to_string(G));
+  out_t(g, n).shape = g.in(n).shape;
+}
+
 void infer_bn(Graph& g, Node& n) {
   const auto& s = g.in(n).shape;
   const int64_t C = s.back();

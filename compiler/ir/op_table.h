@@ -24,6 +24,7 @@ enum AttrGroup : unsigned {
   kAttrCountPad = 1u << 5,
   kAttrEpsilon = 1u << 6,
   kAttrDilation = 1u << 7,
+  kAttrRange = 1u << 8,     // begin, end along `axis` (slice)
 };
 
 // How an op's parameters are written in net.json and held in Node::weight / bias.

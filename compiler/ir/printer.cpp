@@ -27,6 +27,7 @@ std::string print_graph(const Graph& g) {
     }
     if (n.attrs.groups != 1) os << " groups=" << n.attrs.groups;
     if (info.attrs & kAttrAxis) os << " axis=" << n.attrs.axis;
+    if (info.attrs & kAttrRange) os << " range=" << n.attrs.begin << ":" << n.attrs.end;
     if (n.act != Activation::None) os << " act=" << activation_name(n.act);
     const Tensor& ot = g.out(n);
     if (ot.dtype == DType::I8) os << (ot.q.bits == 8 ? std::string(" i8") : " u" + std::to_string(ot.q.bits) + "packed") << "(scale=" << ot.q.scale << ", zp=" << ot.q.zero_point << ")";

@@ -223,6 +223,14 @@ bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
   return when_lqp(t, g, n) && t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64;
 }
 
+// templates/binary_f32.c: the op's macro there is QG_ + its name in capitals.
+void fill_binary(KernelChoice& c, const Target&, const ir::Graph&, const ir::Node& n) {
+  c.kernel = "qg_" + op_name(n) + "_f32__c";
+  std::string m = "QG_" + op_name(n);
+  for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  c.defines = {{"QG_BINOP", m}};
+}
+
 // The ops whose int8 kernel is a table (ir::Int8Rule::Table): one row serves them all.
 std::vector<Op> table_ops() {
   std::vector<Op> r;
@@ -268,6 +276,11 @@ const std::vector<Row>& table() {
       {"softmax_i8", {Op::Softmax}, Data::Int8, "softmax_i8.c", "i8", nullptr, nullptr},
       {"softmax_f32", {Op::Softmax}, Data::Float, "softmax_f32.c", "f32", nullptr, nullptr},
       {"sigmoid_f32", {Op::Sigmoid}, Data::Float, "sigmoid_f32.c", "f32", nullptr, nullptr},
+      {"hardsigmoid_f32", {Op::HardSigmoid}, Data::Float, "hardsigmoid_f32.c", "f32", nullptr, nullptr},
+      {"hardswish_f32", {Op::HardSwish}, Data::Float, "hardswish_f32.c", "f32", nullptr, nullptr},
+      {"binary_f32", {Op::Mul, Op::Sub, Op::Div, Op::Minimum, Op::Maximum}, Data::Float, "binary_f32.c", nullptr, nullptr, fill_binary},
+      {"slice_f32", {Op::Slice}, Data::Float, "slice_f32.c", "f32", nullptr, nullptr},
+      {"channel_shuffle_f32", {Op::ChannelShuffle}, Data::Float, "channel_shuffle_f32.c", "f32", nullptr, nullptr},
       {"quantize_i8", {Op::Quantize, Op::Dequantize}, Data::Any, "quantize_i8.c", "i8", nullptr, nullptr},
       {"table_i8", table_ops(), Data::Int8, "table_i8.c", "table_i8", nullptr, nullptr},
   };

@@ -215,6 +215,11 @@ std::string run_one_target(const std::vector<DiffModel>& models, const std::vect
 
   std::string sources = dir + "/main.c";
   for (size_t m = 0; m < models.size(); ++m) sources += package_files(dir + "/m" + std::to_string(m) + "/out", objects);
+  // Models whose weights exceed the C-array threshold get blob weights, which
+  // the assembler pulls in from the package folder (-Wa,-I, as the emitted
+  // <prefix>_weights.c says).
+  std::string asm_inc;
+  for (size_t m = 0; m < models.size(); ++m) asm_inc += " -Wa,-I'" + dir + "/m" + std::to_string(m) + "/out'";
   for (const Toolchain& tc : toolchains) {
     if (!have_tool(tc.cc)) return "compiler '" + tc.cc + "' not found (install it: see README)";
     if (is_m7(tc)) {
@@ -227,7 +232,7 @@ std::string run_one_target(const std::vector<DiffModel>& models, const std::vect
         m7_sources += " '" + dir + "/m" + std::to_string(m) + "/out/" + prefixes[m] + ".c' '" + dir + "/m" + std::to_string(m) + "/out/" +
                       prefixes[m] + "_weights.c'";
       const std::string elf = dir + "/prog_m7.elf";
-      CmdResult b = run_cmd("QG_M7_CC='" + tc.cc + "' bash '" + board + "/build-elf.sh' '" + elf + "' " + m7_sources + " -- " + tc.flags +
+      CmdResult b = run_cmd("QG_M7_CC='" + tc.cc + "' bash '" + board + "/build-elf.sh' '" + elf + "' " + m7_sources + " -- " + tc.flags + asm_inc +
                             " -std=c99 -I'" + dir + "' -Wl,--defsym=__flash_size=4M -Wl,--defsym=__ram_size=4M");
       if (b.status != 0) return "cortex-m7: build failed (files in " + dir + "):\n" + b.output.substr(0, 4000);
       CmdResult r = run_cmd("bash '" + board + "/run-qemu.sh' '" + elf + "'");
@@ -252,7 +257,7 @@ std::string run_one_target(const std::vector<DiffModel>& models, const std::vect
       return "runner '" + tc.runner + "' not found (install it: see README)";
     const std::string ttag = tc.target + tc.features + "_" + tc.cc + tc.flags;
     const std::string bin = dir + "/prog_" + ttag;
-    CmdResult b = run_cmd(tc.cc + " -std=c99 -Wall -Wextra -Werror -ffp-contract=off " + tc.flags + " -I'" + dir + "' " + sources +
+    CmdResult b = run_cmd(tc.cc + " -std=c99 -Wall -Wextra -Werror -ffp-contract=off " + tc.flags + asm_inc + " -I'" + dir + "' " + sources +
                           " -o '" + bin + "' -lm");
     if (b.status != 0) return ttag + ": build failed (files in " + dir + "):\n" + b.output.substr(0, 4000);
     CmdResult r = run_cmd(tc.runner + (tc.runner.empty() ? "" : " ") + "'" + bin + "' '" + dir + "' '" + ttag + "'");

@@ -415,12 +415,98 @@ NamedModel bn_image_kept() {  // a BatchNormalization after a Relu: not foldable
   b.output("out", {1, 4});
   return {"bn_image_kept", b.bytes(), {1, 3, 5, 5}, "conv2d relu batchnorm global_avgpool flatten"};
 }
+// Issue 15: the constructs of MobileNetV3 / EfficientNet / MNASNet / GoogLeNet /
+// DenseNet exports: HardSwish, a squeeze-excitation with HardSigmoid and a
+// broadcast Mul, the other binary ops, an all-zero Pad, a ceil-mode MaxPool
+// and ReduceMean without keepdims.
+NamedModel zoo_mobilenet_ops() {
+  Builder b(14, 21);  // HardSwish: opset 14
+  b.input(kI, {1, 4, 7, 7});
+  b.rinit("W1", {8, 4, 3, 3});
+  attr(b.node("Conv", {kI, "W1"}, {"c"}, "/features/0/Conv"), "pads", V{1, 1, 1, 1});
+  b.node("HardSwish", {"c"}, {"hs"}, "/features/0/HardSwish");
+  b.node("GlobalAveragePool", {"hs"}, {"gap"}, "/se/pool");
+  b.rinit("Wse", {8, 8, 1, 1}, 1.5f);
+  b.rinit("Bse", {8});
+  b.node("Conv", {"gap", "Wse", "Bse"}, {"se"}, "/se/fc");
+  auto& hsig = b.node("HardSigmoid", {"se"}, {"hsig"}, "/se/HardSigmoid");
+  attr(hsig, "alpha", 1.0f / 6.0f);
+  attr(hsig, "beta", 0.5f);
+  b.node("Mul", {"hs", "hsig"}, {"m"}, "/se/Mul");
+  b.node("Sub", {"m", "hs"}, {"s"}, "/Sub");
+  b.node("Max", {"s", "m"}, {"mx"}, "/Max");
+  b.node("Min", {"mx", "hs"}, {"mn"}, "/Min");
+  b.node("Sigmoid", {"hs"}, {"sg"}, "/Sigmoid");
+  b.node("Div", {"mn", "sg"}, {"dv"}, "/Div");
+  b.init_i64("zero_pads", {8}, {0, 0, 0, 0, 0, 0, 0, 0});
+  b.node("Pad", {"dv", "zero_pads"}, {"pd"}, "/Pad");
+  auto& mp = b.node("MaxPool", {"pd"}, {"p"}, "/maxpool1/MaxPool");
+  attr(mp, "kernel_shape", V{2, 2});
+  attr(mp, "strides", V{2, 2});
+  attr(mp, "ceil_mode", int64_t{1});
+  b.value_info("p", {1, 8, 4, 4});
+  auto& rm = b.node("ReduceMean", {"p"}, {"y"}, "/ReduceMean");
+  attr(rm, "axes", V{2, 3});
+  attr(rm, "keepdims", int64_t{0});
+  b.output("y", {1, 8});
+  return {"zoo_mobilenet_ops", b.bytes(), {1, 4, 7, 7},
+          "conv2d hardswish global_avgpool conv2d hardsigmoid mul sub maximum minimum sigmoid div maxpool2d global_avgpool flatten"};
+}
+
+// Issue 15: ShuffleNetV2's constructs: Split, the channel shuffle (Reshape to
+// 5-D, Transpose, Reshape back), Slice, and a ceil-mode AveragePool.
+NamedModel zoo_shufflenet_ops() {
+  Builder b(13, 22);
+  b.input(kI, {1, 8, 4, 4});
+  b.init_i64("split", {2}, {4, 4});
+  attr(b.node("Split", {kI, "split"}, {"a", "bb"}, "/Split"), "axis", int64_t{1});
+  b.node("Relu", {"bb"}, {"rb"}, "/branch2/Relu");
+  attr(b.node("Concat", {"a", "rb"}, {"cat"}, "/Concat"), "axis", int64_t{1});
+  b.init_i64("s5", {5}, {1, 2, 4, 4, 4});
+  b.node("Reshape", {"cat", "s5"}, {"r5"}, "/Reshape");
+  attr(b.node("Transpose", {"r5"}, {"t5"}, "/Transpose"), "perm", V{0, 2, 1, 3, 4});
+  b.init_i64("s4", {4}, {1, -1, 4, 4});
+  b.node("Reshape", {"t5", "s4"}, {"sh"}, "/Reshape_1");
+  b.init_i64("st", {1}, {2});
+  b.init_i64("en", {1}, {6});
+  b.init_i64("ax", {1}, {1});
+  b.node("Slice", {"sh", "st", "en", "ax"}, {"sl"}, "/Slice");
+  auto& ap = b.node("AveragePool", {"sl"}, {"ap"}, "/AveragePool");
+  attr(ap, "kernel_shape", V{3, 3});
+  attr(ap, "strides", V{2, 2});
+  attr(ap, "ceil_mode", int64_t{1});
+  b.value_info("ap", {1, 4, 2, 2});
+  b.init_i64("st2", {1}, {0});
+  b.init_i64("en2", {1}, {1});
+  b.init_i64("ax2", {1}, {-1});
+  b.node("Slice", {"ap", "st2", "en2", "ax2"}, {"w1"}, "/Slice_1");
+  b.node("Flatten", {"w1"}, {"y"}, "/Flatten");
+  b.output("y", {1, 8});
+  return {"zoo_shufflenet_ops", b.bytes(), {1, 8, 4, 4}, "slice slice relu concat channel_shuffle slice avgpool2d slice flatten"};
+}
+// x.reshape(x.shape[:1] + (-1,)): Shape, Slice of the shape, Concat, Reshape
+// (folded at import).
+NamedModel shape_slice_reshape() {
+  Builder b(13, 23);
+  b.input(kI, {1, 3, 4, 4});
+  b.node("Relu", {kI}, {"r"}, "/Relu");
+  b.node("Shape", {"r"}, {"s"}, "/Shape");
+  b.init_i64("st", {1}, {0});
+  b.init_i64("en", {1}, {1});
+  b.node("Slice", {"s", "st", "en"}, {"s0"}, "/Slice");
+  b.init_i64("m1", {1}, {-1});
+  attr(b.node("Concat", {"s0", "m1"}, {"shape"}, "/Concat"), "axis", int64_t{0});
+  b.node("Reshape", {"r", "shape"}, {"y"}, "/Reshape");
+  b.output("y", {1, 48});
+  return {"shape_slice_reshape", b.bytes(), {1, 3, 4, 4}, "relu flatten"};
+}
 }  // namespace
 
 std::vector<NamedModel> valid_models() {
   return {conv_bn_relu_pool_gemm_softmax(), residual_concat(),          clip_pools_opset11(),         clip_attrs_opset9(),
           matmul_add(),                     reshape_zero_minus_one(),   shape_chain_view(),           conv_variants(),
-          bn_vector_softmax_opset11(),      concat_width_channel_softmax(), pools_gemm_bias_add(),   bn_image_kept()};
+          bn_vector_softmax_opset11(),      concat_width_channel_softmax(), pools_gemm_bias_add(),   bn_image_kept(),
+          zoo_mobilenet_ops(),              zoo_shufflenet_ops(),         shape_slice_reshape()};
 }
 
 // ------------------------------------------------------------------ bad cases
@@ -461,7 +547,19 @@ std::vector<BadCase> bad_cases() {
     b.rinit("W", {1, 32, 8});
     b.node("LSTM", {kI, "W"}, {"y"}, "Conv_3");
     b.output("y");
-  }, "node 'Conv_3' (op LSTM)", "unsupported operator (supported: Add, AveragePool,"));
+  }, "node 'Conv_3' (op LSTM)", "unsupported: LSTM \u00d71 (supported: Add, AveragePool,"));
+  // Issue 15: every unsupported operator in one message, names as the model
+  // spells them ('/' kept), counts by first appearance; the first one's node
+  // is the location.
+  v.push_back(simple("unsupported_counted", [](Builder& b) {
+    b.input(kI, {1, 8});
+    b.node("Tanh", {kI}, {"t1"}, "/block1/Tanh");
+    b.node("Relu", {"t1"}, {"r"}, "/block1/Relu");
+    b.node("Erf", {"r"}, {"e"}, "/block1/Erf");
+    b.node("Tanh", {"e"}, {"t2"}, "/block2/Tanh");
+    b.node("Tanh", {"t2"}, {"y"}, "/block3/Tanh");
+    b.output("y");
+  }, "node '/block1/Tanh' (op Tanh)", "unsupported: Tanh \u00d73, Erf \u00d71 (supported: "));
   v.push_back(simple("missing_initializer", [](Builder& b) {
     b.input(kI, {1, 3, 8, 8});
     b.node("Conv", {kI, "onnx::Conv_67"}, {"c"}, "conv1");
@@ -574,7 +672,7 @@ std::vector<BadCase> bad_cases() {
     b.input(kI, {1, 8});
     b.node("Gelu", {kI}, {"y"}, "gelu").set_domain("com.microsoft");
     b.output("y");
-  }, "node 'gelu' (op Gelu)", "unsupported operator from domain 'com.microsoft'"));
+  }, "node 'gelu' (op Gelu)", "unsupported: Gelu (domain 'com.microsoft') \u00d71"));
   v.push_back(simple("flatten_axis2", [](Builder& b) {
     b.input(kI, {1, 3, 4, 4});
     attr(b.node("Flatten", {kI}, {"y"}, "flat"), "axis", int64_t{2});
@@ -610,14 +708,28 @@ std::vector<BadCase> bad_cases() {
     b.node("Relu", {kI}, {"r"}, "relu2");
     b.output("r");
   }, "node 'relu2' (op Relu)", "output 'r' is defined twice"));
-  v.push_back(simple("ceil_mode", [](Builder& b) {
+  // Ceil mode is supported (zoo_mobilenet_ops), except where it would average
+  // over windows past the padding with count_include_pad=1.
+  v.push_back(simple("ceil_mode_count_pad", [](Builder& b) {
     b.input(kI, {1, 2, 7, 7});
-    auto& mp = b.node("MaxPool", {kI}, {"y"}, "pool");
-    attr(mp, "kernel_shape", V{2, 2});
-    attr(mp, "strides", V{2, 2});
-    attr(mp, "ceil_mode", int64_t{1});
+    auto& ap = b.node("AveragePool", {kI}, {"y"}, "pool");
+    attr(ap, "kernel_shape", V{2, 2});
+    attr(ap, "strides", V{2, 2});
+    attr(ap, "ceil_mode", int64_t{1});
+    attr(ap, "count_include_pad", int64_t{1});
     b.output("y");
-  }, "node 'pool' (op MaxPool)", "ceil_mode=1 gives a larger output"));
+  }, "node 'pool' (op AveragePool)", "ceil_mode=1 with count_include_pad=1 is not supported"));
+  v.push_back(simple("pad_nonzero", [](Builder& b) {
+    b.input(kI, {1, 2, 7, 7});
+    b.init_i64("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+    b.node("Pad", {kI, "pads"}, {"y"}, "/features/Pad");
+    b.output("y");
+  }, "node '/features/Pad' (op Pad)", "Pad [0,0,1,1,0,0,1,1] (mode constant, value 0) is not supported; qgen folds only all-zero pads"));
+  v.push_back(simple("transpose_general", [](Builder& b) {
+    b.input(kI, {1, 2, 3, 3});
+    attr(b.node("Transpose", {kI}, {"y"}, "/Transpose"), "perm", V{0, 2, 3, 1});
+    b.output("y");
+  }, "node '/Transpose' (op Transpose)", "Transpose with perm [0,2,3,1] of [1,2,3,3] is not supported"));
   v.push_back(simple("unknown_attribute", [](Builder& b) {
     b.input(kI, {1, 8});
     attr(b.node("Relu", {kI}, {"y"}, "relu"), "alpha", 0.5f);
@@ -640,7 +752,7 @@ std::vector<BadCase> bad_cases() {
     b.node("Relu", {kI}, {"r"});
     b.node("Tanh", {"r"}, {"y"});
     b.output("y");
-  }, "node #1 (op Tanh)", "unsupported operator"));
+  }, "node #1 (op Tanh)", "unsupported: Tanh \u00d71"));
   return v;
 }
 
@@ -741,7 +853,13 @@ T pool(const onnx::NodeProto& n, const T& x, bool max) {
   const V k = vattr(n, "kernel_shape", {}), s = vattr(n, "strides", {1, 1});
   const V p = pads_of(n, x.d, k, s, {1, 1});
   const bool incl = iattr(n, "count_include_pad", 0) != 0;
-  const int64_t OH = (H + p[0] + p[2] - k[0]) / s[0] + 1, OW = (W + p[1] + p[3] - k[1]) / s[1] + 1;
+  int64_t OH = (H + p[0] + p[2] - k[0]) / s[0] + 1, OW = (W + p[1] + p[3] - k[1]) / s[1] + 1;
+  if (iattr(n, "ceil_mode", 0)) {  // ceil of the division; the last window must start inside the input or the leading pad
+    OH = (H + p[0] + p[2] - k[0] + s[0] - 1) / s[0] + 1;
+    OW = (W + p[1] + p[3] - k[1] + s[1] - 1) / s[1] + 1;
+    if ((OH - 1) * s[0] >= H + p[0]) --OH;
+    if ((OW - 1) * s[1] >= W + p[1]) --OW;
+  }
   T y{{1, C, OH, OW}, {}};
   for (int64_t c = 0; c < C; ++c)
     for (int64_t oy = 0; oy < OH; ++oy)
@@ -762,7 +880,7 @@ T pool(const onnx::NodeProto& n, const T& x, bool max) {
 }
 
 // numpy broadcasting of two tensors (rank <= 4).
-T add(const T& a, const T& b) {
+T binary(const T& a, const T& b, double (*f)(double, double)) {
   const size_t r = std::max(a.d.size(), b.d.size());
   auto pad = [&](const V& d) {
     V p(r - d.size(), 1);
@@ -783,8 +901,46 @@ T add(const T& a, const T& b) {
       sa *= da[k];
       sb *= db[k];
     }
-    y.v.push_back(a.v[static_cast<size_t>(ia)] + b.v[static_cast<size_t>(ib)]);
+    y.v.push_back(f(a.v[static_cast<size_t>(ia)], b.v[static_cast<size_t>(ib)]));
   }
+  return y;
+}
+
+T add(const T& a, const T& b) {
+  return binary(a, b, [](double x, double y) { return x + y; });
+}
+
+// Axis permutation of an N-D tensor: y.d[k] = x.d[perm[k]].
+T transpose(const T& x, const V& perm) {
+  const size_t r = x.d.size();
+  T y;
+  for (size_t k = 0; k < r; ++k) y.d.push_back(x.d[static_cast<size_t>(perm[k])]);
+  V xs(r, 1);
+  for (size_t k = r - 1; k-- > 0;) xs[k] = xs[k + 1] * x.d[k + 1];
+  const int64_t n = numel(y.d);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t rem = i, src = 0;
+    for (size_t k = r; k-- > 0;) {
+      src += (rem % y.d[k]) * xs[static_cast<size_t>(perm[k])];
+      rem /= y.d[k];
+    }
+    y.v.push_back(x.v[static_cast<size_t>(src)]);
+  }
+  return y;
+}
+
+// [b, e) of one axis.
+T slice_axis(const T& x, int64_t axis, int64_t b, int64_t e) {
+  T y;
+  y.d = x.d;
+  y.d[static_cast<size_t>(axis)] = e - b;
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < axis; ++k) outer *= x.d[static_cast<size_t>(k)];
+  for (size_t k = static_cast<size_t>(axis) + 1; k < x.d.size(); ++k) inner *= x.d[k];
+  const int64_t len = x.d[static_cast<size_t>(axis)];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = b; j < e; ++j)
+      for (int64_t i = 0; i < inner; ++i) y.v.push_back(x.v[static_cast<size_t>((o * len + j) * inner + i)]);
   return y;
 }
 
@@ -874,6 +1030,54 @@ std::vector<double> reference_eval(const onnx::ModelProto& m, const std::vector<
       }
     } else if (op == "Add") {
       y = add(in(0), in(1));
+    } else if (op == "Mul" || op == "Sub" || op == "Div" || op == "Min" || op == "Max") {
+      double (*f)(double, double) = op == "Mul"   ? +[](double a, double b) { return a * b; }
+                                    : op == "Sub" ? +[](double a, double b) { return a - b; }
+                                    : op == "Div" ? +[](double a, double b) { return a / b; }
+                                    : op == "Min" ? +[](double a, double b) { return std::min(a, b); }
+                                                  : +[](double a, double b) { return std::max(a, b); };
+      y = binary(in(0), in(1), f);
+    } else if (op == "Sigmoid" || op == "HardSigmoid" || op == "HardSwish") {
+      y = in(0);
+      const double alpha = op == "HardSwish" ? 1.0 / 6.0 : fattr(n, "alpha", 0.2), beta = fattr(n, "beta", 0.5);
+      for (double& v : y.v) {
+        const double h = std::min(1.0, std::max(0.0, alpha * v + beta));
+        v = op == "Sigmoid" ? 1.0 / (1.0 + std::exp(-v)) : op == "HardSigmoid" ? h : v * h;
+      }
+    } else if (op == "ReduceMean") {  // axes [2, 3]
+      const T& x = in(0);
+      const int64_t C = x.d[1], HW = x.d[2] * x.d[3];
+      y.d = iattr(n, "keepdims", 1) ? V{1, C, 1, 1} : V{1, C};
+      for (int64_t c = 0; c < C; ++c) {
+        double s = 0;
+        for (int64_t i = 0; i < HW; ++i) s += x.v[static_cast<size_t>(c * HW + i)];
+        y.v.push_back(s / static_cast<double>(HW));
+      }
+    } else if (op == "Pad") {
+      for (double p : in(1).v)
+        if (p != 0) throw std::runtime_error("reference_eval: Pad with non-zero pads");
+      y = in(0);
+    } else if (op == "Transpose") {
+      y = transpose(in(0), vattr(n, "perm", {}));
+    } else if (op == "Slice") {  // opset >= 10 inputs; steps 1
+      y = in(0);
+      for (size_t k = 0; k < in(1).v.size(); ++k) {
+        const int64_t r = static_cast<int64_t>(y.d.size());
+        int64_t ax = has(3) ? static_cast<int64_t>(in(3).v[k]) : static_cast<int64_t>(k);
+        if (ax < 0) ax += r;
+        const int64_t len = y.d[static_cast<size_t>(ax)];
+        auto cl = [&](double v) { int64_t i = static_cast<int64_t>(v); return std::clamp<int64_t>(i < 0 ? i + len : i, 0, len); };
+        y = slice_axis(y, ax, cl(in(1).v[k]), cl(in(2).v[k]));
+      }
+    } else if (op == "Split") {  // opset 13: sizes as input 1
+      int64_t ax = iattr(n, "axis", 0), b0 = 0;
+      if (ax < 0) ax += static_cast<int64_t>(in(0).d.size());
+      for (int k = 0; k < n.output_size(); ++k) {
+        const int64_t e = b0 + static_cast<int64_t>(in(1).v[static_cast<size_t>(k)]);
+        t[n.output(k)] = slice_axis(in(0), ax, b0, e);
+        b0 = e;
+      }
+      continue;
     } else if (op == "Relu") {
       y = in(0);
       for (double& v : y.v) v = std::max(v, 0.0);

@@ -151,6 +151,59 @@ std::vector<double> float_reference(const Graph& g, const std::vector<float>& in
       case Op::Sigmoid:
         for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = 1.0 / (1.0 + std::exp(-x.v[i]));
         break;
+      case Op::HardSigmoid:
+      case Op::HardSwish:
+        for (size_t i = 0; i < y.v.size(); ++i) {
+          const double h = std::min(1.0, std::max(0.0, x.v[i] / 6.0 + 0.5));
+          y.v[i] = n.op == Op::HardSwish ? x.v[i] * h : h;
+        }
+        break;
+      case Op::Mul:
+      case Op::Sub:
+      case Op::Div:
+      case Op::Minimum:
+      case Op::Maximum: {
+        const DT& b = t.at(n.inputs[1]);
+        // Element i of y at index (d0, d1, ...); each input reads index 0 along its size-1 dimensions.
+        auto at = [&](const DT& src, size_t i) {
+          int64_t rem = static_cast<int64_t>(i), lin = 0, stride = 1;
+          for (size_t d = y.s.size(); d-- > 0;) {
+            const int64_t k = rem % y.s[d];
+            rem /= y.s[d];
+            lin += (src.s[d] == 1 ? 0 : k) * stride;
+            stride *= src.s[d];
+          }
+          return src.v[static_cast<size_t>(lin)];
+        };
+        for (size_t i = 0; i < y.v.size(); ++i) {
+          const double u = at(x, i), v = at(b, i);
+          y.v[i] = n.op == Op::Mul ? u * v : n.op == Op::Sub ? u - v : n.op == Op::Div ? u / v : n.op == Op::Minimum ? std::min(u, v) : std::max(u, v);
+        }
+        break;
+      }
+      case Op::Slice: {
+        const size_t ax = static_cast<size_t>(n.attrs.axis);
+        for (size_t i = 0; i < y.v.size(); ++i) {
+          int64_t rem = static_cast<int64_t>(i), lin = 0, stride = 1;
+          for (size_t d = y.s.size(); d-- > 0;) {
+            const int64_t k = rem % y.s[d] + (d == ax ? n.attrs.begin : 0);
+            rem /= y.s[d];
+            lin += k * stride;
+            stride *= x.s[d];
+          }
+          y.v[i] = x.v[static_cast<size_t>(lin)];
+        }
+        break;
+      }
+      case Op::ChannelShuffle: {
+        // [G, C/G] channels transposed: output channel j*G + i is input channel i*(C/G) + j.
+        const int64_t C = x.s[2], G = n.attrs.groups;
+        for (int64_t p = 0; p < x.s[0] * x.s[1]; ++p)
+          for (int64_t i = 0; i < G; ++i)
+            for (int64_t j = 0; j < C / G; ++j)
+              y.v[static_cast<size_t>(p * C + j * G + i)] = x.v[static_cast<size_t>(p * C + i * (C / G) + j)];
+        break;
+      }
       case Op::Softmax: {
         const int64_t C = y.s.back();
         for (size_t r = 0; r < y.v.size() / static_cast<size_t>(C); ++r) {

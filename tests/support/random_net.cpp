@@ -246,6 +246,61 @@ class Gen {
     push(layers, L, out);
   }
 
+  // mul, sub, div, minimum, maximum of cur_ and a tensor of the same shape or
+  // one that broadcasts to it (a global_avgpool output, ...); div divides by
+  // a sigmoid of it (in (0, 1), so the quotient stays well conditioned).
+  void binary(json& layers, const char* op) {
+    std::vector<T> cands;
+    for (size_t i = 0; i + 1 < avail_.size(); ++i) {
+      const T& t = avail_[i];
+      bool ok = t.s.size() == cur_.s.size();
+      for (size_t d = 0; ok && d < t.s.size(); ++d) ok = t.s[d] == cur_.s[d] || t.s[d] == 1;
+      if (ok) cands.push_back(t);
+    }
+    const T a = cur_;
+    T b = cands.empty() || r_.chance(0.2) ? cur_ : r_.pick(cands);
+    if (std::string(op) == "div") {
+      T s{fresh("sigmoid"), b.s};
+      push(layers, {{"name", s.name}, {"op", "sigmoid"}, {"inputs", {b.name}}}, s);
+      b = s;
+    }
+    T out{fresh(op), a.s};
+    const bool swap = std::string(op) != "div" && r_.chance(0.5);
+    push(layers, {{"name", out.name}, {"op", op}, {"inputs", swap ? json{b.name, a.name} : json{a.name, b.name}}}, out);
+  }
+
+  // slice: [begin, end) of a random logical axis.
+  void slice(json& layers) {
+    const size_t rank = cur_.s.size();
+    const int64_t lax = static_cast<int64_t>(r_.uniform(0, static_cast<int64_t>(rank) - 1));
+    const size_t iax = rank == 3 && chw_ ? (lax == 0 ? 2 : static_cast<size_t>(lax - 1)) : static_cast<size_t>(lax);
+    const int64_t len = cur_.s[iax], b = r_.uniform(0, len - 1), e = r_.uniform(b + 1, len);
+    T out{fresh("slice"), cur_.s};
+    out.s[iax] = e - b;
+    push(layers, {{"name", out.name}, {"op", "slice"}, {"inputs", {cur_.name}}, {"axis", lax}, {"begin", b}, {"end", e}}, out);
+  }
+
+  void channel_shuffle(json& layers) {
+    const int64_t C = cur_.s[2];
+    std::vector<int64_t> divs;
+    for (int64_t d = 2; d < C; ++d)
+      if (C % d == 0) divs.push_back(d);
+    if (divs.empty()) return simple(layers, "softmax");
+    T out{fresh("shuffle"), cur_.s};
+    push(layers, {{"name", out.name}, {"op", "channel_shuffle"}, {"inputs", {cur_.name}}, {"groups", r_.pick(divs)}}, out);
+  }
+
+  static const char* act_op(bool common, double x, double lo, double hi) {  // relu, or one of the others by x in [lo, hi)
+    if (common) return "relu";
+    const double f = (x - lo) / (hi - lo);
+    return f < 0.4 ? "relu6" : f < 0.6 ? "sigmoid" : f < 0.8 ? "hardsigmoid" : "hardswish";
+  }
+
+  static const char* binary_op(double x, double lo, double hi) {  // add, or one of the others by x in [lo, hi)
+    const double f = (x - lo) / (hi - lo);
+    return f < 0.5 ? "add" : f < 0.6 ? "mul" : f < 0.7 ? "sub" : f < 0.8 ? "div" : f < 0.9 ? "minimum" : "maximum";
+  }
+
   void reshape(json& layers) {
     const int64_t n = cur_.numel();
     std::vector<int64_t> target;
@@ -278,22 +333,25 @@ class Gen {
     }
     if (image) {
       if (x < 0.30) conv(layers, false);
-      else if (x < 0.40) simple(layers, r_.chance(0.7) ? "relu" : x < 0.35 ? "relu6" : "sigmoid");
+      else if (x < 0.40) simple(layers, act_op(r_.chance(0.7), x, 0.30, 0.40));
       else if (x < 0.47) pool(layers, true);
       else if (x < 0.52) pool(layers, false);
       else if (x < 0.58) batchnorm(layers);
-      else if (x < 0.67) add(layers);
-      else if (x < 0.74) concat(layers);
+      else if (x < 0.67) std::string(binary_op(x, 0.58, 0.67)) == "add" ? add(layers) : binary(layers, binary_op(x, 0.58, 0.67));
+      else if (x < 0.71) concat(layers);
+      else if (x < 0.74) slice(layers);
       else if (x < 0.78) simple(layers, "global_avgpool");
       else if (x < 0.86) simple(layers, "flatten");
       else if (x < 0.92) reshape(layers);
-      else simple(layers, "softmax");
+      else if (x < 0.96) simple(layers, "softmax");
+      else channel_shuffle(layers);
     } else {
       if (x < 0.40) dense(layers, round_up(r_.uniform(1, 40)));
-      else if (x < 0.55) simple(layers, r_.chance(0.7) ? "relu" : x < 0.475 ? "relu6" : "sigmoid");
+      else if (x < 0.55) simple(layers, act_op(r_.chance(0.7), x, 0.40, 0.55));
       else if (x < 0.62) batchnorm(layers);
-      else if (x < 0.74) add(layers);
-      else if (x < 0.82) concat(layers);
+      else if (x < 0.74) std::string(binary_op(x, 0.62, 0.74)) == "add" ? add(layers) : binary(layers, binary_op(x, 0.62, 0.74));
+      else if (x < 0.79) concat(layers);
+      else if (x < 0.82) slice(layers);
       else if (x < 0.90 && image_net) reshape(layers);
       else if (x < 0.90) dense(layers, round_up(r_.uniform(1, 40)));
       else simple(layers, "softmax");

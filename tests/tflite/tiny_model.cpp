@@ -28,6 +28,7 @@ struct Spec {
   float output_scale = 0.25f;
   int32_t bias0 = 100;                // bias of output channel 0
   bool logistic = false;              // append a LOGISTIC (int8 output: scale 1/256, zero point -128)
+  std::vector<tfl::BuiltinOperator> tail;  // append these ops, each on the previous one's output
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -64,6 +65,11 @@ std::vector<uint8_t> build(const Spec& s) {
     std::vector<int32_t> shape = {1, 3};
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "sigmoid", quant({1.0f / 256.0f}, {-128}, 0)));
   }
+  for (size_t i = 0; i < s.tail.size(); ++i) {
+    std::vector<int32_t> shape = {1, 3};
+    const std::string name = "tail" + std::to_string(i);
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, name.c_str(), quant({0.5f}, {1}, 0)));
+  }
   const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
   const int32_t bias[3] = {s.bias0, -200, 300};
   std::vector<uint8_t> wbytes(s.filter_bytes);
@@ -96,6 +102,13 @@ std::vector<uint8_t> build(const Spec& s) {
     std::vector<int32_t> lin = {3}, lout = {4};
     ops.push_back(tfl::CreateOperatorDirect(b, static_cast<uint32_t>(codes.size() - 1), &lin, &lout));
     sg_out = {4};
+  }
+  for (size_t i = 0; i < s.tail.size(); ++i) {
+    codes.push_back(tfl::CreateOperatorCode(b, static_cast<int8_t>(s.tail[i]), 0, 1, s.tail[i]));
+    const int32_t t = static_cast<int32_t>(tensors.size() - s.tail.size() + i);  // tail tensor i
+    std::vector<int32_t> tin = {i == 0 ? sg_out[0] : t - 1}, tout = {t};
+    ops.push_back(tfl::CreateOperatorDirect(b, static_cast<uint32_t>(codes.size() - 1), &tin, &tout));
+    sg_out = tout;
   }
   if (s.two_model_inputs) sg_in.push_back(1);
   std::vector<flatbuffers::Offset<tfl::SubGraph>> sgs = {tfl::CreateSubGraphDirect(b, &tensors, &sg_in, &sg_out, &ops, "main")};
@@ -170,12 +183,17 @@ std::vector<BadCase> bad_tflite_cases() {
 
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
-               "unsupported operator SQUEEZE (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, "
+               "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, "
                "MAX_POOL_2D, RESHAPE, LOGISTIC, SOFTMAX)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
-  c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported operator CUMSUM",
+  // Issue 15: every unsupported operator of the model in one message, with counts, by first appearance.
+  c.push_back({"unsupported_ops_counted", "operators[1]", "unsupported: PAD \u00d72, MEAN \u00d71 (supported: ", with([](Spec& s) {
+                 s.tail = {qg::tfl::BuiltinOperator::PAD, qg::tfl::BuiltinOperator::LOGISTIC, qg::tfl::BuiltinOperator::MEAN,
+                           qg::tfl::BuiltinOperator::PAD};
+               })});
+  c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported: CUMSUM \u00d71",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUMSUM); })});
-  c.push_back({"custom_op", "operators[0]", "unsupported custom operator 'MyOp'", with([](Spec& s) {
+  c.push_back({"custom_op", "operators[0]", "unsupported: custom operator 'MyOp' \u00d71", with([](Spec& s) {
                  s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUSTOM);
                  s.custom_code = "MyOp";
                })});
