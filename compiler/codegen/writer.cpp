@@ -11,7 +11,36 @@
 namespace qg::codegen {
 namespace fs = std::filesystem;
 
+namespace testing {
 namespace {
+WriterFaultHook g_fault_hook = nullptr;
+int g_fault_step = 0;
+}  // namespace
+void set_writer_fault_hook(WriterFaultHook hook) { g_fault_hook = hook; }
+}  // namespace testing
+
+namespace {
+// True when the test hook asks the next step to fail.
+bool inject_fault(const char* what) {
+  return testing::g_fault_hook && testing::g_fault_hook(testing::g_fault_step++, what);
+}
+
+void rename_step(const fs::path& from, const fs::path& to, std::error_code& ec, const char* what) {
+  if (inject_fault(what)) {
+    ec = std::make_error_code(std::errc::io_error);
+    return;
+  }
+  fs::rename(from, to, ec);
+}
+
+bool create_dir_step(const fs::path& p, std::error_code& ec, const char* what) {
+  if (inject_fault(what)) {
+    ec = std::make_error_code(std::errc::io_error);
+    return false;
+  }
+  return fs::create_directory(p, ec);
+}
+
 std::string temp_name() {
   std::random_device rd;
   return ".qgen-tmp-" + std::to_string(rd()) + std::to_string(rd() % 1000);
@@ -19,6 +48,7 @@ std::string temp_name() {
 
 // "" or the system's reason.
 std::string write_file(const fs::path& p, const std::string& content) {
+  if (inject_fault("write a file")) return std::strerror(EIO);
   errno = 0;
   std::FILE* f = std::fopen(p.c_str(), "wb");
   if (!f) return std::strerror(errno ? errno : EIO);
@@ -35,6 +65,7 @@ void remove_quietly(const fs::path& p) {
 }  // namespace
 
 void write_output_dir(const std::string& dir, const std::vector<OutputFile>& files) {
+  testing::g_fault_step = 0;
   std::error_code ec;
   const fs::path target = fs::path(dir).has_filename() ? fs::path(dir) : fs::path(dir).parent_path();  // "out/" is the folder "out"
   if (target.empty()) user_error("", "-o", "output directory must not be empty");
@@ -47,7 +78,7 @@ void write_output_dir(const std::string& dir, const std::vector<OutputFile>& fil
     const fs::path parent = abs.parent_path();
     if (!fs::is_directory(parent, ec)) user_error(dir, "", "parent directory does not exist");
     const fs::path tmp = parent / temp_name();
-    if (!fs::create_directory(tmp, ec)) user_error(dir, "", "cannot create the output directory: " + ec.message());
+    if (!create_dir_step(tmp, ec, "create the temporary folder")) user_error(dir, "", "cannot create the output directory: " + ec.message());
     for (const OutputFile& f : files) {
       const std::string why = write_file(tmp / f.name, f.content);
       if (!why.empty()) {
@@ -55,7 +86,7 @@ void write_output_dir(const std::string& dir, const std::vector<OutputFile>& fil
         user_error(dir, "", "cannot write " + f.name + ": " + why);
       }
     }
-    fs::rename(tmp, target, ec);
+    rename_step(tmp, target, ec, "move the new folder into place");
     if (ec) {
       const std::string why = ec.message();
       remove_quietly(tmp);
@@ -72,9 +103,9 @@ void write_output_dir(const std::string& dir, const std::vector<OutputFile>& fil
       user_error(dir, "", f.name + " exists and is not a file; nothing was written");
   }
   const fs::path tmp = target / temp_name();
-  if (!fs::create_directory(tmp, ec)) user_error(dir, "", "cannot create a temporary directory inside it: " + ec.message());
+  if (!create_dir_step(tmp, ec, "create the temporary folder")) user_error(dir, "", "cannot create a temporary directory inside it: " + ec.message());
   const fs::path old = tmp / ".old";
-  if (!fs::create_directory(old, ec)) {
+  if (!create_dir_step(old, ec, "create the folder for old files")) {
     const std::string why = ec.message();
     remove_quietly(tmp);
     user_error(dir, "", "cannot create a temporary directory inside it: " + why);
@@ -98,13 +129,13 @@ void write_output_dir(const std::string& dir, const std::vector<OutputFile>& fil
     const fs::path dst = target / f.name;
     const bool had_old = fs::exists(fs::symlink_status(dst, ec));
     if (had_old) {
-      fs::rename(dst, old / f.name, ec);
+      rename_step(dst, old / f.name, ec, "move an old file aside");
       if (ec) {
         failure = "cannot move the old " + f.name + " aside: " + ec.message();
         break;
       }
     }
-    fs::rename(tmp / f.name, dst, ec);
+    rename_step(tmp / f.name, dst, ec, "move a new file into place");
     if (ec) {
       failure = "cannot move " + f.name + " into place: " + ec.message();
       if (had_old) {

@@ -349,7 +349,35 @@ bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (n.op == Op::Conv2d && n.attrs.groups != 1 && !ir::is_depthwise(g, n)) return false;
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
   if (g.in(n).sub_byte() || g.out(n).sub_byte()) return false;
-  return n.weight.shape[0] % 4 == 0;  // whole vectors of output channels; else portable C
+  if (n.weight.shape[0] % 4 != 0) return false;  // whole vectors of output channels; else portable C
+  return halide_accumulator_fits(*n.il, g.in(n).q.zero_point);
+}
+
+bool halide_accumulator_fits(const ir::IntLinear& il, int64_t in_zp) {
+  // Halide's int32 arithmetic must not overflow (Halide, like C, leaves it
+  // undefined: Type::can_overflow_int() is true only up to 16 bits). The
+  // pipeline's accumulator starts at bias' = bias - (in_zp + off)·Σw and adds
+  // products w·in with in in [0, 255] (off = 128, x86) or [-128, 127]
+  // (off = 0, Arm); every partial sum, in any order, is within
+  // |bias'| + max|in|·Σ|w|. Layers beyond int32 for either offset run the
+  // portable C kernel, whose sums wrap through uint32 (docs/halide.md).
+  const size_t O = il.bias.size();
+  if (O == 0 || il.weight.size() % O != 0) return false;
+  const size_t per = il.weight.size() / O;
+  for (size_t o = 0; o < O; ++o) {
+    int64_t wsum = 0, wabs = 0;
+    for (size_t i = 0; i < per; ++i) {
+      const int64_t v = il.weight[o * per + i];
+      wsum += v;
+      wabs += v < 0 ? -v : v;
+    }
+    for (const int64_t off : {int64_t{0}, int64_t{128}}) {
+      const int64_t b = int64_t{il.bias[o]} - (in_zp + off) * wsum;
+      const int64_t bound = (b < 0 ? -b : b) + (off ? 255 : 128) * wabs;
+      if (bound > INT32_MAX) return false;
+    }
+  }
+  return true;
 }
 
 int64_t halide_scratch_bytes(const ir::Graph& g, const ir::Node& n) {

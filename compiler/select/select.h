@@ -41,6 +41,10 @@ bool halide_enabled(const Target& t);
 // conv (groups 1 or depthwise), dense with a multiple of 4 output channels,
 // int8 max pool.
 bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n);
+// True when no int32 partial sum of the Halide conv / dense pipeline can
+// overflow for this layer (integer weights and biases, input zero point), on
+// either Halide target; else the layer runs the portable C kernel.
+bool halide_accumulator_fits(const ir::IntLinear& il, int64_t in_zp);
 // Arena scratch of a Halide layer: conv / dense: the input re-laid out with
 // its padding (channels rounded up to 4); max pool: none.
 int64_t halide_scratch_bytes(const ir::Graph& g, const ir::Node& n);

@@ -110,3 +110,37 @@ TEST_CASE("int8 overflow: the emitted C wraps like the interpreter and has no un
   std::filesystem::remove_all(dir);
   if (!err.empty()) FAIL(err);
 }
+
+// The same extremes on x86-64 with Halide (docs/halide.md, "Integer
+// overflow"): dense(4) with an output scale of 1e-45 runs in Halide (the
+// requantized values saturate and wrap, + zp_out wraps); with a bias of
+// 2^31 - 51 the accumulator could overflow int32, so the layer must run the
+// portable C kernel instead. Both equal the interpreter bit for bit.
+TEST_CASE("int8 overflow (x86-64, Halide): saturating requantization in Halide, an overflowing bias in portable C", "[tflite][halide]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("qgen-d4h-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const bool big_bias : {false, true}) {
+    INFO("big bias " << big_bias);
+    const std::string file = (dir / (big_bias ? "bias.tflite" : "scale.tflite")).string();
+    {
+      const std::vector<uint8_t> bytes = qgt::tiny_int8_fc_overflow_model(true, big_bias);
+      std::ofstream f(file, std::ios::binary);
+      f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    }
+    qgt::DiffModel m;
+    m.model_file = file;
+    m.prefix = big_bias ? "ovb" : "ovs";
+    m.label = file;
+    for (int a = -128; a <= 127; a += 17) m.inputs.push_back({float(a), float(-a / 2), 127.0f, float(a % 7)});
+    m.inputs.push_back({127, -128, 127, -128});
+    m.inputs.push_back({-128, 127, -128, 127});
+    m.inputs.push_back({0, 0, 0, 0});
+    qgt::Toolchain tc{"gcc", "-O2"};
+    tc.target = "x86-64";
+    int objects = 0;
+    const std::string err = qgt::run_differential({m}, {tc}, big_bias ? "int8_overflow_hb" : "int8_overflow_hs", nullptr, &objects);
+    if (!err.empty()) FAIL(err);
+    CHECK(objects == (big_bias ? 0 : 1));  // Halide layers in the package, or none
+  }
+  std::filesystem::remove_all(dir);
+}

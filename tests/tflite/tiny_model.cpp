@@ -29,6 +29,7 @@ struct Spec {
   int32_t bias0 = 100;                // bias of output channel 0
   bool logistic = false;              // append a LOGISTIC (int8 output: scale 1/256, zero point -128)
   std::vector<tfl::BuiltinOperator> tail;  // append these ops, each on the previous one's output
+  bool four_outputs = false;          // dense(4): a whole vector of outputs (the Halide targets take it; no tail)
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -36,23 +37,26 @@ std::vector<uint8_t> build(const Spec& s) {
   auto quant = [&](std::vector<float> scale, std::vector<int64_t> zp, int dim) {
     return tfl::CreateQuantizationParametersDirect(b, nullptr, nullptr, &scale, &zp, tfl::QuantizationDetails::NONE, 0, dim);
   };
+  const int O = s.four_outputs ? 4 : 3;
   std::vector<flatbuffers::Offset<tfl::Tensor>> tensors;
   {
     std::vector<int32_t> shape = {1, 4};
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, s.input_name.c_str(), quant({0.5f}, {-3}, 0)));
   }
   {
-    std::vector<int32_t> shape = {3, 4};
-    std::vector<float> sc(static_cast<size_t>(s.filter_scales), 0.02f);
-    std::vector<int64_t> zp(static_cast<size_t>(s.filter_scales), s.filter_zero_point);
+    std::vector<int32_t> shape = {O, 4};
+    const size_t ns = static_cast<size_t>(s.four_outputs ? O : s.filter_scales);
+    std::vector<float> sc(ns, 0.02f);
+    std::vector<int64_t> zp(ns, s.filter_zero_point);
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, s.filter_buffer, "fc/weights", quant(sc, zp, 0)));
   }
   {
-    std::vector<int32_t> shape = {3};
-    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT32, 2, "fc/bias", quant({0.01f, 0.01f, 0.01f}, {0, 0, 0}, 0)));
+    std::vector<int32_t> shape = {O};
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT32, 2, "fc/bias",
+                                              quant(std::vector<float>(static_cast<size_t>(O), 0.01f), std::vector<int64_t>(static_cast<size_t>(O), 0), 0)));
   }
   {
-    std::vector<int32_t> shape = {1, 3};
+    std::vector<int32_t> shape = {1, O};
     std::vector<float> sc(static_cast<size_t>(s.output_scales), s.output_scale);
     std::vector<int64_t> zp(static_cast<size_t>(s.output_scales), 1);
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, "output", quant(sc, zp, 0)));
@@ -70,12 +74,12 @@ std::vector<uint8_t> build(const Spec& s) {
     const std::string name = "tail" + std::to_string(i);
     tensors.push_back(tfl::CreateTensorDirect(b, &shape, tfl::TensorType::INT8, 0, name.c_str(), quant({0.5f}, {1}, 0)));
   }
-  const int8_t w[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
-  const int32_t bias[3] = {s.bias0, -200, 300};
-  std::vector<uint8_t> wbytes(s.filter_bytes);
-  std::memcpy(wbytes.data(), w, std::min(sizeof w, wbytes.size()));
-  std::vector<uint8_t> bbytes(12);
-  for (size_t i = 0; i < 3; ++i)
+  const int8_t w[16] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, 127, -127, 127, 100};
+  const int32_t bias[4] = {s.bias0, -200, 300, 400};
+  std::vector<uint8_t> wbytes(s.four_outputs ? 16 : s.filter_bytes);
+  std::memcpy(wbytes.data(), w, std::min(size_t{s.four_outputs ? 16u : 12u}, wbytes.size()));
+  std::vector<uint8_t> bbytes(4 * static_cast<size_t>(O));
+  for (size_t i = 0; i < static_cast<size_t>(O); ++i)
     for (size_t k = 0; k < 4; ++k) bbytes[4 * i + k] = static_cast<uint8_t>(static_cast<uint32_t>(bias[i]) >> (8 * k));
   std::vector<flatbuffers::Offset<tfl::Buffer>> buffers = {
       tfl::CreateBuffer(b), tfl::CreateBufferDirect(b, &wbytes), tfl::CreateBufferDirect(b, &bbytes)};
@@ -139,10 +143,11 @@ std::vector<uint8_t> tiny_int8_logistic_model() {
   return build(s);
 }
 
-std::vector<uint8_t> tiny_int8_fc_overflow_model() {
+std::vector<uint8_t> tiny_int8_fc_overflow_model(bool four_outputs, bool big_bias) {
   Spec s;
-  s.bias0 = INT32_MAX - 50;  // + a positive dot product: the int32 sum wraps
+  if (big_bias) s.bias0 = INT32_MAX - 50;  // + a positive dot product: the int32 sum wraps
   s.output_scale = 1e-45f;   // a huge requantization multiplier: the shifted / requantized values saturate
+  s.four_outputs = four_outputs;
   return build(s);
 }
 

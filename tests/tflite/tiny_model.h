@@ -14,7 +14,9 @@ std::vector<uint8_t> tiny_int8_fc_model();
 // The same with a bias of 2^31 - 51 and an output scale of 1e-45 (valid for
 // the TFLite verifier): the int32 accumulator wraps, the requantization
 // saturates (issue #18 D4).
-std::vector<uint8_t> tiny_int8_fc_overflow_model();
+// four_outputs: dense(4) instead of dense(3) (the Halide targets take it);
+// big_bias = false keeps the bias of 100 (only the requantization saturates).
+std::vector<uint8_t> tiny_int8_fc_overflow_model(bool four_outputs = false, bool big_bias = true);
 // FULLY_CONNECTED (no activation) then LOGISTIC, int8: qgen's Sigmoid vs TFLite's reference kernel.
 std::vector<uint8_t> tiny_int8_logistic_model();
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <set>
 
 #include "codegen/templates.h"
@@ -171,5 +172,53 @@ TEST_CASE("a template refuses a scratch layout that does not hold what it uses",
       }
     }
   }
+  qgt::remove_dir(dir);
+}
+
+// Halide's int32 arithmetic has no defined overflow: a layer whose
+// accumulator could leave int32 (a bias near 2^31, or huge weight sums) runs
+// the portable C kernel, which wraps through uint32 (docs/halide.md).
+TEST_CASE("Halide takes an int8 layer only when its int32 accumulator cannot overflow", "[select][halide]") {
+  // The bound, by hand: |bias - (zp + off)·Σw| + max|in|·Σ|w| <= 2^31 - 1 for off = 0 and 128.
+  ir::IntLinear il;
+  il.weight = {127, -127, 127, 127, 0, 0, 0, 0};  // O = 2, 4 weights each: Σw = 254, 0; Σ|w| = 508, 0
+  il.bias = {0, 0};
+  CHECK(select::halide_accumulator_fits(il, -128));
+  // Channel 0, zp = -128: off = 0 gives |bias + 128·254| + 128·508 = bias + 97536,
+  // off = 128 gives |bias| + 255·508 = bias + 129540: the larger one decides.
+  il.bias[0] = INT32_MAX - 129540;
+  CHECK(select::halide_accumulator_fits(il, -128));
+  il.bias[0] += 1;
+  CHECK_FALSE(select::halide_accumulator_fits(il, -128));
+  il.bias = {0, INT32_MAX};  // channel 1 has no weights: the bias alone fits
+  CHECK(select::halide_accumulator_fits(il, -128));
+  il.bias = {0, INT32_MIN};  // |INT32_MIN| does not
+  CHECK_FALSE(select::halide_accumulator_fits(il, -128));
+
+  // On a real model for x86-64: every Halide conv / dense fits; a bias near
+  // 2^31 moves that layer to the portable C kernel.
+  const std::string dir = qgt::make_temp_dir("select_halide");
+  qgt::write_file(dir + "/q.json", R"({"default": {"scheme": "int8"}})");
+  driver::PipelineOptions o;
+  o.net_path = kNet;
+  o.config_path = dir + "/q.json";
+  o.target = "x86-64";
+  for (int k = 0; k < 4; ++k) {
+    std::vector<float> x(28 * 28);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 7 + static_cast<size_t>(k) * 13) % 17) / 17.0f;
+    o.calibration.push_back(x);
+  }
+  driver::PipelineState s = driver::run_pipeline(o);
+  const target::Target& t = target::get("x86-64");
+  int halide = 0;
+  for (ir::Node& n : s.graph.nodes) {
+    if (!n.il || !select::halide_handles(t, s.graph, n)) continue;
+    ++halide;
+    const int32_t keep = n.il->bias[0];
+    n.il->bias[0] = INT32_MAX - 50;
+    CHECK_FALSE(select::halide_handles(t, s.graph, n));
+    n.il->bias[0] = keep;
+  }
+  CHECK(halide >= 2);
   qgt::remove_dir(dir);
 }

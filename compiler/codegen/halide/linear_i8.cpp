@@ -51,6 +51,10 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
   return (hi >> t.right(o)) + select(rem > threshold, 1, 0);
 }
 
+Expr add_wrapping(const Expr& a, const Expr& b) {
+  return cast<int32_t>(cast<uint32_t>(a) + cast<uint32_t>(b));
+}
+
 // Depthwise: acc(o) = bias'(o) + Σ_{kx,ky} w(o, kx, ky) · in(o, ...), no
 // reduction across channels, so no dot-product instruction: vectors over
 // channels, the window unrolled.
@@ -85,7 +89,7 @@ static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, co
   RDom r(0, s.KW, 0, s.KH, fn + "_r");
   acc(o, x, y) = bias(o);
   acc(o, x, y) += cast<int32_t>(w(o, r.x, r.y)) * cast<int32_t>(in(o, x * s.SW + r.x * s.DW, y * s.SH + r.y * s.DH));
-  out(o, x, y) = cast<int8_t>(clamp(requantize(acc(o, x, y), rq, o, false) + s.out_zp, s.act_min, s.act_max));
+  out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
   set_hwc_bounds(in, out, s);
   schedule_depthwise_i8(out, acc, r, s, m);
   return Pipeline(out);
@@ -117,7 +121,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     RDom r(0, 4, 0, CQ, fn + "_r");
     acc(o) = bias(o);
     acc(o) += cast<int32_t>(w(r.x, o, r.y, 0, 0)) * cast<int32_t>(in(r.y * 4 + r.x));
-    out(o) = cast<int8_t>(clamp(requantize(acc(o), rq, o, true) + s.out_zp, s.act_min, s.act_max));
+    out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true), s.out_zp), s.act_min, s.act_max));
     in.dim(0).set_bounds(0, s.Cp).set_stride(1);
     out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
     schedule_dense_i8(out, acc, r, s, m);
@@ -126,7 +130,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     acc(o, x, y) = bias(o);
     acc(o, x, y) += cast<int32_t>(w(r.x, o, r.y, r.z, r.w)) *
                     cast<int32_t>(in(r.y * 4 + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
-    out(o, x, y) = cast<int8_t>(clamp(requantize(acc(o, x, y), rq, o, false) + s.out_zp, s.act_min, s.act_max));
+    out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
     set_hwc_bounds(in, out, s);
     schedule_conv_i8(out, acc, r, s, m);
   }

@@ -72,6 +72,11 @@ RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector
 // (single rounding, dense), for output channel `o`.
 Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding);
 
+// a + b (int32) modulo 2^32, through uint32: Halide's int32 overflow is
+// undefined. M(acc) + zp_out can exceed int32 on a valid model (an output
+// scale of 1e-45 saturates the multiplier); the C kernels wrap it the same way.
+Halide::Expr add_wrapping(const Halide::Expr& a, const Halide::Expr& b);
+
 // The pipeline of one layer (algorithm only), scheduled for `m`.
 Halide::Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
 
