@@ -206,7 +206,7 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
       const int64_t elem = is_i8(g, n.output) ? 1 : 4;
       // A tensor stored in another form than numel elements of its dtype cannot be read back here.
       if (where == 0 && b.bytes < g.tensor(n.output).numel() * elem)
-        user_error("", "layer '" + printable_name(n.name) + "'",
+        user_error("", "layer '" + message_name(n.name) + "'",
                    "its output is stored in " + std::to_string(b.bytes) + " bytes, not as " + std::to_string(g.tensor(n.output).numel()) +
                        " " + ir::dtype_name(g.tensor(n.output).dtype) + " values: qgen diff cannot read this tensor");
       os << "  {" << where << ", " << (where == 0 ? b.offset : 0) << "L, " << g.tensor(n.output).numel() * elem << "L, " << elem << "L},\n";

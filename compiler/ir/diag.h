@@ -27,8 +27,8 @@ class InternalError : public std::logic_error {
 [[noreturn]] void internal_error(const char* src_file, int line, const std::string& message);
 
 // Makes a string safe to print on one line and inside a C comment: keeps
-// [A-Za-z0-9_.:+-] and replaces everything else with '_'. Used for model names
-// in messages and emitted comments.
+// [A-Za-z0-9_.:+-] and replaces everything else with '_'. Used in emitted
+// comments and file-safe labels; error messages use message_name.
 std::string printable_name(const std::string& s);
 
 // A model name for a one-line error message, as the model spells it
