@@ -56,8 +56,8 @@
 #define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WBITS == 8
-#define QGS_ROW QG_K
-#define QGS_KC QG_K
+#define QGS_ROW QG_KP
+#define QGS_KC QG_KP
 #define QGS_STEP 4
 #define QGS_SCALE_SHIFT 0
 #define QGS_DOT qg_dot2x2_w8
@@ -113,9 +113,9 @@ QG_HOT void QGS_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
         QGS_DOTFN((c0), weight + o * QGS_ROW, acc);                                        \
       else                                                                               \
         QGS_DOT((c0), (cs), weight + o * QGS_ROW, (ob - o) * QGS_ROW, QGS_KC / QGS_STEP, acc); \
-      if (QG_WBITS == 8 && QG_K % 4) {                                                   \
+      if (QG_WBITS == 8 && QGS_KC % 4) {                                                 \
         long k;                                                                          \
-        for (k = QG_K / 4 * 4; k < QG_K; ++k) {                                          \
+        for (k = QGS_KC / 4 * 4; k < QGS_KC; ++k) {                                      \
           const int32_t ua = (int8_t)weight[o * QGS_ROW + k], ub = (int8_t)weight[ob * QGS_ROW + k]; \
           acc[0] += (c0)[k] * ua;                                                        \
           acc[1] += (c0)[k] * ub;                                                        \

@@ -158,6 +158,7 @@ struct Net {
 Net random_int8_net(uint64_t seed) {
   qgt::RandomNetOptions opt;
   opt.quantized = false;
+  opt.zoo_ops = false;  // the float ops this first HLS version has no kernels for
   const qgt::RandomNet rn = qgt::random_net(seed, opt);
   Net m;
   m.net_json = rn.net_json;
@@ -173,7 +174,9 @@ Net random_int8_net(uint64_t seed) {
 // A random net with the generator's random LQ / DQ precision choices (some
 // layers float or with the LUT kernel: refused by this version).
 Net random_lq_net(uint64_t seed) {
-  const qgt::RandomNet rn = qgt::random_net(seed, {});
+  qgt::RandomNetOptions opt;
+  opt.zoo_ops = false;
+  const qgt::RandomNet rn = qgt::random_net(seed, opt);
   Net m;
   m.net_json = rn.net_json;
   m.quant_json = rn.quant_json;

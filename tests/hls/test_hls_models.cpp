@@ -172,6 +172,7 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
   qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
   qgt::RandomNetOptions opt;
   opt.quantized = false;
+  opt.zoo_ops = false;
   std::string rprefix;
   for (uint64_t seed = 1; seed < 40 && rprefix.empty(); ++seed) {
     const qgt::RandomNet rn = qgt::random_net(seed, opt);

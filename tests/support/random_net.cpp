@@ -290,13 +290,15 @@ class Gen {
     push(layers, {{"name", out.name}, {"op", "channel_shuffle"}, {"inputs", {cur_.name}}, {"groups", r_.pick(divs)}}, out);
   }
 
-  static const char* act_op(bool common, double x, double lo, double hi) {  // relu, or one of the others by x in [lo, hi)
+  const char* act_op(bool common, double x, double lo, double hi) const {  // relu, or one of the others by x in [lo, hi)
     if (common) return "relu";
     const double f = (x - lo) / (hi - lo);
+    if (!opt_.zoo_ops) return f < 0.5 ? "relu6" : "sigmoid";
     return f < 0.4 ? "relu6" : f < 0.6 ? "sigmoid" : f < 0.8 ? "hardsigmoid" : "hardswish";
   }
 
-  static const char* binary_op(double x, double lo, double hi) {  // add, or one of the others by x in [lo, hi)
+  const char* binary_op(double x, double lo, double hi) const {  // add, or one of the others by x in [lo, hi)
+    if (!opt_.zoo_ops) return "add";
     const double f = (x - lo) / (hi - lo);
     return f < 0.5 ? "add" : f < 0.6 ? "mul" : f < 0.7 ? "sub" : f < 0.8 ? "div" : f < 0.9 ? "minimum" : "maximum";
   }
@@ -339,19 +341,20 @@ class Gen {
       else if (x < 0.58) batchnorm(layers);
       else if (x < 0.67) std::string(binary_op(x, 0.58, 0.67)) == "add" ? add(layers) : binary(layers, binary_op(x, 0.58, 0.67));
       else if (x < 0.71) concat(layers);
-      else if (x < 0.74) slice(layers);
+      else if (x < 0.74) opt_.zoo_ops ? slice(layers) : concat(layers);
       else if (x < 0.78) simple(layers, "global_avgpool");
       else if (x < 0.86) simple(layers, "flatten");
       else if (x < 0.92) reshape(layers);
       else if (x < 0.96) simple(layers, "softmax");
-      else channel_shuffle(layers);
+      else if (opt_.zoo_ops) channel_shuffle(layers);
+      else simple(layers, "softmax");
     } else {
       if (x < 0.40) dense(layers, round_up(r_.uniform(1, 40)));
       else if (x < 0.55) simple(layers, act_op(r_.chance(0.7), x, 0.40, 0.55));
       else if (x < 0.62) batchnorm(layers);
       else if (x < 0.74) std::string(binary_op(x, 0.62, 0.74)) == "add" ? add(layers) : binary(layers, binary_op(x, 0.62, 0.74));
       else if (x < 0.79) concat(layers);
-      else if (x < 0.82) slice(layers);
+      else if (x < 0.82) opt_.zoo_ops ? slice(layers) : concat(layers);
       else if (x < 0.90 && image_net) reshape(layers);
       else if (x < 0.90) dense(layers, round_up(r_.uniform(1, 40)));
       else simple(layers, "softmax");

@@ -27,6 +27,10 @@ struct RandomNetOptions {
   // so R divides some channel counts and not others; a few layers get another
   // choice (mixed consumers fall back to float); more conv2d layers.
   bool lq_pack = false;
+  // false: only the ops every target has kernels for (no mul / sub / div /
+  // minimum / maximum, slice, channel_shuffle, hardsigmoid, hardswish), e.g.
+  // for --target hls, which refuses the newer float ops.
+  bool zoo_ops = true;
 };
 
 RandomNet random_net(uint64_t seed, const RandomNetOptions& opt = {});
