@@ -125,9 +125,12 @@ int DiffCommand::run() const {
       const ir::Tensor& t = g.tensor(n.output);
       const std::vector<float>& want = ref[static_cast<size_t>(n.output)];
       const std::vector<float>& got = r.layers[k][i];
+      // LQ-packed storage is compared bit for bit, word by word (no NaN rule: the words are codes and (lo, s)).
+      const bool packed = t.pack.on();
+      auto differ = [packed](float a, float b) { return packed ? std::memcmp(&a, &b, sizeof a) != 0 : !same(a, b); };
       int64_t first = -1, count = 0;
-      for (size_t e = 0; e < want.size(); ++e)
-        if (!same(got[e], want[e])) {
+      for (size_t e = 0; e < want.size() && e < got.size(); ++e)
+        if (differ(got[e], want[e])) {
           if (first < 0) first = static_cast<int64_t>(e);
           ++count;
         }
@@ -151,12 +154,34 @@ int DiffCommand::run() const {
       std::printf("  kernel:      %s (function %s)\n", lr ? lr->kernel.c_str() : "?", lr ? lr->function.c_str() : "?");
       std::printf("  tensor:      '%s' %s %s, %" PRId64 " elements\n", shown(t.name).c_str(),
                   ir::shape_str(ir::logical_shape(t.shape, g.layout)).c_str(), ir::dtype_name(t.dtype), t.numel());
-      std::printf("  element:     %" PRId64 " %s (index %" PRId64 " in the internal HWC order)\n", ir::logical_index(t.shape, g.layout, first),
-                  coordinates(g, t, first).c_str(), first);
-      std::printf("  target:      %s\n", value_text(got[static_cast<size_t>(first)], t).c_str());
-      std::printf("  interpreter: %s\n", value_text(want[static_cast<size_t>(first)], t).c_str());
+      if (packed) {
+        const int64_t code_words = t.packed_code_bytes() / 4;
+        auto word = [](float v) {
+          uint32_t u;
+          std::memcpy(&u, &v, 4);
+          char b[16];
+          std::snprintf(b, sizeof b, "0x%08" PRIx32, u);
+          return std::string(b);
+        };
+        std::printf("  stored:      LQ-packed, %d-bit codes, regions of %" PRId64 " (docs/quantization.md section 11)\n", t.pack.a_bits,
+                    static_cast<int64_t>(t.pack.region));
+        if (first < code_words)
+          std::printf("  word:        %" PRId64 " of the codes (bytes %" PRId64 "-%" PRId64 ")\n", first, 4 * first, 4 * first + 3);
+        else {
+          const int64_t regions = t.packed_regions(), ri = first - code_words;
+          std::printf("  word:        %" PRId64 ": %s of region %" PRId64 "\n", first, ri < regions ? "lo" : "s", ri < regions ? ri : ri - regions);
+        }
+        std::printf("  target:      %s\n  interpreter: %s\n", word(got[static_cast<size_t>(first)]).c_str(),
+                    word(want[static_cast<size_t>(first)]).c_str());
+      } else {
+        std::printf("  element:     %" PRId64 " %s (index %" PRId64 " in the internal HWC order)\n", ir::logical_index(t.shape, g.layout, first),
+                    coordinates(g, t, first).c_str(), first);
+        std::printf("  target:      %s\n", value_text(got[static_cast<size_t>(first)], t).c_str());
+        std::printf("  interpreter: %s\n", value_text(want[static_cast<size_t>(first)], t).c_str());
+      }
       const std::string before = i == 0 ? "it is the first layer" : i == 1 ? "layer 1 agrees" : "layers 1-" + std::to_string(i) + " agree";
-      std::printf("  %" PRId64 " of %" PRId64 " elements of this tensor differ; %s; %d later layer%s differ%s\n", count, t.numel(),
+      std::printf("  %" PRId64 " of %" PRId64 " %s of this tensor differ; %s; %d later layer%s differ%s\n", count,
+                  packed ? static_cast<int64_t>(want.size()) : t.numel(), packed ? "stored words" : "elements",
                   before.c_str(), later, later == 1 ? "" : "s", later ? (" (first: '" + shown(later_first) + "')").c_str() : "");
       if (!bad.empty()) {
         std::string names;

@@ -203,13 +203,18 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
     for (const ir::Node& n : g.nodes) {
       const plan::Buffer& b = s.plan->tensors.at(static_cast<size_t>(n.output));
       const int where = b.place == plan::Place::Input ? 1 : b.place == plan::Place::Output ? 2 : 0;
+      const ir::Tensor& t = g.tensor(n.output);
       const int64_t elem = is_i8(g, n.output) ? 1 : 4;
+      // An LQ-packed tensor (docs/quantization.md §11) is compared as the 32-bit
+      // words of its storage (codes, then (lo, s) per region), which the
+      // interpreter holds as Tensor::bytes() / 4 floats of the same bits.
+      const int64_t dump_bytes = t.pack.on() ? t.bytes() : t.numel() * elem;
       // A tensor stored in another form than numel elements of its dtype cannot be read back here.
-      if (where == 0 && b.bytes < g.tensor(n.output).numel() * elem)
+      if (where == 0 && !t.pack.on() && b.bytes < t.numel() * elem)
         user_error("", "layer '" + message_name(n.name) + "'",
                    "its output is stored in " + std::to_string(b.bytes) + " bytes, not as " + std::to_string(g.tensor(n.output).numel()) +
                        " " + ir::dtype_name(g.tensor(n.output).dtype) + " values: qgen diff cannot read this tensor");
-      os << "  {" << where << ", " << (where == 0 ? b.offset : 0) << "L, " << g.tensor(n.output).numel() * elem << "L, " << elem << "L},\n";
+      os << "  {" << where << ", " << (where == 0 ? b.offset : 0) << "L, " << dump_bytes << "L, " << elem << "L},\n";
     }
     os << "};\n"
        << "void qgd_layer_end(int i, unsigned char *A, const void *in, void *out) {\n"
@@ -518,7 +523,7 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
     if (r.outputs[k].size() != static_cast<size_t>(g.tensor(g.output).numel()))
       user_error("", "--target " + o.target, "the program's report lacks the output of input " + std::to_string(k) + " (garbled standard output?)");
     for (size_t i = 0; o.dump_layers && i < g.nodes.size(); ++i)
-      if (r.layers[k][i].size() != static_cast<size_t>(g.tensor(g.nodes[i].output).numel()))
+      if (const ir::Tensor& t = g.tensor(g.nodes[i].output); r.layers[k][i].size() != static_cast<size_t>(t.pack.on() ? t.bytes() / 4 : t.numel()))
         user_error("", "--target " + o.target, "the program's report lacks layer " + std::to_string(i + 1) + " of input " + std::to_string(k) +
                                                    " (garbled standard output?)");
   }

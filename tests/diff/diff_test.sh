@@ -18,6 +18,9 @@
 #               with FMA): a real difference, found in layer 1, flag named
 #   halide      MLPerf Tiny KWS (int8) on x86-64 and cortex-a (qemu-aarch64):
 #               agrees, and a flipped code of a Halide layer is named
+#   (host and m7 also: lq2_r8.json, whose tensors are stored LQ-packed
+#   (docs/quantization.md section 11): clean, and a flipped word of the packed
+#   storage of pool1 named as such)
 # Exit 77 (skip) when a tool the case needs is missing.
 set -u
 case_name=$1 qgen=$2 src=$3 work=$4
@@ -78,6 +81,26 @@ check_clean() {
   lacks "$name.out" "FIRST DIFFERENCE"
 }
 
+# check_packed NAME TARGET: lq2_r8.json stores pool1 LQ-packed; clean agrees,
+# a flipped bit in word 3 of its codes is found there, shown as stored words.
+check_packed() {
+  local name=$1 target=$2 pcfg=$src/examples/fmnist-small/lq2_r8.json
+  run "${name}_clean" diff "$net" --config "$pcfg" --input "$work/img.f32" --target "$target"
+  [ "$st" -eq 0 ] || { cat "$work/${name}_clean.out" "$work/${name}_clean.err"; fail "${name}_clean: status $st, expected 0"; }
+  has "${name}_clean.out" "all 7 layers agree bit for bit"
+  run "$name" diff "$net" --config "$pcfg" --input "$work/img.f32" --target "$target" \
+    --cflags "-DQGEN_DIFF_TEST_FLIP_LAYER=2 -DQGEN_DIFF_TEST_FLIP_ELEMENT=3"
+  [ "$st" -eq 1 ] || { cat "$work/$name.out" "$work/$name.err"; fail "$name: status $st, expected 1 (a difference)"; }
+  has "$name.out" "FIRST DIFFERENCE: input 0, layer 2 'pool1'"
+  has "$name.out" "stored:      LQ-packed, 2-bit codes, regions of 8"
+  has "$name.out" "word:        3 of the codes (bytes 12-15)"
+  local t i
+  t=$(sed -n 's/^  target:      0x\([0-9a-f]*\)$/\1/p' "$work/$name.out")
+  i=$(sed -n 's/^  interpreter: 0x\([0-9a-f]*\)$/\1/p' "$work/$name.out")
+  [ -n "$t" ] && [ -n "$i" ] || fail "$name: no target / interpreter words"
+  [ $((16#$t ^ 16#$i)) -eq 1 ] || fail "$name: words $t and $i do not differ in the lowest bit"
+}
+
 compile_pkg() { "$qgen" compile "$net" --config "$cfg" --target "$1" -o "$work/pkg" -q || fail "qgen compile"; }
 no_temp_left() {  # the build folders are removed
   if ls "$TMPDIR"/qgen-diff-* "$TMPDIR"/qgen-validate-* >/dev/null 2>&1; then ls "$TMPDIR"; fail "temporary folders left in $TMPDIR"; fi
@@ -93,6 +116,7 @@ case $case_name in
     check_inject inject3 3 conv2 37 c      # arena tensor
     check_inject inject1 1 conv1 0 c       # the first layer
     check_inject inject7 7 fc2 9 c         # written straight into the caller's output
+    check_packed packed c
     no_temp_left
     ;;
   m7)
@@ -102,6 +126,7 @@ case $case_name in
     check_clean m7_clean cortex-m7
     has m7_clean.out "run on qemu-system-arm -M mps2-an500"
     check_inject m7_inject 3 conv2 101 cortex-m7
+    check_packed m7_packed cortex-m7
     no_temp_left
     ;;
   errors)
