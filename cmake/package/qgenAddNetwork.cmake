@@ -30,9 +30,11 @@
 #                  (.incbin'ed by <prefix>_weights.c: -Wa,-I<dir> is added and
 #                  the object depends on them)
 # cortex-m7 code needs the Cortex-M7 toolchain file
-# (qgen_CORTEX_M7_TOOLCHAIN_FILE), cortex-a an AArch64 C compiler. `hls` is
-# accepted and passed on with the file set of `c`: qgen reports whether it
-# supports the target (when it emits other files, this list must follow).
+# (qgen_CORTEX_M7_TOOLCHAIN_FILE), cortex-a an AArch64 C compiler. `hls`
+# emits <prefix>.h, <prefix>.cpp, <prefix>_tb.cpp, qg_hls.h, qg_hls_stream.h,
+# qg_fixed.h, qg_lq.h, qg_common.h, run_hls.tcl, hls_config.cfg and the
+# reports; the library is the C simulation of <prefix>.cpp (C++17; the
+# project must enable CXX and add the ap_types include directory to it).
 # A net.json's weight file is read from its "weights" key when CMake
 # configures. The sources are compiled as C99 with -ffp-contract=off (the
 # emitted header refuses -ffast-math): keep them out of -ffast-math builds.
@@ -117,8 +119,16 @@ function(qgen_add_network tgt)
   list(APPEND args ${Q_OPTIONS})
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${tgt}.qgen")
-  set(sources "${out}/${Q_NAME}.c" "${out}/${Q_NAME}_weights.c")
-  set(files "${out}/${Q_NAME}.h" ${sources} "${out}/report.json" "${out}/report.md")
+  if(Q_TARGET STREQUAL "hls")
+    # Vitis-HLS-style C++ (docs/hls.md): the library is its C simulation.
+    set(sources "${out}/${Q_NAME}.cpp")
+    set(files "${out}/${Q_NAME}.h" ${sources} "${out}/${Q_NAME}_tb.cpp" "${out}/qg_hls.h" "${out}/qg_hls_stream.h"
+        "${out}/qg_fixed.h" "${out}/qg_lq.h" "${out}/qg_common.h" "${out}/run_hls.tcl" "${out}/hls_config.cfg"
+        "${out}/report.json" "${out}/report.md")
+  else()
+    set(sources "${out}/${Q_NAME}.c" "${out}/${Q_NAME}_weights.c")
+    set(files "${out}/${Q_NAME}.h" ${sources} "${out}/report.json" "${out}/report.md")
+  endif()
   set(halide OFF)
   if(Q_TARGET STREQUAL "x86-64" OR Q_TARGET STREQUAL "cortex-a")
     set(halide ON)
@@ -150,8 +160,20 @@ function(qgen_add_network tgt)
     target_sources(${tgt} PRIVATE "${out}/${Q_NAME}_halide.o")
     set_source_files_properties("${out}/${Q_NAME}_halide.o" PROPERTIES EXTERNAL_OBJECT TRUE)
   endif()
-  set_target_properties(${tgt} PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON LINKER_LANGUAGE C)
   target_include_directories(${tgt} PUBLIC "${out}")
+  if(Q_TARGET STREQUAL "hls")
+    # The C++ needs ap_int.h: the caller adds the directory of the Xilinx
+    # ap_types headers (Vitis's include/, or hls4ml's templates/vivado/ap_types).
+    set_target_properties(${tgt} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON LINKER_LANGUAGE CXX)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+      target_compile_options(${tgt} PRIVATE -ffp-contract=off -Wno-unknown-pragmas)
+    endif()
+    if(UNIX)
+      target_link_libraries(${tgt} PUBLIC m)
+    endif()
+    return()
+  endif()
+  set_target_properties(${tgt} PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON LINKER_LANGUAGE C)
   if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${tgt} PRIVATE -ffp-contract=off)
     if(blob)
