@@ -17,45 +17,15 @@
 #include "ir/op_table.h"
 #include "support/cbuild.h"
 #include "support/random_net.h"
+#include "hls_test_support.h"
 #include "support/skip.h"
 
 namespace {
 
-const std::string kAp = QGEN_HLS_AP_TYPES;
+using qgt_hls::kAp;
+using qgt_hls::kO0;
+using qgt_hls::kO2;
 const std::string kSrc = QGEN_SOURCE_DIR;
-
-// Warnings: all of -Wall -Wextra as errors, plus -Wvla. -Wno-unknown-pragmas:
-// g++ does not know `#pragma HLS`. At -O2 the vendor's ap_private default
-// constructor reads its own uninitialized value (ap_private.h
-// clearUnusedBits), which GCC reports through inlining into our code; so the
-// warning-clean build is -O0, and the faster -O2 build used for the larger
-// models also passes -Wno-uninitialized -Wno-maybe-uninitialized.
-const std::string kWarn = "-Wall -Wextra -Werror -Wvla -Wno-unknown-pragmas";
-const std::string kO0 = "-std=c++17 -O0 -ffp-contract=off " + kWarn;
-const std::string kO2 = "-std=c++17 -O2 -ffp-contract=off " + kWarn + " -Wno-uninitialized -Wno-maybe-uninitialized";
-
-bool have_ap_types() { return std::ifstream(kAp + "/ap_int.h").good(); }
-
-#define REQUIRE_AP_TYPES()                                                                                             \
-  do {                                                                                                                 \
-    if (!have_ap_types()) QGT_SKIP_MISSING("ap_types headers not found in " << kAp << " (test fixture hls_fetch_ap_types)"); \
-    if (!qgt::have_tool("g++")) QGT_SKIP("g++ not found");                                                             \
-  } while (0)
-
-void write_bytes(const std::string& path, const std::vector<std::vector<float>>& inputs, bool i8) {
-  std::string b;
-  for (const auto& in : inputs)
-    for (float v : in) {
-      if (i8) {
-        b.push_back(static_cast<char>(static_cast<int8_t>(v)));
-      } else {
-        char c[4];
-        std::memcpy(c, &v, 4);
-        b.append(c, 4);
-      }
-    }
-  qgt::write_file(path, b);
-}
 
 std::vector<float> read_outputs(const std::string& path, bool i8) {
   if (!i8) return qgt::read_floats(path);
@@ -74,7 +44,7 @@ std::string csim_check(const qg::driver::PipelineState& s, const std::string& di
   const qgt::CmdResult b = qgt::run_cmd("g++ " + flags + " -isystem " + include + " -I" + out + " " + out + "/" + prefix + ".cpp " + out +
                                         "/" + prefix + "_tb.cpp -o " + exe + " 2>&1");
   if (b.status != 0) return "build failed:\n" + b.output.substr(0, 3000);
-  write_bytes(dir + "/in.bin", inputs, in_i8);
+  qgt::write_file(dir + "/in.bin", qgt_hls::bytes_of(inputs, in_i8));
   const qgt::CmdResult r = qgt::run_cmd(exe + " " + dir + "/in.bin " + dir + "/got.bin 2>&1");
   if (r.status != 0) return "testbench failed: " + r.output.substr(0, 2000);
   const std::vector<float> got = read_outputs(dir + "/got.bin", out_i8);

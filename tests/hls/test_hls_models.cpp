@@ -12,39 +12,17 @@
 #include "ir/diag.h"
 #include "support/cbuild.h"
 #include "support/random_net.h"
+#include "hls_test_support.h"
 #include "support/skip.h"
 
 namespace {
 
-const std::string kAp = QGEN_HLS_AP_TYPES;
+using qgt_hls::kAp;
+using qgt_hls::kO0;
+using qgt_hls::kO2;
 const std::string kSrc = QGEN_SOURCE_DIR;
 const std::string kQgen = QGEN_BINARY;
 const std::string kModels = qgt::models_dir();
-const std::string kWarn = "-Wall -Wextra -Werror -Wvla -Wno-unknown-pragmas";  // see test_hls.cpp
-const std::string kO0 = "-std=c++17 -O0 -ffp-contract=off " + kWarn;
-const std::string kO2 = "-std=c++17 -O2 -ffp-contract=off " + kWarn + " -Wno-uninitialized -Wno-maybe-uninitialized";
-
-#define REQUIRE_AP_TYPES()                                                                                               \
-  do {                                                                                                                   \
-    if (!std::ifstream(kAp + "/ap_int.h").good())                                                                        \
-      QGT_SKIP_MISSING("ap_types headers not found in " << kAp << " (test fixture hls_fetch_ap_types)");                \
-    if (!qgt::have_tool("g++")) QGT_SKIP("g++ not found");                                                               \
-  } while (0)
-
-std::string bytes_of(const std::vector<std::vector<float>>& inputs, bool i8) {
-  std::string b;
-  for (const auto& in : inputs)
-    for (float v : in) {
-      if (i8) {
-        b.push_back(static_cast<char>(static_cast<int8_t>(v)));
-      } else {
-        char c[4];
-        std::memcpy(c, &v, 4);
-        b.append(c, 4);
-      }
-    }
-  return b;
-}
 
 // Builds and runs the testbench of dir/out; "" or the first difference with the interpreter.
 std::string csim(const qg::driver::PipelineState& s, const std::string& dir, const std::string& prefix,
@@ -55,7 +33,7 @@ std::string csim(const qg::driver::PipelineState& s, const std::string& dir, con
   const qgt::CmdResult b = qgt::run_cmd("g++ " + flags + " -isystem " + include + " -I" + out + " " + out + "/" + prefix + ".cpp " + out +
                                         "/" + prefix + "_tb.cpp -o " + dir + "/tb 2>&1");
   if (b.status != 0) return "build failed:\n" + b.output.substr(0, 3000);
-  qgt::write_file(dir + "/in.bin", bytes_of(inputs, in_i8));
+  qgt::write_file(dir + "/in.bin", qgt_hls::bytes_of(inputs, in_i8));
   const qgt::CmdResult r = qgt::run_cmd(dir + "/tb " + dir + "/in.bin " + dir + "/got.bin 2>&1");
   if (r.status != 0) return "testbench failed: " + r.output.substr(0, 2000);
   const std::vector<float> got = out_i8 ? qgt::read_i8_as_float(dir + "/got.bin") : qgt::read_floats(dir + "/got.bin");
