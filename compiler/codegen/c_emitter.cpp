@@ -470,6 +470,13 @@ std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, i
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;
   const bool mx = n.op == Op::MaxPool2d;
+  if (c.tmpl == std::string("pool2d_sub.c"))  // max pool on packed sub-byte codes (QG_IBITS from the choice)
+    return {with_choice({c.tmpl, c.kernel,
+                         {{"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])}, {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])},
+                          {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)}, {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)},
+                          {"QG_PL", str(w.pl)}},
+                         {0}, false, {str(n.ip.act_min), str(n.ip.act_max)}},
+                        c)};
   if (i8(g, n.output))
     return {{c.tmpl, c.kernel,
              {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},

@@ -1,10 +1,11 @@
-// `qgen plan NET [--target T] [--flash BYTES] [--ram BYTES] [--calibrate FILE] -o DIR`:
+// `qgen plan NET [--target T] [--flash BYTES] [--ram BYTES] [--stack BYTES] [--calibrate FILE] -o DIR`:
 // Rusci et al.'s rule (plan/bits.h) turns memory budgets into per-layer
 // activation and weight widths of the integer-only scheme; writes DIR/quant.json,
-// plan.json and plan.md (every step of the rule). With --calibrate the chosen
-// config is also compiled for the target and its exact arena (memory planner,
-// packed sizes, liveness) and constant-table bytes are reported beside the
-// rule's figures. docs/integer-only.md, "Choosing bit widths: qgen plan".
+// plan.json and plan.md (every step of the rule). The rule runs on the exact
+// figures: each candidate config is compiled for the target (quantize ..
+// codegen) and its memory planner's arena (packed sizes, liveness, scratch) +
+// the stack must fit the RAM budget, its constant tables + code estimate the
+// flash budget. docs/integer-only.md, "Choosing bit widths: qgen plan".
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -21,7 +22,7 @@ class PlanCommand {
  private:
   CLI::App* sub_;
   std::string net_, target_ = "cortex-m7", calibrate_, out_;
-  int64_t flash_ = -1, ram_ = -1;
+  int64_t flash_ = -1, ram_ = -1, stack_ = -1;
 };
 
 }  // namespace qg::driver

@@ -93,7 +93,7 @@ static const std::vector<Stage>& stages() {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
          std::vector<quant::Range> ranges;
          const bool int8 = quant::uses_int8(s.graph);
-         if (int8) ranges = calibrate(s.graph, o);
+         if (int8) ranges = o.ranges.empty() ? calibrate(s.graph, o) : o.ranges;
          s.graph = quant::quantize(std::move(s.graph), !o.keep_float_weights);
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
          s.graph = quant::lower_int8(std::move(s.graph));
@@ -133,6 +133,8 @@ static const std::vector<Stage>& stages() {
   };
   return kStages;
 }
+
+std::vector<quant::Range> calibration_ranges(const ir::Graph& g, const PipelineOptions& opts) { return calibrate(g, opts); }
 
 std::vector<std::string> stage_names() {
   std::vector<std::string> r;

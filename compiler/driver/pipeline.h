@@ -10,6 +10,7 @@
 #include "ir/graph.h"
 #include "plan/plan.h"
 #include "quant/config.h"
+#include "quant/int8.h"
 #include "select/select.h"
 
 namespace qg::driver {
@@ -27,6 +28,11 @@ struct PipelineOptions {
   // Calibration inputs for scheme int8 (raw float32 file of N inputs, or given directly).
   std::string calibration_path;
   std::vector<std::vector<float>> calibration;
+  // Calibration ranges computed once (calibration_ranges below): when set, the
+  // quantize stage uses them instead of running the calibration inputs again
+  // (`qgen plan` compiles many configs of one fused graph; its float ranges do
+  // not depend on the config).
+  std::vector<quant::Range> ranges;
   // false: the quantize stage frees the float weights of quantized layers
   // (only their codes are emitted). `qgen compile` sets this; keep it true when
   // the graph is run by the interpreter afterwards (its float mode needs them).
@@ -60,6 +66,10 @@ std::string budget_problem(const PipelineState& s, const PipelineOptions& opts);
 // report.json and report.md for a compiled model.
 std::string report_json(const PipelineState& s, const PipelineOptions& opts);
 std::string report_md(const PipelineState& s, const PipelineOptions& opts);
+
+// The tensor ranges of a fused float graph over opts' calibration inputs
+// (what the quantize stage computes for scheme int8).
+std::vector<quant::Range> calibration_ranges(const ir::Graph& g, const PipelineOptions& opts);
 
 // Raw little-endian float32 file.
 std::vector<float> read_f32_file(const std::string& path);

@@ -116,9 +116,11 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
   std::vector<bool> i8(T0, false);        // tensor lives in int8
   std::vector<int> as_i8(T0, -1), as_f32(T0, -1), as_wide(T0, -1);  // converted copies
   std::vector<ir::Node> out;
-  // A packed sub-byte tensor read by anything but a conv / dense layer is
-  // first unpacked to one int8 code per byte with the same scale and zero
-  // point (a quantize node with an int8 input: exact, the codes do not change).
+  // A packed sub-byte tensor read by anything but a conv / dense layer or a
+  // max pool is first unpacked to one int8 code per byte with the same scale
+  // and zero point (a quantize node with an int8 input: exact, the codes do
+  // not change). A max pool reads the packed codes and writes its output
+  // packed at the same width (KeepQuant; templates/pool2d_sub.c).
   auto unpack = [&](int t, std::vector<ir::Node>& into) -> int {
     if (!g.tensor(t).sub_byte()) return t;
     int& slot = as_wide[static_cast<size_t>(t)];
@@ -168,7 +170,7 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
       const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
       if (run_i8 && !t_i8) t = convert(t, true, out);
       else if (!run_i8 && t_i8) t = convert(t, false, out);
-      else if (run_i8 && !linear) t = unpack(t, out);  // only conv / dense read packed codes
+      else if (run_i8 && !linear && n.op != ir::Op::MaxPool2d) t = unpack(t, out);  // conv / dense / max pool read packed codes
     }
     if (run_i8) {
       ir::Tensor& o = g.tensor(n.output);
@@ -314,9 +316,11 @@ ir::Graph lower_int8(ir::Graph g) {
     if (!out_i8) unsupported(g, n, "mixes int8 and float tensors");
     for (int t : n.inputs) need_q(g, n, t);
     need_q(g, n, n.output);
-    if (info.int8 != ir::Int8Rule::Linear)
+    const bool packed_ok = info.int8 == ir::Int8Rule::Linear || n.op == ir::Op::MaxPool2d;
+    if (!packed_ok)
       for (int t : n.inputs) QG_CHECK(!g.tensor(t).sub_byte(), std::string("packed sub-byte input to int8 ") + info.name + " (quant::to_int8 unpacks it)");
-    QG_CHECK(info.int8 == ir::Int8Rule::Linear || !g.tensor(n.output).sub_byte(), std::string("packed sub-byte output of int8 ") + info.name);
+    QG_CHECK(packed_ok || !g.tensor(n.output).sub_byte(), std::string("packed sub-byte output of int8 ") + info.name);
+    QG_CHECK(n.op != ir::Op::MaxPool2d || g.tensor(n.inputs[0]).q.bits == g.tensor(n.output).q.bits, "a max pool keeps its input's width");
     const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
     const ir::TensorQuant& out = g.tensor(n.output).q;
     activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);

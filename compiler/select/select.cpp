@@ -205,6 +205,13 @@ void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.defines.push_back({"QG_IBITS", str(ib)});
   c.defines.push_back({"QG_OBITS", str(ob)});
 }
+// Max pooling on packed sub-byte codes, output packed alike (quant::to_int8
+// keeps a max pool's sub-byte input packed; templates/pool2d_sub.c).
+bool when_sub_pool(const Target&, const ir::Graph& g, const ir::Node& n) { return g.in(n).sub_byte(); }
+void fill_sub_pool(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  c.kernel = "qg_" + op_name(n) + "_a" + str(g.in(n).q.bits) + "__c";
+  c.defines = {{"QG_IBITS", str(g.in(n).q.bits)}};
+}
 // A quantize node with an int8 input unpacks a packed tensor (quant::to_int8).
 bool when_unpack(const Target&, const ir::Graph& g, const ir::Node& n) { return g.in(n).sub_byte(); }
 void fill_unpack(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
@@ -246,6 +253,7 @@ const std::vector<Row>& table() {
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
+      {"maxpool_sub", {Op::MaxPool2d}, Data::Int8, "pool2d_sub.c", nullptr, when_sub_pool, fill_sub_pool},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},

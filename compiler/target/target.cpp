@@ -48,6 +48,7 @@ const std::map<std::string, Target>& all_targets() {
       t.build_flags = j.value("build_flags", "");
       t.flash_budget = j.value("flash_budget", int64_t{0});
       t.ram_budget = j.value("ram_budget", int64_t{0});
+      t.stack_budget = j.value("stack_budget", int64_t{0});
       t.budget_note = j.value("budget_note", "");
       t.lut_costs = lut_costs(j, n);
       if (j.contains("halide")) t.halide = j.at("halide");

@@ -27,6 +27,7 @@ struct Target {
   std::string build_flags;            // flags the emitted sources are tested with
   int64_t flash_budget = 0;           // bytes, 0 = none (a microcontroller's default budgets)
   int64_t ram_budget = 0;
+  int64_t stack_budget = 0;           // bytes of ram_budget the linker script reserves for the stack
   std::string budget_note;
   LutCosts lut_costs;
   nlohmann::json halide;              // the "halide" block (Halide targets), else null

@@ -4,7 +4,8 @@
 // (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU) equals the
 // interpreter bit for bit. A coverage case checks that the nets reach every
 // (input bits, output bits) pair of a conv / dense layer, every weight width
-// with packed activations, odd channel counts and packed tails.
+// with packed activations, odd channel counts and packed tails, and max pools
+// that read and write packed codes (templates/pool2d_sub.c).
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,8 +22,10 @@ using json = nlohmann::json;
 // and dense layer: layer i gets a_bits bits[kCycle[(seed + i) % 9]], a cyclic
 // de Bruijn sequence, so consecutive layers run through all nine width pairs
 // over the seeds; w_bits bits[(seed / 9 + i) % 3].
-std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std::string& prefix, int inputs) {
-  std::vector<qgt::DiffModel> ms = qgt::random_models(first, count, "int8", prefix, inputs);
+// pools: a max pool after most conv layers (reading the packed codes).
+std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std::string& prefix, int inputs, bool pools = false) {
+  std::vector<qgt::DiffModel> ms =
+      qgt::random_models(first, count, "int8", prefix, inputs, [pools](int, qgt::RandomNetOptions& o) { o.pool_after_conv = pools; });
   const int bits[3] = {8, 4, 2};
   const int kCycle[9] = {0, 0, 1, 1, 2, 2, 0, 2, 1};  // every ordered pair once, cyclically
   for (size_t k = 0; k < ms.size(); ++k) {
@@ -45,6 +48,8 @@ std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std:
 constexpr uint64_t kFirst = 930000;
 constexpr int kPerGroup = 20;
 constexpr int kM7Nets = 32;  // the Cortex-M7 set: enough to reach every width pair on the DSP kernel (checked below)
+constexpr uint64_t kPoolFirst = 931000;
+constexpr int kPoolNets = 20, kM7PoolNets = 10;  // nets with a max pool after most convs
 
 void check_group(int group) {
   INFO("sub-byte group " << group);
@@ -59,18 +64,31 @@ TEST_CASE("sub-byte activations group 0: emitted C equals interpreter bit for bi
 TEST_CASE("sub-byte activations group 1: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(1); }
 TEST_CASE("sub-byte activations group 2: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(2); }
 
+TEST_CASE("sub-byte max pools on packed codes: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") {
+  const std::string err = qgt::run_differential(subbyte_models(kPoolFirst, kPoolNets, "sbp", 3, true), qgt::default_toolchains(), "subpool");
+  if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("cortex-m7: sub-byte max pools on packed codes equal the interpreter on the board", "[m7][subbyte]") {
+  const std::string err = qgt::run_differential(subbyte_models(kPoolFirst, kM7PoolNets, "m7sbp", 2, true), qgt::m7_toolchains(), "m7subpool");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("cortex-m7: random nets with sub-byte activations equal the interpreter on the board", "[m7][subbyte]") {
   const std::string err = qgt::run_differential(subbyte_models(kFirst, kM7Nets, "m7sb", 2), qgt::m7_toolchains(), "m7sub");
   if (!err.empty()) FAIL(err);
 }
 
 // The nets above reach what they are meant to test (else they could pass
-// with 8-bit activations alone).
+// with 8-bit activations alone), max pools on packed codes included.
 TEST_CASE("sub-byte activations: the random nets reach every width pair, packed tails and odd channels", "[differential][subbyte]") {
-  const std::vector<qgt::DiffModel> ms = subbyte_models(kFirst, 3 * kPerGroup, "sbc", 0);
+  std::vector<qgt::DiffModel> ms = subbyte_models(kFirst, 3 * kPerGroup, "sbc", 0);
+  for (qgt::DiffModel& m : subbyte_models(kPoolFirst, kPoolNets, "sbpc", 0, true)) ms.push_back(std::move(m));
   std::map<std::pair<int, int>, int> pairs;  // (input bits, output bits) of conv / dense layers
   std::map<int, int> w_with_packed;          // w_bits of layers with a packed input or output
   int tails = 0, odd_channels = 0, unpacks = 0, sub_rows = 0;
+  std::map<int, int> pools;  // max pools on packed codes (row maxpool_sub) by width
+  int pool_tails = 0, pool_odd = 0;
   const std::string dir = qgt::make_temp_dir("subcover");
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "c");
@@ -80,6 +98,11 @@ TEST_CASE("sub-byte activations: the random nets reach every width pair, packed 
       const std::string& row = s.kernels->at(i).row;
       sub_rows += row == "int8_sub" ? 1 : 0;
       unpacks += row == "unpack_sub" ? 1 : 0;
+      if (row == "maxpool_sub") {
+        ++pools[g.out(n).q.bits];
+        pool_tails += (g.out(n).numel() * g.out(n).q.bits) % 8 != 0 || (g.in(n).numel() * g.in(n).q.bits) % 8 != 0 ? 1 : 0;
+        pool_odd += g.out(n).shape.back() % 2 != 0 ? 1 : 0;
+      }
       if (!n.il) continue;
       const qg::ir::Tensor &in = g.in(n), &out = g.out(n);
       ++pairs[{in.q.bits, out.q.bits}];
@@ -108,6 +131,12 @@ TEST_CASE("sub-byte activations: the random nets reach every width pair, packed 
   CHECK(odd_channels >= 1);
   CHECK(unpacks >= 1);
   CHECK(sub_rows >= 1);
+  INFO("max pools on packed codes: " << pools[4] << " at 4 bits, " << pools[2] << " at 2 bits; " << pool_tails << " with a partial last byte, "
+                                     << pool_odd << " with odd channels");
+  CHECK(pools[4] >= 1);
+  CHECK(pools[2] >= 1);
+  CHECK(pool_tails >= 1);
+  CHECK(pool_odd >= 1);
 }
 
 // On the Cortex-M7 the m7 case above runs the DSP kernel of packed layers

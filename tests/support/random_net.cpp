@@ -334,8 +334,10 @@ class Gen {
       return;
     }
     if (image) {
-      if (x < 0.30) conv(layers, false);
-      else if (x < 0.40) simple(layers, act_op(r_.chance(0.7), x, 0.30, 0.40));
+      if (x < 0.30) {
+        conv(layers, false);
+        if (opt_.pool_after_conv && cur_.s.size() == 3 && r_.chance(0.6)) pool(layers, true);
+      } else if (x < 0.40) simple(layers, act_op(r_.chance(0.7), x, 0.30, 0.40));
       else if (x < 0.47) pool(layers, true);
       else if (x < 0.52) pool(layers, false);
       else if (x < 0.58) batchnorm(layers);

@@ -31,6 +31,9 @@ struct RandomNetOptions {
   // minimum / maximum, slice, channel_shuffle, hardsigmoid, hardswish), e.g.
   // for --target hls, which refuses the newer float ops.
   bool zoo_ops = true;
+  // A max pool right after most conv2d layers (the sub-byte max pool on
+  // packed codes, tests/differential/test_subbyte.cpp).
+  bool pool_after_conv = false;
 };
 
 RandomNet random_net(uint64_t seed, const RandomNetOptions& opt = {});

@@ -305,10 +305,10 @@ TEST_CASE("qgen compile --target cortex-m7 reports the default flash / RAM budge
   qgt::remove_dir(dir);
 }
 
-// qgen plan (Rusci's rule, plan/bits.h) on fmnist-small: a RAM budget below
-// the int8 net's largest layer gives a quant.json with sub-byte activations
-// that compiles, and the compiled arena is reported; an impossible budget is
-// one error line and no output directory.
+// qgen plan (Rusci's rule, plan/bits.h) on fmnist-small: a RAM budget one
+// byte below the int8 net's exact arena + stack gives a quant.json with
+// sub-byte activations whose compiled arena is the one the plan reports and
+// fits; an impossible budget is one error line and no output directory.
 TEST_CASE("qgen plan writes a quant.json that compiles, or one clear error", "[driver][bits]") {
   const std::string dir = qgt::make_temp_dir("plan");
   std::vector<float> calib;
@@ -320,25 +320,36 @@ TEST_CASE("qgen plan writes a quant.json that compiles, or one clear error", "[d
   Proc big = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 -o full");
   REQUIRE(big.status == 0);
   const json full = json::parse(qgt::read_file(dir + "/full/plan.json"));
-  const int64_t ram8 = full["rule"]["ram_before"].get<int64_t>();
   CHECK(full["steps"].empty());  // the 8-bit net fits the Cortex-M7 defaults
-  Proc p = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 --ram " + std::to_string(ram8 - 1) + " --calibrate calib.f32 -o p");
+  CHECK(full["budget"]["stack"].get<int64_t>() == 16384);
+  const int64_t ram8 = full["exact"]["ram_before"].get<int64_t>();
+  CHECK(ram8 == full["exact"]["arena_before"].get<int64_t>() + 16384);
+  const std::string budget = std::to_string(ram8 - 1);
+  Proc p = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 --ram " + budget + " --calibrate calib.f32 -o p");
   INFO(p.err);
   REQUIRE(p.status == 0);
   const json pj = json::parse(qgt::read_file(dir + "/p/plan.json"));
   CHECK(!pj["steps"].empty());
-  CHECK(pj["rule"]["ram_after"].get<int64_t>() <= ram8 - 1);
-  CHECK(pj["compiled"]["arena_bytes"].get<int64_t>() > 0);
+  const int64_t arena = pj["exact"]["arena_after"].get<int64_t>();
+  CHECK(arena + 16384 <= ram8 - 1);
+  CHECK(pj["compiled"]["arena_bytes"].get<int64_t>() == arena);
   int cut = 0;
   for (const json& l : pj["layers"]) cut += l["a_bits"].get<int>() < 8 ? 1 : 0;
   CHECK(cut >= 1);
+  // The plan's arena is the compiler's: compile the quant.json on its own.
   Proc c = qgen(dir, "compile " + quote(kNet) + " --config p/quant.json --calibrate calib.f32 --target cortex-m7 -q -o out");
   INFO(c.err);
-  CHECK(c.status == 0);
-  Proc bad = qgen(dir, "plan " + quote(kNet) + " --ram 10 -o bad");
+  REQUIRE(c.status == 0);
+  CHECK(json::parse(qgt::read_file(dir + "/out/report.json"))["arena_bytes"].get<int64_t>() == arena);
+  Proc bad = qgen(dir, "plan " + quote(kNet) + " --ram 10 --stack 0 -o bad");
   CHECK(bad.status == 1);
   CHECK(lines(bad.err) == 1);
   CHECK(bad.err.find("over the budget of 10 even at the lowest widths") != std::string::npos);
+  CHECK(!exists(dir + "/bad"));
+  Proc stack = qgen(dir, "plan " + quote(kNet) + " --target cortex-m7 --ram 16000 -o bad");
+  CHECK(stack.status == 1);
+  CHECK(lines(stack.err) == 1);
+  CHECK(stack.err.find("the stack reserve of 16384 bytes leaves nothing of the RAM budget of 16000") != std::string::npos);
   CHECK(!exists(dir + "/bad"));
   qgt::remove_dir(dir);
 }

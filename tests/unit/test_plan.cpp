@@ -348,3 +348,69 @@ TEST_CASE("bit plan: budgets that even 2 bits cannot meet are one clear error na
   CHECK(std::string(e->what()).find("the weights need 27384 bytes of flash at 2 bits, 7384 over the budget of 20000") != std::string::npos);
   CHECK(std::string(e->what()).find("largest layer 'd2'") != std::string::npos);
 }
+
+// The rule on exact figures (plan::Measure, as `qgen plan` measures each
+// candidate compiled for the target). A hand-made measure on the same chain:
+// d1's and d2's outputs (256 values each at their a_bits) and a scratch buffer
+// of d2 are alive at d2's step, the arena's peak; flash = the rule's weight
+// formula + 1000 bytes of code.
+TEST_CASE("bit plan: with a measure, the rule continues on the exact arena + stack and logs every step", "[plan][bits]") {
+  const ir::Graph g = chain({64, 256, 256, 10});
+  auto make = [](int64_t scratch) {
+    return [scratch](const std::map<std::string, int>& a, const std::map<std::string, int>&) {
+      plan::Measured m;
+      const int64_t b1 = 256 * a.at("d1") / 8, b2 = 256 * a.at("d2") / 8;
+      m.arena = b1 + b2 + scratch;
+      m.flash = 1000;
+      m.peak_node = "d2";
+      m.peak = {{"scratch of d2", "", scratch, false}, {"d2", "d2", b2, true}, {"d1", "d1", b1, true}};
+      std::stable_sort(m.peak.begin(), m.peak.end(), [](const plan::Measured::Live& x, const plan::Measured::Live& y) { return x.bytes > y.bytes; });
+      return m;
+    };
+  };
+  int calls = 0;
+  const auto counted = [&](const std::map<std::string, int>& a, const std::map<std::string, int>& w) {
+    ++calls;
+    return make(64)(a, w);
+  };
+  // RAM 400 with 100 of stack: the per-layer pass runs with 300 (d1 -> 4,
+  // d2 -> 4, as above); the exact arena 128 + 128 + 64 = 320, + 100 > 400:
+  // the larger cuttable input / output of d2's step (a tie: d2, listed first)
+  // goes to 2 bits: 128 + 64 + 64 = 256.
+  plan::BitPlan p = plan::rusci_rule(g, {0, 400, 100}, counted);
+  CHECK(p.a_bits == std::map<std::string, int>{{"d1", 4}, {"d2", 2}, {"d3", 8}});
+  CHECK(p.arena_before == 576);
+  CHECK(p.arena_after == 256);
+  REQUIRE(p.log.size() == 3);
+  CHECK(p.log[2].find("ram (exact arena): arena 320 + stack 100 = 420 > 400 bytes, peak at layer 'd2': tensor 'd2' 4 -> 2 bits (arena now 256") !=
+        std::string::npos);
+  CHECK(calls == 3);  // all 8-bit, after the per-layer pass, after the exact cut
+  // Without a stack and a budget the per-layer figures already meet, the
+  // measure only confirms (no exact step).
+  p = plan::rusci_rule(g, {0, 600, 0}, make(64));
+  CHECK(p.log.empty());
+  CHECK(p.arena_after == 576);
+  // A buffer no bit width can shrink: after d1 and d2 reach 2 bits the arena
+  // is 64 + 64 + 400 = 528, 28 over 500: one error naming that buffer.
+  auto e = qgu::user_error_of([&] { plan::rusci_rule(g, {0, 500, 0}, make(400)); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("the arena needs 528 bytes + stack 0 = 528 bytes of RAM, 28 over the budget of 500 even at the lowest widths") !=
+        std::string::npos);
+  CHECK(std::string(e->what()).find("tensor 'scratch of d2' (400 bytes) is the largest alive at layer 'd2'") != std::string::npos);
+  // The stack alone cannot take the whole budget.
+  e = qgu::user_error_of([&] { plan::rusci_rule(g, {0, 100, 100}, make(0)); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()).find("the stack reserve of 100 bytes leaves nothing of the RAM budget of 100") != std::string::npos);
+  // Flash on the exact figure: the formula's 90744 bytes fit 91000 but the
+  // measure adds nothing here (flash = 1000); with a measure reporting more,
+  // the biggest layer is cut again.
+  p = plan::rusci_rule(g, {60000, 0, 0}, [&](const std::map<std::string, int>& a, const std::map<std::string, int>& w) {
+    plan::Measured m = make(0)(a, w);
+    m.flash = w.at("d2") == 8 ? 91000 : w.at("d2") == 4 ? 58000 + 4000 : 42000;
+    return m;
+  });
+  // Formula: d2 -> 4 (57976 <= 60000); measured 62000 > 60000: d2 -> 2 (42000).
+  CHECK(p.w_bits == std::map<std::string, int>{{"d1", 8}, {"d2", 2}, {"d3", 8}});
+  CHECK(p.flash_measured_after == 42000);
+  CHECK(p.log.back().find("flash (exact tables + code): 62000 > 60000 bytes: layer 'd2' weights 4 -> 2 bits") != std::string::npos);
+}
