@@ -128,6 +128,10 @@ for line in open(w + "/fmnist_rows"):
     t = json.load(open(rep))["hls_estimate_total"]
     key = net + "." + d
     e = {"dsp": t["dsp"], "latency_cycles": t["latency_cycles"], "bram18": t["bram18"], "lut": t["lut"]}
+    # every conv / dense layer at parallelism = its output channels (outputs per patch)?
+    e["matched_parallelism"] = all(
+        l["hls"].get("parallelism") == l["ops"]["outputs"] // l["ops"]["patches"]
+        for l in json.load(open(rep))["layers"] if l["op"] in ("conv2d", "dense"))
     e["top1_correct"] = int(correct)
     e["bitexact_images"] = int(same)
     summary["designs"][key] = e
