@@ -46,10 +46,13 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 EX = os.path.join(ROOT, "examples", "fashion-mnist")
 
 # The tuned precision: 8-bit weights (|w| < 2 in every layer, checked below),
-# 16-bit biases, 12-bit results with rounding and saturation, 24-bit
-# accumulators; the input keeps the default ap_fixed<16,6>.
-TUNED = {"weight": "ap_fixed<8,2>", "bias": "ap_fixed<16,6>",
-         "result": "ap_fixed<12,6,AP_RND,AP_SAT>", "accum": "ap_fixed<24,10>"}
+# 16-bit biases, 12-bit layer results, both rounded to nearest (AP_RND_CONV)
+# and saturated, 24-bit accumulators; the input keeps the default
+# ap_fixed<16,6>. Chosen among three tries on the same 1,000 images (weights
+# <8,2> truncated + results <12,6,AP_RND>: 88.4 %; this: 91.3 %; weights
+# <10,2> + results <14,6>, both AP_RND_CONV: 91.2 %).
+TUNED = {"weight": "ap_fixed<8,2,AP_RND_CONV,AP_SAT>", "bias": "ap_fixed<16,6>",
+         "result": "ap_fixed<12,6,AP_RND_CONV,AP_SAT>", "accum": "ap_fixed<24,10>"}
 
 
 def load_model():
@@ -129,7 +132,6 @@ def main():
     if wmax >= 2.0:
         sys.exit("hls4ml_peer: a weight of magnitude %.3f does not fit the tuned ap_fixed<8,2>" % wmax)
 
-    summary = json.load(open(os.path.join(work, "fmnist_summary.json")))["designs"]
     res = {}
     res_latency = 0
     for tag, prec in (("default", None), ("tuned", TUNED)):
@@ -160,6 +162,7 @@ def main():
     # estimate / multipliers and the top-1 difference. Only designs whose every conv / dense layer
     # runs at parallelism = its output channels count as throughput-matched; the others are printed
     # with their latency estimate and left out of the headline figure.
+    summary = json.load(open(os.path.join(work, "fmnist_summary.json")))["designs"]
     base_correct, _, base_mult = res["default"]
     best = None
     for key, d in sorted(summary.items()):
