@@ -61,6 +61,7 @@ CXXFLAGS=(-std=c++17 -O2 -ffp-contract=off -Wall -Wextra -Werror -Wvla -Wno-unkn
 : > "$W/fmnist_rows"
 for net in fmnist_cnn fmnist_vgg; do
   all_ok=1
+  : > "$W/$net.same"
   designs=(int8 lq4_r16)
   [[ $net == fmnist_cnn ]] && designs+=(int8_pmax lq4_r16_pmax)
   for d in "${designs[@]}"; do
