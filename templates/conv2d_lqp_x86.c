@@ -1,6 +1,9 @@
 /* qg_conv2d_a<A>w<W>r<R>p_mac[_po]__x86_64: LQ quantized 2-D convolution /
  * dense layer (Yang et al.) whose input is stored LQ-packed
- * (docs/quantization.md §11), AVX2 (runtime/qg_lq_x86.h; target attribute,
+ * (docs/quantization.md §11), or whose float input has one activation
+ * region and one segment per patch ("kernel" regions, QG_IN_PACKED 0: the
+ * patch is gathered and quantized per position as in conv2d_lqp.c, PATCH),
+ * AVX2 (runtime/qg_lq_x86.h; target attribute,
  * whatever the package's flags). The same results as templates/conv2d_lqp.c
  * bit for bit, computed 8 output channels at a time:
  * - once per call the input's codes are unpacked to bytes (XQ; 8-bit codes
@@ -9,7 +12,7 @@
  * - Σp·q of one segment (= one input region of QG_SEGLEN codes, QG_SEGLEN a
  *   multiple of 4) for 8 channels: vpmaddubsw of 4 codes (broadcast, u8)
  *   with the channels' weight codes minus 128 (s8, emitted in the layout
- *   [O/8][K/4][8][4]), summed in 16 bits when no lane can overflow
+ *   [O/8][K4/4][8][4], K4 = K rounded up to 4, zero codes past K), summed in 16 bits when no lane can overflow
  *   (QG_I16), widened by vpmaddwd; Σp·q = that + 128·Σq, exact in int32;
  * - the float combination lo*E + s*(B*Σq + D*Σp·q) and acc = acc + part per
  *   segment in ascending order, one IEEE operation per lane as in
@@ -51,6 +54,7 @@
 #define QG_PADDED 1
 #define QG_ACC_T int32_t
 #define QG_SEGLEN 4
+#define QG_K4 72
 #define QG_SPLIT 0
 #define QG_I16 1
 #define QG_IN_PACKED 1
@@ -61,6 +65,7 @@
 #define QG_OUT_CB 4
 #define QG_OUT_LA 15
 #define QG_SCRATCH_BYTES 432
+#define QG_SCR_PATCH 0
 #define QG_SCR_XQ 0
 #define QG_SCR_XQH 160
 #define QG_SCR_XSQ 160
@@ -68,13 +73,22 @@
 /* QG_TEMPLATE_DEFAULTS_END */
 #define QG_OB ((QG_O + 7) / 8)
 #define QG_OBC (QG_OB % 4 == 0 ? 4 : QG_OB % 2 == 0 ? 2 : 1)
+#if QG_IN_PACKED
 #define QG_NR (QG_C / QG_IN_R)
+#else
+#define QG_NR 1
+#endif
 QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg,
                               const int32_t *seg_areg, const uint8_t *codes, const float *e, const float *bb, const float *d,
                               const float *bias) {
+#if QG_IN_PACKED
   const uint8_t *xc = (const uint8_t *)xv;
   const float *xlo = (const float *)(xc + QG_LQP_CODE_BYTES((long)QG_H * QG_W * QG_C, QG_IN_CB));
   const float *xs = xlo + (long)QG_H * QG_W * QG_C / QG_IN_R;
+#else
+  float plo = 0.0f, ps = 1.0f;
+  const float *xlo = &plo, *xs = &ps;
+#endif
   uint8_t *xq = scratch + QG_SCR_XQ, *xqh = scratch + QG_SCR_XQH;
   int32_t *xsq = (int32_t *)(scratch + QG_SCR_XSQ);
   float *ypix = (float *)(scratch + QG_SCR_YPIX);
@@ -94,9 +108,10 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
   (void)seg_areg;
   /* The layout this body assumes, the scratch parts in order; a compile
    * error (negative array size) otherwise. */
-  (void)sizeof(char[(QG_G == 1 && QG_IN_PACKED && QG_C % QG_IN_R == 0 && QG_SEGLEN == QG_IN_R && QG_SEGLEN % 4 == 0 &&
+#if QG_IN_PACKED
+  (void)sizeof(char[(QG_G == 1 && QG_C % QG_IN_R == 0 && QG_SEGLEN == QG_IN_R && QG_SEGLEN % 4 == 0 && QG_K4 == QG_K &&
                      QG_S == QG_KH * QG_KW * QG_NR && QG_K == QG_S * QG_SEGLEN && (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0) &&
-                     QG_SCR_XQH >= QG_SCR_XQ + (long)QG_H * QG_W * QG_C &&
+                     QG_SCR_XQ == QG_SCR_PATCH && QG_SCR_XQH >= QG_SCR_XQ + (long)QG_H * QG_W * QG_C &&
                      QG_SCR_XSQ >= QG_SCR_XQH + (QG_SPLIT ? (long)QG_H * QG_W * QG_C : 0) && QG_SCR_XSQ % 4 == 0 &&
                      QG_SCR_YPIX >= QG_SCR_XSQ + 4 * (long)QG_H * QG_W * QG_NR &&
                      QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
@@ -108,9 +123,24 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
     for (j = 0; j < QG_IN_R; ++j) sum += (int32_t)xq[r * QG_IN_R + j] + (QG_SPLIT ? 16 * (int32_t)xqh[r * QG_IN_R + j] : 0);
     xsq[r] = sum;
   }
+#else
+  /* one region and one segment per patch: XQ / XQH hold the K4 codes of one
+   * position (zero past K), XSQ its Σq, the "region" is the patch */
+  float *patch = (float *)(scratch + QG_SCR_PATCH);
+  const float *x = (const float *)xv;
+  (void)sizeof(char[(QG_G == 1 && QG_R == 1 && QG_S == 1 && !QG_A_WHOLE && QG_SEGLEN == QG_K4 && QG_K4 % 4 == 0 && QG_K4 >= QG_K &&
+                     (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0) && QG_SCR_XQ >= QG_SCR_PATCH + 4 * (long)QG_K &&
+                     QG_SCR_XQH >= QG_SCR_XQ + QG_K4 && QG_SCR_XSQ >= QG_SCR_XQH + (QG_SPLIT ? QG_K4 : 0) && QG_SCR_XSQ % 4 == 0 &&
+                     QG_SCR_YPIX >= QG_SCR_XSQ + 4 && QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
+                        ? 1
+                        : -1]);
+  memset(xq, 0, QG_K4);
+  memset(xqh, 0, QG_SPLIT ? QG_K4 : 0);
+#endif
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {
       long tp[QG_KH * QG_KW], tk[QG_KH * QG_KW], nt = 0;
+#if QG_IN_PACKED
       for (ky = 0; ky < QG_KH; ++ky)
         for (kx = 0; kx < QG_KW; ++kx) {
           const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = ox * QG_SW - QG_PL + kx * QG_DW;
@@ -119,6 +149,24 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
             tk[nt++] = ky * QG_KW + kx;
           }
         }
+#else
+      /* conv2d_lqp.c: qg_im2col_f32 + qg_lq_patch_codes of one region; the
+       * one-pass form gives the same lo, s (qg_lq.h) */
+      qg_im2col_params_f32(x, QG_H, QG_W, QG_C, 0, QG_C, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch,
+                           QG_LA, &plo, &ps);
+      xsq[0] = qg_lq_codes_sum(patch, QG_K, plo, ps, QG_LA, xq);
+#if QG_SPLIT
+      for (j = 0; j < QG_K; ++j) {
+        xqh[j] = (uint8_t)(xq[j] >> 4);
+        xq[j] = (uint8_t)(xq[j] & 15u);
+      }
+#endif
+      tp[0] = 0;
+      tk[0] = 0;
+      nt = 1;
+      (void)ky;
+      (void)kx;
+#endif
       for (ob0 = 0; ob0 < QG_OB; ob0 += QG_OBC) {
         __m256 acc[QG_OBC];
 #pragma GCC unroll 4
@@ -129,13 +177,13 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
             const uint8_t *qa = xq + reg * QG_IN_R;
             const __m256 lo_b = _mm256_set1_ps(xlo[reg]), s_b = _mm256_set1_ps(xs[reg]), sq_b = _mm256_set1_ps((float)xsq[reg]);
             const __m256i corr = _mm256_set1_epi32(128 * xsq[reg]);
-            const int8_t *wb = w8 + ((long)ob0 * QG_K + s * QG_SEGLEN) * 8;
+            const int8_t *wb = w8 + ((long)ob0 * QG_K4 + s * QG_SEGLEN) * 8;
 #if QG_SPLIT
             const uint8_t *qb = xqh + reg * QG_IN_R;
 #endif
 #pragma GCC unroll 4
             for (b = 0; b < QG_OBC; ++b) {
-              const int8_t *w = wb + b * (long)QG_K * 8;
+              const int8_t *w = wb + b * (long)QG_K4 * 8;
               const long at = s * (long)QG_OB * 8 + (ob0 + b) * 8;
               __m256i dot;
               __m256 part;

@@ -290,21 +290,22 @@ std::string elem(const ir::Graph& g, int t) { return i8(g, t) ? "int8_t" : "floa
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
 // templates/conv2d_lqp_x86.c's tables: weight codes minus 128 as int8 in the
-// layout [O8/8][K/4][8][4] (O8 = O rounded up to 8, padding channels 0), and
+// layout [O8/8][K4/4][8][4] (O8 = O rounded up to 8, K4 = K rounded up to 4,
+// padding 0), and
 // E, B, D transposed to [S][O8] and the bias to O8 entries (padding 0).
 struct LqX86Tables {
   std::vector<uint8_t> codes;
   std::vector<float> E, B, D, bias;
 };
 LqX86Tables lq_x86_tables(const ir::LinearQuant& q, int64_t O, const std::vector<float>& bias) {
-  const int64_t K = q.K, S = q.segments(), O8 = (O + 7) / 8 * 8;
-  QG_CHECK(K % 4 == 0 && static_cast<int64_t>(q.codes.size()) == O * K && static_cast<int64_t>(q.E.size()) == O * S,
+  const int64_t K = q.K, K4 = (K + 3) / 4 * 4, S = q.segments(), O8 = (O + 7) / 8 * 8;
+  QG_CHECK(static_cast<int64_t>(q.codes.size()) == O * K && static_cast<int64_t>(q.E.size()) == O * S,
            "conv2d_lqp_x86.c: unexpected LQ table sizes");
   LqX86Tables t;
-  t.codes.assign(static_cast<size_t>(O8 * K), 0);
+  t.codes.assign(static_cast<size_t>(O8 * K4), 0);
   for (int64_t o = 0; o < O; ++o)
     for (int64_t k = 0; k < K; ++k)
-      t.codes[static_cast<size_t>((o / 8) * K * 8 + (k / 4) * 32 + (o % 8) * 4 + k % 4)] =
+      t.codes[static_cast<size_t>((o / 8) * K4 * 8 + (k / 4) * 32 + (o % 8) * 4 + k % 4)] =
           static_cast<uint8_t>(static_cast<int>(q.codes[static_cast<size_t>(o * K + k)]) - 128);
   t.E.assign(static_cast<size_t>(S * O8), 0.0f);
   t.B = t.E;

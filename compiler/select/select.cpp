@@ -142,11 +142,16 @@ int64_t uniform_seglen(const ir::LinearQuant& q) {
       seglen = 0;
   return seglen;
 }
+// Or a float input whose patch is one activation region and one segment
+// ("kernel" regions), quantized per position (QG_IN_PACKED 0), when the
+// output is packed (a float output keeps conv2d_lq.c / conv2d_lqp.c).
 bool when_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) {
-  if (!t.has_kernel("lq_x86") || n.lq->lut_g || n.lq->acc64 || packed_codes(t, n) || !g.in(n).pack.on()) return false;
+  const ir::LinearQuant& q = *n.lq;
+  if (!t.has_kernel("lq_x86") || q.lut_g || q.acc64 || packed_codes(t, n) || q.w_bits > 8) return false;
   if (n.op == Op::Conv2d && n.attrs.groups != 1) return false;
-  const int64_t seglen = uniform_seglen(*n.lq);
-  return seglen > 0 && seglen % 4 == 0 && seglen == g.in(n).pack.region && n.lq->w_bits <= 8;
+  if (!g.in(n).pack.on()) return g.out(n).pack.on() && !q.a_whole_tensor && q.aregions() == 1 && q.segments() == 1;
+  const int64_t seglen = uniform_seglen(q);
+  return seglen > 0 && seglen % 4 == 0 && seglen == g.in(n).pack.region;
 }
 void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   const ir::LinearQuant& q = *n.lq;
@@ -154,23 +159,32 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.w_pack = 8;
   c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "p_mac" + (out.pack.on() ? "_po" : "") +
              "__" + tag(t);
-  const int64_t levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.region;
+  const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : K4;
   const bool split = levels > 127;
   const int64_t lmax = split ? 15 : levels;
   c.defines = {{"QG_SEGLEN", str(seglen)},
+               {"QG_K4", str(K4)},
                {"QG_SPLIT", split ? "1" : "0"},
                {"QG_I16", seglen * lmax * 64 <= 32767 ? "1" : "0"},
-               {"QG_IN_PACKED", "1"},
-               {"QG_IN_R", str(in.pack.region)},
-               {"QG_IN_CB", str(in.pack.code_bits())},
+               {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
+               {"QG_IN_R", str(in.pack.on() ? in.pack.region : 1)},
+               {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
                {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
                {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
                {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
                {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
   const int64_t n_in = in.numel(), O = out.shape.back();
-  part(c, "XQ", n_in);
-  part(c, "XQH", split ? n_in : 0);
-  part(c, "XSQ", 4 * (n_in / in.pack.region), 4);
+  if (in.pack.on()) {
+    part(c, "PATCH", 0);
+    part(c, "XQ", n_in);
+    part(c, "XQH", split ? n_in : 0);
+    part(c, "XSQ", 4 * (n_in / in.pack.region), 4);
+  } else {
+    part(c, "PATCH", 4 * q.K);
+    part(c, "XQ", K4);
+    part(c, "XQH", split ? K4 : 0);
+    part(c, "XSQ", 4, 4);
+  }
   part(c, "YPIX", 4 * 8 * ((O + 7) / 8), 4);
 }
 
