@@ -17,7 +17,7 @@
 /* qg_quantize of 8 values with one region's (lo, s), per lane: t = (v - lo) / s;
  * !(t > 0) -> 0; t >= L -> L; else trunc(t) + (t - trunc(t) >= 0.5). For the
  * remaining lanes 0 < t < L <= 255, so the truncation is in range. */
-QG_X86_AVX2 static inline __m256i qg_x86_quantize8(__m256 v, __m256 lo, __m256 s, __m256 lf, __m256i li) {
+QG_X86_AVX2 QG_INLINE __m256i qg_x86_quantize8(__m256 v, __m256 lo, __m256 s, __m256 lf, __m256i li) {
   const __m256 t = _mm256_div_ps(_mm256_sub_ps(v, lo), s);
   const __m256i i = _mm256_cvttps_epi32(t);
   const __m256 f = _mm256_sub_ps(t, _mm256_cvtepi32_ps(i));
@@ -30,7 +30,7 @@ QG_X86_AVX2 static inline __m256i qg_x86_quantize8(__m256 v, __m256 lo, __m256 s
 /* qg_lqp_pack with the quantization 8 lanes at a time: the region
  * parameters are qg_region_params itself (the same comparisons in the same
  * order), the codes qg_x86_quantize8 (= qg_quantize per lane). */
-QG_X86_AVX2 static inline void qg_x86_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo,
+QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo,
                                                float *s) {
   const __m256 lf = _mm256_set1_ps((float)levels);
   const __m256i li = _mm256_set1_epi32(levels);
@@ -67,7 +67,7 @@ QG_X86_AVX2 static inline void qg_x86_lqp_pack(const float *v, long n, long R, i
 
 /* Codes [0, n) of a packed tensor (cb = 8, 4, 2 or 1 bits) as bytes q[0, n);
  * with split (8-bit codes): q gets the low nibbles, qh the high ones. */
-QG_X86_AVX2 static inline void qg_x86_unpack(const uint8_t *codes, long n, int cb, int split, uint8_t *q, uint8_t *qh) {
+QG_X86_AVX2 QG_INLINE void qg_x86_unpack(const uint8_t *codes, long n, int cb, int split, uint8_t *q, uint8_t *qh) {
   long j = 0;
   const __m128i m4 = _mm_set1_epi8(0x0f), m2 = _mm_set1_epi8(0x03);
   if (cb == 8) {

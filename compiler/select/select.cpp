@@ -157,7 +157,7 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   const ir::LinearQuant& q = *n.lq;
   const ir::Tensor &in = g.in(n), &out = g.out(n);
   c.w_pack = 8;
-  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "p_mac" + (out.pack.on() ? "_po" : "") +
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "") +
              "__" + tag(t);
   const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : K4;
   const bool split = levels > 127;
