@@ -27,9 +27,44 @@ QG_X86_AVX2 QG_INLINE __m256i qg_x86_quantize8(__m256 v, __m256 lo, __m256 s, __
   return _mm256_and_si256(r, _mm256_castps_si256(_mm256_cmp_ps(t, _mm256_setzero_ps(), _CMP_GT_OQ)));
 }
 
+/* qg_region_params(v, n, 0, levels, lo, s) for n a multiple of 8, 8 lanes
+ * at a time. Without NaN and without -0 among the values the minimum and
+ * maximum are unique bit patterns (equal non-zero floats have equal bits,
+ * every zero is +0), so any order of comparisons finds the ones of the
+ * sequential scan; otherwise it is the sequential scan itself. */
+QG_X86_AVX2 QG_INLINE void qg_x86_region_params(const float *v, long n, int levels, float *lo, float *s) {
+  __m256 mn = _mm256_loadu_ps(v), mx = mn;
+  __m256i odd = _mm256_or_si256(_mm256_castps_si256(_mm256_cmp_ps(mn, mn, _CMP_UNORD_Q)),
+                                _mm256_cmpeq_epi32(_mm256_castps_si256(mn), _mm256_set1_epi32((int32_t)0x80000000u)));
+  long j;
+  float a, b;
+  for (j = 8; j < n; j += 8) {
+    const __m256 x = _mm256_loadu_ps(v + j);
+    mn = _mm256_min_ps(mn, x);
+    mx = _mm256_max_ps(mx, x);
+    odd = _mm256_or_si256(odd, _mm256_or_si256(_mm256_castps_si256(_mm256_cmp_ps(x, x, _CMP_UNORD_Q)),
+                                               _mm256_cmpeq_epi32(_mm256_castps_si256(x), _mm256_set1_epi32((int32_t)0x80000000u))));
+  }
+  if (!_mm256_testz_si256(odd, odd)) {
+    qg_region_params(v, n, 0, levels, lo, s);
+    return;
+  }
+  mn = _mm256_min_ps(mn, _mm256_permute2f128_ps(mn, mn, 1));
+  mx = _mm256_max_ps(mx, _mm256_permute2f128_ps(mx, mx, 1));
+  mn = _mm256_min_ps(mn, _mm256_shuffle_ps(mn, mn, 0x4e));
+  mx = _mm256_max_ps(mx, _mm256_shuffle_ps(mx, mx, 0x4e));
+  mn = _mm256_min_ps(mn, _mm256_shuffle_ps(mn, mn, 0xb1));
+  mx = _mm256_max_ps(mx, _mm256_shuffle_ps(mx, mx, 0xb1));
+  a = _mm256_cvtss_f32(mn);
+  b = _mm256_cvtss_f32(mx);
+  *lo = a;
+  *s = (b == a) ? 1.0f : (b - a) / (float)levels;
+}
+
 /* qg_lqp_pack with the quantization 8 lanes at a time: the region
- * parameters are qg_region_params itself (the same comparisons in the same
- * order), the codes qg_x86_quantize8 (= qg_quantize per lane). */
+ * parameters are qg_region_params' (qg_x86_region_params when R is a
+ * multiple of 8), the codes qg_x86_quantize8 (= qg_quantize per lane); a
+ * group of 8 codes starting at a multiple of 8 fills whole bytes. */
 QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo,
                                                float *s) {
   const __m256 lf = _mm256_set1_ps((float)levels);
@@ -39,7 +74,8 @@ QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int c
     const long reg = (first + r) / R;
     float l = 0.0f, sc = 1.0f;
     int32_t q[8];
-    qg_region_params(v + r, R, 0, levels, &l, &sc);
+    if (R % 8 == 0) qg_x86_region_params(v + r, R, levels, &l, &sc);
+    else qg_region_params(v + r, R, 0, levels, &l, &sc);
     lo[reg] = l;
     s[reg] = sc;
     for (j = 0; j < R; j += 8) {
@@ -52,6 +88,10 @@ QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int c
       }
       if (cb == 8) {
         for (k = 0; k < m; ++k) codes[at + k] = (uint8_t)q[k];
+      } else if (m == 8 && at % 8 == 0) {
+        uint32_t word = 0;
+        for (k = 0; k < 8; ++k) word |= (uint32_t)q[k] << (k * cb);
+        for (k = 0; k < cb; ++k) codes[at / 8 * cb + k] = (uint8_t)(word >> (8 * k));
       } else {
         const unsigned mask = (1u << cb) - 1u;
         for (k = 0; k < m; ++k) {

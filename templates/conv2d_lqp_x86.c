@@ -1,9 +1,9 @@
 /* qg_conv2d_a<A>w<W>r<R>p_mac[_po]__x86_64: LQ quantized 2-D convolution /
  * dense layer (Yang et al.) whose input is stored LQ-packed
- * (docs/quantization.md §11), or whose float input has one activation
- * region and one segment per patch ("kernel" regions, QG_IN_PACKED 0: the
- * patch is gathered and quantized per position as in conv2d_lqp.c, PATCH),
- * AVX2 (runtime/qg_lq_x86.h; target attribute,
+ * (docs/quantization.md §11), or float (QG_IN_PACKED 0: the patch is
+ * gathered and quantized per position as in conv2d_lqp.c, PATCH, into
+ * regions that are its segments: one region per patch, or uniform regions
+ * of QG_SEGLEN values), AVX2 (runtime/qg_lq_x86.h; target attribute,
  * whatever the package's flags). The same results as templates/conv2d_lqp.c
  * bit for bit, computed 8 output channels at a time:
  * - once per call the input's codes are unpacked to bytes (XQ; 8-bit codes
@@ -69,6 +69,8 @@
 #define QG_SCR_XQ 0
 #define QG_SCR_XQH 160
 #define QG_SCR_XSQ 160
+#define QG_SCR_RLO 400
+#define QG_SCR_RS 400
 #define QG_SCR_YPIX 400
 /* QG_TEMPLATE_DEFAULTS_END */
 #define QG_OB ((QG_O + 7) / 8)
@@ -76,7 +78,7 @@
 #if QG_IN_PACKED
 #define QG_NR (QG_C / QG_IN_R)
 #else
-#define QG_NR 1
+#define QG_NR QG_S
 #endif
 QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg,
                               const int32_t *seg_areg, const uint8_t *codes, const float *e, const float *bb, const float *d,
@@ -86,8 +88,7 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
   const float *xlo = (const float *)(xc + QG_LQP_CODE_BYTES((long)QG_H * QG_W * QG_C, QG_IN_CB));
   const float *xs = xlo + (long)QG_H * QG_W * QG_C / QG_IN_R;
 #else
-  float plo = 0.0f, ps = 1.0f;
-  const float *xlo = &plo, *xs = &ps;
+  const float *xlo, *xs;
 #endif
   uint8_t *xq = scratch + QG_SCR_XQ, *xqh = scratch + QG_SCR_XQH;
   int32_t *xsq = (int32_t *)(scratch + QG_SCR_XSQ);
@@ -124,16 +125,21 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
     xsq[r] = sum;
   }
 #else
-  /* one region and one segment per patch: XQ / XQH hold the K4 codes of one
-   * position (zero past K), XSQ its Σq, the "region" is the patch */
-  float *patch = (float *)(scratch + QG_SCR_PATCH);
+  /* QG_S regions per patch, each one segment of QG_SEGLEN codes (QG_S = 1:
+   * the whole patch, QG_SEGLEN = K4, the codes past K zero): per position the
+   * codes (XQ / XQH), lo, s (RLO, RS) and Σq (XSQ) of its regions */
+  float *patch = (float *)(scratch + QG_SCR_PATCH), *rlo = (float *)(scratch + QG_SCR_RLO), *rs = (float *)(scratch + QG_SCR_RS);
   const float *x = (const float *)xv;
-  (void)sizeof(char[(QG_G == 1 && QG_R == 1 && QG_S == 1 && !QG_A_WHOLE && QG_SEGLEN == QG_K4 && QG_K4 % 4 == 0 && QG_K4 >= QG_K &&
+  (void)sizeof(char[(QG_G == 1 && QG_R == QG_S && !QG_A_WHOLE && QG_SEGLEN % 4 == 0 && QG_IN_R == QG_SEGLEN &&
+                     (QG_S == 1 ? QG_SEGLEN == QG_K4 && QG_K4 >= QG_K : QG_K == QG_S * QG_SEGLEN && QG_K4 == QG_K) &&
                      (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0) && QG_SCR_XQ >= QG_SCR_PATCH + 4 * (long)QG_K &&
                      QG_SCR_XQH >= QG_SCR_XQ + QG_K4 && QG_SCR_XSQ >= QG_SCR_XQH + (QG_SPLIT ? QG_K4 : 0) && QG_SCR_XSQ % 4 == 0 &&
-                     QG_SCR_YPIX >= QG_SCR_XSQ + 4 && QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
+                     QG_SCR_RLO >= QG_SCR_XSQ + 4 * QG_S && QG_SCR_RS >= QG_SCR_RLO + 4 * QG_S && QG_SCR_YPIX >= QG_SCR_RS + 4 * QG_S &&
+                     QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
                         ? 1
                         : -1]);
+  xlo = rlo;
+  xs = rs;
   memset(xq, 0, QG_K4);
   memset(xqh, 0, QG_SPLIT ? QG_K4 : 0);
 #endif
@@ -150,11 +156,14 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
           }
         }
 #else
-      /* conv2d_lqp.c: qg_im2col_f32 + qg_lq_patch_codes of one region; the
-       * one-pass form gives the same lo, s (qg_lq.h) */
-      qg_im2col_params_f32(x, QG_H, QG_W, QG_C, 0, QG_C, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch,
-                           QG_LA, &plo, &ps);
-      xsq[0] = qg_lq_codes_sum(patch, QG_K, plo, ps, QG_LA, xq);
+      /* as conv2d_lqp.c: qg_im2col_f32, then qg_lq_patch_codes */
+      qg_im2col_f32(x, QG_H, QG_W, QG_C, 0, QG_C, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
+      qg_lq_patch_codes(patch, areg, QG_R, 0, 0.0f, 1.0f, QG_LA, rlo, rs, xq);
+      for (r = 0; r < QG_S; ++r) {
+        int32_t sum = 0;
+        for (j = 0; j < QG_SEGLEN; ++j) sum += xq[r * QG_SEGLEN + j];
+        xsq[r] = sum;
+      }
 #if QG_SPLIT
       for (j = 0; j < QG_K; ++j) {
         xqh[j] = (uint8_t)(xq[j] >> 4);

@@ -142,15 +142,15 @@ int64_t uniform_seglen(const ir::LinearQuant& q) {
       seglen = 0;
   return seglen;
 }
-// Or a float input whose patch is one activation region and one segment
-// ("kernel" regions), quantized per position (QG_IN_PACKED 0), when the
-// output is packed (a float output keeps conv2d_lq.c / conv2d_lqp.c).
+// Or a float input quantized per position (QG_IN_PACKED 0) whose patch is
+// one activation region and one segment ("kernel" regions), or whose
+// segments are its regions, of one length, a multiple of 4.
 bool when_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) {
   const ir::LinearQuant& q = *n.lq;
   if (!t.has_kernel("lq_x86") || q.lut_g || q.acc64 || packed_codes(t, n) || q.w_bits > 8) return false;
   if (n.op == Op::Conv2d && n.attrs.groups != 1) return false;
-  if (!g.in(n).pack.on()) return g.out(n).pack.on() && !q.a_whole_tensor && q.aregions() == 1 && q.segments() == 1;
   const int64_t seglen = uniform_seglen(q);
+  if (!g.in(n).pack.on()) return !q.a_whole_tensor && ((q.aregions() == 1 && q.segments() == 1) || (seglen > 0 && seglen % 4 == 0));
   return seglen > 0 && seglen % 4 == 0 && seglen == g.in(n).pack.region;
 }
 void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -159,7 +159,7 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.w_pack = 8;
   c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "") +
              "__" + tag(t);
-  const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : K4;
+  const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : q.segments() == 1 ? K4 : uniform_seglen(q);
   const bool split = levels > 127;
   const int64_t lmax = split ? 15 : levels;
   c.defines = {{"QG_SEGLEN", str(seglen)},
@@ -167,7 +167,7 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
                {"QG_SPLIT", split ? "1" : "0"},
                {"QG_I16", seglen * lmax * 64 <= 32767 ? "1" : "0"},
                {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
-               {"QG_IN_R", str(in.pack.on() ? in.pack.region : 1)},
+               {"QG_IN_R", str(in.pack.on() ? in.pack.region : seglen)},
                {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
                {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
                {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
@@ -179,11 +179,15 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
     part(c, "XQ", n_in);
     part(c, "XQH", split ? n_in : 0);
     part(c, "XSQ", 4 * (n_in / in.pack.region), 4);
+    part(c, "RLO", 0, 4);
+    part(c, "RS", 0, 4);
   } else {
     part(c, "PATCH", 4 * q.K);
     part(c, "XQ", K4);
     part(c, "XQH", split ? K4 : 0);
-    part(c, "XSQ", 4, 4);
+    part(c, "XSQ", 4 * q.segments(), 4);
+    part(c, "RLO", 4 * q.segments(), 4);
+    part(c, "RS", 4 * q.segments(), 4);
   }
   part(c, "YPIX", 4 * 8 * ((O + 7) / 8), 4);
 }
@@ -197,7 +201,14 @@ void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node&
   c.defines = {{"QG_OUT_R", str(out.pack.region)},
                {"QG_OUT_CB", str(out.pack.code_bits())},
                {"QG_OUT_LA", str(quant::format_for_bits(out.pack.a_bits).levels)}};
-  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" ? out.shape.back() : out.pack.region));
+  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" || c.tmpl == "pool2d_lqp_x86.c" ? out.shape.back() : out.pack.region));
+}
+
+// templates/pool2d_lqp_x86.c: pool2d_lqp.c with AVX2 (targets listing lq_x86).
+bool when_pool_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) { return t.has_kernel("lq_x86") && g.out(n).pack.on(); }
+void fill_po_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  fill_po(c, t, g, n);
+  c.kernel = "qg_" + op_name(n) + "_f32_po__" + tag(t);
 }
 
 // templates/conv2d_lq_lut.c picks one of three layouts by its parameters and
@@ -318,6 +329,7 @@ const std::vector<Row>& table() {
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
       {"dsp_avgpool", {Op::AvgPool2d}, Data::Int8, "avgpool2d_i8_dsp.c", nullptr, when_dsp_avgpool, fill_dsp_avgpool},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
+      {"pool_lqp_x86", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp_x86.c", nullptr, when_pool_lqp_x86, fill_po_x86},
       {"pool_lqp", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp.c", nullptr, when_out_packed, fill_po},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
       {"act_lqp", {Op::Relu, Op::Relu6}, Data::Any, "act_lqp.c", nullptr, when_out_packed, fill_po},
