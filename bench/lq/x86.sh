@@ -14,9 +14,11 @@
 #   lq8_r16, lq4_r16, lq2_r16   LQ 8/4/2-bit activations, 8-bit weights,
 #                               w_region = a_region = 16, MAC kernel (the first
 #                               conv, K = 9 < 16, takes "kernel" regions)
-#   int8                        qgen's int8 scheme (Halide, calibrated on the
-#                               first 64 training images), for context
-# qgen: `qgen compile --target x86-64` (the default AVX2 feature set), built
+#   int8                        qgen's int8 scheme (Halide with the host's best
+#                               feature set, --target-features host, as
+#                               bench/x86; calibrated on the first 64 training
+#                               images), for context
+# qgen: `qgen compile --target x86-64` (LQ: the default AVX2 set), built
 # with the target's flags (gcc -std=c99 -O2 -ffp-contract=off) and
 # bench/x86/timer.c: 10 warm-up runs, then >= 21 single runs for about 1 s,
 # the median. Every LQ config is first checked with `qgen diff --target
@@ -101,7 +103,7 @@ for nk in fmnist_vgg fmnist_cnn; do
         extra=()
         if [[ $cfg == int8 ]]; then
             echo '{"default": {"scheme": "int8"}}' >"$d.json"
-            extra=(--calibrate "$WORK/calib.f32")
+            extra=(--calibrate "$WORK/calib.f32" --target-features host)
         else
             b=${cfg:2:1}
             echo "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 8, \"a_bits\": $b, \"w_region\": 16, \"a_region\": 16, \"kernel\": \"mac\"}, \"layers\": {\"$FIRST\": {\"w_region\": \"kernel\", \"a_region\": \"kernel\"}}}" >"$d.json"
