@@ -114,6 +114,25 @@ TEST_CASE("lqx86: the x86-64 LQ-packed kernel equals the interpreter bit for bit
   if (!err.empty()) FAIL(err);
 }
 
+TEST_CASE("lqx86: --target-features sse41 (no AVX2) keeps the portable LQ kernels", "[differential][lqx86]") {
+  std::vector<qgt::DiffModel> ms = chains();
+  ms.resize(4);
+  const std::string dir = qgt::make_temp_dir("lqxn");
+  int x86 = 0, lqp = 0;
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, {}, "x86-64", "sse41");
+    for (const qg::select::KernelChoice& c : *s.kernels) {
+      x86 += c.row == "lqp_x86" || c.row == "pool_lqp_x86" ? 1 : 0;
+      lqp += c.row == "lqp_mac" ? 1 : 0;
+    }
+  }
+  qgt::remove_dir(dir);
+  CHECK(x86 == 0);
+  CHECK(lqp >= 3);
+  const std::string err = qgt::run_differential(ms, {{"gcc", "-O2", "x86-64", "sse41", ""}}, "lqxn");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("lqx86: the same chains on cortex-a (qemu-aarch64) equal the interpreter bit for bit", "[differential][lqx86]") {
   const std::string err =
       qgt::run_differential(chains(), {{"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", "qemu-aarch64 -L /usr/aarch64-linux-gnu"}}, "lqxa");
