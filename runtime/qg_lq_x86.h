@@ -64,7 +64,9 @@ QG_X86_AVX2 QG_INLINE void qg_x86_region_params(const float *v, long n, int leve
 /* qg_lqp_pack with the quantization 8 lanes at a time: the region
  * parameters are qg_region_params' (qg_x86_region_params when R is a
  * multiple of 8), the codes qg_x86_quantize8 (= qg_quantize per lane); a
- * group of 8 codes starting at a multiple of 8 fills whole bytes. */
+ * group of 8 codes starting at a multiple of 8 fills whole bytes, which are
+ * packed in registers (value i at bit (i*cb) % 8 of byte i*cb/8); other
+ * groups take the scalar code. */
 QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo,
                                                float *s) {
   const __m256 lf = _mm256_set1_ps((float)levels);
@@ -73,7 +75,6 @@ QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int c
   for (r = 0; r < n; r += R) {
     const long reg = (first + r) / R;
     float l = 0.0f, sc = 1.0f;
-    int32_t q[8];
     if (R % 8 == 0) qg_x86_region_params(v + r, R, levels, &l, &sc);
     else qg_region_params(v + r, R, 0, levels, &l, &sc);
     lo[reg] = l;
@@ -81,19 +82,29 @@ QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int c
     for (j = 0; j < R; j += 8) {
       const long m = R - j < 8 ? R - j : 8, at = first + r + j;
       long k;
-      if (m == 8) {
-        _mm256_storeu_si256((__m256i *)q, qg_x86_quantize8(_mm256_loadu_ps(v + r + j), _mm256_set1_ps(l), _mm256_set1_ps(sc), lf, li));
-      } else {
-        for (k = 0; k < m; ++k) q[k] = qg_quantize(v[r + j + k], l, sc, levels);
+      if (m == 8 && (cb == 8 || at % 8 == 0)) { /* whole bytes: at * cb / 8 is exact */
+        const __m256i c = qg_x86_quantize8(_mm256_loadu_ps(v + r + j), _mm256_set1_ps(l), _mm256_set1_ps(sc), lf, li);
+        const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1)); /* 8 x u16, <= 255 */
+        if (cb == 8) {
+          _mm_storel_epi64((__m128i *)(codes + at), _mm_packus_epi16(w16, w16));
+        } else if (cb == 4) { /* byte k = c[2k] | c[2k+1] << 4 */
+          const __m128i p = _mm_madd_epi16(w16, _mm_set1_epi32(0x00100001));
+          const uint32_t word = (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packus_epi32(p, p), _mm_setzero_si128()));
+          memcpy(codes + at / 2, &word, 4);
+        } else if (cb == 2) { /* byte k = c[4k] | c[4k+1] << 2 | c[4k+2] << 4 | c[4k+3] << 6 */
+          const __m128i p = _mm_madd_epi16(w16, _mm_set1_epi32(0x00040001));
+          const __m128i p2 = _mm_madd_epi16(_mm_packus_epi32(p, p), _mm_set1_epi32(0x00100001));
+          const uint16_t half = (uint16_t)_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packus_epi32(p2, p2), _mm_setzero_si128()));
+          memcpy(codes + at / 4, &half, 2);
+        } else { /* cb == 1: bit k = c[k] */
+          codes[at / 8] = (uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(c, 31)));
+        }
+        continue;
       }
-      if (cb == 8) {
-        for (k = 0; k < m; ++k) codes[at + k] = (uint8_t)q[k];
-      } else if (m == 8 && at % 8 == 0) {
-        uint32_t word = 0;
-        for (k = 0; k < 8; ++k) word |= (uint32_t)q[k] << (k * cb);
-        for (k = 0; k < cb; ++k) codes[at / 8 * cb + k] = (uint8_t)(word >> (8 * k));
-      } else {
+      {
+        int32_t q[8];
         const unsigned mask = (1u << cb) - 1u;
+        for (k = 0; k < m; ++k) q[k] = qg_quantize(v[r + j + k], l, sc, levels);
         for (k = 0; k < m; ++k) {
           const unsigned long bit = (unsigned long)(at + k) * (unsigned)cb;
           const unsigned sh = (unsigned)(bit & 7u);
