@@ -289,6 +289,39 @@ bool i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; 
 std::string elem(const ir::Graph& g, int t) { return i8(g, t) ? "int8_t" : "float"; }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
+// templates/conv2d_lqp_x86.c's tables: weight codes minus 128 as int8 in the
+// layout [O8/8][K4/4][8][4] (O8 = O rounded up to 8, K4 = K rounded up to 4,
+// padding 0), and
+// E, B, D transposed to [S][O8] and the bias to O8 entries (padding 0).
+struct LqX86Tables {
+  std::vector<uint8_t> codes;
+  std::vector<float> E, B, D, bias;
+};
+LqX86Tables lq_x86_tables(const ir::LinearQuant& q, int64_t O, const std::vector<float>& bias) {
+  const int64_t K = q.K, K4 = (K + 3) / 4 * 4, S = q.segments(), O8 = (O + 7) / 8 * 8;
+  QG_CHECK(static_cast<int64_t>(q.codes.size()) == O * K && static_cast<int64_t>(q.E.size()) == O * S,
+           "conv2d_lqp_x86.c: unexpected LQ table sizes");
+  LqX86Tables t;
+  t.codes.assign(static_cast<size_t>(O8 * K4), 0);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t k = 0; k < K; ++k)
+      t.codes[static_cast<size_t>((o / 8) * K4 * 8 + (k / 4) * 32 + (o % 8) * 4 + k % 4)] =
+          static_cast<uint8_t>(static_cast<int>(q.codes[static_cast<size_t>(o * K + k)]) - 128);
+  t.E.assign(static_cast<size_t>(S * O8), 0.0f);
+  t.B = t.E;
+  t.D = t.E;
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t s = 0; s < S; ++s) {
+      const size_t from = static_cast<size_t>(o * S + s), to = static_cast<size_t>(s * O8 + o);
+      t.E[to] = q.E[from];
+      t.B[to] = q.B[from];
+      t.D[to] = q.D[from];
+    }
+  t.bias.assign(static_cast<size_t>(O8), 0.0f);
+  std::copy(bias.begin(), bias.end(), t.bias.begin());
+  return t;
+}
+
 // Codes of `bits` bits each, packed little-end first (templates/conv2d_lq.c).
 std::vector<uint8_t> pack_codes(const std::vector<uint8_t>& codes, int bits) {
   const size_t per = static_cast<size_t>(8 / bits);
@@ -424,7 +457,8 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   }
   const ir::LinearQuant& q = *n.lq;
   if (ch.tmpl == "conv2d_lq_lut.c") return {lut_instance(e, n, idx, std::move(in), bias)};
-  QG_CHECK(ch.tmpl == "conv2d_lq.c" || ch.tmpl == "conv2d_lqp.c", "emit_linear: no tables for template " + ch.tmpl);
+  QG_CHECK(ch.tmpl == "conv2d_lq.c" || ch.tmpl == "conv2d_lqp.c" || ch.tmpl == "conv2d_lqp_x86.c",
+           "emit_linear: no tables for template " + ch.tmpl);
   in.scratch = true;
   const bool padded = n.op == Op::Conv2d && n.attrs.win.padded();
   in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},
@@ -442,6 +476,15 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   // bits/8 bytes per weight).
   const int pack = ch.w_pack;
   in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_WPACK, QG_DOT_U8
+  if (ch.tmpl == "conv2d_lqp_x86.c") {  // the AVX2 layouts (templates/conv2d_lqp_x86.c)
+    const LqX86Tables t = lq_x86_tables(q, O, bias);
+    in.args.push_back(e.table_u8(L + "_codes", t.codes));
+    in.args.push_back(e.table_f32(L + "_e", t.E));
+    in.args.push_back(e.table_f32(L + "_lo", t.B));
+    in.args.push_back(e.table_f32(L + "_s", t.D));
+    in.args.push_back(e.table_f32(L + "_b", t.bias));
+    return {in};
+  }
   in.args.push_back(e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack)));
   in.args.push_back(e.table_f32(L + "_e", q.E));
   in.args.push_back(e.table_f32(L + "_lo", q.B));

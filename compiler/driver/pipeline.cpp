@@ -100,7 +100,12 @@ static const std::vector<Stage>& stages() {
        }},
       {"select",
        [](PipelineState& s, const PipelineOptions& o) {
-         const target::Target& t = target::get(o.target);
+         target::Target t = target::get(o.target);
+         // The lq_x86 kernels are AVX2 code: not with a feature set without
+         // AVX2 (x86-64 --target-features sse41, or host on such a CPU).
+         if (t.has_kernel("lq_x86") && select::halide_enabled(t) &&
+             codegen::halide::halide_target_string(t, o.target_features).find("-avx2") == std::string::npos)
+           t.kernels.erase(std::remove(t.kernels.begin(), t.kernels.end(), std::string("lq_x86")), t.kernels.end());
          s.graph = select::resolve_auto(std::move(s.graph), t);
          // LQ-packed activations (docs/quantization.md §11) only where the
          // target's emitter has the packed kernels ("lq_packed" family).

@@ -130,6 +130,68 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   part(c, "YPIX", out.pack.on() ? 4 * O : 0, 4);
 }
 
+// templates/conv2d_lqp_x86.c (x86-64, AVX2): a packed input whose segments
+// are its regions (one group, QG_SEGLEN = the input's R, a multiple of 4).
+// 8-bit codes are split into nibbles (vpmaddubsw takes at most 127 on the
+// unsigned side without overflow); the 16-bit sums of one segment stay in
+// vpmaddubsw's range when SEGLEN * L * 64 <= 32767 (QG_I16).
+int64_t uniform_seglen(const ir::LinearQuant& q) {
+  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
+  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
+    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
+      seglen = 0;
+  return seglen;
+}
+// Or a float input quantized per position (QG_IN_PACKED 0) whose patch is
+// one activation region and one segment ("kernel" regions), or whose
+// segments are its regions, of one length, a multiple of 4.
+bool when_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  if (!t.has_kernel("lq_x86") || q.lut_g || q.acc64 || packed_codes(t, n) || q.w_bits > 8) return false;
+  if (n.op == Op::Conv2d && n.attrs.groups != 1) return false;
+  const int64_t seglen = uniform_seglen(q);
+  if (!g.in(n).pack.on()) return !q.a_whole_tensor && ((q.aregions() == 1 && q.segments() == 1) || (seglen > 0 && seglen % 4 == 0));
+  return seglen > 0 && seglen % 4 == 0 && seglen == g.in(n).pack.region;
+}
+void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  const ir::Tensor &in = g.in(n), &out = g.out(n);
+  c.w_pack = 8;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "") +
+             "__" + tag(t);
+  const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : q.segments() == 1 ? K4 : uniform_seglen(q);
+  const bool split = levels > 127;
+  const int64_t lmax = split ? 15 : levels;
+  c.defines = {{"QG_SEGLEN", str(seglen)},
+               {"QG_K4", str(K4)},
+               {"QG_SPLIT", split ? "1" : "0"},
+               {"QG_I16", seglen * lmax * 64 <= 32767 ? "1" : "0"},
+               {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
+               {"QG_IN_R", str(in.pack.on() ? in.pack.region : seglen)},
+               {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
+               {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
+               {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
+               {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
+               {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
+  const int64_t n_in = in.numel(), O = out.shape.back();
+  if (in.pack.on()) {
+    part(c, "PATCH", 0);
+    part(c, "XQ", n_in);
+    part(c, "XQH", split ? n_in : 0);
+    part(c, "XSQ", 4 * (n_in / in.pack.region), 4);
+    part(c, "RLO", 0, 4);
+    part(c, "RS", 0, 4);
+  } else {
+    part(c, "PATCH", 4 * q.K);
+    part(c, "XQ", K4);
+    part(c, "XQH", split ? K4 : 0);
+    part(c, "XSQ", 4 * q.segments(), 4);
+    part(c, "RLO", 4 * q.segments(), 4);
+    part(c, "RS", 4 * q.segments(), 4);
+  }
+  part(c, "YPIX", 4 * 8 * ((O + 7) / 8), 4);
+}
+
 // Float producers whose output is stored LQ-packed (quant::choose_storage):
 // pool2d_lqp.c quantizes one output position (QG_C floats in YPIX), act_lqp.c
 // and add_lqp.c one region (QG_OUT_R floats) at a time.
@@ -139,7 +201,14 @@ void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node&
   c.defines = {{"QG_OUT_R", str(out.pack.region)},
                {"QG_OUT_CB", str(out.pack.code_bits())},
                {"QG_OUT_LA", str(quant::format_for_bits(out.pack.a_bits).levels)}};
-  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" ? out.shape.back() : out.pack.region));
+  part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" || c.tmpl == "pool2d_lqp_x86.c" ? out.shape.back() : out.pack.region));
+}
+
+// templates/pool2d_lqp_x86.c: pool2d_lqp.c with AVX2 (targets listing lq_x86).
+bool when_pool_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) { return t.has_kernel("lq_x86") && g.out(n).pack.on(); }
+void fill_po_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  fill_po(c, t, g, n);
+  c.kernel = "qg_" + op_name(n) + "_f32_po__" + tag(t);
 }
 
 // templates/conv2d_lq_lut.c picks one of three layouts by its parameters and
@@ -258,6 +327,7 @@ const std::vector<Row>& table() {
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
+      {"lqp_x86", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp_x86.c", nullptr, when_lqp_x86, fill_lqp_x86},
       {"lqp_dsp", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp_dsp, fill_lqp},
       {"lqp_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp, fill_lqp},
       {"lq_packed", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lq.c", nullptr, when_packed, fill_lq_mac},
@@ -267,6 +337,7 @@ const std::vector<Row>& table() {
       {"f32", {Op::Conv2d, Op::Dense}, Data::Float, "conv2d_f32.c", "f32", nullptr, nullptr},
       {"dsp_avgpool", {Op::AvgPool2d}, Data::Int8, "avgpool2d_i8_dsp.c", nullptr, when_dsp_avgpool, fill_dsp_avgpool},
       {"pool_i8", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i8", nullptr, nullptr},
+      {"pool_lqp_x86", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp_x86.c", nullptr, when_pool_lqp_x86, fill_po_x86},
       {"pool_lqp", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_lqp.c", nullptr, when_out_packed, fill_po},
       {"pool_f32", {Op::MaxPool2d, Op::AvgPool2d}, Data::Float, "pool2d_f32.c", "f32", nullptr, nullptr},
       {"act_lqp", {Op::Relu, Op::Relu6}, Data::Any, "act_lqp.c", nullptr, when_out_packed, fill_po},

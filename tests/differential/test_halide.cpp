@@ -161,7 +161,7 @@ TEST_CASE("cortex-a (Halide, qemu-aarch64): random integer-only nets equal the i
   check(int8_nets(950000, 48), arm_toolchains_all(), "hlarmi8", true);
 }
 
-TEST_CASE("x86-64 and cortex-a: random LQ/DQ and float nets (portable C kernels in the package) equal the interpreter", "[differential][halide]") {
+TEST_CASE("x86-64 and cortex-a: random LQ/DQ and float nets (portable C and x86-64 LQ kernels in the package) equal the interpreter", "[differential][halide]") {
   std::vector<qgt::DiffModel> ms = other_nets(960000, 10, true);
   for (auto& m : other_nets(970000, 5, false)) ms.push_back(std::move(m));
   std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""}};
