@@ -576,3 +576,75 @@ TEST_CASE("sweep: CSV rows and well-formed SVG plots", "[eval][sweep]") {
   CHECK_THAT(qgt::read_file(dir + "/out4/sweep.csv"), Catch::Contains("\nlq,2,4,8,"));
   qgt::remove_dir(dir);
 }
+
+TEST_CASE("--shard I/N + --merge: the merged result is the unsharded run's, byte for byte", "[eval][shard]") {
+  const std::string dir = qgt::make_temp_dir("eval-shard");
+  const int N = 50;
+  const RawSet set = write_raw_set(dir + "/data", N);
+  const std::string cfg = "--config " + quote(kSrc + "/examples/fmnist-small/lq4.json");
+  auto P = [&](const std::string& f) { return quote(dir + "/" + f); };  // qgen runs in another directory
+  const std::string base = "eval " + quote(kNet) + " " + cfg + " --data " + quote(set.dir) + " --threads 1 ";
+  const Proc full = qgen(dir, base + "--result " + P("full.json") + " --predictions " + P("full.csv"));
+  INFO(full.err);
+  REQUIRE(full.status == 0);
+  for (int shards : {1, 3, 7}) {
+    DYNAMIC_SECTION(shards << " shards") {
+      std::string files;
+      int64_t items = 0;
+      for (int i = shards - 1; i >= 0; --i) {  // given in reverse order: merge sorts by shard number
+        const std::string f = "s" + std::to_string(i) + ".json";
+        const Proc s = qgen(dir, base + "--shard " + std::to_string(i) + "/" + std::to_string(shards) + " --result " + P(f));
+        INFO(s.err);
+        REQUIRE(s.status == 0);
+        items += std::stoll(line_value(s.out, "images: "));
+        files += " " + P(f);
+      }
+      CHECK(items == N);
+      const Proc m = qgen(dir, "eval --merge" + files + " --result " + P("merged.json"));
+      INFO(m.err);
+      REQUIRE(m.status == 0);
+      CHECK(qgt::read_file(dir + "/merged.json") == qgt::read_file(dir + "/full.json"));
+      CHECK(line_value(m.out, "top-1: ") == line_value(full.out, "top-1: "));
+      CHECK(line_value(m.out, "top-5: ") == line_value(full.out, "top-5: "));
+      CHECK(line_value(m.out, "images: ") == std::to_string(N));
+    }
+  }
+  // The merged counts are right, not just equal: top-1 in the file = correct predictions of the CSV.
+  const std::vector<int> pred = read_predictions(dir + "/full.csv", N);
+  int64_t correct = 0;
+  for (int i = 0; i < N; ++i) correct += pred[static_cast<size_t>(i)] == set.labels[static_cast<size_t>(i)];
+  CHECK_THAT(qgt::read_file(dir + "/full.json"), Catch::Contains("\"top1\": " + std::to_string(correct) + ","));
+
+  SECTION("bad I/N, missing, duplicate and mismatched shards: one clear error line") {
+    REQUIRE(qgen(dir, base + "--shard 0/2 --result " + P("a0.json")).status == 0);
+    REQUIRE(qgen(dir, base + "--shard 1/2 --result " + P("a1.json")).status == 0);
+    REQUIRE(qgen(dir, base + "--shard 1/2 --limit 40 --result " + P("b1.json")).status == 0);  // other data
+    REQUIRE(qgen(dir, "eval " + quote(kNet) + " --data " + quote(set.dir) + " --threads 1 --shard 1/2 --result " + P("c1.json")).status == 0);  // float
+    REQUIRE(qgen(dir, base + "--shard 1/3 --result " + P("d1.json")).status == 0);
+    qgt::write_file(dir + "/junk.json", "{\"format\": \"something else\"}");
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {base + "--shard 2/2 --result " + P("x.json"), "--shard: I must be below N"},
+        {base + "--shard 0/0 --result " + P("x.json"), "--shard: N must be at least 1"},
+        {base + "--shard 1 --result " + P("x.json"), "--shard: must be I/N"},
+        {base + "--shard -1/2 --result " + P("x.json"), "--shard: must be I/N"},
+        {base + "--shard 0/2", "--shard: needs --result FILE"},
+        {"eval --merge " + P("a0.json"), "--merge: shards 1 of 2 are missing"},
+        {"eval --merge " + P("a0.json") + " " + P("a1.json") + " " + P("a1.json"), "a1.json: /shard_ids: shard 1 is given twice"},
+        {"eval --merge " + P("a0.json") + " " + P("b1.json"), "b1.json: /fingerprint: is "},
+        {"eval --merge " + P("a0.json") + " " + P("c1.json"), "c1.json: /fingerprint: is "},
+        {"eval --merge " + P("a0.json") + " " + P("d1.json"), "d1.json: /shards: is shard 1 of 3"},
+        {"eval --merge " + P("a0.json") + " " + P("junk.json"), "junk.json: /format: is not a qgen eval result file"},
+        {"eval --merge " + P("a0.json") + " " + P("nothere.json"), "nothere.json: cannot read file"},
+        {"eval " + quote(kNet) + " --merge " + P("a0.json") + " " + P("a1.json"), "--merge: takes only result files"},
+    };
+    for (const auto& [args, msg] : bad) {
+      INFO(args);
+      const Proc p = qgen(dir, args);
+      CHECK(p.status == 1);
+      CHECK(p.out.empty());
+      CHECK(lines_of(p.err).size() == 1);
+      CHECK_THAT(p.err, Catch::Contains(msg));
+    }
+  }
+  qgt::remove_dir(dir);
+}
