@@ -4,11 +4,16 @@
 // plan.json and plan.md (every step of the rule). With --calibrate the chosen
 // config is also compiled for the target and its exact arena (memory planner,
 // packed sizes, liveness) and constant-table bytes are reported beside the
-// rule's figures. docs/integer-only.md, "Choosing bit widths: qgen plan".
+// rule's figures. With --data (a labelled calibration split from the training
+// set) the accuracy-aware mode chooses the widths instead (driver/plan_aware.h)
+// and writes pareto.csv / pareto.svg; memory.svg is always written.
+// docs/integer-only.md, "Choosing bit widths: qgen plan".
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+
+#include "driver/dataset.h"
 
 namespace qg::driver {
 
@@ -22,6 +27,8 @@ class PlanCommand {
   CLI::App* sub_;
   std::string net_, target_ = "cortex-m7", calibrate_, out_;
   int64_t flash_ = -1, ram_ = -1;
+  DataOptions data_;      // --data: the accuracy-aware mode (driver/plan_aware.h)
+  unsigned threads_ = 0;
 };
 
 }  // namespace qg::driver
