@@ -47,6 +47,9 @@ struct AwarePlan {
   double predicted_loss = 0;  // sum of the steps' loss_added
 };
 
+// Top-1 (points) of a config on the calibration split, for the in-context check.
+using MeasureFn = std::function<double(const std::vector<int>& bits)>;
+
 // Starts with every knob at 8 bits. While a budget (> 0) is exceeded, every
 // knob above 2 bits is tried one step lower (8 -> 4 -> 2); a step's value is
 // the bytes it takes off the exceeded budgets, each capped at that budget's
@@ -54,7 +57,12 @@ struct AwarePlan {
 // The step with the smallest cost / value is taken (ties: larger value, then
 // the earlier knob); steps with no value are never taken. Throws UserError
 // when no step helps and a budget still fails (with the bytes over).
-AwarePlan greedy_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, const BitBudget& budget);
+// With `measure` (and verify > 0), the table only shortlists: the `verify`
+// best candidates by the table are measured in the current config, and the
+// one with the smallest measured loss (max(0, top-1 now - top-1 after)) per
+// byte is taken -- losses of several cuts do not simply add up.
+AwarePlan greedy_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, const BitBudget& budget, const MeasureFn& measure = nullptr,
+                       int verify = 0);
 
 // Indices of the points not dominated by another (fewer or equal bytes and
 // higher or equal accuracy, one of them strictly), sorted by bytes.

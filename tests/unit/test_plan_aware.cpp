@@ -132,3 +132,29 @@ TEST_CASE("pareto front: fewer bytes or more accuracy, sorted by bytes", "[plan]
   const std::vector<std::pair<int64_t, double>> pts{{100, 80.0}, {200, 85.0}, {150, 79.0}, {300, 84.0}, {400, 90.0}, {200, 85.0}};
   CHECK(plan::pareto_front(pts) == std::vector<size_t>{0, 1, 5, 4});
 }
+
+TEST_CASE("aware plan: with a measure, the shortlisted cuts are judged in context", "[plan][aware]") {
+  // A, B, C: 1000 bytes each; budget 2000 (1000 over): two 8 -> 4 cuts needed.
+  // The table says A and B cost 0.1 each, C 0.5; but A and B together lose 5 points more.
+  //  step 1: shortlist (2) A, B; measured 0.1 each -> A (the earlier knob).
+  //  step 2: shortlist B (0.1/500), C (0.5/500); measured B 5.1, C 0.5 -> C.
+  // Without the measure the table alone takes B.
+  const std::vector<Knob> knobs{w("A", 0.1, 3.0), w("B", 0.1, 3.0), w("C", 0.5, 3.0)};
+  int calls = 0;
+  const plan::MeasureFn measure = [&](const std::vector<int>& b) {
+    ++calls;
+    double acc = 90.0;
+    if (b[0] == 4) acc -= 0.1;
+    if (b[1] == 4) acc -= 0.1;
+    if (b[0] == 4 && b[1] == 4) acc -= 5.0;
+    if (b[2] == 4) acc -= 0.5;
+    return acc;
+  };
+  const plan::AwarePlan p = plan::greedy_aware(knobs, flash_of({1000, 1000, 1000}), {2000, 0}, measure, 2);
+  CHECK(p.bits == std::vector<int>{4, 8, 4});
+  REQUIRE(p.steps.size() == 2);
+  CHECK(p.steps[1].loss_added == Approx(0.5));
+  CHECK(p.predicted_loss == Approx(0.6));
+  CHECK(calls == 6);  // (now + 2 candidates) per step
+  CHECK(plan::greedy_aware(knobs, flash_of({1000, 1000, 1000}), {2000, 0}).bits == std::vector<int>{4, 4, 8});
+}
