@@ -114,6 +114,17 @@ AwareOutcome plan_aware(const AwareRequest& r) {
     return v;
   };
 
+  // Before measuring anything: can the budgets hold at all (every width at 2 bits)?
+  {
+    const plan::Memory m2 = mem(std::vector<int>(knobs.size(), 2));
+    if (r.budget.flash > 0 && m2.flash > r.budget.flash)
+      user_error(g.file, "", "the weights need " + std::to_string(m2.flash) + " bytes of flash even at 2 bits, " +
+                                 std::to_string(m2.flash - r.budget.flash) + " over the budget of " + std::to_string(r.budget.flash));
+    if (r.budget.ram > 0 && m2.ram > r.budget.ram)
+      user_error(g.file, "", "the arena needs " + std::to_string(m2.ram) + " bytes even with every conv / dense output at 2 bits, " +
+                                 std::to_string(m2.ram - r.budget.ram) + " over the budget of " + std::to_string(r.budget.ram) +
+                                 " (other ops' outputs stay int8)");
+  }
   // Sensitivities: one knob at 4 / 2 bits, everything else at 8.
   const std::vector<int> all8(knobs.size(), 8);
   const double base = top1(all8);
