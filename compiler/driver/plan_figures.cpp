@@ -56,7 +56,7 @@ std::string memory_per_layer_svg(const ir::Graph& g, const std::map<std::string,
   double top = 1;
   for (const Row& r : rows) top = std::max({top, static_cast<double>(r.w8), static_cast<double>(r.a8)});
   top = nice_max(top);
-  const double L = 70, T = 60, B = 330, slot = 64, W = L + slot * static_cast<double>(std::max<size_t>(rows.size(), 1)) + 200, H = 440;
+  const double L = 70, T = 60, B = 330, slot = 64, W = std::max(640.0, L + slot * static_cast<double>(std::max<size_t>(rows.size(), 1)) + 200), H = 440;
   auto Y = [&](double v) { return B - v / top * (B - T); };
   std::ostringstream o;
   o << head(W, H, title);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "driver/dataset.h"
@@ -646,5 +647,49 @@ TEST_CASE("--shard I/N + --merge: the merged result is the unsharded run's, byte
       CHECK_THAT(p.err, Catch::Contains(msg));
     }
   }
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("plan --data: the accuracy-aware plan fits, and its top-1 is what qgen eval measures", "[eval][plan]") {
+  const std::string dir = qgt::make_temp_dir("plan-aware");
+  const int N = 50;
+  const RawSet set = write_raw_set(dir + "/data", N);
+  std::vector<float> calib;  // quantization ranges: the first 20 items, for plan and eval alike
+  for (int i = 0; i < 20; ++i)
+    for (uint8_t v : set.images[static_cast<size_t>(i)]) calib.push_back(static_cast<float>(v) / 255.0f);
+  qgt::write_floats(dir + "/calib.f32", calib);
+  const std::string cal = " --calibrate " + quote(dir + "/calib.f32");
+  // fmnist-small at 8 bits: 27424 weight bytes (plan's count); a 12000-byte flash budget needs cuts.
+  const std::string out = dir + "/plan";
+  const Proc p = qgen(dir, "plan " + quote(kNet) + " --flash 12000 --ram 0 --data " + quote(set.dir) + " --threads 1" + cal + " -o " + quote(out));
+  INFO(p.err);
+  REQUIRE(p.status == 0);
+  for (const char* f : {"quant.json", "plan.json", "plan.md", "pareto.csv", "pareto.svg", "memory.svg"})
+    CHECK(std::filesystem::exists(out + "/" + f));
+  const auto j = nlohmann::json::parse(qgt::read_file(out + "/plan.json"));
+  const auto& a = j.at("aware");
+  CHECK(a.at("flash_before").get<int64_t>() == 27424);
+  CHECK(a.at("flash_after").get<int64_t>() <= 12000);
+  CHECK(a.at("items").get<int64_t>() == N);
+  REQUIRE(!a.at("steps").empty());
+  CHECK(a.at("sensitivity").size() == 8);  // 4 conv / dense layers x (output, weights)
+  // The chosen config's top-1 on the split = qgen eval of the written quant.json.
+  const Proc e = qgen(dir, "eval " + quote(kNet) + " --config " + quote(out + "/quant.json") + cal + " --data " + quote(set.dir) + " --threads 1");
+  REQUIRE(e.status == 0);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", a.at("top1").get<double>());
+  CHECK(line_value(e.out, "top-1: ") == buf);
+  // The last step's top-1 is the chosen config's; the CSV marks it as fitting.
+  CHECK(a.at("steps").back().at("top1").get<double>() == a.at("top1").get<double>());
+  const std::string csv = qgt::read_file(out + "/pareto.csv");
+  CHECK_THAT(csv, Catch::StartsWith("config,flash_bytes,ram_bytes,top1,fits\nint8,27424,"));
+  CHECK_THAT(csv, Catch::Contains("aware step " + std::to_string(a.at("steps").size()) + "," + std::to_string(a.at("flash_after").get<int64_t>()) + ","));
+  CHECK_THAT(csv, Catch::Contains("\nrule,"));
+  // Budgets no width can meet: one error line before anything is measured, no output folder.
+  const Proc bad = qgen(dir, "plan " + quote(kNet) + " --flash 0 --ram 5000 --data " + quote(set.dir) + cal + " -o " + quote(dir + "/bad"));
+  CHECK(bad.status == 1);
+  CHECK(lines_of(bad.err).size() == 1);
+  CHECK_THAT(bad.err, Catch::Contains("over the budget of 5000"));
+  CHECK(!std::filesystem::exists(dir + "/bad"));
   qgt::remove_dir(dir);
 }
