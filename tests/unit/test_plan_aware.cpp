@@ -64,7 +64,7 @@ TEST_CASE("aware plan: a step's value is capped at the excess, so a small cheap 
   CHECK(p.bits == std::vector<int>{8, 4});
 }
 
-TEST_CASE("aware plan: 4 -> 2 costs the extra loss; equal ratios prefer the larger saving", "[plan][aware]") {
+TEST_CASE("aware plan: 4 -> 2 costs the extra loss, equal ratios prefer the larger saving", "[plan][aware]") {
   // P: 800 bytes, loss 0.1 at 4, 0.3 at 2; Q: 800 bytes, loss 1.0 at 4. Budget 300 (1300 over).
   //  step 1: P->4 0.1/400 vs Q->4 1.0/400 -> P (P at 400, total 1200, 900 over)
   //  step 2: P->2 (0.3-0.1)/200 = 0.001 vs Q->4 1.0/400 = 0.0025 -> P (total 1000, 700 over)
@@ -85,7 +85,7 @@ TEST_CASE("aware plan: 4 -> 2 costs the extra loss; equal ratios prefer the larg
   CHECK(f.bits == std::vector<int>{8, 4});
 }
 
-TEST_CASE("aware plan: RAM at the peak; cuts that save nothing on the peak are never taken", "[plan][aware]") {
+TEST_CASE("aware plan: RAM at the peak, cuts that save nothing on the peak are never taken", "[plan][aware]") {
   // A chain x -> t0 -> t1 -> t2 (x: 100 bytes, int8 always); RAM = max over layers of in + out bytes.
   // 8-bit sizes t0 400, t1 400, t2 100; layers: x+t0 = 500, t0+t1 = 800, t1+t2 = 500. Budget 600.
   // t2 is free to cut (loss 0) but is not on the peak: never cut. t0 loss 1.0, t1 loss 0.2 -> t1 -> 4:
