@@ -14,6 +14,7 @@
 #include "driver/plan_aware.h"
 #include "driver/plan_figures.h"
 #include "ir/diag.h"
+#include "ir/op_table.h"
 #include "plan/bits.h"
 #include "target/target.h"
 
@@ -76,6 +77,13 @@ int PlanCommand::run() const {
   j["budget"] = {{"flash", b.flash}, {"ram", b.ram}};
   j["rule"] = {{"ram_before", p.ram_before}, {"ram_after", p.ram_after}, {"ram_layer", p.ram_layer},
                {"flash_before", p.flash_before}, {"flash_after", p.flash_after}};
+  {  // the int8 flash split into the weights (which the widths scale) and the per-channel tables (which they do not)
+    int64_t w8 = 0, tables = 0;
+    for (const ir::Node& n : s.graph.nodes)
+      if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear)
+        w8 += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0];
+    j["int8_flash"] = {{"weight_bytes", w8}, {"channel_table_bytes", tables}};
+  }
   j["steps"] = p.log;
   if (!rule_error.empty()) j["rule_error"] = rule_error;
   if (aware) j["aware"] = nlohmann::ordered_json::parse(aware->json);
