@@ -25,7 +25,7 @@ PlanCommand::PlanCommand(CLI::App& app) {
   sub_->add_option("net", net_, "Network: net.json, model.tflite or model.onnx")->required();
   sub_->add_option("-t,--target", target_, "Target whose default budgets apply")->capture_default_str();
   sub_->add_option("--flash", flash_, "Flash budget for the weights in bytes (default: the target's)");
-  sub_->add_option("--ram", ram_, "RAM budget for one layer's input + output activations in bytes (default: the target's)");
+  sub_->add_option("--ram", ram_, "RAM budget in bytes (default: the target's): the rule counts one layer's input + output activations, --data the exact arena");
   sub_->add_option("--calibrate", calibrate_, "Calibration inputs (raw float32): also compile the chosen config and report its exact arena");
   sub_->add_option("-o,--output", out_, "Output directory (quant.json, plan.json, plan.md, memory.svg)")->required();
   sub_->add_option("--data", data_.path,
