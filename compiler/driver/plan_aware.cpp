@@ -142,7 +142,7 @@ AwareOutcome plan_aware(const AwareRequest& r) {
   // The configs along the way, the uniform ones and the rule's: measured for the Pareto front.
   std::vector<ParetoPoint> pts;
   std::ostringstream csv;
-  csv << "config,flash_bytes,ram_bytes,top1,fits\n";
+  csv << "config,flash_bytes,ram_bytes,top1,fits,pareto_flash,pareto_ram\n";
   auto add_point = [&](const std::string& label, const std::vector<int>& bits, bool chosen) {
     const plan::Memory m = mem(bits);
     const double acc = top1(bits);
@@ -171,7 +171,15 @@ AwareOutcome plan_aware(const AwareRequest& r) {
   auto fits = [&](const ParetoPoint& q) {
     return (r.budget.flash <= 0 || q.flash <= r.budget.flash) && (r.budget.ram <= 0 || q.ram <= r.budget.ram);
   };
-  for (const ParetoPoint& q : pts) csv << q.label << "," << q.flash << "," << q.ram << "," << pct(q.top1) << "," << (fits(q) ? 1 : 0) << "\n";
+  std::vector<std::pair<int64_t, double>> by_flash, by_ram;
+  for (const ParetoPoint& q : pts) by_flash.push_back({q.flash, q.top1}), by_ram.push_back({q.ram, q.top1});
+  std::vector<int> on_flash(pts.size(), 0), on_ram(pts.size(), 0);
+  for (size_t i : plan::pareto_front(by_flash)) on_flash[i] = 1;
+  for (size_t i : plan::pareto_front(by_ram)) on_ram[i] = 1;
+  for (size_t i = 0; i < pts.size(); ++i) {
+    const ParetoPoint& q = pts[i];
+    csv << q.label << "," << q.flash << "," << q.ram << "," << pct(q.top1) << "," << (fits(q) ? 1 : 0) << "," << on_flash[i] << "," << on_ram[i] << "\n";
+  }
 
   AwareOutcome out;
   maps_of(p.bits, &out.a_bits, &out.w_bits);

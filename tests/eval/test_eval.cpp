@@ -682,7 +682,7 @@ TEST_CASE("plan --data: the accuracy-aware plan fits, and its top-1 is what qgen
   // The last step's top-1 is the chosen config's; the CSV marks it as fitting.
   CHECK(a.at("steps").back().at("top1").get<double>() == a.at("top1").get<double>());
   const std::string csv = qgt::read_file(out + "/pareto.csv");
-  CHECK_THAT(csv, Catch::StartsWith("config,flash_bytes,ram_bytes,top1,fits\nint8,27424,"));
+  CHECK_THAT(csv, Catch::StartsWith("config,flash_bytes,ram_bytes,top1,fits,pareto_flash,pareto_ram\nint8,27424,"));
   CHECK_THAT(csv, Catch::Contains("aware step " + std::to_string(a.at("steps").size()) + "," + std::to_string(a.at("flash_after").get<int64_t>()) + ","));
   CHECK_THAT(csv, Catch::Contains("\nrule,"));
   // Budgets no width can meet: one error line before anything is measured, no output folder.
