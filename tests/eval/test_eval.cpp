@@ -578,7 +578,7 @@ TEST_CASE("sweep: CSV rows and well-formed SVG plots", "[eval][sweep]") {
   qgt::remove_dir(dir);
 }
 
-TEST_CASE("--shard I/N + --merge: the merged result is the unsharded run's, byte for byte", "[eval][shard]") {
+TEST_CASE("sharded eval: --shard I/N + --merge gives the unsharded run's result, byte for byte", "[eval][shard]") {
   const std::string dir = qgt::make_temp_dir("eval-shard");
   const int N = 50;
   const RawSet set = write_raw_set(dir + "/data", N);
