@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "driver/dataset.h"
+#include "driver/eval_result.h"
 #include "driver/pipeline.h"
 #include "interp/interp.h"
 #include "ir/diag.h"
@@ -33,6 +34,8 @@ struct EvalCommand::Options {
   PipelineOptions po;
   DataOptions data;
   std::string raw_type = "uint8", scale, mean, stddev, layout = "NCHW", out_dir, predictions;
+  std::string shard, result_path;     // --shard I/N, --result FILE
+  std::vector<std::string> merge;     // --merge FILES
   bool float_mode = false, sweep = false;
   int sweep_w_bits = 8;
   unsigned threads = 0;
@@ -85,8 +88,10 @@ void draw_progress(const std::string& what, int64_t done, int64_t n, double secs
 // Runs every item through the interpreter on `threads` workers (0 = all
 // cores). Workers take items one at a time from a shared counter; a progress
 // bar is drawn on stderr only when stderr is a terminal.
-Score evaluate(const ir::Graph& g, interp::Mode mode, const Dataset& d, const InputMaker& mk, unsigned threads, const std::string& what) {
-  const int64_t N = d.count();
+Score evaluate(const ir::Graph& g, interp::Mode mode, const Dataset& d, const InputMaker& mk, unsigned threads, const std::string& what,
+               int64_t begin = 0, int64_t end = -1) {
+  if (end < 0) end = d.count();
+  const int64_t N = end - begin;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<int64_t>(threads, std::max<int64_t>(1, N)));
   Score s;
@@ -103,8 +108,8 @@ Score evaluate(const ir::Graph& g, interp::Mode mode, const Dataset& d, const In
   auto worker = [&] {
     try {
       for (int64_t i = next++; i < N && !stop; i = next++) {
-        const std::vector<float> y = interp::run(g, mk.make(i), mode);
-        const int64_t label = d.labels[static_cast<size_t>(i)];
+        const std::vector<float> y = interp::run(g, mk.make(begin + i), mode);
+        const int64_t label = d.labels[static_cast<size_t>(begin + i)];
         const size_t k = static_cast<size_t>(i);
         s.pred[k] = argmax(y);
         hit1[k] = s.pred[k] == label;
@@ -448,25 +453,96 @@ int run_sweep(const EvalCommand::Options& o, const Dataset& d) {
   return 0;
 }
 
+// What a result file's fingerprint covers: the network, precision and
+// calibration files (their bytes), the target, the data items and labels as
+// loaded (after --limit), the preprocessing and the mode.
+std::string eval_fingerprint(const EvalCommand::Options& o, const Dataset& d, const InputMaker& mk) {
+  Fingerprint f;
+  f.add(std::string("qgen eval"));
+  f.add_file(o.po.net_path);
+  f.add_file(o.float_mode ? std::string() : o.po.config_path);
+  f.add_file(o.float_mode ? std::string() : o.po.calibration_path);
+  f.add(o.po.target);
+  f.add(o.float_mode ? std::string("float") : std::string("as compiled"));
+  f.add(mk.describe() + "|" + o.scale + "|" + o.mean + "|" + o.stddev + "|" + o.layout);
+  for (int64_t v : d.item_dims) f.add(&v, sizeof v);
+  f.add(d.u8.data(), d.u8.size());
+  f.add(d.f32.data(), d.f32.size() * sizeof(float));
+  f.add(d.labels.data(), d.labels.size() * sizeof(int64_t));
+  return f.hex();
+}
+
+void print_summary(const std::string& model_line, int64_t n, int64_t top1, int64_t top5) {
+  const double dn = n ? static_cast<double>(n) : 1.0;
+  std::printf("%s", model_line.c_str());
+  std::printf("images: %lld\n", static_cast<long long>(n));
+  std::printf("top-1: %s%%\ntop-5: %s%%\n", pct(100.0 * static_cast<double>(top1) / dn).c_str(), pct(100.0 * static_cast<double>(top5) / dn).c_str());
+  std::fflush(stdout);
+}
+
+void write_predictions(const std::string& path, int64_t begin, const std::vector<int64_t>& labels, const std::vector<int64_t>& pred) {
+  std::string csv = "index,label,prediction\n";
+  for (size_t i = 0; i < pred.size(); ++i)
+    csv += std::to_string(begin + static_cast<int64_t>(i)) + "," + std::to_string(labels[i]) + "," + std::to_string(pred[i]) + "\n";
+  write_text(path, csv);
+}
+
 int run_eval(const EvalCommand::Options& o, const Dataset& d) {
+  ShardSpec shard;
+  if (!o.shard.empty()) {
+    shard = parse_shard(o.shard);
+    if (o.result_path.empty()) user_error("", "--shard", "needs --result FILE for the partial result (combine them with --merge)");
+  }
   const PipelineState s = run_pipeline(o.po, "select");
   const ir::Graph& g = s.graph;
   check_labels(d, g);
   const InputMaker mk(d, g, preprocess_options(o, d));
-  const Score sc = evaluate(g, o.float_mode ? interp::Mode::Float : interp::Mode::AsCompiled, d, mk, o.threads, "eval");
-  std::printf("model:  %s (%s), %s\n", printable_name(g.name).c_str(), o.po.net_path.c_str(),
-              o.float_mode ? "float (--float)" : o.po.config_path.empty() ? "float (no config)" : ("config " + o.po.config_path).c_str());
-  std::printf("data:   %s\n        %s\n", d.description.c_str(), mk.describe().c_str());
-  std::printf("images: %lld\n", static_cast<long long>(sc.n));
-  std::printf("top-1: %s%%\ntop-5: %s%%\n", pct(sc.top1_pct()).c_str(), pct(sc.top5_pct()).c_str());
-  std::fflush(stdout);
+  int64_t begin = 0, end = d.count();
+  shard_range(shard, d.count(), &begin, &end);
+  const Score sc = evaluate(g, o.float_mode ? interp::Mode::Float : interp::Mode::AsCompiled, d, mk, o.threads, "eval", begin, end);
+  const std::string what = o.float_mode ? "float (--float)" : o.po.config_path.empty() ? "float (no config)" : "config " + o.po.config_path;
+  std::string head = "model:  " + printable_name(g.name) + " (" + o.po.net_path + "), " + what + "\n";
+  head += "data:   " + d.description + "\n        " + mk.describe() + "\n";
+  if (!o.shard.empty())
+    head += "shard:  " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + ", items " + std::to_string(begin) + ".." +
+            std::to_string(end) + " of " + std::to_string(d.count()) + "\n";
+  print_summary(head, sc.n, sc.top1, sc.top5);
   std::fprintf(stderr, "qgen eval: %lld images in %.2f s\n", static_cast<long long>(sc.n), sc.seconds);
-  if (!o.predictions.empty()) {
-    std::string csv = "index,label,prediction\n";
-    for (int64_t i = 0; i < d.count(); ++i)
-      csv += std::to_string(i) + "," + std::to_string(d.labels[static_cast<size_t>(i)]) + "," + std::to_string(sc.pred[static_cast<size_t>(i)]) + "\n";
-    write_text(o.predictions, csv);
+  const std::vector<int64_t> labels(d.labels.begin() + begin, d.labels.begin() + end);
+  if (!o.predictions.empty()) write_predictions(o.predictions, begin, labels, sc.pred);
+  if (!o.result_path.empty()) {
+    EvalResult r;
+    r.fingerprint = eval_fingerprint(o, d, mk);
+    r.model = g.name;
+    r.what = what;
+    r.total = d.count();
+    r.shards = shard.count;
+    r.shard_ids = {shard.index};
+    r.begin = begin;
+    r.end = end;
+    r.top1 = sc.top1;
+    r.top5 = sc.top5;
+    r.classes = g.tensor(g.output).numel();
+    r.class_count.assign(static_cast<size_t>(r.classes), 0);
+    r.class_top1.assign(static_cast<size_t>(r.classes), 0);
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const size_t c = static_cast<size_t>(labels[i]);
+      ++r.class_count[c];
+      r.class_top1[c] += sc.pred[i] == labels[i];
+    }
+    r.pred = sc.pred;
+    write_text(o.result_path, eval_result_json(r));
   }
+  return 0;
+}
+
+// --merge: no network or data needed; the files carry the counts.
+int run_merge(const EvalCommand::Options& o) {
+  const EvalResult m = merge_eval_results(o.merge);
+  print_summary("model:  " + printable_name(m.model) + ", " + m.what + "\nmerged: " + std::to_string(o.merge.size()) + " shard files, fingerprint " +
+                    m.fingerprint + "\n",
+                m.n(), m.top1, m.top5);
+  if (!o.result_path.empty()) write_text(o.result_path, eval_result_json(m));
   return 0;
 }
 
@@ -482,10 +558,12 @@ EvalCommand::EvalCommand(CLI::App& app) : o_(std::make_unique<Options>()) {
       "and raw files of --raw-type values. Input = ((raw / 255 or raw * scale) - mean[c]) / std[c].\n"
       "--sweep: float; a_bits 8,6,4,2,1 x DQ (layer regions) / LQ (kernel regions); LQ at 4 and 2 bits with\n"
       "activation regions R = 64,32,16,8,4 (layers whose reduction is shorter than R keep kernel regions).\n"
-      "Writes DIR/sweep.csv, DIR/accuracy_vs_bits.svg, DIR/accuracy_vs_region.svg. See docs/eval.md.");
-  c->add_option("net", o.po.net_path, "Network (net.json or any format qgen reads)")->required();
+      "Writes DIR/sweep.csv, DIR/accuracy_vs_bits.svg, DIR/accuracy_vs_region.svg.\n"
+      "--shard I/N --result FILE evaluates items [I*T/N, (I+1)*T/N) and writes a partial result; --merge FILES...\n"
+      "combines all N into the result of one run (refused if their fingerprints differ). See docs/eval.md.");
+  c->add_option("net", o.po.net_path, "Network (net.json or any format qgen reads); not with --merge");
   c->add_option("-c,--config", o.po.config_path, "Precision choices: quant.json (none = float)");
-  c->add_option("-d,--data", o.data.path, "Dataset folder, IDX image file, or labels.csv")->required();
+  c->add_option("-d,--data", o.data.path, "Dataset folder, IDX image file, or labels.csv (required except with --merge)");
   c->add_option("--labels", o.data.labels_path, "IDX labels file (default: next to the image file)");
   c->add_option("--split", o.data.split, "IDX files of a folder: test (t10k-*) or train (train-*)")
       ->check(CLI::IsMember({"test", "train"}))
@@ -510,6 +588,10 @@ EvalCommand::EvalCommand(CLI::App& app) : o_(std::make_unique<Options>()) {
       ->check(CLI::IsMember({1, 2, 4, 6, 8}))
       ->capture_default_str();
   c->add_option("-o,--out", o.out_dir, "Output directory of --sweep (created)");
+  c->add_option("--shard", o.shard, "Evaluate shard I of N (0-based; contiguous blocks of items) and write it to --result FILE");
+  c->add_option("--result", o.result_path, "Write the counts (top-1/5, per class, predictions, fingerprint) as JSON to FILE");
+  c->add_option("--merge", o.merge, "Combine --shard result files into the result of one unsharded run (with --result FILE: write it)")
+      ->expected(1, -1);
 }
 
 EvalCommand::~EvalCommand() = default;
@@ -518,6 +600,14 @@ bool EvalCommand::selected() const { return o_->cmd->parsed(); }
 
 int EvalCommand::run() {
   Options& o = *o_;
+  if (!o.merge.empty()) {
+    if (!o.po.net_path.empty() || !o.data.path.empty() || o.sweep || !o.shard.empty())
+      user_error("", "--merge", "takes only result files (and --result FILE); drop the network, --data, --shard and --sweep");
+    return run_merge(o);
+  }
+  if (o.po.net_path.empty()) user_error("", "net", "a network is required (or --merge FILES)");
+  if (o.data.path.empty()) user_error("", "--data", "is required (or --merge FILES)");
+  if (o.sweep && (!o.shard.empty() || !o.result_path.empty())) user_error("", "--sweep", "cannot be sharded; drop --shard / --result");
   if (o.data.limit == 0 || o.data.limit < -1) user_error("", "--limit", "must be a positive number of items");
   o.data.raw_type = o.raw_type == "float32" ? ElemType::F32 : ElemType::U8;
   const Dataset d = load_dataset(o.data);

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "codegen/writer.h"
 #include "driver/pipeline.h"
+#include "driver/plan_aware.h"
+#include "driver/plan_figures.h"
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "quant/config.h"
@@ -71,7 +74,12 @@ PlanCommand::PlanCommand(CLI::App& app) {
   sub_->add_option("--stack", stack_, "Bytes of the RAM budget reserved for the stack (default: the target's)");
   sub_->add_option("--calibrate", calibrate_,
                    "Calibration inputs (raw float32) for the candidates' quantization (without: placeholder ranges; the sizes do not depend on them)");
-  sub_->add_option("-o,--output", out_, "Output directory (quant.json, plan.json, plan.md)")->required();
+  sub_->add_option("-o,--output", out_, "Output directory (quant.json, plan.json, plan.md, memory.svg)")->required();
+  sub_->add_option("--data", data_.path,
+                   "Accuracy-aware mode: a labelled calibration split taken from the TRAINING set (IDX file or folder, labels.csv "
+                   "folder; never the test set); writes pareto.csv and pareto.svg");
+  sub_->add_option("--data-limit", data_.limit, "Use the first N items of --data only");
+  sub_->add_option("--threads", threads_, "Interpreter threads for --data (0 = all cores)")->capture_default_str();
 }
 
 int PlanCommand::run() const {
@@ -84,6 +92,7 @@ int PlanCommand::run() const {
   o.net_path = net_;
   o.target = target_;
   const PipelineState s = run_pipeline(o, "fuse_activations");
+  if (!data_.path.empty() && (data_.limit == 0 || data_.limit < -1)) user_error("", "--data-limit", "must be a positive number of items");
 
   // Every candidate is the fused graph compiled with its quant.json
   // (quantize .. codegen). The float ranges do not depend on the config:
@@ -105,8 +114,48 @@ int PlanCommand::run() const {
     ++compiles;
     return measured(c);
   };
-  const plan::BitPlan p = plan::rusci_rule(s.graph, b, measure);
-  const std::string quant = plan::bit_plan_quant_json(p);
+  // The rule; in the accuracy-aware mode only for comparison, so a rule that
+  // cannot fit is reported there, not an error.
+  plan::BitPlan p;
+  std::string rule_error;
+  try {
+    p = plan::rusci_rule(s.graph, b, measure);
+  } catch (const UserError& e) {
+    if (data_.path.empty()) throw;
+    rule_error = e.what();
+  }
+  std::string quant = rule_error.empty() ? plan::bit_plan_quant_json(p) : std::string();
+  std::optional<AwareOutcome> aware;
+  if (!data_.path.empty()) {
+    AwareRequest r;
+    r.fused = &s.graph;
+    r.po = o;
+    r.po.calibration_path = calibrate_;
+    r.budget = b;
+    // The aware mode measures the arena alone: its RAM budget is what the
+    // stack leaves. It counts flash by the rule's formula (weights + 12 bytes
+    // per output channel): its budget is what the all-8-bit config's other
+    // flash (code estimate, other tables; measured once) leaves.
+    if (r.budget.ram > 0) r.budget.ram = std::max<int64_t>(1, r.budget.ram - b.stack);
+    r.budget.stack = 0;
+    if (r.budget.flash > 0) {
+      int64_t formula8 = 0;
+      std::map<std::string, int> a8, w8;
+      for (const ir::Node& n : s.graph.nodes)
+        if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear) {
+          formula8 += static_cast<int64_t>(n.weight.data.size()) + 12 * n.weight.shape[0];
+          a8[n.name] = 8, w8[n.name] = 8;
+        }
+      const int64_t other = std::max<int64_t>(0, measure(a8, w8).flash - formula8);
+      r.budget.flash = std::max<int64_t>(1, r.budget.flash - other);
+    }
+    r.data = data_;
+    if (r.data.split == "test") r.data.split = "train";  // an IDX folder: its train-* files, never t10k-*
+    r.threads = threads_;
+    r.rule = rule_error.empty() ? &p : nullptr;
+    aware = plan_aware(r);
+    quant = aware->quant_json;
+  }
 
   nlohmann::ordered_json j;
   j["model"] = s.graph.name;
@@ -118,7 +167,16 @@ int PlanCommand::run() const {
                 {"ram_before", p.arena_before + b.stack}, {"ram_after", p.arena_after + b.stack},
                 {"flash_before", p.flash_measured_before}, {"flash_after", p.flash_measured_after},
                 {"compiles", compiles}, {"calibrated", !calibrate_.empty()}};
+  {  // the int8 flash split into the weights (which the widths scale) and the per-channel tables (which they do not)
+    int64_t w8 = 0, tables = 0;
+    for (const ir::Node& n : s.graph.nodes)
+      if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear)
+        w8 += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0];
+    j["int8_flash"] = {{"weight_bytes", w8}, {"channel_table_bytes", tables}};
+  }
   j["steps"] = p.log;
+  if (!rule_error.empty()) j["rule_error"] = rule_error;
+  if (aware) j["aware"] = nlohmann::ordered_json::parse(aware->json);
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (const ir::Node& n : s.graph.nodes)
     if (p.a_bits.count(n.name)) layers.push_back({{"name", n.name}, {"a_bits", p.a_bits.at(n.name)}, {"w_bits", p.w_bits.at(n.name)}});
@@ -142,8 +200,19 @@ int PlanCommand::run() const {
   for (const std::string& l : p.log) md << "- " << l << "\n";
   md << "\n## Layers\n\n| layer | a_bits (output) | w_bits |\n|---|---|---|\n";
   for (const auto& l : layers) md << "| " << printable_name(l["name"].get<std::string>()) << " | " << l["a_bits"] << " | " << l["w_bits"] << " |\n";
+  if (!rule_error.empty()) md << "\nThe rule cannot meet the budgets: " << rule_error << "\n";
+  if (aware) {
+    md << aware->md << "\n### Chosen widths (written to quant.json)\n\n| layer | a_bits (output) | w_bits |\n|---|---|---|\n";
+    for (const auto& [name, a] : aware->a_bits) md << "| " << printable_name(name) << " | " << a << " | " << aware->w_bits.at(name) << " |\n";
+  }
 
   std::vector<codegen::OutputFile> files = {{"quant.json", quant}};
+  files.push_back({"memory.svg", memory_per_layer_svg(s.graph, aware ? aware->a_bits : p.a_bits, aware ? aware->w_bits : p.w_bits,
+                                                      "Memory per layer: " + s.graph.name + ", 8 bits vs " + (aware ? "accuracy-aware plan" : "Rusci's rule"))});
+  if (aware) {
+    files.push_back({"pareto.csv", aware->pareto_csv});
+    files.push_back({"pareto.svg", aware->pareto_svg});
+  }
   files.push_back({"plan.json", j.dump(2) + "\n"});
   files.push_back({"plan.md", md.str()});
   codegen::write_output_dir(out_, files);

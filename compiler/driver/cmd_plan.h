@@ -5,11 +5,16 @@
 // figures: each candidate config is compiled for the target (quantize ..
 // codegen) and its memory planner's arena (packed sizes, liveness, scratch) +
 // the stack must fit the RAM budget, its constant tables + code estimate the
-// flash budget. docs/integer-only.md, "Choosing bit widths: qgen plan".
+// flash budget. With --data (a labelled calibration split from the training
+// set) the accuracy-aware mode chooses the widths instead (driver/plan_aware.h)
+// and writes pareto.csv / pareto.svg; memory.svg is always written.
+// docs/integer-only.md, "Choosing bit widths: qgen plan".
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+
+#include "driver/dataset.h"
 
 namespace qg::driver {
 
@@ -23,6 +28,8 @@ class PlanCommand {
   CLI::App* sub_;
   std::string net_, target_ = "cortex-m7", calibrate_, out_;
   int64_t flash_ = -1, ram_ = -1, stack_ = -1;
+  DataOptions data_;      // --data: the accuracy-aware mode (driver/plan_aware.h)
+  unsigned threads_ = 0;
 };
 
 }  // namespace qg::driver

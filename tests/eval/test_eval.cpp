@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "driver/dataset.h"
@@ -574,5 +575,121 @@ TEST_CASE("sweep: CSV rows and well-formed SVG plots", "[eval][sweep]") {
                                 quote(dir + "/out4"));
   REQUIRE(p4.status == 0);
   CHECK_THAT(qgt::read_file(dir + "/out4/sweep.csv"), Catch::Contains("\nlq,2,4,8,"));
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("sharded eval: --shard I/N + --merge gives the unsharded run's result, byte for byte", "[eval][shard]") {
+  const std::string dir = qgt::make_temp_dir("eval-shard");
+  const int N = 50;
+  const RawSet set = write_raw_set(dir + "/data", N);
+  const std::string cfg = "--config " + quote(kSrc + "/examples/fmnist-small/lq4.json");
+  auto P = [&](const std::string& f) { return quote(dir + "/" + f); };  // qgen runs in another directory
+  const std::string base = "eval " + quote(kNet) + " " + cfg + " --data " + quote(set.dir) + " --threads 1 ";
+  const Proc full = qgen(dir, base + "--result " + P("full.json") + " --predictions " + P("full.csv"));
+  INFO(full.err);
+  REQUIRE(full.status == 0);
+  for (int shards : {1, 3, 7}) {
+    DYNAMIC_SECTION(shards << " shards") {
+      std::string files;
+      int64_t items = 0;
+      for (int i = shards - 1; i >= 0; --i) {  // given in reverse order: merge sorts by shard number
+        const std::string f = "s" + std::to_string(i) + ".json";
+        const Proc s = qgen(dir, base + "--shard " + std::to_string(i) + "/" + std::to_string(shards) + " --result " + P(f));
+        INFO(s.err);
+        REQUIRE(s.status == 0);
+        items += std::stoll(line_value(s.out, "images: "));
+        files += " " + P(f);
+      }
+      CHECK(items == N);
+      const Proc m = qgen(dir, "eval --merge" + files + " --result " + P("merged.json"));
+      INFO(m.err);
+      REQUIRE(m.status == 0);
+      CHECK(qgt::read_file(dir + "/merged.json") == qgt::read_file(dir + "/full.json"));
+      CHECK(line_value(m.out, "top-1: ") == line_value(full.out, "top-1: "));
+      CHECK(line_value(m.out, "top-5: ") == line_value(full.out, "top-5: "));
+      CHECK(line_value(m.out, "images: ") == std::to_string(N));
+    }
+  }
+  // The merged counts are right, not just equal: top-1 in the file = correct predictions of the CSV.
+  const std::vector<int> pred = read_predictions(dir + "/full.csv", N);
+  int64_t correct = 0;
+  for (int i = 0; i < N; ++i) correct += pred[static_cast<size_t>(i)] == set.labels[static_cast<size_t>(i)];
+  CHECK_THAT(qgt::read_file(dir + "/full.json"), Catch::Contains("\"top1\": " + std::to_string(correct) + ","));
+
+  SECTION("bad I/N, missing, duplicate and mismatched shards: one clear error line") {
+    REQUIRE(qgen(dir, base + "--shard 0/2 --result " + P("a0.json")).status == 0);
+    REQUIRE(qgen(dir, base + "--shard 1/2 --result " + P("a1.json")).status == 0);
+    REQUIRE(qgen(dir, base + "--shard 1/2 --limit 40 --result " + P("b1.json")).status == 0);  // other data
+    REQUIRE(qgen(dir, "eval " + quote(kNet) + " --data " + quote(set.dir) + " --threads 1 --shard 1/2 --result " + P("c1.json")).status == 0);  // float
+    REQUIRE(qgen(dir, base + "--shard 1/3 --result " + P("d1.json")).status == 0);
+    qgt::write_file(dir + "/junk.json", "{\"format\": \"something else\"}");
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {base + "--shard 2/2 --result " + P("x.json"), "--shard: I must be below N"},
+        {base + "--shard 0/0 --result " + P("x.json"), "--shard: N must be at least 1"},
+        {base + "--shard 1 --result " + P("x.json"), "--shard: must be I/N"},
+        {base + "--shard -1/2 --result " + P("x.json"), "--shard: must be I/N"},
+        {base + "--shard 0/2", "--shard: needs --result FILE"},
+        {"eval --merge " + P("a0.json"), "--merge: shards 1 of 2 are missing"},
+        {"eval --merge " + P("a0.json") + " " + P("a1.json") + " " + P("a1.json"), "a1.json: /shard_ids: shard 1 is given twice"},
+        {"eval --merge " + P("a0.json") + " " + P("b1.json"), "b1.json: /fingerprint: is "},
+        {"eval --merge " + P("a0.json") + " " + P("c1.json"), "c1.json: /fingerprint: is "},
+        {"eval --merge " + P("a0.json") + " " + P("d1.json"), "d1.json: /shards: is shard 1 of 3"},
+        {"eval --merge " + P("a0.json") + " " + P("junk.json"), "junk.json: /format: is not a qgen eval result file"},
+        {"eval --merge " + P("a0.json") + " " + P("nothere.json"), "nothere.json: cannot read file"},
+        {"eval " + quote(kNet) + " --merge " + P("a0.json") + " " + P("a1.json"), "--merge: takes only result files"},
+    };
+    for (const auto& [args, msg] : bad) {
+      INFO(args);
+      const Proc p = qgen(dir, args);
+      CHECK(p.status == 1);
+      CHECK(p.out.empty());
+      CHECK(lines_of(p.err).size() == 1);
+      CHECK_THAT(p.err, Catch::Contains(msg));
+    }
+  }
+  qgt::remove_dir(dir);
+}
+
+TEST_CASE("plan --data: the accuracy-aware plan fits, and its top-1 is what qgen eval measures", "[eval][plan]") {
+  const std::string dir = qgt::make_temp_dir("plan-aware");
+  const int N = 50;
+  const RawSet set = write_raw_set(dir + "/data", N);
+  std::vector<float> calib;  // quantization ranges: the first 20 items, for plan and eval alike
+  for (int i = 0; i < 20; ++i)
+    for (uint8_t v : set.images[static_cast<size_t>(i)]) calib.push_back(static_cast<float>(v) / 255.0f);
+  qgt::write_floats(dir + "/calib.f32", calib);
+  const std::string cal = " --calibrate " + quote(dir + "/calib.f32");
+  // fmnist-small at 8 bits: 27424 weight bytes (plan's count); a 12000-byte flash budget needs cuts.
+  const std::string out = dir + "/plan";
+  const Proc p = qgen(dir, "plan " + quote(kNet) + " --flash 12000 --ram 0 --data " + quote(set.dir) + " --threads 1" + cal + " -o " + quote(out));
+  INFO(p.err);
+  REQUIRE(p.status == 0);
+  for (const char* f : {"quant.json", "plan.json", "plan.md", "pareto.csv", "pareto.svg", "memory.svg"})
+    CHECK(std::filesystem::exists(out + "/" + f));
+  const auto j = nlohmann::json::parse(qgt::read_file(out + "/plan.json"));
+  const auto& a = j.at("aware");
+  CHECK(a.at("flash_before").get<int64_t>() == 27424);
+  CHECK(a.at("flash_after").get<int64_t>() <= 12000);
+  CHECK(a.at("items").get<int64_t>() == N);
+  REQUIRE(!a.at("steps").empty());
+  CHECK(a.at("sensitivity").size() == 8);  // 4 conv / dense layers x (output, weights)
+  // The chosen config's top-1 on the split = qgen eval of the written quant.json.
+  const Proc e = qgen(dir, "eval " + quote(kNet) + " --config " + quote(out + "/quant.json") + cal + " --data " + quote(set.dir) + " --threads 1");
+  REQUIRE(e.status == 0);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", a.at("top1").get<double>());
+  CHECK(line_value(e.out, "top-1: ") == buf);
+  // The last step's top-1 is the chosen config's; the CSV marks it as fitting.
+  CHECK(a.at("steps").back().at("top1").get<double>() == a.at("top1").get<double>());
+  const std::string csv = qgt::read_file(out + "/pareto.csv");
+  CHECK_THAT(csv, Catch::StartsWith("config,flash_bytes,ram_bytes,top1,fits,pareto_flash,pareto_ram\nint8,27424,"));
+  CHECK_THAT(csv, Catch::Contains("aware step " + std::to_string(a.at("steps").size()) + "," + std::to_string(a.at("flash_after").get<int64_t>()) + ","));
+  CHECK_THAT(csv, Catch::Contains("\nrule,"));
+  // Budgets no width can meet: one error line before anything is measured, no output folder.
+  const Proc bad = qgen(dir, "plan " + quote(kNet) + " --flash 0 --ram 5000 --data " + quote(set.dir) + cal + " -o " + quote(dir + "/bad"));
+  CHECK(bad.status == 1);
+  CHECK(lines_of(bad.err).size() == 1);
+  CHECK_THAT(bad.err, Catch::Contains("over the budget of 5000"));
+  CHECK(!std::filesystem::exists(dir + "/bad"));
   qgt::remove_dir(dir);
 }
