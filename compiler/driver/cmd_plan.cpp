@@ -93,6 +93,9 @@ int PlanCommand::run() const {
   o.target = target_;
   const PipelineState s = run_pipeline(o, "fuse_activations");
   if (!data_.path.empty() && (data_.limit == 0 || data_.limit < -1)) user_error("", "--data-limit", "must be a positive number of items");
+  if (b.ram > 0 && b.stack >= b.ram)  // in both modes (the aware mode catches the rule's errors)
+    user_error("", "--ram", "the stack reserve of " + std::to_string(b.stack) + " bytes leaves nothing of the RAM budget of " +
+                                std::to_string(b.ram) + " (--stack sets the reserve)");
 
   // Every candidate is the fused graph compiled with its quant.json
   // (quantize .. codegen). The float ranges do not depend on the config:
@@ -136,7 +139,7 @@ int PlanCommand::run() const {
     // stack leaves. It counts flash by the rule's formula (weights + 12 bytes
     // per output channel): its budget is what the all-8-bit config's other
     // flash (code estimate, other tables; measured once) leaves.
-    if (r.budget.ram > 0) r.budget.ram = std::max<int64_t>(1, r.budget.ram - b.stack);
+    if (r.budget.ram > 0) r.budget.ram -= b.stack;
     r.budget.stack = 0;
     if (r.budget.flash > 0) {
       int64_t formula8 = 0;

@@ -686,10 +686,10 @@ TEST_CASE("plan --data: the accuracy-aware plan fits, and its top-1 is what qgen
   CHECK_THAT(csv, Catch::Contains("aware step " + std::to_string(a.at("steps").size()) + "," + std::to_string(a.at("flash_after").get<int64_t>()) + ","));
   CHECK_THAT(csv, Catch::Contains("\nrule,"));
   // Budgets no width can meet: one error line before anything is measured, no output folder.
-  const Proc bad = qgen(dir, "plan " + quote(kNet) + " --flash 0 --ram 5000 --data " + quote(set.dir) + cal + " -o " + quote(dir + "/bad"));
+  const Proc bad = qgen(dir, "plan " + quote(kNet) + " --flash 0 --ram 3000 --stack 0 --data " + quote(set.dir) + cal + " -o " + quote(dir + "/bad"));
   CHECK(bad.status == 1);
   CHECK(lines_of(bad.err).size() == 1);
-  CHECK_THAT(bad.err, Catch::Contains("over the budget of 5000"));
+  CHECK_THAT(bad.err, Catch::Contains("over the budget of 3000"));
   CHECK(!std::filesystem::exists(dir + "/bad"));
   qgt::remove_dir(dir);
 }
