@@ -290,9 +290,9 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)
   random_suite(121, 40, 40);
 }
 
-TEST_CASE("random LQ/DQ nets (MAC and LUT kernels), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
+TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
   REQUIRE_AP_TYPES();
-  random_suite(1, 60, 50, Kind::Lq);  // measured: 51 of 60 compile before the LUT kernel (the rest had a LUT or float conv / dense layer)
+  random_suite(1, 60, 50, Kind::Lq);  // measured: 51 of 60 compile (the other 9 have a float conv / dense layer)
 }
 
 TEST_CASE("line buffers: odd sizes, stride 2, every padding border, dilation, depthwise, pools (int8, LQ, DQ)", "[hls]") {

@@ -261,7 +261,7 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
     qgt::write_file(dir + "/lut.json", "{\"default\": {\"scheme\": \"lq\", \"kernel\": \"lut\", \"a_bits\": 4, \"w_bits\": 8, \"lut_group\": 2}}");
   }
   const std::vector<Case> cases = {
-      {dir + "/big.json --config " + dir + "/lut.json --target hls", "layer 'fc big' (dense): the LUT kernel's ROM needs"},
+      {dir + "/big.json --config " + dir + "/lut.json --target hls", "(dense): the LUT kernel's ROM needs"},
       {kws + " --target hls --target-features clock=fast", "--target-features: clock 'fast'"},
       {kws + " --target hls --target-features speed=1", "unknown key 'speed' (keys of target hls: part, clock)"},
       {kws + " --target hls --target-features part", "expected KEY=VALUE"},
