@@ -10,6 +10,7 @@
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "quant/format.h"
+#include "quant/lut.h"
 
 namespace qg::codegen {
 
@@ -70,7 +71,7 @@ struct Ctx {
 [[noreturn]] void refuse(const Ctx& c, const std::string& why) {
   user_error(c.g.file, c.n.src.empty() ? c.n.name : c.n.src,
              "layer '" + printable_name(c.n.name) + "' (" + ir::op_info(c.n.op).name + "): " + why +
-                 " (--target hls supports int8 and LQ / DQ MAC layers in this version, docs/hls.md)");
+                 " (--target hls supports int8 and LQ / DQ layers, MAC or LUT kernel, in this version; docs/hls.md)");
 }
 
 bool is_f32(const Ctx& c) { return c.g.out(c.n).dtype == ir::DType::F32; }
@@ -89,16 +90,49 @@ void need_i8(const Ctx& c) {
 std::string cfg_head(const Ctx& c) { return "struct " + c.L + "_cfg {\n"; }
 std::string ci(const char* name, int64_t v) { return std::string("  static constexpr int ") + name + " = " + str(v) + ";\n"; }
 
+// Weight codes packed at their width (targets/hls/qg_hls.h unpack_code):
+// 8 / bits codes per byte, rows of K codes padded to whole bytes.
+int64_t codes_per_byte(int bits) { return 8 / bits; }
+template <class T>
+std::vector<int64_t> pack_codes(const std::vector<T>& codes, int64_t O, int64_t K, int bits) {
+  const int64_t cpb = codes_per_byte(bits), KB = ceil_div(K, cpb);
+  std::vector<int64_t> out(static_cast<size_t>(O * KB), 0);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t k = 0; k < K; ++k) {
+      const int64_t v = static_cast<int64_t>(codes[static_cast<size_t>(o * K + k)]) & ((int64_t{1} << bits) - 1);
+      out[static_cast<size_t>(o * KB + k / cpb)] |= v << (bits * (k % cpb));
+    }
+  return out;
+}
+
+// The line-buffer constants of a windowed layer (targets/hls/qg_hls.h
+// lb_walk): the dilated window extents and the rows the buffer keeps (the
+// whole input when `whole`).
+int64_t lb_rows(int64_t H, const ir::Window& w, bool whole) { return whole ? H : std::min(H, (w.kh - 1) * w.dh + 1); }
+std::string lb_cfg(int64_t H, const ir::Window& w, bool whole) {
+  return ci("KH", w.kh) + ci("KHE", (w.kh - 1) * w.dh + 1) + ci("KWE", (w.kw - 1) * w.dw + 1) + ci("RB", lb_rows(H, w, whole));
+}
+
 std::string float_table(const std::vector<float>& v, const Node& n) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += hexfloat(v[i], n, "a constant") + (i + 1 < v.size() ? ((i + 1) % 6 ? ", " : ",\n  ") : "");
   return s;
 }
 
+// The float combination of an LQ / DQ layer (qg_lq_part, qg_lq_finish): a
+// fixed cost of float multipliers / adders, whichever kernel computes Σp·q.
+constexpr int64_t kHlsFloatUnitDsp = 8;
+
+// BRAM18 blocks one LUT kernel ROM may take: targets/hls/target.json
+// "hls": {"lut_rom_budget_bram18": N}.
+int64_t lut_rom_budget() {
+  const Target& t = target("hls");
+  return t.hls.is_object() ? t.hls.value("lut_rom_budget_bram18", int64_t{512}) : 512;
+}
+
 LayerCode emit_linear_lq(const Ctx& c) {
   const Node& n = c.n;
   const ir::LinearQuant& q = *n.lq;
-  if (q.lut_g) refuse(c, "the LUT kernel (\"kernel\": \"lut\") is not supported yet");
   need_f32(c);
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
   const int64_t K = cg.reduction(), O = cg.O, S = q.segments(), R = q.aregions();
@@ -111,11 +145,15 @@ LayerCode emit_linear_lq(const Ctx& c) {
   d += cfg_head(c);
   d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
   d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += lb_cfg(cg.H, w, q.a_whole_tensor);
   d += ci("S", S) + ci("R", R) + ci("LA", quant::format_for_bits(q.a_bits).levels) + ci("WB", q.w_bits) + ci("AB", q.a_bits);
   d += ci("WHOLE", q.a_whole_tensor ? 1 : 0) + ci("WHOLE_ZERO", conv && w.padded() ? 1 : 0);
   d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2);
   d += "  typedef ap_uint<" + str(acc_bits) + "> acc_t;  // sum p*q <= " + str(q.acc_bound) + " (docs/quantization.md section 5)\n};\n";
-  d += "static const uint8_t " + c.L + "_codes[" + str(O) + "][" + str(K) + "] = {\n  " + int_table(q.codes) + "};\n";
+  const int64_t KB = ceil_div(K, codes_per_byte(q.w_bits));
+  d.insert(d.find("};\n"), ci("KB", KB));
+  d += "static const uint8_t " + c.L + "_codes[" + str(O) + "][" + str(KB) + "] = {  // " + str(q.w_bits) + "-bit codes, packed\n  " +
+       int_table(pack_codes(q.codes, O, K, q.w_bits)) + "};\n";
   for (const auto& [nm, v] : {std::pair<const char*, const std::vector<float>*>{"_e", &q.E}, {"_b", &q.B}, {"_d", &q.D}})
     d += "static const float " + c.L + nm + "[" + str(O) + "][" + str(S) + "] = {\n  " + float_table(*v, n) + "};\n";
   std::vector<float> bias(static_cast<size_t>(O), 0.0f);
@@ -124,14 +162,68 @@ LayerCode emit_linear_lq(const Ctx& c) {
   d += "static const int32_t " + c.L + "_areg[" + str(R + 1) + "] = {" + int_table(q.areg_begin) + "};\n";
   d += "static const int32_t " + c.L + "_seg[" + str(S + 1) + "] = {" + int_table(q.seg_begin) + "};\n";
   d += "static const int32_t " + c.L + "_seg_areg[" + str(S) + "] = {" + int_table(q.seg_areg) + "};\n";
-  r.function = "qg_hls::linear_lq";
-  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_codes, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L + "_bias, " +
-           c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg);";
-  r.table_bytes = ceil_div(O * K * q.w_bits, 8) + 12 * O * S + 4 * O;
-  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, cg.OH, cg.OW, O, K, 1, q.w_bits, q.a_bits, acc_bits);
-  r.report = {{"accumulator_bits", acc_bits}, {"accumulator_bound", q.acc_bound}, {"parallelism", 1}, {"dsp", e.dsp + 8},
-              {"lut", e.lut + 3000},          {"ff", e.ff + 3000},                {"bram18", e.bram18 + hls_bram18(cg.H * cg.W * cg.C, 32, 1) - hls_bram18(cg.H * cg.W * cg.C, 8, 1)},
-              {"latency_cycles", e.cycles + cg.OH * cg.OW * cg.G * 3 * K}};
+  const int64_t RB = lb_rows(cg.H, w, q.a_whole_tensor);
+  const int64_t extra_cycles = cg.OH * cg.OW * cg.G * 3 * K;  // gathering, region min / max, codes (a rough figure)
+  if (!q.lut_g) {
+    r.function = "qg_hls::linear_lq";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_codes, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L +
+             "_bias, " + c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg);";
+    r.table_bytes = O * KB + 12 * O * S + 4 * O;
+    const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, 1, q.w_bits, q.a_bits, acc_bits);
+    const int64_t lb = RB * cg.W * cg.C;  // the line buffer holds float32, not int8 codes
+    r.report = {{"kernel_lut", 0},      {"accumulator_bits", acc_bits},  {"accumulator_bound", q.acc_bound}, {"parallelism", 1},
+                {"line_buffer_rows", RB}, {"dot_dsp", e.dsp},           {"dsp", e.dsp + kHlsFloatUnitDsp},    {"lut", e.lut + 3000},
+                {"ff", e.ff + 3000},      {"bram18", e.bram18 + hls_bram18(lb, 32, 1) - hls_bram18(lb, 8, 1)},
+                {"latency_cycles", e.cycles + extra_cycles}};
+    return r;
+  }
+  // LUT kernel: per output channel a ROM of Σp·q for every code combination
+  // of every group, tables packed back to back (offsets of our own: the IR's
+  // layout may pad every table to 16 entries for pshufb).
+  const int64_t NG = q.lut_groups();
+  std::vector<int64_t> off(static_cast<size_t>(NG));
+  int64_t T = 0;
+  for (int64_t k = 0; k < NG; ++k) {
+    off[static_cast<size_t>(k)] = T;
+    T += int64_t{1} << (q.a_bits * (q.grp_begin[static_cast<size_t>(k + 1)] - q.grp_begin[static_cast<size_t>(k)]));
+  }
+  std::vector<int64_t> rom(static_cast<size_t>(O * T));
+  int64_t emax = 0;
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t k = 0; k < NG; ++k) {
+      const int64_t nv = int64_t{1} << (q.a_bits * (q.grp_begin[static_cast<size_t>(k + 1)] - q.grp_begin[static_cast<size_t>(k)]));
+      for (int64_t v = 0; v < nv; ++v) {
+        const int64_t e = quant::lut_entry(q, o, k, v);
+        rom[static_cast<size_t>(o * T + off[static_cast<size_t>(k)] + v)] = e;
+        emax = std::max(emax, e);
+      }
+    }
+  const int ebits = std::max(1, bit_length(emax));
+  const HlsEstimate e = hls_estimate_lut(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, cg.G, NG, T, ebits, q.lut_g, q.a_bits, acc_bits);
+  const int64_t rom_bram = hls_bram18(O * T, ebits, 1);
+  const int64_t budget = lut_rom_budget();
+  if (rom_bram > budget)
+    refuse(c, "the LUT kernel's ROM needs " + str(rom_bram) + " BRAM18 (" + str(O) + " channels x " + str(T) + " entries of " + str(ebits) +
+                  " bits), over the budget of " + str(budget) + " per layer (\"kernel\": \"mac\" or a smaller \"lut_group\")");
+  // The configuration additions of the LUT kernel go into the struct (before its "};").
+  d.insert(d.find("};\n"), ci("NG", NG) + ci("T", T) + ci("LG", q.lut_g) + "  typedef ap_uint<" + str(ebits) + "> e_t;  // ROM entries <= " +
+                                   str(emax) + "\n");
+  // No weight codes: the ROM replaces them.
+  const size_t cb = d.find("static const uint8_t " + c.L + "_codes");
+  d.erase(cb, d.find("};\n", cb) + 3 - cb);
+  d += "static const uint16_t " + c.L + "_rom[" + str(O) + "][" + str(T) + "] = {\n  " + int_table(rom, 16) + "};\n";
+  std::vector<int64_t> goff(off), gb(q.grp_begin), sgrp(q.seg_grp);
+  d += "static const int32_t " + c.L + "_grp[" + str(NG + 1) + "] = {" + int_table(gb) + "};\n";
+  d += "static const int32_t " + c.L + "_grp_off[" + str(NG) + "] = {" + int_table(goff) + "};\n";
+  d += "static const int32_t " + c.L + "_seg_grp[" + str(S + 1) + "] = {" + int_table(sgrp) + "};\n";
+  r.function = "qg_hls::linear_lut";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_rom, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L + "_bias, " +
+           c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg, " + c.L + "_grp, " + c.L + "_grp_off, " + c.L + "_seg_grp);";
+  r.table_bytes = ceil_div(O * T * ebits, 8) + 12 * O * S + 4 * O;
+  r.report = {{"kernel_lut", 1},           {"accumulator_bits", acc_bits}, {"accumulator_bound", q.acc_bound}, {"parallelism", 1},
+              {"line_buffer_rows", RB},    {"lut_group", q.lut_g},        {"rom_entries", O * T},             {"rom_entry_bits", ebits},
+              {"rom_bram18", rom_bram},    {"dot_dsp", e.dsp},            {"dsp", e.dsp + kHlsFloatUnitDsp},  {"lut", e.lut + 3000},
+              {"ff", e.ff + 3000},         {"bram18", e.bram18},          {"latency_cycles", e.cycles + extra_cycles}};
   return r;
 }
 
@@ -151,23 +243,28 @@ LayerCode emit_linear(const Ctx& c) {
   d += cfg_head(c);
   d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
   d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += lb_cfg(cg.H, w, false);
   d += ci("P", P) + ci("IN_OFF", -c.g.in(n).q.zero_point) + ci("OUT_ZP", c.g.out(n).q.zero_point);
   d += ci("ACT_MIN", n.ip.act_min) + ci("ACT_MAX", n.ip.act_max);
   d += std::string("  static constexpr bool SINGLE_ROUNDING = ") + (il.single_rounding ? "true" : "false") + ";\n";
-  d += "  typedef ap_int<" + str(il.w_bits) + "> w_t;    // weight codes (stored as int8_t, docs/hls.md)\n";
+  d += ci("WB", il.w_bits) + ci("KB", ceil_div(K, codes_per_byte(il.w_bits)));
+  d += "  typedef ap_int<" + str(il.w_bits) + "> w_t;    // weight codes (stored packed, docs/hls.md)\n";
   d += "  typedef ap_int<" + str(acc.x_bits) + "> x_t;    // x - zp_in\n";
   d += "  typedef ap_int<" + str(acc.bits) + "> acc_t;  // |sum| <= " + str(acc.bound) + " (docs/hls.md)\n";
   d += "};\n";
-  d += "static const int8_t " + c.L + "_w[" + str(O) + "][" + str(K) + "] = {\n  " + int_table(il.weight) + "};\n";
+  d += "static const uint8_t " + c.L + "_w[" + str(O) + "][" + str(ceil_div(K, codes_per_byte(il.w_bits))) + "] = {  // " +
+       str(il.w_bits) + "-bit codes, packed\n  " + int_table(pack_codes(il.weight, O, K, il.w_bits)) + "};\n";
   d += "static const int32_t " + c.L + "_bias[" + str(O) + "] = {" + int_table(il.bias) + "};\n";
   d += "static const int32_t " + c.L + "_mult[" + str(O) + "] = {" + int_table(il.mult) + "};\n";
   d += "static const int32_t " + c.L + "_shift[" + str(O) + "] = {" + int_table(il.shift) + "};\n";
   r.call = "qg_hls::linear_i8<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_w, " + c.L + "_bias, " + c.L + "_mult, " + c.L + "_shift);";
   r.function = "qg_hls::linear_i8";
-  r.table_bytes = ceil_div(O * K * il.w_bits, 8) + 12 * O;
-  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits);
-  r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P},      {"dsp", e.dsp},
-              {"lut", e.lut},                 {"ff", e.ff},                     {"bram18", e.bram18},    {"latency_cycles", e.cycles}};
+  r.table_bytes = O * ceil_div(K, codes_per_byte(il.w_bits)) + 12 * O;
+  const int64_t RB = lb_rows(cg.H, w, false);
+  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits);
+  r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P}, {"line_buffer_rows", RB},
+              {"dsp", e.dsp},                 {"lut", e.lut},                   {"ff", e.ff},       {"bram18", e.bram18},
+              {"latency_cycles", e.cycles}};
   return r;
 }
 
@@ -185,7 +282,10 @@ LayerCode emit_pool(const Ctx& c) {
   const int acc_bits = mx ? 8 : 1 + bit_length(128 * w.kh * w.kw);
   LayerCode r;
   std::string& d = r.decls;
-  d += cfg_head(c) + ci("H", is[0]) + ci("W", is[1]) + ci("CH", is[2]) + ci("OH", os[0]) + ci("OW", os[1]) + ci("KH", w.kh) + ci("KW", w.kw);
+  d += cfg_head(c) + ci("H", is[0]) + ci("W", is[1]) + ci("CI", is[2]) + ci("OH", os[0]) + ci("OW", os[1]) + ci("KW", w.kw);
+  ir::Window pw = w;  // pools have no dilation (the interpreter's pool_windows)
+  pw.dh = pw.dw = 1;
+  d += lb_cfg(is[0], pw, false) + ci("DH", 1) + ci("DW", 1);
   d += ci("SH", w.sh) + ci("SW", w.sw) + ci("PT", w.pt) + ci("PL", w.pl) + ci("ACT_MIN", n.ip.act_min) + ci("ACT_MAX", n.ip.act_max);
   d += std::string("  static constexpr bool MAX = ") + (mx ? "true" : "false") + ";\n";
   d += std::string("  static constexpr bool INCLUDE_PAD = ") + (n.attrs.count_include_pad ? "true" : "false") + ";\n";
@@ -193,12 +293,13 @@ LayerCode emit_pool(const Ctx& c) {
   r.function = f32 ? "qg_hls::pool_f32" : "qg_hls::pool_i8";
   r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
   const int64_t cycles = is[0] * is[1] * is[2] + os[0] * os[1] * is[2] * w.kh * w.kw;
+  const int64_t RB = lb_rows(is[0], pw, false);
   if (f32)
-    r.report = {{"dsp", mx ? 0 : 2}, {"lut", mx ? 100 : 500}, {"ff", mx ? 64 : 500}, {"bram18", hls_bram18(is[0] * is[1] * is[2], 32, 1)},
-                {"latency_cycles", cycles}};
+    r.report = {{"line_buffer_rows", RB}, {"dsp", mx ? 0 : 2}, {"lut", mx ? 100 : 500}, {"ff", mx ? 64 : 500},
+                {"bram18", hls_bram18(RB * is[1] * is[2], 32, 1)}, {"latency_cycles", cycles}};
   else
-    r.report = {{"accumulator_bits", acc_bits}, {"dsp", 0}, {"lut", 60 + 2 * acc_bits}, {"ff", 40 + acc_bits},
-                {"bram18", hls_bram18(is[0] * is[1] * is[2], 8, 1)}, {"latency_cycles", cycles}};
+    r.report = {{"accumulator_bits", acc_bits}, {"line_buffer_rows", RB}, {"dsp", 0}, {"lut", 60 + 2 * acc_bits}, {"ff", 40 + acc_bits},
+                {"bram18", hls_bram18(RB * is[1] * is[2], 8, 1)}, {"latency_cycles", cycles}};
   return r;
 }
 
@@ -477,20 +578,34 @@ int64_t hls_parallelism(const ir::Graph& g, const ir::Node& n, const std::string
   return std::min(p, O);
 }
 
+HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
+                             int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits) {
+  HlsEstimate e;
+  const int64_t rom_bram = hls_bram18(O * T, entry_bits, 1);
+  const int64_t index_bits = static_cast<int64_t>(lut_group) * a_bits;
+  e.dsp = 0;  // no multiplier: a ROM read and an add per group
+  e.lut = acc_bits + index_bits + 150 + (rom_bram == 0 ? ceil_div(O * T * entry_bits, 64) : 0);  // a ROM of <= 1024 bits: LUT6 as 64x1 ROM
+  e.ff = 2 * acc_bits + index_bits + 100;
+  e.bram18 = rom_bram + hls_bram18(RB * W * CI, 32, 1);  // the ROM + the float line buffer
+  e.cycles = H * W * CI + OH * OW * (G * NG + O * (NG + 1));
+  return e;
+}
+
 int64_t hls_bram18(int64_t words, int bits, int64_t banks) {
   const int64_t per_bank = ceil_div(words, banks) * bits;
   if (per_bank <= 1024) return 0;  // LUTRAM
   return banks * ceil_div(per_bank, 18432);
 }
 
-HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
+HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
                                 int x_bits, int acc_bits) {
   HlsEstimate e;
   const bool lut_mul = std::min(w_bits, x_bits) <= kLutMulMaxBits;
   e.dsp = lut_mul ? 0 : P;
   e.lut = P * (acc_bits + (lut_mul ? w_bits * x_bits : 0)) + 150;
   e.ff = P * (2 * acc_bits) + 100;
-  e.bram18 = hls_bram18(O * K, w_bits, P) + hls_bram18(H * W * CI, 8, 1);
+  // weights (packed: 8 / w_bits codes per byte, rows padded to bytes) + the line buffer
+  e.bram18 = hls_bram18(O * ceil_div(K, codes_per_byte(w_bits)), 8, P) + hls_bram18(RB * W * CI, 8, 1);
   e.cycles = H * W * CI + OH * OW * ceil_div(O, P) * (K + P);
   return e;
 }

@@ -37,15 +37,21 @@ HlsAccumulator hls_accumulator(const ir::Graph& g, const ir::Node& n);
 int64_t hls_parallelism(const ir::Graph& g, const ir::Node& n, const std::string& config_file);
 
 // Resource and latency estimate of one layer at its parallelism (formulas in
-// docs/hls.md; not a synthesis result).
+// docs/hls.md; not a synthesis result). RB: the rows of W·CI codes its line
+// buffer keeps.
 struct HlsEstimate {
   int64_t dsp = 0, lut = 0, ff = 0, bram18 = 0, cycles = 0;
 };
 // A multiplier of a×b bits: on a DSP slice unless one operand has at most
 // kLutMulMaxBits bits (then a×b LUTs).
 constexpr int kLutMulMaxBits = 3;
-HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
+HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
                                 int x_bits, int acc_bits);
+// The LUT kernel of an LQ layer (docs/hls.md "LUT kernel"): G groups of
+// channels (conv groups), NG code groups per patch, a ROM of O x T entries of
+// entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.
+HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
+                             int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits);
 // BRAM18 blocks of a memory of `words` × `bits` split into `banks` banks
 // (a bank of at most 1024 bits is LUTRAM: 0 blocks).
 int64_t hls_bram18(int64_t words, int bits, int64_t banks);

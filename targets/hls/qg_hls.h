@@ -2,13 +2,15 @@
 // into every emitted HLS folder. Each function is a template over a per-layer
 // configuration struct that the emitted <name>.cpp defines (shapes, bit widths,
 // parallelism, quantization constants); the per-layer constant tables are
-// arguments. Integer-only (TFLite int8) layers only in this version.
+// arguments. int8 (TFLite) and LQ / DQ layers, and the float helper layers of
+// an int8 graph (docs/hls.md).
 //
-// Every layer reads its input stream(s) in HWC raster order (channel fastest)
-// and writes its output stream in the same order. Layers with a spatial window
-// (convolution, pooling) first copy their whole input tensor into a static
-// buffer (a "layer buffer", not a line buffer: see docs/hls.md), then stream
-// out. Elementwise layers stream without a buffer.
+// Every layer reads its input stream(s) in HWC raster order (channel fastest,
+// one value per stream word) and writes its output stream in the same order.
+// Layers with a spatial window (convolution, pooling) keep only the last
+// input rows their windows need in a line buffer and emit each output as soon
+// as its window is complete (lb_walk below, docs/hls.md "Line buffers").
+// Elementwise layers stream without a buffer.
 //
 // The arithmetic is exactly the reference interpreter's
 // (compiler/interp/kernels_int8.cpp) and uses the same requantization helpers
@@ -41,61 +43,131 @@ typedef ap_int<8> act_t;
 inline int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
 inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-// ---- conv2d / depthwise / grouped conv / dense (a dense layer is a 1x1
-// convolution over a 1x1 image): TFLite int8 conv_per_channel /
-// fully_connected. C::P output channels at a time (the weight array is
-// partitioned by P), one tap per cycle. Weight codes are stored as int8_t
-// (constant-initialized; an ap_int array would be initialized at run time in
-// C simulation) and enter the multiplier as C::w_t = ap_int<w_bits>. The sum of products is exact in
-// C::acc_t, whose width is the layer's proven bound (docs/hls.md); its low 32
-// bits are TFLite's wrapping int32 sum.
-template <class C>
-void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t w[C::O][C::K], const int32_t bias[C::O],
-               const int32_t mult[C::O], const int32_t shift[C::O]) {
-#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
-  static act_t buf[C::H * C::W * C::CI];
-  const int Cg = C::CI / C::G, Og = C::O / C::G;
-  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+// ---- Line buffers (docs/hls.md "Line buffers"). A layer with a spatial
+// window reads its input stream in raster order into `lb`, RB rows of W·CI
+// codes used as a ring (input row y goes to row slot y % RB). RB is the
+// dilated kernel height KHE = (KH − 1)·DH + 1 (at most H): while row y is
+// written over the slot of row y − RB, the rows y − RB + 1 .. y − 1 and the
+// part of row y read so far are live, i.e. (KHE − 1) rows + the current row's
+// prefix. Output (oy, ox) is computed as soon as the last input pixel its
+// window touches has arrived: row lb_last(oy, SH, PT, KHE, H), column
+// lb_last(ox, SW, PL, KWE, W), both clamped into the image (a window over the
+// bottom / right padding completes at the last row / column; one entirely in
+// the top / left padding at the first). Outputs leave in raster order: while
+// row y arrives, the pending output row whose last row is y is emitted column
+// by column; further output rows that also end at row y (bottom padding,
+// stride < window) are emitted right after row y. Taps outside the image are
+// padding (TFLite skips them). A layer that needs the whole tensor first (DQ's
+// whole-tensor activation parameters) sets RB = H and emits after the last row.
+
+// The last input row (column) that the window of output row (column) o reads,
+// clamped into [0, n − 1].
+inline int lb_last(int o, int stride, int pad, int extent, int n) {
+  const int v = o * stride - pad + extent - 1;
+  return v < 0 ? 0 : v > n - 1 ? n - 1 : v;
+}
+
+// The streaming walk shared by the windowed layers: E::at(lb, oy, ox, args...)
+// computes and writes the outputs of one position (all its channels).
+template <class C, class E, class T, class... A>
+void lb_walk(hls::stream<T>& in, T lb[C::RB][C::W * C::CI], A&... args) {
+  int oy = 0;
+  for (int y = 0; y < C::H; ++y) {
+    const bool row_out = oy < C::OH && lb_last(oy, C::SH, C::PT, C::KHE, C::H) == y;
+    int ox = 0;
+    for (int x = 0; x < C::W; ++x) {
+      for (int c = 0; c < C::CI; ++c) {
 #pragma HLS PIPELINE II=1
-    buf[i] = in.read();
+        lb[y % C::RB][x * C::CI + c] = in.read();
+      }
+      if (row_out)
+        for (; ox < C::OW && lb_last(ox, C::SW, C::PL, C::KWE, C::W) == x; ++ox) E::at(lb, oy, ox, args...);
+    }
+    if (row_out) ++oy;
+    for (; oy < C::OH && lb_last(oy, C::SH, C::PT, C::KHE, C::H) == y; ++oy)
+      for (int ox2 = 0; ox2 < C::OW; ++ox2) E::at(lb, oy, ox2, args...);
   }
-  for (int oy = 0; oy < C::OH; ++oy)
-    for (int ox = 0; ox < C::OW; ++ox)
-      for (int ob = 0; ob < C::O; ob += C::P) {
-        typename C::acc_t acc[C::P];
+}
+
+// Tap (ky, kx) of output (oy, ox): its input row and column, or false when it
+// falls in the padding.
+template <class C>
+inline bool lb_tap(int oy, int ox, int ky, int kx, int& iy, int& ix) {
+  iy = oy * C::SH - C::PT + ky * C::DH;
+  ix = ox * C::SW - C::PL + kx * C::DW;
+  return iy >= 0 && iy < C::H && ix >= 0 && ix < C::W;
+}
+
+// Weight codes are stored at their own width: 8 / WB codes per byte (WB =
+// 8, 4, 2, 1: 1, 2, 4, 8 codes; 3 bits: 2 codes; 5..7 bits: 1), code k of a
+// row in byte k / (8 / WB), bits [WB·t, WB·t + WB), t = k mod (8 / WB). Rows
+// are padded to whole bytes. Stored as uint8_t (an ap_int array would be
+// initialized at run time in C simulation, and read uninitialized by the
+// vendor header). SIGNED: two's complement codes (int8 weights), else 0..2^WB − 1.
+template <int WB, bool SIGNED>
+inline int unpack_code(const uint8_t row[], int k) {
+  const int cpb = 8 / WB;
+  const int v = (row[k / cpb] >> (WB * (k % cpb))) & ((1 << WB) - 1);
+  return SIGNED && v >= (1 << (WB - 1)) ? v - (1 << WB) : v;
+}
+
+// ---- conv2d / depthwise / grouped conv / dense (a dense layer is a 1x1
+// convolution over a 1x1 image: RB = 1, a buffer of one input vector):
+// TFLite int8 conv_per_channel / fully_connected. C::P output channels at a
+// time (the weight array is partitioned by P), one tap per cycle. Weight codes
+// are stored packed at their width (unpack_code, C::KB bytes per channel) and
+// enter the multiplier as C::w_t = ap_int<w_bits>. The sum of products is exact in C::acc_t, whose
+// width is the layer's proven bound (docs/hls.md); its low 32 bits are
+// TFLite's wrapping int32 sum.
+template <class C>
+struct linear_i8_out {
+  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<act_t>& out) {
+    const int Cg = C::CI / C::G, Og = C::O / C::G;
+    for (int ob = 0; ob < C::O; ob += C::P) {
+      typename C::acc_t acc[C::P];
 #pragma HLS ARRAY_PARTITION variable=acc complete
+      for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+        acc[p] = 0;
+      }
+      for (int k = 0; k < C::K; ++k) {
+#pragma HLS PIPELINE II=1
+        const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+        int iy, ix;
+        const bool valid = lb_tap<C>(oy, ox, ky, kx, iy, ix);  // TFLite skips taps outside the image
         for (int p = 0; p < C::P; ++p) {
 #pragma HLS UNROLL
-          acc[p] = 0;
-        }
-        for (int k = 0; k < C::K; ++k) {
-#pragma HLS PIPELINE II=1
-          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
-          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
-          // TFLite skips taps outside the image.
-          const bool valid = iy >= 0 && iy < C::H && ix >= 0 && ix < C::W;
-          for (int p = 0; p < C::P; ++p) {
-#pragma HLS UNROLL
-            const int o = ob + p;
-            if (o < C::O && valid) {
-              const typename C::x_t x = (typename C::x_t)buf[(iy * C::W + ix) * C::CI + (o / Og) * Cg + c] + C::IN_OFF;
-              acc[p] += (typename C::w_t)w[o][k] * x;  // a w_bits x x_bits multiplier
-            }
-          }
-        }
-        for (int p = 0; p < C::P; ++p) {
-#pragma HLS PIPELINE II=1
           const int o = ob + p;
-          if (o < C::O) {
-            const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
-            int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
-            // TFLite's conv kernels round twice, its fully-connected kernel once.
-            a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
-            a = wrap_add(a, C::OUT_ZP);
-            out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          if (o < C::O && valid) {
+            const typename C::x_t x = (typename C::x_t)lb[iy % C::RB][ix * C::CI + (o / Og) * Cg + c] + C::IN_OFF;
+            acc[p] += (typename C::w_t)unpack_code<C::WB, true>(w[o], k) * x;  // a w_bits x x_bits multiplier
           }
         }
       }
+      for (int p = 0; p < C::P; ++p) {
+#pragma HLS PIPELINE II=1
+        const int o = ob + p;
+        if (o < C::O) {
+          const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
+          int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
+          // TFLite's conv kernels round twice, its fully-connected kernel once.
+          a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
+          a = wrap_add(a, C::OUT_ZP);
+          out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+        }
+      }
+    }
+  }
+};
+
+template <class C>
+void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+               const int32_t mult[C::O], const int32_t shift[C::O]) {
+#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
+  static act_t lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  lb_walk<C, linear_i8_out<C>>(in, lb, w, bias, mult, shift, out);
 }
 
 // ---- LQ / DQ conv2d / dense (scheme lq, MAC kernel; docs/quantization.md):
@@ -104,85 +176,176 @@ void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const int8_t w[C
 // output channel Σp·q per segment exact in C::acc_t (the proven acc_bound),
 // then the float combination in the documented order (qg_lq_part,
 // qg_lq_finish) -- the interpreter's and the C target's arithmetic. One code
-// product per cycle; C::P is not used by this kernel yet.
+// product per cycle; C::P is not used by this kernel yet. LQ streams through
+// the line buffer; DQ (C::WHOLE) needs the whole input's min / max before
+// its first output, so its buffer holds the whole tensor (RB = H).
+// The activation codes of output (oy, ox)'s patch in group grp: the patch
+// from the line buffer (0 for a padding tap), quantized region by region
+// (qg_lq_patch_codes: rlo, rs, q), and Σq per segment into sq.
 template <class C>
-void linear_lq(hls::stream<float>& in, hls::stream<float>& out, const uint8_t codes[C::O][C::K], const float E[C::O][C::S],
-               const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
-               const int32_t seg[C::S + 1], const int32_t seg_areg[C::S]) {
-  static float buf[C::H * C::W * C::CI];
-  const int Cg = C::CI / C::G, Og = C::O / C::G;
-  for (int i = 0; i < C::H * C::W * C::CI; ++i) {
+void lq_patch(float lb[C::RB][C::W * C::CI], int oy, int ox, int grp, const int32_t areg[C::R + 1], const int32_t seg[C::S + 1],
+              const float whole[2], float rlo[C::R], float rs[C::R], uint8_t q[C::K], typename C::acc_t sq[C::S]) {
+  const int Cg = C::CI / C::G;
+  float patch[C::K];
+  for (int k = 0; k < C::K; ++k) {
 #pragma HLS PIPELINE II=1
-    buf[i] = in.read();
+    const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+    int iy, ix;
+    patch[k] = lb_tap<C>(oy, ox, ky, kx, iy, ix) ? lb[iy % C::RB][ix * C::CI + grp * Cg + c] : 0.0f;
   }
-  float whole_lo = 0.0f, whole_s = 1.0f;
-  if (C::WHOLE) qg_region_params(buf, C::H * C::W * C::CI, C::WHOLE_ZERO, C::LA, &whole_lo, &whole_s);
-  float patch[C::K], rlo[C::R], rs[C::R];
-  uint8_t q[C::K];
-  typename C::acc_t sq[C::S];
-  for (int oy = 0; oy < C::OH; ++oy)
-    for (int ox = 0; ox < C::OW; ++ox)
-      for (int grp = 0; grp < C::G; ++grp) {
-        for (int k = 0; k < C::K; ++k) {
-#pragma HLS PIPELINE II=1
-          const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
-          const int iy = oy * C::SH - C::PT + ky * C::DH, ix = ox * C::SW - C::PL + kx * C::DW;
-          patch[k] = (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) ? buf[(iy * C::W + ix) * C::CI + grp * Cg + c] : 0.0f;
-        }
-        qg_lq_patch_codes(patch, areg, C::R, C::WHOLE, whole_lo, whole_s, C::LA, rlo, rs, q);
-        for (int sg = 0; sg < C::S; ++sg) {
-          sq[sg] = 0;
-          for (int j = seg[sg]; j < seg[sg + 1]; ++j) sq[sg] += q[j];
-        }
-        for (int oo = 0; oo < Og; ++oo) {
-          const int o = grp * Og + oo;
-          float y = 0.0f;
-          for (int sg = 0; sg < C::S; ++sg) {
-            typename C::acc_t spq = 0;
-            for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
-#pragma HLS PIPELINE II=1
-              spq += (ap_uint<C::WB>)codes[o][j] * (ap_uint<C::AB>)q[j];  // a w_bits x a_bits multiplier
-            }
-            const int a = seg_areg[sg];
-            y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
-          }
-          out.write(qg_lq_finish(y, bias[o], C::ACT));
-        }
-      }
+  qg_lq_patch_codes(patch, areg, C::R, C::WHOLE, whole[0], whole[1], C::LA, rlo, rs, q);
+  for (int sg = 0; sg < C::S; ++sg) {
+    sq[sg] = 0;
+    for (int j = seg[sg]; j < seg[sg + 1]; ++j) sq[sg] += q[j];
+  }
 }
 
-// ---- max / average pool over the valid taps (TFLite pooling).
+// MAC kernel: Σp·q of a segment from w_bits x a_bits multiplies.
+template <class C>
+struct linear_lq_out {
+  static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t codes[C::O][C::KB], const float E[C::O][C::S],
+                 const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+                 const int32_t seg[C::S + 1], const int32_t seg_areg[C::S], hls::stream<float>& out, const float whole[2]) {
+    const int Og = C::O / C::G;
+    float rlo[C::R], rs[C::R];
+    uint8_t q[C::K];
+    typename C::acc_t sq[C::S];
+    for (int grp = 0; grp < C::G; ++grp) {
+      lq_patch<C>(lb, oy, ox, grp, areg, seg, whole, rlo, rs, q, sq);
+      for (int oo = 0; oo < Og; ++oo) {
+        const int o = grp * Og + oo;
+        float y = 0.0f;
+        for (int sg = 0; sg < C::S; ++sg) {
+          typename C::acc_t spq = 0;
+          for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
+#pragma HLS PIPELINE II=1
+            spq += (ap_uint<C::WB>)unpack_code<C::WB, false>(codes[o], j) * (ap_uint<C::AB>)q[j];  // a w_bits x a_bits multiplier
+          }
+          const int a = seg_areg[sg];
+          y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+        }
+        out.write(qg_lq_finish(y, bias[o], C::ACT));
+      }
+    }
+  }
+};
+
+// LUT kernel (docs/quantization.md §9, docs/hls.md "LUT kernel"): the codes of
+// each group of up to C::LG consecutive patch positions form an index
+// (q_b | q_b+1 << AB | ...), and Σp·q of a segment is the sum of its groups'
+// ROM entries -- no multiplier. rom[o][off[k] + index] = Σ p·q of group k for
+// those codes, exact, so the result is the MAC kernel's bit for bit.
+template <class C>
+struct linear_lut_out {
+  static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const uint16_t rom[C::O][C::T], const float E[C::O][C::S],
+                 const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+                 const int32_t seg[C::S + 1], const int32_t seg_areg[C::S], const int32_t grp_begin[C::NG + 1],
+                 const int32_t grp_off[C::NG], const int32_t seg_grp[C::S + 1], hls::stream<float>& out, const float whole[2]) {
+    const int Og = C::O / C::G;
+    float rlo[C::R], rs[C::R];
+    uint8_t q[C::K];
+    typename C::acc_t sq[C::S];
+    ap_uint<C::LG * C::AB> index[C::NG];
+    for (int grp = 0; grp < C::G; ++grp) {
+      lq_patch<C>(lb, oy, ox, grp, areg, seg, whole, rlo, rs, q, sq);
+      for (int k = 0; k < C::NG; ++k) {
+#pragma HLS PIPELINE II=1
+        ap_uint<C::LG * C::AB> v = 0;
+        for (int j = grp_begin[k + 1] - 1; j >= grp_begin[k]; --j) v = (v << C::AB) | q[j];
+        index[k] = v;
+      }
+      for (int oo = 0; oo < Og; ++oo) {
+        const int o = grp * Og + oo;
+        float y = 0.0f;
+        for (int sg = 0; sg < C::S; ++sg) {
+          typename C::acc_t spq = 0;
+          for (int k = seg_grp[sg]; k < seg_grp[sg + 1]; ++k) {
+#pragma HLS PIPELINE II=1
+            spq += (typename C::e_t)rom[o][grp_off[k] + index[k].to_int()];  // one ROM read and an add per group
+          }
+          const int a = seg_areg[sg];
+          y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+        }
+        out.write(qg_lq_finish(y, bias[o], C::ACT));
+      }
+    }
+  }
+};
+
+// The LQ / DQ layer: Out is linear_lq_out (MAC) or linear_lut_out (LUT), A
+// its tables.
+template <class C, class Out, class... A>
+void linear_lq_walk(hls::stream<float>& in, float lb[C::RB][C::W * C::CI], A&... args) {
+  float whole[2] = {0.0f, 1.0f};  // DQ: the whole tensor's low end and step
+  if (!C::WHOLE) {
+    lb_walk<C, Out>(in, lb, args..., whole);
+    return;
+  }
+  for (int y = 0; y < C::H; ++y)
+    for (int i = 0; i < C::W * C::CI; ++i) {
+#pragma HLS PIPELINE II=1
+      lb[y][i] = in.read();
+    }
+  qg_region_params(&lb[0][0], C::H * C::W * C::CI, C::WHOLE_ZERO, C::LA, &whole[0], &whole[1]);
+  for (int oy = 0; oy < C::OH; ++oy)
+    for (int ox = 0; ox < C::OW; ++ox) Out::at(lb, oy, ox, args..., whole);
+}
+
+template <class C>
+void linear_lq(hls::stream<float>& in, hls::stream<float>& out, const uint8_t codes[C::O][C::KB], const float E[C::O][C::S],
+               const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+               const int32_t seg[C::S + 1], const int32_t seg_areg[C::S]) {
+  static float lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  linear_lq_walk<C, linear_lq_out<C>>(in, lb, codes, E, B, D, bias, areg, seg, seg_areg, out);
+}
+
+template <class C>
+void linear_lut(hls::stream<float>& in, hls::stream<float>& out, const uint16_t rom[C::O][C::T], const float E[C::O][C::S],
+                const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
+                const int32_t seg[C::S + 1], const int32_t seg_areg[C::S], const int32_t grp_begin[C::NG + 1],
+                const int32_t grp_off[C::NG], const int32_t seg_grp[C::S + 1]) {
+#pragma HLS BIND_STORAGE variable=rom type=rom_1p
+  static float lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  linear_lq_walk<C, linear_lut_out<C>>(in, lb, rom, E, B, D, bias, areg, seg, seg_areg, grp_begin, grp_off, seg_grp, out);
+}
+
+// ---- max / average pool over the valid taps (TFLite pooling), through the
+// line buffer (C::CI channels, pooled one by one).
+template <class C>
+struct pool_i8_out {
+  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<act_t>& out) {
+    for (int c = 0; c < C::CI; ++c) {
+      typename C::acc_t acc = C::MAX ? -128 : 0;
+      int count = 0;
+      for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+        int iy, ix;
+        if (lb_tap<C>(oy, ox, k / C::KW, k % C::KW, iy, ix)) {
+          const act_t v = lb[iy % C::RB][ix * C::CI + c];
+          if (C::MAX)
+            acc = v > acc ? (typename C::acc_t)v : acc;
+          else
+            acc += v;
+          ++count;
+        }
+      }
+      int32_t r = (int32_t)acc;
+      if (!C::MAX) {
+        const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
+        r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
+      }
+      out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
+    }
+  }
+};
+
 template <class C>
 void pool_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
-  static act_t buf[C::H * C::W * C::CH];
-  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
-#pragma HLS PIPELINE II=1
-    buf[i] = in.read();
-  }
-  for (int oy = 0; oy < C::OH; ++oy)
-    for (int ox = 0; ox < C::OW; ++ox)
-      for (int c = 0; c < C::CH; ++c) {
-        typename C::acc_t acc = C::MAX ? -128 : 0;
-        int count = 0;
-        for (int k = 0; k < C::KH * C::KW; ++k) {
-#pragma HLS PIPELINE II=1
-          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
-          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
-            const act_t v = buf[(iy * C::W + ix) * C::CH + c];
-            if (C::MAX)
-              acc = v > acc ? (typename C::acc_t)v : acc;
-            else
-              acc += v;
-            ++count;
-          }
-        }
-        int32_t r = (int32_t)acc;
-        if (!C::MAX) {
-          const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
-          r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
-        }
-        out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
-      }
+  static act_t lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  lb_walk<C, pool_i8_out<C>>(in, lb, out);
 }
 
 // ---- add (TFLite int8 ADD): both inputs rescaled to a common scale.
@@ -286,30 +449,32 @@ void add_f32(hls::stream<float>& in1, hls::stream<float>& in2, hls::stream<float
   }
 }
 
-// max / average pool over the valid taps
+// max / average pool over the valid taps, through the line buffer
+template <class C>
+struct pool_f32_out {
+  static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<float>& out) {
+    for (int c = 0; c < C::CI; ++c) {
+      float acc = C::MAX ? -__builtin_inff() : 0.0f;
+      int count = 0;
+      for (int k = 0; k < C::KH * C::KW; ++k) {
+#pragma HLS PIPELINE II=1
+        int iy, ix;
+        if (lb_tap<C>(oy, ox, k / C::KW, k % C::KW, iy, ix)) {
+          const float v = lb[iy % C::RB][ix * C::CI + c];
+          acc = C::MAX ? (v > acc ? v : acc) : acc + v;
+          ++count;
+        }
+      }
+      out.write(C::MAX ? acc : acc / (float)(C::INCLUDE_PAD ? C::KH * C::KW : count));
+    }
+  }
+};
+
 template <class C>
 void pool_f32(hls::stream<float>& in, hls::stream<float>& out) {
-  static float buf[C::H * C::W * C::CH];
-  for (int i = 0; i < C::H * C::W * C::CH; ++i) {
-#pragma HLS PIPELINE II=1
-    buf[i] = in.read();
-  }
-  for (int oy = 0; oy < C::OH; ++oy)
-    for (int ox = 0; ox < C::OW; ++ox)
-      for (int c = 0; c < C::CH; ++c) {
-        float acc = C::MAX ? -__builtin_inff() : 0.0f;
-        int count = 0;
-        for (int k = 0; k < C::KH * C::KW; ++k) {
-#pragma HLS PIPELINE II=1
-          const int iy = oy * C::SH - C::PT + k / C::KW, ix = ox * C::SW - C::PL + k % C::KW;
-          if (iy >= 0 && iy < C::H && ix >= 0 && ix < C::W) {
-            const float v = buf[(iy * C::W + ix) * C::CH + c];
-            acc = C::MAX ? (v > acc ? v : acc) : acc + v;
-            ++count;
-          }
-        }
-        out.write(C::MAX ? acc : acc / (float)(C::INCLUDE_PAD ? C::KH * C::KW : count));
-      }
+  static float lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  lb_walk<C, pool_f32_out<C>>(in, lb, out);
 }
 
 // global average pool: per channel, the sum in raster order, / (H * W)

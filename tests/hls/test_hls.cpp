@@ -155,14 +155,37 @@ Net random_lq_net(uint64_t seed) {
   return m;
 }
 
+// A random net whose LQ layers all take the LUT kernel (docs/hls.md "LUT
+// kernel"): 1/2/4-bit activations, 8/4/2-bit weights, LQ or DQ regions, the
+// default or a random group size.
+Net random_lut_net(uint64_t seed) {
+  qgt::RandomNetOptions opt;
+  opt.zoo_ops = false;
+  const qgt::RandomNet rn = qgt::random_net(seed, opt);
+  qgt::Rng r(seed * 13 + 5);
+  const int ab = r.pick(std::vector<int>{1, 2, 4}), wb = r.pick(std::vector<int>{8, 4, 2});
+  nlohmann::json d = {{"scheme", "lq"}, {"kernel", "lut"}, {"a_bits", ab}, {"w_bits", wb}};
+  d["a_region"] = r.chance(0.25) ? nlohmann::json("layer") : nlohmann::json(r.uniform(1, 9));
+  if (r.chance(0.5)) d["lut_group"] = r.uniform(1, 8 / ab);
+  Net m;
+  m.net_json = rn.net_json;
+  m.quant_json = nlohmann::json{{"default", d}}.dump();
+  m.prefix = "u" + std::to_string(seed);
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+  return m;
+}
+
 // Random nets [first, first + count): each either compiles for --target hls
 // and its C simulation is bit-exact, or is refused with the target's user
 // error (a float conv / dense layer, the LUT kernel). At least `min_ok` must
 // compile.
-void random_suite(uint64_t first, int count, int min_ok, bool lq = false) {
-  int ok = 0, refused = 0, acc_layers = 0;
+enum class Kind { Int8, Lq, Lut };
+int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) {
+  const bool lq = kind != Kind::Int8;
+  int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0;
   for (int k = 0; k < count; ++k) {
-    const Net m = lq ? random_lq_net(first + static_cast<uint64_t>(k)) : random_int8_net(first + static_cast<uint64_t>(k));
+    const uint64_t seed = first + static_cast<uint64_t>(k);
+    const Net m = kind == Kind::Lut ? random_lut_net(seed) : lq ? random_lq_net(seed) : random_int8_net(seed);
     const std::string dir = qgt::make_temp_dir("hls_rand");
     qg::driver::PipelineState s;
     try {
@@ -170,21 +193,79 @@ void random_suite(uint64_t first, int count, int min_ok, bool lq = false) {
     } catch (const qg::UserError& e) {
       const std::string msg = e.what();
       INFO(m.prefix << ": " << msg);
-      CHECK(msg.find("--target hls supports int8 and LQ / DQ MAC layers") != std::string::npos);
+      CHECK(msg.find("--target hls supports int8 and LQ / DQ layers") != std::string::npos);
       ++refused;
       qgt::remove_dir(dir);
       continue;
     }
     const std::string err = csim_check(s, dir, m.prefix, m.inputs, kO0);
-    INFO("random " << (lq ? "LQ/DQ" : "int8") << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
+    INFO("random " << (kind == Kind::Lut ? "LUT" : lq ? "LQ/DQ" : "int8") << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
     REQUIRE(err == "");
     REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
+    for (const qg::ir::Node& n : s.graph.nodes) lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
     ++ok;
     qgt::remove_dir(dir);
   }
-  WARN("random " << (lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
-                           << refused << " refused (float conv / dense or LUT layers), " << acc_layers << " accumulators checked");
+  WARN("random " << (kind == Kind::Lut ? "LUT" : lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
+                           << refused << " refused (float conv / dense layers or a LUT ROM over the budget), " << acc_layers << " accumulators checked, "
+                           << lut_layers << " LUT-kernel layers");
   CHECK(ok >= min_ok);
+  return lut_layers;
+}
+
+// A chain of windowed layers that exercises the line buffers
+// (targets/hls/qg_hls.h lb_walk) on every border case: an odd 13x11 input,
+// stride 2, padding on all four borders, on the top / bottom / left / right
+// only, padding wider than half the window, windows entirely inside the
+// padding (pad >= kernel), dilation, a strided dilated depthwise conv, max /
+// average pools with padding and stride. Layer shapes are written out by hand.
+Net line_buffer_net() {
+  qgt::Rng r(14);
+  using nlohmann::json;
+  auto param = [&](std::vector<int64_t> shape, float scale) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    json data = json::array();
+    for (int64_t i = 0; i < n; ++i) data.push_back(r.sym(scale));
+    return json{{"shape", shape}, {"data", data}};
+  };
+  json layers = json::array();
+  std::string cur = "input";
+  int64_t C = 3;
+  auto conv = [&](const std::string& name, int64_t O, json k, json stride, json pad, json dil, int64_t groups) {
+    json L = {{"name", name}, {"op", "conv2d"}, {"inputs", {cur}}, {"stride", stride}, {"padding", pad},
+              {"weight", param({O, C / groups, k[0].get<int64_t>(), k[1].get<int64_t>()}, 1.0f)}, {"bias", param({O}, 0.3f)}};
+    if (!dil.is_null()) L["dilation"] = dil;
+    if (groups != 1) L["groups"] = groups;
+    layers.push_back(L);
+    cur = name;
+    C = O;
+  };
+  auto pool = [&](const std::string& name, const char* op, json k, json stride, json pad, int include_pad) {
+    json L = {{"name", name}, {"op", op}, {"inputs", {cur}}, {"kernel", k}, {"stride", stride}, {"padding", pad}};
+    if (include_pad >= 0) L["count_include_pad"] = include_pad == 1;
+    layers.push_back(L);
+    cur = name;
+  };
+  conv("c_all", 5, {3, 3}, 2, {1, 1, 1, 1}, nullptr, 1);               // 13x11x3 -> 7x6x5
+  conv("c_top", 4, {2, 3}, 1, {2, 0, 0, 0}, nullptr, 1);               // -> 8x4x4
+  conv("c_bottom", 4, {3, 1}, 1, {0, 0, 2, 0}, {2, 1}, 1);             // -> 6x4x4
+  conv("c_left", 6, {1, 3}, {2, 1}, {0, 2, 0, 0}, nullptr, 1);         // -> 3x4x6
+  conv("c_right", 6, {2, 3}, 1, {0, 0, 0, 2}, nullptr, 1);             // -> 2x4x6
+  conv("c_dw", 6, {3, 3}, 2, {0, 1, 2, 1}, {1, 2}, 6);                 // depthwise -> 1x1x6
+  pool("p_max", "maxpool2d", {3, 2}, {2, 1}, {1, 1}, -1);              // -> 1x2x6
+  pool("p_avg", "avgpool2d", {2, 3}, {1, 2}, {1, 1}, 0);               // -> 2x1x6
+  conv("c_bigpad", 3, {5, 5}, 2, {3, 3, 3, 3}, nullptr, 1);            // -> 2x2x3
+  conv("c_pad_ge_k", 3, {2, 2}, 1, {2, 3, 3, 2}, nullptr, 1);          // -> 6x6x3 (rows, columns entirely in the padding)
+  pool("p_avg_pad", "avgpool2d", {3, 3}, {2, 2}, {1, 1}, 1);           // -> 3x3x3
+  const json net = {{"format", "qgen-net"}, {"version", 1}, {"name", "lbnet"},
+                    {"input", {{"name", "input"}, {"shape", {13, 11, 3}}, {"layout", "HWC"}}}, {"layers", layers}};
+  Net m;
+  m.net_json = net.dump(1);
+  m.prefix = "lb";
+  for (int c = 0; c < 6; ++c) m.calibration.push_back(qgt::random_input(200 + static_cast<uint64_t>(c), 13 * 11 * 3, c % 2 ? 0 : 3));
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(300 + static_cast<uint64_t>(kind), 13 * 11 * 3, kind));
+  return m;
 }
 
 }  // namespace
@@ -211,5 +292,48 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)
 
 TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
   REQUIRE_AP_TYPES();
-  random_suite(1, 60, 50, true);  // measured: 51 of 60 compile (the rest have a LUT or float conv / dense layer)
+  random_suite(1, 60, 50, Kind::Lq);  // measured: 51 of 60 compile (the other 9 have a float conv / dense layer)
+}
+
+TEST_CASE("line buffers: odd sizes, stride 2, every padding border, dilation, depthwise, pools (int8, LQ, DQ)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const Net base = line_buffer_net();
+  const std::vector<std::string> configs = {
+      "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 2}}}",
+      "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 2, \"hls\": {\"parallelism\": 5}}}",
+      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 4, \"a_bits\": 4, \"a_region\": 3}}",
+      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 8, \"a_bits\": 2, \"a_region\": \"layer\"}}",
+  };
+  for (size_t k = 0; k < configs.size(); ++k) {
+    Net m = base;
+    m.quant_json = configs[k];
+    m.prefix = "lb" + std::to_string(k);
+    const std::string dir = qgt::make_temp_dir("hls_lb");
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "hls");
+    INFO(configs[k] << " (kept in " << dir << ")");
+    REQUIRE(csim_check(s, dir, m.prefix, m.inputs, kO0) == "");
+    int acc_layers = 0;
+    REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
+    CHECK(acc_layers == 8);
+    // The line buffer keeps the dilated window's rows (the whole input for DQ), never more than the input.
+    const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
+    const bool dq = configs[k].find("\"layer\"") != std::string::npos;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      const qg::ir::Node& n = s.graph.nodes[i];
+      if (!qg::ir::is_linear(n) && n.op != qg::ir::Op::MaxPool2d && n.op != qg::ir::Op::AvgPool2d) continue;
+      const qg::ir::Window w = qg::ir::is_linear(n) ? qg::ir::conv_geom(s.graph, n).win : n.attrs.win;
+      const int64_t H = s.graph.in(n).shape[0];
+      const int64_t dh = qg::ir::is_linear(n) ? w.dh : 1;
+      const int64_t want = dq && n.lq ? H : std::min(H, (w.kh - 1) * dh + 1);
+      INFO(n.name);
+      CHECK(rep["layers"][i]["hls"]["line_buffer_rows"].get<int64_t>() == want);
+    }
+    qgt::remove_dir(dir);
+  }
+}
+
+TEST_CASE("random LUT-kernel nets (ROM tables), C simulation equals the interpreter (seeds 1-40)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  const int lut_layers = random_suite(1, 40, 36, Kind::Lut);
+  CHECK(lut_layers >= 40);
 }

@@ -189,24 +189,44 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   // 3x3 conv 8x8x4 -> 8x8x8 (K = 36), 8-bit weights, x 9 bits, accumulator 20 bits, parallelism 2:
   //   DSP 2 (one multiplier per parallel channel; 8 x 9 bits is a DSP multiply)
   //   LUT 2 * 20 + 150 = 190, FF 2 * 2 * 20 + 100 = 180
-  //   BRAM18: weights 288 x 8 bits in 2 banks of 1152 bits -> 2; input buffer 256 x 8 = 2048 bits -> 1
+  //   BRAM18: weights 288 x 8 bits in 2 banks of 1152 bits -> 2; line buffer 3 rows x 8 x 4 x 8 bits = 768 bits -> LUTRAM, 0
   //   cycles: 256 (read) + 64 positions * 4 blocks * (36 + 2) = 9984
-  const qg::codegen::HlsEstimate e = qg::codegen::hls_estimate_linear(8, 8, 4, 8, 8, 8, 36, 2, 8, 9, 20);
+  const qg::codegen::HlsEstimate e = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 8, 9, 20);
   CHECK(e.dsp == 2);
   CHECK(e.lut == 190);
   CHECK(e.ff == 180);
-  CHECK(e.bram18 == 3);
+  CHECK(e.bram18 == 2);
   CHECK(e.cycles == 9984);
   // The same layer with 2-bit weights: 2 x 9-bit multipliers in LUTs (0 DSP, 18 LUTs each), accumulator 14 bits.
-  const qg::codegen::HlsEstimate e2 = qg::codegen::hls_estimate_linear(8, 8, 4, 8, 8, 8, 36, 2, 2, 9, 14);
+  const qg::codegen::HlsEstimate e2 = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 2, 9, 14);
   CHECK(e2.dsp == 0);
   CHECK(e2.lut == 2 * (14 + 18) + 150);
-  CHECK(e2.bram18 == 0 + 1);  // 288 x 2 bits in 2 banks of 288 bits: LUTRAM
+  CHECK(e2.bram18 == 0);  // 288 x 2 bits in 2 banks of 288 bits: LUTRAM; line buffer LUTRAM
+  // 3x3 conv on 32x32x16 -> 32x32x16: the line buffer is 3 rows x 32 x 16 x 8 = 12288 bits -> 1 block (the
+  // whole map would be 131072 bits -> 8 blocks); weights 16 x 144 x 8 = 18432 bits in 1 bank -> 1.
+  const qg::codegen::HlsEstimate lb = qg::codegen::hls_estimate_linear(32, 32, 16, 3, 32, 32, 16, 144, 1, 8, 9, 24);
+  CHECK(lb.bram18 == 1 + 1);
+  CHECK(qg::codegen::hls_estimate_linear(32, 32, 16, 32, 32, 32, 16, 144, 1, 8, 9, 24).bram18 == 1 + 8);
   // Dense 256 -> 10 at parallelism 10: one cycle block per tap.
-  const qg::codegen::HlsEstimate d = qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 10, 256, 10, 8, 9, 26);
+  const qg::codegen::HlsEstimate d = qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 1, 10, 256, 10, 8, 9, 26);
   CHECK(d.dsp == 10);
   CHECK(d.cycles == 256 + 1 * 1 * 1 * (256 + 10));
-  CHECK(d.bram18 == 10 * 1 + 1);  // 10 banks of 256 x 8 = 2048 bits; buffer 2048 bits
+  CHECK(d.bram18 == 10 * 1 + 1);  // 10 banks of 256 x 8 = 2048 bits; buffer (one row) 2048 bits
+  // LUT kernel, dense 64 -> 10, 2-bit activations in groups of 3: 22 groups (21 of 3 codes, 1 of 1), 21 * 64 + 4 = 1348
+  // entries per channel of 5 bits, accumulator 10 bits:
+  //   DSP 0; ROM 13480 x 5 = 67400 bits -> 4 BRAM18, float line buffer 64 x 32 = 2048 bits -> 1
+  //   LUT 10 (adder) + 6 (index) + 150 = 166, FF 2 * 10 + 6 + 100 = 126
+  //   cycles: 64 (read) + 1 position * (1 * 22 indices + 10 channels * (22 look-ups + 1)) = 316
+  const qg::codegen::HlsEstimate u = qg::codegen::hls_estimate_lut(1, 1, 64, 1, 1, 1, 10, 1, 22, 1348, 5, 3, 2, 10);
+  CHECK(u.dsp == 0);
+  CHECK(u.bram18 == 4 + 1);
+  CHECK(u.lut == 166);
+  CHECK(u.ff == 126);
+  CHECK(u.cycles == 316);
+  // A ROM of 2 x 16 entries of 4 bits (128 bits) is LUTRAM: 2 LUT6 as 64 x 1 ROMs, no BRAM.
+  const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(1, 1, 4, 1, 1, 1, 2, 1, 2, 16, 4, 2, 2, 6);
+  CHECK(u2.bram18 == 0);
+  CHECK(u2.lut == 6 + 4 + 150 + 2);
   CHECK(qg::codegen::hls_bram18(1024, 18, 1) == 1);
   CHECK(qg::codegen::hls_bram18(1025, 18, 1) == 2);
   CHECK(qg::codegen::hls_bram18(64, 16, 1) == 0);
@@ -229,14 +249,26 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
   qgt::write_file(dir + "/pbig.json", "{\"default\": {\"scheme\": \"int8\"}, \"layers\": {\"conv1\": {\"hls\": {\"parallelism\": 4096}}}}");
   qgt::write_file(dir + "/cal.f32", std::string(reinterpret_cast<const char*>(qgt::random_input(1, rn.input_size, 0).data()),
                                                 static_cast<size_t>(rn.input_size) * 4));
+  // A LUT layer whose ROM is over the target's budget: dense 256 -> 32, 4-bit activations in pairs: 128 groups of 256
+  // entries per channel, 32 x 32768 entries of >= 9 bits > 512 BRAM18.
+  {
+    nlohmann::json w = nlohmann::json::array();
+    qgt::Rng r(5);
+    for (int i = 0; i < 32 * 256; ++i) w.push_back(r.sym(1.0f));
+    const nlohmann::json big = {{"format", "qgen-net"}, {"version", 1}, {"name", "big"}, {"input", {{"name", "x"}, {"shape", {256}}}},
+                                {"layers", {{{"name", "fc big"}, {"op", "dense"}, {"inputs", {"x"}}, {"weight", {{"shape", {32, 256}}, {"data", w}}}}}}};
+    qgt::write_file(dir + "/big.json", big.dump());
+    qgt::write_file(dir + "/lut.json", "{\"default\": {\"scheme\": \"lq\", \"kernel\": \"lut\", \"a_bits\": 4, \"w_bits\": 8, \"lut_group\": 2}}");
+  }
   const std::vector<Case> cases = {
+      {dir + "/big.json --config " + dir + "/lut.json --target hls", "(dense): the LUT kernel's ROM needs"},
       {kws + " --target hls --target-features clock=fast", "--target-features: clock 'fast'"},
       {kws + " --target hls --target-features speed=1", "unknown key 'speed' (keys of target hls: part, clock)"},
       {kws + " --target hls --target-features part", "expected KEY=VALUE"},
       {kws + " --target hls --target-features 'part=a b'", "letters, digits"},
       {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
       {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
-      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ MAC layers"},
+      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ layers"},
       {dir + "/net.json --config " + dir + "/pbig.json --calibrate " + dir + "/cal.f32 --target hls",
        "layers.conv1.hls.parallelism: parallelism 4096 exceeds the"},
   };
