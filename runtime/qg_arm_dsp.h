@@ -472,6 +472,57 @@ QG_HOT int32_t qg_dot_row(const int8_t *x, const uint8_t *w, long n) {
   return a;
 }
 
+/* Two columns (x, x + XS) times one pair of pair-packed rows over n groups
+ * of four inputs (multi-pixel layers, QG_HILO): acc[0] = x.w_r, acc[1] =
+ * x.w_s, acc[2] = (x+XS).w_r, acc[3] = (x+XS).w_s. Per group 18
+ * instructions for 16 MACs (the w8 body: 20); each weight word and its
+ * SXTB16 serve both pixels. QG_DOT2X2_HL_BODY_EVEN: n even, two groups per
+ * iteration. Variables x, w, n, acc as in the bodies below. */
+#define QG_HL2_STEP(xp, wp, XS)                     \
+  do {                                              \
+    const uint32_t qg_v0 = qg_load4(xp);            \
+    const uint32_t qg_v1 = qg_load4((xp) + (XS));   \
+    const uint32_t qg_e0 = qg_sxtb16(qg_v0);        \
+    const uint32_t qg_o0 = qg_sxtb16_ror8(qg_v0);   \
+    const uint32_t qg_e1 = qg_sxtb16(qg_v1);        \
+    const uint32_t qg_o1 = qg_sxtb16_ror8(qg_v1);   \
+    uint32_t qg_t = qg_load4(wp);                   \
+    r0 = qg_smlad(qg_e0, qg_t, r0);                 \
+    r1 = qg_smlad(qg_e1, qg_t, r1);                 \
+    qg_t = qg_sxtb16(qg_t);                         \
+    l0 = qg_smlad(qg_e0, qg_t, l0);                 \
+    l1 = qg_smlad(qg_e1, qg_t, l1);                 \
+    qg_t = qg_load4((wp) + 4);                      \
+    r0 = qg_smlad(qg_o0, qg_t, r0);                 \
+    r1 = qg_smlad(qg_o1, qg_t, r1);                 \
+    qg_t = qg_sxtb16(qg_t);                         \
+    l0 = qg_smlad(qg_o0, qg_t, l0);                 \
+    l1 = qg_smlad(qg_o1, qg_t, l1);                 \
+  } while (0)
+#define QG_DOT2X2_HL_END \
+  acc[0] = l0;           \
+  acc[1] = QG_HL_HI(r0, l0); \
+  acc[2] = l1;           \
+  acc[3] = QG_HL_HI(r1, l1)
+#define QG_DOT2X2_HL_BODY(XS, WS)                    \
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0;            \
+  for (; n > 0; --n) {                               \
+    QG_HL2_STEP(x, w, XS);                           \
+    x += 4;                                          \
+    w += 8;                                          \
+  }                                                  \
+  QG_DOT2X2_HL_END
+#define QG_DOT2X2_HL_BODY_EVEN(XS, WS)               \
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0;            \
+  for (n /= 2; n > 0; --n) {                         \
+    QG_HL2_STEP(x, w, XS);                           \
+    QG_HL2_STEP(x + 4, w + 8, XS);                   \
+    x += 8;                                          \
+    w += 16;                                         \
+  }                                                  \
+  QG_DOT2X2_HL_END
+QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int32_t *acc) { QG_DOT2X2_HL_BODY(xs, 0); }
+
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }

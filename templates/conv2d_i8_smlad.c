@@ -32,14 +32,16 @@
  * Columns of packed layers hold QG_KP bytes (zeros after K).
  * QG_HILO (8-bit weights, QG_KP a multiple of 4; the compiler chooses it when
  * the exactness conditions in runtime/qg_arm_dsp.h hold): rows are stored in
- * pairs (2o, 2o+1) in the pair-packed order of qg_arm_dsp.h (QG_HL_PAIR):
- * blocks of four pairs (eight rows, 8 * QG_KP bytes) with the pairs' words
- * interleaved per group of four inputs (qg_dot_hl4), then a lone pair
- * (2 * QG_KP bytes), then an odd last row plain; one pixel at a time,
- * four pairs (eight output channels) per pass over its column: per four
- * inputs one load and two SXTB16 of the input, then per pair two loads, two
- * SXTB16 and four SMLAD (8 MACs). The im2col scratch holds one column. (The
- * compiler uses it for one-pixel layers, dense: select.cpp dsp_choice.)
+ * pairs (2o, 2o+1) in the pair-packed order of qg_arm_dsp.h (QG_HL_PAIR), an
+ * odd last row plain. Layers with several pixels: pair after pair (2 * QG_KP
+ * bytes each), the two-pixel kernel below with QG_DOT2X2_HL_BODY (18
+ * instructions per 16 MACs, the plain rows' body 20). One-pixel layers
+ * (dense; the compiler uses it only for QG_O a multiple of 8): blocks of
+ * four pairs (8 * QG_KP bytes) with the pairs' words interleaved per group
+ * of four inputs, eight output channels per pass over the column
+ * (qg_dot_hl4): per four inputs one load and two SXTB16 of the input, then
+ * per pair two loads, two SXTB16 and four SMLAD (8 MACs); then a lone pair
+ * and an odd row. Their im2col scratch holds one column.
  *
  * Output stage: qg_dsp_requant (runtime/qg_arm_dsp.h) with the per-channel
  * parameters rqp[o][4] = {bias', multiplier, a, b} and QG_RQ_MODE (see
@@ -85,7 +87,11 @@
 #define QG_STEP 4
 #define QG_SCALE_SHIFT 0
 #define QG_DOT qg_dot2x2_w8
-#if QG_KC / 4 % 2 == 0
+#if QG_HILO && QG_KC / 4 % 2 == 0
+#define QG_BODY QG_DOT2X2_HL_BODY_EVEN
+#elif QG_HILO
+#define QG_BODY QG_DOT2X2_HL_BODY
+#elif QG_KC / 4 % 2 == 0
 #define QG_BODY QG_DOT2X2_W8_BODY_EVEN
 #else
 #define QG_BODY QG_DOT2X2_W8_BODY
@@ -214,7 +220,7 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QG_DOT1X4_W8_BODY(QG_ROW);
 }
 #endif
-#if QG_HILO
+#if QG_HILO && QG_OH * QG_OW == 1
 /* All QG_O outputs of one pixel (column x) from pair-packed rows: eight rows
  * at a time (qg_dot_hl4, shared by every layer of the model), then a pair,
  * then an odd last row. */
@@ -290,8 +296,8 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
   /* Two im2col columns of QG_KC bytes (none when QG_DIRECT) at scratch offset
    * QG_SCR_COLS: the compiler's layout (select/select.cpp); a compile error
    * (negative array size) if it differs. */
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : (QG_HILO ? 1 : 2) * QG_KC) ? 1 : -1]);
-#if QG_HILO
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : (QG_HILO && QG_OH * QG_OW == 1 ? 1 : 2) * QG_KC) ? 1 : -1]);
+#if QG_HILO && QG_OH * QG_OW == 1
   {
     int8_t *hcol = (int8_t *)(scratch + QG_SCR_COLS);
     (void)hcol;

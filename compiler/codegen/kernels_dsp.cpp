@@ -28,9 +28,11 @@ std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const 
         out[b + 1] = static_cast<uint8_t>(ws);
       }
     };
+    const size_t B = static_cast<size_t>(c.hilo_block);  // 4: one-pixel layers (qg_dot_hl4), 1: pair-major
+    QG_CHECK(B == 1 || B == 4, "dsp weights: pair block of 1 or 4 pairs");
     size_t o = 0;
-    for (; o + 8 <= static_cast<size_t>(O); o += 8)
-      for (size_t j = 0; j < 4; ++j) put_pair(o, 4, j);
+    for (; o + 2 * B <= static_cast<size_t>(O); o += 2 * B)
+      for (size_t j = 0; j < B; ++j) put_pair(o, B, j);
     for (; o + 2 <= static_cast<size_t>(O); o += 2) put_pair(o, 1, 0);
     if (o < static_cast<size_t>(O))
       for (size_t k = 0; k < K; ++k) out[o * KP + k] = static_cast<uint8_t>(il.weight[o * K + k]);

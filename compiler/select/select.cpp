@@ -336,19 +336,21 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   c.KP = (c.K + group - 1) / group * group;
   if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
   if (g.in(n).sub_byte()) c.direct = false;  // packed input codes are unpacked into the column
-  // Pair-packed int8 rows (eight output channels per pass over the column)
-  // when exact, for layers with one output pixel (dense): with more pixels
-  // the two-pixel kernel, which loads each weight word once for two pixels,
-  // counted fewer instructions (ResNet-8, KWS under bench/m7). Only whole
-  // blocks of eight rows: a lone pair or odd row would link two more dot
-  // functions, more flash than the old one-pixel kernel for a small layer.
-  // Not for packed sub-byte activations (templates/conv2d_sub_smlad.c).
+  // Pair-packed int8 rows when exact (hilo_rows_exact). Layers with one
+  // output pixel (dense) run eight output channels per pass over the column
+  // (blocks of four pairs), only for whole blocks of eight rows: a lone pair
+  // or odd row would link two more dot functions, more flash than the
+  // two-pixel kernel for a small layer. Layers with more pixels keep the
+  // two-pixel kernel over one pair at a time (qg_arm_dsp.h QG_HL2_STEP). Not
+  // for packed sub-byte activations (templates/conv2d_sub_smlad.c).
   const auto& os = g.out(n).shape;
   int64_t pixels = 1;
   for (size_t i = 0; i + 1 < os.size(); ++i) pixels *= os[i];
-  c.hilo = c.w_bits == 8 && c.KP % 4 == 0 && pixels == 1 && n.weight.shape[0] % 8 == 0 && !g.in(n).sub_byte() && !g.out(n).sub_byte() &&
-           hilo_rows_exact(n.il->weight, n.weight.shape[0], c.K);
-  c.scratch = c.direct ? 0 : (c.hilo ? 1 : 2) * c.KP;
+  const int64_t O = n.weight.shape[0];
+  c.hilo = c.w_bits == 8 && c.KP % 4 == 0 && (pixels > 1 || O % 8 == 0) && !g.in(n).sub_byte() && !g.out(n).sub_byte() &&
+           hilo_rows_exact(n.il->weight, O, c.K);
+  c.hilo_block = pixels == 1 ? 4 : 1;
+  c.scratch = c.direct ? 0 : (c.hilo && pixels == 1 ? 1 : 2) * c.KP;
   return c;
 }
 

@@ -169,10 +169,14 @@ TEST_CASE("cortex-m7: the random nets above reach every DSP and packed kernel fa
   const std::string dir = qgt::make_temp_dir("m7cover");
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
-    for (const qg::select::KernelChoice& c : *s.kernels)  // the select stage's choices
+    for (const qg::select::KernelChoice& c : *s.kernels) {  // the select stage's choices
       for (const std::string& f : families) count[f] += c.kernel.find(f) != std::string::npos ? 1 : 0;
+      count["pair-packed rows (QG_HILO)"] += c.dsp.hilo ? 1 : 0;
+    }
   }
   qgt::remove_dir(dir);
+  INFO("pair-packed rows (QG_HILO): " << count["pair-packed rows (QG_HILO)"] << " layers");
+  CHECK(count["pair-packed rows (QG_HILO)"] >= 2);
   for (const std::string& f : families) {
     INFO(f << ": " << count[f] << " layers");
     CHECK(count[f] >= 2);

@@ -173,6 +173,7 @@ TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantiz
 }
 
 TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prime K and O)", "[dsp]") {
+  for (int block : {4, 1})
   for (int64_t O : {2, 3, 5, 8, 9, 11, 16, 17, 19})
     for (int64_t K : {1, 3, 4, 7, 13, 17, 31, 64, 97, 130}) {
       for (int extreme = 0; extreme < 2; ++extreme) {
@@ -189,23 +190,46 @@ TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prim
         c.kind = qg::codegen::DspKind::Gemm;
         c.w_bits = 8;
         c.hilo = true;
+        c.hilo_block = block;
         c.K = K;
         c.KP = (K + 3) / 4 * 4;
         const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, O, c);
         REQUIRE(static_cast<int64_t>(packed.size()) == O * c.KP);
-        std::vector<int8_t> col(static_cast<size_t>(c.KP), 0);  // zeros after K, as the im2col column
-        for (int64_t k = 0; k < K; ++k) col[static_cast<size_t>(k)] = extreme ? int8_t{-128} : static_cast<int8_t>(next() % 256);
-        std::vector<int32_t> got(static_cast<size_t>(O));
-        int64_t o = 0;  // the order of templates/conv2d_i8_smlad.c (QG_HLFN)
-        for (; o + 8 <= O; o += 8) qg_dot_hl4(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
-        for (; o + 2 <= O; o += 2) qg_dot_hl(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
-        if (o < O) got[static_cast<size_t>(o)] = qg_dot_row(col.data(), packed.data() + o * c.KP, c.KP / 4);
-        for (int64_t r = 0; r < O; ++r) {
-          int32_t want = 0;
-          for (int64_t k = 0; k < K; ++k) want += col[static_cast<size_t>(k)] * il.weight[static_cast<size_t>(r * K + k)];
-          INFO("O " << O << " K " << K << " row " << r << " extreme " << extreme);
-          CHECK(got[static_cast<size_t>(r)] == want);
+        // two columns of KP inputs (zeros after K, as im2col columns)
+        std::vector<int8_t> col(static_cast<size_t>(2 * c.KP), 0);
+        for (int64_t k = 0; k < K; ++k) {
+          col[static_cast<size_t>(k)] = extreme ? int8_t{-128} : static_cast<int8_t>(next() % 256);
+          col[static_cast<size_t>(c.KP + k)] = extreme ? int8_t{127} : static_cast<int8_t>(next() % 256);
         }
+        std::vector<int32_t> got(static_cast<size_t>(2 * O));  // [pixel][row]
+        int64_t o = 0;
+        if (block == 4) {  // the order of templates/conv2d_i8_smlad.c QG_HLFN (one pixel)
+          for (; o + 8 <= O; o += 8) qg_dot_hl4(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
+          for (; o + 2 <= O; o += 2) qg_dot_hl(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
+          if (o < O) got[static_cast<size_t>(o)] = qg_dot_row(col.data(), packed.data() + o * c.KP, c.KP / 4);
+        } else {  // QG_PAIRFN with QG_HILO (two pixels), the odd row through the plain w8 core
+          for (; o + 2 <= O; o += 2) {
+            int32_t acc[4];
+            qg_dot2x2_hl(col.data(), c.KP, packed.data() + o * c.KP, c.KP / 4, acc);
+            got[static_cast<size_t>(o)] = acc[0];
+            got[static_cast<size_t>(o + 1)] = acc[1];
+            got[static_cast<size_t>(O + o)] = acc[2];
+            got[static_cast<size_t>(O + o + 1)] = acc[3];
+          }
+          if (o < O) {
+            int32_t acc[4];
+            qg_dot2x2_w8(col.data(), c.KP, packed.data() + o * c.KP, 0, c.KP / 4, acc);
+            got[static_cast<size_t>(o)] = acc[0];
+            got[static_cast<size_t>(O + o)] = acc[2];
+          }
+        }
+        for (int64_t px = 0; px < (block == 4 ? 1 : 2); ++px)
+          for (int64_t r = 0; r < O; ++r) {
+            int32_t want = 0;
+            for (int64_t k = 0; k < K; ++k) want += col[static_cast<size_t>(px * c.KP + k)] * il.weight[static_cast<size_t>(r * K + k)];
+            INFO("block " << block << " O " << O << " K " << K << " pixel " << px << " row " << r << " extreme " << extreme);
+            CHECK(got[static_cast<size_t>(px * O + r)] == want);
+          }
       }
     }
 }
@@ -229,6 +253,7 @@ TEST_CASE("hilo_rows_exact: the stored byte and the odd row's sum bound", "[dsp]
   qg::codegen::DspChoice c;
   c.kind = qg::codegen::DspKind::Gemm;
   c.hilo = true;
+  c.hilo_block = 1;
   c.K = c.KP = K;
   const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, 2, c);
   int32_t acc[2];
