@@ -31,6 +31,12 @@ QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) {
   __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
+/* (a * b) >> 32: the high word of the product, truncated (floor) */
+QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("smmul %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
 /* bytes 0 and 2 / 1 and 3 of x, zero-extended into two halfwords */
 #define qg_uxtb16(x) ((uint32_t)__uxtb16((int32_t)(x)))
 QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
@@ -73,6 +79,7 @@ QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(qg_hi16(a) * qg_hi16(b)));
 }
 QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32); }
+QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b) >> 32); }
 QG_INLINE int32_t qg_ssat8(int32_t x) { return x < -128 ? -128 : x > 127 ? 127 : x; }
 QG_INLINE int32_t qg_qadd(int32_t x, int32_t y) {
   const int64_t s = (int64_t)x + (int64_t)y;
@@ -123,6 +130,10 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  *      + bias and the output zero point folded into the parameters (see
  *      below); zp is not read
  *   1  p = {bias, multiplier, 2^(r-1), r}: qg_rq_right
+ *  -2  p = {bias, multiplier, 2^(s-1) + zp * 2^s, s}, s = -1 - shift in
+ *      [1, 23]: TFLite's fully-connected requantization (qg_mbqm_single,
+ *      total shift t = 32 + s) as floor((SMMUL(x + bias, m) + p[2]) / 2^s),
+ *      the output zero point folded in; zp is not read (see below)
  *   0  p = {bias, multiplier, shift, 0}: TFLite conv requantization, qg_mbqm_fast
  *  -1  p = {bias, multiplier, shift, 0}: TFLite fully-connected requantization,
  *      qg_mbqm_single
@@ -134,12 +145,19 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  * before the floor division by 2^r adds exactly zp after it; the sum
  * h + p[2] + (h >> 31) stays below 2^30 + 2^22 + 2^30 < 2^31 in magnitude.
  * Two instructions fewer per output (the add of the bias and the doubling are
- * one ADD with a shifted operand; no add of the zero point). */
+ * one ADD with a shifted operand; no add of the zero point).
+ * Mode -2 exactly: qg_mbqm_single is floor((P + 2^(t-1)) / 2^t) with P = x*m
+ * and t = 32 + s >= 33; 2^(t-1) = 2^(s-1) * 2^32, and floor(floor(a / 2^32)
+ * / 2^s) = floor(a / 2^(32+s)), so it is floor((SMMUL(x, m) + 2^(s-1)) / 2^s);
+ * adding zp * 2^s before the division adds exactly zp after it. |SMMUL| <=
+ * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32. */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
   if (mode == 2) {
     const int32_t h = qg_smmulr((int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]), p[1]);
     v = (h + p[2] + (h >> 31)) >> p[3];
+  } else if (mode == -2) {
+    v = (qg_smmul((int32_t)((uint32_t)x + (uint32_t)p[0]), p[1]) + p[2]) >> p[3];
   } else {
     x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
     if (mode == 1)
@@ -369,6 +387,141 @@ QG_INLINE void qg_dot2x2_u8(const uint8_t *a, long as, const uint8_t *b0, const 
   acc[1] = a1;                                                            \
   acc[2] = a2;                                                            \
   acc[3] = a3
+
+/* ---- Pair-packed int8 rows (conv2d_i8_smlad.c, QG_HILO) ----
+ * Two weight rows r (even) and s (odd) share each halfword: byte 0 of a
+ * halfword is w_r[k], byte 1 is w_s[k] - [w_r[k] < 0], so that the halfword
+ * read as int16 is exactly w_r[k] + 256 * w_s[k] (the compiler checks that
+ * the stored byte fits: no w_s[k] == -128 where w_r[k] < 0). Per group of
+ * four inputs x0..x3 a pair holds word A = (k0, k2) and word B = (k1, k3),
+ * matched with SXTB16 (x0, x2) and SXTB16-ROR8 (x1, x3) of the input word.
+ * Per word one SMLAD on the raw word sums S_r + 256 S_s and one on its
+ * SXTB16 (w_r's bytes) sums S_r: four MACs for a load, one SXTB16 and two
+ * SMLAD, no unpacking of w_s. Then S_s = (R - L) >> 8, exact when
+ * -2^23 <= S_s < 2^23: the compiler checks 128 * sum_k |w_s[k]| < 2^23 for
+ * every odd row (int8 inputs, |x| <= 128); both sums wrap mod 2^32 and only
+ * their difference is used. */
+#define QG_HL_PAIR(xe, xo, wp, R, L)    \
+  do {                                  \
+    uint32_t qg_t = qg_load4(wp);       \
+    R = qg_smlad((xe), qg_t, R);        \
+    qg_t = qg_sxtb16(qg_t);             \
+    L = qg_smlad((xe), qg_t, L);        \
+    qg_t = qg_load4((wp) + 4);          \
+    R = qg_smlad((xo), qg_t, R);        \
+    qg_t = qg_sxtb16(qg_t);             \
+    L = qg_smlad((xo), qg_t, L);        \
+  } while (0)
+#define QG_HL_HI(R, L) ((int32_t)((uint32_t)(R) - (uint32_t)(L)) >> 8)
+/* A compiler barrier: keeps GCC from hoisting every weight load of
+ * qg_dot_hl4 to the top of its loop (that spills pointers). */
+#if defined(__GNUC__)
+#define QG_BARRIER() __asm__ volatile("" ::: "memory")
+#else
+#define QG_BARRIER() ((void)0)
+#endif
+/* Four pairs (eight rows) over n groups of four inputs, the pairs'
+ * words interleaved: group g at w + 32 g holds pair j's words A, B at
+ * 8 j, 8 j + 4. acc[2j] = x.w_(2j), acc[2j+1] = x.w_(2j+1). Per group
+ * 3 + 4 * 8 instructions for 32 MACs (and the loop's). */
+QG_HOT void qg_dot_hl4(const int8_t *x, const uint8_t *w, long n, int32_t *acc) {
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0, r2 = 0, l2 = 0, r3 = 0, l3 = 0;
+  for (; n > 0; --n) {
+    const uint32_t v = qg_load4(x), xe = qg_sxtb16(v), xo = qg_sxtb16_ror8(v);
+    QG_HL_PAIR(xe, xo, w, r0, l0);
+    QG_BARRIER();
+    QG_HL_PAIR(xe, xo, w + 8, r1, l1);
+    QG_BARRIER();
+    QG_HL_PAIR(xe, xo, w + 16, r2, l2);
+    QG_BARRIER();
+    QG_HL_PAIR(xe, xo, w + 24, r3, l3);
+    x += 4;
+    w += 32;
+  }
+  acc[0] = l0;
+  acc[1] = QG_HL_HI(r0, l0);
+  acc[2] = l1;
+  acc[3] = QG_HL_HI(r1, l1);
+  acc[4] = l2;
+  acc[5] = QG_HL_HI(r2, l2);
+  acc[6] = l3;
+  acc[7] = QG_HL_HI(r3, l3);
+}
+/* One pair over n groups of four inputs: acc[0] = x.w_r, acc[1] = x.w_s. */
+QG_HOT void qg_dot_hl(const int8_t *x, const uint8_t *w, long n, int32_t *acc) {
+  int32_t r = 0, l = 0;
+  for (; n > 0; --n) {
+    const uint32_t v = qg_load4(x), xe = qg_sxtb16(v), xo = qg_sxtb16_ror8(v);
+    QG_HL_PAIR(xe, xo, w, r, l);
+    x += 4;
+    w += 8;
+  }
+  acc[0] = l;
+  acc[1] = QG_HL_HI(r, l);
+}
+/* One plain int8 row over n groups of four inputs. */
+QG_HOT int32_t qg_dot_row(const int8_t *x, const uint8_t *w, long n) {
+  int32_t a = 0;
+  for (; n > 0; --n) {
+    const uint32_t v = qg_load4(x), u = qg_load4(w);
+    a = qg_smlad(qg_sxtb16(v), qg_sxtb16(u), a);
+    a = qg_smlad(qg_sxtb16_ror8(v), qg_sxtb16_ror8(u), a);
+    x += 4;
+    w += 4;
+  }
+  return a;
+}
+
+/* Two columns (x, x + XS) times one pair of pair-packed rows over n groups
+ * of four inputs (multi-pixel layers, QG_HILO): acc[0] = x.w_r, acc[1] =
+ * x.w_s, acc[2] = (x+XS).w_r, acc[3] = (x+XS).w_s. Per group 18
+ * instructions for 16 MACs (the w8 body: 20); each weight word and its
+ * SXTB16 serve both pixels. QG_DOT2X2_HL_BODY_EVEN: n even, two groups per
+ * iteration. Variables x, w, n, acc as in the bodies below. */
+#define QG_HL2_STEP(xp, wp, XS)                     \
+  do {                                              \
+    const uint32_t qg_v0 = qg_load4(xp);            \
+    const uint32_t qg_v1 = qg_load4((xp) + (XS));   \
+    const uint32_t qg_e0 = qg_sxtb16(qg_v0);        \
+    const uint32_t qg_o0 = qg_sxtb16_ror8(qg_v0);   \
+    const uint32_t qg_e1 = qg_sxtb16(qg_v1);        \
+    const uint32_t qg_o1 = qg_sxtb16_ror8(qg_v1);   \
+    uint32_t qg_t = qg_load4(wp);                   \
+    r0 = qg_smlad(qg_e0, qg_t, r0);                 \
+    r1 = qg_smlad(qg_e1, qg_t, r1);                 \
+    qg_t = qg_sxtb16(qg_t);                         \
+    l0 = qg_smlad(qg_e0, qg_t, l0);                 \
+    l1 = qg_smlad(qg_e1, qg_t, l1);                 \
+    qg_t = qg_load4((wp) + 4);                      \
+    r0 = qg_smlad(qg_o0, qg_t, r0);                 \
+    r1 = qg_smlad(qg_o1, qg_t, r1);                 \
+    qg_t = qg_sxtb16(qg_t);                         \
+    l0 = qg_smlad(qg_o0, qg_t, l0);                 \
+    l1 = qg_smlad(qg_o1, qg_t, l1);                 \
+  } while (0)
+#define QG_DOT2X2_HL_END \
+  acc[0] = l0;           \
+  acc[1] = QG_HL_HI(r0, l0); \
+  acc[2] = l1;           \
+  acc[3] = QG_HL_HI(r1, l1)
+#define QG_DOT2X2_HL_BODY(XS, WS)                    \
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0;            \
+  for (; n > 0; --n) {                               \
+    QG_HL2_STEP(x, w, XS);                           \
+    x += 4;                                          \
+    w += 8;                                          \
+  }                                                  \
+  QG_DOT2X2_HL_END
+#define QG_DOT2X2_HL_BODY_EVEN(XS, WS)               \
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0;            \
+  for (n /= 2; n > 0; --n) {                         \
+    QG_HL2_STEP(x, w, XS);                           \
+    QG_HL2_STEP(x + 4, w + 8, XS);                   \
+    x += 8;                                          \
+    w += 16;                                         \
+  }                                                  \
+  QG_DOT2X2_HL_END
+QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int32_t *acc) { QG_DOT2X2_HL_BODY(xs, 0); }
 
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }

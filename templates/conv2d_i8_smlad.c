@@ -30,6 +30,18 @@
  *     16): crumb t+4r of word i holds w[16i+4t+r]; (word << (6-2t)) & 0xC0C0C0C0
  *     gives 64 * weights; >> 6 at the end.
  * Columns of packed layers hold QG_KP bytes (zeros after K).
+ * QG_HILO (8-bit weights, QG_KP a multiple of 4; the compiler chooses it when
+ * the exactness conditions in runtime/qg_arm_dsp.h hold): rows are stored in
+ * pairs (2o, 2o+1) in the pair-packed order of qg_arm_dsp.h (QG_HL_PAIR), an
+ * odd last row plain. Layers with several pixels: pair after pair (2 * QG_KP
+ * bytes each), the two-pixel kernel below with QG_DOT2X2_HL_BODY (18
+ * instructions per 16 MACs, the plain rows' body 20). One-pixel layers
+ * (dense; the compiler uses it only for QG_O a multiple of 8): blocks of
+ * four pairs (8 * QG_KP bytes) with the pairs' words interleaved per group
+ * of four inputs, eight output channels per pass over the column
+ * (qg_dot_hl4): per four inputs one load and two SXTB16 of the input, then
+ * per pair two loads, two SXTB16 and four SMLAD (8 MACs); then a lone pair
+ * and an odd row. Their im2col scratch holds one column.
  *
  * Output stage: qg_dsp_requant (runtime/qg_arm_dsp.h) with the per-channel
  * parameters rqp[o][4] = {bias', multiplier, a, b} and QG_RQ_MODE (see
@@ -63,6 +75,7 @@
 #define QG_KP 32
 #define QG_WBITS 4
 #define QG_DIRECT 0
+#define QG_HILO 0
 #define QG_RQ_MODE 1
 #define QG_CLAMP 1
 #define QG_SCRATCH_BYTES 64
@@ -74,7 +87,11 @@
 #define QG_STEP 4
 #define QG_SCALE_SHIFT 0
 #define QG_DOT qg_dot2x2_w8
-#if QG_KC / 4 % 2 == 0
+#if QG_HILO && QG_KC / 4 % 2 == 0
+#define QG_BODY QG_DOT2X2_HL_BODY_EVEN
+#elif QG_HILO
+#define QG_BODY QG_DOT2X2_HL_BODY
+#elif QG_KC / 4 % 2 == 0
 #define QG_BODY QG_DOT2X2_W8_BODY_EVEN
 #else
 #define QG_BODY QG_DOT2X2_W8_BODY
@@ -203,6 +220,65 @@ QG_HOT void QG_DOT1X4FN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QG_DOT1X4_W8_BODY(QG_ROW);
 }
 #endif
+#if QG_HILO && QG_OH * QG_OW == 1
+/* All QG_O outputs of one pixel (column x) from pair-packed rows: eight rows
+ * at a time (qg_dot_hl4, shared by every layer of the model), then a pair,
+ * then an odd last row. */
+#define QG_HLFN QG_CAT(QG_FN, _hl)
+QG_HOT void QG_HLFN(const int8_t *x, int8_t *y, const uint8_t *weight, const int32_t *rqp, int32_t out_zp, int32_t act_min,
+                    int32_t act_max) {
+  long o = 0, m, i;
+  int32_t acc[8];
+  (void)out_zp;
+  (void)act_min;
+  (void)act_max;
+  while (o < QG_O) {
+    if (QG_O >= 8 && o + 8 <= QG_O) {
+      qg_dot_hl4(x, weight + o * QG_KC, QG_KC / 4, acc);
+      m = 8;
+    } else if (QG_O % 8 >= 2 && o + 2 <= QG_O) { /* (constant conditions first: no dead calls) */
+      qg_dot_hl(x, weight + o * QG_KC, QG_KC / 4, acc);
+      m = 2;
+    } else if (QG_O % 2) {
+      acc[0] = qg_dot_row(x, weight + o * QG_KC, QG_KC / 4);
+      m = 1;
+    } else {
+      break; /* not reached */
+    }
+    /* one output stage in a loop, not a copy per case (flash) */
+    _Pragma("GCC unroll 1") for (i = 0; i < m; ++i) y[o + i] = QG_OUT(acc[i], o + i);
+    o += m;
+  }
+}
+#endif
+/* im2col: the receptive field of output pixel q into the column dst (QG_KC
+ * bytes: taps outside the image hold the input zero point, zeros after K). */
+#define QG_COLUMN(q, dst)                                                                                      \
+  do {                                                                                                         \
+    const long qg_oy = (q) / QG_OW, qg_ox = (q) % QG_OW;                                                       \
+    int8_t *qg_d = (dst);                                                                                      \
+    long qg_ky, qg_kx, qg_k;                                                                                   \
+    for (qg_ky = 0; qg_ky < QG_KH; ++qg_ky) {                                                                  \
+      const long iy = qg_oy * QG_SH - QG_PT + qg_ky * QG_DH, ix0 = qg_ox * QG_SW - QG_PL;                      \
+      if (QG_DW == 1 && QG_KW * QG_C <= 64 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {      \
+        /* the whole kernel row inside the image: KW * C contiguous bytes,                                     \
+         * copied inline (longer rows would call the C library's memcpy,                                       \
+         * which a model may not otherwise link: flash) */                                                     \
+        memcpy(qg_d, x + (iy * QG_W + ix0) * QG_C, QG_KW * QG_C);                                              \
+        qg_d += QG_KW * QG_C;                                                                                  \
+        continue;                                                                                              \
+      }                                                                                                        \
+      for (qg_kx = 0; qg_kx < QG_KW; ++qg_kx) {                                                                \
+        const long ix = qg_ox * QG_SW - QG_PL + qg_kx * QG_DW;                                                 \
+        if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)                                                      \
+          memset(qg_d, (int8_t)in_zp, QG_C);                                                                   \
+        else                                                                                                   \
+          memcpy(qg_d, x + (iy * QG_W + ix) * QG_C, QG_C);                                                     \
+        qg_d += QG_C;                                                                                          \
+      }                                                                                                        \
+    }                                                                                                          \
+    for (qg_k = QG_K; qg_k < QG_KC; ++qg_k) (dst)[qg_k] = 0;                                                   \
+  } while (0)
 /* Out of line (but for one-pixel layers: dense): inlined into the model's run
  * function it would grow that frame (the stack high-water is the run
  * function plus the deepest kernel). */
@@ -220,8 +296,23 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
   /* Two im2col columns of QG_KC bytes (none when QG_DIRECT) at scratch offset
    * QG_SCR_COLS: the compiler's layout (select/select.cpp); a compile error
    * (negative array size) if it differs. */
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : 2 * QG_KC) ? 1 : -1]);
-#if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4 && QG_DIRECT
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : (QG_HILO && QG_OH * QG_OW == 1 ? 1 : 2) * QG_KC) ? 1 : -1]);
+#if QG_HILO && QG_OH * QG_OW == 1
+  {
+    int8_t *hcol = (int8_t *)(scratch + QG_SCR_COLS);
+    (void)hcol;
+    for (p = 0; p < QG_OH * QG_OW; ++p) {
+#if QG_DIRECT
+      QG_HLFN(x + p * QG_C, y + p * QG_O, weight, rqp, out_zp, act_min, act_max);
+#else
+      QG_COLUMN(p, hcol);
+      QG_HLFN(hcol, y + p * QG_O, weight, rqp, out_zp, act_min, act_max);
+#endif
+    }
+    return;
+  }
+#endif
+#if QG_WBITS == 8 && QG_OH * QG_OW == 1 && QG_O >= 4 && QG_DIRECT && !QG_HILO
   {
     long o, k, r;
     for (o = 0; o < QG_O / 4 * 4; o += 4) {
@@ -253,31 +344,8 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #if QG_DIRECT
     QG_PIXELS(x + p * QG_C, two ? QG_C : 0, y + p * QG_O, y + (p + two) * QG_O);
 #else
-    long j, ky, kx, k;
-    for (j = 0; j <= two; ++j) {
-      const long q = p + j, oy = q / QG_OW, ox = q % QG_OW;
-      int8_t *dst = col + j * QG_KC;
-      for (ky = 0; ky < QG_KH; ++ky) {
-        const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix0 = ox * QG_SW - QG_PL;
-        if (QG_DW == 1 && QG_KW * QG_C <= 64 && iy >= 0 && iy < QG_H && ix0 >= 0 && ix0 + QG_KW <= QG_W) {
-          /* the whole kernel row inside the image: KW * C contiguous bytes,
-           * copied inline (longer rows would call the C library's memcpy,
-           * which a model may not otherwise link: flash) */
-          memcpy(dst, x + (iy * QG_W + ix0) * QG_C, QG_KW * QG_C);
-          dst += QG_KW * QG_C;
-          continue;
-        }
-        for (kx = 0; kx < QG_KW; ++kx) {
-          const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
-          if (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W)
-            memset(dst, (int8_t)in_zp, QG_C);
-          else
-            memcpy(dst, x + (iy * QG_W + ix) * QG_C, QG_C);
-          dst += QG_C;
-        }
-      }
-      for (k = QG_K; k < QG_KC; ++k) col[j * QG_KC + k] = 0;
-    }
+    long j;
+    for (j = 0; j <= two; ++j) QG_COLUMN(p + j, col + j * QG_KC);
     QG_PIXELS(col, two ? QG_KC : 0, y + p * QG_O, y + (p + two) * QG_O);
 #endif
   }
@@ -300,3 +368,7 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #endif
 #undef QG_OUT
 #undef QG_PIXELS
+#undef QG_COLUMN
+#ifdef QG_HLFN
+#undef QG_HLFN
+#endif

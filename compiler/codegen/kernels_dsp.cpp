@@ -11,6 +11,33 @@ namespace qg::codegen {
 std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const DspChoice& c) {
   const size_t K = static_cast<size_t>(c.K), KP = static_cast<size_t>(c.KP);
   QG_CHECK(il.weight.size() == static_cast<size_t>(O) * K, "dsp weights: size mismatch");
+  if (c.w_bits == 8 && c.hilo) {  // pair-packed rows (runtime/qg_arm_dsp.h, QG_HL_PAIR), an odd last row plain
+    QG_CHECK(KP % 4 == 0, "dsp weights: pair-packed rows need KP % 4 == 0");
+    std::vector<uint8_t> out(static_cast<size_t>(O) * KP, 0);
+    auto at = [&](size_t o, size_t k) -> int32_t { return k < K ? il.weight[o * K + k] : 0; };
+    // Rows o, o + 1 as pair j of a block of `pairs` pairs starting at row o0:
+    // group k / 4 at 8 * pairs bytes, the pair's words at 8 j; word A holds
+    // k % 4 = 0, 2, word B 1, 3; halfword (k % 4) / 2.
+    auto put_pair = [&](size_t o0, size_t pairs, size_t j) {
+      const size_t o = o0 + 2 * j;
+      for (size_t k = 0; k < KP; ++k) {
+        const int32_t wr = at(o, k), ws = at(o + 1, k) - (wr < 0 ? 1 : 0);
+        QG_CHECK(ws >= -128, "dsp weights: pair-packed byte outside int8");
+        const size_t b = o0 * KP + (k / 4) * 8 * pairs + 8 * j + (k % 2) * 4 + ((k % 4) / 2) * 2;
+        out[b] = static_cast<uint8_t>(wr);
+        out[b + 1] = static_cast<uint8_t>(ws);
+      }
+    };
+    const size_t B = static_cast<size_t>(c.hilo_block);  // 4: one-pixel layers (qg_dot_hl4), 1: pair-major
+    QG_CHECK(B == 1 || B == 4, "dsp weights: pair block of 1 or 4 pairs");
+    size_t o = 0;
+    for (; o + 2 * B <= static_cast<size_t>(O); o += 2 * B)
+      for (size_t j = 0; j < B; ++j) put_pair(o, B, j);
+    for (; o + 2 <= static_cast<size_t>(O); o += 2) put_pair(o, 1, 0);
+    if (o < static_cast<size_t>(O))
+      for (size_t k = 0; k < K; ++k) out[o * KP + k] = static_cast<uint8_t>(il.weight[o * K + k]);
+    return out;
+  }
   if (c.w_bits == 8) {  // rows of KP bytes, zero-padded (KP > K: im2col layers)
     if (KP == K) return std::vector<uint8_t>(il.weight.begin(), il.weight.end());
     std::vector<uint8_t> out(static_cast<size_t>(O) * KP, 0);
@@ -107,9 +134,19 @@ DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_
   // layers only: the fully-connected kernel rounds once).
   const bool right = !il.single_rounding &&
                      std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -1 && sh >= -23; });
-  r.mode = il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
+  // Single rounding with total shift 32 + s, s = -1 - shift in [1, 23]: one SMMUL (mode -2).
+  const bool fc_short = il.single_rounding &&
+                        std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -2 && sh >= -24; });
+  r.mode = fc_short ? -2 : il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
+    if (r.mode == -2) {
+      // {bias, m, 2^(s-1) + zp_out * 2^s, s}
+      const int32_t sr = -1 - sh;
+      r.params.insert(r.params.end(), {bias[o], il.mult[o],
+                                       static_cast<int32_t>((int64_t{1} << (sr - 1)) + int64_t{zp_out} * (int64_t{1} << sr)), sr});
+      continue;
+    }
     if (r.mode == 2) {
       // {2 * bias, m, 2^(r-1) + zp_out * 2^r, r}: |bias| < 2^30 (dsp_small_sums), |zp_out| <= 128, r <= 23
       r.params.insert(r.params.end(), {static_cast<int32_t>(2 * int64_t{bias[o]}), il.mult[o],

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -69,7 +70,8 @@ void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
     return;
   }
   c.kernel = "qg_" + op_name(n) + "_a8w" + str(d.w_bits) + (d.w_bits == 8 ? "_smlad__" : "_packed__") + tag(t);
-  c.defines = {{"QG_K", str(d.K)}, {"QG_KP", str(d.KP)}, {"QG_WBITS", str(d.w_bits)}, {"QG_DIRECT", d.direct ? "1" : "0"}};
+  c.defines = {{"QG_K", str(d.K)}, {"QG_KP", str(d.KP)}, {"QG_WBITS", str(d.w_bits)}, {"QG_DIRECT", d.direct ? "1" : "0"},
+               {"QG_HILO", d.hilo ? "1" : "0"}};
   part(c, "COLS", d.scratch);
 }
 
@@ -413,8 +415,36 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   c.KP = (c.K + group - 1) / group * group;
   if (c.KP != c.K) c.direct = false;  // packed columns are zero-padded copies
   if (g.in(n).sub_byte()) c.direct = false;  // packed input codes are unpacked into the column
-  c.scratch = c.direct ? 0 : 2 * c.KP;
+  // Pair-packed int8 rows when exact (hilo_rows_exact). Layers with one
+  // output pixel (dense) run eight output channels per pass over the column
+  // (blocks of four pairs), only for whole blocks of eight rows: a lone pair
+  // or odd row would link two more dot functions, more flash than the
+  // two-pixel kernel for a small layer. Layers with more pixels keep the
+  // two-pixel kernel over one pair at a time (qg_arm_dsp.h QG_HL2_STEP). Not
+  // for packed sub-byte activations (templates/conv2d_sub_smlad.c).
+  const auto& os = g.out(n).shape;
+  int64_t pixels = 1;
+  for (size_t i = 0; i + 1 < os.size(); ++i) pixels *= os[i];
+  const int64_t O = n.weight.shape[0];
+  c.hilo = c.w_bits == 8 && c.KP % 4 == 0 && (pixels > 1 || O % 8 == 0) && !g.in(n).sub_byte() && !g.out(n).sub_byte() &&
+           hilo_rows_exact(n.il->weight, O, c.K);
+  c.hilo_block = pixels == 1 ? 4 : 1;
+  c.scratch = c.direct ? 0 : (c.hilo && pixels == 1 ? 1 : 2) * c.KP;
   return c;
+}
+
+bool hilo_rows_exact(const std::vector<int8_t>& w, int64_t O, int64_t K) {
+  if (O < 2 || static_cast<int64_t>(w.size()) != O * K) return false;
+  for (int64_t p = 0; p + 1 < O; p += 2) {
+    const int8_t *r = w.data() + p * K, *s = r + K;
+    int64_t sum = 0;
+    for (int64_t k = 0; k < K; ++k) {
+      if (s[k] == -128 && r[k] < 0) return false;
+      sum += std::abs(int64_t{s[k]});
+    }
+    if (128 * sum >= (int64_t{1} << 23)) return false;
+  }
+  return true;
 }
 
 bool halide_enabled(const Target& t) { return t.has_kernel("halide"); }

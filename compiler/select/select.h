@@ -29,8 +29,19 @@ struct DspChoice {
   int w_bits = 8;         // 8, or 4 / 2 packed (Gemm only)
   bool direct = false;    // Gemm: columns are input pixels (no im2col)
   int64_t K = 0, KP = 0;  // Gemm: taps per output channel; K padded for packing
+  // Gemm, w_bits 8: rows stored in pairs, two weights per halfword
+  // (templates/conv2d_i8_smlad.c QG_HILO; hilo_rows_exact gives the condition).
+  bool hilo = false;
+  int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers) or 1
   int64_t scratch = 0;    // bytes of scratch the kernel needs
 };
+
+// True when the pair-packed rows of runtime/qg_arm_dsp.h (QG_HL_PAIR) give
+// exact sums for these int8 weights [O][K]: O >= 2 and, for every pair of rows
+// (2p, 2p+1), no w[2p+1][k] == -128 where w[2p][k] < 0 (the stored byte
+// w[2p+1][k] - 1 fits int8) and 128 * sum_k |w[2p+1][k]| < 2^23 (the odd
+// row's sum is recovered from the upper 24 bits).
+bool hilo_rows_exact(const std::vector<int8_t>& w, int64_t O, int64_t K);
 
 // Which DSP kernel (if any) runs integer-only node `n` on target `t`.
 DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t);

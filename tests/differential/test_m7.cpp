@@ -79,6 +79,44 @@ TEST_CASE("cortex-m7: LQ per-patch kernels (channel blocks and remainders, group
   if (!err.empty()) FAIL(err);
 }
 
+// Dense layers with pair-packed rows (templates/conv2d_i8_smlad.c QG_HILO:
+// one output pixel, O a multiple of 8, K a multiple of 4): one to three
+// blocks of eight rows, K from 4 to 148 (odd and prime group counts: 1, 5,
+// 37), each layer checked by the select stage to take the pair-packed form;
+// relu clamps on some, the full range on others; inputs of every kind,
+// including all -128 / all 127 after quantization.
+TEST_CASE("cortex-m7: dense layers with pair-packed rows (QG_HILO) equal the interpreter on the board", "[m7]") {
+  const std::string net = R"({"format": "qgen-net", "version": 1, "name": "hilo",
+    "input": {"name": "x", "shape": [148]},
+    "layers": [
+      {"name": "fc1", "op": "dense", "weight": {"random": 1, "shape": [24, 148]}, "bias": {"random": 2, "shape": [24]}},
+      {"name": "r1", "op": "relu"},
+      {"name": "fc2", "op": "dense", "weight": {"random": 3, "shape": [8, 24]}},
+      {"name": "fc3", "op": "dense", "weight": {"random": 4, "shape": [16, 8]}, "bias": {"random": 5, "shape": [16]}},
+      {"name": "fc4", "op": "dense", "weight": {"random": 6, "shape": [8, 16]}, "bias": {"random": 7, "shape": [8]}},
+      {"name": "r4", "op": "relu"},
+      {"name": "fc5", "op": "dense", "weight": {"random": 8, "shape": [16, 8]}}]})";
+  qgt::DiffModel m;
+  m.net_json = net;
+  m.quant_json = R"({"default": {"scheme": "int8"}})";
+  m.prefix = "hilo";
+  m.label = "hilo dense chain";
+  for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(500 + static_cast<uint64_t>(c), 148, c % 2 ? 0 : 3));
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(600 + static_cast<uint64_t>(kind), 148, kind));
+  m.inputs.push_back(std::vector<float>(148, -1e6f));  // every input code -128
+  m.inputs.push_back(std::vector<float>(148, 1e6f));   // every input code 127
+  {
+    const std::string dir = qgt::make_temp_dir("m7hilo");
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    int hilo = 0;
+    for (const qg::select::KernelChoice& c : *s.kernels) hilo += c.dsp.hilo ? 1 : 0;
+    qgt::remove_dir(dir);
+    CHECK(hilo == 5);
+  }
+  const std::string err = qgt::run_differential({m}, qgt::m7_toolchains(), "m7hilo");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board (real inputs)", "[m7][tflite]") {
   const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
                                                             "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",
@@ -131,10 +169,14 @@ TEST_CASE("cortex-m7: the random nets above reach every DSP and packed kernel fa
   const std::string dir = qgt::make_temp_dir("m7cover");
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
-    for (const qg::select::KernelChoice& c : *s.kernels)  // the select stage's choices
+    for (const qg::select::KernelChoice& c : *s.kernels) {  // the select stage's choices
       for (const std::string& f : families) count[f] += c.kernel.find(f) != std::string::npos ? 1 : 0;
+      count["pair-packed rows (QG_HILO)"] += c.dsp.hilo ? 1 : 0;
+    }
   }
   qgt::remove_dir(dir);
+  INFO("pair-packed rows (QG_HILO): " << count["pair-packed rows (QG_HILO)"] << " layers");
+  CHECK(count["pair-packed rows (QG_HILO)"] >= 2);
   for (const std::string& f : families) {
     INFO(f << ": " << count[f] << " layers");
     CHECK(count[f] >= 2);

@@ -126,7 +126,8 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
   const Case cases[] = {{qg::ir::Op::Conv2d, {-1, -7, -23}, 3, 2},
                         {qg::ir::Op::Conv2d, {-1, -7, -23}, 127, 1},
                         {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
-                        {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1}};
+                        {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1},
+                        {qg::ir::Op::Dense, {-2, -9, -24}, 3, -2}};
   for (const int32_t zp_out : {5, -128, 127})  // mode 2 folds the output zero point into its parameters
   for (const Case& cs : cases) {
     qg::ir::IntLinear il;
@@ -152,6 +153,113 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
       CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
     }
   }
+}
+
+TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantization for every int32 sum", "[dsp]") {
+  const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), INT32_MAX - 1, INT32_MIN + 1, 12345, -98765};
+  long bad = 0, n = 0;
+  for (int i = 0; i < 3000000; ++i) {
+    const uint64_t s = next();
+    const int32_t x = i < 11 * 23 ? edge[i % 11] : static_cast<int32_t>(s) >> (s >> 59);
+    const int32_t m = i % 7 == 0 ? INT32_MAX : static_cast<int32_t>((s >> 20) & 0x7fffffff);
+    const int32_t sr = 1 + static_cast<int32_t>(i < 11 * 23 ? i / 11 : (s >> 40) % 23);  // s in [1, 23]
+    const int32_t zp = static_cast<int32_t>((s >> 50) & 255) - 128;
+    const int32_t p[4] = {0, m, static_cast<int32_t>((int64_t{1} << (sr - 1)) + int64_t{zp} * (int64_t{1} << sr)), sr};
+    bad += qg_dsp_requant(x, p, -2, zp, -128, 127) != clamp8(qg_mbqm_single(x, m, -1 - sr) + zp);
+    ++n;
+  }
+  CHECK(n == 3000000);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prime K and O)", "[dsp]") {
+  for (int block : {4, 1})
+  for (int64_t O : {2, 3, 5, 8, 9, 11, 16, 17, 19})
+    for (int64_t K : {1, 3, 4, 7, 13, 17, 31, 64, 97, 130}) {
+      for (int extreme = 0; extreme < 2; ++extreme) {
+        qg::ir::IntLinear il;
+        for (int64_t i = 0; i < O * K; ++i)
+          il.weight.push_back(extreme ? static_cast<int8_t>(next() % 2 ? 127 : -128) : static_cast<int8_t>(next() % 256));
+        // the stored byte w[2p+1][k] - [w[2p][k] < 0] must fit int8
+        for (int64_t o = 0; o + 1 < O; o += 2)
+          for (int64_t k = 0; k < K; ++k)
+            if (il.weight[static_cast<size_t>((o + 1) * K + k)] == -128 && il.weight[static_cast<size_t>(o * K + k)] < 0)
+              il.weight[static_cast<size_t>((o + 1) * K + k)] = -127;
+        REQUIRE(qg::select::hilo_rows_exact(il.weight, O, K));
+        qg::codegen::DspChoice c;
+        c.kind = qg::codegen::DspKind::Gemm;
+        c.w_bits = 8;
+        c.hilo = true;
+        c.hilo_block = block;
+        c.K = K;
+        c.KP = (K + 3) / 4 * 4;
+        const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, O, c);
+        REQUIRE(static_cast<int64_t>(packed.size()) == O * c.KP);
+        // two columns of KP inputs (zeros after K, as im2col columns)
+        std::vector<int8_t> col(static_cast<size_t>(2 * c.KP), 0);
+        for (int64_t k = 0; k < K; ++k) {
+          col[static_cast<size_t>(k)] = extreme ? int8_t{-128} : static_cast<int8_t>(next() % 256);
+          col[static_cast<size_t>(c.KP + k)] = extreme ? int8_t{127} : static_cast<int8_t>(next() % 256);
+        }
+        std::vector<int32_t> got(static_cast<size_t>(2 * O));  // [pixel][row]
+        int64_t o = 0;
+        if (block == 4) {  // the order of templates/conv2d_i8_smlad.c QG_HLFN (one pixel)
+          for (; o + 8 <= O; o += 8) qg_dot_hl4(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
+          for (; o + 2 <= O; o += 2) qg_dot_hl(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
+          if (o < O) got[static_cast<size_t>(o)] = qg_dot_row(col.data(), packed.data() + o * c.KP, c.KP / 4);
+        } else {  // QG_PAIRFN with QG_HILO (two pixels), the odd row through the plain w8 core
+          for (; o + 2 <= O; o += 2) {
+            int32_t acc[4];
+            qg_dot2x2_hl(col.data(), c.KP, packed.data() + o * c.KP, c.KP / 4, acc);
+            got[static_cast<size_t>(o)] = acc[0];
+            got[static_cast<size_t>(o + 1)] = acc[1];
+            got[static_cast<size_t>(O + o)] = acc[2];
+            got[static_cast<size_t>(O + o + 1)] = acc[3];
+          }
+          if (o < O) {
+            int32_t acc[4];
+            qg_dot2x2_w8(col.data(), c.KP, packed.data() + o * c.KP, 0, c.KP / 4, acc);
+            got[static_cast<size_t>(o)] = acc[0];
+            got[static_cast<size_t>(O + o)] = acc[2];
+          }
+        }
+        for (int64_t px = 0; px < (block == 4 ? 1 : 2); ++px)
+          for (int64_t r = 0; r < O; ++r) {
+            int32_t want = 0;
+            for (int64_t k = 0; k < K; ++k) want += col[static_cast<size_t>(px * c.KP + k)] * il.weight[static_cast<size_t>(r * K + k)];
+            INFO("block " << block << " O " << O << " K " << K << " pixel " << px << " row " << r << " extreme " << extreme);
+            CHECK(got[static_cast<size_t>(px * O + r)] == want);
+          }
+      }
+    }
+}
+
+TEST_CASE("hilo_rows_exact: the stored byte and the odd row's sum bound", "[dsp]") {
+  std::vector<int8_t> w = {-1, 5, -128, 7};  // O 2, K 2: w[1][0] = -128 under w[0][0] < 0
+  CHECK_FALSE(qg::select::hilo_rows_exact(w, 2, 2));
+  w = {1, 5, -128, 7};  // w[0][0] >= 0: the byte is -128 itself
+  CHECK(qg::select::hilo_rows_exact(w, 2, 2));
+  CHECK_FALSE(qg::select::hilo_rows_exact(std::vector<int8_t>{1, 2}, 1, 2));  // one row: no pair
+  // 128 * sum |w_odd| < 2^23: sum < 65536
+  const int64_t K = 516;  // 516 * 127 = 65532 < 65536
+  std::vector<int8_t> big(static_cast<size_t>(2 * K), 127);
+  CHECK(qg::select::hilo_rows_exact(big, 2, K));
+  std::vector<int8_t> over(static_cast<size_t>(2 * (K + 1)), 127);  // 517 * 127 = 65659
+  CHECK_FALSE(qg::select::hilo_rows_exact(over, 2, K + 1));
+  // at the bound the kernel is still exact: all inputs -128 against 127s
+  const std::vector<int8_t> col(static_cast<size_t>(K), -128);
+  qg::ir::IntLinear il;
+  il.weight = big;
+  qg::codegen::DspChoice c;
+  c.kind = qg::codegen::DspKind::Gemm;
+  c.hilo = true;
+  c.hilo_block = 1;
+  c.K = c.KP = K;
+  const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, 2, c);
+  int32_t acc[2];
+  qg_dot_hl(col.data(), packed.data(), K / 4, acc);
+  CHECK(acc[0] == -128 * 127 * K);
+  CHECK(acc[1] == -128 * 127 * K);
 }
 
 // templates/add_i8_dsp.c with its default parameters (QG_N 16, input 1
