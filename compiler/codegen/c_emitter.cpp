@@ -565,8 +565,11 @@ std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n
   return {{c.tmpl, c.kernel, {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false, {}}};
 }
 
-std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_elementwise(Emitter& e, const ir::Graph& g, const Node& n, int idx);
+
+std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const select::KernelChoice& c = e.choice(n);
+  if (c.tmpl == "table_i8.c") return emit_elementwise(e, g, n, idx);  // int8 -> int8 requantize (its table)
   if (c.tmpl == "unpack_sub.c") {  // packed sub-byte codes -> int8 codes (QG_IBITS)
     Defines d{{"QG_N", str(g.out(n).numel())}};
     d.insert(d.end(), c.defines.begin(), c.defines.end());

@@ -111,6 +111,8 @@ class Importer {
                              int64_t out) { im.unary(src, ins, out, Op::HardSwish); }},
         {BOp::LEAKY_RELU, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                              int64_t out) { im.leaky_relu(op, src, ins, out); }},
+        {BOp::QUANTIZE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                           int64_t out) { im.requantize(src, ins, out); }},
         {BOp::SOFTMAX, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.softmax(op, src, ins, out); }},
     };
@@ -883,6 +885,20 @@ class Importer {
     same_dtype(x, out_j, src);
     Node n;
     n.op = op;
+    n.src = src;
+    n.inputs = {x};
+    emit(std::move(n), out_j);
+  }
+
+  // QUANTIZE from int8 to int8 (a new scale / zero point); other forms are refused.
+  void requantize(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 1, 1, src);
+    const int x = activation_in(ins[0], src, "input");
+    if (g_.tensor(x).dtype != ir::DType::I8 || T(out_j).type() != tfl::TensorType::INT8)
+      fail(src, "only int8 -> int8 QUANTIZE (requantization) is supported; the input " + describe(ins[0]) + " is " +
+                    type_name(T(ins[0]).type()) + " and the output " + describe(out_j) + " is " + type_name(T(out_j).type()));
+    Node n;
+    n.op = Op::Quantize;
     n.src = src;
     n.inputs = {x};
     emit(std::move(n), out_j);

@@ -156,8 +156,9 @@ void k_softmax_i8(const KernelArgs& a) {
 
 void k_quantize(const KernelArgs& a) {
   const ir::TensorQuant& q = a.g.out(a.n).q;
-  if (a.g.in(a.n).dtype == ir::DType::I8) {  // unpack (quant::to_int8): the same codes, one per byte
-    for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i];
+  if (a.g.in(a.n).dtype == ir::DType::I8) {
+    if (!a.n.ip.table_i8.empty()) return k_table_i8(a);  // requantize (TFLite's int8 -> int8 QUANTIZE)
+    for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = (*a.in[0])[i];  // unpack (quant::to_int8): the same codes
     return;
   }
   for (size_t i = 0; i < a.out.size(); ++i) {

@@ -327,6 +327,21 @@ void params_hardswish(const ir::Graph& g, ir::Node& n) {
   }
 }
 
+// TFLite's int8 -> int8 QUANTIZE (reference Requantize): (x - zp_in)
+// requantized by s_in / s_out (QuantizeMultiplier of the double ratio), plus
+// zp_out, clamped; tabulated over the 256 input codes.
+void requantize_table(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant &in = g.tensor(n.inputs[0]).q, &out = g.tensor(n.output).q;
+  int32_t m = 0;
+  int sh = 0;
+  quantize_multiplier(static_cast<double>(in.scale) / static_cast<double>(out.scale), &m, &sh);
+  n.ip.table_i8.assign(256, 0);
+  for (int32_t v = -128; v <= 127; ++v) {
+    const int32_t y = qg_mbqm(v - in.zero_point, m, sh) + out.zero_point;
+    n.ip.table_i8[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::max(-128, std::min(127, y)));
+  }
+}
+
 void params_softmax(const ir::Graph& g, ir::Node& n) {
   const float scale = -g.tensor(n.inputs[0]).q.scale * n.attrs.beta;
   n.ip.softmax_table.assign(256, 0.0f);
@@ -400,8 +415,14 @@ ir::Graph lower_int8(ir::Graph g) {
     for (int t : n.inputs) any_in_i8 = any_in_i8 || is_i8(g, t);
     if (info.int8 == ir::Int8Rule::Quantize) {
       need_q(g, n, n.output);
-      if (any_in_i8) {  // unpack: same scale and zero point, packed codes -> int8 codes
+      if (any_in_i8) {
         const ir::TensorQuant &qi = g.tensor(n.inputs[0]).q, &qo = g.tensor(n.output).q;
+        need_q(g, n, n.inputs[0]);
+        if (qi.bits == 8 && qo.bits == 8 && (qi.scale != qo.scale || qi.zero_point != qo.zero_point)) {
+          requantize_table(g, n);  // TFLite's int8 -> int8 QUANTIZE
+          continue;
+        }
+        // unpack: same scale and zero point, packed codes -> int8 codes
         QG_CHECK(qi.scale == qo.scale && qi.zero_point == qo.zero_point && qo.bits == 8,
                  "quantize with an int8 input must unpack (same scale and zero point, 8-bit output)");
       }

@@ -212,6 +212,11 @@ void fill_unpack(KernelChoice& c, const Target&, const ir::Graph& g, const ir::N
   c.defines = {{"QG_IBITS", str(g.in(n).q.bits)}};
 }
 
+// An int8 -> int8 quantize with new (scale, zero point): TFLite's requantize,
+// tabulated by quant::lower_int8 (table_i8.c).
+bool when_requantize(const Target&, const ir::Graph&, const ir::Node& n) { return !n.ip.table_i8.empty(); }
+void fill_requantize(KernelChoice& c, const Target&, const ir::Graph&, const ir::Node& n) { c.kernel = "qg_" + op_name(n) + "_table_i8__c"; }
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -246,6 +251,7 @@ const std::vector<Row>& table() {
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
+      {"requantize_i8", {Op::Quantize}, Data::Int8, "table_i8.c", nullptr, when_requantize, fill_requantize},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
