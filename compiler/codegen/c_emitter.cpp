@@ -563,7 +563,6 @@ std::vector<Instance> emit_concat(Emitter& e, const ir::Graph& g, const Node& n,
   const select::KernelChoice& c = e.choice(n);
   const auto& os = g.out(n).shape;
   const int64_t ax = n.attrs.axis;
-  QG_CHECK(!i8(g, n.output), "int8 concat reached the emitter (quant::lower_int8 has no int8 concat)");
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < ax; ++d) outer *= os[static_cast<size_t>(d)];
   for (int64_t d = ax + 1; d < static_cast<int64_t>(os.size()); ++d) inner *= os[static_cast<size_t>(d)];
@@ -616,8 +615,11 @@ std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n
   return {{c.tmpl, c.kernel, {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false, {}}};
 }
 
-std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int) {
+std::vector<Instance> emit_elementwise(Emitter& e, const ir::Graph& g, const Node& n, int idx);
+
+std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const select::KernelChoice& c = e.choice(n);
+  if (c.tmpl == "table_i8.c") return emit_elementwise(e, g, n, idx);  // int8 -> int8 requantize (its table)
   if (c.tmpl == "unpack_sub.c") {  // packed sub-byte codes -> int8 codes (QG_IBITS)
     Defines d{{"QG_N", str(g.out(n).numel())}};
     d.insert(d.end(), c.defines.begin(), c.defines.end());
@@ -631,9 +633,10 @@ std::vector<Instance> emit_quantize(Emitter& e, const ir::Graph& g, const Node& 
            {0}, false, {hexfloat(q.scale, "scale"), str(q.zero_point)}}};
 }
 
-// Binary ops with broadcasting (templates/binary_f32.c): the output shape
-// padded to rank 3 and each input's strides (0 where it is broadcast).
-std::vector<Instance> emit_binary(Emitter& e, const ir::Graph& g, const Node& n, int) {
+// Binary ops with broadcasting (templates/binary_f32.c, binary_i8.c): the
+// output shape padded to rank 3 and each input's strides (0 where it is
+// broadcast); int8: a table of the layer's constants as the argument.
+std::vector<Instance> emit_binary(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const select::KernelChoice& c = e.choice(n);
   const auto& os = g.out(n).shape;
   const size_t off = 3 - os.size();
@@ -651,7 +654,12 @@ std::vector<Instance> emit_binary(Emitter& e, const ir::Graph& g, const Node& n,
     for (int k = 0; k < 3; ++k) d.push_back({std::string(t ? "QG_B" : "QG_A") + str(k), str(st[k])});
   }
   d.insert(d.end(), c.defines.begin(), c.defines.end());  // QG_BINOP
-  return {{c.tmpl, c.kernel, d, {0, 1}, false, {}}};
+  if (!i8(g, n.output)) return {{c.tmpl, c.kernel, d, {0, 1}, false, {}}};
+  const ir::IntParams& p = n.ip;  // templates/binary_i8.c's table
+  return {{c.tmpl, c.kernel, d, {0, 1}, false,
+           {e.local_i32("L" + str(idx) + "_bin",
+                        {g.in(n, 0).q.zero_point, g.in(n, 1).q.zero_point, g.out(n).q.zero_point, p.left_shift, p.in1_mult,
+                         p.in1_shift, p.in2_mult, p.in2_shift, p.out_mult, p.out_shift, p.act_min, p.act_max})}}};
 }
 
 std::vector<Instance> emit_slice(Emitter& e, const ir::Graph& g, const Node& n, int) {
@@ -687,6 +695,13 @@ std::vector<Instance> emit_elementwise(Emitter& e, const ir::Graph& g, const Nod
   return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0}, false, args}};
 }
 
+// leaky_relu: the table in int8 (emit_elementwise); the slope in float.
+std::vector<Instance> emit_leaky_relu(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  std::vector<Instance> r = emit_elementwise(e, g, n, idx);
+  if (!i8(g, n.output)) r[0].defs.push_back({"QG_ALPHA", hexfloat(n.attrs.alpha, "leaky_relu alpha")});
+  return r;
+}
+
 // The ops whose kernels need more than emit_elementwise gives them.
 const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::Conv2d, emit_linear},
@@ -707,6 +722,7 @@ const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::Div, emit_binary},
     {Op::Minimum, emit_binary},
     {Op::Maximum, emit_binary},
+    {Op::LeakyRelu, emit_leaky_relu},
     {Op::Slice, emit_slice},
     {Op::ChannelShuffle, emit_channel_shuffle},
     {Op::Quantize, emit_quantize},

@@ -206,7 +206,7 @@ int qgen_main(int argc, char** argv) {
 
   PipelineOptions ro;
   RunOptions rop;
-  auto* run = app.add_subcommand("run", "Run the reference interpreter on raw float32 input(s)");
+  auto* run = app.add_subcommand("run", "Run the reference interpreter on raw input(s): float32, or int8 codes for an int8 model (the output likewise)");
   run->add_option("net", ro.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
   run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model; N inputs back to back = a batch")->required();

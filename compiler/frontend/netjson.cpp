@@ -345,6 +345,7 @@ class Reader {
     if (info->attrs & ir::kAttrCountPad) allowed.insert("count_include_pad");
     if (info->attrs & ir::kAttrEpsilon) allowed.insert("epsilon");
     if (info->attrs & ir::kAttrRange) allowed.insert({"begin", "end"});
+    if (info->attrs & ir::kAttrAlpha) allowed.insert("alpha");
     for (const char* p : info->params) allowed.insert(p);
     L.only_keys(allowed);
     L.require("name");
@@ -428,6 +429,11 @@ class Reader {
       L.require("end");
       n.attrs.begin = L.at("begin").integer_in(0, kMaxDim);
       n.attrs.end = L.at("end").integer_in(0, kMaxDim);
+    }
+    if (info->attrs & ir::kAttrAlpha) {  // default 0.01 (ONNX LeakyRelu)
+      const double alpha = L.has("alpha") ? L.at("alpha").number() : 0.01;
+      if (!std::isfinite(alpha) || std::fabs(alpha) > 1e6) L.at("alpha").fail("must be a finite number");
+      n.attrs.alpha = static_cast<float>(alpha);
     }
     if (info->attrs & ir::kAttrEpsilon) {
       double eps = L.has("epsilon") ? L.at("epsilon").number() : 1e-5;

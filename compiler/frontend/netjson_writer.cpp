@@ -144,6 +144,7 @@ class Writer {
       L["end"] = n.attrs.end;
     }
     if (info.attrs & ir::kAttrShape) L["shape"] = n.attrs.target_shape;
+    if (info.attrs & ir::kAttrAlpha) L["alpha"] = n.attrs.alpha;
     if (info.attrs & ir::kAttrEpsilon) L["epsilon"] = kWriterBnEpsilon;
     if (n.attrs.beta != 1.0f) fail(n.src, std::string(info.name) + " with beta != 1 has no net.json v1 form");
     // Parameters, by their net.json form.

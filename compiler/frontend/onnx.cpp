@@ -624,6 +624,7 @@ class Importer {
         {"HardSigmoid", &Importer::hardsigmoid, false, false},
         {"HardSwish", &Importer::hardswish, false, false},
         {"Identity", &Importer::identity, true, false},
+        {"LeakyRelu", &Importer::leaky_relu, false, false},
         {"MatMul", &Importer::matmul, false, false},
         {"Max", &Importer::binary, false, false},
         {"MaxPool", &Importer::maxpool, false, false},
@@ -903,6 +904,16 @@ class Importer {
       fail(c, os.str());
     }
     unary(c, Op::HardSigmoid);
+  }
+
+  void leaky_relu(const Ctx& c) {
+    only_attrs(c, {"alpha"});
+    only_first_output(c);
+    ir::Attrs a;
+    a.alpha = attr_float(c, "alpha", 0.01f);
+    if (!std::isfinite(a.alpha)) fail(c, "alpha is not finite");
+    const int t = activation(c, 0, "X").tensor;
+    define(c, c.n.output(0), emit(c, Op::LeakyRelu, {t}, a));
   }
 
   void hardswish(const Ctx& c) {

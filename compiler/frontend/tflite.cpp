@@ -89,6 +89,16 @@ class Importer {
                                   int64_t out) { im.dense(op, src, ins, out); }},
         {BOp::ADD, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                       int64_t out) { im.add(op, src, ins, out); }},
+        {BOp::SUB, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                      int64_t out) { im.binary(op, src, ins, out, Op::Sub); }},
+        {BOp::MUL, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                      int64_t out) { im.binary(op, src, ins, out, Op::Mul); }},
+        {BOp::MINIMUM, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                          int64_t out) { im.binary(op, src, ins, out, Op::Minimum); }},
+        {BOp::MAXIMUM, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                          int64_t out) { im.binary(op, src, ins, out, Op::Maximum); }},
+        {BOp::CONCATENATION, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                int64_t out) { im.concat(op, src, ins, out); }},
         {BOp::AVERAGE_POOL_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                                   int64_t out) { im.pool(op, src, ins, out, Op::AvgPool2d); }},
         {BOp::MAX_POOL_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
@@ -97,6 +107,12 @@ class Importer {
                           int64_t out) { im.reshape(src, ins, out); }},
         {BOp::LOGISTIC, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                            int64_t out) { im.unary(src, ins, out, Op::Sigmoid); }},
+        {BOp::HARD_SWISH, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                             int64_t out) { im.unary(src, ins, out, Op::HardSwish); }},
+        {BOp::LEAKY_RELU, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                             int64_t out) { im.leaky_relu(op, src, ins, out); }},
+        {BOp::QUANTIZE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                           int64_t out) { im.requantize(src, ins, out); }},
         {BOp::SOFTMAX, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.softmax(op, src, ins, out); }},
     };
@@ -754,6 +770,61 @@ class Importer {
     finish_with_act(std::move(n), out_j, act);
   }
 
+  // SUB, MUL (own output quantization in int8), MINIMUM, MAXIMUM (int8: the
+  // codes are compared, so the inputs and the output share one quantization,
+  // as TFLite's converter makes them): broadcasting at equal rank.
+  void binary(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j, Op kind) {
+    arity(ins, 2, 2, src);
+    const int a = activation_in(ins[0], src, "first input"), b = activation_in(ins[1], src, "second input");
+    if (g_.tensor(a).dtype != g_.tensor(b).dtype)
+      fail(src, "the inputs " + describe(ins[0]) + " and " + describe(ins[1]) + " have different types");
+    if (dims(ins[0]).size() != dims(ins[1]).size())
+      fail(src, "the inputs have shapes " + shape_text(dims(ins[0])) + " and " + shape_text(dims(ins[1])) +
+                    "; broadcasting needs inputs of equal rank");
+    same_dtype(a, out_j, src);
+    ir::Activation act = ir::Activation::None;
+    if (kind == Op::Sub) {
+      if (const tfl::SubOptions* o = op->builtin_options_as_SubOptions()) act = fused(o->fused_activation_function(), src);
+    } else if (kind == Op::Mul) {
+      if (const tfl::MulOptions* o = op->builtin_options_as_MulOptions()) act = fused(o->fused_activation_function(), src);
+    } else {
+      same_quant(a, out_j, src);
+      same_quant(b, out_j, src);
+    }
+    Node n;
+    n.op = kind;
+    n.src = src;
+    n.inputs = {a, b};
+    finish_with_act(std::move(n), out_j, act);
+  }
+
+  // CONCATENATION along a non-batch axis; int8 inputs share the output's
+  // quantization (TFLite's int8 kernel requires it and copies the codes).
+  void concat(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 2, 64, src);
+    const tfl::ConcatenationOptions* o = op->builtin_options_as_ConcatenationOptions();
+    if (!o) fail(src, "has no ConcatenationOptions");
+    if (o->fused_activation_function() != tfl::ActivationFunctionType::NONE)
+      fail(src, "a fused activation on CONCATENATION is not supported");
+    Node n;
+    n.op = Op::Concat;
+    n.src = src;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      const int x = activation_in(ins[i], src, "input " + std::to_string(i));
+      same_dtype(x, out_j, src);
+      same_quant(x, out_j, src);
+      n.inputs.push_back(x);
+    }
+    const int64_t rank = static_cast<int64_t>(dims(out_j).size());
+    const int64_t dropped = rank - static_cast<int64_t>(act_shape(out_j, src).size());  // the batch dimension
+    int64_t ax = o->axis();
+    if (ax < -rank || ax >= rank) fail(src, "axis " + std::to_string(ax) + " is out of range for rank " + std::to_string(rank));
+    if (ax < 0) ax += rank;
+    if (ax < dropped) fail(src, "concatenation along the batch dimension is not supported");
+    n.attrs.axis = ax - dropped;  // HWC: logical order == internal order
+    emit(std::move(n), out_j);
+  }
+
   // Int8 nodes carry the fused activation (their lowering clamps the output
   // codes); float add / pool kernels have none, so a relu node follows.
   void finish_with_act(Node n, int64_t out_j, ir::Activation act) {
@@ -816,6 +887,35 @@ class Importer {
     n.op = op;
     n.src = src;
     n.inputs = {x};
+    emit(std::move(n), out_j);
+  }
+
+  // QUANTIZE from int8 to int8 (a new scale / zero point); other forms are refused.
+  void requantize(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 1, 1, src);
+    const int x = activation_in(ins[0], src, "input");
+    if (g_.tensor(x).dtype != ir::DType::I8 || T(out_j).type() != tfl::TensorType::INT8)
+      fail(src, "only int8 -> int8 QUANTIZE (requantization) is supported; the input " + describe(ins[0]) + " is " +
+                    type_name(T(ins[0]).type()) + " and the output " + describe(out_j) + " is " + type_name(T(out_j).type()));
+    Node n;
+    n.op = Op::Quantize;
+    n.src = src;
+    n.inputs = {x};
+    emit(std::move(n), out_j);
+  }
+
+  void leaky_relu(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 1, 1, src);
+    const int x = activation_in(ins[0], src, "input");
+    same_dtype(x, out_j, src);
+    const tfl::LeakyReluOptions* o = op->builtin_options_as_LeakyReluOptions();
+    const float alpha = o ? o->alpha() : 0.0f;  // TFLite's default: a missing table reads as alpha 0
+    if (!std::isfinite(alpha)) fail(src, "alpha is not finite");
+    Node n;
+    n.op = Op::LeakyRelu;
+    n.src = src;
+    n.inputs = {x};
+    n.attrs.alpha = alpha;
     emit(std::move(n), out_j);
   }
 

@@ -474,6 +474,15 @@ void k_hardswish(const KernelArgs& a) {
   }
 }
 
+// TFLite's float LEAKY_RELU (templates/leaky_relu_f32.c).
+void k_leaky_relu(const KernelArgs& a) {
+  const float alpha = a.n.attrs.alpha;
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const float x = (*a.in[0])[i];
+    a.out[i] = x > 0.0f ? x : x * alpha;
+  }
+}
+
 // Elementwise binary ops with broadcasting (templates/binary_f32.c, whose
 // QG_MUL ... QG_MAXIMUM are these expressions).
 float f_mul(float x, float y) { return x * y; }
@@ -481,6 +490,8 @@ float f_sub(float x, float y) { return x - y; }
 float f_div(float x, float y) { return x / y; }
 float f_min(float x, float y) { return x < y ? x : y; }
 float f_max(float x, float y) { return x > y ? x : y; }
+
+}  // namespace
 
 // Strides of `in` broadcast to an output of shape `out` (both padded to rank
 // 3 with leading 1s): 0 along the dimensions where `in` has 1.
@@ -500,6 +511,8 @@ std::array<int64_t, 3> dims3(const std::vector<int64_t>& s) {
   for (size_t i = 0; i < s.size(); ++i) d[3 - s.size() + i] = s[i];
   return d;
 }
+
+namespace {
 
 template <float (*F)(float, float)>
 void k_binary(const KernelArgs& a) {
@@ -545,19 +558,20 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::AvgPool2d, k_pool<false>, k_pool_i8<false>},
     {Op::GlobalAvgPool, k_global_avgpool, nullptr},
     {Op::Add, k_add, k_add_i8},
-    {Op::Concat, k_concat, nullptr},
+    {Op::Concat, k_concat, k_concat},  // int8: the codes, moved as the float kernel moves values
     {Op::BatchNorm, k_batchnorm, nullptr},
     {Op::Flatten, k_relayout, k_relayout},
     {Op::Reshape, k_relayout, k_relayout},
     {Op::Softmax, k_softmax, k_softmax_i8},
     {Op::Sigmoid, k_sigmoid, k_table_i8},
     {Op::HardSigmoid, k_hardsigmoid, nullptr},
-    {Op::HardSwish, k_hardswish, nullptr},
-    {Op::Mul, k_binary<f_mul>, nullptr},
-    {Op::Sub, k_binary<f_sub>, nullptr},
+    {Op::HardSwish, k_hardswish, k_table_i8},
+    {Op::LeakyRelu, k_leaky_relu, k_table_i8},
+    {Op::Mul, k_binary<f_mul>, k_binary_i8<true>},
+    {Op::Sub, k_binary<f_sub>, k_binary_i8<false>},
     {Op::Div, k_binary<f_div>, nullptr},
-    {Op::Minimum, k_binary<f_min>, nullptr},
-    {Op::Maximum, k_binary<f_max>, nullptr},
+    {Op::Minimum, k_binary<f_min>, k_binary<f_min>},  // int8: the smaller code (TFLite's MINIMUM)
+    {Op::Maximum, k_binary<f_max>, k_binary<f_max>},
     {Op::Slice, k_slice, nullptr},
     {Op::ChannelShuffle, k_channel_shuffle, nullptr},
     {Op::Quantize, nullptr, k_quantize},

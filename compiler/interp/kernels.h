@@ -1,5 +1,7 @@
 // Interpreter kernels, one row per op (float and int8), in a table indexed by ir::Op.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <vector>
 
 #include "interp/interp.h"
@@ -28,8 +30,13 @@ KernelFn kernel_for(const ir::Graph& g, const ir::Node& n);
 // Integer-only kernels (kernels_int8.cpp), used when the node's output is int8.
 void k_linear_i8(const KernelArgs& a);
 void k_add_i8(const KernelArgs& a);
+template <bool kMul>
+void k_binary_i8(const KernelArgs& a);  // int8 mul (kMul) or sub
 template <bool kMax>
 void k_pool_i8(const KernelArgs& a);
+// Output shape padded to rank 3, and an input's strides over it (0 where broadcast).
+std::array<int64_t, 3> dims3(const std::vector<int64_t>& s);
+std::array<int64_t, 3> broadcast_strides(const std::vector<int64_t>& in, const std::vector<int64_t>& out);
 void k_softmax_i8(const KernelArgs& a);
 // Every op with Int8Rule::Table: y = table_i8[x + 128] (quant::lower_int8 builds the table).
 void k_table_i8(const KernelArgs& a);

@@ -89,6 +89,7 @@ struct Attrs {
   std::vector<int64_t> target_shape;  // reshape: logical shape as written
   float beta = 1.0f;                  // softmax (TFLite models)
   int64_t begin = 0, end = 0;         // slice: [begin, end) along `axis`
+  float alpha = 0.01f;                // leaky_relu: the slope below 0
 };
 
 // A float parameter tensor. Conv weights are stored OHWI ({O, kh, kw, C/groups}),

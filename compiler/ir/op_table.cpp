@@ -261,6 +261,11 @@ struct Row {
     i.int8 = Int8Rule::Table;
     i.int8_out = q;
     i.int8_table = f;
+    i.int8_lut = true;
+    return *this;
+  }
+  Row& int8_lut() {
+    i.int8_lut = true;
     return *this;
   }
   Row& int8_single_rounding() {

@@ -25,6 +25,7 @@ enum AttrGroup : unsigned {
   kAttrEpsilon = 1u << 6,
   kAttrDilation = 1u << 7,
   kAttrRange = 1u << 8,     // begin, end along `axis` (slice)
+  kAttrAlpha = 1u << 9,     // alpha (leaky_relu)
 };
 
 // How an op's parameters are written in net.json and held in Node::weight / bias.
@@ -41,7 +42,8 @@ enum class Int8Rule : uint8_t {
   Linear,      // runs in int8 when its choice is scheme int8: integer weights, per-channel requantization
   Requantize,  // runs in int8 when fed int8; own output quantization (calibration or model); op-specific
                // parameters (quant/int8.cpp's table)
-  KeepQuant,   // runs in int8 when fed int8; the output keeps the input's (scale, zero point)
+  KeepQuant,   // runs in int8 when fed int8; the output keeps the input's (scale, zero point); an op with
+               // several inputs runs in int8 only when they all have the same (quant::to_int8)
   FixedQuant,  // runs in int8 when fed int8; the output quantization is OpInfo::int8_out; op-specific
                // parameters (quant/int8.cpp's table)
   Table,       // runs in int8 when fed int8; the output quantization is OpInfo::int8_out; the kernel is a
@@ -95,6 +97,11 @@ struct OpInfo {
   // Int8Rule::Linear: TFLite requantizes with one rounding (FULLY_CONNECTED,
   // qg_mbqm_single) instead of two (CONV_2D, DEPTHWISE_CONV_2D, qg_mbqm).
   bool int8_single_rounding = false;
+  // The int8 kernel is y = IntParams::table_i8[x + 128] (interp::k_table_i8,
+  // templates/table_i8.c): every Int8Rule::Table op, and elementwise
+  // Int8Rule::Requantize ops whose parameters function computes the table
+  // with TFLite's integer arithmetic (leaky_relu, hardswish).
+  bool int8_lut = false;
 };
 
 const OpInfo& op_info(Op op);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "ir/diag.h"
 #include "ir/op_table.h"
+#include "runtime/qg_runtime.h"
 
 namespace qg::quant {
 
@@ -165,7 +167,16 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     bool fed_i8 = false;
     for (int t : n.inputs) fed_i8 = fed_i8 || (static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)]);
     // Other int8 ops run in int8 when fed int8 (linear ops only by their choice).
-    const bool run_i8 = linear || (ir::int8_compute(info) && info.int8 != ir::Int8Rule::Linear && fed_i8);
+    bool run_i8 = linear || (ir::int8_compute(info) && info.int8 != ir::Int8Rule::Linear && fed_i8);
+    // Codes are only comparable (minimum, maximum) or concatenable under one
+    // quantization: a several-input KeepQuant op whose inputs are not all int8
+    // with equal (scale, zero point) runs in float.
+    if (run_i8 && info.int8 == ir::Int8Rule::KeepQuant && n.inputs.size() > 1)
+      for (int t : n.inputs) {
+        const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
+        const ir::TensorQuant &q = g.tensor(t).q, &q0 = g.tensor(n.inputs[0]).q;
+        if (!t_i8 || q.scale != q0.scale || q.zero_point != q0.zero_point || q.bits != q0.bits) run_i8 = false;
+      }
     for (int& t : n.inputs) {
       const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
       if (run_i8 && !t_i8) t = convert(t, true, out);
@@ -224,10 +235,113 @@ void params_add(const ir::Graph& g, ir::Node& n) {
   quantize_multiplier(r1, &n.ip.in1_mult, &s1);
   quantize_multiplier(r2, &n.ip.in2_mult, &s2);
   quantize_multiplier(ro, &n.ip.out_mult, &so);
-  if (s1 > 0 || s2 > 0 || so > 0) unsupported(g, n, "input/output scales out of the range TFLite's int8 add supports");
+  if (s1 > 0 || s2 > 0 || so > 0) unsupported(g, n, std::string("input/output scales out of the range TFLite's int8 ") + ir::op_info(n.op).name + " supports");
   n.ip.in1_shift = s1;
   n.ip.in2_shift = s2;
   n.ip.out_shift = so;
+}
+
+// TFLite's int8 SUB (PrepareGeneralSubOp): the parameters of its int8 ADD;
+// the kernel subtracts the rescaled inputs.
+void params_sub(const ir::Graph& g, ir::Node& n) { params_add(g, n); }
+
+// TFLite's int8 MUL: (x1 - zp1) * (x2 - zp2) requantized by
+// s1 * s2 / s_out (QuantizeMultiplier in double), plus the output zero point.
+void params_mul(const ir::Graph& g, ir::Node& n) {
+  const double real = static_cast<double>(g.tensor(n.inputs[0]).q.scale) * static_cast<double>(g.tensor(n.inputs[1]).q.scale) /
+                      static_cast<double>(g.tensor(n.output).q.scale);
+  int sh = 0;
+  quantize_multiplier(real, &n.ip.out_mult, &sh);
+  n.ip.out_shift = sh;
+}
+
+// TFLite's int8 LEAKY_RELU (LeakyReluPrepare, reference QuantizeLeakyRelu),
+// tabulated over the 256 input codes: the two multipliers come from float
+// products as TFLite forms them, the codes from MultiplyByQuantizedMultiplier.
+void params_leaky_relu(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant &in = g.tensor(n.inputs[0]).q, &out = g.tensor(n.output).q;
+  const float alpha_real = in.scale * n.attrs.alpha / out.scale, identity_real = in.scale / out.scale;
+  int32_t m_alpha = 0, m_id = 0;
+  int s_alpha = 0, s_id = 0;
+  quantize_multiplier(static_cast<double>(alpha_real), &m_alpha, &s_alpha);
+  quantize_multiplier(static_cast<double>(identity_real), &m_id, &s_id);
+  n.ip.table_i8.assign(256, 0);
+  for (int32_t v = -128; v <= 127; ++v) {
+    const int32_t x = v - in.zero_point;
+    const int32_t y = out.zero_point + (x >= 0 ? qg_mbqm(x, m_id, s_id) : qg_mbqm(x, m_alpha, s_alpha));
+    n.ip.table_i8[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::max(-128, std::min(127, y)));
+  }
+}
+
+// gemmlowp's int16 fixed-point steps, as TFLite's reference HardSwish uses them.
+int16_t srdhm16(int16_t a, int16_t b) {  // SaturatingRoundingDoublingHighMul
+  if (a == b && a == INT16_MIN) return INT16_MAX;
+  const int32_t ab = int32_t{a} * int32_t{b};
+  const int32_t nudge = ab >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return static_cast<int16_t>((ab + nudge) / (1 << 15));
+}
+int16_t sdhm16(int16_t a, int16_t b) {  // SaturatingDoublingHighMul (no rounding)
+  if (a == b && a == INT16_MIN) return INT16_MAX;
+  return static_cast<int16_t>((int32_t{a} * int32_t{b}) / (1 << 15));
+}
+int16_t sat_left_shift16(int16_t v, int amount) {
+  const int32_t r = int32_t{v} * (1 << amount);
+  return static_cast<int16_t>(std::max<int32_t>(INT16_MIN, std::min<int32_t>(INT16_MAX, r)));
+}
+int16_t rdbp16(int16_t x, int exponent) {  // RoundingDivideByPOT
+  const int64_t mask = (int64_t{1} << exponent) - 1, remainder = x & mask, threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return static_cast<int16_t>((int32_t{x} >> std::min(exponent, 31)) + (remainder > threshold ? 1 : 0));
+}
+int16_t downscale16(int32_t m) {  // DownScaleInt32ToInt16Multiplier
+  if (m >= INT32_MAX - (1 << 15)) return INT16_MAX;
+  return static_cast<int16_t>((m + (1 << 15)) >> 16);
+}
+
+// TFLite's int8 HARD_SWISH (HardSwishPrepare, reference_ops::HardSwish),
+// tabulated over the 256 input codes.
+void params_hardswish(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant &in = g.tensor(n.inputs[0]).q, &out = g.tensor(n.output).q;
+  const float hires_input_scale = (1.0f / 128.0f) * in.scale;
+  const float reluish_scale = 3.0f / 32768.0f;
+  const float output_multiplier = hires_input_scale / out.scale;
+  const float reluish_multiplier = hires_input_scale / reluish_scale;
+  int32_t om32 = 0, rm32 = 0;
+  int out_exp = 0, reluish_exp = 0;
+  quantize_multiplier(static_cast<double>(output_multiplier), &om32, &out_exp);
+  quantize_multiplier(static_cast<double>(reluish_multiplier), &rm32, &reluish_exp);
+  if (out_exp > 0) unsupported(g, n, "the output scale is too small for TFLite's int8 HARD_SWISH (output multiplier above 1)");
+  const int16_t om = downscale16(om32), rm = downscale16(rm32);
+  n.ip.table_i8.assign(256, 0);
+  for (int32_t v = -128; v <= 127; ++v) {
+    const int16_t x = static_cast<int16_t>(v - in.zero_point);
+    const int16_t hires = static_cast<int16_t>(x * (1 << 7));
+    const int16_t preshift_out = srdhm16(hires, om);
+    int16_t reluish = hires;
+    if (reluish_exp > 0) reluish = sat_left_shift16(reluish, reluish_exp - 1);
+    reluish = srdhm16(reluish, rm);
+    if (reluish_exp > 0) reluish = sat_left_shift16(reluish, 1);
+    if (reluish_exp < 0) reluish = rdbp16(reluish, -reluish_exp);
+    reluish = static_cast<int16_t>((int32_t{reluish} + (1 << 15)) >> 1);
+    const int16_t pre = sdhm16(reluish, preshift_out);
+    int32_t y = rdbp16(pre, -out_exp);
+    y += out.zero_point;
+    n.ip.table_i8[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::max(-128, std::min(127, y)));
+  }
+}
+
+// TFLite's int8 -> int8 QUANTIZE (reference Requantize): (x - zp_in)
+// requantized by s_in / s_out (QuantizeMultiplier of the double ratio), plus
+// zp_out, clamped; tabulated over the 256 input codes.
+void requantize_table(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant &in = g.tensor(n.inputs[0]).q, &out = g.tensor(n.output).q;
+  int32_t m = 0;
+  int sh = 0;
+  quantize_multiplier(static_cast<double>(in.scale) / static_cast<double>(out.scale), &m, &sh);
+  n.ip.table_i8.assign(256, 0);
+  for (int32_t v = -128; v <= 127; ++v) {
+    const int32_t y = qg_mbqm(v - in.zero_point, m, sh) + out.zero_point;
+    n.ip.table_i8[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::max(-128, std::min(127, y)));
+  }
 }
 
 void params_softmax(const ir::Graph& g, ir::Node& n) {
@@ -240,6 +354,10 @@ using ParamsFn = void (*)(const ir::Graph&, ir::Node&);
 // One row per op whose int8 kernel needs parameters of its own.
 const std::pair<ir::Op, ParamsFn> kParams[] = {
     {ir::Op::Add, params_add},
+    {ir::Op::Sub, params_sub},
+    {ir::Op::Mul, params_mul},
+    {ir::Op::LeakyRelu, params_leaky_relu},
+    {ir::Op::HardSwish, params_hardswish},
     {ir::Op::Softmax, params_softmax},
 };
 
@@ -299,8 +417,14 @@ ir::Graph lower_int8(ir::Graph g) {
     for (int t : n.inputs) any_in_i8 = any_in_i8 || is_i8(g, t);
     if (info.int8 == ir::Int8Rule::Quantize) {
       need_q(g, n, n.output);
-      if (any_in_i8) {  // unpack: same scale and zero point, packed codes -> int8 codes
+      if (any_in_i8) {
         const ir::TensorQuant &qi = g.tensor(n.inputs[0]).q, &qo = g.tensor(n.output).q;
+        need_q(g, n, n.inputs[0]);
+        if (qi.bits == 8 && qo.bits == 8 && (qi.scale != qo.scale || qi.zero_point != qo.zero_point)) {
+          requantize_table(g, n);  // TFLite's int8 -> int8 QUANTIZE
+          continue;
+        }
+        // unpack: same scale and zero point, packed codes -> int8 codes
         QG_CHECK(qi.scale == qo.scale && qi.zero_point == qo.zero_point && qo.bits == 8,
                  "quantize with an int8 input must unpack (same scale and zero point, 8-bit output)");
       }
@@ -321,7 +445,6 @@ ir::Graph lower_int8(ir::Graph g) {
       for (int t : n.inputs) QG_CHECK(!g.tensor(t).sub_byte(), std::string("packed sub-byte input to int8 ") + info.name + " (quant::to_int8 unpacks it)");
     QG_CHECK(packed_ok || !g.tensor(n.output).sub_byte(), std::string("packed sub-byte output of int8 ") + info.name);
     QG_CHECK(n.op != ir::Op::MaxPool2d || g.tensor(n.inputs[0]).q.bits == g.tensor(n.output).q.bits, "a max pool keeps its input's width");
-    const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
     const ir::TensorQuant& out = g.tensor(n.output).q;
     activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);
     switch (info.int8) {
@@ -329,8 +452,11 @@ ir::Graph lower_int8(ir::Graph g) {
         requantize_linear(g, n);
         break;
       case ir::Int8Rule::KeepQuant:
-        if (in.scale != out.scale || in.zero_point != out.zero_point)
-          unsupported(g, n, std::string("int8 ") + info.name + " needs equal input and output quantization");
+        for (int t : n.inputs) {
+          const ir::TensorQuant& q = g.tensor(t).q;
+          if (q.scale != out.scale || q.zero_point != out.zero_point)
+            unsupported(g, n, std::string("int8 ") + info.name + " needs equal input and output quantization");
+        }
         break;
       case ir::Int8Rule::Requantize:
       case ir::Int8Rule::FixedQuant: {

@@ -290,6 +290,11 @@ void fill_unpack(KernelChoice& c, const Target&, const ir::Graph& g, const ir::N
   c.defines = {{"QG_IBITS", str(g.in(n).q.bits)}};
 }
 
+// An int8 -> int8 quantize with new (scale, zero point): TFLite's requantize,
+// tabulated by quant::lower_int8 (table_i8.c).
+bool when_requantize(const Target&, const ir::Graph&, const ir::Node& n) { return !n.ip.table_i8.empty(); }
+void fill_requantize(KernelChoice& c, const Target&, const ir::Graph&, const ir::Node& n) { c.kernel = "qg_" + op_name(n) + "_table_i8__c"; }
+
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
@@ -302,18 +307,18 @@ bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
 }
 
 // templates/binary_f32.c: the op's macro there is QG_ + its name in capitals.
-void fill_binary(KernelChoice& c, const Target&, const ir::Graph&, const ir::Node& n) {
-  c.kernel = "qg_" + op_name(n) + "_f32__c";
+void fill_binary(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
+  c.kernel = "qg_" + op_name(n) + (g.out(n).dtype == ir::DType::I8 ? "_i8__c" : "_f32__c");
   std::string m = "QG_" + op_name(n);
   for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   c.defines = {{"QG_BINOP", m}};
 }
 
-// The ops whose int8 kernel is a table (ir::Int8Rule::Table): one row serves them all.
+// The ops whose int8 kernel is a table (ir::OpInfo::int8_lut): one row serves them all.
 std::vector<Op> table_ops() {
   std::vector<Op> r;
   for (size_t i = 0; i < static_cast<size_t>(Op::kCount); ++i)
-    if (ir::op_info(static_cast<Op>(i)).int8 == ir::Int8Rule::Table) r.push_back(static_cast<Op>(i));
+    if (ir::op_info(static_cast<Op>(i)).int8_lut) r.push_back(static_cast<Op>(i));
   return r;
 }
 
@@ -325,6 +330,7 @@ const std::vector<Row>& table() {
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
       {"maxpool_sub", {Op::MaxPool2d}, Data::Int8, "pool2d_sub.c", nullptr, when_sub_pool, fill_sub_pool},
+      {"requantize_i8", {Op::Quantize}, Data::Int8, "table_i8.c", nullptr, when_requantize, fill_requantize},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
@@ -359,6 +365,8 @@ const std::vector<Row>& table() {
       {"sigmoid_f32", {Op::Sigmoid}, Data::Float, "sigmoid_f32.c", "f32", nullptr, nullptr},
       {"hardsigmoid_f32", {Op::HardSigmoid}, Data::Float, "hardsigmoid_f32.c", "f32", nullptr, nullptr},
       {"hardswish_f32", {Op::HardSwish}, Data::Float, "hardswish_f32.c", "f32", nullptr, nullptr},
+      {"leaky_relu_f32", {Op::LeakyRelu}, Data::Float, "leaky_relu_f32.c", "f32", nullptr, nullptr},
+      {"binary_i8", {Op::Mul, Op::Sub, Op::Minimum, Op::Maximum}, Data::Int8, "binary_i8.c", nullptr, nullptr, fill_binary},
       {"binary_f32", {Op::Mul, Op::Sub, Op::Div, Op::Minimum, Op::Maximum}, Data::Float, "binary_f32.c", nullptr, nullptr, fill_binary},
       {"slice_f32", {Op::Slice}, Data::Float, "slice_f32.c", "f32", nullptr, nullptr},
       {"channel_shuffle_f32", {Op::ChannelShuffle}, Data::Float, "channel_shuffle_f32.c", "f32", nullptr, nullptr},

@@ -417,7 +417,7 @@ NamedModel bn_image_kept() {  // a BatchNormalization after a Relu: not foldable
 }
 // Issue 15: the constructs of MobileNetV3 / EfficientNet / MNASNet / GoogLeNet /
 // DenseNet exports: HardSwish, a squeeze-excitation with HardSigmoid and a
-// broadcast Mul, the other binary ops, an all-zero Pad, a ceil-mode MaxPool
+// broadcast Mul, the other binary ops, LeakyRelu, an all-zero Pad, a ceil-mode MaxPool
 // and ReduceMean without keepdims.
 NamedModel zoo_mobilenet_ops() {
   Builder b(14, 21);  // HardSwish: opset 14
@@ -436,8 +436,9 @@ NamedModel zoo_mobilenet_ops() {
   b.node("Sub", {"m", "hs"}, {"s"}, "/Sub");
   b.node("Max", {"s", "m"}, {"mx"}, "/Max");
   b.node("Min", {"mx", "hs"}, {"mn"}, "/Min");
+  attr(b.node("LeakyRelu", {"mn"}, {"lk"}, "/LeakyRelu"), "alpha", 0.3f);
   b.node("Sigmoid", {"hs"}, {"sg"}, "/Sigmoid");
-  b.node("Div", {"mn", "sg"}, {"dv"}, "/Div");
+  b.node("Div", {"lk", "sg"}, {"dv"}, "/Div");
   b.init_i64("zero_pads", {8}, {0, 0, 0, 0, 0, 0, 0, 0});
   b.node("Pad", {"dv", "zero_pads"}, {"pd"}, "/Pad");
   auto& mp = b.node("MaxPool", {"pd"}, {"p"}, "/maxpool1/MaxPool");
@@ -450,7 +451,7 @@ NamedModel zoo_mobilenet_ops() {
   attr(rm, "keepdims", int64_t{0});
   b.output("y", {1, 8});
   return {"zoo_mobilenet_ops", b.bytes(), {1, 4, 7, 7},
-          "conv2d hardswish global_avgpool conv2d hardsigmoid mul sub maximum minimum sigmoid div maxpool2d global_avgpool flatten"};
+          "conv2d hardswish global_avgpool conv2d hardsigmoid mul sub maximum minimum leaky_relu sigmoid div maxpool2d global_avgpool flatten"};
 }
 
 // Issue 15: ShuffleNetV2's constructs: Split, the channel shuffle (Reshape to
@@ -1037,6 +1038,10 @@ std::vector<double> reference_eval(const onnx::ModelProto& m, const std::vector<
                                     : op == "Min" ? +[](double a, double b) { return std::min(a, b); }
                                                   : +[](double a, double b) { return std::max(a, b); };
       y = binary(in(0), in(1), f);
+    } else if (op == "LeakyRelu") {
+      y = in(0);
+      const double alpha = fattr(n, "alpha", 0.01);
+      for (double& v : y.v) v = v > 0.0 ? v : alpha * v;
     } else if (op == "Sigmoid" || op == "HardSigmoid" || op == "HardSwish") {
       y = in(0);
       const double alpha = op == "HardSwish" ? 1.0 / 6.0 : fattr(n, "alpha", 0.2), beta = fattr(n, "beta", 0.5);

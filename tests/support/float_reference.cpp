@@ -158,6 +158,9 @@ std::vector<double> float_reference(const Graph& g, const std::vector<float>& in
           y.v[i] = n.op == Op::HardSwish ? x.v[i] * h : h;
         }
         break;
+      case Op::LeakyRelu:
+        for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = x.v[i] > 0.0 ? x.v[i] : x.v[i] * static_cast<double>(n.attrs.alpha);
+        break;
       case Op::Mul:
       case Op::Sub:
       case Op::Div:

@@ -160,7 +160,9 @@ class Gen {
     T out{fresh(op), cur_.s};
     if (std::string(op) == "flatten") out.s = {cur_.numel()};
     if (std::string(op) == "global_avgpool") out.s = {1, 1, cur_.s[2]};
-    push(layers, {{"name", out.name}, {"op", op}, {"inputs", {cur_.name}}}, out);
+    json L = {{"name", out.name}, {"op", op}, {"inputs", {cur_.name}}};
+    if (std::string(op) == "leaky_relu" && r_.chance(0.7)) L["alpha"] = r_.chance(0.5) ? 0.1 : 0.2;  // else the default 0.01
+    push(layers, L, out);
   }
 
   void batchnorm(json& layers) {
@@ -294,7 +296,7 @@ class Gen {
     if (common) return "relu";
     const double f = (x - lo) / (hi - lo);
     if (!opt_.zoo_ops) return f < 0.5 ? "relu6" : "sigmoid";
-    return f < 0.4 ? "relu6" : f < 0.6 ? "sigmoid" : f < 0.8 ? "hardsigmoid" : "hardswish";
+    return f < 0.3 ? "relu6" : f < 0.45 ? "sigmoid" : f < 0.6 ? "hardsigmoid" : f < 0.8 ? "hardswish" : "leaky_relu";
   }
 
   const char* binary_op(double x, double lo, double hi) const {  // add, or one of the others by x in [lo, hi)

@@ -28,7 +28,7 @@ struct RandomNetOptions {
   // choice (mixed consumers fall back to float); more conv2d layers.
   bool lq_pack = false;
   // false: only the ops every target has kernels for (no mul / sub / div /
-  // minimum / maximum, slice, channel_shuffle, hardsigmoid, hardswish), e.g.
+  // minimum / maximum, slice, channel_shuffle, hardsigmoid, hardswish, leaky_relu), e.g.
   // for --target hls, which refuses the newer float ops.
   bool zoo_ops = true;
   // A max pool right after most conv2d layers (the sub-byte max pool on

@@ -8,8 +8,12 @@ real inputs and >= 100 random inputs; the int8 outputs must be identical. On a
 difference the script names the first differing tensor and element (TFLite's
 preserved intermediate tensors vs `qgen run --dump-tensors`).
 
-usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N] [--only REL ...]
+usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N] [--interp] [--only REL ...]
 --only: check just these int8 models (paths relative to MODELS_DIR; random inputs).
+--interp: also run `qgen run` (the reference interpreter) on the same inputs;
+its int8 outputs must equal the emitted C's.
+--count-ops: print `ops_bitexact=N`, the number of distinct TFLite builtin
+operators in the models that passed (for bench/zoo/run).
 Exit 0: all identical. Exit 1: a difference (or a missing model under
 QGEN_REQUIRE_MODELS=1). Exit 77: ai_edge_litert or a model missing.
 """
@@ -122,6 +126,7 @@ def main():
         return 77
     os.makedirs(work, exist_ok=True)
     passed = failed = 0
+    ops_ok = set()  # builtin operators of the models that passed
     rng = np.random.default_rng(20261122)
     for rel, tag in models:
         path = os.path.join(models_dir, rel)
@@ -140,6 +145,26 @@ def main():
                 inputs.append(np.clip(q, -128, 127).astype(np.int8))
         inputs += [rng.integers(-128, 128, size=size, dtype=np.int8) for _ in range(n_random)]
 
+        try:
+            ok = check_model(qgen, path, rel, tag, inputs, n_random, work, "--interp" in sys.argv)
+            if ok:
+                it = Interpreter(model_path=path)
+                ops_ok.update(d["op_name"] for d in it._get_ops_details())
+        except RuntimeError as e:  # a model qgen refuses or whose C does not build: a failure, go on
+            print(f"FAIL {rel}: {e}")
+            ok = False
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    if "--count-ops" in sys.argv:
+        print(f"ops in passing models: {' '.join(sorted(ops_ok))}")
+        print(f"ops_bitexact={len(ops_ok)}")
+    return 0 if failed == 0 else 1
+
+
+def check_model(qgen, path, rel, tag, inputs, n_random, work, interp):
+    """Compiles `path`, runs its C on `inputs` and compares with TFLite; True when identical."""
+    if True:
         d = os.path.join(work, tag)
         out_dir = os.path.join(d, "out")
         run(["rm", "-rf", d])
@@ -161,13 +186,20 @@ def main():
             k = mism[0]
             why = first_difference(qgen, path, inputs[k], d, path)
             print(f"FAIL {rel}: {len(mism)} of {len(inputs)} inputs differ; input {k}: {why}")
-            failed += 1
-        else:
-            print(f"ok {rel}: {len(inputs)} inputs ({len(inputs) - n_random} real, {n_random} random), "
-                  f"int8 outputs bit-identical to TFLite's reference kernels")
-            passed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+            return False
+        also = ""
+        if interp:  # the reference interpreter on the same inputs: equal to the emitted C
+            xint = os.path.join(d, "interp.i8")
+            run([qgen, "run", path, "--input", xin, "--output", xint])
+            mine = np.fromfile(xint, dtype=np.int8).reshape(len(inputs), -1)
+            bad = [k for k in range(len(inputs)) if not np.array_equal(mine[k], ours[k])]
+            if bad:
+                print(f"FAIL {rel}: `qgen run` differs from the emitted C on {len(bad)} of {len(inputs)} inputs")
+                return False
+            also = " and to `qgen run`"
+        print(f"ok {rel}: {len(inputs)} inputs ({len(inputs) - n_random} real, {n_random} random), "
+              f"int8 outputs bit-identical to TFLite's reference kernels{also}")
+        return True
 
 
 if __name__ == "__main__":

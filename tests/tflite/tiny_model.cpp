@@ -188,8 +188,8 @@ std::vector<BadCase> bad_tflite_cases() {
 
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
-               "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, "
-               "MAX_POOL_2D, RESHAPE, LOGISTIC, SOFTMAX)",
+               "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MINIMUM, "
+               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
   // Issue 15: every unsupported operator of the model in one message, with counts, by first appearance.
   c.push_back({"unsupported_ops_counted", "operators[1]", "unsupported: PAD \u00d72, MEAN \u00d71 (supported: ", with([](Spec& s) {

@@ -39,11 +39,11 @@ json bn_layer(const std::string& name, qgu::Prng& r, int64_t C) {
 }  // namespace
 
 TEST_CASE("op table rows are consistent with their enum", "[ir]") {
-  // The 23 ops of net.json v1 (docs/net-format.md). The table may hold more
+  // The 24 ops of net.json v1 (docs/net-format.md). The table may hold more
   // rows for ops that only passes create; those are not found by name.
   const std::vector<std::string> documented = {"conv2d", "dense", "relu", "relu6", "maxpool2d", "avgpool2d", "global_avgpool",
                                                "add", "concat", "batchnorm", "flatten", "reshape", "softmax", "sigmoid",
-                                               "hardsigmoid", "hardswish", "mul", "sub", "div", "minimum", "maximum", "slice",
+                                               "hardsigmoid", "hardswish", "leaky_relu", "mul", "sub", "div", "minimum", "maximum", "slice",
                                                "channel_shuffle"};
   const size_t n = static_cast<size_t>(ir::Op::kCount);
   REQUIRE(n >= documented.size());
@@ -74,7 +74,7 @@ TEST_CASE("op table rows are consistent with their enum", "[ir]") {
   const std::vector<ir::Op> ops = {ir::Op::Conv2d, ir::Op::Dense, ir::Op::Relu, ir::Op::Relu6, ir::Op::MaxPool2d,
                                    ir::Op::AvgPool2d, ir::Op::GlobalAvgPool, ir::Op::Add, ir::Op::Concat, ir::Op::BatchNorm,
                                    ir::Op::Flatten, ir::Op::Reshape, ir::Op::Softmax, ir::Op::Sigmoid, ir::Op::HardSigmoid,
-                                   ir::Op::HardSwish, ir::Op::Mul, ir::Op::Sub, ir::Op::Div, ir::Op::Minimum, ir::Op::Maximum,
+                                   ir::Op::HardSwish, ir::Op::LeakyRelu, ir::Op::Mul, ir::Op::Sub, ir::Op::Div, ir::Op::Minimum, ir::Op::Maximum,
                                    ir::Op::Slice, ir::Op::ChannelShuffle};
   for (size_t i = 0; i < documented.size(); ++i) {
     const ir::OpInfo* f = ir::find_op(documented[i]);
