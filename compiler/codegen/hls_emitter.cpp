@@ -99,6 +99,7 @@ LayerCode emit_linear_lq(const Ctx& c) {
   const Node& n = c.n;
   const ir::LinearQuant& q = *n.lq;
   if (q.lut_g) refuse(c, "the LUT kernel (\"kernel\": \"lut\") is not supported yet");
+  if (q.lqi) refuse(c, "scheme lq_int (integer-only LQ) is not supported yet");
   need_f32(c);
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
   const int64_t K = cg.reduction(), O = cg.O, S = q.segments(), R = q.aregions();

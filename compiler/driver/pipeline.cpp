@@ -25,6 +25,7 @@
 #include "ir/printer.h"
 #include "quant/format.h"
 #include "quant/int8.h"
+#include "quant/lq_int.h"
 #include "quant/lut.h"
 #include "quant/quantize.h"
 #include "quant/storage.h"
@@ -58,14 +59,15 @@ static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOpt
                    "calibration inputs must be finite, got " + std::string(std::isnan(all[i]) ? "NaN" : "inf"));
     for (size_t i = 0; i < all.size(); i += n) samples.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
   }
-  std::string origin = "default";
+  std::string origin = "default", scheme = "int8";
   for (const ir::Node& nd : g.nodes)
-    if (nd.quant.scheme == ir::Scheme::Int8) {
+    if (nd.quant.scheme == ir::Scheme::Int8 || (nd.quant.scheme == ir::Scheme::LQ && nd.quant.lq_int)) {
       origin = nd.quant.origin;
+      scheme = nd.quant.scheme == ir::Scheme::Int8 ? "int8" : "lq_int";
       break;
     }
   if (samples.empty())
-    user_error(o.config_path, origin + ".scheme", "scheme int8 needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
+    user_error(o.config_path, origin + ".scheme", "scheme " + scheme + " needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
   std::vector<quant::Range> r;
   for (const interp::TensorRange& t : interp::tensor_ranges(g, samples)) r.push_back({t.lo, t.hi});
   return r;
@@ -92,9 +94,10 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions& o) {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
          std::vector<quant::Range> ranges;
-         const bool int8 = quant::uses_int8(s.graph);
-         if (int8) ranges = calibrate(s.graph, o);
+         const bool int8 = quant::uses_int8(s.graph), lqi = quant::uses_lq_int(s.graph);
+         if (int8 || lqi) ranges = calibrate(s.graph, o);
          s.graph = quant::quantize(std::move(s.graph), !o.keep_float_weights);
+         if (lqi) s.graph = quant::lower_lq_int(std::move(s.graph), ranges);  // docs/quantization.md §12
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
          s.graph = quant::lower_int8(std::move(s.graph));
        }},
