@@ -24,34 +24,35 @@ QG_INLINE int32_t qg_lqi_grid(float x, float S) {
   return i;
 }
 
-/* Region of n grid values: lo = min, e = the smallest e >= 0 with
- * L * 2^e >= max - min (the step is S * 2^e). */
-QG_INLINE void qg_lqi_region(const int16_t* g, long n, int L, int32_t* lo, int32_t* e) {
-  int32_t mn = g[0], mx = g[0], range, k = 0;
+/* Region of n grid values: lo = min, and the step d (in grid steps, the real
+ * step is S * d): the smallest d = k * 2^x (k <= 15, x <= 15: one byte of
+ * storage) with L * d >= max - min, i.e. within 1/8 above the exact
+ * ceil((max - min) / L) (equal to it when that is at most 15). */
+QG_INLINE void qg_lqi_region(const int16_t* g, long n, int L, int32_t* lo, int32_t* d) {
+  int32_t mn = g[0], mx = g[0], t, x = 0;
   long i;
   for (i = 1; i < n; ++i) {
     mn = g[i] < mn ? g[i] : mn;
     mx = g[i] > mx ? g[i] : mx;
   }
-  range = mx - mn;
-  while (((int32_t)L << k) < range) ++k;
+  t = (mx - mn + L - 1) / L; /* ceil(range / L) */
+  if (t < 1) t = 1;
+  while (((t + (1 << x) - 1) >> x) > 15) ++x;
   *lo = mn;
-  *e = k;
+  *d = ((t + (1 << x) - 1) >> x) << x;
 }
 
-/* Code of grid value g in a region (lo, e): round half up of (g - lo) / 2^e,
- * at most L. */
-QG_INLINE int32_t qg_lqi_code(int32_t g, int32_t lo, int32_t e, int32_t L) {
-  int32_t q;
-  if (e == 0) return g - lo;
-  q = (g - lo + ((int32_t)1 << (e - 1))) >> e;
+/* Code of grid value g in a region (lo, d): round half up of (g - lo) / d by
+ * an exact integer division, at most L. */
+QG_INLINE int32_t qg_lqi_code(int32_t g, int32_t lo, int32_t d, int32_t L) {
+  const int32_t q = (int32_t)((uint32_t)(2 * (g - lo) + d) / (uint32_t)(2 * d));
   return q < L ? q : L;
 }
 
 /* One segment's share of the accumulator T (docs/quantization.md §12):
- * lo*E + (B*Σq + D*Σp·q) * 2^e, all int64 (the compiler proves |T| < 2^62). */
-QG_INLINE int64_t qg_lqi_part(int32_t lo, int32_t e, int32_t Em, int32_t Bm, int32_t Dm, int64_t sq, int64_t spq) {
-  return (int64_t)lo * Em + ((int64_t)Bm * sq + (int64_t)Dm * spq) * ((int64_t)1 << e);
+ * lo*E + (B*Σq + D*Σp·q) * d, all int64 (the compiler proves |T| < 2^62). */
+QG_INLINE int64_t qg_lqi_part(int32_t lo, int32_t d, int32_t Em, int32_t Bm, int32_t Dm, int64_t sq, int64_t spq) {
+  return (int64_t)lo * Em + ((int64_t)Bm * sq + (int64_t)Dm * spq) * d;
 }
 
 /* Output grid value of an output channel: T rounded (half up) down by 2^r

@@ -45,7 +45,7 @@ std::vector<float> read_f32_file(const std::string& path) {
 }
 
 // Tensor ranges of the float graph over the calibration inputs.
-static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o) {
+static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o, const quant::QuantConfig& cfg) {
   std::vector<std::vector<float>> samples = o.calibration;
   const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
   if (samples.empty() && !o.calibration_path.empty()) {
@@ -59,15 +59,17 @@ static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOpt
                    "calibration inputs must be finite, got " + std::string(std::isnan(all[i]) ? "NaN" : "inf"));
     for (size_t i = 0; i < all.size(); i += n) samples.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
   }
-  std::string origin = "default", scheme = "int8";
+  std::string origin = "default.scheme", scheme = "int8";
   for (const ir::Node& nd : g.nodes)
     if (nd.quant.scheme == ir::Scheme::Int8 || (nd.quant.scheme == ir::Scheme::LQ && nd.quant.lq_int)) {
-      origin = nd.quant.origin;
+      // The JSON path of the scheme: the layer's own "scheme", else the default's.
+      auto it = cfg.layers.find(nd.name);
+      origin = it != cfg.layers.end() && it->second.path_of.count("scheme") ? it->second.path_of.at("scheme") : "default.scheme";
       scheme = nd.quant.scheme == ir::Scheme::Int8 ? "int8" : "lq_int";
       break;
     }
   if (samples.empty())
-    user_error(o.config_path, origin + ".scheme", "scheme " + scheme + " needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
+    user_error(o.config_path, origin, "scheme " + scheme + " needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
   std::vector<quant::Range> r;
   for (const interp::TensorRange& t : interp::tensor_ranges(g, samples)) r.push_back({t.lo, t.hi});
   return r;
@@ -95,7 +97,7 @@ static const std::vector<Stage>& stages() {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
          std::vector<quant::Range> ranges;
          const bool int8 = quant::uses_int8(s.graph), lqi = quant::uses_lq_int(s.graph);
-         if (int8 || lqi) ranges = calibrate(s.graph, o);
+         if (int8 || lqi) ranges = calibrate(s.graph, o, s.config);
          s.graph = quant::quantize(std::move(s.graph), !o.keep_float_weights);
          if (lqi) s.graph = quant::lower_lq_int(std::move(s.graph), ranges);  // docs/quantization.md §12
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);

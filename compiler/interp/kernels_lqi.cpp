@@ -1,6 +1,6 @@
 // Integer-only LQ ("scheme": "lq_int", docs/quantization.md §12): the
 // reference of templates/conv2d_lqi.c. Per patch: grid values (qg_lqi_grid;
-// padding taps are 0), per activation region (lo, e) and codes, Σq per
+// padding taps are 0), per activation region (lo, d) and codes, Σq per
 // segment; per output channel the int64 accumulator T over the segments in
 // ascending order, then qg_lqi_requant, and the output value g * S_out.
 #include <cstring>
@@ -17,10 +17,10 @@ size_t idx(int64_t i) { return static_cast<size_t>(i); }
 
 struct LqiScratch {
   std::vector<int16_t> g;
-  std::vector<int32_t> lo, e, sq;
+  std::vector<int32_t> lo, d, sq;
   std::vector<uint8_t> q;
   explicit LqiScratch(const ir::LinearQuant& lq)
-      : g(idx(lq.K)), lo(idx(lq.aregions())), e(idx(lq.aregions())), sq(idx(lq.segments())), q(idx(lq.K)) {}
+      : g(idx(lq.K)), lo(idx(lq.aregions())), d(idx(lq.aregions())), sq(idx(lq.segments())), q(idx(lq.K)) {}
 };
 
 template <class Acc>
@@ -36,8 +36,8 @@ void lqi_outputs(const ir::LinearQuant& lq, int64_t o0, int64_t o1, float* out, 
   const int La = quant::format_for_bits(lq.a_bits).levels;
   for (int64_t r = 0; r < R; ++r) {
     const int64_t b = lq.areg_begin[idx(r)], e = lq.areg_begin[idx(r + 1)];
-    qg_lqi_region(&w.g[idx(b)], static_cast<long>(e - b), La, &w.lo[idx(r)], &w.e[idx(r)]);
-    for (int64_t j = b; j < e; ++j) w.q[idx(j)] = static_cast<uint8_t>(qg_lqi_code(w.g[idx(j)], w.lo[idx(r)], w.e[idx(r)], La));
+    qg_lqi_region(&w.g[idx(b)], static_cast<long>(e - b), La, &w.lo[idx(r)], &w.d[idx(r)]);
+    for (int64_t j = b; j < e; ++j) w.q[idx(j)] = static_cast<uint8_t>(qg_lqi_code(w.g[idx(j)], w.lo[idx(r)], w.d[idx(r)], La));
   }
   for (int64_t sg = 0; sg < S; ++sg) {
     int32_t sum = 0;
@@ -52,7 +52,7 @@ void lqi_outputs(const ir::LinearQuant& lq, int64_t o0, int64_t o1, float* out, 
       const int64_t spq = lq.acc64 ? dot<int64_t>(p + b, &w.q[idx(b)], n) : dot<int32_t>(p + b, &w.q[idx(b)], n);
       const int32_t a = lq.seg_areg[idx(sg)];
       const size_t c = idx(o * S + sg);
-      T += qg_lqi_part(w.lo[idx(a)], w.e[idx(a)], lq.Em[c], lq.Bm[c], lq.Dm[c], w.sq[idx(sg)], spq);
+      T += qg_lqi_part(w.lo[idx(a)], w.d[idx(a)], lq.Em[c], lq.Bm[c], lq.Dm[c], w.sq[idx(sg)], spq);
     }
     const int32_t v = qg_lqi_requant(T, lq.rq_r[idx(o)], lq.rq_m[idx(o)], lq.rq_n[idx(o)], lq.bias_g[idx(o)], lq.act_min, lq.act_max);
     out[o - o0] = static_cast<float>(v) * lq.S_out;

@@ -13,12 +13,13 @@ namespace {
 
 size_t idx(int64_t i) { return static_cast<size_t>(i); }
 
-// Largest e a region can need: the smallest e with L * 2^e >= 65535 (a grid
-// range is at most 32767 - (-32768)).
-int max_exponent(int L) {
-  int e = 0;
-  while ((int64_t{L} << e) < 65535) ++e;
-  return e;
+// Largest step d a region can need (qg_lqi_region): a grid range is at most
+// 32767 - (-32768) = 65535.
+int max_step(int L) {
+  const int32_t t = (65535 + L - 1) / L;
+  int x = 0;
+  while (((t + (1 << x) - 1) >> x) > 15) ++x;
+  return ((t + (1 << x) - 1) >> x) << x;
 }
 
 int32_t clamp_round(double v, double lim) {
@@ -28,7 +29,7 @@ int32_t clamp_round(double v, double lim) {
 
 // The integer constants of one output channel at mantissa width m, and the
 // bound of its |T| (docs/quantization.md §12).
-double channel_constants(ir::LinearQuant& lq, int64_t o, int m, int La, int Lw, int e_max) {
+double channel_constants(ir::LinearQuant& lq, int64_t o, int m, int La, int Lw, int d_max) {
   const int64_t S = lq.segments();
   float mx = 0.0f;
   for (int64_t s = 0; s < S; ++s) {
@@ -48,7 +49,7 @@ double channel_constants(ir::LinearQuant& lq, int64_t o, int m, int La, int Lw, 
     lq.Dm[c] = clamp_round(std::ldexp(static_cast<double>(lq.D[c]), f), lim);
     const double n = static_cast<double>(lq.seg_begin[idx(s + 1)] - lq.seg_begin[idx(s)]);
     bound += 32768.0 * std::fabs(static_cast<double>(lq.Em[c])) +
-             std::ldexp(std::fabs(static_cast<double>(lq.Bm[c])) * n * La + std::fabs(static_cast<double>(lq.Dm[c])) * n * La * Lw, e_max);
+             (std::fabs(static_cast<double>(lq.Bm[c])) * n * La + std::fabs(static_cast<double>(lq.Dm[c])) * n * La * Lw) * d_max;
   }
   return bound;
 }
@@ -63,7 +64,7 @@ bool uses_lq_int(const ir::Graph& g) {
 
 float lqi_step(const Range& r) {
   const double m = std::max(std::fabs(static_cast<double>(r.lo)), std::fabs(static_cast<double>(r.hi)));
-  const float s = static_cast<float>(m / 32767.0);
+  const float s = static_cast<float>(kLqiHeadroom * m / 32767.0);
   return s > 0.0f && std::isfinite(s) ? s : 1.0f;
 }
 
@@ -74,7 +75,7 @@ ir::Graph lower_lq_int(ir::Graph g, const std::vector<Range>& ranges) {
     auto lq = std::make_shared<ir::LinearQuant>(*n.lq);
     const int64_t O = lq->O, S = lq->segments();
     const int La = format_for_bits(lq->a_bits).levels, Lw = format_for_bits(lq->w_bits).levels;
-    const int e_max = max_exponent(La);
+    const int d_max = max_step(La);
     lq->lqi = true;
     lq->S_in = lqi_step(ranges.at(idx(n.inputs.at(0))));
     lq->S_out = lqi_step(ranges.at(idx(n.output)));
@@ -89,7 +90,7 @@ ir::Graph lower_lq_int(ir::Graph g, const std::vector<Range>& ranges) {
     int m = 24;
     for (;; --m) {
       double worst = 0.0;
-      for (int64_t o = 0; o < O; ++o) worst = std::max(worst, bound[idx(o)] = channel_constants(*lq, o, m, La, Lw, e_max));
+      for (int64_t o = 0; o < O; ++o) worst = std::max(worst, bound[idx(o)] = channel_constants(*lq, o, m, La, Lw, d_max));
       if (worst < kLimit) break;
       if (m == 16) {
         int64_t longest = 0;

@@ -12,8 +12,13 @@ namespace qg::quant {
 // True when some conv2d / dense chose "scheme": "lq_int".
 bool uses_lq_int(const ir::Graph& g);
 
-// Grid step of a tensor with calibrated range r: max(|lo|, |hi|) / 32767
-// (1 when the range is {0}).
+// Headroom of the int16 grid over the calibrated range: values up to 4x the
+// largest calibrated magnitude are represented (13 bits below it remain, far
+// finer than the 8-bit region codes), instead of being clamped.
+constexpr double kLqiHeadroom = 4.0;
+
+// Grid step of a tensor with calibrated range r: kLqiHeadroom *
+// max(|lo|, |hi|) / 32767 (1 when the range is {0}).
 float lqi_step(const Range& r);
 
 // Pass: every LQ layer with QuantChoice::lq_int (already quantized, n.lq set)

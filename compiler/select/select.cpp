@@ -95,19 +95,31 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
 }
 
 // templates/conv2d_lqi.c ("scheme": "lq_int", docs/quantization.md §12):
-// grid patch (K int16), region lo and e (R int32 each), Σq per segment
+// grid patch (K int16), region lo and step d (R int32 each), Σq per segment
 // (8-byte aligned), the patch's codes (K bytes). Weight codes one per byte.
-void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph&, const ir::Node& n) {
+// QG_PIX: integer regions inside one input pixel (Cg % R == 0): the codes
+// and (lo, d) of every input region once per layer (H*W*C bytes and 4 bytes
+// per region), copied per tap.
+void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   const ir::LinearQuant& q = *n.lq;
   const bool dot = !q.acc64 && t.has_kernel("mac_dsp");
-  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + "_lqi__" + (dot ? tag(t) : "c");
-  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}};
+  const ir::Tensor& in = g.in(n);
+  const int64_t cg = n.op == Op::Conv2d ? in.shape.at(2) / n.attrs.groups : in.numel();
+  const int64_t rb = q.a_region.kind == ir::RegionKind::Block ? q.a_region.block : 0;
+  const bool pix = rb > 0 && cg % rb == 0 && q.aregions() * rb == q.K;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (pix ? "x" : "") + "_lqi__" +
+             (dot ? tag(t) : "c");
+  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}, {"QG_PIX", pix ? "1" : "0"}, {"QG_RB", str(pix ? rb : 1)}};
   const int64_t R = q.aregions();
   part(c, "G", 2 * q.K);
   part(c, "RLO", 4 * R, 4);
-  part(c, "RE", 4 * R);
+  part(c, "RD", 4 * R);
   part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
   part(c, "CODES", q.K);
+  if (!pix) return;
+  part(c, "ALLQ", in.numel());
+  part(c, "ALLLO", 2 * (in.numel() / rb), 2);
+  part(c, "ALLD", 2 * (in.numel() / rb), 2);
 }
 
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
