@@ -220,7 +220,7 @@ json layer_rows(const PipelineState& s) {
     }
     if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
     if (info.quantizable) {
-      r["scheme"] = n.lq ? "lq" : n.il ? "int8" : "float";
+      r["scheme"] = n.lq ? (n.lq->lqi ? "lq_int" : "lq") : n.il ? "int8" : "float";
       if (n.il) {
         r["w_bits"] = n.il->w_bits;
         r["a_bits"] = g.out(n).q.bits;  // the layer's output activations (8, or 4 / 2 packed)
@@ -241,6 +241,10 @@ json layer_rows(const PipelineState& s) {
         r["segments"] = n.lq->segments();
         r["accumulator"] = n.lq->acc64 ? "int64" : "int32";
         r["accumulator_bound"] = n.lq->acc_bound;
+        if (n.lq->lqi) {  // docs/quantization.md §12
+          r["lq_int"] = {{"input_step", n.lq->S_in}, {"output_step", n.lq->S_out}, {"constant_bits", n.lq->mbits},
+                         {"accumulator", "int64"}, {"accumulator_bound", n.lq->T_bound}};
+        }
       }
     }
     if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;
