@@ -50,7 +50,7 @@
 #define QG_S 1
 #define QG_ACC_T int32_t
 #define QG_DOT_U8 0
-#define QG_SCRATCH_BYTES 96
+#define QG_SCRATCH_BYTES 74
 #define QG_SCR_G 0
 #define QG_SCR_RLO 36
 #define QG_SCR_RD 40
