@@ -164,7 +164,7 @@ TEST_CASE("lq_int: the nets reach every a_bits, R dividing and not, padding, poo
   std::vector<qgt::DiffModel> ms = chains();
   for (qgt::DiffModel& m : lqint_models(kFirst, 45, "lqiv", 0)) ms.push_back(std::move(m));
   std::map<int, int> bits;
-  int divides = 0, straddles = 0, kernel = 0, padded = 0, after_pool_add = 0, float_lq = 0, acc64 = 0;
+  int divides = 0, straddles = 0, kernel = 0, padded = 0, after_pool_add = 0, float_lq = 0, acc64 = 0, pix = 0, per_patch = 0;
   const std::string dir = qgt::make_temp_dir("lqicover");
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "c");
@@ -177,6 +177,8 @@ TEST_CASE("lq_int: the nets reach every a_bits, R dividing and not, padding, poo
         continue;
       }
       CHECK(s.kernels->at(i).row == "lqi");
+      // QG_PIX (regions inside one pixel, coded once per layer) and the per-patch path
+      (s.kernels->at(i).kernel.find("x_lqi") != std::string::npos ? pix : per_patch) += 1;
       ++bits[n.lq->a_bits];
       acc64 += n.lq->acc64 ? 1 : 0;
       const int64_t C = g.in(n).shape.back() / (n.op == qg::ir::Op::Conv2d ? n.attrs.groups : 1);
@@ -190,7 +192,7 @@ TEST_CASE("lq_int: the nets reach every a_bits, R dividing and not, padding, poo
   }
   qgt::remove_dir(dir);
   INFO("a8 " << bits[8] << " a4 " << bits[4] << " a2 " << bits[2] << " divides " << divides << " straddles " << straddles << " kernel " << kernel
-             << " padded " << padded << " after pool/add " << after_pool_add << " float-combination LQ " << float_lq);
+             << " padded " << padded << " pix " << pix << " per-patch " << per_patch << " after pool/add " << after_pool_add << " float-combination LQ " << float_lq);
   CHECK(bits[8] >= 10);
   CHECK(bits[4] >= 10);
   CHECK(bits[2] >= 10);
@@ -200,6 +202,8 @@ TEST_CASE("lq_int: the nets reach every a_bits, R dividing and not, padding, poo
   CHECK(padded >= 10);
   CHECK(after_pool_add >= 5);
   CHECK(float_lq >= 3);
+  CHECK(pix >= 10);
+  CHECK(per_patch >= 10);
 }
 
 // lq_int approximates the float network about as well as float-combination
