@@ -8,6 +8,7 @@
 #include "qg_common.h"
 #include "qg_lq.h"
 #include "qg_lqp.h"
+#include "qg_lqi.h"
 #include "qg_fixed.h"
 #include "qg_arm_dsp.h"
 #include "qg_halide.h"

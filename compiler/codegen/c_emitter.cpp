@@ -346,7 +346,7 @@ constexpr int64_t kCallBytes = 24, kRunBytes = 128;
 int64_t kernel_body_bytes(const std::string& tmpl) {
   static const std::map<std::string, int64_t> bytes = {
       {"dwconv2d_i8_smlad.c", 1110}, {"conv2d_i8_smlad.c", 380}, {"conv2d_i8.c", 430}, {"conv2d_f32.c", 40},
-      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}};  // lqp: conv2d_lq.c's figure, not measured
+      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}, {"conv2d_lqi.c", 512}};  // lqp: conv2d_lq.c's figure, not measured
   auto it = bytes.find(tmpl);
   return it == bytes.end() ? 370 : it->second;  // pooling, softmax, add, relayout, glue, ...
 }
@@ -457,6 +457,31 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   }
   const ir::LinearQuant& q = *n.lq;
   if (ch.tmpl == "conv2d_lq_lut.c") return {lut_instance(e, n, idx, std::move(in), bias)};
+  if (ch.tmpl == "conv2d_lqi.c") {  // integer-only LQ (docs/quantization.md §12)
+    in.scratch = true;
+    in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
+    in.defs.insert(in.defs.end(), {{"QG_K", str(q.K)},
+                                   {"QG_LA", str(quant::format_for_bits(q.a_bits).levels)},
+                                   {"QG_R", str(q.aregions())},
+                                   {"QG_S", str(q.segments())},
+                                   {"QG_ACC_T", q.acc64 ? "int64_t" : "int32_t"}});
+    in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_DOT_U8
+    in.args.push_back(e.local_i32(L + "_areg", q.areg_begin));
+    in.args.push_back(e.local_i32(L + "_seg", q.seg_begin));
+    in.args.push_back(e.local_i32(L + "_seg_areg", std::vector<int64_t>(q.seg_areg.begin(), q.seg_areg.end())));
+    in.args.push_back(e.table_u8(L + "_codes", q.codes));
+    in.args.push_back(e.table_i32(L + "_em", q.Em));
+    in.args.push_back(e.table_i32(L + "_bm", q.Bm));
+    in.args.push_back(e.table_i32(L + "_dm", q.Dm));
+    std::vector<int32_t> rq;
+    for (int64_t o = 0; o < q.O; ++o)
+      for (const std::vector<int32_t>* v : {&q.rq_r, &q.rq_m, &q.rq_n, &q.bias_g}) rq.push_back((*v)[static_cast<size_t>(o)]);
+    in.args.push_back(e.table_i32(L + "_rq", rq));
+    in.args.push_back(e.table_f32(L + "_st", {q.S_in, q.S_out}));
+    in.args.push_back(str(q.act_min));
+    in.args.push_back(str(q.act_max));
+    return {in};
+  }
   QG_CHECK(ch.tmpl == "conv2d_lq.c" || ch.tmpl == "conv2d_lqp.c" || ch.tmpl == "conv2d_lqp_x86.c",
            "emit_linear: no tables for template " + ch.tmpl);
   in.scratch = true;

@@ -133,6 +133,7 @@ int64_t lut_rom_budget() {
 LayerCode emit_linear_lq(const Ctx& c) {
   const Node& n = c.n;
   const ir::LinearQuant& q = *n.lq;
+  if (q.lqi) refuse(c, "scheme lq_int (integer-only LQ) is not supported yet");
   need_f32(c);
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
   const int64_t K = cg.reduction(), O = cg.O, S = q.segments(), R = q.aregions();

@@ -25,6 +25,7 @@
 #include "ir/printer.h"
 #include "quant/format.h"
 #include "quant/int8.h"
+#include "quant/lq_int.h"
 #include "quant/lut.h"
 #include "quant/quantize.h"
 #include "quant/storage.h"
@@ -44,7 +45,7 @@ std::vector<float> read_f32_file(const std::string& path) {
 }
 
 // Tensor ranges of the float graph over the calibration inputs.
-static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o) {
+static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o, const quant::QuantConfig& cfg) {
   std::vector<std::vector<float>> samples = o.calibration;
   const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
   if (samples.empty() && !o.calibration_path.empty()) {
@@ -58,14 +59,17 @@ static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOpt
                    "calibration inputs must be finite, got " + std::string(std::isnan(all[i]) ? "NaN" : "inf"));
     for (size_t i = 0; i < all.size(); i += n) samples.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
   }
-  std::string origin = "default";
+  std::string origin = "default.scheme", scheme = "int8";
   for (const ir::Node& nd : g.nodes)
-    if (nd.quant.scheme == ir::Scheme::Int8) {
-      origin = nd.quant.origin;
+    if (nd.quant.scheme == ir::Scheme::Int8 || (nd.quant.scheme == ir::Scheme::LQ && nd.quant.lq_int)) {
+      // The JSON path of the scheme: the layer's own "scheme", else the default's.
+      auto it = cfg.layers.find(nd.name);
+      origin = it != cfg.layers.end() && it->second.path_of.count("scheme") ? it->second.path_of.at("scheme") : "default.scheme";
+      scheme = nd.quant.scheme == ir::Scheme::Int8 ? "int8" : "lq_int";
       break;
     }
   if (samples.empty())
-    user_error(o.config_path, origin + ".scheme", "scheme int8 needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
+    user_error(o.config_path, origin, "scheme " + scheme + " needs calibration inputs: pass --calibrate FILE (raw float32 inputs, N back to back)");
   std::vector<quant::Range> r;
   for (const interp::TensorRange& t : interp::tensor_ranges(g, samples)) r.push_back({t.lo, t.hi});
   return r;
@@ -92,9 +96,10 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions& o) {
          s.graph = quant::resolve_choices(std::move(s.graph), s.config);
          std::vector<quant::Range> ranges;
-         const bool int8 = quant::uses_int8(s.graph);
-         if (int8) ranges = o.ranges.empty() ? calibrate(s.graph, o) : o.ranges;
+         const bool int8 = quant::uses_int8(s.graph), lqi = quant::uses_lq_int(s.graph);
+         if (int8 || lqi) ranges = o.ranges.empty() ? calibrate(s.graph, o, s.config) : o.ranges;
          s.graph = quant::quantize(std::move(s.graph), !o.keep_float_weights);
+         if (lqi) s.graph = quant::lower_lq_int(std::move(s.graph), ranges);  // docs/quantization.md §12
          if (int8) s.graph = quant::to_int8(std::move(s.graph), ranges);
          s.graph = quant::lower_int8(std::move(s.graph));
        }},
@@ -222,7 +227,7 @@ json layer_rows(const PipelineState& s) {
     }
     if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
     if (info.quantizable) {
-      r["scheme"] = n.lq ? "lq" : n.il ? "int8" : "float";
+      r["scheme"] = n.lq ? (n.lq->lqi ? "lq_int" : "lq") : n.il ? "int8" : "float";
       if (n.il) {
         r["w_bits"] = n.il->w_bits;
         r["a_bits"] = g.out(n).q.bits;  // the layer's output activations (8, or 4 / 2 packed)
@@ -243,6 +248,10 @@ json layer_rows(const PipelineState& s) {
         r["segments"] = n.lq->segments();
         r["accumulator"] = n.lq->acc64 ? "int64" : "int32";
         r["accumulator_bound"] = n.lq->acc_bound;
+        if (n.lq->lqi) {  // docs/quantization.md §12
+          r["lq_int"] = {{"input_step", n.lq->S_in}, {"output_step", n.lq->S_out}, {"constant_bits", n.lq->mbits},
+                         {"accumulator", "int64"}, {"accumulator_bound", n.lq->T_bound}};
+        }
       }
     }
     if (s.kernels) r["kernel"] = (*s.kernels)[i].kernel;

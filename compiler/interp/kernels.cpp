@@ -285,6 +285,10 @@ void k_conv2d(const KernelArgs& a) {
   const int64_t G = n.attrs.groups, Cg = C / G, Og = O / G, K = w.kh * w.kw * Cg;
   const std::vector<float>& x = *a.in[0];
 
+  if (a.quantized && n.lq && n.lq->lqi) {
+    k_conv2d_lqi(a);
+    return;
+  }
   if (a.quantized && n.lq) {
     const ir::Tensor& tin = a.g.in(n);
     float whole_lo = 0, whole_s = 1;
@@ -341,6 +345,10 @@ void k_dense(const KernelArgs& a) {
   const ir::Node& n = a.n;
   const std::vector<float>& x = *a.in[0];
   const int64_t I = static_cast<int64_t>(x.size()), O = static_cast<int64_t>(a.out.size());
+  if (a.quantized && n.lq && n.lq->lqi) {
+    k_dense_lqi(a);
+    return;
+  }
   if (a.quantized && n.lq) {
     float whole_lo = 0, whole_s = 1;
     if (n.lq->a_whole_tensor)

@@ -47,6 +47,10 @@ void k_dequantize(const KernelArgs& a);
 void lut_indices(const ir::LinearQuant& lq, const int16_t* q, int64_t* index);
 void lut_spq(const ir::LinearQuant& lq, int64_t o, const int64_t* index, int64_t* spq);
 
+// Integer-only LQ layers (kernels_lqi.cpp, docs/quantization.md §12).
+void k_conv2d_lqi(const KernelArgs& a);
+void k_dense_lqi(const KernelArgs& a);
+
 inline bool int8_out(const KernelArgs& a) { return a.g.out(a.n).dtype == ir::DType::I8; }
 
 // Pooling over HWC: for every output (oy, ox, c), folds the valid input values

@@ -130,6 +130,9 @@ struct QuantChoice {
   // clamped to K (w_region / a_region then hold K); these keep the size asked
   // for, 0 when not clamped (quant::resolve_choices; report.json).
   int64_t w_region_requested = 0, a_region_requested = 0;
+  // "scheme": "lq_int" (docs/quantization.md §12): scheme is LQ (same regions,
+  // weight codes and E, B, D) with the integer-only combination.
+  bool lq_int = false;
 };
 
 // The quantized form of a conv2d / dense layer (see docs/quantization.md).
@@ -162,6 +165,18 @@ struct LinearQuant {
   std::vector<int64_t> grp_off;        // entry offset of each group's table within a channel, size NG
   int64_t lut_T = 0;                   // entries per output channel
   std::vector<uint8_t> lut;            // uint16 entries as low / high byte planes: [O][2][lut_T] (lut_shuf) or [2][lut_T][O] (quant::lut_entry)
+  // Integer-only LQ ("lq_int", docs/quantization.md §12; quant::lower_lq_int):
+  // grid steps of the input and output tensors, per output channel and segment
+  // the constants E, B, D as integers of at most `mbits` bits scaled by 2^f[o],
+  // and the output requantization (qg_lqi_requant) per output channel.
+  bool lqi = false;
+  float S_in = 1.0f, S_out = 1.0f;
+  int mbits = 0;
+  std::vector<int32_t> Em, Bm, Dm;              // [O][S]
+  std::vector<int32_t> f, rq_r, rq_m, rq_n;     // [O]: 2^f scale, pre-shift, multiplier, shift
+  std::vector<int32_t> bias_g;                  // [O]: bias on the output grid
+  int32_t act_min = -32768, act_max = 32767;    // fused activation on the output grid
+  double T_bound = 0;                           // largest |T| the compiler proved (report)
   int64_t lut_groups() const { return static_cast<int64_t>(grp_begin.size()) - 1; }
   int64_t segments() const { return static_cast<int64_t>(seg_begin.size()) - 1; }
   int64_t aregions() const { return static_cast<int64_t>(areg_begin.size()) - 1; }

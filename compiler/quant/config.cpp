@@ -60,7 +60,10 @@ LayerChoice parse_choice(const json& v, const std::string& file, const std::stri
       if (s == "float") c.scheme = ir::Scheme::Float;
       else if (s == "lq") c.scheme = ir::Scheme::LQ;
       else if (s == "int8") c.scheme = ir::Scheme::Int8;
-      else user_error(file, p, "must be \"lq\", \"int8\" or \"float\", got " + shown(x));
+      else if (s == "lq_int") {
+        c.scheme = ir::Scheme::LQ;
+        c.lq_int = true;
+      } else user_error(file, p, "must be \"lq\", \"lq_int\", \"int8\" or \"float\", got " + shown(x));
     } else if (k == "w_bits" || k == "a_bits") {
       if (!x.is_number_integer() || !is_supported_bits(static_cast<int>(x.get<int64_t>())) ||
           x.get<int64_t>() != static_cast<int>(x.get<int64_t>()))
@@ -151,7 +154,10 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
     ir::QuantChoice q;  // defaults: 8/8 kernel/kernel
     q.scheme = ir::Scheme::Float;
     auto apply = [&](const LayerChoice& c, const std::string& origin) {
-      if (c.scheme) q.scheme = *c.scheme;
+      if (c.scheme) {
+        q.scheme = *c.scheme;
+        q.lq_int = c.lq_int;
+      }
       if (c.w_bits) q.w_bits = *c.w_bits;
       if (c.a_bits) q.a_bits = *c.a_bits;
       if (c.w_region) q.w_region = *c.w_region;
@@ -186,6 +192,21 @@ ir::Graph resolve_choices(ir::Graph g, const QuantConfig& cfg) {
         if ((it != cfg.layers.end() && it->second.path_of.count(key)) ||
             (cfg.default_choice.path_of.count(key) && !(it != cfg.layers.end() && it->second.scheme)))
           user_error(cfg.file, where(key), std::string(key) + " does not apply to scheme int8 (per-channel weights, per-tensor activations)");
+    }
+    // Integer-only LQ (docs/quantization.md §12): the MAC kernel, 8/4/2-bit
+    // activations, and activation regions that are not the whole tensor.
+    if (q.scheme == ir::Scheme::LQ && q.lq_int) {
+      auto where = [&](const char* key) {
+        if (it != cfg.layers.end() && it->second.path_of.count(key)) return it->second.path_of.at(key);
+        return cfg.default_choice.path_of.count(key) ? cfg.default_choice.path_of.at(key) : q.origin;
+      };
+      const std::string layer = " (layer '" + message_name(n.name) + "')";
+      if (q.a_bits != 8 && q.a_bits != 4 && q.a_bits != 2)
+        user_error(cfg.file, where("a_bits"), "scheme lq_int takes a_bits 8, 4 or 2, got " + std::to_string(q.a_bits) + layer);
+      if (q.kernel != ir::KernelKind::Mac)
+        user_error(cfg.file, where("kernel"), "scheme lq_int has only the \"mac\" kernel" + layer);
+      if (q.a_region.kind == ir::RegionKind::Layer)
+        user_error(cfg.file, where("a_region"), "scheme lq_int takes a_region \"kernel\" or an integer size, not \"layer\"" + layer);
     }
     // Kernel kind and LUT group size (quant/lut.h).
     {

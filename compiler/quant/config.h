@@ -1,6 +1,6 @@
 // quant.json: per-layer precision choices.
 //   {"default": {...}, "layers": {"<layer name>": {...}}}
-// each object with scheme ("lq" | "float"), w_bits / a_bits (8, 6, 4, 2, 1),
+// each object with scheme ("lq" | "lq_int" | "int8" | "float"), w_bits / a_bits (8, 6, 4, 2, 1),
 // w_region / a_region ("layer" = DQ, "kernel", or an integer block size R),
 // kernel ("mac" | "lut" | "auto"), lut_group (codes per look-up, quant/lut.h)
 // and hls ({"parallelism": N}: output channels computed in parallel by the
@@ -16,6 +16,7 @@ namespace qg::quant {
 
 struct LayerChoice {  // every field optional; layer entries override default
   std::optional<ir::Scheme> scheme;
+  bool lq_int = false;  // "scheme": "lq_int" (scheme is then LQ)
   std::optional<int> w_bits, a_bits;
   std::optional<ir::Region> w_region, a_region;
   std::optional<ir::KernelKind> kernel;  // "mac" | "lut" | "auto"

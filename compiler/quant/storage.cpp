@@ -9,7 +9,7 @@ namespace qg::quant {
 bool producer_packs(const ir::Node& n) {
   switch (n.op) {
     case ir::Op::Conv2d:
-    case ir::Op::Dense: return n.lq && n.lq->lut_g == 0;
+    case ir::Op::Dense: return n.lq && n.lq->lut_g == 0 && !n.lq->lqi;
     case ir::Op::MaxPool2d:
     case ir::Op::AvgPool2d:
     case ir::Op::Relu:
@@ -20,7 +20,7 @@ bool producer_packs(const ir::Node& n) {
 }
 
 ir::LqPacked packed_input_form(const ir::Graph& g, const ir::Node& n) {
-  if (!n.lq || n.lq->lut_g != 0 || n.lq->a_whole_tensor) return {};
+  if (!n.lq || n.lq->lut_g != 0 || n.lq->a_whole_tensor || n.lq->lqi) return {};
   if (n.op != ir::Op::Conv2d && n.op != ir::Op::Dense) return {};
   if (n.lq->a_region.kind != ir::RegionKind::Block) return {};
   const ir::Tensor& in = g.in(n);

@@ -96,6 +96,34 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
   part(c, "CODES", q.K);
 }
 
+// templates/conv2d_lqi.c ("scheme": "lq_int", docs/quantization.md §12):
+// grid patch (K int16), region lo and step d (R int32 each), Σq per segment
+// (8-byte aligned), the patch's codes (K bytes). Weight codes one per byte.
+// QG_PIX: integer regions inside one input pixel (Cg % R == 0): the codes
+// and (lo, d) of every input region once per layer (H*W*C bytes and 4 bytes
+// per region), copied per tap.
+void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const ir::LinearQuant& q = *n.lq;
+  const bool dot = !q.acc64 && t.has_kernel("mac_dsp");
+  const ir::Tensor& in = g.in(n);
+  const int64_t cg = n.op == Op::Conv2d ? in.shape.at(2) / n.attrs.groups : in.numel();
+  const int64_t rb = q.a_region.kind == ir::RegionKind::Block ? q.a_region.block : 0;
+  const bool pix = rb > 0 && cg % rb == 0 && q.aregions() * rb == q.K;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (pix ? "x" : "") + "_lqi__" +
+             (dot ? tag(t) : "c");
+  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}, {"QG_PIX", pix ? "1" : "0"}, {"QG_RB", str(pix ? rb : 1)}};
+  const int64_t R = q.aregions();
+  part(c, "G", 2 * q.K);
+  part(c, "RLO", 4 * R, 4);
+  part(c, "RD", 4 * R);
+  part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
+  part(c, "CODES", q.K);
+  if (!pix) return;
+  part(c, "ALLQ", in.numel());
+  part(c, "ALLLO", 2 * (in.numel() / rb), 2);
+  part(c, "ALLD", 2 * (in.numel() / rb), 2);
+}
+
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
 // quant::choose_storage): no float patch when the input is packed, a row of
 // O floats (YPIX) when the output is; otherwise the parts of conv2d_lq.c.
@@ -149,7 +177,7 @@ int64_t uniform_seglen(const ir::LinearQuant& q) {
 // segments are its regions, of one length, a multiple of 4.
 bool when_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) {
   const ir::LinearQuant& q = *n.lq;
-  if (!t.has_kernel("lq_x86") || q.lut_g || q.acc64 || packed_codes(t, n) || q.w_bits > 8) return false;
+  if (!t.has_kernel("lq_x86") || q.lqi || q.lut_g || q.acc64 || packed_codes(t, n) || q.w_bits > 8) return false;
   if (n.op == Op::Conv2d && n.attrs.groups != 1) return false;
   const int64_t seglen = uniform_seglen(q);
   if (!g.in(n).pack.on()) return !q.a_whole_tensor && ((q.aregions() == 1 && q.segments() == 1) || (seglen > 0 && seglen % 4 == 0));
@@ -300,6 +328,7 @@ bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) 
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
 bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
+bool when_lqi(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lqi; }
 bool when_out_packed(const Target&, const ir::Graph& g, const ir::Node& n) { return g.out(n).pack.on(); }
 bool when_lqp(const Target&, const ir::Graph& g, const ir::Node& n) { return !n.lq->lut_g && (g.in(n).pack.on() || g.out(n).pack.on()); }
 bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -335,6 +364,7 @@ const std::vector<Row>& table() {
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
+      {"lqi", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqi.c", nullptr, when_lqi, fill_lqi},
       {"lqp_x86", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp_x86.c", nullptr, when_lqp_x86, fill_lqp_x86},
       {"lqp_dsp", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp_dsp, fill_lqp},
       {"lqp_mac", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp, fill_lqp},

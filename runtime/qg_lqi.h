@@ -1,0 +1,74 @@
+/* qg_lqi.h - integer-only LQ ("scheme": "lq_int", docs/quantization.md §12),
+ * shared by the interpreter (interp/kernels_lqi.cpp) and the emitted kernel
+ * (templates/conv2d_lqi.c). Every run-time step after the grid value is an
+ * integer operation; the grid value of a float input is its only float step. */
+#ifndef QG_LQI_H
+#define QG_LQI_H
+
+#include "qg_common.h"
+
+/* Grid value of x on the per-tensor step S: round half away from zero of
+ * t = x / S (one IEEE division), clamped to int16; NaN gives 0. t - trunc(t)
+ * is exact for |t| < 2^15, so there is no double rounding. */
+QG_INLINE int32_t qg_lqi_grid(float x, float S) {
+  const float t = x / S;
+  int32_t i;
+  float d;
+  if (!(t == t)) return 0;
+  if (t >= 32767.0f) return 32767;
+  if (t <= -32768.0f) return -32768;
+  i = (int32_t)t;
+  d = t - (float)i;
+  if (d >= 0.5f) ++i;
+  else if (d <= -0.5f) --i;
+  return i;
+}
+
+/* Region of n grid values: lo = min, and the step d (in grid steps, the real
+ * step is S * d): the smallest d = k * 2^x (k <= 15, x <= 15: one byte of
+ * storage) with L * d >= max - min, i.e. within 1/8 above the exact
+ * ceil((max - min) / L) (equal to it when that is at most 15). */
+QG_INLINE void qg_lqi_region(const int16_t* g, long n, int L, int32_t* lo, int32_t* d) {
+  int32_t mn = g[0], mx = g[0], t, x = 0;
+  long i;
+  for (i = 1; i < n; ++i) {
+    mn = g[i] < mn ? g[i] : mn;
+    mx = g[i] > mx ? g[i] : mx;
+  }
+  t = (mx - mn + L - 1) / L; /* ceil(range / L) */
+  if (t < 1) t = 1;
+  while (((t + (1 << x) - 1) >> x) > 15) ++x;
+  *lo = mn;
+  *d = ((t + (1 << x) - 1) >> x) << x;
+}
+
+/* Code of grid value g in a region (lo, d): round half up of (g - lo) / d by
+ * an exact integer division, at most L. */
+QG_INLINE int32_t qg_lqi_code(int32_t g, int32_t lo, int32_t d, int32_t L) {
+  const int32_t q = (int32_t)((uint32_t)(2 * (g - lo) + d) / (uint32_t)(2 * d));
+  return q < L ? q : L;
+}
+
+/* One segment's share of the accumulator T (docs/quantization.md §12):
+ * lo*E + (B*Σq + D*Σp·q) * d, all int64 (the compiler proves |T| < 2^62). */
+QG_INLINE int64_t qg_lqi_part(int32_t lo, int32_t d, int32_t Em, int32_t Bm, int32_t Dm, int64_t sq, int64_t spq) {
+  return (int64_t)lo * Em + ((int64_t)Bm * sq + (int64_t)Dm * spq) * d;
+}
+
+/* Output grid value of an output channel: T rounded (half up) down by 2^r
+ * into int32 range (|T| < 2^(31+r) by the compile-time bound), times the
+ * multiplier M < 2^31, rounded (half up) down by 2^N (1 <= N <= 62); then
+ * clamped to +-2^30, the bias (output grid) added, and clamped to
+ * [amin, amax] (the fused activation within int16). */
+QG_INLINE int32_t qg_lqi_requant(int64_t T, int r, int32_t M, int N, int32_t bias, int32_t amin, int32_t amax) {
+  const int64_t t = r ? (T + ((int64_t)1 << (r - 1))) >> r : T;
+  int64_t v = (t * M + ((int64_t)1 << (N - 1))) >> N;
+  v = v > ((int64_t)1 << 30) ? ((int64_t)1 << 30) : v;
+  v = v < -((int64_t)1 << 30) ? -((int64_t)1 << 30) : v;
+  v += bias;
+  v = v < amin ? amin : v;
+  v = v > amax ? amax : v;
+  return (int32_t)v;
+}
+
+#endif /* QG_LQI_H */

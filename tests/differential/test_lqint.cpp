@@ -1,0 +1,259 @@
+// Integer-only LQ ("scheme": "lq_int", docs/quantization.md §12;
+// quant/lq_int.cpp, interp/kernels_lqi.cpp, templates/conv2d_lqi.c): the
+// emitted C equals the interpreter bit for bit on random nets that mix
+// lq_int layers (every a_bits 8/4/2, integer R dividing the channel count
+// and not, "kernel" regions, padding at every border) with float-combination
+// LQ, float layers, pools and adds; host gcc / clang at -O0 / -O2, the
+// Cortex-M7 under QEMU (the SMLAD variant) and Cortex-A under qemu-aarch64.
+// Also: coverage of the nets, lq_int close to float-combination LQ on a
+// hand-written chain, and the configuration errors.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "differential/harness.h"
+#include "interp/interp.h"
+#include "ir/diag.h"
+#include "support/cbuild.h"
+
+namespace {
+
+using json = nlohmann::json;
+
+int lqi_bits(int64_t b) { return b >= 8 || b == 6 ? 8 : b >= 4 ? 4 : 2; }
+
+// The LQ-pack random nets (one default integer R most layers inherit, pools,
+// relus, adds, grouped convs), turned into lq_int nets: the default and the
+// per-layer LQ choices become "lq_int" with a_bits mapped to 8/4/2 and
+// "layer" activation regions to "kernel"; the LUT layers become
+// float-combination LQ ("lq"), float layers stay float. Calibration: 8
+// random inputs.
+std::vector<qgt::DiffModel> lqint_models(uint64_t first, int count, const std::string& prefix, int inputs) {
+  std::vector<qgt::DiffModel> ms = qgt::random_models(first, count, "lq", prefix, inputs, [](int, qgt::RandomNetOptions& o) { o.lq_pack = true; });
+  const int abits[3] = {8, 4, 2};
+  for (size_t k = 0; k < ms.size(); ++k) {
+    const uint64_t seed = first + k;
+    json q = json::parse(ms[k].quant_json);
+    json& d = q["default"];
+    d["scheme"] = "lq_int";
+    d["a_bits"] = abits[seed % 3];
+    if (q.contains("layers"))
+      for (auto it = q["layers"].begin(); it != q["layers"].end(); ++it) {
+        json& c = it.value();
+        if (c.value("scheme", "") == "float") continue;
+        if (c.value("kernel", "") == "lut") {
+          c = {{"scheme", "lq"}, {"a_bits", c["a_bits"]}};
+          continue;
+        }
+        c["scheme"] = "lq_int";
+        if (c.contains("a_bits")) c["a_bits"] = lqi_bits(c["a_bits"].get<int64_t>());
+        if (c.contains("a_region") && c["a_region"] == "layer") c["a_region"] = "kernel";
+      }
+    ms[k].quant_json = q.dump();
+    ms[k].label = "lq_int net seed " + std::to_string(seed);
+    const json net = json::parse(ms[k].net_json);
+    int64_t n = 1;
+    for (const json& v : net.at("input").at("shape")) n *= v.get<int64_t>();
+    for (int c = 0; c < 8; ++c) ms[k].calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), n, c % 2 ? 0 : 3));
+  }
+  return ms;
+}
+
+// conv 3x3 (C0 -> C1, padding 1, relu) -> max pool 2x2 -> conv (C1 -> C2,
+// kernel k2, padding pad2, every border) -> add with itself -> dense 5; every
+// layer "lq_int" (or `scheme`) at a_bits / a_region R (first conv: "kernel").
+qgt::DiffModel chain(const std::string& prefix, const std::string& scheme, int a_bits, int64_t R, int64_t C1, std::vector<int64_t> pad2,
+                     int64_t k2, uint64_t seed) {
+  qgt::Rng r(seed);
+  auto data = [&](int64_t n, float sc) {
+    json d = json::array();
+    for (int64_t i = 0; i < n; ++i) d.push_back(r.sym(sc));
+    return d;
+  };
+  const int64_t H = 8, W = 7, C0 = 3, C2 = 6, ph = H / 2, pw = W / 2;
+  const int64_t oh = ph + pad2[0] + pad2[2] - k2 + 1, ow = pw + pad2[1] + pad2[3] - k2 + 1;
+  json net = {{"format", "qgen-net"}, {"version", 1}, {"name", prefix}, {"input", {{"name", "x"}, {"shape", {C0, H, W}}, {"layout", "CHW"}}}};
+  json layers = json::array();
+  layers.push_back({{"name", "c1"}, {"op", "conv2d"}, {"inputs", {"x"}}, {"padding", {1, 1, 1, 1}},
+                    {"weight", {{"shape", {C1, C0, 3, 3}}, {"data", data(C1 * C0 * 9, 0.4f)}}}, {"bias", {{"shape", {C1}}, {"data", data(C1, 0.2f)}}}});
+  layers.push_back({{"name", "r1"}, {"op", "relu"}, {"inputs", {"c1"}}});
+  layers.push_back({{"name", "p1"}, {"op", "maxpool2d"}, {"inputs", {"r1"}}, {"kernel", {2, 2}}, {"stride", {2, 2}}});
+  layers.push_back({{"name", "c2"}, {"op", "conv2d"}, {"inputs", {"p1"}}, {"padding", pad2},
+                    {"weight", {{"shape", {C2, C1, k2, k2}}, {"data", data(C2 * C1 * k2 * k2, 0.3f)}}}});
+  layers.push_back({{"name", "a2"}, {"op", "add"}, {"inputs", {"c2", "c2"}}});
+  layers.push_back({{"name", "f"}, {"op", "flatten"}, {"inputs", {"a2"}}});
+  layers.push_back({{"name", "d"}, {"op", "dense"}, {"inputs", {"f"}}, {"weight", {{"shape", {5, C2 * oh * ow}}, {"data", data(5 * C2 * oh * ow, 0.1f)}}}});
+  net["layers"] = layers;
+  json q = {{"default", {{"scheme", scheme}, {"w_bits", 8}, {"a_bits", a_bits}, {"w_region", "kernel"}, {"a_region", R}}},
+            {"layers", {{"c1", {{"a_region", "kernel"}}}}}};
+  qgt::DiffModel m;
+  m.net_json = net.dump();
+  m.quant_json = q.dump();
+  m.prefix = prefix;
+  m.label = "lq_int chain " + prefix;
+  for (int k = 0; k < 3; ++k) m.inputs.push_back(qgt::random_input(seed * 13 + static_cast<uint64_t>(k), C0 * H * W, k == 1 ? 3 : k));
+  for (int k = 0; k < 8; ++k) m.calibration.push_back(qgt::random_input(seed * 17 + static_cast<uint64_t>(k), C0 * H * W, k % 2 ? 0 : 3));
+  return m;
+}
+
+std::vector<qgt::DiffModel> chains(const std::string& scheme = "lq_int") {
+  std::vector<qgt::DiffModel> ms;
+  const int bits[] = {8, 4, 2};
+  for (int i = 0; i < 3; ++i) {
+    const int a = bits[i];
+    const std::string p = "lqic" + std::to_string(a) + (scheme == "lq" ? "f" : "");
+    ms.push_back(chain(p + "a", scheme, a, 2, 8, {1, 2, 2, 1}, 3, 100 + static_cast<uint64_t>(i)));  // R divides C1
+    ms.push_back(chain(p + "b", scheme, a, 4, 8, {2, 0, 0, 2}, 2, 200 + static_cast<uint64_t>(i)));
+    ms.push_back(chain(p + "c", scheme, a, 3, 8, {0, 1, 1, 0}, 3, 300 + static_cast<uint64_t>(i)));  // R = 3 does not divide 8
+    ms.push_back(chain(p + "d", scheme, a, 16, 8, {1, 1, 1, 1}, 3, 400 + static_cast<uint64_t>(i)));  // R = 16 straddles pixels
+  }
+  return ms;
+}
+
+constexpr uint64_t kFirst = 9100;
+
+std::string compile_error(const std::string& net, const std::string& quant, const std::vector<std::vector<float>>& calib,
+                          const std::string& target = "c") {
+  const std::string dir = qgt::make_temp_dir("lqierr");
+  std::string msg;
+  try {
+    (void)qgt::compile_model(dir, net, quant, "e", calib, target);
+  } catch (const qg::UserError& e) {
+    msg = e.what();
+  }
+  qgt::remove_dir(dir);
+  return msg;
+}
+
+}  // namespace
+
+TEST_CASE("lq_int: emitted C equals the interpreter bit for bit (gcc and clang, -O0 and -O2)", "[differential][lqint]") {
+  std::vector<qgt::DiffModel> ms = chains();
+  for (qgt::DiffModel& m : lqint_models(kFirst, 45, "lqih", 3)) ms.push_back(std::move(m));
+  const std::string err = qgt::run_differential(ms, qgt::default_toolchains(), "lqih");
+  if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("lq_int: cortex-m7 (SMLAD variant) equals the interpreter on the board", "[m7][lqint]") {
+  std::vector<qgt::DiffModel> ms = chains();
+  for (qgt::DiffModel& m : lqint_models(kFirst, 15, "lqim", 2)) ms.push_back(std::move(m));
+  const std::string dir = qgt::make_temp_dir("lqim");
+  int dsp = 0;
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    for (const qg::select::KernelChoice& c : *s.kernels) dsp += c.row == "lqi" && c.kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
+  }
+  qgt::remove_dir(dir);
+  CHECK(dsp >= 10);
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "lqim");
+  if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("lq_int: cortex-a (qemu-aarch64) equals the interpreter bit for bit", "[differential][lqint]") {
+  std::vector<qgt::DiffModel> ms = chains();
+  for (qgt::DiffModel& m : lqint_models(kFirst + 50, 12, "lqia", 2)) ms.push_back(std::move(m));
+  const std::string err =
+      qgt::run_differential(ms, {{"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", "qemu-aarch64 -L /usr/aarch64-linux-gnu"}}, "lqia");
+  if (!err.empty()) FAIL(err);
+}
+
+// The nets reach what they are meant to test.
+TEST_CASE("lq_int: the nets reach every a_bits, R dividing and not, padding, pools / adds before lq_int layers", "[differential][lqint]") {
+  std::vector<qgt::DiffModel> ms = chains();
+  for (qgt::DiffModel& m : lqint_models(kFirst, 45, "lqiv", 0)) ms.push_back(std::move(m));
+  std::map<int, int> bits;
+  int divides = 0, straddles = 0, kernel = 0, padded = 0, after_pool_add = 0, float_lq = 0, acc64 = 0, pix = 0, per_patch = 0;
+  const std::string dir = qgt::make_temp_dir("lqicover");
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "c");
+    const qg::ir::Graph& g = s.graph;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const qg::ir::Node& n = g.nodes[i];
+      if (!n.lq) continue;
+      if (!n.lq->lqi) {
+        ++float_lq;
+        continue;
+      }
+      CHECK(s.kernels->at(i).row == "lqi");
+      // QG_PIX (regions inside one pixel, coded once per layer) and the per-patch path
+      (s.kernels->at(i).kernel.find("x_lqi") != std::string::npos ? pix : per_patch) += 1;
+      ++bits[n.lq->a_bits];
+      acc64 += n.lq->acc64 ? 1 : 0;
+      const int64_t C = g.in(n).shape.back() / (n.op == qg::ir::Op::Conv2d ? n.attrs.groups : 1);
+      if (n.lq->a_region.kind == qg::ir::RegionKind::Kernel) ++kernel;
+      else if (C % n.lq->a_region.block == 0) ++divides;
+      else ++straddles;
+      if (n.op == qg::ir::Op::Conv2d && n.attrs.win.padded()) ++padded;
+      for (const qg::ir::Node& p : g.nodes)
+        if (p.output == n.inputs[0] && (p.op == qg::ir::Op::MaxPool2d || p.op == qg::ir::Op::AvgPool2d || p.op == qg::ir::Op::Add)) ++after_pool_add;
+    }
+  }
+  qgt::remove_dir(dir);
+  INFO("a8 " << bits[8] << " a4 " << bits[4] << " a2 " << bits[2] << " divides " << divides << " straddles " << straddles << " kernel " << kernel
+             << " padded " << padded << " pix " << pix << " per-patch " << per_patch << " after pool/add " << after_pool_add << " float-combination LQ " << float_lq);
+  CHECK(bits[8] >= 10);
+  CHECK(bits[4] >= 10);
+  CHECK(bits[2] >= 10);
+  CHECK(divides >= 10);
+  CHECK(straddles >= 10);
+  CHECK(kernel >= 10);
+  CHECK(padded >= 10);
+  CHECK(after_pool_add >= 5);
+  CHECK(float_lq >= 3);
+  CHECK(pix >= 10);
+  CHECK(per_patch >= 10);
+}
+
+// lq_int approximates the float network about as well as float-combination
+// LQ at the same bits and regions: over the chains of each a_bits, the RMS
+// error against float evaluation is at most 1.5x float-combination LQ's
+// (the accuracy figures are in docs/results.md), on the inputs drawn like
+// the calibration inputs (the third, wide-range input exceeds the calibrated
+// grid and is clamped, as in the int8 scheme).
+TEST_CASE("lq_int: error against float close to float-combination LQ's on the chains", "[lqint]") {
+  const std::vector<qgt::DiffModel> a = chains("lq_int"), b = chains("lq");
+  const std::string dir = qgt::make_temp_dir("lqiclose");
+  std::map<int, double> se_i, se_f;
+  for (size_t k = 0; k < a.size(); ++k) {
+    const qg::driver::PipelineState si = qgt::compile_model(dir, a[k].net_json, a[k].quant_json, a[k].prefix, a[k].calibration, "c");
+    const qg::driver::PipelineState sf = qgt::compile_model(dir, b[k].net_json, b[k].quant_json, b[k].prefix, {}, "c");
+    const int bits = si.graph.nodes.back().lq ? si.graph.nodes.back().lq->a_bits : 0;
+    REQUIRE(bits != 0);
+    for (size_t i_in = 0; i_in < 2; ++i_in) {
+      const std::vector<float>& in = a[k].inputs[i_in];
+      const std::vector<float> yi = qg::interp::run(si.graph, in, qg::interp::Mode::AsCompiled);
+      const std::vector<float> yf = qg::interp::run(sf.graph, in, qg::interp::Mode::AsCompiled);
+      const std::vector<float> y = qg::interp::run(sf.graph, in, qg::interp::Mode::Float);
+      for (size_t i = 0; i < y.size(); ++i) {
+        se_i[bits] += (static_cast<double>(yi[i]) - y[i]) * (static_cast<double>(yi[i]) - y[i]);
+        se_f[bits] += (static_cast<double>(yf[i]) - y[i]) * (static_cast<double>(yf[i]) - y[i]);
+      }
+    }
+  }
+  qgt::remove_dir(dir);
+  for (int bits : {8, 4, 2}) {
+    INFO("a_bits " << bits << ": squared error lq_int " << se_i[bits] << ", lq " << se_f[bits]);
+    CHECK(se_f[bits] > 0.0);
+    CHECK(std::sqrt(se_i[bits]) <= 1.5 * std::sqrt(se_f[bits]));
+  }
+}
+
+TEST_CASE("lq_int: configuration errors name the config path and the layer", "[lqint]") {
+  const qgt::DiffModel m = chain("lqie", "lq_int", 8, 2, 8, {1, 1, 1, 1}, 3, 7);
+  auto with = [&](const json& layer) {
+    json q = json::parse(m.quant_json);
+    q["layers"]["c2"] = layer;
+    return q.dump();
+  };
+  CHECK_THAT(compile_error(m.net_json, with({{"a_bits", 6}}), m.calibration),
+             Catch::Contains("layers.c2.a_bits") && Catch::Contains("scheme lq_int takes a_bits 8, 4 or 2, got 6 (layer 'c2')"));
+  CHECK_THAT(compile_error(m.net_json, with({{"a_bits", 4}, {"kernel", "lut"}}), m.calibration),
+             Catch::Contains("layers.c2.kernel") && Catch::Contains("scheme lq_int has only the \"mac\" kernel (layer 'c2')"));
+  CHECK_THAT(compile_error(m.net_json, with({{"a_region", "layer"}}), m.calibration),
+             Catch::Contains("layers.c2.a_region") && Catch::Contains("not \"layer\" (layer 'c2')"));
+  CHECK_THAT(compile_error(m.net_json, m.quant_json, {}), Catch::Contains("default.scheme") && Catch::Contains("scheme lq_int needs calibration inputs"));
+  CHECK_THAT(compile_error(m.net_json, m.quant_json, m.calibration, "hls"), Catch::Contains("scheme lq_int (integer-only LQ) is not supported"));
+  CHECK_THAT(compile_error(m.net_json, with({{"scheme", "lq_int8"}}), m.calibration), Catch::Contains("\"lq_int\""));
+}
