@@ -144,7 +144,7 @@ static const std::vector<Stage>& stages() {
   return kStages;
 }
 
-std::vector<quant::Range> calibration_ranges(const ir::Graph& g, const PipelineOptions& opts) { return calibrate(g, opts); }
+std::vector<quant::Range> calibration_ranges(const ir::Graph& g, const PipelineOptions& opts) { return calibrate(g, opts, quant::QuantConfig{}); }
 
 std::vector<std::string> stage_names() {
   std::vector<std::string> r;
