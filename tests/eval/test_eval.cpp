@@ -27,7 +27,7 @@ const std::string kNet = kSrc + "/examples/fmnist-small/fmnist_small.json";
 
 using Proc = qgt::SplitResult;
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using qgt::quote;
 
 // Runs qgen with `args` (already quoted where needed), stdout and stderr apart.
 Proc qgen(const std::string& dir, const std::string& args) { return qgt::run_cmd_split(std::string(QGEN_BINARY) + " " + args, dir); }

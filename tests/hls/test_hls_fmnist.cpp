@@ -13,7 +13,7 @@
 
 namespace {
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using qgt::quote;
 
 // The first `count` images of an IDX file as float32 pixel / 255, back to back (as qgen eval reads them).
 std::string fmnist_f32(const std::string& idx_gz, int count) {

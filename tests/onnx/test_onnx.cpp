@@ -27,7 +27,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using qgt::quote;
 
 ir::Graph parse(const qot::NamedModel& m) { return frontend::parse_onnx(m.bytes.data(), m.bytes.size(), m.name + ".onnx", m.name); }
 

@@ -39,6 +39,8 @@ SplitResult run_cmd_split(const std::string& cmd, const std::string& tmp_dir) {
 
 bool have_tool(const std::string& name) { return run_cmd("command -v " + name + " >/dev/null").status == 0; }
 
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
 std::string make_temp_dir(const std::string& tag) {
   std::random_device rd;
   fs::path p = fs::temp_directory_path() / ("qgen-test-" + tag + "-" + std::to_string(rd()));

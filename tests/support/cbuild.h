@@ -21,6 +21,8 @@ struct SplitResult {
 };
 SplitResult run_cmd_split(const std::string& cmd, const std::string& tmp_dir);
 bool have_tool(const std::string& name);
+// A path for a shell command line, in single quotes (test paths hold no quote).
+std::string quote(const std::string& s);
 std::string make_temp_dir(const std::string& tag);
 void remove_dir(const std::string& dir);
 void write_file(const std::string& path, const std::string& data);

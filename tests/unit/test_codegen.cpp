@@ -42,7 +42,7 @@ const codegen::OutputFile* file_named(const codegen::Emitted& e, const std::stri
   return nullptr;
 }
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using qgt::quote;
 
 // Compiles `dir`/net.json (+ quant.json) with the library pipeline into dir/out.
 driver::PipelineState compile_to(const std::string& dir, const std::string& out, codegen::WeightsFormat wf, const std::string& prefix) {

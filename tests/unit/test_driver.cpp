@@ -14,7 +14,7 @@ namespace {
 
 using Proc = qgt::SplitResult;
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using qgt::quote;
 
 // Runs qgen with `args` in `dir`, stdout and stderr captured separately.
 Proc qgen(const std::string& dir, const std::string& args) {
