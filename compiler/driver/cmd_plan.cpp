@@ -128,6 +128,13 @@ int PlanCommand::run() const {
     rule_error = e.what();
   }
   std::string quant = rule_error.empty() ? plan::bit_plan_quant_json(p) : std::string();
+  // The all-8-bit flash by the rule's formula: the weights (which the widths
+  // scale) and the 12 bytes per output channel (which they do not).
+  int64_t w8_bytes = 0, tables = 0;
+  std::map<std::string, int> all8;
+  for (const ir::Node& n : s.graph.nodes)
+    if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear)
+      w8_bytes += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0], all8[n.name] = 8;
   std::optional<AwareOutcome> aware;
   if (!data_.path.empty()) {
     AwareRequest r;
@@ -142,14 +149,7 @@ int PlanCommand::run() const {
     if (r.budget.ram > 0) r.budget.ram -= b.stack;
     r.budget.stack = 0;
     if (r.budget.flash > 0) {
-      int64_t formula8 = 0;
-      std::map<std::string, int> a8, w8;
-      for (const ir::Node& n : s.graph.nodes)
-        if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear) {
-          formula8 += static_cast<int64_t>(n.weight.data.size()) + 12 * n.weight.shape[0];
-          a8[n.name] = 8, w8[n.name] = 8;
-        }
-      const int64_t other = std::max<int64_t>(0, measure(a8, w8).flash - formula8);
+      const int64_t other = std::max<int64_t>(0, measure(all8, all8).flash - (w8_bytes + tables));
       r.budget.flash = std::max<int64_t>(1, r.budget.flash - other);
     }
     r.data = data_;
@@ -170,13 +170,7 @@ int PlanCommand::run() const {
                 {"ram_before", p.arena_before + b.stack}, {"ram_after", p.arena_after + b.stack},
                 {"flash_before", p.flash_measured_before}, {"flash_after", p.flash_measured_after},
                 {"compiles", compiles}, {"calibrated", !calibrate_.empty()}};
-  {  // the int8 flash split into the weights (which the widths scale) and the per-channel tables (which they do not)
-    int64_t w8 = 0, tables = 0;
-    for (const ir::Node& n : s.graph.nodes)
-      if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear)
-        w8 += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0];
-    j["int8_flash"] = {{"weight_bytes", w8}, {"channel_table_bytes", tables}};
-  }
+  j["int8_flash"] = {{"weight_bytes", w8_bytes}, {"channel_table_bytes", tables}};
   j["steps"] = p.log;
   if (!rule_error.empty()) j["rule_error"] = rule_error;
   if (aware) j["aware"] = nlohmann::ordered_json::parse(aware->json);
