@@ -9,9 +9,13 @@
  * The input offset is folded into the bias (bias - zp_in * sum of the
  * channel's weights); taps outside the image read a row of zero points in
  * scratch, which contributes (zp_in - zp_in) * w = 0 as in TFLite.
- * Pixels whose window lies inside the image read their taps at constant
- * offsets from one base pointer; border pixels go through a table of tap
- * pointers. Output stage as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
+ * Pixels whose window lies inside the image go in pairs (QG_INNER2: each
+ * weight word loaded and widened once for two pixels, each channel's output
+ * parameters read once for both) and read their taps at constant offsets
+ * from one base pointer; 3x3 windows do this in one asm block per four
+ * channels (QG_ASM3X3). Border pixels (and a lone interior column or row)
+ * go one at a time through a table of tap pointers (QG_BORDER). Output stage
+ * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
  * equal): the shape macros, QG_RQ_MODE, QG_CLAMP. Per layer, passed at the
@@ -63,28 +67,135 @@
     (out)[(c) + 2] = QG_OUT(a2, (c) + 2);                                                     \
     (out)[(c) + 3] = QG_OUT(a3, (c) + 3);                                                     \
   } while (0)
+/* One channel (the last QG_C % 4). The sum wraps modulo 2^32 as SMLABB does
+ * (computed in uint32_t: no signed overflow whatever the weights). */
 #define QG_DW1(TAP, out, c)                                                                \
   do {                                                                                     \
-    int32_t a = 0;                                                                         \
+    uint32_t a = 0;                                                                        \
     int t;                                                                                 \
-    for (t = 0; t < QG_KH * QG_KW; ++t) a += (int32_t)(TAP(t))[(c)] * (int32_t)weight[t * QG_C + (c)]; \
-    (out)[(c)] = QG_OUT(a, (c));                                                           \
+    for (t = 0; t < QG_KH * QG_KW; ++t) a += (uint32_t)((int32_t)(TAP(t))[(c)] * (int32_t)weight[t * QG_C + (c)]); \
+    (out)[(c)] = QG_OUT((int32_t)a, (c));                                                  \
   } while (0)
 #define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
 #define QG_TAP_TABLE(t) (tap[t])
-/* All channels of one pixel whose window is inside the image (out of line:
- * the hot loop gets the registers to itself). */
-#define QG_INNER QG_CAT(QG_FN, _inner)
 #define QG_LAYER_PARAMS const int8_t *weight, const int32_t *rqp, int32_t out_zp, int32_t act_min, int32_t act_max
 #define QG_LAYER_ARGS weight, rqp, out_zp, act_min, act_max
-QG_HOT void QG_INNER(const int8_t *base, int8_t *out, QG_LAYER_PARAMS) {
+/* Interior pixels in pairs. The interior (every pixel whose window is inside
+ * the image) is the rectangle of rows [QG_IY0, QG_IY1) and columns
+ * [QG_IX0, QG_IX1); its pixels go in pairs along x (the second pixel QG_SW
+ * input pixels to the right) or, when that pairs more of them, along y
+ * (QG_SH input rows down): QG_D2 / QG_O2 are the second pixel's input /
+ * output offsets. A lone last column (or row) goes with the border pixels
+ * (QG_BORDER: one function fewer per layer, less flash). */
+#define QG_IY0 ((QG_PT + QG_SH - 1) / QG_SH)
+#define QG_IX0 ((QG_PL + QG_SW - 1) / QG_SW)
+#define QG_IYE (QG_H - 1 + QG_PT - (QG_KH - 1) * QG_DH) /* interior rows: oy * QG_SH <= QG_IYE */
+#define QG_IXE (QG_W - 1 + QG_PL - (QG_KW - 1) * QG_DW)
+#define QG_IY1 (QG_IYE < 0 ? 0 : QG_IYE / QG_SH + 1 < QG_OH ? QG_IYE / QG_SH + 1 : QG_OH)
+#define QG_IX1 (QG_IXE < 0 ? 0 : QG_IXE / QG_SW + 1 < QG_OW ? QG_IXE / QG_SW + 1 : QG_OW)
+#define QG_IH (QG_IY1 > QG_IY0 ? QG_IY1 - QG_IY0 : 0)
+#define QG_IW (QG_IX1 > QG_IX0 ? QG_IX1 - QG_IX0 : 0)
+#define QG_PAIR_Y (QG_IW * (QG_IH / 2) > QG_IH * (QG_IW / 2))
+/* the end of the paired rows / columns */
+#define QG_PY1 (QG_PAIR_Y ? QG_IY0 + QG_IH / 2 * 2 : QG_IY1)
+#define QG_PX1 (QG_PAIR_Y ? QG_IX1 : QG_IX0 + QG_IW / 2 * 2)
+#if QG_PAIR_Y
+#define QG_D2 (QG_SH * QG_W * QG_C)
+#define QG_O2 (QG_OW * QG_C)
+#else
+#define QG_D2 (QG_SW * QG_C)
+#define QG_O2 QG_C
+#endif
+/* With the DSP extension, a 3x3 window whose offsets fit LDR's 12-bit
+ * immediate: one asm block per four channels of the pair (GCC's own
+ * schedule of the same code spills the eight accumulators). Per tap: the
+ * weight word loaded and widened once (LDR + 2 SXTB16) for both pixels, per
+ * pixel LDR + 2 SXTB16 + 4 SMLAxy: 17 instructions for 8 MACs; the first tap
+ * starts the sums with SMULxy. Registers: 8 sums, 4 temporaries, 2 pointers. */
+#define QG_XO(ky, kx) (((ky) * QG_DH * QG_W + (kx) * QG_DW) * QG_C)
+#define QG_ASM3X3 (QG_HAVE_DSP && QG_KH == 3 && QG_KW == 3 && QG_XO(2, 2) + QG_D2 + 3 <= 4095 && 8 * QG_C + 3 <= 4095)
+#if QG_ASM3X3
+#define QG_STR_(x) #x
+#define QG_STR(x) QG_STR_(x)
+#define QG_TAPA(OP, ky, kx)                                                       \
+  "ldr %[w], [%[wp], #" QG_STR(((ky) * 3 + (kx)) * QG_C) "]\n\t"                  \
+  "sxtb16 %[wl], %[w]\n\t"                                                        \
+  "sxtb16 %[w], %[w], ror #8\n\t"                                                 \
+  "ldr %[x], [%[xp], #" QG_STR(QG_XO(ky, kx)) "]\n\t"                             \
+  "sxtb16 %[xl], %[x]\n\t"                                                        \
+  "sxtb16 %[x], %[x], ror #8\n\t"                                                 \
+  OP("a0", "bb", "xl", "wl") OP("a2", "tt", "xl", "wl") OP("a1", "bb", "x", "w") OP("a3", "tt", "x", "w") \
+  "ldr %[x], [%[xp], #" QG_STR(QG_XO(ky, kx) + QG_D2) "]\n\t"                     \
+  "sxtb16 %[xl], %[x]\n\t"                                                        \
+  "sxtb16 %[x], %[x], ror #8\n\t"                                                 \
+  OP("b0", "bb", "xl", "wl") OP("b2", "tt", "xl", "wl") OP("b1", "bb", "x", "w") OP("b3", "tt", "x", "w")
+#define QG_MUL(acc, hl, xr, wr) "smul" hl " %[" acc "], %[" xr "], %[" wr "]\n\t"
+#define QG_MLA(acc, hl, xr, wr) "smla" hl " %[" acc "], %[" xr "], %[" wr "], %[" acc "]\n\t"
+#define QG_DW4X2(xp_, wp_, out0, out1, c)                                                                     \
+  do {                                                                                                         \
+    int32_t a0, a1, a2, a3, b0, b1, b2, b3;                                                                    \
+    uint32_t w, wl, x, xl;                                                                                     \
+    __asm__(QG_TAPA(QG_MUL, 0, 0) QG_TAPA(QG_MLA, 0, 1) QG_TAPA(QG_MLA, 0, 2) QG_TAPA(QG_MLA, 1, 0)            \
+                QG_TAPA(QG_MLA, 1, 1) QG_TAPA(QG_MLA, 1, 2) QG_TAPA(QG_MLA, 2, 0) QG_TAPA(QG_MLA, 2, 1)        \
+                    QG_TAPA(QG_MLA, 2, 2)                                                                      \
+            : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0), [b1] "=&r"(b1),  \
+              [b2] "=&r"(b2), [b3] "=&r"(b3), [w] "=&r"(w), [wl] "=&r"(wl), [x] "=&r"(x), [xl] "=&r"(xl)       \
+            : [xp] "r"(xp_), [wp] "r"(wp_)                                                                     \
+            : "memory");                                                                                       \
+    QG_OUT2(a0, b0, out0, out1, (c));                                                                          \
+    QG_OUT2(a1, b1, out0, out1, (c) + 1);                                                                      \
+    QG_OUT2(a2, b2, out0, out1, (c) + 2);                                                                      \
+    QG_OUT2(a3, b3, out0, out1, (c) + 3);                                                                      \
+  } while (0)
+#else
+/* The same in C (hosts without the DSP extension, other windows). */
+#define QG_DW4X2(xp_, wp_, out0, out1, c)                                                     \
+  do {                                                                                        \
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;                   \
+    int t;                                                                                    \
+    for (t = 0; t < QG_KH * QG_KW; ++t) {                                                     \
+      const int8_t *xt = (xp_) + QG_XO(t / QG_KW, t % QG_KW);                                 \
+      const uint32_t wv = qg_load4((wp_) + t * QG_C);                                         \
+      const uint32_t wl = qg_sxtb16(wv), wh = qg_sxtb16_ror8(wv);                             \
+      const uint32_t xv = qg_load4(xt), yv = qg_load4(xt + QG_D2);                            \
+      const uint32_t xl = qg_sxtb16(xv), xh = qg_sxtb16_ror8(xv);                             \
+      const uint32_t yl = qg_sxtb16(yv), yh = qg_sxtb16_ror8(yv);                             \
+      a0 = qg_smlabb(xl, wl, a0);                                                             \
+      a2 = qg_smlatt(xl, wl, a2);                                                             \
+      a1 = qg_smlabb(xh, wh, a1);                                                             \
+      a3 = qg_smlatt(xh, wh, a3);                                                             \
+      b0 = qg_smlabb(yl, wl, b0);                                                             \
+      b2 = qg_smlatt(yl, wl, b2);                                                             \
+      b1 = qg_smlabb(yh, wh, b1);                                                             \
+      b3 = qg_smlatt(yh, wh, b3);                                                             \
+    }                                                                                         \
+    QG_OUT2(a0, b0, out0, out1, (c));                                                         \
+    QG_OUT2(a1, b1, out0, out1, (c) + 1);                                                     \
+    QG_OUT2(a2, b2, out0, out1, (c) + 2);                                                     \
+    QG_OUT2(a3, b3, out0, out1, (c) + 3);                                                     \
+  } while (0)
+#endif
+/* Both pixels' results of channel o computed before either is stored (a
+ * byte store may alias rqp: the channel's parameters are read once). */
+#define QG_OUT2(va, vb, out0, out1, o)                 \
+  do {                                                 \
+    const int8_t ra_ = QG_OUT((va), (o)), rb_ = QG_OUT((vb), (o)); \
+    (out0)[(o)] = ra_;                                 \
+    (out1)[(o)] = rb_;                                 \
+  } while (0)
+#define QG_TAP_FIXED1(t) (QG_TAP_FIXED(t) + QG_D2)
+#define QG_INNER2 QG_CAT(QG_FN, _inner2)
+QG_HOT void QG_INNER2(const int8_t *base, int8_t *out, QG_LAYER_PARAMS) {
   long c;
   (void)act_min;
   (void)act_max;
-  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4(QG_TAP_FIXED, out, c);
-  for (c = QG_C / 4 * 4; c < QG_C; ++c) QG_DW1(QG_TAP_FIXED, out, c);
+  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4X2(base + c, weight + c, out, out + QG_O2, c);
+  for (c = QG_C / 4 * 4; c < QG_C; ++c) {
+    QG_DW1(QG_TAP_FIXED, out, c);
+    QG_DW1(QG_TAP_FIXED1, out + QG_O2, c);
+  }
 }
-/* The same for a border pixel: taps through a table of pointers. */
+/* A border pixel: taps through a table of pointers. */
 #define QG_BORDER QG_CAT(QG_FN, _border)
 QG_HOT void QG_BORDER(const int8_t *const *tap, int8_t *out, QG_LAYER_PARAMS) {
   long c;
@@ -104,27 +215,53 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
    * compile error (negative array size) if it differs. */
   (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ZP + (QG_C + 3) / 4 * 4 ? 1 : -1]);
   for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)in_zp;
+  /* The pixels outside the paired part of the interior, one at a time (the
+   * border, and the lone last interior column or row when there is one):
+   * their taps through a table of pointers. */
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {
       const long iy0 = oy * QG_SH - QG_PT, ix0 = ox * QG_SW - QG_PL;
-      int8_t *out = y + (oy * QG_OW + ox) * QG_C;
-      if (iy0 >= 0 && iy0 + (QG_KH - 1) * QG_DH < QG_H && ix0 >= 0 && ix0 + (QG_KW - 1) * QG_DW < QG_W) {
-        QG_INNER(x + (iy0 * QG_W + ix0) * QG_C, out, QG_LAYER_ARGS);
-      } else {
-        for (t = 0; t < QG_KH * QG_KW; ++t) {
-          const long iy = iy0 + (t / QG_KW) * QG_DH, ix = ix0 + (t % QG_KW) * QG_DW;
-          tap[t] = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
-        }
-        QG_BORDER(tap, out, QG_LAYER_ARGS);
+      if (oy >= QG_IY0 && oy < QG_PY1 && ox >= QG_IX0 && ox < QG_PX1) continue;
+      for (t = 0; t < QG_KH * QG_KW; ++t) {
+        const long iy = iy0 + (t / QG_KW) * QG_DH, ix = ix0 + (t % QG_KW) * QG_DW;
+        tap[t] = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
       }
+      QG_BORDER(tap, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
     }
+  /* The paired part of the interior. */
+  for (oy = QG_IY0; oy < QG_PY1; oy += 1 + QG_PAIR_Y)
+    for (ox = QG_IX0; ox < QG_PX1; ox += 2 - QG_PAIR_Y)
+      QG_INNER2(x + ((oy * QG_SH - QG_PT) * QG_W + ox * QG_SW - QG_PL) * QG_C, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
 }
 #undef QG_OUT
 #undef QG_DW4
 #undef QG_DW1
+#undef QG_DW4X2
+#undef QG_OUT2
+#undef QG_TAP_FIXED1
+#undef QG_INNER2
+#undef QG_IY0
+#undef QG_IX0
+#undef QG_IYE
+#undef QG_IXE
+#undef QG_IY1
+#undef QG_IX1
+#undef QG_IH
+#undef QG_IW
+#undef QG_PY1
+#undef QG_PX1
+#undef QG_PAIR_Y
+#undef QG_D2
+#undef QG_O2
+#undef QG_XO
+#undef QG_ASM3X3
+#undef QG_STR_
+#undef QG_STR
+#undef QG_TAPA
+#undef QG_MUL
+#undef QG_MLA
 #undef QG_TAP_FIXED
 #undef QG_TAP_TABLE
-#undef QG_INNER
 #undef QG_BORDER
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
