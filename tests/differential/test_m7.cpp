@@ -117,6 +117,64 @@ TEST_CASE("cortex-m7: dense layers with pair-packed rows (QG_HILO) equal the int
   if (!err.empty()) FAIL(err);
 }
 
+// templates/dwconv2d_i8_smlad.c's paths: interior pixels paired along x (a
+// wide map) and along y (a tall one), a lone interior column / row, border
+// pixels, stride 2, dilation 2, no padding, a 5x5 window (the C pair step),
+// odd and prime channel counts (the one-channel tail), a clamp (relu6), and
+// inputs at both ends of the int8 range.
+TEST_CASE("cortex-m7: depthwise layers (pixel pairs along x and y, borders, strides, dilation, odd channels) equal the interpreter",
+          "[m7]") {
+  auto dw = [](const char* name, int c, int k, int stride, int pad, int dil, int seed) {
+    return std::string(R"({"name": ")") + name + R"(", "op": "conv2d", "groups": )" + std::to_string(c) + R"(, "stride": )" +
+           std::to_string(stride) + R"(, "padding": )" + std::to_string(pad) + R"(, "dilation": )" + std::to_string(dil) +
+           R"(, "weight": {"random": )" + std::to_string(seed) + R"(, "shape": [)" + std::to_string(c) + ", 1, " + std::to_string(k) +
+           ", " + std::to_string(k) + R"(]}, "bias": {"random": )" + std::to_string(seed + 1) + R"(, "shape": [)" + std::to_string(c) + "]}}";
+  };
+  auto pw = [](const char* name, int o, int i, int seed) {
+    return std::string(R"({"name": ")") + name + R"(", "op": "conv2d", "weight": {"random": )" + std::to_string(seed) + R"(, "shape": [)" +
+           std::to_string(o) + ", " + std::to_string(i) + ", 1, 1]}}";
+  };
+  struct Net {
+    const char* prefix;
+    int c, h, w;
+    std::string layers;
+  };
+  const std::vector<Net> nets = {
+      {"dwwide", 13, 5, 12,
+       dw("d1", 13, 3, 1, 1, 1, 1) + R"(, {"name": "r1", "op": "relu6"}, )" + dw("d2", 13, 3, 2, 1, 1, 3) + ", " + pw("p2", 8, 13, 5) + ", " +
+           dw("d3", 8, 3, 1, 0, 1, 6) + ", " + pw("p3", 7, 8, 8) + ", " + dw("d4", 7, 3, 1, 1, 1, 9)},
+      {"dwtall", 11, 13, 5,
+       dw("d1", 11, 3, 1, 1, 1, 11) + ", " + dw("d2", 11, 3, 1, 2, 2, 13) + R"(, {"name": "r2", "op": "relu"}, )" + pw("p2", 4, 11, 15) +
+           ", " + dw("d3", 4, 5, 1, 2, 1, 16) + ", " + dw("d4", 4, 3, 2, 1, 1, 18) + ", " + pw("p4", 6, 4, 20) + ", " +
+           dw("d5", 6, 3, 1, 1, 1, 21)},
+  };
+  std::vector<qgt::DiffModel> ms;
+  for (const Net& n : nets) {
+    qgt::DiffModel m;
+    m.net_json = std::string(R"({"format": "qgen-net", "version": 1, "name": ")") + n.prefix + R"(", "input": {"name": "x", "shape": [)" +
+                 std::to_string(n.c) + ", " + std::to_string(n.h) + ", " + std::to_string(n.w) + R"(], "layout": "CHW"}, "layers": [)" +
+                 n.layers + "]}";
+    m.quant_json = R"({"default": {"scheme": "int8"}})";
+    m.prefix = n.prefix;
+    m.label = n.prefix;
+    const int64_t size = int64_t{n.c} * n.h * n.w;
+    for (int c = 0; c < 6; ++c) m.calibration.push_back(qgt::random_input(700 + static_cast<uint64_t>(c), size, c % 2 ? 0 : 3));
+    for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(800 + static_cast<uint64_t>(kind), size, kind));
+    m.inputs.push_back(std::vector<float>(static_cast<size_t>(size), -1e6f));  // every input code -128
+    m.inputs.push_back(std::vector<float>(static_cast<size_t>(size), 1e6f));   // every input code 127
+    const std::string dir = qgt::make_temp_dir("m7dw");
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    int depthwise = 0;
+    for (const qg::select::KernelChoice& c : *s.kernels) depthwise += c.dsp.kind == qg::select::DspKind::Depthwise ? 1 : 0;
+    qgt::remove_dir(dir);
+    INFO(n.prefix << ": DSP depthwise layers " << depthwise);
+    CHECK(depthwise == (std::string(n.prefix) == "dwwide" ? 4 : 5));
+    ms.push_back(std::move(m));
+  }
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7dw");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board (real inputs)", "[m7][tflite]") {
   const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
                                                             "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",
