@@ -111,9 +111,16 @@
  * schedule of the same code spills the eight accumulators). Per tap: the
  * weight word loaded and widened once (LDR + 2 SXTB16) for both pixels, per
  * pixel LDR + 2 SXTB16 + 4 SMLAxy: 17 instructions for 8 MACs; the first tap
- * starts the sums with SMULxy. Registers: 8 sums, 4 temporaries, 2 pointers. */
+ * starts the sums with SMULxy. Registers: 8 sums, 4 temporaries, 2 pointers,
+ * 14 in all: every allocatable core register of an optimizing GCC build
+ * without a frame pointer (the target's build_flags). Elsewhere (-O0, clang,
+ * -fno-omit-frame-pointer: define QG_DW_NO_ASM) the C pair step below. */
 #define QG_XO(ky, kx) (((ky) * QG_DH * QG_W + (kx) * QG_DW) * QG_C)
-#define QG_ASM3X3 (QG_HAVE_DSP && QG_KH == 3 && QG_KW == 3 && QG_XO(2, 2) + QG_D2 + 3 <= 4095 && 8 * QG_C + 3 <= 4095)
+#if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(QG_DW_NO_ASM)
+#define QG_ASM3X3 (QG_KH == 3 && QG_KW == 3 && QG_XO(2, 2) + QG_D2 + 3 <= 4095 && 8 * QG_C + 3 <= 4095)
+#else
+#define QG_ASM3X3 0
+#endif
 #if QG_ASM3X3
 #define QG_STR_(x) #x
 #define QG_STR(x) QG_STR_(x)
@@ -148,7 +155,7 @@
     QG_OUT2(a3, b3, out0, out1, (c) + 3);                                                                      \
   } while (0)
 #else
-/* The same in C (hosts without the DSP extension, other windows). */
+/* The same in C (hosts without the DSP extension, other windows and builds). */
 #define QG_DW4X2(xp_, wp_, out0, out1, c)                                                     \
   do {                                                                                        \
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;                   \
