@@ -14,7 +14,8 @@
  * parameters read once for both) and read their taps at constant offsets
  * from one base pointer; 3x3 windows do this in one asm block per four
  * channels (QG_ASM3X3). Border pixels (and a lone interior column or row)
- * go one at a time through a table of tap pointers (QG_BORDER). Output stage
+ * go in pairs too, their taps through a table of addresses (QG_BORDER2; the
+ * same asm block with one more LDR per tap and pixel, QG_ASMB). Output stage
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
@@ -48,25 +49,6 @@
 #else
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127))
 #endif
-/* Four channels c..c+3 of one pixel; TAP(t) is the address of tap t's channel 0. */
-#define QG_DW4(TAP, out, c)                                                                   \
-  do {                                                                                        \
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                                   \
-    int t;                                                                                    \
-    _Pragma("GCC unroll 16") for (t = 0; t < QG_KH * QG_KW; ++t) {                            \
-      const uint32_t xv = qg_load4((TAP(t)) + (c)), wv = qg_load4(weight + t * QG_C + (c)); \
-      const uint32_t xl = qg_sxtb16(xv), wl = qg_sxtb16(wv);                                  \
-      const uint32_t xh = qg_sxtb16_ror8(xv), wh = qg_sxtb16_ror8(wv);                        \
-      a0 = qg_smlabb(xl, wl, a0);                                                             \
-      a2 = qg_smlatt(xl, wl, a2);                                                             \
-      a1 = qg_smlabb(xh, wh, a1);                                                             \
-      a3 = qg_smlatt(xh, wh, a3);                                                             \
-    }                                                                                         \
-    (out)[(c)] = QG_OUT(a0, (c));                                                             \
-    (out)[(c) + 1] = QG_OUT(a1, (c) + 1);                                                     \
-    (out)[(c) + 2] = QG_OUT(a2, (c) + 2);                                                     \
-    (out)[(c) + 3] = QG_OUT(a3, (c) + 3);                                                     \
-  } while (0)
 /* One channel (the last QG_C % 4). The sum wraps modulo 2^32 as SMLABB does
  * (computed in uint32_t: no signed overflow whatever the weights). */
 #define QG_DW1(TAP, out, c)                                                                \
@@ -77,7 +59,11 @@
     (out)[(c)] = QG_OUT((int32_t)a, (c));                                                  \
   } while (0)
 #define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
-#define QG_TAP_TABLE(t) (tap[t])
+/* A border pair's taps: table entries are each tap's address minus the
+ * weight pointer (so that the asm block below reaches a tap with one LDR
+ * from the weight pointer it holds anyway). */
+#define QG_TAB0(t) ((const int8_t *)((uintptr_t)weight + tab[t]))
+#define QG_TAB1(t) ((const int8_t *)((uintptr_t)weight + tab[QG_KH * QG_KW + (t)]))
 #define QG_LAYER_PARAMS const int8_t *weight, const int32_t *rqp, int32_t out_zp, int32_t act_min, int32_t act_max
 #define QG_LAYER_ARGS weight, rqp, out_zp, act_min, act_max
 /* Interior pixels in pairs. The interior (every pixel whose window is inside
@@ -86,7 +72,7 @@
  * input pixels to the right) or, when that pairs more of them, along y
  * (QG_SH input rows down): QG_D2 / QG_O2 are the second pixel's input /
  * output offsets. A lone last column (or row) goes with the border pixels
- * (QG_BORDER: one function fewer per layer, less flash). */
+ * (QG_BORDER2: one function fewer per layer, less flash). */
 #define QG_IY0 ((QG_PT + QG_SH - 1) / QG_SH)
 #define QG_IX0 ((QG_PL + QG_SW - 1) / QG_SW)
 #define QG_IYE (QG_H - 1 + QG_PT - (QG_KH - 1) * QG_DH) /* interior rows: oy * QG_SH <= QG_IYE */
@@ -110,41 +96,48 @@
  * immediate: one asm block per four channels of the pair (GCC's own
  * schedule of the same code spills the eight accumulators). Per tap: the
  * weight word loaded and widened once (LDR + 2 SXTB16) for both pixels, per
- * pixel LDR + 2 SXTB16 + 4 SMLAxy: 17 instructions for 8 MACs; the first tap
+ * pixel LDR + 2 SXTB16 + 4 SMLAxy: 17 instructions for 8 MACs (19 for a
+ * border pair, whose tap addresses come from the table); the first tap
  * starts the sums with SMULxy. Registers: 8 sums, 4 temporaries, 2 pointers,
  * 14 in all: every allocatable core register of an optimizing GCC build
  * without a frame pointer (the target's build_flags). Elsewhere (-O0, clang,
  * -fno-omit-frame-pointer: define QG_DW_NO_ASM) the C pair step below. */
 #define QG_XO(ky, kx) (((ky) * QG_DH * QG_W + (kx) * QG_DW) * QG_C)
 #if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(QG_DW_NO_ASM)
-#define QG_ASM3X3 (QG_KH == 3 && QG_KW == 3 && QG_XO(2, 2) + QG_D2 + 3 <= 4095 && 8 * QG_C + 3 <= 4095)
+#define QG_ASMB (QG_KH == 3 && QG_KW == 3 && 8 * QG_C + 3 <= 4095)
+#define QG_ASM3X3 (QG_ASMB && QG_XO(2, 2) + QG_D2 + 3 <= 4095)
 #else
+#define QG_ASMB 0
 #define QG_ASM3X3 0
 #endif
-#if QG_ASM3X3
+#if QG_ASMB
 #define QG_STR_(x) #x
 #define QG_STR(x) QG_STR_(x)
-#define QG_TAPA(OP, ky, kx)                                                       \
+#define QG_TAPA(OP, XLD, ky, kx)                                                  \
   "ldr %[w], [%[wp], #" QG_STR(((ky) * 3 + (kx)) * QG_C) "]\n\t"                  \
   "sxtb16 %[wl], %[w]\n\t"                                                        \
   "sxtb16 %[w], %[w], ror #8\n\t"                                                 \
-  "ldr %[x], [%[xp], #" QG_STR(QG_XO(ky, kx)) "]\n\t"                             \
+  XLD(ky, kx, 0)                                                                  \
   "sxtb16 %[xl], %[x]\n\t"                                                        \
   "sxtb16 %[x], %[x], ror #8\n\t"                                                 \
   OP("a0", "bb", "xl", "wl") OP("a2", "tt", "xl", "wl") OP("a1", "bb", "x", "w") OP("a3", "tt", "x", "w") \
-  "ldr %[x], [%[xp], #" QG_STR(QG_XO(ky, kx) + QG_D2) "]\n\t"                     \
+  XLD(ky, kx, 1)                                                                  \
   "sxtb16 %[xl], %[x]\n\t"                                                        \
   "sxtb16 %[x], %[x], ror #8\n\t"                                                 \
   OP("b0", "bb", "xl", "wl") OP("b2", "tt", "xl", "wl") OP("b1", "bb", "x", "w") OP("b3", "tt", "x", "w")
+/* Pixel k's tap word: interior pairs at a constant offset from xp; border
+ * pairs through the table at xp (two LDR: the entry, then the tap). */
+#define QG_XLD_FIXED(ky, kx, k) "ldr %[x], [%[xp], #" QG_STR(QG_XO(ky, kx) + (k) * QG_D2) "]\n\t"
+#define QG_XLD_TABLE(ky, kx, k) "ldr %[x], [%[xp], #" QG_STR(4 * ((k) * 9 + (ky) * 3 + (kx))) "]\n\t" "ldr %[x], [%[wp], %[x]]\n\t"
 #define QG_MUL(acc, hl, xr, wr) "smul" hl " %[" acc "], %[" xr "], %[" wr "]\n\t"
 #define QG_MLA(acc, hl, xr, wr) "smla" hl " %[" acc "], %[" xr "], %[" wr "], %[" acc "]\n\t"
-#define QG_DW4X2(xp_, wp_, out0, out1, c)                                                                     \
+#define QG_DW4X2_ASM(XLD, xp_, wp_, out0, out1, c)                                                            \
   do {                                                                                                         \
     int32_t a0, a1, a2, a3, b0, b1, b2, b3;                                                                    \
     uint32_t w, wl, x, xl;                                                                                     \
-    __asm__(QG_TAPA(QG_MUL, 0, 0) QG_TAPA(QG_MLA, 0, 1) QG_TAPA(QG_MLA, 0, 2) QG_TAPA(QG_MLA, 1, 0)            \
-                QG_TAPA(QG_MLA, 1, 1) QG_TAPA(QG_MLA, 1, 2) QG_TAPA(QG_MLA, 2, 0) QG_TAPA(QG_MLA, 2, 1)        \
-                    QG_TAPA(QG_MLA, 2, 2)                                                                      \
+    __asm__(QG_TAPA(QG_MUL, XLD, 0, 0) QG_TAPA(QG_MLA, XLD, 0, 1) QG_TAPA(QG_MLA, XLD, 0, 2)                   \
+                QG_TAPA(QG_MLA, XLD, 1, 0) QG_TAPA(QG_MLA, XLD, 1, 1) QG_TAPA(QG_MLA, XLD, 1, 2)               \
+                    QG_TAPA(QG_MLA, XLD, 2, 0) QG_TAPA(QG_MLA, XLD, 2, 1) QG_TAPA(QG_MLA, XLD, 2, 2)           \
             : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0), [b1] "=&r"(b1),  \
               [b2] "=&r"(b2), [b3] "=&r"(b3), [w] "=&r"(w), [wl] "=&r"(wl), [x] "=&r"(x), [xl] "=&r"(xl)       \
             : [xp] "r"(xp_), [wp] "r"(wp_)                                                                     \
@@ -154,17 +147,17 @@
     QG_OUT2(a2, b2, out0, out1, (c) + 2);                                                                      \
     QG_OUT2(a3, b3, out0, out1, (c) + 3);                                                                      \
   } while (0)
-#else
-/* The same in C (hosts without the DSP extension, other windows and builds). */
-#define QG_DW4X2(xp_, wp_, out0, out1, c)                                                     \
+#endif
+/* The same in C (hosts without the DSP extension, other windows and builds);
+ * TAP0 / TAP1(t): the address of tap t's channel 0 for pixel 0 / 1. */
+#define QG_DW4X2_C(TAP0, TAP1, out0, out1, c)                                                 \
   do {                                                                                        \
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;                   \
     int t;                                                                                    \
     for (t = 0; t < QG_KH * QG_KW; ++t) {                                                     \
-      const int8_t *xt = (xp_) + QG_XO(t / QG_KW, t % QG_KW);                                 \
-      const uint32_t wv = qg_load4((wp_) + t * QG_C);                                         \
+      const uint32_t wv = qg_load4(weight + t * QG_C + (c));                                  \
       const uint32_t wl = qg_sxtb16(wv), wh = qg_sxtb16_ror8(wv);                             \
-      const uint32_t xv = qg_load4(xt), yv = qg_load4(xt + QG_D2);                            \
+      const uint32_t xv = qg_load4((TAP0(t)) + (c)), yv = qg_load4((TAP1(t)) + (c));          \
       const uint32_t xl = qg_sxtb16(xv), xh = qg_sxtb16_ror8(xv);                             \
       const uint32_t yl = qg_sxtb16(yv), yh = qg_sxtb16_ror8(yv);                             \
       a0 = qg_smlabb(xl, wl, a0);                                                             \
@@ -181,7 +174,6 @@
     QG_OUT2(a2, b2, out0, out1, (c) + 2);                                                     \
     QG_OUT2(a3, b3, out0, out1, (c) + 3);                                                     \
   } while (0)
-#endif
 /* Both pixels' results of channel o computed before either is stored (a
  * byte store may alias rqp: the channel's parameters are read once). */
 #define QG_OUT2(va, vb, out0, out1, o)                 \
@@ -196,54 +188,88 @@ QG_HOT void QG_INNER2(const int8_t *base, int8_t *out, QG_LAYER_PARAMS) {
   long c;
   (void)act_min;
   (void)act_max;
-  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4X2(base + c, weight + c, out, out + QG_O2, c);
+  for (c = 0; c < QG_C / 4 * 4; c += 4) {
+#if QG_ASM3X3
+    QG_DW4X2_ASM(QG_XLD_FIXED, base + c, weight + c, out, out + QG_O2, c);
+#else
+    QG_DW4X2_C(QG_TAP_FIXED, QG_TAP_FIXED1, out, out + QG_O2, c);
+#endif
+  }
   for (c = QG_C / 4 * 4; c < QG_C; ++c) {
     QG_DW1(QG_TAP_FIXED, out, c);
     QG_DW1(QG_TAP_FIXED1, out + QG_O2, c);
   }
 }
-/* A border pixel: taps through a table of pointers. */
-#define QG_BORDER QG_CAT(QG_FN, _border)
-QG_HOT void QG_BORDER(const int8_t *const *tap, int8_t *out, QG_LAYER_PARAMS) {
+/* Two pixels of the border (or one, given twice: out0 == out1), taps
+ * through the table (QG_TAB0, QG_TAB1). */
+#define QG_BORDER2 QG_CAT(QG_FN, _border2)
+QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYER_PARAMS) {
   long c;
   (void)act_min;
   (void)act_max;
-  for (c = 0; c < QG_C / 4 * 4; c += 4) QG_DW4(QG_TAP_TABLE, out, c);
-  for (c = QG_C / 4 * 4; c < QG_C; ++c) QG_DW1(QG_TAP_TABLE, out, c);
+  for (c = 0; c < QG_C / 4 * 4; c += 4) {
+#if QG_ASMB
+    QG_DW4X2_ASM(QG_XLD_TABLE, tab, weight + c, out0, out1, c);
+#else
+    QG_DW4X2_C(QG_TAB0, QG_TAB1, out0, out1, c);
+#endif
+  }
+  for (c = QG_C / 4 * 4; c < QG_C; ++c) {
+    QG_DW1(QG_TAB0, out0, c);
+    QG_DW1(QG_TAB1, out1, c);
+  }
 }
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
   int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
-  const int8_t *tap[QG_KH * QG_KW];
+  uintptr_t tab[2 * QG_KH * QG_KW];
+  int8_t *out0 = y;
   long oy, ox, c;
-  int t;
-  /* QG_C zero points, rounded up to whole words (QG_DW4 reads four channels),
+  int t, k = 0;
+  /* QG_C zero points, rounded up to whole words (the pair step reads four channels),
    * at scratch offset QG_SCR_ZP: the compiler's layout (select/select.cpp); a
    * compile error (negative array size) if it differs. */
   (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ZP + (QG_C + 3) / 4 * 4 ? 1 : -1]);
   for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)in_zp;
-  /* The pixels outside the paired part of the interior, one at a time (the
-   * border, and the lone last interior column or row when there is one):
-   * their taps through a table of pointers. */
+  /* The pixels outside the paired part of the interior (the border, and the
+   * lone last interior column or row when there is one), two at a time:
+   * their taps through the table; a pixel left over goes alone (twice). */
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {
       const long iy0 = oy * QG_SH - QG_PT, ix0 = ox * QG_SW - QG_PL;
+      int8_t *out = y + (oy * QG_OW + ox) * QG_C;
       if (oy >= QG_IY0 && oy < QG_PY1 && ox >= QG_IX0 && ox < QG_PX1) continue;
       for (t = 0; t < QG_KH * QG_KW; ++t) {
         const long iy = iy0 + (t / QG_KW) * QG_DH, ix = ix0 + (t % QG_KW) * QG_DW;
-        tap[t] = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
+        const int8_t *p = (iy < 0 || iy >= QG_H || ix < 0 || ix >= QG_W) ? zpv : x + (iy * QG_W + ix) * QG_C;
+        tab[k * QG_KH * QG_KW + t] = (uintptr_t)p - (uintptr_t)weight;
       }
-      QG_BORDER(tap, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
+      if (k == 0) {
+        out0 = out;
+        k = 1;
+      } else {
+        QG_BORDER2(tab, out0, out, QG_LAYER_ARGS);
+        k = 0;
+      }
     }
+  if (k) {
+    for (t = 0; t < QG_KH * QG_KW; ++t) tab[QG_KH * QG_KW + t] = tab[t];
+    QG_BORDER2(tab, out0, out0, QG_LAYER_ARGS);
+  }
   /* The paired part of the interior. */
   for (oy = QG_IY0; oy < QG_PY1; oy += 1 + QG_PAIR_Y)
     for (ox = QG_IX0; ox < QG_PX1; ox += 2 - QG_PAIR_Y)
       QG_INNER2(x + ((oy * QG_SH - QG_PT) * QG_W + ox * QG_SW - QG_PL) * QG_C, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
 }
 #undef QG_OUT
-#undef QG_DW4
+#undef QG_DW4X2_ASM
+#undef QG_DW4X2_C
+#undef QG_XLD_FIXED
+#undef QG_XLD_TABLE
+#undef QG_ASMB
+#undef QG_TAB0
+#undef QG_TAB1
 #undef QG_DW1
-#undef QG_DW4X2
 #undef QG_OUT2
 #undef QG_TAP_FIXED1
 #undef QG_INNER2
@@ -268,7 +294,6 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_MUL
 #undef QG_MLA
 #undef QG_TAP_FIXED
-#undef QG_TAP_TABLE
-#undef QG_BORDER
+#undef QG_BORDER2
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
