@@ -9,7 +9,9 @@ over the whole int16 range and N drawn as the models were calibrated
 be identical in all three. On a difference the script names the first
 differing tensor (TFLite's preserved tensors vs `qgen run --dump-tensors`).
 
-usage: check_16x8.py QGEN MODELS_DIR WORKDIR [--random N] [--count-ops] [--refused M.tflite:OP ...] MODEL.tflite ...
+usage: check_16x8.py QGEN MODELS_DIR WORKDIR [--random N] [--count-ops] [--cortex-a] [--refused M.tflite:OP ...] MODEL.tflite ...
+--cortex-a: compile with `--target cortex-a`, build with aarch64-linux-gnu-gcc
+(static) and run the program under qemu-aarch64 (exit 77 if either is missing).
 --refused: `qgen compile M.tflite` must fail (exit 1) with one error line naming
 the operator as the model spells it (`(OP)`) and no output directory.
 --count-ops: print `ops_bitexact_16x8=N`, the number of distinct TFLite builtin
@@ -18,6 +20,7 @@ Exit 0: all identical. Exit 1: a difference or a refusal. Exit 77:
 ai_edge_litert or a model missing (QGEN_REQUIRE_MODELS=1: missing models fail).
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -100,21 +103,22 @@ def first_difference(qgen, path, x, work):
     return "outputs differ but no intermediate tensor could be matched by name"
 
 
-def check_model(qgen, path, rel, inputs, work):
+def check_model(qgen, path, rel, inputs, work, cortex_a):
     d = os.path.join(work, os.path.splitext(os.path.basename(rel))[0])
     out_dir = os.path.join(d, "out")
     run(["rm", "-rf", d])
     os.makedirs(d)
-    run([qgen, "compile", path, "--name", "model", "-o", out_dir, "-q"])
+    run([qgen, "compile", path, "--name", "model", "-o", out_dir, "-q"] + (["--target", "cortex-a"] if cortex_a else []))
     with open(os.path.join(d, "main.c"), "w") as f:
         f.write(MAIN_C)
     prog = os.path.join(d, "prog")
-    run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out_dir,
-         os.path.join(d, "main.c"), os.path.join(out_dir, "model.c"), os.path.join(out_dir, "model_weights.c"),
-         "-o", prog, "-lm"])
+    objs = sorted(os.path.join(out_dir, f) for f in os.listdir(out_dir) if f.endswith((".c", ".o", ".a")))
+    cc = ["aarch64-linux-gnu-gcc", "-static"] if cortex_a else ["gcc"]
+    run(cc + ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out_dir,
+              os.path.join(d, "main.c")] + objs + ["-o", prog, "-lm"])
     xin, xout, xint = (os.path.join(d, n) for n in ("in.i16", "out.i16", "interp.i16"))
     np.concatenate(inputs).astype("<i2").tofile(xin)
-    run([prog, xin, xout])
+    run((["qemu-aarch64"] if cortex_a else []) + [prog, xin, xout])
     ours = np.fromfile(xout, dtype="<i2").reshape(len(inputs), -1)
     theirs = tflite_run(path, inputs)
     mism = [k for k in range(len(inputs)) if not np.array_equal(ours[k], theirs[k])]
@@ -148,7 +152,11 @@ def main():
         refused.append(args[k + 1].split(":"))
         del args[k:k + 2]
     count_ops = "--count-ops" in args
-    args = [a for a in args if a != "--count-ops"]
+    cortex_a = "--cortex-a" in args
+    args = [a for a in args if a not in ("--count-ops", "--cortex-a")]
+    if cortex_a and not (shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64")):
+        print("SKIP: --cortex-a needs aarch64-linux-gnu-gcc and qemu-aarch64")
+        return 77
     if len(args) < 4:
         print(__doc__)
         return 2
@@ -173,7 +181,7 @@ def main():
         inputs += [np.clip(np.round(rng.normal(0.0, 1.5, size=size) / scale), -32768, 32767).astype(np.int16)
                    for _ in range(n_random)]
         try:
-            ok = check_model(qgen, path, rel, inputs, work)
+            ok = check_model(qgen, path, rel, inputs, work, cortex_a)
         except RuntimeError as e:  # refused, or the C does not build: a failure, go on
             print(f"FAIL {rel}: {e}")
             ok = False
