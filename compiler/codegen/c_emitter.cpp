@@ -908,7 +908,7 @@ Emitted Emitter::run() {
   h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
   h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
   h += "#define " + upper_ + "_INPUT_LAYOUT \"" + (tin.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
-  h += "/* Output: " + std::string(out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
+  h += "/* Output: " + std::string(tout.i16() ? "int16 codes (16x8)" : out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
   h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
   h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
   h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";

@@ -507,7 +507,7 @@ class Importer {
                                                                        : tfl::TensorType::FLOAT32;
     if (T(out_j).type() != want)
       fail(src, "the input '" + printable_name(g_.tensor(x).name) + "' is " + type_name(want) + " but the output " + describe(out_j) +
-                    " is " + type_name(T(out_j).type()) + "; mixed float/int8 operators are not supported");
+                    " is " + type_name(T(out_j).type()) + "; operators mixing float, int8 and int16 activations are not supported");
   }
 
   // Int8 ops that move codes without requantizing (reshape, pools) need the
