@@ -51,4 +51,25 @@ QG_INLINE int32_t qg_mbqm_fast(int32_t x, int32_t m, int shift) {
   return (h >> right) + ((h & mask) > ((mask >> 1) + (h < 0 ? 1 : 0)) ? 1 : 0);
 }
 
+/* x * multiplier * 2^shift for a 64-bit x (|x| < 2^47): TFLite's int64
+ * MultiplyByQuantizedMultiplier, used by its 16x8 conv / depthwise / fully
+ * connected kernels: the multiplier rounded to 16 bits (saturating at
+ * 0x7FFF), one rounding (half up) by 2^(15 - shift). */
+QG_INLINE int32_t qg_mbqm64(int64_t x, int32_t multiplier, int shift) {
+  const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total = 15 - shift;
+  return (int32_t)((x * (int64_t)reduced + ((int64_t)1 << (total - 1))) >> total);
+}
+
+/* What TFLite's 16x8 FULLY_CONNECTED reference kernel computes (measured
+ * against it, as for the int8 one: qg_mbqm_single): the int64 accumulator
+ * times the full 31-bit multiplier, rounded once (half up) by 2^(31 - shift).
+ * The product is formed modulo 2^64 as TFLite's int64 arithmetic wraps
+ * (|x| >= 2^32 only); shift <= 30 (quant::quantize_multiplier). */
+QG_INLINE int32_t qg_mbqm64_single(int64_t x, int32_t multiplier, int shift) {
+  const int total = 31 - shift;
+  const int64_t r = (int64_t)((uint64_t)x * (uint64_t)(int64_t)multiplier + ((uint64_t)1 << (total - 1)));
+  return (int32_t)(r >> total);
+}
+
 #endif /* QG_FIXED_H */

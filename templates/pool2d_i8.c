@@ -1,6 +1,7 @@
 /* qg_maxpool2d_i8__c / qg_avgpool2d_i8__c: TFLite int8 pooling over valid
- * taps. Average: int32 sum divided by the count, rounding half away from
- * zero; both clamp to [act_min, act_max]. */
+ * taps; qg_maxpool2d_i16__c / qg_avgpool2d_i16__c the same on int16 codes
+ * (16x8: QG_T int16_t, QG_TMIN -32768). Average: int32 sum divided by the
+ * count, rounding half away from zero; both clamp to [act_min, act_max]. */
 #include <stdint.h>
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_maxpool2d_i8__c_example
@@ -17,13 +18,15 @@
 #define QG_PT 0
 #define QG_PL 0
 #define QG_COUNT_PAD 0
+#define QG_T int8_t
+#define QG_TMIN (-128)
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const int8_t *x, int8_t *y, int32_t act_min, int32_t act_max) {
+static void QG_FN(const QG_T *x, QG_T *y, int32_t act_min, int32_t act_max) {
   long oy, ox, c, ky, kx;
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox)
       for (c = 0; c < QG_C; ++c) {
-        int32_t acc = QG_MAX ? -128 : 0, count = 0;
+        int32_t acc = QG_MAX ? QG_TMIN : 0, count = 0;
         for (ky = 0; ky < QG_KH; ++ky) {
           const long iy = oy * QG_SH - QG_PT + ky;
           if (iy < 0 || iy >= QG_H) continue;
@@ -47,6 +50,6 @@ static void QG_FN(const int8_t *x, int8_t *y, int32_t act_min, int32_t act_max) 
         (void)count;
         acc = acc < act_min ? act_min : acc;
         acc = acc > act_max ? act_max : acc;
-        y[(oy * QG_OW + ox) * QG_C + c] = (int8_t)acc;
+        y[(oy * QG_OW + ox) * QG_C + c] = (QG_T)acc;
       }
 }

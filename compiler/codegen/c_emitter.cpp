@@ -179,6 +179,22 @@ class Emitter {
     return sym;
   }
 
+  // int64 tables (the bias of a 16x8 layer), C text like table_i32.
+  std::string table_i64(const std::string& tag, const std::vector<int64_t>& v) {
+    table_bytes_ += 8 * static_cast<int64_t>(v.size());
+    layer_bytes_ += 8 * static_cast<int64_t>(v.size());
+    const std::string sym = prefix_ + "__" + tag;
+    decls_ += "extern const int64_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "];\n";
+    i32_text_ += "const int64_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "]" + tattr_ + " = {";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i % 8 == 0) i32_text_ += "\n  ";
+      // INT64_MIN has no literal; |bias| < 2^40 (frontend/tflite.cpp)
+      i32_text_ += "INT64_C(" + str(v[i]) + "),";
+    }
+    i32_text_ += "\n};\n";
+    return sym;
+  }
+
   // Small static index table inside <prefix>.c.
   std::string local_i32(const std::string& tag, const std::vector<int64_t>& v) {
     const std::string sym = "qg_" + tag;
@@ -241,7 +257,7 @@ class Emitter {
     if (b.place == plan::Place::Input) return "input";
     if (b.place == plan::Place::Output) return "output";
     const ir::Tensor& T = g_.tensor(tensor);
-    const std::string t = T.pack.on() ? "uint8_t" : T.dtype == ir::DType::I8 ? "int8_t" : "float";  // packed: codes, lo, s
+    const std::string t = T.pack.on() ? "uint8_t" : T.i16() ? "int16_t" : T.dtype == ir::DType::I8 ? "int8_t" : "float";  // packed: codes, lo, s
     return "(" + std::string(is_const ? "const " : "") + t + " *)(A + " + str(b.offset) + ")";
   }
 
@@ -286,7 +302,9 @@ Defines geometry(const ir::Graph& g, const Node& n) {
 }
 
 bool i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; }
-std::string elem(const ir::Graph& g, int t) { return i8(g, t) ? "int8_t" : "float"; }
+// C element type of a tensor: int16_t for 16x8 (int16 codes), int8_t, float.
+std::string elem_type(const ir::Tensor& t) { return t.i16() ? "int16_t" : t.dtype == ir::DType::I8 ? "int8_t" : "float"; }
+std::string elem(const ir::Graph& g, int t) { return elem_type(g.tensor(t)); }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
 // templates/conv2d_lqp_x86.c's tables: weight codes minus 128 as int8 in the
@@ -441,6 +459,14 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
   if (ch.dsp.kind != DspKind::None) return emit_linear_dsp(e, g, n, idx);
   in.tmpl = ch.tmpl;
   in.kernel = ch.kernel;
+  if (ch.tmpl == "conv2d_i16.c") {  // 16x8 (TFLite's int16 kernels): int64 bias, zero points 0
+    const ir::IntLinear& il = *n.il;
+    in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
+    in.defs.push_back({"QG_REQUANT", il.single_rounding ? "qg_mbqm64_single" : "qg_mbqm64"});
+    in.args = {e.table_i8(L + "_w", il.weight), e.table_i64(L + "_b", il.bias64), e.table_i32(L + "_mult", il.mult),
+               e.table_i32(L + "_shift", il.shift), str(n.ip.act_min), str(n.ip.act_max)};
+    return {in};
+  }
   if (ch.tmpl == "conv2d_i8.c" || ch.tmpl == "conv2d_i8_sub.c") {  // integer-only (TFLite int8 semantics; _sub: packed activations)
     const ir::IntLinear& il = *n.il;
     in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_ACT"; }), in.defs.end());
@@ -550,7 +576,8 @@ std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, i
              {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
               {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
               {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
-              {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
+              {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}, {"QG_T", elem(g, n.output)},
+              {"QG_TMIN", g.out(n).i16() ? "(-32768)" : "(-128)"}},
              {0}, false, {str(n.ip.act_min), str(n.ip.act_max)}}};
   return {with_choice({c.tmpl, c.kernel,
                        {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
@@ -576,7 +603,7 @@ std::vector<Instance> emit_add(Emitter& e, const ir::Graph& g, const Node& n, in
   }
   if (i8(g, n.output)) {
     const ir::IntParams& p = n.ip;
-    return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0, 1}, false,
+    return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}, {"QG_T", elem(g, n.output)}}, {0, 1}, false,
              {e.local_i32("L" + str(idx) + "_add",
                           {g.in(n, 0).q.zero_point, g.in(n, 1).q.zero_point, g.out(n).q.zero_point, p.left_shift, p.in1_mult,
                            p.in1_shift, p.in2_mult, p.in2_shift, p.out_mult, p.out_shift, p.act_min, p.act_max})}}};
@@ -782,7 +809,7 @@ Emitted Emitter::run() {
   std::vector<Body> bodies;
   std::map<std::string, size_t> body_of;  // template + defines -> index in bodies
   std::string kernels, body;
-  elem_ = tin.dtype == ir::DType::I8 ? "int8_t" : "float";
+  elem_ = elem_type(tin);
   if (p_.input_relayout) {
     ++out.kernel_instances;
     ++out.kernel_calls;
@@ -842,7 +869,7 @@ Emitted Emitter::run() {
     ++out.kernel_instances;
     out.code_bytes += kernel_body_bytes(b.tmpl);
   }
-  elem_ = tout.dtype == ir::DType::I8 ? "int8_t" : "float";
+  elem_ = elem_type(tout);
   if (p_.output_relayout) {
     ++out.kernel_instances;
     ++out.kernel_calls;
@@ -866,9 +893,8 @@ Emitted Emitter::run() {
   h += "#define " + upper_ + "_ARENA_BYTES " + str(arena) + "\n";
   h += "#define " + upper_ + "_ARENA_ALIGN 16\n";
   const bool in_i8 = tin.dtype == ir::DType::I8, out_i8 = tout.dtype == ir::DType::I8;
-  const std::string signature = std::string(in_i8 ? "const int8_t *input, " : "const float *input, ") +
-                                (out_i8 ? "int8_t *output, " : "float *output, ") + "void *arena";
-  h += "/* Input: " + std::string(in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
+  const std::string signature = "const " + elem_type(tin) + " *input, " + elem_type(tout) + " *output, void *arena";
+  h += "/* Input: " + std::string(tin.i16() ? "int16 codes (16x8)" : in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
        ", shape without batch. */\n";
   if (in_i8) {
     h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale, "input scale") + " /* real = scale * (q - zero_point) */\n";
@@ -882,7 +908,7 @@ Emitted Emitter::run() {
   h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
   h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
   h += "#define " + upper_ + "_INPUT_LAYOUT \"" + (tin.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
-  h += "/* Output: " + std::string(out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
+  h += "/* Output: " + std::string(tout.i16() ? "int16 codes (16x8)" : out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
   h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
   h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
   h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";

@@ -664,6 +664,8 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     const Ctx c{g, n, "L" + str(static_cast<int64_t>(i)), config_file};
+    for (int ti : n.inputs)
+      if (g.tensor(ti).i16() || g.out(n).i16()) refuse(c, "has int16 activations (TFLite 16x8 quantization), which --target hls does not support");
     auto it = emitters().find(n.op);
     EmitFn fn = it != emitters().end() ? it->second : nullptr;
     if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no HLS kernel yet" : "runs in float");

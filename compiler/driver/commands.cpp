@@ -100,16 +100,34 @@ struct RunOptions {
   unsigned threads = 0;
 };
 
-// Inputs of an int8 model are raw int8 codes; float models read float32.
-std::vector<float> read_inputs(const std::string& path, bool int8) {
-  if (!int8) return read_f32_file(path);
+// Bytes of one raw value of tensor t in files: 1 (int8 codes), 2 (int16
+// codes of a 16x8 model, little-endian) or 4 (float32).
+int raw_bytes(const ir::Tensor& t) { return t.i16() ? 2 : t.dtype == ir::DType::I8 ? 1 : 4; }
+
+// Inputs of an int8 model are raw int8 codes (int16 codes, little-endian,
+// for a 16x8 model); float models read float32.
+std::vector<float> read_inputs(const std::string& path, int bytes) {
+  if (bytes == 4) return read_f32_file(path);
   std::vector<float> v;
-  for (char c : read_input_file(path)) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  const std::string raw = read_input_file(path);
+  if (bytes == 2) {
+    if (raw.size() % 2) user_error(path, "", "holds an odd number of bytes; the model input is int16 (2 bytes per value)");
+    for (size_t i = 0; i + 1 < raw.size(); i += 2)
+      v.push_back(static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint8_t>(raw[i]) | (static_cast<uint8_t>(raw[i + 1]) << 8)))));
+    return v;
+  }
+  for (char c : raw) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
   return v;
 }
 
-void write_tensor(std::ofstream& f, const std::vector<float>& v, bool int8) {
-  if (int8) {
+void write_tensor(std::ofstream& f, const std::vector<float>& v, int bytes) {
+  if (bytes == 2) {
+    for (float x : v) {
+      const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(x));
+      f.put(static_cast<char>(u & 0xff));
+      f.put(static_cast<char>(u >> 8));
+    }
+  } else if (bytes == 1) {
     for (float x : v) f.put(static_cast<char>(static_cast<int8_t>(x)));
   } else {
     f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 4));
@@ -121,11 +139,11 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
     user_error("", "--dump-after", "qgen run stops after the select stage; use qgen compile --dump-after=" + o.dump_after);
   PipelineState s = run_pipeline(o, "select");  // the graph `qgen compile` emits ("auto" layers resolved)
   const ir::Graph& g = s.graph;
-  const bool in_i8 = g.tensor(g.input).dtype == ir::DType::I8, out_i8 = g.tensor(g.output).dtype == ir::DType::I8;
-  const std::vector<float> all = read_inputs(ro.input, in_i8);
+  const int in_bytes = raw_bytes(g.tensor(g.input)), out_bytes = raw_bytes(g.tensor(g.output));
+  const std::vector<float> all = read_inputs(ro.input, in_bytes);
   const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
   if (all.empty() || all.size() % n)
-    user_error(ro.input, "", "holds " + std::to_string(all.size()) + (in_i8 ? " int8 values" : " floats") + "; the model input has " +
+    user_error(ro.input, "", "holds " + std::to_string(all.size()) + (in_bytes == 2 ? " int16 values" : in_bytes == 1 ? " int8 values" : " floats") + "; the model input has " +
                                  std::to_string(n) + " (a batch file holds a multiple of that)");
   const std::string clamp_note = quant::region_clamp_note(g, s.config);
   if (!clamp_note.empty()) std::cerr << "qgen: note: " << clamp_note << "\n";
@@ -135,7 +153,7 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
   auto res = interp::run_batch(g, batch, mode, ro.threads);
   if (!ro.output.empty()) {
     std::ofstream f(ro.output, std::ios::binary);
-    for (const auto& r : res) write_tensor(f, r, out_i8);
+    for (const auto& r : res) write_tensor(f, r, out_bytes);
     if (!f) user_error(ro.output, "", "cannot write output file");
   }
   if (!ro.dump_tensors.empty()) {
@@ -149,8 +167,8 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
       const ir::Tensor& tt = g.tensor(id);
       const std::string file = "t" + std::to_string(id) + ".bin";
       std::ofstream f(ro.dump_tensors + "/" + file, std::ios::binary);
-      write_tensor(f, t[static_cast<size_t>(id)], tt.dtype == ir::DType::I8);
-      index << tt.name << "\t" << file << "\t" << (tt.pack.on() && mode == interp::Mode::AsCompiled ? "lq_packed" : ir::dtype_name(tt.dtype)) << "\t" << ir::shape_str(tt.shape) << "\n";
+      write_tensor(f, t[static_cast<size_t>(id)], raw_bytes(tt));
+      index << tt.name << "\t" << file << "\t" << (tt.pack.on() && mode == interp::Mode::AsCompiled ? "lq_packed" : tt.i16() ? "i16" : ir::dtype_name(tt.dtype)) << "\t" << ir::shape_str(tt.shape) << "\n";
     };
     dump(g.input);
     for (const ir::Node& nd : g.nodes) dump(nd.output);
@@ -206,11 +224,11 @@ int qgen_main(int argc, char** argv) {
 
   PipelineOptions ro;
   RunOptions rop;
-  auto* run = app.add_subcommand("run", "Run the reference interpreter on raw input(s): float32, or int8 codes for an int8 model (the output likewise)");
+  auto* run = app.add_subcommand("run", "Run the reference interpreter on raw input(s): float32, or int8 codes for an int8 model, int16 codes for a 16x8 model (the output likewise)");
   run->add_option("net", ro.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
-  run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model; N inputs back to back = a batch")->required();
-  run->add_option("-o,--output", rop.output, "Write the outputs here: raw float32 little-endian, or int8 codes (one byte each) for a model whose output is int8");
+  run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model (int16 little-endian for a 16x8 model); N inputs back to back = a batch")->required();
+  run->add_option("-o,--output", rop.output, "Write the outputs here: raw float32 little-endian, or int8 codes (one byte each) for a model whose output is int8, int16 codes (little-endian) for a 16x8 model's int16 output");
   run->add_flag("--float", rop.float_mode, "Ignore the quantization choices: run everything in float");
   run->add_option("--dump-tensors", rop.dump_tensors, "Write every tensor of the first input to DIR (index.tsv + raw files)");
   run->add_option("--threads", rop.threads, "Worker threads over the batch (0 = all cores)");

@@ -302,9 +302,10 @@ class Importer {
     switch (t.type()) {
       case tfl::TensorType::FLOAT32: x.dtype = ir::DType::F32; break;
       case tfl::TensorType::INT8: x.dtype = ir::DType::I8; x.q = act_quant(j); break;
+      case tfl::TensorType::INT16: x.dtype = ir::DType::I8; x.q = act_quant(j); break;  // 16x8: q.bits 16
       default:
         fail(tpath(j), describe(j) + " has type " + type_name(t.type()) +
-                           "; qgen imports FLOAT32 and INT8 activations (full-integer int8 or float models)");
+                           "; qgen imports FLOAT32, INT8 and INT16 activations (float, full-integer int8 or 16x8 models)");
     }
     const int id = add_tensor(std::move(x));
     ir_of_[static_cast<size_t>(j)] = id;
@@ -314,7 +315,7 @@ class Importer {
   ir::TensorQuant act_quant(int64_t j) const {
     const tfl::QuantizationParameters* q = T(j).quantization();
     if (!q || !q->scale() || q->scale()->size() == 0)
-      fail(tpath(j), describe(j) + " is INT8 but has no quantization parameters (scale, zero point)");
+      fail(tpath(j), describe(j) + " is " + type_name(T(j).type()) + " but has no quantization parameters (scale, zero point)");
     if (q->details_type() != tfl::QuantizationDetails::NONE)
       fail(tpath(j), describe(j) + " uses custom quantization, which is not supported");
     if (q->scale()->size() != 1)
@@ -325,6 +326,12 @@ class Importer {
     const float s = q->scale()->Get(0);
     const int64_t zp = nz ? long_at(q->zero_point(), 0) : 0;
     if (!std::isfinite(s) || !(s > 0.0f)) fail(tpath(j), describe(j) + " has scale " + std::to_string(s) + "; it must be positive and finite");
+    if (T(j).type() == tfl::TensorType::INT16) {  // 16x8: symmetric int16 activations (TFLite requires zero point 0)
+      if (zp != 0) fail(tpath(j), describe(j) + " has zero point " + std::to_string(zp) + "; int16 activations (16x8) must have zero point 0");
+      ir::TensorQuant r{s, 0};
+      r.bits = 16;
+      return r;
+    }
     if (zp < -128 || zp > 127) fail(tpath(j), describe(j) + " has zero point " + std::to_string(zp) + "; int8 zero points are -128..127");
     return {s, static_cast<int32_t>(zp)};
   }
@@ -495,10 +502,12 @@ class Importer {
 
   // Checks that an operator's output type matches its (first) input's.
   void same_dtype(int x, int64_t out_j, const std::string& src) const {
-    const tfl::TensorType want = g_.tensor(x).dtype == ir::DType::I8 ? tfl::TensorType::INT8 : tfl::TensorType::FLOAT32;
+    const tfl::TensorType want = g_.tensor(x).i16()                     ? tfl::TensorType::INT16
+                                 : g_.tensor(x).dtype == ir::DType::I8 ? tfl::TensorType::INT8
+                                                                       : tfl::TensorType::FLOAT32;
     if (T(out_j).type() != want)
       fail(src, "the input '" + printable_name(g_.tensor(x).name) + "' is " + type_name(want) + " but the output " + describe(out_j) +
-                    " is " + type_name(T(out_j).type()) + "; mixed float/int8 operators are not supported");
+                    " is " + type_name(T(out_j).type()) + "; operators mixing float, int8 and int16 activations are not supported");
   }
 
   // Int8 ops that move codes without requantizing (reshape, pools) need the
@@ -513,6 +522,20 @@ class Importer {
                     std::to_string(in.q.zero_point) + "; this operator must not requantize");
   }
 
+  // 16x8 (int16 activations): the operators qgen has TFLite's int16 kernels
+  // for; any other one is refused by its name in the model.
+  static bool op_16x8(Op op) {
+    return op == Op::Conv2d || op == Op::Dense || op == Op::Add || op == Op::MaxPool2d || op == Op::AvgPool2d ||
+           op == Op::Reshape || op == Op::Flatten;
+  }
+  void check_16x8(const Node& n) const {
+    bool i16 = false;
+    for (int t : n.inputs) i16 = i16 || g_.tensor(t).i16();
+    if (i16 && !op_16x8(n.op))
+      fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
+                  "MAX_POOL_2D, AVERAGE_POOL_2D and RESHAPE; not for this operator");
+  }
+
   void mark_int8(Node& n) const {
     n.quant.scheme = ir::Scheme::Int8;
     n.quant.w_bits = n.quant.a_bits = 8;
@@ -524,6 +547,7 @@ class Importer {
   // activation the op's float kernel cannot apply, emitted as its own node.
   void emit(Node n, int64_t out_j, ir::Activation separate_act = ir::Activation::None) {
     const std::string src = n.src;
+    check_16x8(n);
     const bool int8 = g_.tensor(n.inputs.at(0)).dtype == ir::DType::I8;
     if (int8) mark_int8(n);
     const int out = new_activation(out_j, src);
@@ -685,9 +709,18 @@ class Importer {
     n.il = std::move(il);
   }
 
+  bool i16_in(const Node& n) const { return g_.tensor(n.inputs.at(0)).i16(); }
+
   void bias(Node& n, int64_t bj, int64_t O, bool int8, const std::string& src) const {
+    // 16x8: Σ w·x + bias must stay within TFLite's ±2^47 (its int64
+    // MultiplyByQuantizedMultiplier, qg_mbqm64): at most 2^24 weights per
+    // output (|w·x| <= 2^22 each) and |bias| < 2^40.
+    const int64_t K = int8 ? static_cast<int64_t>(n.il->weight.size()) / O : 0;
+    if (int8 && i16_in(n) && K > (int64_t{1} << 24))
+      fail(src, "has " + std::to_string(K) + " weights per output; 16x8 layers support at most 2^24 (int64 accumulator within +-2^47)");
     if (bj < 0) {  // optional input not given
-      if (int8) n.il->bias.assign(static_cast<size_t>(O), 0);
+      if (int8 && i16_in(n)) n.il->bias64.assign(static_cast<size_t>(O), 0);
+      else if (int8) n.il->bias.assign(static_cast<size_t>(O), 0);
       return;
     }
     check_index(bj, src);
@@ -696,7 +729,18 @@ class Importer {
     for (int64_t d : bd) nb *= d;
     if (nb != O)
       fail(src, "the bias " + describe(bj) + " has shape " + shape_text(bd) + "; expected [" + std::to_string(O) + "]");
-    if (int8) {
+    if (int8 && i16_in(n)) {  // 16x8: an int64 bias
+      need_type(bj, tfl::TensorType::INT64, src, "bias", " (the input is INT16)");
+      const Bytes b = const_bytes(bj, O, 8, src, "bias");
+      for (int64_t o = 0; o < O; ++o) {
+        const uint64_t u = uint64_t{le32(b.p + 8 * o)} | (uint64_t{le32(b.p + 8 * o + 4)} << 32);
+        const int64_t v = static_cast<int64_t>(u);
+        if (v <= -(int64_t{1} << 40) || v >= (int64_t{1} << 40))
+          fail(tpath(bj), "value " + std::to_string(o) + " of " + describe(bj) + " is " + std::to_string(v) +
+                              "; 16x8 layers need |bias| < 2^40 (int64 accumulator within +-2^47)");
+        n.il->bias64.push_back(v);
+      }
+    } else if (int8) {
       need_type(bj, tfl::TensorType::INT32, src, "bias", " (the input is INT8)");
       n.il->bias = read_i32(bj, O, src, "bias");
     } else {
@@ -766,7 +810,13 @@ class Importer {
     n.src = src;
     n.inputs = {a, b};
     ir::Activation act = ir::Activation::None;
-    if (const tfl::AddOptions* o = op->builtin_options_as_AddOptions()) act = fused(o->fused_activation_function(), src);
+    const tfl::AddOptions* o = op->builtin_options_as_AddOptions();
+    if (o) act = fused(o->fused_activation_function(), src);
+    // 16x8: TFLite's general-scale int16 ADD (pot_scale_int16 false, as the
+    // converter writes it); the power-of-two-scale variant is not implemented.
+    if (g_.tensor(a).i16() && (!o || o->pot_scale_int16()))
+      fail(src, "an int16 ADD with pot_scale_int16 = true (power-of-two scales) is not supported; qgen implements the "
+                "general-scale int16 ADD (pot_scale_int16 = false)");
     finish_with_act(std::move(n), out_j, act);
   }
 

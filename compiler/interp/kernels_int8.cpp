@@ -27,7 +27,47 @@ int32_t clamp(int32_t v, int32_t lo, int32_t hi) { return std::min(std::max(v, l
 int32_t wrap_add(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
 }  // namespace
 
+namespace {
+// TFLite's 16x8 ConvPerChannel / DepthwiseConvPerChannel / FullyConnected
+// (int16 input and output, int8 weights, int64 bias): Σ w·x over the taps
+// inside the image in int64 (the input zero point is 0), + bias, requantized
+// by the int64 MultiplyByQuantizedMultiplier (qg_mbqm64; fully connected:
+// qg_mbqm64_single), clamped.
+void linear_i16(const KernelArgs& a) {
+  const ir::Node& n = a.n;
+  const ir::IntLinear& il = *n.il;
+  const std::vector<float>& x = *a.in[0];
+  const ir::ConvGeom cg = ir::conv_geom(a.g, n);
+  const int64_t H = cg.H, W = cg.W, C = cg.C, OH = cg.OH, OW = cg.OW, O = cg.O;
+  const ir::Window& w = cg.win;
+  const int64_t G = cg.G, Cg = C / G, Og = O / G;
+  for (int64_t oy = 0; oy < OH; ++oy)
+    for (int64_t ox = 0; ox < OW; ++ox)
+      for (int64_t o = 0; o < O; ++o) {
+        const int64_t grp = o / Og;
+        int64_t acc = 0;
+        for (int64_t ky = 0; ky < w.kh; ++ky) {
+          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < w.kw; ++kx) {
+            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+            if (ix < 0 || ix >= W) continue;
+            for (int64_t c = 0; c < Cg; ++c)
+              acc += int64_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} * code(x[idx((iy * W + ix) * C + grp * Cg + c)]);
+          }
+        }
+        acc += il.bias64[idx(o)];
+        // TFLite's 16x8 conv kernels round once with a 16-bit multiplier, its
+        // fully-connected kernel once with the 31-bit one (measured).
+        const int32_t r = il.single_rounding ? qg_mbqm64_single(acc, il.mult[idx(o)], il.shift[idx(o)])
+                                             : qg_mbqm64(acc, il.mult[idx(o)], il.shift[idx(o)]);
+        a.out[idx((oy * OW + ox) * O + o)] = static_cast<float>(clamp(r, n.ip.act_min, n.ip.act_max));
+      }
+}
+}  // namespace
+
 void k_linear_i8(const KernelArgs& a) {
+  if (a.g.in(a.n).i16()) return linear_i16(a);
   const ir::Node& n = a.n;
   const ir::IntLinear& il = *n.il;
   const std::vector<float>& x = *a.in[0];
@@ -110,7 +150,7 @@ void k_pool_i8(const KernelArgs& a) {
   const ir::IntParams& p = a.n.ip;
   const bool include_pad = a.n.attrs.count_include_pad;
   pool_windows(
-      a, mx ? int32_t{-128} : int32_t{0}, [&](int32_t acc, float v) { return mx ? std::max(acc, code(v)) : acc + code(v); },
+      a, mx ? (a.g.in(a.n).i16() ? int32_t{-32768} : int32_t{-128}) : int32_t{0}, [&](int32_t acc, float v) { return mx ? std::max(acc, code(v)) : acc + code(v); },
       [&](int32_t acc, int64_t n) {
         if (!mx) {
           const int32_t count = static_cast<int32_t>(include_pad ? w.kh * w.kw : n);

@@ -27,7 +27,9 @@ struct TensorQuant {
   int32_t zero_point = 0;
   // I8 tensors: code width. 8 = signed int8 codes, one per byte (TFLite);
   // 4 or 2 = unsigned codes 0..2^bits-1 packed 8/bits per byte, little end
-  // first (docs/integer-only.md, "Sub-byte activations").
+  // first (docs/integer-only.md, "Sub-byte activations"); 16 = signed int16
+  // codes, two bytes each, zero point 0 (TFLite's 16x8 quantization: int16
+  // activations with int8 weights, docs/integer-only.md "16x8").
   int bits = 8;
 };
 
@@ -72,6 +74,8 @@ struct Tensor {
   }
   // An int8-scheme tensor of 4- or 2-bit codes, packed (docs/integer-only.md).
   bool sub_byte() const { return dtype == DType::I8 && q.bits < 8; }
+  // An integer tensor of int16 codes (TFLite 16x8).
+  bool i16() const { return dtype == DType::I8 && q.bits == 16; }
 };
 
 struct Window {
@@ -190,6 +194,7 @@ struct IntLinear {
   std::vector<int8_t> weight;       // same layout as Node::weight (OHWI / [O][I]), zero point 0
   std::vector<float> w_scale;       // per output channel (size O)
   std::vector<int32_t> bias;        // [O], scale = input scale * w_scale[o]
+  std::vector<int64_t> bias64;      // 16x8 layers (int16 input): the int64 bias instead, [O]
   std::vector<int32_t> mult, shift; // [O]: set by quant::lower_int8
   // TFLite's FULLY_CONNECTED requantizes with one rounding (qg_mbqm_single),
   // CONV_2D / DEPTHWISE_CONV_2D with two (qg_mbqm): set by quant::lower_int8.

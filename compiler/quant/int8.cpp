@@ -42,8 +42,9 @@ void activation_range_i8(ir::Activation act, const ir::TensorQuant& out, int32_t
     const float r = std::max(-1e9f, std::min(1e9f, std::round(f / out.scale)));
     return static_cast<int32_t>(std::max<int64_t>(-1000000000, std::min<int64_t>(1000000000, int64_t{out.zero_point} + static_cast<int64_t>(r))));
   };
-  // int8: [-128, 127]; sub-byte codes: [0, 2^bits - 1].
-  const int32_t qmin = out.bits == 8 ? -128 : 0, qmax = out.bits == 8 ? 127 : (1 << out.bits) - 1;
+  // int8: [-128, 127]; int16 (16x8): [-32768, 32767]; sub-byte codes: [0, 2^bits - 1].
+  const int32_t qmin = out.bits == 8 ? -128 : out.bits == 16 ? -32768 : 0;
+  const int32_t qmax = out.bits == 8 ? 127 : out.bits == 16 ? 32767 : (1 << out.bits) - 1;
   *act_min = qmin;
   *act_max = qmax;
   if (act == ir::Activation::Relu || act == ir::Activation::Relu6) *act_min = std::max<int32_t>(qmin, quantize(0.0f));
@@ -227,7 +228,8 @@ void params_add(const ir::Graph& g, ir::Node& n) {
   const ir::TensorQuant& in = g.tensor(n.inputs[0]).q;
   const ir::TensorQuant& in2 = g.tensor(n.inputs[1]).q;
   const ir::TensorQuant& out = g.tensor(n.output).q;
-  n.ip.left_shift = 20;
+  // TFLite: 20 for int8, 15 for int16 (its general-scale int16 ADD / SUB).
+  n.ip.left_shift = out.bits == 16 ? 15 : 20;
   const double twice_max = 2.0 * std::max(static_cast<double>(in.scale), static_cast<double>(in2.scale));
   const double r1 = static_cast<double>(in.scale) / twice_max, r2 = static_cast<double>(in2.scale) / twice_max;
   const double ro = twice_max / (static_cast<double>(int64_t{1} << n.ip.left_shift) * static_cast<double>(out.scale));
@@ -393,7 +395,8 @@ void requantize_linear(const ir::Graph& g, ir::Node& n) {
   const ir::TensorQuant& out = g.tensor(n.output).q;
   ir::IntLinear& il = *n.il;
   const size_t O = static_cast<size_t>(n.weight.shape[0]);
-  if (il.w_scale.size() != O || il.bias.size() != O) unsupported(g, n, "weight scales / bias do not match the output channels");
+  const size_t nb = in.bits == 16 ? il.bias64.size() : il.bias.size();  // 16x8: the int64 bias
+  if (il.w_scale.size() != O || nb != O) unsupported(g, n, "weight scales / bias do not match the output channels");
   il.single_rounding = ir::op_info(n.op).int8_single_rounding;
   il.mult.assign(O, 0);
   il.shift.assign(O, 0);
@@ -401,6 +404,11 @@ void requantize_linear(const ir::Graph& g, ir::Node& n) {
     const double real = static_cast<double>(in.scale) * static_cast<double>(il.w_scale[o]) / static_cast<double>(out.scale);
     int sh = 0;
     quantize_multiplier(real, &il.mult[o], &sh);
+    // TFLite's int64 MultiplyByQuantizedMultiplier (16x8 conv) takes shifts
+    // below 8 only (qg_mbqm64 shifts by 15 - shift).
+    if (in.bits == 16 && sh >= 8)
+      unsupported(g, n, "input scale x weight scale / output scale is " + std::to_string(real) + " for output channel " +
+                            std::to_string(o) + "; TFLite's 16x8 kernels need it below 128");
     il.shift[o] = sh;
   }
 }

@@ -351,10 +351,18 @@ std::vector<Op> table_ops() {
   return r;
 }
 
+// 16x8 (int16 activations, TFLite's int16 kernels): portable C rows on every
+// target, ahead of the int8 rows (no int8 kernel reads int16 codes).
+bool when_i16(const Target&, const ir::Graph& g, const ir::Node& n) { return g.out(n).i16(); }
+
 // Priority order: the first matching row wins.
 const std::vector<Row>& table() {
   static const std::vector<Row> kRows = {
       // row, ops, data, template, kernel variant (qg_<op>_<variant>__c) or fill (kernel name, scratch layout, defines), predicate
+      {"linear_i16", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i16.c", "i16", when_i16, nullptr},
+      {"pool_i16", {Op::MaxPool2d, Op::AvgPool2d}, Data::Int8, "pool2d_i8.c", "i16", when_i16, nullptr},
+      {"add_i16", {Op::Add}, Data::Int8, "add_i8.c", "i16", when_i16, nullptr},
+      {"relayout_i16", {Op::Flatten, Op::Reshape}, Data::Int8, "relayout_f32.c", "i16", when_i16, nullptr},
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},

@@ -12,6 +12,7 @@ namespace tfl = qg::tfl;
 // What the tiny model looks like; each bad case changes one thing.
 struct Spec {
   tfl::TensorType input_type = tfl::TensorType::INT8;
+  int64_t input_zero_point = -3;
   int filter_scales = 3;              // per-channel (3 outputs); 1 = per tensor
   int64_t filter_zero_point = 0;
   int output_scales = 1;              // activation scales of the output tensor
@@ -41,7 +42,7 @@ std::vector<uint8_t> build(const Spec& s) {
   std::vector<flatbuffers::Offset<tfl::Tensor>> tensors;
   {
     std::vector<int32_t> shape = {1, 4};
-    tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, s.input_name.c_str(), quant({0.5f}, {-3}, 0)));
+    tensors.push_back(tfl::CreateTensorDirect(b, &shape, s.input_type, 0, s.input_name.c_str(), quant({0.5f}, {s.input_zero_point}, 0)));
   }
   {
     std::vector<int32_t> shape = {O, 4};
@@ -206,7 +207,14 @@ std::vector<BadCase> bad_tflite_cases() {
                with([](Spec& s) { s.filter_scales = 2; })});
   c.push_back({"uint8_tensor", "tensors[0]", "tensor 'input' (tensors[0]) has type UINT8",
                with([](Spec& s) { s.input_type = qg::tfl::TensorType::UINT8; })});
-  c.push_back({"int16_tensor", "tensors[0]", "has type INT16", with([](Spec& s) { s.input_type = qg::tfl::TensorType::INT16; })});
+  // INT16 activations are 16x8 models: symmetric, so the tiny model's input zero point is refused.
+  c.push_back({"int16_tensor", "tensors[0]", "has zero point -3; int16 activations (16x8) must have zero point 0",
+               with([](Spec& s) { s.input_type = qg::tfl::TensorType::INT16; })});
+  c.push_back({"int16_into_int8", fc, "the input 'input' is INT16 but the output tensor 'output' (tensors[3]) is INT8; operators mixing",
+               with([](Spec& s) {
+                 s.input_type = qg::tfl::TensorType::INT16;
+                 s.input_zero_point = 0;
+               })});
   c.push_back({"per_channel_activation", "tensors[3]", "has per-channel quantization (3 scales)",
                with([](Spec& s) { s.output_scales = 3; })});
   c.push_back({"filter_zero_point", fc, "int8 filters must be symmetric (zero point 0)",
