@@ -49,7 +49,8 @@ MODELS = {
     "concatenation": lambda x: tf.concat([x, conv(x) * 3.0], axis=-1),
     "mean": lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True),
     "transpose": lambda x: tf.transpose(x, [0, 2, 1, 3]),
-    "div": lambda x: tf.divide(x, tf.nn.relu(conv(x)) + 1.0),
+    # The divisor is sigmoid(relu(.)) >= 0.5: never the zero code (TFLite leaves x / 0 undefined).
+    "div": lambda x: tf.divide(x, tf.sigmoid(tf.nn.relu(conv(x)))),
 }
 
 
