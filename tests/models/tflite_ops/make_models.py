@@ -67,6 +67,17 @@ def convert(fn, shape):
     return cv.convert()
 
 
+# Float32 versions (no quantization) of the element-moving and reduction ops,
+# written as <name>_f32.tflite.
+FLOAT_MODELS = ["pad", "transpose", "strided_slice", "mean", "div"]
+
+
+def convert_float(fn, shape):
+    f = tf.function(fn, input_signature=[tf.TensorSpec(shape, tf.float32)])
+    cv = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()], f)
+    return cv.convert()
+
+
 def requantize_model(b):
     """An int8 -> int8 QUANTIZE model: the converter makes none for a lone
     requantization, so the LEAKY_RELU model's operator is rewritten into a
@@ -106,6 +117,14 @@ def main():
         it = tf.lite.Interpreter(model_content=b)
         ops = [d["op_name"] for d in it._get_ops_details()]
         print(f"{name}.tflite: {len(b)} bytes, ops {' '.join(ops)}")
+    for name in FLOAT_MODELS:
+        if only and name + "_f32" not in only:
+            continue
+        b = convert_float(MODELS[name], SHAPE)
+        with open(os.path.join(out, name + "_f32.tflite"), "wb") as f:
+            f.write(b)
+        ops = [d["op_name"] for d in tf.lite.Interpreter(model_content=b)._get_ops_details()]
+        print(f"{name}_f32.tflite: {len(b)} bytes, ops {' '.join(ops)}")
     print("tensorflow", tf.__version__)
 
 
