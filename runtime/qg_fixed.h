@@ -72,4 +72,62 @@ QG_INLINE int32_t qg_mbqm64_single(int64_t x, int32_t multiplier, int shift) {
   return (int32_t)(r >> total);
 }
 
+/* ---- TFLite's int8 DIV (reference_ops::DivElementwise), float-free ----
+ * Leading zero bits of x (32 for 0). */
+QG_INLINE int qg_clz32(uint32_t x) {
+  int n = 0;
+  if (x == 0) return 32;
+  while (!(x & 0x80000000u)) {
+    x <<= 1;
+    ++n;
+  }
+  return n;
+}
+
+/* gemmlowp's SaturatingRoundingMultiplyByPOT<e>, 0 < e < 31. */
+QG_INLINE int32_t qg_sat_shl(int32_t x, int e) {
+  const int32_t threshold = (int32_t)((1u << (31 - e)) - 1u);
+  if (x > threshold) return INT32_MAX;
+  if (x < -threshold) return INT32_MIN;
+  return (int32_t)((uint32_t)x << e);
+}
+
+/* TFLite's GetReciprocal(x, 31, &shift) for x >= 1: gemmlowp's
+ * one_over_one_plus_x_for_x_in_0_1 (three Newton-Raphson steps in Q2.29). */
+QG_INLINE int32_t qg_reciprocal(int32_t x, int *num_bits_over_unit) {
+  const int headroom_plus_one = qg_clz32((uint32_t)x);
+  const int32_t a = (int32_t)(((uint32_t)x << headroom_plus_one) - 0x80000000u);
+  const int32_t half_den = (int32_t)(((int64_t)a + INT32_MAX + 1) / 2); /* RoundingHalfSum(a, One), a >= 0 */
+  int32_t r = (int32_t)((uint32_t)1515870810 + (uint32_t)qg_srdhm(half_den, -1010580540)); /* 48/17 - 32/17 d */
+  int i;
+  for (i = 0; i < 3; ++i) {
+    const int32_t one_minus = (int32_t)((uint32_t)(1 << 29) - (uint32_t)qg_srdhm(half_den, r));
+    r = (int32_t)((uint32_t)r + (uint32_t)qg_sat_shl(qg_srdhm(r, one_minus), 2));
+  }
+  *num_bits_over_unit = 31 - headroom_plus_one;
+  return qg_sat_shl(r, 1);
+}
+
+/* The unclamped int8 DIV result, before the output zero point: u = x1 - zp1,
+ * v = x2 - zp2 (v != 0), (mo, so) = QuantizeMultiplier(s1 / (s2 * s_out)),
+ * so <= 22 (the compiler checks it). A rounding divide by 2^e with e >= 32
+ * gives 0 (|value| < 2^31, so the quotient is below one half). v == 0, where
+ * TFLite's reference is undefined, gives +-127 * 256 (clamped by the caller)
+ * or 0 for u == 0. */
+QG_INLINE int32_t qg_div_i8(int32_t u, int32_t v, int32_t mo, int so) {
+  int recip_shift, headroom, total;
+  int32_t inv, q;
+  if (v == 0) return u > 0 ? 32512 : u < 0 ? -32512 : 0;
+  if (v < 0) {
+    u = -u;
+    v = -v;
+  }
+  inv = qg_reciprocal(v, &recip_shift);
+  headroom = qg_clz32((uint32_t)(u ^ (u >> 31))) - 1; /* CountLeadingSignBits */
+  q = qg_srdhm((int32_t)((uint32_t)u << headroom), inv);
+  total = so - recip_shift - headroom;
+  q = qg_srdhm(q, mo);
+  return -total >= 32 ? 0 : qg_rdbpot(q, -total);
+}
+
 #endif /* QG_FIXED_H */

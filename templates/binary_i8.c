@@ -1,10 +1,10 @@
-/* qg_<op>_i8__c for int8 mul, sub, minimum, maximum (TFLite's MUL, SUB,
- * MINIMUM, MAXIMUM int8 reference kernels), elementwise with broadcasting:
+/* qg_<op>_i8__c for int8 mul, sub, div, minimum, maximum (TFLite's MUL, SUB,
+ * DIV, MINIMUM, MAXIMUM int8 reference kernels), elementwise with broadcasting:
  * the loops and the QG_D*, QG_A*, QG_B* strides of binary_f32.c. QG_BINOP is
  * the op's macro below (select stage: "QG_" + the op's name in capitals).
  * Per layer, passed at the call: p, a table of the layer's constants
  * {zp1, zp2, out_zp, left_shift, m1, s1, m2, s2, mo, so, act_min, act_max}
- * (mul reads mo, so; sub all of them, as TFLite's int8 add; minimum and
+ * (mul and div read mo, so (div: qg_div_i8); sub all of them, as TFLite's int8 add; minimum and
  * maximum compare the codes, which share one quantization).
  * The expressions are the interpreter's k_binary_i8 (compiler/interp/kernels_int8.cpp). */
 #include <stdint.h>
@@ -29,6 +29,7 @@
                                    qg_mbqm((int32_t)((uint32_t)((v) - zp2) << left_shift), m2, s2_),        \
                                mo, so) +                                                                  \
              (uint32_t)out_zp))
+#define QG_DIV(u, v) ((int32_t)((uint32_t)qg_div_i8((u) - zp1, (v) - zp2, mo, so) + (uint32_t)out_zp))
 #define QG_MINIMUM(u, v) ((u) < (v) ? (u) : (v))
 #define QG_MAXIMUM(u, v) ((u) > (v) ? (u) : (v))
 static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y, const int32_t *p) {
@@ -49,5 +50,6 @@ static void QG_FN(const int8_t *a, const int8_t *b, int8_t *y, const int32_t *p)
 }
 #undef QG_MUL
 #undef QG_SUB
+#undef QG_DIV
 #undef QG_MINIMUM
 #undef QG_MAXIMUM

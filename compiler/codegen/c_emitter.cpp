@@ -727,6 +727,29 @@ std::vector<Instance> emit_slice(Emitter& e, const ir::Graph& g, const Node& n, 
            {0}, false, {}}};
 }
 
+// pad, transpose, strided_slice: templates/strided_copy.c over ir::copy_map.
+std::vector<Instance> emit_strided_copy(Emitter& e, const ir::Graph& g, const Node& n, int) {
+  const select::KernelChoice& c = e.choice(n);
+  const ir::CopyMap m = ir::copy_map(g, n);
+  Defines d = {{"QG_T", elem(g, n.output)}, {"QG_PADV", str(i8(g, n.output) ? g.out(n).q.zero_point : 0)}, {"QG_OFF", str(m.off)}};
+  for (int k = 0; k < 3; ++k) {
+    d.push_back({"QG_O" + str(k), str(m.out[k])});
+    d.push_back({"QG_LO" + str(k), str(m.lo[k])});
+    d.push_back({"QG_LEN" + str(k), str(m.len[k])});
+    d.push_back({"QG_S" + str(k), str(m.stride[k])});
+  }
+  return {{c.tmpl, c.kernel, d, {0}, false, {}}};
+}
+
+// mean: float as global_avgpool; int8 templates/mean_i8.c with {zp_in, zp_out, m, s}.
+std::vector<Instance> emit_mean(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
+  if (!i8(g, n.output)) return emit_gap(e, g, n, idx);
+  const select::KernelChoice& c = e.choice(n);
+  const auto& is = g.in(n).shape;
+  return {{c.tmpl, c.kernel, {{"QG_HW", str(is[0] * is[1])}, {"QG_C", str(is[2])}}, {0}, false,
+           {e.local_i32("L" + str(idx) + "_mean", {g.in(n).q.zero_point, g.out(n).q.zero_point, n.ip.out_mult, n.ip.out_shift})}}};
+}
+
 std::vector<Instance> emit_channel_shuffle(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
   const auto& s = g.in(n).shape;
@@ -777,6 +800,10 @@ const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::LeakyRelu, emit_leaky_relu},
     {Op::Slice, emit_slice},
     {Op::ChannelShuffle, emit_channel_shuffle},
+    {Op::Pad, emit_strided_copy},
+    {Op::Transpose, emit_strided_copy},
+    {Op::StridedSlice, emit_strided_copy},
+    {Op::Mean, emit_mean},
     {Op::Quantize, emit_quantize},
     {Op::Dequantize, emit_quantize},
 };

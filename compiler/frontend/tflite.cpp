@@ -115,6 +115,16 @@ class Importer {
                            int64_t out) { im.requantize(src, ins, out); }},
         {BOp::SOFTMAX, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.softmax(op, src, ins, out); }},
+        {BOp::DIV, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                      int64_t out) { im.binary(op, src, ins, out, Op::Div); }},
+        {BOp::PAD, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                      int64_t out) { im.pad(src, ins, out); }},
+        {BOp::TRANSPOSE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                            int64_t out) { im.transpose(src, ins, out); }},
+        {BOp::STRIDED_SLICE, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                int64_t out) { im.strided_slice(op, src, ins, out); }},
+        {BOp::MEAN, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                       int64_t out) { im.mean(op, src, ins, out); }},
     };
     return k;
   }
@@ -837,6 +847,8 @@ class Importer {
       if (const tfl::SubOptions* o = op->builtin_options_as_SubOptions()) act = fused(o->fused_activation_function(), src);
     } else if (kind == Op::Mul) {
       if (const tfl::MulOptions* o = op->builtin_options_as_MulOptions()) act = fused(o->fused_activation_function(), src);
+    } else if (kind == Op::Div) {
+      if (const tfl::DivOptions* o = op->builtin_options_as_DivOptions()) act = fused(o->fused_activation_function(), src);
     } else {
       same_quant(a, out_j, src);
       same_quant(b, out_j, src);
@@ -966,6 +978,148 @@ class Importer {
     n.src = src;
     n.inputs = {x};
     n.attrs.alpha = alpha;
+    emit(std::move(n), out_j);
+  }
+
+  // ---- PAD, TRANSPOSE, STRIDED_SLICE, MEAN ----
+  // A constant INT32 / INT64 operand (paddings, perm, begin, ...) of n values.
+  std::vector<int64_t> const_ints(int64_t j, int64_t n, const std::string& src, const std::string& role) const {
+    check_index(j, src);
+    if (!is_const(j))
+      fail(src, "the " + role + " " + describe(j) + " is computed at run time; qgen needs it constant");
+    std::vector<int64_t> v;
+    if (T(j).type() == tfl::TensorType::INT64) {
+      const Bytes b = const_bytes(j, n, 8, src, role);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t x;
+        std::memcpy(&x, b.p + 8 * i, 8);
+        v.push_back(flatbuffers::EndianScalar(x));
+      }
+    } else {
+      need_type(j, tfl::TensorType::INT32, src, role, " (or INT64)");
+      for (int32_t x : read_i32(j, n, src, role)) v.push_back(x);
+    }
+    return v;
+  }
+
+  // An element-moving operator's activation input and its TFLite rank; the
+  // batch axis (axis 0 of a [1,H,W,C] or [1,N] tensor) is not an internal axis.
+  struct Moved {
+    int x;
+    int64_t rank, dropped;
+  };
+  Moved moved_input(const std::vector<int64_t>& ins, int64_t out_j, const std::string& src) {
+    const int x = activation_in(ins[0], src, "input");
+    same_dtype(x, out_j, src);
+    same_quant(x, out_j, src);
+    const int64_t rank = static_cast<int64_t>(dims(ins[0]).size());
+    return {x, rank, rank - static_cast<int64_t>(g_.tensor(x).shape.size())};
+  }
+
+  // PAD with constant paddings [rank, 2]; the pad value is 0 (int8: the zero point).
+  void pad(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 2, 2, src);
+    const Moved m = moved_input(ins, out_j, src);
+    const std::vector<int64_t> p = const_ints(ins[1], 2 * m.rank, src, "paddings");
+    const std::vector<int64_t> pd = dims(ins[1]);
+    if (pd.size() != 2 || pd[0] != m.rank || pd[1] != 2)
+      fail(src, "the paddings " + describe(ins[1]) + " has shape " + shape_text(pd) + "; expected [" + std::to_string(m.rank) + ",2]");
+    Node n;
+    n.op = Op::Pad;
+    n.src = src;
+    n.inputs = {m.x};
+    const int64_t r = m.rank - m.dropped;
+    n.attrs.pads.assign(static_cast<size_t>(2 * r), 0);
+    for (int64_t d = 0; d < m.rank; ++d) {
+      const int64_t lo = p[static_cast<size_t>(2 * d)], hi = p[static_cast<size_t>(2 * d + 1)];
+      if (lo < 0 || hi < 0) fail(src, "negative paddings (" + std::to_string(lo) + ", " + std::to_string(hi) + ") are not supported");
+      if (d < m.dropped) {
+        if (lo || hi) fail(src, "padding the batch dimension is not supported");
+        continue;
+      }
+      n.attrs.pads[static_cast<size_t>(d - m.dropped)] = lo;
+      n.attrs.pads[static_cast<size_t>(r + d - m.dropped)] = hi;
+    }
+    emit(std::move(n), out_j);
+  }
+
+  void transpose(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 2, 2, src);
+    const Moved m = moved_input(ins, out_j, src);
+    std::vector<int64_t> perm = const_ints(ins[1], m.rank, src, "perm");
+    Node n;
+    n.op = Op::Transpose;
+    n.src = src;
+    n.inputs = {m.x};
+    for (int64_t d = 0; d < m.rank; ++d) {
+      int64_t p = perm[static_cast<size_t>(d)];
+      if (p < 0) p += m.rank;
+      if ((d < m.dropped) != (p < m.dropped) || (d < m.dropped && p != d))
+        fail(src, "a permutation that moves the batch dimension is not supported");
+      if (d >= m.dropped) n.attrs.perm.push_back(p - m.dropped);  // shape inference checks it is a permutation
+    }
+    emit(std::move(n), out_j);
+  }
+
+  // STRIDED_SLICE with constant begin / end / strides, positive strides,
+  // begin_mask and end_mask; the other masks and `offset` are refused.
+  void strided_slice(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 4, 4, src);
+    const Moved m = moved_input(ins, out_j, src);
+    const tfl::StridedSliceOptions* o = op->builtin_options_as_StridedSliceOptions();
+    const int32_t bm = o ? o->begin_mask() : 0, em = o ? o->end_mask() : 0;
+    if (o && (o->ellipsis_mask() || o->new_axis_mask() || o->shrink_axis_mask() || o->offset()))
+      fail(src, "ellipsis_mask, new_axis_mask, shrink_axis_mask and offset are not supported");
+    const std::vector<int64_t> b = const_ints(ins[1], m.rank, src, "begin"), e = const_ints(ins[2], m.rank, src, "end"),
+                               st = const_ints(ins[3], m.rank, src, "strides");
+    const std::vector<int64_t> in = dims(ins[0]);
+    Node n;
+    n.op = Op::StridedSlice;
+    n.src = src;
+    n.inputs = {m.x};
+    for (int64_t d = 0; d < m.rank; ++d) {
+      const size_t k = static_cast<size_t>(d);
+      const int64_t len = in[k];
+      if (st[k] < 1) fail(src, "stride " + std::to_string(st[k]) + " on axis " + std::to_string(d) + " is not supported (only positive strides)");
+      // TFLite's StartForAxis / StopForAxis for a positive stride: negative
+      // indices count from the end, then clamp to [0, len].
+      int64_t lo = (bm >> d) & 1 ? 0 : b[k], hi = (em >> d) & 1 ? len : e[k];
+      if (lo < 0) lo += len;
+      if (hi < 0) hi += len;
+      lo = std::max<int64_t>(0, std::min(lo, len));
+      hi = std::max<int64_t>(0, std::min(hi, len));
+      if (d < m.dropped) {
+        if (lo != 0 || hi != 1) fail(src, "slicing the batch dimension to nothing is not supported");
+        continue;
+      }
+      n.attrs.starts.push_back(lo);
+      n.attrs.ends.push_back(hi);
+      n.attrs.steps.push_back(st[k]);
+    }
+    emit(std::move(n), out_j);
+  }
+
+  // MEAN over height and width of a [1,H,W,C] image with keep_dims (int8: as
+  // TFLite's reference_integer_ops::Mean; other axes or keep_dims = false
+  // run another TFLite kernel and are refused).
+  void mean(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 2, 2, src);
+    const int x = activation_in(ins[0], src, "input");
+    same_dtype(x, out_j, src);
+    const std::vector<int64_t> ad = dims(ins[1]);
+    const int64_t na = ad.empty() ? 1 : ad[0];
+    if (ad.size() > 1 || na < 1 || na > 4) fail(src, "the axis " + describe(ins[1]) + " has shape " + shape_text(ad) + "; expected [1..4]");
+    std::vector<int64_t> axes = const_ints(ins[1], na, src, "axis");
+    for (int64_t& a : axes)
+      if (a < 0) a += 4;
+    std::sort(axes.begin(), axes.end());
+    const tfl::ReducerOptions* o = op->builtin_options_as_ReducerOptions();
+    if (dims(ins[0]).size() != 4 || axes != std::vector<int64_t>{1, 2} || !o || !o->keep_dims())
+      fail(src, "only MEAN over axes 1 and 2 of a [1,H,W,C] image with keep_dims is supported");
+    Node n;
+    n.op = Op::Mean;
+    n.src = src;
+    n.inputs = {x};
     emit(std::move(n), out_j);
   }
 

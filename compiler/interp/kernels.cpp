@@ -547,6 +547,21 @@ void k_slice(const KernelArgs& a) {
     for (int64_t i = 0; i < len * inner; ++i) a.out[idx(o * len * inner + i)] = (*a.in[0])[idx(o * in_row + a.n.attrs.begin * inner + i)];
 }
 
+// pad, transpose, strided_slice (ir::copy_map); float and int8 codes alike,
+// the pad value is 0 or the int8 output's zero point (TFLite's PAD).
+void k_strided_copy(const KernelArgs& a) {
+  const ir::CopyMap m = ir::copy_map(a.g, a.n);
+  const float pad = int8_out(a) ? static_cast<float>(a.g.out(a.n).q.zero_point) : 0.0f;
+  size_t o = 0;
+  for (int64_t i = 0; i < m.out[0]; ++i)
+    for (int64_t j = 0; j < m.out[1]; ++j)
+      for (int64_t k = 0; k < m.out[2]; ++k, ++o) {
+        const int64_t u = i - m.lo[0], v = j - m.lo[1], w = k - m.lo[2];
+        const bool in = u >= 0 && u < m.len[0] && v >= 0 && v < m.len[1] && w >= 0 && w < m.len[2];
+        a.out[o] = in ? (*a.in[0])[idx(m.off + u * m.stride[0] + v * m.stride[1] + w * m.stride[2])] : pad;
+      }
+}
+
 void k_channel_shuffle(const KernelArgs& a) {
   const auto& s = a.g.in(a.n).shape;
   const int64_t HW = s[0] * s[1], C = s[2], G = a.n.attrs.groups, P = C / G;
@@ -577,11 +592,15 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::LeakyRelu, k_leaky_relu, k_table_i8},
     {Op::Mul, k_binary<f_mul>, k_binary_i8<true>},
     {Op::Sub, k_binary<f_sub>, k_binary_i8<false>},
-    {Op::Div, k_binary<f_div>, nullptr},
+    {Op::Div, k_binary<f_div>, k_div_i8},
     {Op::Minimum, k_binary<f_min>, k_binary<f_min>},  // int8: the smaller code (TFLite's MINIMUM)
     {Op::Maximum, k_binary<f_max>, k_binary<f_max>},
     {Op::Slice, k_slice, nullptr},
     {Op::ChannelShuffle, k_channel_shuffle, nullptr},
+    {Op::Pad, k_strided_copy, k_strided_copy},
+    {Op::Transpose, k_strided_copy, k_strided_copy},
+    {Op::StridedSlice, k_strided_copy, k_strided_copy},
+    {Op::Mean, k_global_avgpool, k_mean_i8},
     {Op::Quantize, nullptr, k_quantize},
     {Op::Dequantize, k_dequantize, nullptr},
 }};

@@ -32,6 +32,8 @@ void k_linear_i8(const KernelArgs& a);
 void k_add_i8(const KernelArgs& a);
 template <bool kMul>
 void k_binary_i8(const KernelArgs& a);  // int8 mul (kMul) or sub
+void k_div_i8(const KernelArgs& a);   // TFLite's int8 DIV (qg_div_i8)
+void k_mean_i8(const KernelArgs& a);  // TFLite's int8 MEAN over height and width (reference_integer_ops::Mean)
 template <bool kMax>
 void k_pool_i8(const KernelArgs& a);
 // Output shape padded to rank 3, and an input's strides over it (0 where broadcast).

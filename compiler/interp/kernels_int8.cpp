@@ -140,6 +140,40 @@ void k_binary_i8(const KernelArgs& a) {
       }
 }
 
+// TFLite's int8 DIV (reference_ops::DivElementwise / BroadcastDivSlowQuantized):
+// qg_div_i8 per element, with broadcasting as k_binary_i8.
+void k_div_i8(const KernelArgs& a) {
+  const ir::IntParams& p = a.n.ip;
+  const int32_t zp1 = a.g.in(a.n, 0).q.zero_point, zp2 = a.g.in(a.n, 1).q.zero_point, out_zp = a.g.out(a.n).q.zero_point;
+  const auto& os = a.g.out(a.n).shape;
+  const auto d = dims3(os);
+  const auto sa = broadcast_strides(a.g.in(a.n, 0).shape, os), sb = broadcast_strides(a.g.in(a.n, 1).shape, os);
+  size_t o = 0;
+  for (int64_t i = 0; i < d[0]; ++i)
+    for (int64_t j = 0; j < d[1]; ++j)
+      for (int64_t k = 0; k < d[2]; ++k, ++o) {
+        const int32_t u = code((*a.in[0])[idx(i * sa[0] + j * sa[1] + k * sa[2])]) - zp1;
+        const int32_t v = code((*a.in[1])[idx(i * sb[0] + j * sb[1] + k * sb[2])]) - zp2;
+        a.out[o] = static_cast<float>(clamp(qg_div_i8(u, v, p.out_mult, p.out_shift) + out_zp, p.act_min, p.act_max));
+      }
+}
+
+// TFLite's int8 MEAN over height and width (reference_ops::QuantizedMeanOrSum):
+// per channel the sum of (x - zp_in), MultiplyByQuantizedMultiplier by the
+// multiplier with 1 / (H*W) folded in (quant/int8.cpp params_mean), plus
+// zp_out, clamped.
+void k_mean_i8(const KernelArgs& a) {
+  const ir::IntParams& p = a.n.ip;
+  const auto& is = a.g.in(a.n).shape;
+  const int64_t HW = is[0] * is[1], C = is[2];
+  const int32_t zp_in = a.g.in(a.n).q.zero_point, zp_out = a.g.out(a.n).q.zero_point;
+  for (int64_t c = 0; c < C; ++c) {
+    int32_t acc = 0;
+    for (int64_t i = 0; i < HW; ++i) acc += code((*a.in[0])[idx(i * C + c)]) - zp_in;
+    a.out[idx(c)] = static_cast<float>(clamp(qg_mbqm(acc, p.out_mult, p.out_shift) + zp_out, -128, 127));
+  }
+}
+
 template void k_binary_i8<true>(const KernelArgs&);
 template void k_binary_i8<false>(const KernelArgs&);
 

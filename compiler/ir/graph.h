@@ -94,6 +94,10 @@ struct Attrs {
   float beta = 1.0f;                  // softmax (TFLite models)
   int64_t begin = 0, end = 0;         // slice: [begin, end) along `axis`
   float alpha = 0.01f;                // leaky_relu: the slope below 0
+  // pad: per internal axis the elements added before (pads[d]) and after
+  // (pads[rank + d]); transpose: output axis d is input axis perm[d];
+  // strided_slice: per internal axis begin, end (exclusive), step (>= 1).
+  std::vector<int64_t> pads, perm, starts, ends, steps;
 };
 
 // A float parameter tensor. Conv weights are stored OHWI ({O, kh, kw, C/groups}),

@@ -8,6 +8,8 @@
 namespace qg::ir {
 namespace {
 
+constexpr int64_t kMaxPad = int64_t{1} << 24;  // pad: elements added per side at most
+
 [[noreturn]] void bad(const Graph& g, const Node& n, const std::string& field, const std::string& msg) {
   user_error(g.file, n.src + (field.empty() ? "" : "." + field), msg);
 }
@@ -136,6 +138,57 @@ void infer_slice(Graph& g, Node& n) {
                            std::to_string(len));
   s[static_cast<size_t>(ax)] = n.attrs.end - n.attrs.begin;
   out_t(g, n).shape = s;
+}
+
+// pad / transpose / strided_slice: their attribute vectors have one entry
+// per internal axis (pads two), checked here (the importer builds them).
+void need_axes(const Graph& g, const Node& n, const std::vector<int64_t>& v, size_t want, const char* what) {
+  if (v.size() != want)
+    bad(g, n, what, std::string(op_info(n.op).name) + " needs " + std::to_string(want) + " entries for an input of rank " +
+                        std::to_string(g.in(n).shape.size()) + ", got " + std::to_string(v.size()));
+}
+
+void infer_pad(Graph& g, Node& n) {
+  const std::vector<int64_t> s = g.in(n).shape;
+  const size_t r = s.size();
+  need_axes(g, n, n.attrs.pads, 2 * r, "pads");
+  std::vector<int64_t> o = s;
+  for (size_t d = 0; d < r; ++d) {
+    if (n.attrs.pads[d] < 0 || n.attrs.pads[r + d] < 0 || n.attrs.pads[d] > kMaxPad || n.attrs.pads[r + d] > kMaxPad)
+      bad(g, n, "pads", "pads must be 0 to " + std::to_string(kMaxPad));
+    o[d] += n.attrs.pads[d] + n.attrs.pads[r + d];
+  }
+  out_t(g, n).shape = o;
+}
+
+void infer_transpose(Graph& g, Node& n) {
+  const std::vector<int64_t> s = g.in(n).shape;
+  need_axes(g, n, n.attrs.perm, s.size(), "perm");
+  std::vector<int64_t> o(s.size());
+  std::vector<bool> seen(s.size(), false);
+  for (size_t d = 0; d < s.size(); ++d) {
+    const int64_t p = n.attrs.perm[d];
+    if (p < 0 || p >= static_cast<int64_t>(s.size()) || seen[static_cast<size_t>(p)]) bad(g, n, "perm", "is not a permutation of the axes");
+    seen[static_cast<size_t>(p)] = true;
+    o[d] = s[static_cast<size_t>(p)];
+  }
+  out_t(g, n).shape = o;
+}
+
+void infer_strided_slice(Graph& g, Node& n) {
+  const std::vector<int64_t> s = g.in(n).shape;
+  need_axes(g, n, n.attrs.starts, s.size(), "begin");
+  need_axes(g, n, n.attrs.ends, s.size(), "end");
+  need_axes(g, n, n.attrs.steps, s.size(), "strides");
+  std::vector<int64_t> o(s.size());
+  for (size_t d = 0; d < s.size(); ++d) {
+    const int64_t b = n.attrs.starts[d], e = n.attrs.ends[d], st = n.attrs.steps[d];
+    if (st < 1 || b < 0 || e > s[d] || b >= e)
+      bad(g, n, "begin", "slice [" + std::to_string(b) + ", " + std::to_string(e) + ") step " + std::to_string(st) +
+                             " is empty or outside an axis of " + std::to_string(s[d]));
+    o[d] = (e - b + st - 1) / st;
+  }
+  out_t(g, n).shape = o;
 }
 
 void infer_shuffle(Graph& g, Node& n) {
@@ -332,6 +385,42 @@ bool is_depthwise(const Graph& g, const Node& n) {
   if (n.op != Op::Conv2d) return false;
   const ConvGeom c = conv_geom(g, n);
   return c.G > 1 && c.G == c.C && c.O == c.C;
+}
+
+CopyMap copy_map(const Graph& g, const Node& n) {
+  const auto& is = g.in(n).shape;
+  const auto& os = g.out(n).shape;
+  const size_t r = is.size(), k = 3 - r;
+  QG_CHECK(r >= 1 && r <= 3 && os.size() == r, std::string("strided copy of rank ") + std::to_string(r));
+  int64_t in_len[3] = {1, 1, 1}, in_stride[3] = {0, 0, 0};
+  for (size_t d = 0; d < r; ++d) in_len[k + d] = is[d];
+  for (int64_t d = 2, st = 1; d >= 0; --d) {
+    in_stride[d] = st;
+    st *= in_len[d];
+  }
+  CopyMap m;
+  for (size_t d = 0; d < r; ++d) m.out[k + d] = os[d];
+  for (size_t d = 0; d < 3; ++d) {
+    m.len[d] = m.out[d];
+    m.stride[d] = in_stride[d];
+  }
+  switch (n.op) {
+    case Op::Pad:
+      for (size_t d = 0; d < r; ++d) m.lo[k + d] = n.attrs.pads[d];
+      for (size_t d = 0; d < 3; ++d) m.len[d] = in_len[d];
+      break;
+    case Op::Transpose:
+      for (size_t d = 0; d < r; ++d) m.stride[k + d] = in_stride[k + static_cast<size_t>(n.attrs.perm[d])];
+      break;
+    case Op::StridedSlice:
+      for (size_t d = 0; d < r; ++d) {
+        m.stride[k + d] = in_stride[k + d] * n.attrs.steps[d];
+        m.off += n.attrs.starts[d] * in_stride[k + d];
+      }
+      break;
+    default: internal_error(__FILE__, __LINE__, std::string(op_info(n.op).name) + " is not a strided copy");
+  }
+  return m;
 }
 
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t dil, int64_t pad_lo, int64_t pad_hi) {

@@ -127,6 +127,16 @@ ConvGeom conv_geom(const Graph& g, const Node& n);
 // channel (TFLite's DEPTHWISE_CONV_2D with depth multiplier 1).
 bool is_depthwise(const Graph& g, const Node& n);
 
+// pad, transpose and strided_slice as one strided copy over the output,
+// both shapes padded to rank 3 with leading 1s: output element (i0, i1, i2)
+// reads a_d = i_d - lo[d]; when some a_d is outside [0, len[d]) it is the pad
+// value (zero; int8: the zero point), else x[off + sum_d a_d * stride[d]].
+struct CopyMap {
+  int64_t out[3] = {1, 1, 1}, lo[3] = {0, 0, 0}, len[3] = {1, 1, 1}, stride[3] = {0, 0, 0};
+  int64_t off = 0;
+};
+CopyMap copy_map(const Graph& g, const Node& n);
+
 // Output size of a sliding window along one axis; 0 when it does not fit.
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t dil, int64_t pad_lo, int64_t pad_hi);
 

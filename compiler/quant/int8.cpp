@@ -257,6 +257,35 @@ void params_mul(const ir::Graph& g, ir::Node& n) {
   n.ip.out_shift = sh;
 }
 
+// TFLite's int8 DIV (div.cc Prepare): QuantizeMultiplier of s1 / (s2 * s_out)
+// formed in float. A shift above 22 could make qg_div_i8's final rounding
+// divide a left shift (the numerator's headroom is at least 23 bits).
+void params_div(const ir::Graph& g, ir::Node& n) {
+  const float real = g.tensor(n.inputs[0]).q.scale / (g.tensor(n.inputs[1]).q.scale * g.tensor(n.output).q.scale);
+  int sh = 0;
+  quantize_multiplier(static_cast<double>(real), &n.ip.out_mult, &sh);
+  if (sh > 22) unsupported(g, n, "input/output scales out of the range qgen's int8 div supports (s1 / (s2 * s_out) >= 2^22)");
+  n.ip.out_shift = sh;
+}
+
+// TFLite's int8 MEAN (PrepareMeanOrSum, then reference_ops::QuantizedMeanOrSum):
+// QuantizeMultiplier of s_in / s_out in double, then 1 / N (N = H*W) folded
+// in: shift = min(floor(log2 N), 32, 31 + s), m = (m << shift) / N, s -= shift.
+void params_mean(const ir::Graph& g, ir::Node& n) {
+  const auto& is = g.tensor(n.inputs[0]).shape;
+  const int64_t N = is[0] * is[1];
+  if (N > (int64_t{1} << 23)) unsupported(g, n, "int8 mean over more than 2^23 elements (the int32 sum could overflow)");
+  int32_t m = 0;
+  int s = 0;
+  quantize_multiplier(static_cast<double>(g.tensor(n.inputs[0]).q.scale) / static_cast<double>(g.tensor(n.output).q.scale), &m, &s);
+  int shift = 0;
+  while ((int64_t{2} << shift) <= N) ++shift;  // 63 - CountLeadingZeros(N)
+  shift = std::min(shift, 32);
+  shift = std::min(shift, 31 + s);
+  n.ip.out_mult = static_cast<int32_t>((static_cast<int64_t>(m) << shift) / N);
+  n.ip.out_shift = s - shift;
+}
+
 // TFLite's int8 LEAKY_RELU (LeakyReluPrepare, reference QuantizeLeakyRelu),
 // tabulated over the 256 input codes: the two multipliers come from float
 // products as TFLite forms them, the codes from MultiplyByQuantizedMultiplier.
@@ -358,6 +387,8 @@ const std::pair<ir::Op, ParamsFn> kParams[] = {
     {ir::Op::Add, params_add},
     {ir::Op::Sub, params_sub},
     {ir::Op::Mul, params_mul},
+    {ir::Op::Div, params_div},
+    {ir::Op::Mean, params_mean},
     {ir::Op::LeakyRelu, params_leaky_relu},
     {ir::Op::HardSwish, params_hardswish},
     {ir::Op::Softmax, params_softmax},

@@ -31,6 +31,7 @@ struct Spec {
   bool logistic = false;              // append a LOGISTIC (int8 output: scale 1/256, zero point -128)
   std::vector<tfl::BuiltinOperator> tail;  // append these ops, each on the previous one's output
   bool four_outputs = false;          // dense(4): a whole vector of outputs (the Halide targets take it; no tail)
+  bool tail_self_operand = false;     // tail ops read the previous output twice (e.g. PAD with run-time paddings)
 };
 
 std::vector<uint8_t> build(const Spec& s) {
@@ -112,6 +113,7 @@ std::vector<uint8_t> build(const Spec& s) {
     codes.push_back(tfl::CreateOperatorCode(b, static_cast<int8_t>(s.tail[i]), 0, 1, s.tail[i]));
     const int32_t t = static_cast<int32_t>(tensors.size() - s.tail.size() + i);  // tail tensor i
     std::vector<int32_t> tin = {i == 0 ? sg_out[0] : t - 1}, tout = {t};
+    if (s.tail_self_operand) tin.push_back(tin[0]);
     ops.push_back(tfl::CreateOperatorDirect(b, static_cast<uint32_t>(codes.size() - 1), &tin, &tout));
     sg_out = tout;
   }
@@ -190,12 +192,20 @@ std::vector<BadCase> bad_tflite_cases() {
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
                "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MINIMUM, "
-               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX)",
+               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX, "
+               "DIV, PAD, TRANSPOSE, STRIDED_SLICE, MEAN)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
   // Issue 15: every unsupported operator of the model in one message, with counts, by first appearance.
-  c.push_back({"unsupported_ops_counted", "operators[1]", "unsupported: PAD \u00d72, MEAN \u00d71 (supported: ", with([](Spec& s) {
-                 s.tail = {qg::tfl::BuiltinOperator::PAD, qg::tfl::BuiltinOperator::LOGISTIC, qg::tfl::BuiltinOperator::MEAN,
-                           qg::tfl::BuiltinOperator::PAD};
+  c.push_back({"unsupported_ops_counted", "operators[1]", "unsupported: EXP \u00d72, GATHER \u00d71 (supported: ", with([](Spec& s) {
+                 s.tail = {qg::tfl::BuiltinOperator::EXP, qg::tfl::BuiltinOperator::LOGISTIC, qg::tfl::BuiltinOperator::GATHER,
+                           qg::tfl::BuiltinOperator::EXP};
+               })});
+  // A supported operator in a form qgen does not take: one clear error naming it.
+  c.push_back({"pad_runtime_paddings", "operators[1] (PAD)",
+               "the paddings tensor 'output' (tensors[3]) is computed at run time; qgen needs it constant", with([](Spec& s) {
+                 s.output_scale = 0.5f;  // the tail tensor's: PAD must not requantize
+                 s.tail = {qg::tfl::BuiltinOperator::PAD};
+                 s.tail_self_operand = true;
                })});
   c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported: CUMSUM \u00d71",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUMSUM); })});

@@ -49,7 +49,8 @@ MODELS = {
     "concatenation": lambda x: tf.concat([x, conv(x) * 3.0], axis=-1),
     "mean": lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True),
     "transpose": lambda x: tf.transpose(x, [0, 2, 1, 3]),
-    "div": lambda x: tf.divide(x, tf.nn.relu(conv(x)) + 1.0),
+    # The divisor is sigmoid(relu(.)) >= 0.5: never the zero code (TFLite leaves x / 0 undefined).
+    "div": lambda x: tf.divide(x, tf.sigmoid(tf.nn.relu(conv(x)))),
 }
 
 
@@ -63,6 +64,17 @@ def convert(fn, shape):
     cv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     cv.inference_input_type = tf.int8
     cv.inference_output_type = tf.int8
+    return cv.convert()
+
+
+# Float32 versions (no quantization) of the element-moving and reduction ops,
+# written as <name>_f32.tflite.
+FLOAT_MODELS = ["pad", "transpose", "strided_slice", "mean", "div"]
+
+
+def convert_float(fn, shape):
+    f = tf.function(fn, input_signature=[tf.TensorSpec(shape, tf.float32)])
+    cv = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()], f)
     return cv.convert()
 
 
@@ -105,6 +117,14 @@ def main():
         it = tf.lite.Interpreter(model_content=b)
         ops = [d["op_name"] for d in it._get_ops_details()]
         print(f"{name}.tflite: {len(b)} bytes, ops {' '.join(ops)}")
+    for name in FLOAT_MODELS:
+        if only and name + "_f32" not in only:
+            continue
+        b = convert_float(MODELS[name], SHAPE)
+        with open(os.path.join(out, name + "_f32.tflite"), "wb") as f:
+            f.write(b)
+        ops = [d["op_name"] for d in tf.lite.Interpreter(model_content=b)._get_ops_details()]
+        print(f"{name}_f32.tflite: {len(b)} bytes, ops {' '.join(ops)}")
     print("tensorflow", tf.__version__)
 
 
