@@ -100,6 +100,13 @@ QG_INLINE uint32_t qg_load4(const void *p) {
 #endif
 }
 
+/* acc + a * b modulo 2^32, as SMLAD accumulates: the scalar tails of the DSP
+ * kernels sum through this, never with a signed +=, so a sum beyond int32
+ * (a hostile model: more than 2^17 taps, or a folded bias near 2^31) wraps
+ * instead of being undefined behaviour; on valid models the value is the same.
+ * a * b itself fits int32 (8-bit operands). Compiles to the same MLA. */
+QG_INLINE int32_t qg_mac_wrap(int32_t acc, int32_t a, int32_t b) { return (int32_t)((uint32_t)acc + (uint32_t)(a * b)); }
+
 /* The requantization of a DSP kernel when every output channel's shift is a
  * right shift r in [1, 23] and its multiplier is non-negative (the compiler
  * checks this and otherwise uses qg_mbqm_fast), in about a third of the
@@ -185,7 +192,7 @@ QG_HOT int32_t qg_dot_u8(const uint8_t *a, const uint8_t *b, long n) {
     a += 4;
     b += 4;
   }
-  for (; n > 0; --n) acc += (int32_t)(*a++) * (int32_t)(*b++);
+  for (; n > 0; --n) acc = qg_mac_wrap(acc, *a++, *b++);
   return acc;
 }
 
@@ -215,10 +222,10 @@ QG_INLINE void qg_dot4_u8(const uint8_t *a, long as, const uint8_t *b, long n, i
   }
   for (; n > 0; --n) {
     const int32_t v = *b++;
-    s0 += (int32_t)a[0] * v;
-    s1 += (int32_t)a[as] * v;
-    s2 += (int32_t)a[2 * as] * v;
-    s3 += (int32_t)a[3 * as] * v;
+    s0 = qg_mac_wrap(s0, a[0], v);
+    s1 = qg_mac_wrap(s1, a[as], v);
+    s2 = qg_mac_wrap(s2, a[2 * as], v);
+    s3 = qg_mac_wrap(s3, a[3 * as], v);
     ++a;
   }
   acc[0] = s0;
@@ -255,10 +262,10 @@ QG_INLINE void qg_dot2x2_u8(const uint8_t *a, long as, const uint8_t *b0, const 
   }
   for (; n > 0; --n) {
     const int32_t x0 = *b0++, x1 = *b1++, w0 = a[0], w1 = a[as];
-    s00 += w0 * x0;
-    s01 += w1 * x0;
-    s10 += w0 * x1;
-    s11 += w1 * x1;
+    s00 = qg_mac_wrap(s00, w0, x0);
+    s01 = qg_mac_wrap(s01, w1, x0);
+    s10 = qg_mac_wrap(s10, w0, x1);
+    s11 = qg_mac_wrap(s11, w1, x1);
     ++a;
   }
   acc[0] = s00;

@@ -159,10 +159,10 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
       long k;
       for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {
         const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[(o + 1) * QG_ROW + k];
-        acc[0] += x0[k] * ua;
-        acc[1] += x0[k] * ub;
-        acc[2] += x0[QG_XS + k] * ua;
-        acc[3] += x0[QG_XS + k] * ub;
+        acc[0] = qg_mac_wrap(acc[0], x0[k], ua);
+        acc[1] = qg_mac_wrap(acc[1], x0[k], ub);
+        acc[2] = qg_mac_wrap(acc[2], x0[QG_XS + k], ua);
+        acc[3] = qg_mac_wrap(acc[3], x0[QG_XS + k], ub);
       }
     }
     memcpy(pa, rqp + 4 * o, sizeof pa);
@@ -199,9 +199,9 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
         long k;                                                                          \
         for (k = QG_KC / 4 * 4; k < QG_KC; ++k) {                                        \
           const int32_t ua = (int8_t)weight[o * QG_ROW + k], ub = (int8_t)weight[ob * QG_ROW + k]; \
-          acc[0] += (c0)[k] * ua;                                                        \
-          acc[1] += (c0)[k] * ub;                                                        \
-          acc[2] += (c0)[(cs) + k] * ua;                                                 \
+          acc[0] = qg_mac_wrap(acc[0], (c0)[k], ua);                                     \
+          acc[1] = qg_mac_wrap(acc[1], (c0)[k], ub);                                     \
+          acc[2] = qg_mac_wrap(acc[2], (c0)[(cs) + k], ua);                              \
         }                                                                                \
       }                                                                                  \
       (y0)[o] = QG_OUT(acc[0] >> QG_SCALE_SHIFT, o);                                     \
@@ -319,13 +319,13 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
       int32_t acc[4];
       QG_DOT1X4FN(x, weight + o * QG_ROW, acc);
       for (r = 0; r < 4; ++r) {
-        for (k = QG_K / 4 * 4; k < QG_K; ++k) acc[r] += x[k] * (int32_t)(int8_t)weight[(o + r) * QG_ROW + k];
+        for (k = QG_K / 4 * 4; k < QG_K; ++k) acc[r] = qg_mac_wrap(acc[r], x[k], (int8_t)weight[(o + r) * QG_ROW + k]);
         y[o + r] = QG_OUT(acc[r], o + r);
       }
     }
     for (o = QG_O / 4 * 4; o < QG_O; ++o) {
       int32_t a = 0;
-      for (k = 0; k < QG_K; ++k) a += x[k] * (int32_t)(int8_t)weight[o * QG_ROW + k];
+      for (k = 0; k < QG_K; ++k) a = qg_mac_wrap(a, x[k], (int8_t)weight[o * QG_ROW + k]);
       y[o] = QG_OUT(a, o);
     }
     (void)scratch;
