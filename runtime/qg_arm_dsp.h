@@ -443,52 +443,62 @@ QG_INLINE void qg_dot2x2_u8(const uint8_t *a, long as, const uint8_t *b0, const 
 #define QG_HL4_ASM 0
 #endif
 QG_HOT void qg_dot_hl4(const int8_t *x, const uint8_t *w, long n, int32_t *acc) {
-  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0, r2 = 0, l2 = 0, r3 = 0, l3 = 0;
+  int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0, r2 = 0, l2 = 0, r3 = 0, l3 = 0; /* (the assembly zeroes its own) */
 #if QG_HL4_ASM
   if (n > 0) {
+    /* The sums are zeroed here (UMULL of 0 by 0 zeroes two registers), and
+     * the acc pointer is pushed for the loop, its register serving as the
+     * second temporary: GCC would keep it in a stack frame of its own. */
     const int8_t *const end = x + 4 * n;
-    uint32_t v, t, u;
-    __asm__("1:\n\t"
+    uint32_t v, t;
+    __asm__("mov %[r0], #0\n\t"
+            "umull %[l0], %[r1], %[r0], %[r0]\n\t"
+            "umull %[l1], %[r2], %[r0], %[r0]\n\t"
+            "umull %[l2], %[r3], %[r0], %[r0]\n\t"
+            "mov %[l3], %[r0]\n\t"
+            "push {%[a]}\n\t"
+            "1:\n\t"
             "ldr %[v], [%[x]], #4\n\t"
             "ldr %[t], [%[w]], #32\n\t"
             "sxtb16 %[v], %[v]\n\t"
-            "ldr %[u], [%[w], #-24]\n\t"
+            "ldr %[a], [%[w], #-24]\n\t"
             "smlad %[r0], %[v], %[t], %[r0]\n\t"
             "sxtb16 %[t], %[t]\n\t"
-            "smlad %[r1], %[v], %[u], %[r1]\n\t"
-            "sxtb16 %[u], %[u]\n\t"
+            "smlad %[r1], %[v], %[a], %[r1]\n\t"
+            "sxtb16 %[a], %[a]\n\t"
             "smlad %[l0], %[v], %[t], %[l0]\n\t"
             "ldr %[t], [%[w], #-16]\n\t"
-            "smlad %[l1], %[v], %[u], %[l1]\n\t"
-            "ldr %[u], [%[w], #-8]\n\t"
+            "smlad %[l1], %[v], %[a], %[l1]\n\t"
+            "ldr %[a], [%[w], #-8]\n\t"
             "smlad %[r2], %[v], %[t], %[r2]\n\t"
             "sxtb16 %[t], %[t]\n\t"
-            "smlad %[r3], %[v], %[u], %[r3]\n\t"
-            "sxtb16 %[u], %[u]\n\t"
+            "smlad %[r3], %[v], %[a], %[r3]\n\t"
+            "sxtb16 %[a], %[a]\n\t"
             "smlad %[l2], %[v], %[t], %[l2]\n\t"
             "ldr %[t], [%[w], #-28]\n\t"
-            "smlad %[l3], %[v], %[u], %[l3]\n\t"
+            "smlad %[l3], %[v], %[a], %[l3]\n\t"
             "ldr %[v], [%[x], #-4]\n\t"
-            "ldr %[u], [%[w], #-20]\n\t"
+            "ldr %[a], [%[w], #-20]\n\t"
             "sxtb16 %[v], %[v], ror #8\n\t"
             "smlad %[r0], %[v], %[t], %[r0]\n\t"
             "sxtb16 %[t], %[t]\n\t"
-            "smlad %[r1], %[v], %[u], %[r1]\n\t"
-            "sxtb16 %[u], %[u]\n\t"
+            "smlad %[r1], %[v], %[a], %[r1]\n\t"
+            "sxtb16 %[a], %[a]\n\t"
             "smlad %[l0], %[v], %[t], %[l0]\n\t"
             "ldr %[t], [%[w], #-12]\n\t"
-            "smlad %[l1], %[v], %[u], %[l1]\n\t"
-            "ldr %[u], [%[w], #-4]\n\t"
+            "smlad %[l1], %[v], %[a], %[l1]\n\t"
+            "ldr %[a], [%[w], #-4]\n\t"
             "smlad %[r2], %[v], %[t], %[r2]\n\t"
             "sxtb16 %[t], %[t]\n\t"
-            "smlad %[r3], %[v], %[u], %[r3]\n\t"
-            "sxtb16 %[u], %[u]\n\t"
+            "smlad %[r3], %[v], %[a], %[r3]\n\t"
+            "sxtb16 %[a], %[a]\n\t"
             "smlad %[l2], %[v], %[t], %[l2]\n\t"
-            "smlad %[l3], %[v], %[u], %[l3]\n\t"
+            "smlad %[l3], %[v], %[a], %[l3]\n\t"
             "cmp %[x], %[end]\n\t"
             "bne 1b\n\t"
-            : [r0] "+r"(r0), [l0] "+r"(l0), [r1] "+r"(r1), [l1] "+r"(l1), [r2] "+r"(r2), [l2] "+r"(l2), [r3] "+r"(r3),
-              [l3] "+r"(l3), [x] "+r"(x), [w] "+r"(w), [v] "=&r"(v), [t] "=&r"(t), [u] "=&r"(u)
+            "pop {%[a]}\n\t"
+            : [r0] "=&r"(r0), [l0] "=&r"(l0), [r1] "=&r"(r1), [l1] "=&r"(l1), [r2] "=&r"(r2), [l2] "=&r"(l2), [r3] "=&r"(r3),
+              [l3] "=&r"(l3), [x] "+r"(x), [w] "+r"(w), [v] "=&r"(v), [t] "=&r"(t), [a] "+r"(acc)
             : [end] "r"(end)
             : "cc", "memory");
   }
