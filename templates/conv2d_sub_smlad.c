@@ -117,10 +117,10 @@ QG_HOT void QGS_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
         long k;                                                                          \
         for (k = QGS_KC / 4 * 4; k < QGS_KC; ++k) {                                      \
           const int32_t ua = (int8_t)weight[o * QGS_ROW + k], ub = (int8_t)weight[ob * QGS_ROW + k]; \
-          acc[0] += (c0)[k] * ua;                                                        \
-          acc[1] += (c0)[k] * ub;                                                        \
-          acc[2] += (c0)[(cs) + k] * ua;                                                 \
-          acc[3] += (c0)[(cs) + k] * ub;                                                 \
+          acc[0] = qg_mac_wrap(acc[0], (c0)[k], ua);                                     \
+          acc[1] = qg_mac_wrap(acc[1], (c0)[k], ub);                                     \
+          acc[2] = qg_mac_wrap(acc[2], (c0)[(cs) + k], ua);                              \
+          acc[3] = qg_mac_wrap(acc[3], (c0)[(cs) + k], ub);                              \
         }                                                                                \
       }                                                                                  \
       QGS_ST((i0) + o, QGS_OUT(acc[0] >> QGS_SCALE_SHIFT, o));                              \

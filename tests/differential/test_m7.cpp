@@ -172,6 +172,37 @@ TEST_CASE("cortex-m7: depthwise layers (pixel pairs along x and y, borders, stri
     ms.push_back(std::move(m));
   }
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7dw");
+
+// Convolutions that read their windows in place (templates/conv2d_i8_smlad.c
+// QG_ROWS): 3x3 stride 1 with padding (pairs at the border through the patch,
+// odd and even groups per kernel row: C = 4 and 8), 3x3 stride 2 with every
+// window inside, 1x1 stride 2 (stride > kernel); plain or pair-packed rows
+// as the select stage finds them exact; inputs of every kind, including all
+// -128 / all 127 after quantization.
+TEST_CASE("cortex-m7: convolutions reading windows in place (QG_ROWS) equal the interpreter on the board", "[m7]") {
+  const std::string net = R"({"format": "qgen-net", "version": 1, "name": "rows",
+    "input": {"name": "x", "shape": [4, 17, 34], "layout": "CHW"},
+    "layers": [
+      {"name": "c0", "op": "conv2d", "padding": 1, "weight": {"random": 1, "shape": [4, 4, 3, 3]}, "bias": {"random": 2, "shape": [4]}},
+      {"name": "r0", "op": "relu"},
+      {"name": "c0b", "op": "conv2d", "weight": {"random": 3, "shape": [8, 4, 1, 1]}},
+      {"name": "c1", "op": "conv2d", "padding": 1, "weight": {"random": 4, "shape": [8, 8, 3, 3]}, "bias": {"random": 5, "shape": [8]}},
+      {"name": "c2", "op": "conv2d", "stride": 2, "weight": {"random": 6, "shape": [8, 8, 3, 3]}, "bias": {"random": 7, "shape": [8]}},
+      {"name": "r2", "op": "relu"},
+      {"name": "c3", "op": "conv2d", "stride": 2, "weight": {"random": 8, "shape": [10, 8, 1, 1]}, "bias": {"random": 9, "shape": [10]}},
+      {"name": "f", "op": "flatten"},
+      {"name": "fc", "op": "dense", "weight": {"random": 10, "shape": [5, 320]}}]})";
+  const int64_t n = 4 * 17 * 34;
+  qgt::DiffModel m;
+  m.net_json = net;
+  m.quant_json = R"({"default": {"scheme": "int8"}})";
+  m.prefix = "rows";
+  m.label = "convolutions read in place";
+  for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(700 + static_cast<uint64_t>(c), n, c % 2 ? 0 : 3));
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(800 + static_cast<uint64_t>(kind), n, kind));
+  m.inputs.push_back(std::vector<float>(static_cast<size_t>(n), -1e6f));  // every input code -128
+  m.inputs.push_back(std::vector<float>(static_cast<size_t>(n), 1e6f));   // every input code 127
+  const std::string err = qgt::run_differential({m}, qgt::m7_toolchains(), "m7rows");
   if (!err.empty()) FAIL(err);
 }
 
