@@ -44,6 +44,7 @@ class Backend {
 
  private:
   Defines add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn);
+  Defines add_add(const ir::Graph& g, const ir::Node& n, const std::string& fn);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string target_;
