@@ -504,6 +504,10 @@ bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
   if (g.in(n).sub_byte() || g.out(n).sub_byte()) return false;
   if (n.weight.shape[0] % 4 != 0) return false;  // whole vectors of output channels; else portable C
+  // avx512_vnni_evex: a dense layer narrower than 16 lanes would put the whole
+  // model on the non-VNNI target (docs/halide.md); at most C_in x O MACs, it
+  // costs less in C.
+  if (n.op == Op::Dense && t.has("halide_evex_only") && n.weight.shape[0] % 16 != 0) return false;
   return halide_accumulator_fits(*n.il, g.in(n).q.zero_point);
 }
 

@@ -75,6 +75,12 @@ std::string halide_target_string(const Target& t, const std::string& features) {
   return s + "-no_runtime-no_asserts-no_bounds_query";
 }
 
+bool evex_only(const Target& t, const std::string& features) {
+  const nlohmann::json& d = descriptor(t);
+  const std::string set = features == "host" ? host_features(d) : features.empty() ? d.at("default").get<std::string>() : features;
+  return d.contains("evex_only") && d.at("evex_only").contains(set);
+}
+
 void check_features(const Target& t, const std::string& features) {
   if (features.empty()) return;
   if (!select::halide_enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
@@ -110,7 +116,7 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
   impl_->target = Halide::Target(target_);
   const nlohmann::json& d = descriptor(t);
   const std::string set = features == "host" ? host_features(d) : features.empty() ? d.at("default").get<std::string>() : features;
-  if (d.contains("evex_only") && d.at("evex_only").contains(set)) {
+  if (evex_only(t, features)) {
     impl_->evex_only = true;
     impl_->narrow_string = halide_target_string(t, d.at("evex_only").at(set).get<std::string>());
     impl_->narrow = Halide::Target(impl_->narrow_string);
