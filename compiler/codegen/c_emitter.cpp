@@ -231,7 +231,8 @@ class Emitter {
     const int64_t bytes = n.il ? static_cast<int64_t>(n.il->weight.size() + 12 * n.il->bias.size()) : 0;
     layer_bytes_ += bytes;
     table_bytes_ += bytes;
-    return {{c.tmpl, c.kernel, halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), {0}, c.scratch_bytes() > 0, {}}};
+    const std::vector<int> inputs = n.op == ir::Op::Add ? std::vector<int>{0, 1} : std::vector<int>{0};
+    return {{c.tmpl, c.kernel, halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), inputs, c.scratch_bytes() > 0, {}}};
   }
 
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {

@@ -200,7 +200,7 @@ int qgen_main(int argc, char** argv) {
   compile->add_option("-c,--config", co.config_path, "Precision choices: quant.json (none = float)");
   compile->add_option("-t,--target", co.target, target_help())->capture_default_str();
   compile->add_option("--target-features", co.target_features,
-                      "Halide feature set: x86-64: avx2 (default), avx512, avx512_vnni, sse41, or host (the best this CPU has: "
+                      "Halide feature set: x86-64: avx2 (default), avx512, avx512_vnni, avx512_vnni_evex, sse41, or host (the best this CPU has: "
                       "the output then depends on the machine running qgen); cortex-a: dotprod (default), neon; "
                       "hls: part=PART,clock=NS (docs/hls.md)");
   compile->add_option("-o,--output", out_dir, "Output directory (created; never left half-written)")->required();

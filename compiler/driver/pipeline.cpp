@@ -111,6 +111,8 @@ static const std::vector<Stage>& stages() {
          if (t.has_kernel("lq_x86") && select::halide_enabled(t) &&
              codegen::halide::halide_target_string(t, o.target_features).find("-avx2") == std::string::npos)
            t.kernels.erase(std::remove(t.kernels.begin(), t.kernels.end(), std::string("lq_x86")), t.kernels.end());
+         // avx512_vnni_evex: dense layers that would keep the model off VNNI run in C (docs/halide.md).
+         if (select::halide_enabled(t) && codegen::halide::evex_only(t, o.target_features)) t.features.push_back("halide_evex_only");
          s.graph = select::resolve_auto(std::move(s.graph), t);
          // LQ-packed activations (docs/quantization.md §11) only where the
          // target's emitter has the packed kernels ("lq_packed" family).

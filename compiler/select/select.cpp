@@ -370,6 +370,7 @@ const std::vector<Row>& table() {
       {"requantize_i8", {Op::Quantize}, Data::Int8, "table_i8.c", nullptr, when_requantize, fill_requantize},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
+      {"halide_add", {Op::Add}, Data::Int8, "halide_add_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
       {"lqi", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqi.c", nullptr, when_lqi, fill_lqi},
@@ -501,6 +502,12 @@ bool halide_enabled(const Target& t) { return t.has_kernel("halide"); }
 bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (!halide_enabled(t)) return false;
   if (n.op == Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
+  if (n.op == Op::Add) {  // two int8 tensors of the output's size (no broadcasting), full-byte codes
+    if (n.inputs.size() != 2 || g.out(n).dtype != ir::DType::I8 || g.out(n).sub_byte()) return false;
+    for (size_t k = 0; k < 2; ++k)
+      if (g.in(n, k).dtype != ir::DType::I8 || g.in(n, k).sub_byte() || g.in(n, k).numel() != g.out(n).numel()) return false;
+    return true;
+  }
   if (!n.il) return false;
   if (n.op != Op::Conv2d && n.op != Op::Dense) return false;
   // Depthwise (one channel per group) in Halide; other grouped convs: portable C.
@@ -508,6 +515,10 @@ bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
   if (g.in(n).sub_byte() || g.out(n).sub_byte()) return false;
   if (n.weight.shape[0] % 4 != 0) return false;  // whole vectors of output channels; else portable C
+  // avx512_vnni_evex: a dense layer narrower than 16 lanes would put the whole
+  // model on the non-VNNI target (docs/halide.md); at most C_in x O MACs, it
+  // costs less in C.
+  if (n.op == Op::Dense && t.has("halide_evex_only") && n.weight.shape[0] % 16 != 0) return false;
   return halide_accumulator_fits(*n.il, g.in(n).q.zero_point);
 }
 
@@ -539,7 +550,7 @@ bool halide_accumulator_fits(const ir::IntLinear& il, int64_t in_zp) {
 }
 
 int64_t halide_scratch_bytes(const ir::Graph& g, const ir::Node& n) {
-  if (n.op == Op::MaxPool2d) return 0;
+  if (n.op == Op::MaxPool2d || n.op == Op::Add) return 0;
   if (n.op == Op::Dense) return round4(g.in(n).shape[0]);
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;

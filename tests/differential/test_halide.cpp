@@ -123,7 +123,7 @@ void check(const std::vector<qgt::DiffModel>& models, const std::vector<qgt::Too
 
 TEST_CASE("the random integer-only nets below reach every Halide kernel family", "[differential][halide]") {
   // conv (groups 1), depthwise conv, dense, max pool: layers the x86-64 target gives to Halide.
-  int conv = 0, depthwise = 0, dense = 0, pool = 0;
+  int conv = 0, depthwise = 0, dense = 0, pool = 0, add = 0;
   const qg::codegen::Target& t = qg::codegen::target("x86-64");
   for (const qgt::DiffModel& m : int8_nets(950000, 48)) {
     const std::string dir = qgt::make_temp_dir("hlcover");
@@ -140,17 +140,20 @@ TEST_CASE("the random integer-only nets below reach every Halide kernel family",
       if (!(*s.kernels)[i].halide) continue;
       if (n.op == qg::ir::Op::Dense) ++dense;
       else if (n.op == qg::ir::Op::MaxPool2d) ++pool;
+      else if (n.op == qg::ir::Op::Add) ++add;
       else if (qg::ir::is_depthwise(s.graph, n)) ++depthwise;
       else ++conv;
     }
     qgt::remove_dir(dir);
   }
-  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool << ", add " << add);
   CHECK(conv > 0);
   CHECK(depthwise > 0);
   CHECK(dense > 0);
   CHECK(pool > 0);
-  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool);
+  CHECK(add > 0);
+  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool
+                                                << ", add " << add);
 }
 
 TEST_CASE("x86-64 (Halide): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
@@ -188,6 +191,38 @@ TEST_CASE("x86-64 (Halide): MLPerf Tiny int8 models equal the interpreter bit fo
   const std::string missing = qgt::missing_files(kModels, kMlperfFiles);
   if (!missing.empty()) QGT_SKIP_MISSING(missing);
   check(mlperf_models(), x86_real_toolchains(), "hlx86mlperf", true);
+}
+
+// avx512_vnni_evex (AVX512-VNNI without AVX-VNNI, e.g. AMD Zen 4): the Halide
+// target it names lets LLVM encode 128/256-bit dot products as VEX
+// (AVX-VNNI), which such CPUs lack; the backend uses it only when every
+// Halide conv / dense layer fills 512-bit vectors (dense layers that do not
+// run in C), else the avx512 target. Checked on the object code: no
+// VEX-encoded VNNI instruction in any MLPerf Tiny package, vpdpbusd in KWS,
+// ResNet-8 and AD01, the fallback for VWW (8-channel convolutions). Whether
+// the packages run is checked above (--target-features host picks this set on
+// such a CPU).
+TEST_CASE("x86-64 avx512_vnni_evex: no VEX-encoded VNNI instruction and VNNI only where every layer is 512-bit wide", "[differential][halide][tflite]") {
+  const std::string missing = qgt::missing_files(kModels, kMlperfFiles);
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  if (qgt::run_cmd("objdump --version").status != 0) QGT_SKIP("objdump (binutils) not found");
+  for (const std::string& f : kMlperfFiles) {
+    const std::string dir = qgt::make_temp_dir("hlevex");
+    const qg::driver::PipelineState st = qgt::compile_model_file(dir, kModels + "/" + f, "m", "x86-64", "avx512_vnni_evex", "", {});
+    INFO(f << ": Halide target " << st.emitted->halide_target);
+    const qgt::CmdResult d = qgt::run_cmd("objdump -d " + qgt::quote(dir + "/out/m_halide.o"));
+    REQUIRE(d.status == 0);
+    const bool vnni = st.emitted->halide_target.find("avx512_sapphirerapids") != std::string::npos;
+    CHECK(d.output.find("{vex}") == std::string::npos);
+    if (f.find("vww") == std::string::npos) {
+      CHECK(vnni);
+      CHECK(d.output.find("vpdpbusd") != std::string::npos);
+    } else {
+      CHECK(!vnni);
+      CHECK(d.output.find("vpdpbusd") == std::string::npos);
+    }
+    qgt::remove_dir(dir);
+  }
 }
 
 TEST_CASE("cortex-a (Halide, qemu-aarch64): real models equal the interpreter bit for bit", "[differential][halide]") {

@@ -75,6 +75,12 @@ std::string halide_target_string(const Target& t, const std::string& features) {
   return s + "-no_runtime-no_asserts-no_bounds_query";
 }
 
+bool evex_only(const Target& t, const std::string& features) {
+  const nlohmann::json& d = descriptor(t);
+  const std::string set = features == "host" ? host_features(d) : features.empty() ? d.at("default").get<std::string>() : features;
+  return d.contains("evex_only") && d.at("evex_only").contains(set);
+}
+
 void check_features(const Target& t, const std::string& features) {
   if (features.empty()) return;
   if (!select::halide_enabled(t)) user_error("", "--target-features", "target " + t.name + " takes no feature set (only the Halide targets x86-64 and cortex-a do)");
@@ -83,15 +89,38 @@ void check_features(const Target& t, const std::string& features) {
 
 struct Backend::Impl {
   Halide::Target target;
+  // Feature sets of the descriptor's "evex_only" map (x86-64
+  // avx512_vnni_evex): the target LLVM gets lets it encode 128/256-bit
+  // dot products as VEX AVX-VNNI, which CPUs with AVX512-VNNI but no AVX-VNNI
+  // (AMD Zen 4) lack. Such a model compiles with `target` only if every
+  // conv / dense / depthwise layer's output channels fill whole 512-bit
+  // vectors (16 int32 lanes: no narrower dot product exists), else every
+  // layer compiles with `narrow` (the map's value, e.g. avx512).
+  bool evex_only = false;
+  bool all_wide = true;
+  Halide::Target narrow;
+  std::string narrow_string;
   MachineInfo machine;
   int in_offset = 0;
   std::string prefix;
-  std::vector<Halide::Module> modules;
+  struct Layer {
+    Halide::Pipeline pipeline;
+    std::vector<Halide::Argument> args;
+    std::string fn;
+  };
+  std::vector<Layer> layers;  // compiled in compile_object, once the target is known
 };
 
 Backend::Backend(const Target& t, const std::string& features, const std::string& prefix) : impl_(std::make_unique<Impl>()) {
   target_ = halide_target_string(t, features);
   impl_->target = Halide::Target(target_);
+  const nlohmann::json& d = descriptor(t);
+  const std::string set = features == "host" ? host_features(d) : features.empty() ? d.at("default").get<std::string>() : features;
+  if (evex_only(t, features)) {
+    impl_->evex_only = true;
+    impl_->narrow_string = halide_target_string(t, d.at("evex_only").at(set).get<std::string>());
+    impl_->narrow = Halide::Target(impl_->narrow_string);
+  }
   impl_->prefix = prefix;
   const Halide::Target& ht = impl_->target;
   if (ht.arch == Halide::Target::X86) {
@@ -110,10 +139,11 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
 
 Backend::~Backend() = default;
 
-size_t Backend::layers() const { return impl_->modules.size(); }
+size_t Backend::layers() const { return impl_->layers.size(); }
 
 Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
   if (n.op == ir::Op::MaxPool2d) return add_pool(g, n, fn);
+  if (n.op == ir::Op::Add) return add_add(g, n, fn);
   const auto t0 = std::chrono::steady_clock::now();
   LinearSpec s;
   s.dense = n.op == ir::Op::Dense;
@@ -145,9 +175,9 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
   QG_CHECK(static_cast<int64_t>(s.Hp) * s.Wp * s.Cp == select::halide_scratch_bytes(g, n), "halide scratch size mismatch");
 
   Halide::ImageParam in(s.in_offset ? Halide::UInt(8) : Halide::Int(8), s.dense ? 1 : 3, fn + "_in");
+  if (s.O % 16) impl_->all_wide = false;
   try {
-    Halide::Pipeline p = build_linear_i8(s, impl_->machine, fn, in);
-    impl_->modules.push_back(p.compile_to_module({in}, fn, impl_->target));
+    impl_->layers.push_back({build_linear_i8(s, impl_->machine, fn, in), {in}, fn});
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }
@@ -178,14 +208,35 @@ Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::stri
   s.act_max = n.ip.act_max;
   Halide::ImageParam in(Halide::Int(8), 3, fn + "_in");
   try {
-    Halide::Pipeline p = build_maxpool_i8(s, impl_->machine, fn, in);
-    impl_->modules.push_back(p.compile_to_module({in}, fn, impl_->target));
+    // No multiplies: nothing a VNNI instruction could be formed from.
+    impl_->layers.push_back({build_maxpool_i8(s, impl_->machine, fn, in), {in}, fn});
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto str = [](int64_t v) { return std::to_string(v); };
   return {{"QG_HL_FN", fn}, {"QG_H", str(s.H)}, {"QG_W", str(s.W)}, {"QG_C", str(s.C)}, {"QG_OH", str(s.OH)}, {"QG_OW", str(s.OW)}};
+}
+
+Defines Backend::add_add(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AddSpec s;
+  const ir::IntParams& p = n.ip;
+  s.N = static_cast<int>(g.out(n).numel());
+  s.zp1 = static_cast<int>(g.in(n, 0).q.zero_point);
+  s.zp2 = static_cast<int>(g.in(n, 1).q.zero_point);
+  s.out_zp = static_cast<int>(g.out(n).q.zero_point);
+  s.left_shift = p.left_shift, s.m1 = p.in1_mult, s.s1 = p.in1_shift, s.m2 = p.in2_mult, s.s2 = p.in2_shift;
+  s.mo = p.out_mult, s.so = p.out_shift, s.act_min = p.act_min, s.act_max = p.act_max;
+  Halide::ImageParam a(Halide::Int(8), 1, fn + "_a"), b(Halide::Int(8), 1, fn + "_b");
+  try {
+    // Multiplies only in int64 (the requantization): no VNNI pattern.
+    impl_->layers.push_back({build_add_i8(s, impl_->machine, fn, a, b), {a, b}, fn});
+  } catch (const Halide::Error& e) {
+    internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
+  }
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return {{"QG_HL_FN", fn}, {"QG_N", std::to_string(s.N)}};
 }
 
 std::string Backend::compile_object() {
@@ -196,7 +247,11 @@ std::string Backend::compile_object() {
   const std::string dir = tmpl, obj = dir + "/" + impl_->prefix + "_halide.o";
   std::string bytes;
   try {
-    Halide::Module m = Halide::link_modules(impl_->prefix + "_halide", impl_->modules);
+    const bool narrow = impl_->evex_only && !impl_->all_wide;
+    if (narrow) target_ = impl_->narrow_string;
+    std::vector<Halide::Module> modules;
+    for (Impl::Layer& l : impl_->layers) modules.push_back(l.pipeline.compile_to_module(l.args, l.fn, narrow ? impl_->narrow : impl_->target));
+    Halide::Module m = Halide::link_modules(impl_->prefix + "_halide", modules);
     m.compile({{Halide::OutputFileType::object, obj}});
     std::ifstream f(obj, std::ios::binary);
     std::ostringstream ss;

@@ -24,6 +24,14 @@ namespace qg::codegen::halide {
 // user error for an unknown feature.
 std::string halide_target_string(const Target& t, const std::string& features);
 
+// True when the feature set is one of the descriptor's "evex_only" sets
+// (x86-64 avx512_vnni_evex): its VNNI target is used only if every Halide
+// conv / dense layer has a multiple of 16 output channels; the select stage
+// then gives dense layers with other output counts to the portable C kernel
+// (feature "halide_evex_only"), and the backend falls back to the narrow
+// target if a convolution is not that wide.
+bool evex_only(const Target& t, const std::string& features);
+
 // Checks a --target-features value before any work: a user error when the
 // target has no Halide kernels or does not know the feature set.
 void check_features(const Target& t, const std::string& features);
@@ -44,6 +52,7 @@ class Backend {
 
  private:
   Defines add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn);
+  Defines add_add(const ir::Graph& g, const ir::Node& n, const std::string& fn);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string target_;

@@ -39,6 +39,15 @@ struct PoolSpec {
 Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
 void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
 
+// An int8 add of two tensors of N values (TFLite semantics, templates/add_i8.c).
+struct AddSpec {
+  int N = 1;
+  int zp1 = 0, zp2 = 0, out_zp = 0, left_shift = 0, m1 = 0, s1 = 0, m2 = 0, s2 = 0, mo = 0, so = 0;
+  int act_min = -128, act_max = 127;
+};
+Halide::Pipeline build_add_i8(const AddSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& a, Halide::ImageParam& b);
+void schedule_add_i8(Halide::Func out, const AddSpec& s, const MachineInfo& m);
+
 // Tile of a convolution output: `no` vectors of `vo` output channels × `tx`
 // columns, no·tx <= budget accumulators, minimizing an estimate of the work:
 // tiles × (no·tx multiply-accumulates + (no + tx)/2 for the vector loads),
