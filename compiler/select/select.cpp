@@ -616,7 +616,7 @@ ir::Graph resolve_auto(ir::Graph g, const Target& t) {
 }
 
 // Max pool fused into the LQ convolution before it (docs/quantization.md
-// §11): a conv2d_lqp.c conv whose float output (not the model's output) is
+// §11): a conv2d_lqp.c (or per-patch conv2d_lq.c) conv whose float output (not the model's output) is
 // read only by a max pool with a pool2d_lqp.c choice (packed output). The
 // conv's kernel computes the conv outputs of each pool window, takes their
 // maximum in the pool's order and packs it; the conv's float output is never
@@ -627,15 +627,18 @@ namespace {
 void fuse_lq_pools(Selection& s, const ir::Graph& g, const Target& t) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ir::Node& n = g.nodes[i];
-    if (n.op != Op::Conv2d || s[i].tmpl != "conv2d_lqp.c" || n.output == g.output || g.out(n).pack.on()) continue;
+    // conv2d_lqp.c, or a per-patch conv2d_lq.c conv (float input and output),
+    // which conv2d_lqp.c also computes (QG_IN_PACKED 0)
+    const bool lqp = s[i].tmpl == "conv2d_lqp.c", lq = s[i].tmpl == "conv2d_lq.c" && n.lq && !n.lq->lut_g && !n.lq->lqi;
+    if (n.op != Op::Conv2d || !(lqp || lq) || n.output == g.output || g.out(n).pack.on()) continue;
     const std::vector<int> cons = g.consumers(n.output);
     if (cons.size() != 1) continue;
     const size_t j = static_cast<size_t>(cons[0]);
     const ir::Node& p = g.nodes[j];
     if (p.op != Op::MaxPool2d || s[j].tmpl != "pool2d_lqp.c" || j <= i || p.inputs.size() != 1) continue;
     KernelChoice c;
-    c.row = s[i].row;
-    c.tmpl = s[i].tmpl;
+    c.row = lqp ? s[i].row : t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64 ? "lqp_dsp" : "lqp_mac";
+    c.tmpl = "conv2d_lqp.c";
     fill_lqp_pool(c, t, g, n, &p);
     c.pool_node = static_cast<int>(j);
     s[i] = c;
