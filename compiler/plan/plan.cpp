@@ -11,12 +11,7 @@ namespace {
 
 int64_t align_up(int64_t x) { return (x + MemoryPlan::kAlign - 1) / MemoryPlan::kAlign * MemoryPlan::kAlign; }
 
-// A CHW image with one channel, or of one pixel, has the same bytes in HWC:
-// no copy, the kernels read / write the caller's buffer.
-bool needs_relayout(const ir::Graph& g, int t) {
-  const std::vector<int64_t>& s = g.tensor(t).shape;
-  return g.layout == ir::Layout::CHW && s.size() == 3 && s[2] > 1 && s[0] * s[1] > 1;
-}
+bool needs_relayout(const ir::Graph& g, int t) { return g.layout == ir::Layout::CHW && g.tensor(t).shape.size() == 3; }
 
 // Places buffers in `order`, each at the lowest aligned offset that does not
 // overlap an already placed buffer alive at the same time. Returns the arena.
