@@ -17,8 +17,18 @@
  * (S accumulators, 8-byte aligned), CODES (K bytes), YPIX (O floats, 0 bytes
  * when the output is float). QG_SEGLEN > 0 (DSP path): every segment s is
  * activation region s and QG_SEGLEN codes long (compile-time loop bounds).
+ * QG_POOL 1 (kernel name "..._mp_po", select.cpp fuse_lq_pools): a max pool
+ * (window QG_PKH x QG_PKW, stride QG_PSH x QG_PSW, padding QG_PPT / QG_PPL,
+ * output QG_POH x QG_POW) fused after the convolution; the output (packed)
+ * is the pool's. Per pool position the conv outputs of the window's valid
+ * taps, in pool2d_lqp.c's order (ky, then kx), go to YPIX one position at a
+ * time and their running maximum (-INFINITY first, v > m ? v : m per
+ * channel, as pool2d_lqp.c) to PACC (QG_O floats), which is packed: the same
+ * floats and the same steps as the conv followed by pool2d_lqp.c, without
+ * the conv's float output.
  * Compile-time: shapes, QG_ settings; per layer at the call: areg, seg,
  * seg_areg, the weight codes, e, bb (B), d, bias. */
+#include <math.h>
 #include <stdint.h>
 #include "../runtime/qg_lqp.h"
 #include "../runtime/qg_arm_dsp.h"
@@ -64,6 +74,16 @@
 #define QG_SCR_SQ 72
 #define QG_SCR_CODES 108
 #define QG_SCR_YPIX 128
+#define QG_SCR_PACC 136
+#define QG_POOL 0
+#define QG_POH 1
+#define QG_POW 1
+#define QG_PKH 1
+#define QG_PKW 1
+#define QG_PSH 1
+#define QG_PSW 1
+#define QG_PPT 0
+#define QG_PPL 0
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_WPACK == 8
 #define QG_WCODE(i) (codes[i])
@@ -90,10 +110,12 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
   float whole_lo = 0.0f, whole_s = 1.0f;
 #endif
 #if QG_OUT_PACKED
+  /* the packed output: the conv's, or with QG_POOL the pool's */
+  const long yn = (QG_POOL ? (long)QG_POH * QG_POW : (long)QG_OH * QG_OW) * QG_O;
   float *ypix = (float *)(scratch + QG_SCR_YPIX);
   uint8_t *yc = (uint8_t *)yv;
-  float *ylo = (float *)(yc + QG_LQP_CODE_BYTES((long)QG_OH * QG_OW * QG_O, QG_OUT_CB));
-  float *ys = ylo + (long)QG_OH * QG_OW * QG_O / QG_OUT_R;
+  float *ylo = (float *)(yc + QG_LQP_CODE_BYTES(yn, QG_OUT_CB));
+  float *ys = ylo + yn / QG_OUT_R;
 #else
   float *y = (float *)yv;
 #endif
@@ -103,15 +125,31 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
                      QG_SCR_RS >= QG_SCR_RLO + QG_R * (long)sizeof(float) && QG_SCR_SQ >= QG_SCR_RS + QG_R * (long)sizeof(float) &&
                      QG_SCR_SQ % 8 == 0 && QG_SCR_CODES >= QG_SCR_SQ + QG_S * (long)sizeof(QG_ACC_T) &&
                      QG_SCR_YPIX >= QG_SCR_CODES + QG_K && QG_SCR_YPIX % 4 == 0 &&
-                     QG_SCRATCH_BYTES == QG_SCR_YPIX + (QG_OUT_PACKED ? QG_O : 0) * (long)sizeof(float) &&
+                     QG_SCR_PACC == QG_SCR_YPIX + (QG_OUT_PACKED ? QG_O : 0) * (long)sizeof(float) &&
+                     QG_SCRATCH_BYTES == QG_SCR_PACC + (QG_POOL ? QG_O : 0) * (long)sizeof(float) &&
+                     (!QG_POOL || (QG_OUT_PACKED && QG_G >= 1)) &&
                      (!QG_IN_PACKED || (cg % QG_IN_R == 0 && !QG_A_WHOLE)) && (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0))
                         ? 1
                         : -1]);
 #if !QG_IN_PACKED && QG_A_WHOLE
   qg_region_params(x, (long)QG_H * QG_W * QG_C, QG_PADDED, QG_LA, &whole_lo, &whole_s);
 #endif
+#if QG_POOL
+  float *pacc = (float *)(scratch + QG_SCR_PACC);
+  long poy, pox, pky, pkx;
+  for (poy = 0; poy < QG_POH; ++poy)
+    for (pox = 0; pox < QG_POW; ++pox) {
+      for (o = 0; o < QG_O; ++o) pacc[o] = -INFINITY;
+      for (pky = 0; pky < QG_PKH; ++pky) {
+        oy = poy * QG_PSH - QG_PPT + pky;
+        if (oy < 0 || oy >= QG_OH) continue;
+        for (pkx = 0; pkx < QG_PKW; ++pkx) {
+          ox = pox * QG_PSW - QG_PPL + pkx;
+          if (ox < 0 || ox >= QG_OW) continue;
+#else
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox) {
+#endif
       for (grp = 0; grp < QG_G; ++grp) {
 #if QG_IN_PACKED
         /* Tap t's codes at q + t*cg, its cg / QG_IN_R regions at rlo/rs + t*cg/QG_IN_R:
@@ -204,7 +242,12 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
 #endif
         }
       }
-#if QG_OUT_PACKED
+#if QG_POOL
+          for (o = 0; o < QG_O; ++o) pacc[o] = ypix[o] > pacc[o] ? ypix[o] : pacc[o];
+        }
+      }
+      qg_lqp_pack(pacc, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (poy * QG_POW + pox) * QG_O, yc, ylo, ys);
+#elif QG_OUT_PACKED
       qg_lqp_pack(ypix, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * QG_O, yc, ylo, ys);
 #endif
     }

@@ -852,12 +852,18 @@ Emitted Emitter::run() {
     layer_bytes_ = 0;
     cur_node_ = &n;
     const select::KernelChoice& choice = sel_[i];
-    std::vector<Instance> insts = choice.halide ? halide_instance(n, idx) : emitter_for(n.op)(*this, g_, n, idx);
+    // A max pool fused into the LQ conv before it (select::fuse_lq_pools) has
+    // no call: that conv's kernel writes its output.
+    std::vector<Instance> insts = choice.fused_into >= 0 ? std::vector<Instance>{}
+                                  : choice.halide        ? halide_instance(n, idx)
+                                                         : emitter_for(n.op)(*this, g_, n, idx);
+    const int out_tensor = choice.pool_node >= 0 ? g_.nodes.at(static_cast<size_t>(choice.pool_node)).output : n.output;
     LayerReport rep;
     rep.node = static_cast<int>(i);
     body += "  /* layer " + str(idx) + " '" + printable_name(n.name) + "': " + ir::op_info(n.op).name + " -> " +
             shape_comment(n.output) + " */\n";
     body += "  QG_LAYER_BEGIN(" + str(idx) + ");\n";
+    if (choice.fused_into >= 0) body += "  /* computed by layer " + str(choice.fused_into + 1) + " (max pool fused into its kernel) */\n";
     for (size_t k = 0; k < insts.size(); ++k) {
       Instance& in = insts[k];
       if (in.scratch) {  // the layout the select stage gave the planner (select::ScratchPart); part of the body key
@@ -874,7 +880,7 @@ Emitted Emitter::run() {
       b.users.push_back("layer " + str(idx) + " '" + printable_name(n.name) + "'");
       std::string call = "  " + b.fn + "(";
       for (int a : in.inputs) call += ptr(n.inputs[static_cast<size_t>(a)], true) + ", ";
-      call += ptr(n.output, false);
+      call += ptr(out_tensor, false);
       if (in.scratch) call += ", A + " + str(p_.scratch[i].offset);
       for (const std::string& a : in.args) call += ", " + a;
       body += call + ");\n";

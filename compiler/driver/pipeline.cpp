@@ -123,9 +123,11 @@ static const std::vector<Stage>& stages() {
        [](PipelineState& s, const PipelineOptions&) {
          QG_CHECK(s.kernels.has_value(), "plan needs the select stage's choices");
          const select::Selection& k = *s.kernels;
-         s.plan = plan::plan_memory(s.graph, [&k](const ir::Graph& g, const ir::Node& n) {
-           return k.at(static_cast<size_t>(&n - g.nodes.data())).scratch_bytes();
-         });
+         std::vector<int> fused;  // select::fuse_lq_pools: a max pool computed by the LQ conv before it
+         for (const select::KernelChoice& c : k) fused.push_back(c.pool_node);
+         s.plan = plan::plan_memory(
+             s.graph, [&k](const ir::Graph& g, const ir::Node& n) { return k.at(static_cast<size_t>(&n - g.nodes.data())).scratch_bytes(); },
+             "greedy-best-of", fused);
        }},
       {"codegen",
        [](PipelineState& s, const PipelineOptions& o) {

@@ -105,7 +105,7 @@ void plan_buffers(std::vector<Buffer*>& bufs, bool best_of) {
 
 }  // namespace
 
-MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm) {
+MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm, const std::vector<int>& fused) {
   if (algorithm != "greedy-by-size" && algorithm != "greedy-best-of")
     user_error("", "--plan", "unknown memory planner '" + algorithm + "' (known: greedy-best-of, greedy-by-size)");
   MemoryPlan p;
@@ -125,6 +125,17 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
     for (int t : n.inputs) last[static_cast<size_t>(t)] = i + 1;
   }
   last[static_cast<size_t>(g.output)] = N + 1;
+  // Fused pairs: the first node's output is not stored; the second's output
+  // is written from the first node's step on.
+  std::vector<bool> elided(g.tensors.size(), false);
+  for (size_t i = 0; i < fused.size() && i < static_cast<size_t>(N); ++i) {
+    if (fused[i] < 0) continue;
+    const ir::Node& n = g.nodes[i];
+    const ir::Node& m = g.nodes.at(static_cast<size_t>(fused[i]));
+    QG_CHECK(fused[i] > static_cast<int>(i) && n.output != g.output && m.output != g.output, "plan_memory: bad fused pair");
+    elided[static_cast<size_t>(n.output)] = true;
+    def[static_cast<size_t>(m.output)] = std::min(def[static_cast<size_t>(m.output)], static_cast<int>(i) + 1);
+  }
 
   // In place: an elementwise op may write over an input that dies at that
   // op (same size, arena-placed). The output then shares the input's buffer.
@@ -135,7 +146,9 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
     if (n.output == g.output) continue;
     for (int k : in_place_inputs(g, n)) {
       const int t = n.inputs[static_cast<size_t>(k)], r = root(t);
-      if (t == g.input || r == g.input || last[static_cast<size_t>(t)] != i + 1) continue;
+      if (t == g.input || r == g.input || last[static_cast<size_t>(t)] != i + 1 || elided[static_cast<size_t>(t)] ||
+          elided[static_cast<size_t>(n.output)])
+        continue;
       if (g.tensor(t).bytes() != g.tensor(n.output).bytes()) continue;
       alias[static_cast<size_t>(n.output)] = r;
       last[static_cast<size_t>(r)] = std::max(last[static_cast<size_t>(r)], last[static_cast<size_t>(n.output)]);
@@ -150,7 +163,7 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
     b.bytes = g.tensors[t].bytes();
     b.first = def[t];
     b.last = std::max(last[t], def[t]);
-    if (def[t] < 0) {  // not produced by anything (cannot happen for a valid graph)
+    if (def[t] < 0 || elided[t]) {  // not produced by anything (cannot happen for a valid graph), or never stored (fused)
       b.bytes = 0;
       continue;
     }

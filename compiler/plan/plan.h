@@ -39,7 +39,12 @@ using ScratchFn = std::function<int64_t(const ir::Graph&, const ir::Node&)>;
 // overlapping lifetime; "greedy-best-of" (default) runs that greedy placement
 // in three orders (by size, by first use, by size x lifetime) and keeps the
 // smallest arena.
-MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm = "greedy-best-of");
+// `fused` (optional, one entry per node): fused[i] = j when node i's kernel
+// also computes node j and writes j's output (a max pool fused into an LQ
+// convolution, select::KernelChoice::pool_node): node i's own output is never
+// stored (no bytes) and j's output is live from node i on.
+MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::string& algorithm = "greedy-best-of",
+                       const std::vector<int>& fused = {});
 
 std::string print_plan(const ir::Graph& g, const MemoryPlan& p);
 

@@ -127,13 +127,16 @@ void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
 // quant::choose_storage): no float patch when the input is packed, a row of
 // O floats (YPIX) when the output is; otherwise the parts of conv2d_lq.c.
-void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+// With `pool` (fuse_lq_pools, below): the kernel also max-pools its output
+// with that node's window and writes the pool's packed output; YPIX holds one
+// conv position, PACC the pool window's running maximum (O floats each).
+void fill_lqp_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n, const ir::Node* pool) {
   const ir::LinearQuant& q = *n.lq;
-  const ir::Tensor &in = g.in(n), &out = g.out(n);
+  const ir::Tensor &in = g.in(n), &out = pool ? g.out(*pool) : g.out(n);
   c.w_pack = packed_codes(t, n) ? q.w_bits : 8;
   const bool dot = c.w_pack == 8 && !q.acc64 && t.has_kernel("mac_dsp");
   const std::string base = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) +
-                           (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "");
+                           (in.pack.on() ? "p" : "") + "_mac" + (pool ? "_mp" : "") + (out.pack.on() ? "_po" : "");
   c.kernel = base + "__" + (dot || c.w_pack != 8 ? tag(t) : "c");
   const int64_t O = out.shape.back();
   // Uniform segments (segment s = activation region s, all of one length): compile-time bounds.
@@ -151,6 +154,16 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
                {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
                {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
                {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
+  const ir::Window w = pool ? pool->attrs.win : ir::Window{};
+  c.defines.insert(c.defines.end(), {{"QG_POOL", pool ? "1" : "0"},
+                                     {"QG_POH", str(pool ? out.shape.at(0) : 1)},
+                                     {"QG_POW", str(pool ? out.shape.at(1) : 1)},
+                                     {"QG_PKH", str(w.kh)},
+                                     {"QG_PKW", str(w.kw)},
+                                     {"QG_PSH", str(w.sh)},
+                                     {"QG_PSW", str(w.sw)},
+                                     {"QG_PPT", str(w.pt)},
+                                     {"QG_PPL", str(w.pl)}});
   const int64_t R = q.aregions();
   part(c, "PATCH", in.pack.on() ? 0 : 4 * q.K);
   part(c, "RLO", 4 * R);
@@ -158,7 +171,9 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
   part(c, "CODES", q.K);
   part(c, "YPIX", out.pack.on() ? 4 * O : 0, 4);
+  part(c, "PACC", pool ? 4 * O : 0, 4);
 }
+void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) { fill_lqp_pool(c, t, g, n, nullptr); }
 
 // templates/conv2d_lqp_x86.c (x86-64, AVX2): a packed input whose segments
 // are its regions (one group, QG_SEGLEN = the input's R, a multiple of 4).
@@ -622,10 +637,46 @@ ir::Graph resolve_auto(ir::Graph g, const Target& t) {
   return g;
 }
 
+// Max pool fused into the LQ convolution before it (docs/quantization.md
+// §11): a conv2d_lqp.c (or per-patch conv2d_lq.c) conv whose float output (not the model's output) is
+// read only by a max pool with a pool2d_lqp.c choice (packed output). The
+// conv's kernel computes the conv outputs of each pool window, takes their
+// maximum in the pool's order and packs it; the conv's float output is never
+// stored (the planner gives it no bytes) and the pool has no call. The
+// interpreter still runs both layers: the same floats, the same maximum, the
+// same qg_lqp_pack, so the same bytes.
+namespace {
+void fuse_lq_pools(Selection& s, const ir::Graph& g, const Target& t) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const ir::Node& n = g.nodes[i];
+    // conv2d_lqp.c, or a per-patch conv2d_lq.c conv (float input and output),
+    // which conv2d_lqp.c also computes (QG_IN_PACKED 0)
+    const bool lqp = s[i].tmpl == "conv2d_lqp.c", lq = s[i].tmpl == "conv2d_lq.c" && n.lq && !n.lq->lut_g && !n.lq->lqi;
+    if (n.op != Op::Conv2d || !(lqp || lq) || n.output == g.output || g.out(n).pack.on()) continue;
+    const std::vector<int> cons = g.consumers(n.output);
+    if (cons.size() != 1) continue;
+    const size_t j = static_cast<size_t>(cons[0]);
+    const ir::Node& p = g.nodes[j];
+    if (p.op != Op::MaxPool2d || s[j].tmpl != "pool2d_lqp.c" || j <= i || p.inputs.size() != 1) continue;
+    KernelChoice c;
+    c.row = lqp ? s[i].row : t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64 ? "lqp_dsp" : "lqp_mac";
+    c.tmpl = "conv2d_lqp.c";
+    fill_lqp_pool(c, t, g, n, &p);
+    c.pool_node = static_cast<int>(j);
+    s[i] = c;
+    s[j].fused_into = static_cast<int>(i);
+    s[j].row = "fused";
+    s[j].kernel = c.kernel;
+    s[j].scratch.clear();
+  }
+}
+}  // namespace
+
 Selection select_kernels(const ir::Graph& g, const Target& t) {
   Selection s;
   s.reserve(g.nodes.size());
   for (const ir::Node& n : g.nodes) s.push_back(choose(t, g, n));
+  fuse_lq_pools(s, g, t);
   return s;
 }
 

@@ -79,6 +79,12 @@ struct KernelChoice {
   int w_pack = 8;      // LQ MAC: weight code bits per stored code (8: one per byte)
   bool row16 = false;  // LUT: UADD16 rows of uint16 entries (QG_ROW16)
   DspChoice dsp;       // Arm DSP rows
+  // Max pool fused into an LQ convolution (fuse_lq_pools, docs/quantization.md
+  // §11): on the conv2d_lqp.c choice, the max pool node whose packed output
+  // the conv's kernel writes (the conv's own float output is never stored);
+  // on that pool's choice, the conv node that computes it (no call of its own).
+  int pool_node = -1;
+  int fused_into = -1;
   int64_t scratch_bytes() const { return scratch.empty() ? 0 : scratch.back().offset + scratch.back().bytes; }
   // QG_SCRATCH_BYTES and QG_SCR_<NAME> of the layout.
   Defines scratch_defines() const;

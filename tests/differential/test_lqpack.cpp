@@ -54,6 +54,58 @@ qgt::DiffModel conv_chain(const std::string& prefix, int a_bits, int w_bits, int
   return m;
 }
 
+// conv 3x3 (C0 -> 8, relu) -> conv 3x3 (8 -> C2, relu, R-packed input, float
+// output) -> max pool (kernel pk, stride ps, padding ppad) -> conv 1x1
+// (C2 -> 4, R-packed input) -> dense 3: the max pool is fused into the second
+// conv's kernel (select::fuse_lq_pools) on the conv2d_lqp.c rows.
+// With c2_kernel, the second conv takes "kernel" regions (float input,
+// per-patch quantization: the conv2d_lq.c row before fusion).
+qgt::DiffModel pool_chain(const std::string& prefix, int a_bits, int64_t R, int64_t C2, int64_t pk, int64_t ps, std::vector<int64_t> ppad,
+                          uint64_t seed, bool c2_kernel = false) {
+  qgt::Rng r(seed);
+  auto data = [&](int64_t n, float sc) {
+    json d = json::array();
+    for (int64_t i = 0; i < n; ++i) d.push_back(r.sym(sc));
+    return d;
+  };
+  const int64_t H = 7, W = 6, C0 = 3, C1 = 8;
+  const int64_t ph = (H + ppad[0] + ppad[2] - pk) / ps + 1, pw = (W + ppad[1] + ppad[3] - pk) / ps + 1;
+  json net = {{"format", "qgen-net"}, {"version", 1}, {"name", prefix}, {"input", {{"name", "x"}, {"shape", {C0, H, W}}, {"layout", "CHW"}}}};
+  json layers = json::array();
+  layers.push_back({{"name", "c1"}, {"op", "conv2d"}, {"inputs", {"x"}}, {"padding", {1, 1, 1, 1}},
+                    {"weight", {{"shape", {C1, C0, 3, 3}}, {"data", data(C1 * C0 * 9, 0.4f)}}}, {"bias", {{"shape", {C1}}, {"data", data(C1, 0.2f)}}}});
+  layers.push_back({{"name", "r1"}, {"op", "relu"}, {"inputs", {"c1"}}});
+  layers.push_back({{"name", "c2"}, {"op", "conv2d"}, {"inputs", {"r1"}}, {"padding", {1, 1, 1, 1}},
+                    {"weight", {{"shape", {C2, C1, 3, 3}}, {"data", data(C2 * C1 * 9, 0.3f)}}}, {"bias", {{"shape", {C2}}, {"data", data(C2, 0.2f)}}}});
+  layers.push_back({{"name", "r2"}, {"op", "relu"}, {"inputs", {"c2"}}});
+  layers.push_back({{"name", "p"}, {"op", "maxpool2d"}, {"inputs", {"r2"}}, {"kernel", {pk, pk}}, {"stride", {ps, ps}}, {"padding", ppad}});
+  layers.push_back({{"name", "c3"}, {"op", "conv2d"}, {"inputs", {"p"}}, {"weight", {{"shape", {4, C2, 1, 1}}, {"data", data(4 * C2, 0.3f)}}}});
+  layers.push_back({{"name", "f"}, {"op", "flatten"}, {"inputs", {"c3"}}});
+  layers.push_back({{"name", "d"}, {"op", "dense"}, {"inputs", {"f"}}, {"weight", {{"shape", {3, 4 * ph * pw}}, {"data", data(3 * 4 * ph * pw, 0.1f)}}}});
+  net["layers"] = layers;
+  json q = {{"default", {{"w_bits", 8}, {"a_bits", a_bits}, {"w_region", "kernel"}, {"a_region", R}}},
+            {"layers", {{"c1", {{"a_region", "kernel"}}}, {"c2", {{"a_region", c2_kernel ? json("kernel") : json(4)}}}}}};
+  qgt::DiffModel m;
+  m.net_json = net.dump();
+  m.quant_json = q.dump();
+  m.prefix = prefix;
+  m.label = "conv + max pool chain " + prefix;
+  for (int k = 0; k < 3; ++k) m.inputs.push_back(qgt::random_input(seed * 17 + static_cast<uint64_t>(k), C0 * H * W, k == 1 ? 3 : k));
+  return m;
+}
+
+// Fused conv + max pool pairs in the models' selections for a target.
+int fused_pools(const std::vector<qgt::DiffModel>& ms, const std::string& target) {
+  const std::string dir = qgt::make_temp_dir("lqpf");
+  int n = 0;
+  for (const qgt::DiffModel& m : ms) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, {}, target);
+    for (const qg::select::KernelChoice& c : *s.kernels) n += c.pool_node >= 0 ? 1 : 0;
+  }
+  qgt::remove_dir(dir);
+  return n;
+}
+
 std::vector<qgt::DiffModel> chains() {
   std::vector<qgt::DiffModel> ms;
   const int bits[] = {8, 6, 4, 2, 1};
@@ -64,6 +116,16 @@ std::vector<qgt::DiffModel> chains() {
     ms.push_back(conv_chain("lqpc" + std::to_string(a) + "b", a, w, 4, 8, {2, 0, 0, 2}, 2, 200 + static_cast<uint64_t>(i)));
     // R = 3 does not divide C1 = 8: float storage, per-patch path.
     ms.push_back(conv_chain("lqpc" + std::to_string(a) + "c", a, w, 3, 8, {1, 1, 1, 1}, 3, 300 + static_cast<uint64_t>(i)));
+    // conv + max pool fused: 2x2 stride 2 (the last row / column of an odd
+    // size dropped), 3x3 stride 2 padded on every border (asymmetric), 3x3
+    // stride 1 (overlapping windows), 2x2 stride 1 padded past the edge;
+    // odd channel counts (C2 = 5 with R = 5, 6 with R = 3 and 2).
+    const std::string a_s = std::to_string(a);
+    ms.push_back(pool_chain("lqpp" + a_s + "a", a, 3, 6, 2, 2, {0, 0, 0, 0}, 400 + static_cast<uint64_t>(i)));
+    ms.push_back(pool_chain("lqpp" + a_s + "b", a, 5, 5, 3, 2, {1, 2, 2, 1}, 500 + static_cast<uint64_t>(i)));
+    ms.push_back(pool_chain("lqpp" + a_s + "c", a, 2, 6, 3, 1, {0, 1, 1, 0}, 600 + static_cast<uint64_t>(i)));
+    ms.push_back(pool_chain("lqpp" + a_s + "d", a, 3, 6, 2, 1, {1, 1, 1, 1}, 700 + static_cast<uint64_t>(i)));
+    ms.push_back(pool_chain("lqpp" + a_s + "e", a, 3, 6, 3, 2, {1, 0, 1, 1}, 800 + static_cast<uint64_t>(i), true));
   }
   return ms;
 }
@@ -128,6 +190,7 @@ TEST_CASE("lqpack: the interpreter with packed storage equals per-patch quantiza
 TEST_CASE("lqpack: emitted C equals the interpreter bit for bit (gcc and clang, -O0 and -O2)", "[differential][lqpack]") {
   std::vector<qgt::DiffModel> ms = chains();
   for (qgt::DiffModel& m : random_pack_nets(7000, 60, "lqph")) ms.push_back(std::move(m));
+  CHECK(fused_pools(ms, "c") >= 25);  // every hand-written conv + max pool chain (and random nets)
   const std::string err = qgt::run_differential(ms, qgt::default_toolchains(), "lqph");
   if (!err.empty()) FAIL(err);
 }
@@ -144,6 +207,7 @@ TEST_CASE("lqpack: cortex-m7 (DSP row) equals the interpreter on the board", "[m
   }
   qgt::remove_dir(dir);
   CHECK(dsp >= 5);
+  CHECK(fused_pools(ms, "cortex-m7") >= 25);
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "lqpm");
   if (!err.empty()) FAIL(err);
 }
