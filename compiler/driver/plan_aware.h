@@ -23,7 +23,7 @@ struct AwareRequest {
   plan::Measure measure;             // the rule's exact figures of a config (cmd_plan.cpp: quantize .. codegen)
   DataOptions data;                  // the labelled calibration split (never the test set)
   unsigned threads = 0;
-  const plan::BitPlan* rule = nullptr;  // Rusci's rule on the same budgets, evaluated for comparison (may be null)
+  const plan::BitPlan* rule = nullptr;  // Rusci's rule on the same budgets: the refinement's other start, and for comparison (may be null)
 };
 
 struct AwareOutcome {
