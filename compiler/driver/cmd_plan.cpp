@@ -131,10 +131,9 @@ int PlanCommand::run() const {
   // The all-8-bit flash by the rule's formula: the weights (which the widths
   // scale) and the 12 bytes per output channel (which they do not).
   int64_t w8_bytes = 0, tables = 0;
-  std::map<std::string, int> all8;
   for (const ir::Node& n : s.graph.nodes)
     if (ir::op_info(n.op).int8 == ir::Int8Rule::Linear)
-      w8_bytes += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0], all8[n.name] = 8;
+      w8_bytes += static_cast<int64_t>(n.weight.data.size()), tables += 12 * n.weight.shape[0];
   std::optional<AwareOutcome> aware;
   if (!data_.path.empty()) {
     AwareRequest r;
@@ -142,16 +141,12 @@ int PlanCommand::run() const {
     r.po = o;
     r.po.calibration_path = calibrate_;
     r.budget = b;
-    // The aware mode measures the arena alone: its RAM budget is what the
-    // stack leaves. It counts flash by the rule's formula (weights + 12 bytes
-    // per output channel): its budget is what the all-8-bit config's other
-    // flash (code estimate, other tables; measured once) leaves.
+    // The same exact figures as the rule (each candidate compiled for the
+    // target): flash = tables + code estimate against --flash, the arena
+    // against what the stack leaves of --ram.
+    r.measure = measure;
     if (r.budget.ram > 0) r.budget.ram -= b.stack;
     r.budget.stack = 0;
-    if (r.budget.flash > 0) {
-      const int64_t other = std::max<int64_t>(0, measure(all8, all8).flash - (w8_bytes + tables));
-      r.budget.flash = std::max<int64_t>(1, r.budget.flash - other);
-    }
     r.data = data_;
     if (r.data.split == "test") r.data.split = "train";  // an IDX folder: its train-* files, never t10k-*
     r.threads = threads_;

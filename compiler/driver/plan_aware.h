@@ -1,8 +1,10 @@
 // The accuracy-aware mode of `qgen plan` (--data): measures each width
 // choice's sensitivity on a labelled calibration split with the reference
-// interpreter, runs plan::greedy_aware with the exact memory planner arena as
-// the RAM figure, and evaluates the configs along the way for the Pareto front.
-// docs/integer-only.md, "Accuracy-aware mode".
+// interpreter, runs plan::greedy_aware on the exact figures the rule uses
+// (each candidate compiled for the target: arena, tables + code estimate),
+// refines the better-measured of the greedy result and the rule's config
+// (plan::refine_aware), and evaluates the configs along the way for the
+// Pareto front. docs/integer-only.md, "Accuracy-aware mode".
 #pragma once
 #include <map>
 #include <string>
@@ -17,10 +19,11 @@ namespace qg::driver {
 struct AwareRequest {
   const ir::Graph* fused = nullptr;  // after fuse_activations
   PipelineOptions po;                // net, target; calibration_path (empty: the first items of the data)
-  plan::BitBudget budget;            // flash: weight bytes (as the rule counts them), ram: the arena
+  plan::BitBudget budget;            // flash: tables + code estimate (as the rule measures it), ram: the arena (stack taken off)
+  plan::Measure measure;             // the rule's exact figures of a config (cmd_plan.cpp: quantize .. codegen)
   DataOptions data;                  // the labelled calibration split (never the test set)
   unsigned threads = 0;
-  const plan::BitPlan* rule = nullptr;  // Rusci's rule on the same budgets, evaluated for comparison (may be null)
+  const plan::BitPlan* rule = nullptr;  // Rusci's rule on the same budgets: the refinement's other start, and for comparison (may be null)
 };
 
 struct AwareOutcome {
@@ -32,10 +35,5 @@ struct AwareOutcome {
 };
 
 AwareOutcome plan_aware(const AwareRequest& r);
-
-// The exact arena (memory planner, packed sizes, liveness, scratch) of a
-// scheme-int8 config of `fused` for po.target; the calibration values do not
-// change it, so one all-zero input is used.
-int64_t arena_of(const ir::Graph& fused, const PipelineOptions& po, const std::string& quant_json);
 
 }  // namespace qg::driver

@@ -112,7 +112,7 @@ std::string pareto_svg(const std::vector<ParetoPoint>& pts, int64_t flash_budget
         << "<line x1=\"" << L << "\" y1=\"" << f1(Y(yv)) << "\" x2=\"" << R << "\" y2=\"" << f1(Y(yv)) << "\" stroke=\"#e4e4e4\"/>\n"
         << "<text x=\"" << L - 6 << "\" y=\"" << f1(Y(yv) + 4) << "\" text-anchor=\"end\">" << f1(yv) << "</text>\n";
     }
-    o << "<text x=\"" << (L + R) / 2 << "\" y=\"" << B + 38 << "\" text-anchor=\"middle\">" << (flash ? "flash: weight bytes" : "RAM: arena bytes")
+    o << "<text x=\"" << (L + R) / 2 << "\" y=\"" << B + 38 << "\" text-anchor=\"middle\">" << (flash ? "flash: tables + code estimate (bytes)" : "RAM: arena bytes")
       << "</text>\n<text x=\"" << L - 48 << "\" y=\"" << (T + B) / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << L - 48 << " "
       << (T + B) / 2 << ")\">top-1 on the calibration split (%)</text>\n";
     if (budget > 0)

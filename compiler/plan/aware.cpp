@@ -68,6 +68,69 @@ AwarePlan greedy_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, cons
   return p;
 }
 
+bool fits(const Memory& m, const BitBudget& budget) { return over(m.flash, budget.flash) == 0 && over(m.ram, budget.ram) == 0; }
+
+Refined refine_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, const BitBudget& budget, const MeasureFn& measure,
+                     const std::vector<int>& start, int width, int max_rounds) {
+  Refined r;
+  r.bits = start;
+  r.after = mem(start);
+  QG_CHECK(fits(r.after, budget), "refine_aware: the start config does not fit the budgets");
+  r.top1_start = r.top1 = measure(start);
+  r.measured = 1;
+  auto raise = [](int b) { return b == 2 ? 4 : 8; };
+  for (int round = 0; round < max_rounds; ++round) {
+    struct Move {
+      RefineStep s;
+      double gain;
+    };
+    std::vector<Move> moves;
+    for (size_t k = 0; k < knobs.size(); ++k) {
+      if (r.bits[k] >= 8) continue;
+      const int to = raise(r.bits[k]);
+      const double g_up = knobs[k].loss(r.bits[k]) - knobs[k].loss(to);
+      RefineStep up;
+      up.up = k, up.up_from = r.bits[k], up.up_to = to;
+      moves.push_back({up, g_up});
+      for (size_t j = 0; j < knobs.size(); ++j) {
+        if (j == k || r.bits[j] <= 2) continue;
+        RefineStep s = up;
+        s.lowered = true, s.down = j, s.down_from = r.bits[j], s.down_to = lower(r.bits[j]);
+        moves.push_back({s, g_up - std::max(0.0, knobs[j].loss(s.down_to) - knobs[j].loss(s.down_from))});
+      }
+    }
+    std::stable_sort(moves.begin(), moves.end(), [](const Move& x, const Move& y) {
+      if (x.gain != y.gain) return x.gain > y.gain;
+      return !x.s.lowered && y.s.lowered;
+    });
+    std::vector<RefineStep> tried;
+    int checks = 0;
+    for (Move& mv : moves) {
+      if (mv.gain <= 0 || static_cast<int>(tried.size()) >= width) break;
+      if (mv.s.lowered && checks >= 8 * width) continue;
+      std::vector<int> nb = r.bits;
+      nb[mv.s.up] = mv.s.up_to;
+      if (mv.s.lowered) nb[mv.s.down] = mv.s.down_to, ++checks;
+      const Memory m = mem(nb);
+      if (!fits(m, budget)) continue;
+      mv.s.after = m;
+      mv.s.bits = nb;
+      mv.s.top1 = measure(nb);
+      ++r.measured;
+      tried.push_back(mv.s);
+    }
+    const RefineStep* best = nullptr;
+    for (const RefineStep& s : tried)
+      if (s.top1 > r.top1 && (!best || s.top1 > best->top1)) best = &s;
+    if (!best) break;
+    r.bits = best->bits;
+    r.top1 = best->top1;
+    r.after = best->after;
+    r.steps.push_back(*best);
+  }
+  return r;
+}
+
 std::vector<size_t> pareto_front(const std::vector<std::pair<int64_t, double>>& pts) {
   std::vector<size_t> r;
   for (size_t i = 0; i < pts.size(); ++i) {

@@ -64,6 +64,44 @@ using MeasureFn = std::function<double(const std::vector<int>& bits)>;
 AwarePlan greedy_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, const BitBudget& budget, const MeasureFn& measure = nullptr,
                        int verify = 0);
 
+// The refinement after the greedy cut (and the way the aware mode is at least
+// as good as Rusci's rule on the calibration split: the driver starts it from
+// the better-measured of the greedy result and the rule's config). From a
+// config that fits the budgets, each round lists the moves
+//   raise:       one knob one width up (2 -> 4, 4 -> 8) where the budgets
+//                still hold (bytes left over), and
+//   raise+lower: one knob up and another one width down,
+// ranks them by the gain the sensitivity table predicts (the raised knob's
+// loss at its current width minus at the new one, minus the lowered knob's
+// extra loss; raises alone first on ties), keeps those with a positive
+// predicted gain, and measures the first `width` of them that fit (checked
+// with `mem`; at most 8 * width memory checks of pairs per round). The best
+// measured one is taken if its top-1 is strictly higher than the current
+// config's; else the search stops (also after `max_rounds`). Never returns a
+// config that measures lower than `start` or does not fit.
+struct RefineStep {
+  size_t up = 0;
+  int up_from = 0, up_to = 0;
+  bool lowered = false;  // raise+lower
+  size_t down = 0;
+  int down_from = 0, down_to = 0;
+  double top1 = 0;        // measured after the move
+  Memory after;
+  std::vector<int> bits;  // the whole config after this move
+};
+struct Refined {
+  std::vector<int> bits;
+  double top1_start = 0, top1 = 0;
+  Memory after;
+  std::vector<RefineStep> steps;
+  int measured = 0;  // configs measured (calls of `measure`, the start's included)
+};
+Refined refine_aware(const std::vector<Knob>& knobs, const MemoryFn& mem, const BitBudget& budget, const MeasureFn& measure,
+                     const std::vector<int>& start, int width = 6, int max_rounds = 12);
+
+// True when `m` holds both budgets (a budget <= 0 is no limit).
+bool fits(const Memory& m, const BitBudget& budget);
+
 // Indices of the points not dominated by another (fewer or equal bytes and
 // higher or equal accuracy, one of them strictly), sorted by bytes.
 std::vector<size_t> pareto_front(const std::vector<std::pair<int64_t, double>>& bytes_accuracy);

@@ -158,3 +158,64 @@ TEST_CASE("aware plan: with a measure, the shortlisted cuts are judged in contex
   CHECK(calls == 6);  // (now + 2 candidates) per step
   CHECK(plan::greedy_aware(knobs, flash_of({1000, 1000, 1000}), {2000, 0}).bits == std::vector<int>{4, 4, 8});
 }
+
+TEST_CASE("aware refine: raises widths where bytes are left, swaps where they are not, only on a measured gain", "[plan][aware]") {
+  // A, B: 1000 bytes at 8 bits each; flash budget 1500. Measured top-1 = 90 - loss(A) - loss(B) (the table holds).
+  //  start {A 2, B 8}: 250 + 1000 = 1250 bytes, top-1 80.
+  //  round 1: raise A 2 -> 4 alone (1500, fits, predicted +9, measured 89) vs raise A + lower B to 4
+  //           (1000, predicted 8.5, measured 88.5) -> raise A alone.
+  //  round 2: A 4 -> 8 alone needs 2000 (no); A up + B 8 -> 4: 1500 fits, predicted 1 - 0.5 > 0, measured 89.5 > 89.
+  //  round 3: B up + A down: predicted 0.5 - 1 < 0: no move left -> stop at {8, 4}.
+  const std::vector<Knob> knobs{w("A", 1.0, 10.0), w("B", 0.5, 3.0)};
+  int calls = 0;
+  const plan::MeasureFn measure = [&](const std::vector<int>& b) {
+    ++calls;
+    return 90.0 - knobs[0].loss(b[0]) - knobs[1].loss(b[1]);
+  };
+  const plan::Refined r = plan::refine_aware(knobs, flash_of({1000, 1000}), {1500, 0}, measure, {2, 8});
+  CHECK(r.top1_start == Approx(80.0));
+  CHECK(r.bits == std::vector<int>{8, 4});
+  CHECK(r.top1 == Approx(89.5));
+  CHECK(r.after.flash == 1500);
+  REQUIRE(r.steps.size() == 2);
+  CHECK(r.steps[0].up == 0);
+  CHECK(!r.steps[0].lowered);
+  CHECK(r.steps[0].up_to == 4);
+  CHECK(r.steps[1].lowered);
+  CHECK(r.steps[1].down == 1);
+  CHECK(r.steps[1].down_to == 4);
+  CHECK(r.measured == calls);
+  CHECK(calls == 4);  // start + 2 moves in round 1 + 1 in round 2 (round 3 has no move with a predicted gain)
+}
+
+TEST_CASE("aware refine: a move the table likes but that measures worse is not taken; the start is kept", "[plan][aware]") {
+  // Same sizes; in context A at 4 bits breaks the net (measured 70), although the table says A 2 -> 4 gains 9.
+  const std::vector<Knob> knobs{w("A", 1.0, 10.0), w("B", 0.5, 3.0)};
+  const plan::MeasureFn measure = [&](const std::vector<int>& b) { return b[0] == 4 ? 70.0 : 80.0; };
+  const plan::Refined r = plan::refine_aware(knobs, flash_of({1000, 1000}), {1500, 0}, measure, {2, 8});
+  CHECK(r.bits == std::vector<int>{2, 8});
+  CHECK(r.top1 == 80.0);
+  CHECK(r.steps.empty());
+  CHECK(r.measured == 3);
+  // Equal top-1 is no gain either.
+  const plan::Refined e = plan::refine_aware(knobs, flash_of({1000, 1000}), {1500, 0}, [](const std::vector<int>&) { return 80.0; }, {2, 8});
+  CHECK(e.bits == std::vector<int>{2, 8});
+  // Width 1: only the best-predicted fitting move is measured per round.
+  const plan::Refined one = plan::refine_aware(knobs, flash_of({1000, 1000}), {1500, 0}, measure, {2, 8}, 1);
+  CHECK(one.measured == 2);
+}
+
+TEST_CASE("aware refine: never leaves the budgets (RAM at the peak), and a start that does not fit is an internal error", "[plan][aware]") {
+  // RAM = t0 + t1 bytes (400 each at 8 bits); budget 500. Start {2, 4}: 100 + 200 = 300.
+  //  t0 2 -> 4 alone: 400 fits (predicted 5 - 1 = 4); t1 4 -> 8 alone: 500 fits (predicted 2).
+  //  (t0 up + t1 down: predicted 4 - 4 = 0, not a gain.) Measured = 90 - losses: start 83, t0 up 87, t1 up 85 -> t0 up.
+  //  Round 2 at {4, 4} (400): either raise alone needs 600; raise one + lower the other predicts 1 - 4 or 2 - 4 < 0: stop.
+  const std::vector<Knob> knobs{a("t0", 1.0, 5.0), a("t1", 2.0, 6.0)};
+  auto ram = [](const std::vector<int>& bits) { return Memory{0, 50 * bits[0] + 50 * bits[1]}; };
+  const plan::MeasureFn measure = [&](const std::vector<int>& b) { return 90.0 - knobs[0].loss(b[0]) - knobs[1].loss(b[1]); };
+  const plan::Refined r = plan::refine_aware(knobs, ram, {0, 500}, measure, {2, 4});
+  CHECK(r.bits == std::vector<int>{4, 4});
+  CHECK(r.after.ram == 400);
+  CHECK(r.top1 == Approx(87.0));
+  CHECK_THROWS_AS(plan::refine_aware(knobs, ram, {0, 500}, measure, {8, 8}), InternalError);
+}
