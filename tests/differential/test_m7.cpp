@@ -172,6 +172,8 @@ TEST_CASE("cortex-m7: depthwise layers (pixel pairs along x and y, borders, stri
     ms.push_back(std::move(m));
   }
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7dw");
+  if (!err.empty()) FAIL(err);
+}
 
 // Convolutions that read their windows in place (templates/conv2d_i8_smlad.c
 // QG_ROWS): 3x3 stride 1 with padding (pairs at the border through the patch,
