@@ -17,6 +17,15 @@
 #             {"parallelism": 4096} in default, which qgen clamps to each
 #             layer's output channel count: one output pixel's channels all
 #             at once, the design hls4ml_peer.py compares with hls4ml
+#   int8_w4fl8_pmax  (fmnist_cnn only) scheme int8 at parallelism = output
+#             channels, 4-bit weights except the first and the last layer
+#             (8-bit): the common "first and last layer at 8 bits" rule, not a
+#             per-layer search; its 4 x 9-bit multipliers are LUT fabric
+#   lut2_pmax (fmnist_cnn only) LQ 8-bit weights, 2-bit activations,
+#             regions of 16, LUT kernel (ROM tables, lut_group 2): 0 DSP for
+#             Σp·q; its kernel runs one group per cycle (the parallelism is
+#             not used by LQ kernels)
+# QGEN_HLS_FMNIST_NETS="fmnist_cnn" limits the nets (default both).
 #
 # Prints per design a line, then RESULT lines:
 #   hls.<net>.<design>.top1=P            top-1 % of the C-simulation outputs on the N images
@@ -54,16 +63,21 @@ echo '{"default": {"scheme": "int8"}}' > "$W/int8.json"
 echo '{"default": {"scheme": "lq", "w_bits": 8, "a_bits": 4, "w_region": 16, "a_region": 16, "kernel": "mac"}}' > "$W/lq4_r16.json"
 echo '{"default": {"scheme": "int8", "hls": {"parallelism": 4096}}}' > "$W/int8_pmax.json"
 echo '{"default": {"scheme": "lq", "w_bits": 8, "a_bits": 4, "w_region": 16, "a_region": 16, "kernel": "mac", "hls": {"parallelism": 4096}}}' > "$W/lq4_r16_pmax.json"
+# first conv and last dense (fmnist_cnn's names) at 8 bits, the others at 4
+echo '{"default": {"scheme": "int8", "w_bits": 4, "hls": {"parallelism": 4096}},
+ "layers": {"/conv1/Conv": {"scheme": "int8", "w_bits": 8}, "/fc2/Gemm": {"scheme": "int8", "w_bits": 8}}}' > "$W/int8_w4fl8_pmax.json"
+echo '{"default": {"scheme": "lq", "w_bits": 8, "a_bits": 2, "w_region": 16, "a_region": 16, "kernel": "lut", "lut_group": 2, "hls": {"parallelism": 4096}}}' > "$W/lut2_pmax.json"
 
 CXXFLAGS=(-std=c++17 -O2 -ffp-contract=off -Wall -Wextra -Werror -Wvla -Wno-unknown-pragmas -Wno-uninitialized -Wno-maybe-uninitialized)
 : > "$W/fmnist_ok"
 : > "$W/fmnist_results"
 : > "$W/fmnist_rows"
-for net in fmnist_cnn fmnist_vgg; do
+for net in ${QGEN_HLS_FMNIST_NETS:-fmnist_cnn fmnist_vgg}; do
   all_ok=1
   : > "$W/$net.same"
   designs=(int8 lq4_r16)
-  [[ $net == fmnist_cnn ]] && designs+=(int8_pmax lq4_r16_pmax)
+  [[ $net == fmnist_cnn ]] && designs+=(int8_pmax lq4_r16_pmax int8_w4fl8_pmax lut2_pmax)
+  [[ -n ${QGEN_HLS_FMNIST_DESIGNS:-} ]] && read -r -a designs <<< "$QGEN_HLS_FMNIST_DESIGNS"
   for d in "${designs[@]}"; do
     p=${net}_$d
     cal=()
@@ -129,6 +143,14 @@ for line in open(w + "/fmnist_rows"):
     t = json.load(open(rep))["hls_estimate_total"]
     key = net + "." + d
     e = {"dsp": t["dsp"], "latency_cycles": t["latency_cycles"], "bram18": t["bram18"], "lut": t["lut"]}
+    layers = json.load(open(rep))["layers"]
+    # the multipliers of Σp·q alone (conv / dense dot_dsp) and the rest (requantization, float units)
+    e["dot_dsp"] = sum(l["hls"].get("dot_dsp", 0) for l in layers if l["op"] in ("conv2d", "dense"))
+    # per conv / dense layer: cycles per output position (latency minus reading the input, over the positions)
+    e["linear_layers"] = [{"name": l["name"], "parallelism": l["hls"].get("parallelism"), "dsp": l["hls"]["dsp"],
+                           "dot_dsp": l["hls"].get("dot_dsp"), "mul_fabric": l["hls"].get("mul_fabric"),
+                           "latency_cycles": l["hls"]["latency_cycles"]}
+                          for l in layers if l["op"] in ("conv2d", "dense")]
     # every conv / dense layer at parallelism = its output channels (outputs per patch)?
     e["matched_parallelism"] = all(
         l["hls"].get("parallelism") == l["ops"]["outputs"] // l["ops"]["patches"]

@@ -149,6 +149,8 @@ LayerCode emit_linear_lq(const Ctx& c) {
   d += lb_cfg(cg.H, w, q.a_whole_tensor);
   d += ci("S", S) + ci("R", R) + ci("LA", quant::format_for_bits(q.a_bits).levels) + ci("WB", q.w_bits) + ci("AB", q.a_bits);
   d += ci("WHOLE", q.a_whole_tensor ? 1 : 0) + ci("WHOLE_ZERO", conv && w.padded() ? 1 : 0);
+  d += std::string("  static constexpr bool MUL_FABRIC = ") + (hls_mul_in_fabric(q.w_bits, q.a_bits) ? "true" : "false") +
+       ";  // w_bits x a_bits multipliers bound to LUT fabric (docs/hls.md)\n";
   d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2);
   d += "  typedef ap_uint<" + str(acc_bits) + "> acc_t;  // sum p*q <= " + str(q.acc_bound) + " (docs/quantization.md section 5)\n};\n";
   const int64_t KB = ceil_div(K, codes_per_byte(q.w_bits));
@@ -173,6 +175,7 @@ LayerCode emit_linear_lq(const Ctx& c) {
     const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, 1, q.w_bits, q.a_bits, acc_bits);
     const int64_t lb = RB * cg.W * cg.C;  // the line buffer holds float32, not int8 codes
     r.report = {{"kernel_lut", 0},      {"accumulator_bits", acc_bits},  {"accumulator_bound", q.acc_bound}, {"parallelism", 1},
+                {"mul_fabric", hls_mul_in_fabric(q.w_bits, q.a_bits) ? 1 : 0},
                 {"line_buffer_rows", RB}, {"dot_dsp", e.dsp},           {"dsp", e.dsp + kHlsFloatUnitDsp},    {"lut", e.lut + 3000},
                 {"ff", e.ff + 3000},      {"bram18", e.bram18 + hls_bram18(lb, 32, 1) - hls_bram18(lb, 8, 1)},
                 {"latency_cycles", e.cycles + extra_cycles}};
@@ -251,6 +254,12 @@ LayerCode emit_linear(const Ctx& c) {
   d += ci("WB", il.w_bits) + ci("KB", ceil_div(K, codes_per_byte(il.w_bits)));
   d += "  typedef ap_int<" + str(il.w_bits) + "> w_t;    // weight codes (stored packed, docs/hls.md)\n";
   d += "  typedef ap_int<" + str(acc.x_bits) + "> x_t;    // x - zp_in\n";
+  d += ci("XB", acc.x_bits);
+  d += std::string("  static constexpr bool MUL_FABRIC = ") + (hls_mul_in_fabric(il.w_bits, acc.x_bits) ? "true" : "false") +
+       ";  // w_bits x x_bits multipliers bound to LUT fabric (docs/hls.md)\n";
+  const bool pack = hls_dsp_pack(il.w_bits, acc.x_bits, P, O / cg.G);
+  d += std::string("  static constexpr bool DSP_PACK = ") + (pack ? "true" : "false") +
+       ";  // two channels' products in one DSP48E2 multiply (docs/hls.md)\n";
   d += "  typedef ap_int<" + str(acc.bits) + "> acc_t;  // |sum| <= " + str(acc.bound) + " (docs/hls.md)\n";
   d += "};\n";
   d += "static const uint8_t " + c.L + "_w[" + str(O) + "][" + str(ceil_div(K, codes_per_byte(il.w_bits))) + "] = {  // " +
@@ -262,10 +271,11 @@ LayerCode emit_linear(const Ctx& c) {
   r.function = "qg_hls::linear_i8";
   r.table_bytes = O * ceil_div(K, codes_per_byte(il.w_bits)) + 12 * O;
   const int64_t RB = lb_rows(cg.H, w, false);
-  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits);
+  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits, pack);
   r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P}, {"line_buffer_rows", RB},
-              {"dsp", e.dsp},                 {"lut", e.lut},                   {"ff", e.ff},       {"bram18", e.bram18},
-              {"latency_cycles", e.cycles}};
+              {"mul_fabric", hls_mul_in_fabric(il.w_bits, acc.x_bits) ? 1 : 0}, {"dsp_pack", pack ? 1 : 0},
+              {"dot_dsp", e.dsp},             {"dsp", e.dsp + kHlsRequantDsp},  {"lut", e.lut},     {"ff", e.ff},
+              {"bram18", e.bram18},           {"latency_cycles", e.cycles}};
   return r;
 }
 
@@ -598,12 +608,17 @@ int64_t hls_bram18(int64_t words, int bits, int64_t banks) {
   return banks * ceil_div(per_bank, 18432);
 }
 
+bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group) {
+  return !hls_mul_in_fabric(w_bits, x_bits) && P % 2 == 0 && channels_per_group % 2 == 0 && w_bits <= 9 && w_bits + x_bits <= 17;
+}
+
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
-                                int x_bits, int acc_bits) {
+                                int x_bits, int acc_bits, bool dsp_pack) {
   HlsEstimate e;
-  const bool lut_mul = std::min(w_bits, x_bits) <= kLutMulMaxBits;
-  e.dsp = lut_mul ? 0 : P;
-  e.lut = P * (acc_bits + (lut_mul ? w_bits * x_bits : 0)) + 150;
+  const bool lut_mul = hls_mul_in_fabric(w_bits, x_bits);
+  e.dsp = lut_mul ? 0 : dsp_pack ? P / 2 : P;
+  // a packed pair adds the correction of its high product (an adder of w_bits + x_bits bits)
+  e.lut = P * (acc_bits + (lut_mul ? w_bits * x_bits : 0)) + (dsp_pack ? P / 2 * (w_bits + x_bits) : 0) + 150;
   e.ff = P * (2 * acc_bits) + 100;
   // weights (packed: 8 / w_bits codes per byte, rows padded to bytes) + the line buffer
   e.bram18 = hls_bram18(O * ceil_div(K, codes_per_byte(w_bits)), 8, P) + hls_bram18(RB * W * CI, 8, 1);

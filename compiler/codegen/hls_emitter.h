@@ -43,10 +43,22 @@ struct HlsEstimate {
   int64_t dsp = 0, lut = 0, ff = 0, bram18 = 0, cycles = 0;
 };
 // A multiplier of a×b bits: on a DSP slice unless one operand has at most
-// kLutMulMaxBits bits (then a×b LUTs).
-constexpr int kLutMulMaxBits = 3;
+// kLutMulMaxBits bits; then the emitted design binds it to LUT fabric
+// (`#pragma HLS BIND_OP ... impl=fabric`, C::MUL_FABRIC) and the estimate
+// counts a×b LUTs for it, 0 DSP. docs/hls.md "Which multiplier is a DSP"
+// gives the rule's source (stricter than hls4ml's own DSP estimator).
+constexpr int kLutMulMaxBits = 4;
+inline bool hls_mul_in_fabric(int a_bits, int b_bits) { return (a_bits < b_bits ? a_bits : b_bits) <= kLutMulMaxBits; }
+// The requantization multiplier of an int8 conv2d / dense layer (qg_mbqm: a
+// 32 x 32-bit product, one per layer, shared by its channels): 4 DSP slices
+// (2 x 2 tiles of 27 x 18 / 25 x 18 bits).
+constexpr int64_t kHlsRequantDsp = 4;
+// DSP packing (int8 layers, docs/hls.md): two w_bits x x_bits products of
+// channels o, o + 1 sharing x in one DSP48E2 multiply, when the product is a
+// DSP, P and the channels per group are even and w_bits + x_bits <= 17.
+bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group);
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
-                                int x_bits, int acc_bits);
+                                int x_bits, int acc_bits, bool dsp_pack = false);
 // The LUT kernel of an LQ layer (docs/hls.md "LUT kernel"): G groups of
 // channels (conv groups), NG code groups per patch, a ROM of O x T entries of
 // entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.

@@ -141,7 +141,30 @@ struct linear_i8_out {
           const int o = ob + p;
           if (o < C::O && valid) {
             const typename C::x_t x = (typename C::x_t)lb[iy % C::RB][ix * C::CI + (o / Og) * Cg + c] + C::IN_OFF;
-            acc[p] += (typename C::w_t)unpack_code<C::WB, true>(w[o], k) * x;  // a w_bits x x_bits multiplier
+            const typename C::w_t wv = unpack_code<C::WB, true>(w[o], k);
+            if (C::MUL_FABRIC) {  // a narrow multiplier: LUT fabric, not a DSP slice (docs/hls.md)
+              const ap_int<C::WB + C::XB> prod_f = wv * x;
+#pragma HLS BIND_OP variable=prod_f op=mul impl=fabric
+              acc[p] += prod_f;
+            } else if (C::DSP_PACK) {
+              // Lanes p, p + 1 (channels o, o + 1 of the same group: P and the group's channel count are even)
+              // share x: one (wv·2^18 + w2) × x product in a DSP48E2 (27-bit pre-adder output × 18 bits,
+              // Xilinx WP486 / WP487). The low 18 bits hold w2·x (|w2·x| < 2^17: WB + XB <= 17), the rest
+              // wv·x less the low product's borrow: hi = (pp >> 18) + (lo < 0), exact.
+              if (p % 2 == 0) {
+                const typename C::w_t w2 = o + 1 < C::O ? unpack_code<C::WB, true>(w[o + 1], k) : 0;
+                const ap_int<C::WB + 18> wpk = ((ap_int<C::WB + 18>)wv << 18) + w2;
+                const ap_int<C::WB + 18 + C::XB> pp = wpk * x;
+#pragma HLS BIND_OP variable=pp op=mul impl=dsp
+                const ap_int<18> lo = pp.range(17, 0);  // w2·x, sign taken from bit 17
+                const ap_int<C::WB + C::XB> hi = (pp >> 18) + (lo < 0 ? 1 : 0);  // wv·x: the correction term
+                acc[p] += hi;
+                acc[p + 1 < C::P ? p + 1 : p] += o + 1 < C::O && p + 1 < C::P ? lo : ap_int<18>(0);
+              }
+            } else {
+              const ap_int<C::WB + C::XB> prod = wv * x;  // a w_bits x x_bits multiplier
+              acc[p] += prod;
+            }
           }
         }
       }
@@ -219,7 +242,16 @@ struct linear_lq_out {
           typename C::acc_t spq = 0;
           for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
 #pragma HLS PIPELINE II=1
-            spq += (ap_uint<C::WB>)unpack_code<C::WB, false>(codes[o], j) * (ap_uint<C::AB>)q[j];  // a w_bits x a_bits multiplier
+            const ap_uint<C::WB> wv = unpack_code<C::WB, false>(codes[o], j);
+            const ap_uint<C::AB> qv = q[j];
+            if (C::MUL_FABRIC) {  // a narrow multiplier: LUT fabric, not a DSP slice (docs/hls.md)
+              const ap_uint<C::WB + C::AB> prod_f = wv * qv;
+#pragma HLS BIND_OP variable=prod_f op=mul impl=fabric
+              spq += prod_f;
+            } else {
+              const ap_uint<C::WB + C::AB> prod = wv * qv;  // a w_bits x a_bits multiplier
+              spq += prod;
+            }
           }
           const int a = seg_areg[sg];
           y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());

@@ -182,7 +182,7 @@ Net random_lut_net(uint64_t seed) {
 enum class Kind { Int8, Lq, Lut };
 int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) {
   const bool lq = kind != Kind::Int8;
-  int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0;
+  int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0, packed = 0, fabric = 0;
   for (int k = 0; k < count; ++k) {
     const uint64_t seed = first + static_cast<uint64_t>(k);
     const Net m = kind == Kind::Lut ? random_lut_net(seed) : lq ? random_lq_net(seed) : random_int8_net(seed);
@@ -203,13 +203,25 @@ int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) 
     REQUIRE(err == "");
     REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
     for (const qg::ir::Node& n : s.graph.nodes) lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
+    {  // int8 layers whose products are DSP-packed (DSP_PACK) or bound to fabric (MUL_FABRIC): bit-exact above
+      const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
+      for (const auto& l : rep["layers"]) {
+        packed += l["hls"].value("dsp_pack", 0);
+        fabric += l["hls"].value("mul_fabric", 0);
+      }
+    }
     ++ok;
     qgt::remove_dir(dir);
   }
   WARN("random " << (kind == Kind::Lut ? "LUT" : lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
                            << refused << " refused (float conv / dense layers or a LUT ROM over the budget), " << acc_layers << " accumulators checked, "
-                           << lut_layers << " LUT-kernel layers");
+                           << lut_layers << " LUT-kernel layers, " << packed << " DSP-packed layers, " << fabric
+                           << " layers with fabric multipliers");
   CHECK(ok >= min_ok);
+  if (kind == Kind::Int8) {  // every 40 seeds have 8-bit weights at even parallelism and 4 / 2-bit weights
+    CHECK(packed > 0);
+    CHECK(fabric > 0);
+  }
   return lut_layers;
 }
 

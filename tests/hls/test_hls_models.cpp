@@ -227,6 +227,36 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(1, 1, 4, 1, 1, 1, 2, 1, 2, 16, 4, 2, 2, 6);
   CHECK(u2.bram18 == 0);
   CHECK(u2.lut == 6 + 4 + 150 + 2);
+  // Which multiplier is a DSP (docs/hls.md): one operand of at most 4 bits -> LUT fabric (4 x 9: 36 LUTs), else a DSP.
+  CHECK(qg::codegen::hls_mul_in_fabric(4, 9));
+  CHECK(qg::codegen::hls_mul_in_fabric(8, 4));
+  CHECK(qg::codegen::hls_mul_in_fabric(4, 4));
+  CHECK(!qg::codegen::hls_mul_in_fabric(5, 9));
+  CHECK(!qg::codegen::hls_mul_in_fabric(8, 8));
+  // 3x3 conv 8x8x4 -> 8x8x8 with 4-bit weights, x 9 bits, accumulator 17 bits, parallelism 2: 0 DSP, 2 x (17 + 36) + 150 LUTs;
+  // with 5-bit weights (not an int8-scheme width, the formula's boundary) 2 DSP, 2 x 17 + 150 LUTs.
+  const qg::codegen::HlsEstimate e4 = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 4, 9, 17);
+  CHECK(e4.dsp == 0);
+  CHECK(e4.lut == 2 * (17 + 36) + 150);
+  const qg::codegen::HlsEstimate e5 = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 5, 9, 17);
+  CHECK(e5.dsp == 2);
+  CHECK(e5.lut == 2 * 17 + 150);
+  // LQ MAC layer, 8-bit weight codes x 4-bit activation codes: fabric; 8 x 6: a DSP.
+  CHECK(qg::codegen::hls_estimate_linear(1, 1, 64, 1, 1, 1, 10, 64, 1, 8, 4, 16).dsp == 0);
+  CHECK(qg::codegen::hls_estimate_linear(1, 1, 64, 1, 1, 1, 10, 64, 1, 8, 6, 18).dsp == 1);
+  // DSP packing: two 8 x 9-bit products of channels o, o + 1 sharing x in one DSP (P and channels per group even,
+  // w_bits + x_bits <= 17); not for a fabric multiplier, an odd P, a depthwise layer (1 channel per group).
+  CHECK(qg::codegen::hls_dsp_pack(8, 9, 16, 16));
+  CHECK(!qg::codegen::hls_dsp_pack(8, 9, 5, 16));
+  CHECK(!qg::codegen::hls_dsp_pack(8, 9, 2, 1));
+  CHECK(!qg::codegen::hls_dsp_pack(4, 9, 2, 16));
+  CHECK(!qg::codegen::hls_dsp_pack(8, 10, 2, 16));
+  // The first layer above packed: DSP 2 / 2 = 1, LUT 190 + 1 pair x 17 bits of correction.
+  const qg::codegen::HlsEstimate ep = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 8, 9, 20, true);
+  CHECK(ep.dsp == 1);
+  CHECK(ep.lut == 190 + 17);
+  CHECK(ep.cycles == 9984);
+  CHECK(qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 1, 10, 256, 10, 8, 9, 26, true).dsp == 5);
   CHECK(qg::codegen::hls_bram18(1024, 18, 1) == 1);
   CHECK(qg::codegen::hls_bram18(1025, 18, 1) == 2);
   CHECK(qg::codegen::hls_bram18(64, 16, 1) == 0);
