@@ -111,7 +111,10 @@ TEST_CASE("storage: producers that pack (LQ layer, pool, relu, add) and those th
   driver::PipelineState s = compile("pool", pool, lq(2, 8), "cortex-m7");
   CHECK(tensor(s.graph, "p").pack.on());
   CHECK_FALSE(tensor(s.graph, "c1").pack.on());  // read by the pool
-  CHECK(s.kernels->at(1).row == "pool_lqp");
+  // the pool after an LQ conv is fused into the conv's kernel (select::fuse_lq_pools): c1 is never stored
+  CHECK(s.kernels->at(1).row == "fused");
+  CHECK(s.kernels->at(1).fused_into == 0);
+  CHECK(s.kernels->at(0).pool_node == 1);
   CHECK(s.kernels->at(2).row == "lqp_dsp");
   CHECK(s.kernels->at(2).kernel == "qg_conv2d_a2w8r8p_mac__cortex_m7");
   // a float-scheme producer keeps float; its LQ consumer quantizes per patch
