@@ -112,11 +112,11 @@ void k_add_i8(const KernelArgs& a) {
   }
 }
 
-// TFLite's int8 SUB and MUL (reference_ops::Sub / BroadcastQuantSubSlow,
-// reference_integer_ops::Mul / BroadcastMul), with broadcasting as the float
-// binary kernels (k_binary); templates/binary_i8.c computes the same.
-template <bool kMul>
-void k_binary_i8(const KernelArgs& a) {
+// An int8 binary op with broadcasting as the float binary kernels (k_binary):
+// f(u, v) is the result before the output zero point, u and v the inputs'
+// codes minus their zero points.
+template <class F>
+void binary_i8(const KernelArgs& a, F f) {
   const ir::IntParams& p = a.n.ip;
   const int32_t zp1 = a.g.in(a.n, 0).q.zero_point, zp2 = a.g.in(a.n, 1).q.zero_point, out_zp = a.g.out(a.n).q.zero_point;
   const auto& os = a.g.out(a.n).shape;
@@ -128,34 +128,28 @@ void k_binary_i8(const KernelArgs& a) {
       for (int64_t k = 0; k < d[2]; ++k, ++o) {
         const int32_t u = code((*a.in[0])[idx(i * sa[0] + j * sa[1] + k * sa[2])]) - zp1;
         const int32_t v = code((*a.in[1])[idx(i * sb[0] + j * sb[1] + k * sb[2])]) - zp2;
-        int32_t r;
-        if (kMul) {
-          r = qg_mbqm(u * v, p.out_mult, p.out_shift);
-        } else {
-          const int32_t s1 = qg_mbqm(u * (1 << p.left_shift), p.in1_mult, p.in1_shift);
-          const int32_t s2 = qg_mbqm(v * (1 << p.left_shift), p.in2_mult, p.in2_shift);
-          r = qg_mbqm(s1 - s2, p.out_mult, p.out_shift);
-        }
-        a.out[o] = static_cast<float>(clamp(wrap_add(r, out_zp), p.act_min, p.act_max));
+        a.out[o] = static_cast<float>(clamp(wrap_add(f(u, v), out_zp), p.act_min, p.act_max));
       }
 }
 
+// TFLite's int8 SUB and MUL (reference_ops::Sub / BroadcastQuantSubSlow,
+// reference_integer_ops::Mul / BroadcastMul); templates/binary_i8.c computes the same.
+template <bool kMul>
+void k_binary_i8(const KernelArgs& a) {
+  const ir::IntParams& p = a.n.ip;
+  binary_i8(a, [&p](int32_t u, int32_t v) {
+    if (kMul) return qg_mbqm(u * v, p.out_mult, p.out_shift);
+    const int32_t s1 = qg_mbqm(u * (1 << p.left_shift), p.in1_mult, p.in1_shift);
+    const int32_t s2 = qg_mbqm(v * (1 << p.left_shift), p.in2_mult, p.in2_shift);
+    return qg_mbqm(s1 - s2, p.out_mult, p.out_shift);
+  });
+}
+
 // TFLite's int8 DIV (reference_ops::DivElementwise / BroadcastDivSlowQuantized):
-// qg_div_i8 per element, with broadcasting as k_binary_i8.
+// qg_div_i8 per element.
 void k_div_i8(const KernelArgs& a) {
   const ir::IntParams& p = a.n.ip;
-  const int32_t zp1 = a.g.in(a.n, 0).q.zero_point, zp2 = a.g.in(a.n, 1).q.zero_point, out_zp = a.g.out(a.n).q.zero_point;
-  const auto& os = a.g.out(a.n).shape;
-  const auto d = dims3(os);
-  const auto sa = broadcast_strides(a.g.in(a.n, 0).shape, os), sb = broadcast_strides(a.g.in(a.n, 1).shape, os);
-  size_t o = 0;
-  for (int64_t i = 0; i < d[0]; ++i)
-    for (int64_t j = 0; j < d[1]; ++j)
-      for (int64_t k = 0; k < d[2]; ++k, ++o) {
-        const int32_t u = code((*a.in[0])[idx(i * sa[0] + j * sa[1] + k * sa[2])]) - zp1;
-        const int32_t v = code((*a.in[1])[idx(i * sb[0] + j * sb[1] + k * sb[2])]) - zp2;
-        a.out[o] = static_cast<float>(clamp(qg_div_i8(u, v, p.out_mult, p.out_shift) + out_zp, p.act_min, p.act_max));
-      }
+  binary_i8(a, [&p](int32_t u, int32_t v) { return qg_div_i8(u, v, p.out_mult, p.out_shift); });
 }
 
 // TFLite's int8 MEAN over height and width (reference_ops::QuantizedMeanOrSum):
