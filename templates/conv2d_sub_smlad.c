@@ -22,8 +22,14 @@
  * byte with a read-modify-write (outputs are produced two channels x two
  * pixels at a time, not in index order).
  *
+ * Two paths: the im2col one described above (two columns in scratch), and,
+ * when the compiler sets QG_SUB_BX (with pair-packed rows, QG_HILO), the
+ * patch path below: the input rows of a block of output pixels unpacked once
+ * and the windows read in place (see there).
+ *
  * Compile-time: the shape macros, QG_K, QG_KP, QG_WBITS, QG_DIRECT,
- * QG_RQ_MODE, QG_CLAMP, QG_IBITS, QG_OBITS, the scratch layout. Per layer,
+ * QG_RQ_MODE, QG_CLAMP, QG_IBITS, QG_OBITS, QG_HILO, QG_SUB_BX, the scratch
+ * layout. Per layer,
  * passed at the call: weight, rqp, zero points, clamp. */
 #include <stdint.h>
 #include <string.h>
@@ -52,6 +58,8 @@
 #define QG_CLAMP 1
 #define QG_IBITS 4
 #define QG_OBITS 4
+#define QG_HILO 0
+#define QG_SUB_BX 0
 #define QG_SCRATCH_BYTES 54
 #define QG_SCR_COLS 0
 /* QG_TEMPLATE_DEFAULTS_END */
@@ -91,6 +99,11 @@ QG_HOT void QGS_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
 #define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max)
 #else
 #define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127)
+#endif
+#if QG_CLAMP
+#define QGS_STP(i, v, p) QGS_ST((i), qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
+#else
+#define QGS_STP(i, v, p) QGS_ST((i), qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, -128, 127))
 #endif
 #if QG_OBITS == 8
 #define QGS_ST(i, v) (y[(i)] = (int8_t)(v))
@@ -153,6 +166,87 @@ QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, lo
   for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
 }
 #endif
+#if QG_SUB_BX
+/* The patch path (QG_SUB_BX > 0, with pair-packed rows QG_HILO): the output
+ * pixels of a row in blocks of QG_SUB_BX; per block, the QG_KH input rows
+ * that its windows read are unpacked once into a patch of int8 codes
+ * (QGS_PW pixels per row, taps outside the image hold the input zero point),
+ * then pixel pairs of the block read their windows in place, kernel row by
+ * kernel row, with the pair-packed dot of conv2d_i8_smlad.c (QG_HL2_STEP,
+ * 18 instructions per 16 MACs). Each input pixel is unpacked about
+ * QG_KH (QG_SUB_BX - 1 + QG_KW) / QG_SUB_BX times instead of QG_KH QG_KW
+ * (im2col). The compiler chooses it (select.cpp dsp_choice) for 8-bit
+ * weights when KW * C % 4 == 0, dilation 1, hilo_rows_exact, and the patch
+ * fits its scratch budget. An odd QG_O: the last row (plain) through SMLAD
+ * on both pixels. */
+#if !QG_HILO || QG_WBITS != 8 || QG_DIRECT || (QG_KW * QG_C) % 4 || QG_KP != QG_K || QG_DH != 1 || QG_DW != 1 || QG_SUB_BX % 2
+#error "QG_SUB_BX needs pair-packed 8-bit rows, KW * C % 4 == 0, dilation 1 and an even block"
+#endif
+#define QGS_PW ((QG_SUB_BX - 1) * QG_SW + QG_KW) /* patch pixels per row */
+#define QGS_PRS (QGS_PW * QG_C)                  /* patch row stride, bytes */
+#define QGS_PXS (QG_SW * QG_C)                   /* the pair's second window */
+#define QGS_RG (QG_KW * QG_C / 4)                /* groups of four codes per kernel row */
+#define QGS_PAIRFN QG_CAT(QG_FN, _pair)
+/* Pixels at x0 and x0 + QGS_PXS (a patch) -> output indices i0 and i1; i1 is
+ * stored first, so i1 == i0 (a lone pixel, the second window a padding one)
+ * keeps pixel i0's values. */
+QG_HOT void QGS_PAIRFN(const int8_t *x0, int8_t *y, long i0, long i1, const uint8_t *weight, const int32_t *rqp, int32_t out_zp,
+                       int32_t act_min, int32_t act_max) {
+  long o;
+  (void)out_zp;
+  (void)act_min;
+  (void)act_max;
+  for (o = 0; o + 1 < QG_O; o += 2) {
+    int32_t acc[4], pa[4], pb[4];
+    const int8_t *x = x0;
+    const uint8_t *w = weight + o * QG_KP;
+    int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0;
+    long ky, g;
+    for (ky = 0; ky < QG_KH; ++ky) {
+      for (g = QGS_RG / 2; g > 0; --g) {
+        QG_HL2_STEP(x, w, QGS_PXS);
+        QG_HL2_STEP(x + 4, w + 8, QGS_PXS);
+        x += 8;
+        w += 16;
+      }
+      if (QGS_RG % 2) {
+        QG_HL2_STEP(x, w, QGS_PXS);
+        x += 4;
+        w += 8;
+      }
+      x += QGS_PRS - QG_KW * QG_C;
+    }
+    QG_DOT2X2_HL_END;
+    memcpy(pa, rqp + 4 * o, sizeof pa); /* locals: the stores to y could alias the table */
+    memcpy(pb, rqp + 4 * o + 4, sizeof pb);
+    QGS_STP(i1 + o, acc[2], pa);
+    QGS_STP(i1 + o + 1, acc[3], pb);
+    QGS_STP(i0 + o, acc[0], pa);
+    QGS_STP(i0 + o + 1, acc[1], pb);
+  }
+  if (QG_O % 2) {
+    const int8_t *x = x0;
+    const uint8_t *w = weight + (QG_O - 1) * QG_KP;
+    int32_t a0 = 0, a1 = 0;
+    long ky, g;
+    for (ky = 0; ky < QG_KH; ++ky) {
+      for (g = QGS_RG; g > 0; --g) {
+        const uint32_t v0 = qg_load4(x), v1 = qg_load4(x + QGS_PXS), t = qg_load4(w);
+        const uint32_t we = qg_sxtb16(t), wo = qg_sxtb16_ror8(t);
+        a0 = qg_smlad(qg_sxtb16(v0), we, a0);
+        a0 = qg_smlad(qg_sxtb16_ror8(v0), wo, a0);
+        a1 = qg_smlad(qg_sxtb16(v1), we, a1);
+        a1 = qg_smlad(qg_sxtb16_ror8(v1), wo, a1);
+        x += 4;
+        w += 4;
+      }
+      x += QGS_PRS - QG_KW * QG_C;
+    }
+    QGS_STP(i1 + QG_O - 1, a1, rqp + 4 * (QG_O - 1));
+    QGS_STP(i0 + QG_O - 1, a0, rqp + 4 * (QG_O - 1));
+  }
+}
+#endif
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint8_t *weight, const int32_t *rqp, int32_t in_zp,
                   int32_t out_zp, int32_t act_min, int32_t act_max) {
   long p;
@@ -161,10 +255,45 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
   (void)act_min;
   (void)act_max;
   (void)col;
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : 2 * QGS_KC) ? 1 : -1]);
 #if QG_DIRECT && QG_IBITS != 8
 #error "QG_DIRECT needs an int8 input"
 #endif
+#if QG_SUB_BX
+  /* the patch in scratch at QG_SCR_COLS (select.cpp's layout; a compile error if it differs) */
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + QG_KH * QGS_PRS ? 1 : -1]);
+  (void)p;
+  {
+    long oy, ox0, ky, j;
+    for (oy = 0; oy < QG_OH; ++oy) {
+      const long iy0 = oy * QG_SH - QG_PT;
+      for (ox0 = 0; ox0 < QG_OW; ox0 += QG_SUB_BX) {
+        const long n = QG_OW - ox0 < QG_SUB_BX ? QG_OW - ox0 : QG_SUB_BX;
+        const long pw = (n + (n & 1) - 1) * QG_SW + QG_KW; /* patch pixels this block reads */
+        const long ix0 = ox0 * QG_SW - QG_PL, lo = ix0 < 0 ? 0 : ix0, hi = ix0 + pw < QG_W ? ix0 + pw : QG_W;
+        const long base = (oy * QG_OW + ox0) * QG_O;
+        for (ky = 0; ky < QG_KH; ++ky) {
+          const long iy = iy0 + ky;
+          int8_t *d = col + ky * QGS_PRS;
+          if (iy < 0 || iy >= QG_H || hi <= lo) {
+            memset(d, (int8_t)in_zp, pw * QG_C);
+            continue;
+          }
+          if (lo > ix0) memset(d, (int8_t)in_zp, (lo - ix0) * QG_C);
+#if QG_IBITS == 8
+          memcpy(d + (lo - ix0) * QG_C, x + (iy * QG_W + lo) * QG_C, (hi - lo) * QG_C);
+#else
+          QG_CAT(QG_FN, _unpack)((const uint8_t *)x, (iy * QG_W + lo) * QG_C, d + (lo - ix0) * QG_C, (hi - lo) * QG_C);
+#endif
+          if (ix0 + pw > hi) memset(d + (hi - ix0) * QG_C, (int8_t)in_zp, (ix0 + pw - hi) * QG_C);
+        }
+        for (j = 0; j < n; j += 2)
+          QGS_PAIRFN(col + j * QGS_PXS, y, base + j * QG_O, base + (j + 1 < n ? j + 1 : j) * QG_O, weight, rqp, out_zp, act_min,
+                     act_max);
+      }
+    }
+  }
+#else
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_COLS + (QG_DIRECT ? 0 : 2 * QGS_KC) ? 1 : -1]);
   for (p = 0; p < QG_OH * QG_OW; p += 2) {
     const int two = p + 1 < QG_OH * QG_OW;
 #if QG_DIRECT
@@ -194,6 +323,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
     QGS_PIXELS(col, two ? QGS_KC : 0, p * QG_O, (p + two) * QG_O);
 #endif
   }
+#endif /* QG_SUB_BX */
 }
 /* Internal macros end with the body (other templates in the same file define their own). */
 #undef QGS_ROW
@@ -207,3 +337,11 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const uint
 #undef QGS_OUT
 #undef QGS_ST
 #undef QGS_PIXELS
+#undef QGS_STP
+#if QG_SUB_BX
+#undef QGS_PW
+#undef QGS_PRS
+#undef QGS_PXS
+#undef QGS_RG
+#undef QGS_PAIRFN
+#endif

@@ -308,7 +308,9 @@ void fill_sub_linear(KernelChoice& c, const Target&, const ir::Graph& g, const i
   c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
 }
 // The same with the DSP extension: the GEMM of conv2d_i8_smlad.c with the
-// input unpacked into its im2col column (templates/conv2d_sub_smlad.c).
+// input unpacked into its im2col column, or (dsp_choice's sub_bx) into a
+// patch of input rows read in place with pair-packed rows
+// (templates/conv2d_sub_smlad.c).
 bool when_dsp_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
   return when_sub_linear(t, g, n) && dsp_choice(g, n, t).kind == DspKind::Gemm;
 }
@@ -318,6 +320,7 @@ void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.kernel = "qg_" + op_name(n) + "_a" + str(ib) + "o" + str(ob) + "w" + str(c.dsp.w_bits) + "_smlad__" + tag(t);
   c.defines.push_back({"QG_IBITS", str(ib)});
   c.defines.push_back({"QG_OBITS", str(ob)});
+  c.defines.push_back({"QG_SUB_BX", str(c.dsp.sub_bx)});
 }
 // Max pooling on packed sub-byte codes, output packed alike (quant::to_int8
 // keeps a max pool's sub-byte input packed; templates/pool2d_sub.c).
@@ -485,8 +488,8 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   // (blocks of four pairs), only for whole blocks of eight rows: a lone pair
   // or odd row would link two more dot functions, more flash than the
   // two-pixel kernel for a small layer. Layers with more pixels keep the
-  // two-pixel kernel over one pair at a time (qg_arm_dsp.h QG_HL2_STEP). Not
-  // for packed sub-byte activations (templates/conv2d_sub_smlad.c).
+  // two-pixel kernel over one pair at a time (qg_arm_dsp.h QG_HL2_STEP). For
+  // packed sub-byte activations only with the patch path below.
   const auto& os = g.out(n).shape;
   int64_t pixels = 1;
   for (size_t i = 0; i + 1 < os.size(); ++i) pixels *= os[i];
@@ -495,6 +498,27 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
            hilo_rows_exact(n.il->weight, O, c.K);
   c.hilo_block = pixels == 1 ? 4 : 1;
   c.scratch = c.direct ? 0 : (c.hilo && pixels == 1 ? 1 : 2) * c.KP;
+  // Packed sub-byte activations in or out of a conv with 8-bit pair-packable
+  // rows: the patch path of templates/conv2d_sub_smlad.c (QG_SUB_BX output
+  // pixels of a row per block; per block, the KH input rows its windows read
+  // unpacked once into a patch of KH * ((BX - 1) * SW + KW) * C bytes). BX:
+  // the largest even number up to 16 (and up to OW rounded up to even) whose
+  // patch fits max(2 KP, 1024) bytes (two im2col columns, or 1 KiB for small
+  // layers); none fits: the im2col path.
+  if ((g.in(n).sub_byte() || g.out(n).sub_byte()) && n.op == Op::Conv2d && !c.direct && c.w_bits == 8 && pixels > 1) {
+    const ir::Window& w = n.attrs.win;
+    const int64_t C = g.in(n).shape[2], OW = os[1];
+    const int64_t budget = std::max<int64_t>(2 * c.KP, 1024), cap = std::min<int64_t>(16, (OW + 1) / 2 * 2);
+    if ((w.kw * C) % 4 == 0 && c.KP == c.K && w.dh == 1 && w.dw == 1 && hilo_rows_exact(n.il->weight, O, c.K)) {
+      for (int64_t bx = cap; bx >= 2; bx -= 2)
+        if (w.kh * ((bx - 1) * w.sw + w.kw) * C <= budget) {
+          c.sub_bx = bx;
+          c.hilo = true;
+          c.scratch = w.kh * ((bx - 1) * w.sw + w.kw) * C;
+          break;
+        }
+    }
+  }
   return c;
 }
 

@@ -33,6 +33,9 @@ struct DspChoice {
   // (templates/conv2d_i8_smlad.c QG_HILO; hilo_rows_exact gives the condition).
   bool hilo = false;
   int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers) or 1
+  // Packed sub-byte activations (templates/conv2d_sub_smlad.c QG_SUB_BX):
+  // output pixels per block of the patch path (even; 0: the im2col path).
+  int64_t sub_bx = 0;
   int64_t scratch = 0;    // bytes of scratch the kernel needs
 };
 

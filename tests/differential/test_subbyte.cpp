@@ -7,12 +7,14 @@
 // with packed activations, odd channel counts and packed tails, and max pools
 // that read and write packed codes (templates/pool2d_sub.c).
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "differential/harness.h"
 #include "support/cbuild.h"
+#include "support/random_net.h"
 
 namespace {
 
@@ -23,9 +25,15 @@ using json = nlohmann::json;
 // de Bruijn sequence, so consecutive layers run through all nine width pairs
 // over the seeds; w_bits bits[(seed / 9 + i) % 3].
 // pools: a max pool after most conv layers (reading the packed codes).
-std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std::string& prefix, int inputs, bool pools = false) {
-  std::vector<qgt::DiffModel> ms =
-      qgt::random_models(first, count, "int8", prefix, inputs, [pools](int, qgt::RandomNetOptions& o) { o.pool_after_conv = pools; });
+// channel_multiple 4: channel counts a multiple of 4 and 8-bit weights, so
+// that 3x3 layers with packed inputs take the patch path of
+// templates/conv2d_sub_smlad.c (QG_SUB_BX needs KW * C % 4 == 0).
+std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std::string& prefix, int inputs, bool pools = false,
+                                           int64_t channel_multiple = 1) {
+  std::vector<qgt::DiffModel> ms = qgt::random_models(first, count, "int8", prefix, inputs, [pools, channel_multiple](int, qgt::RandomNetOptions& o) {
+    o.pool_after_conv = pools;
+    o.channel_multiple = channel_multiple;
+  });
   const int bits[3] = {8, 4, 2};
   const int kCycle[9] = {0, 0, 1, 1, 2, 2, 0, 2, 1};  // every ordered pair once, cyclically
   for (size_t k = 0; k < ms.size(); ++k) {
@@ -36,7 +44,7 @@ std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std:
     for (const json& L : net.at("layers")) {
       const std::string op = L.at("op");
       if (op != "conv2d" && op != "dense") continue;
-      layers[L.at("name").get<std::string>()] = {{"a_bits", bits[kCycle[(seed + i) % 9]]}, {"w_bits", bits[(seed / 9 + i) % 3]}};
+      layers[L.at("name").get<std::string>()] = {{"a_bits", bits[kCycle[(seed + i) % 9]]}, {"w_bits", channel_multiple > 1 ? 8 : bits[(seed / 9 + i) % 3]}};
       ++i;
     }
     ms[k].quant_json = json{{"default", {{"scheme", "int8"}, {"w_bits", 8}}}, {"layers", layers}}.dump();
@@ -45,9 +53,56 @@ std::vector<qgt::DiffModel> subbyte_models(uint64_t first, int count, const std:
   return ms;
 }
 
+// Rows wider than one patch block of templates/conv2d_sub_smlad.c (16
+// output pixels; the random nets above are at most 13 wide): input 6x37x8
+// HWC, c0 1x1 8 -> 8, c1 3x3 same-padded 8 -> 12, c2 3x3 stride 2 padded
+// 12 -> 5, each with relu; a_bits of c0, c1, c2 per variant (c1 and c2 read
+// packed codes: 37 = 16 + 16 + 5 pixels, the last block with a lone pixel;
+// 19 outputs of c2 = 16 + 3), 8-bit weights. Weights from a fixed LCG.
+std::vector<qgt::DiffModel> wide_models(const std::string& prefix, int inputs) {
+  const int variants[3][3] = {{4, 2, 8}, {2, 4, 4}, {4, 4, 2}};
+  std::vector<qgt::DiffModel> ms;
+  uint32_t st = 12345;
+  auto rnd = [&st](float scale) {
+    st = st * 1664525u + 1013904223u;
+    return scale * (static_cast<float>(st >> 8) / 8388608.0f - 1.0f);
+  };
+  for (int v = 0; v < 3; ++v) {
+    json layers = json::array();
+    const int64_t shapes[3][5] = {{8, 8, 1, 1, 0}, {12, 8, 3, 1, 1}, {5, 12, 3, 2, 1}};  // O, C, k, stride, pad
+    json q = json::object();
+    std::string prev = "x";
+    for (int i = 0; i < 3; ++i) {
+      const int64_t O = shapes[i][0], C = shapes[i][1], k = shapes[i][2];
+      std::vector<float> w(static_cast<size_t>(O * C * k * k)), b(static_cast<size_t>(O));
+      for (float& f : w) f = rnd(1.5f / std::sqrt(static_cast<float>(C * k * k)));
+      for (float& f : b) f = rnd(0.3f);
+      const std::string name = "c" + std::to_string(i);
+      layers.push_back({{"name", name}, {"op", "conv2d"}, {"inputs", {prev}}, {"stride", shapes[i][3]}, {"padding", shapes[i][4]},
+                        {"weight", {{"shape", {O, C, k, k}}, {"data", w}}}, {"bias", {{"shape", {O}}, {"data", b}}}});
+      layers.push_back({{"name", name + "_relu"}, {"op", "relu"}, {"inputs", {name}}});
+      prev = name + "_relu";
+      q[name] = {{"a_bits", variants[v][i]}, {"w_bits", 8}};
+    }
+    qgt::DiffModel m;
+    m.net_json = json{{"format", "qgen-net"}, {"version", 1}, {"name", "wide" + std::to_string(v)},
+                      {"input", {{"name", "x"}, {"shape", {6, 37, 8}}, {"layout", "HWC"}}}, {"layers", layers}}
+                     .dump();
+    m.quant_json = json{{"default", {{"scheme", "int8"}, {"w_bits", 8}}}, {"layers", q}}.dump();
+    m.prefix = prefix + std::to_string(v);
+    m.label = "sub-byte wide net " + std::to_string(v);
+    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(940000 + static_cast<uint64_t>(v * 31 + c), 6 * 37 * 8, c % 2 ? 0 : 3));
+    for (int kind = 0; kind < inputs; ++kind) m.inputs.push_back(qgt::random_input(941000 + static_cast<uint64_t>(v * 7 + kind), 6 * 37 * 8, kind));
+    ms.push_back(std::move(m));
+  }
+  return ms;
+}
+
 constexpr uint64_t kFirst = 930000;
 constexpr int kPerGroup = 20;
 constexpr int kM7Nets = 32;  // the Cortex-M7 set: enough to reach every width pair on the DSP kernel (checked below)
+constexpr uint64_t kPatchFirst = 932000;
+constexpr int kM7PatchNets = 12;  // channel counts a multiple of 4: the patch path with packed inputs (checked below)
 constexpr uint64_t kPoolFirst = 931000;
 constexpr int kPoolNets = 20, kM7PoolNets = 10;  // nets with a max pool after most convs
 
@@ -76,6 +131,13 @@ TEST_CASE("cortex-m7: sub-byte max pools on packed codes equal the interpreter o
 
 TEST_CASE("cortex-m7: random nets with sub-byte activations equal the interpreter on the board", "[m7][subbyte]") {
   const std::string err = qgt::run_differential(subbyte_models(kFirst, kM7Nets, "m7sb", 2), qgt::m7_toolchains(), "m7sub");
+  if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("cortex-m7: sub-byte nets with channel counts a multiple of 4 and wide rows (patch path) equal the interpreter on the board", "[m7][subbyte]") {
+  std::vector<qgt::DiffModel> ms = subbyte_models(kPatchFirst, kM7PatchNets, "m7sbq", 2, false, 4);
+  for (qgt::DiffModel& m : wide_models("m7sbw", 2)) ms.push_back(std::move(m));
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7subq");
   if (!err.empty()) FAIL(err);
 }
 
@@ -139,14 +201,22 @@ TEST_CASE("sub-byte activations: the random nets reach every width pair, packed 
   CHECK(pool_odd >= 1);
 }
 
-// On the Cortex-M7 the m7 case above runs the DSP kernel of packed layers
+// On the Cortex-M7 the m7 cases above run the DSP kernel of packed layers
 // (templates/conv2d_sub_smlad.c) for every pair of input and output widths
-// and every weight width, with odd channel counts.
+// and every weight width, with odd channel counts, and its patch path
+// (QG_SUB_BX) for every input width, with odd output channels, a lone
+// last pixel, padding, stride 2 and several blocks per row.
 TEST_CASE("cortex-m7: the sub-byte nets reach the DSP kernel for packed activations", "[m7][subbyte]") {
-  const std::vector<qgt::DiffModel> ms = subbyte_models(kFirst, kM7Nets, "m7sbc", 0);
+  std::vector<qgt::DiffModel> ms = subbyte_models(kFirst, kM7Nets, "m7sbc", 0);
+  for (qgt::DiffModel& m : subbyte_models(kPatchFirst, kM7PatchNets, "m7sbqc", 0, false, 4)) ms.push_back(std::move(m));
+  for (qgt::DiffModel& m : wide_models("m7sbwc", 0)) ms.push_back(std::move(m));
   std::map<std::pair<int, int>, int> pairs;  // (input bits, output bits) of dsp_gemm_sub layers
   std::map<int, int> w;
   int odd_in = 0;
+  // the patch path (QG_SUB_BX): by input width, odd output channels (plain
+  // last row), odd output rows (a lone pixel), padded windows, stride 2
+  std::map<int, int> patch_in;
+  int patch_odd_o = 0, patch_lone = 0, patch_pad = 0, patch_stride = 0, patch_blocks = 0;
   const std::string dir = qgt::make_temp_dir("m7subcover");
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
@@ -156,6 +226,16 @@ TEST_CASE("cortex-m7: the sub-byte nets reach the DSP kernel for packed activati
       ++pairs[{s.graph.in(n).q.bits, s.graph.out(n).q.bits}];
       ++w[s.kernels->at(i).dsp.w_bits];
       odd_in += s.graph.in(n).sub_byte() && s.graph.in(n).shape.back() % 2 ? 1 : 0;  // runs start inside a byte
+      const int64_t bx = s.kernels->at(i).dsp.sub_bx;
+      if (bx > 0) {
+        const int64_t O = n.weight.shape[0], OW = s.graph.out(n).shape[1];
+        ++patch_in[s.graph.in(n).q.bits];
+        patch_odd_o += O % 2 ? 1 : 0;
+        patch_lone += OW % bx % 2 ? 1 : 0;
+        patch_pad += n.attrs.win.padded() ? 1 : 0;
+        patch_stride += n.attrs.win.sw > 1 ? 1 : 0;
+        patch_blocks += OW > bx ? 1 : 0;
+      }
     }
   }
   qgt::remove_dir(dir);
@@ -172,4 +252,13 @@ TEST_CASE("cortex-m7: the sub-byte nets reach the DSP kernel for packed activati
   }
   INFO("packed inputs with an odd channel count: " << odd_in);
   CHECK(odd_in >= 1);
+  INFO("patch path layers with 8/4/2-bit input: " << patch_in[8] << "/" << patch_in[4] << "/" << patch_in[2] << "; odd O "
+                                                  << patch_odd_o << ", a lone pixel " << patch_lone << ", padded " << patch_pad
+                                                  << ", stride 2 " << patch_stride << ", several blocks per row " << patch_blocks);
+  for (int ib : {8, 4, 2}) CHECK(patch_in[ib] >= 1);
+  CHECK(patch_odd_o >= 1);
+  CHECK(patch_lone >= 1);
+  CHECK(patch_pad >= 1);
+  CHECK(patch_stride >= 1);
+  CHECK(patch_blocks >= 1);
 }
