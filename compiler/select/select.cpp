@@ -502,13 +502,14 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   // rows: the patch path of templates/conv2d_sub_smlad.c (QG_SUB_BX output
   // pixels of a row per block; per block, the KH input rows its windows read
   // unpacked once into a patch of KH * ((BX - 1) * SW + KW) * C bytes). BX:
-  // the largest even number up to 16 (and up to OW rounded up to even) whose
-  // patch fits max(2 KP, 1024) bytes (two im2col columns, or 1 KiB for small
-  // layers); none fits: the im2col path.
+  // the largest even number up to 16 (and up to OW rounded up to even; 2 when
+  // KW <= SW) whose patch fits max(2 KP, 1024) bytes (two im2col columns, or
+  // 1 KiB for small layers); none fits: the im2col path.
   if ((g.in(n).sub_byte() || g.out(n).sub_byte()) && n.op == Op::Conv2d && !c.direct && c.w_bits == 8 && pixels > 1) {
     const ir::Window& w = n.attrs.win;
     const int64_t C = g.in(n).shape[2], OW = os[1];
-    const int64_t budget = std::max<int64_t>(2 * c.KP, 1024), cap = std::min<int64_t>(16, (OW + 1) / 2 * 2);
+    // windows that do not overlap along x (KW <= SW, e.g. 1x1) share no input: blocks of one pair
+    const int64_t budget = std::max<int64_t>(2 * c.KP, 1024), cap = w.kw <= w.sw ? 2 : std::min<int64_t>(16, (OW + 1) / 2 * 2);
     if ((w.kw * C) % 4 == 0 && c.KP == c.K && w.dh == 1 && w.dw == 1 && hilo_rows_exact(n.il->weight, O, c.K)) {
       for (int64_t bx = cap; bx >= 2; bx -= 2)
         if (w.kh * ((bx - 1) * w.sw + w.kw) * C <= budget) {
