@@ -15,7 +15,9 @@
  * from one base pointer; 3x3 windows do this in one asm block per four
  * channels (QG_ASM3X3). Border pixels (and a lone interior column or row)
  * go in pairs too, their taps through a table of addresses (QG_BORDER2; the
- * same asm block with one more LDR per tap and pixel, QG_ASMB). Output stage
+ * same asm block with one more LDR per tap and pixel, QG_ASMB; the table
+ * lives in output bytes of the interior, written only later: QG_TAB_IN_Y,
+ * no stack). Output stage
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
@@ -219,10 +221,20 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
     QG_DW1(QG_TAB1, out1, c);
   }
 }
+/* The border's table of tap offsets (2 KH KW words) is kept in the output
+ * of the paired interior's first row, which is written only after every
+ * border pixel (no stack, no scratch), when that row spans it (plus 3 bytes
+ * to align it); else on the stack. */
+#define QG_TAB_BYTES (2 * QG_KH * QG_KW * 4) /* uintptr_t is 4 bytes on the targets with QG_HAVE_DSP; elsewhere the stack */
+#define QG_TAB_IN_Y (QG_HAVE_DSP && QG_PY1 > QG_IY0 && (QG_PX1 - QG_IX0) * QG_C >= QG_TAB_BYTES + 3)
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
   int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
+#if QG_TAB_IN_Y
+  uintptr_t *const tab = (uintptr_t *)(((uintptr_t)(y + (QG_IY0 * QG_OW + QG_IX0) * QG_C) + 3) & ~(uintptr_t)3);
+#else
   uintptr_t tab[2 * QG_KH * QG_KW];
+#endif
   int8_t *out0 = y;
   long oy, ox, c;
   int t, k = 0;
@@ -295,5 +307,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_MLA
 #undef QG_TAP_FIXED
 #undef QG_BORDER2
+#undef QG_TAB_BYTES
+#undef QG_TAB_IN_Y
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
