@@ -16,8 +16,8 @@
  * channels (QG_ASM3X3). Border pixels (and a lone interior column or row)
  * go in pairs too, their taps through a table of addresses (QG_BORDER2; the
  * same asm block with one more LDR per tap and pixel, QG_ASMB; the table
- * lives in output bytes of the interior, written only later: QG_TAB_IN_Y,
- * no stack). Output stage
+ * lives in output bytes of the interior, written only later, QG_TAB_IN_Y,
+ * or in scratch: no stack). Output stage
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
