@@ -15,7 +15,9 @@
  * from one base pointer; 3x3 windows do this in one asm block per four
  * channels (QG_ASM3X3). Border pixels (and a lone interior column or row)
  * go in pairs too, their taps through a table of addresses (QG_BORDER2; the
- * same asm block with one more LDR per tap and pixel, QG_ASMB). Output stage
+ * same asm block with one more LDR per tap and pixel, QG_ASMB; the table
+ * lives in output bytes of the interior, written only later, QG_TAB_IN_Y,
+ * or in scratch: no stack). Output stage
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
@@ -41,8 +43,9 @@
 #define QG_PL 1
 #define QG_RQ_MODE 0
 #define QG_CLAMP 1
-#define QG_SCRATCH_BYTES 8
+#define QG_SCRATCH_BYTES 152
 #define QG_SCR_ZP 0
+#define QG_SCR_TAB 8
 /* QG_TEMPLATE_DEFAULTS_END */
 #if QG_CLAMP
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
@@ -219,17 +222,33 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
     QG_DW1(QG_TAB1, out1, c);
   }
 }
+/* The border's table of tap offsets (2 KH KW entries, 8 bytes reserved
+ * each whatever the size of uintptr_t) is kept in the output of the paired
+ * interior's first row, which is written only after every border pixel (no
+ * stack, no scratch), when that row spans it (plus 7 bytes to align it);
+ * else in scratch at QG_SCR_TAB (select/select.cpp dw_tab_scratch decides
+ * the same). */
+#define QG_TAB_BYTES (2 * QG_KH * QG_KW * 8)
+#define QG_TAB_IN_Y (QG_PY1 > QG_IY0 && (QG_PX1 - QG_IX0) * QG_C >= QG_TAB_BYTES + 7)
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
   int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
-  uintptr_t tab[2 * QG_KH * QG_KW];
+#if QG_TAB_IN_Y
+  uintptr_t *const tab = (uintptr_t *)(((uintptr_t)(y + (QG_IY0 * QG_OW + QG_IX0) * QG_C) + 7) & ~(uintptr_t)7);
+#else
+  uintptr_t *const tab = (uintptr_t *)(scratch + QG_SCR_TAB);
+#endif
   int8_t *out0 = y;
   long oy, ox, c;
   int t, k = 0;
   /* QG_C zero points, rounded up to whole words (the pair step reads four channels),
    * at scratch offset QG_SCR_ZP: the compiler's layout (select/select.cpp); a
    * compile error (negative array size) if it differs. */
+#if QG_TAB_IN_Y
   (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ZP + (QG_C + 3) / 4 * 4 ? 1 : -1]);
+#else
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_TAB + QG_TAB_BYTES && QG_SCR_TAB >= QG_SCR_ZP + (QG_C + 3) / 4 * 4 && QG_SCR_TAB % 8 == 0 ? 1 : -1]);
+#endif
   for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)in_zp;
   /* The pixels outside the paired part of the interior (the border, and the
    * lone last interior column or row when there is one), two at a time:
@@ -295,5 +314,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_MLA
 #undef QG_TAP_FIXED
 #undef QG_BORDER2
+#undef QG_TAB_BYTES
+#undef QG_TAB_IN_Y
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS

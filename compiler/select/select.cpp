@@ -52,6 +52,27 @@ void part(KernelChoice& c, const char* name, int64_t bytes, int64_t align = 1) {
   c.scratch.push_back({name, (end + align - 1) / align * align, bytes});
 }
 
+// templates/dwconv2d_i8_smlad.c keeps the border's table of tap offsets
+// (2 KH KW entries, 8 bytes reserved each) in the output bytes of the paired
+// interior's first row, written only after the border, when they span it
+// (plus 7 bytes to align it: QG_TAB_IN_Y); else in scratch (this many bytes).
+// The same interior rectangle and pairing as the template's QG_IY0..QG_PX1
+// (a mismatch is a compile error there: the scratch size is checked).
+int64_t dw_tab_scratch(const ir::Graph& g, const ir::Node& n) {
+  const ir::Window& w = n.attrs.win;
+  const std::vector<int64_t>& in = g.in(n).shape;
+  const std::vector<int64_t>& out = g.out(n).shape;
+  const int64_t H = in[0], W = in[1], C = in[2], OH = out[0], OW = out[1];
+  const int64_t iy0 = (w.pt + w.sh - 1) / w.sh, ix0 = (w.pl + w.sw - 1) / w.sw;
+  const int64_t iye = H - 1 + w.pt - (w.kh - 1) * w.dh, ixe = W - 1 + w.pl - (w.kw - 1) * w.dw;
+  const int64_t iy1 = iye < 0 ? 0 : std::min(iye / w.sh + 1, OH), ix1 = ixe < 0 ? 0 : std::min(ixe / w.sw + 1, OW);
+  const int64_t ih = std::max<int64_t>(iy1 - iy0, 0), iw = std::max<int64_t>(ix1 - ix0, 0);
+  const bool pair_y = iw * (ih / 2) > ih * (iw / 2);
+  const int64_t py1 = pair_y ? iy0 + ih / 2 * 2 : iy1, px1 = pair_y ? ix1 : ix0 + iw / 2 * 2;
+  const int64_t bytes = 2 * w.kh * w.kw * 8;
+  return py1 > iy0 && (px1 - ix0) * C >= bytes + 7 ? 0 : bytes;
+}
+
 // ---- fill functions of the rows ----
 
 void fill_halide(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -67,6 +88,7 @@ void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   if (d.kind == DspKind::Depthwise) {
     c.kernel = "qg_dwconv2d_a8w8_smlad__" + tag(t);
     part(c, "ZP", d.scratch);
+    if (d.dw_tab) part(c, "TAB", d.dw_tab, 8);
     return;
   }
   c.kernel = "qg_" + op_name(n) + "_a8w" + str(d.w_bits) + (d.w_bits == 8 ? "_smlad__" : "_packed__") + tag(t);
@@ -458,6 +480,7 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
     if (ir::is_depthwise(g, n)) {
       c.kind = DspKind::Depthwise;
       c.scratch = (C + 3) / 4 * 4;
+      c.dw_tab = dw_tab_scratch(g, n);
       return c;
     }
     if (n.attrs.groups != 1) return c;

@@ -37,6 +37,9 @@ struct DspChoice {
   // output pixels per block of the patch path (even; 0: the im2col path).
   int64_t sub_bx = 0;
   int64_t scratch = 0;    // bytes of scratch the kernel needs
+  // Depthwise: bytes of scratch for the border's table of tap offsets, 0 when
+  // it fits the output (templates/dwconv2d_i8_smlad.c QG_TAB_IN_Y).
+  int64_t dw_tab = 0;
 };
 
 // True when the pair-packed rows of runtime/qg_arm_dsp.h (QG_HL_PAIR) give
