@@ -601,6 +601,85 @@ QG_HOT int32_t qg_dot_row(const int8_t *x, const uint8_t *w, long n) {
   QG_DOT2X2_HL_END
 QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int32_t *acc) { QG_DOT2X2_HL_BODY(xs, 0); }
 
+/* Two columns (x, x + XS) times two pairs of pair-packed rows (w: pair j at
+ * w + j * WS, pair-major, QG_HILO) over n >= 1 groups of four inputs, in
+ * Thumb-2 assembly (multi-pixel layers: 4 output channels x 2 pixels per
+ * pass). Per group 32 instructions for 32 MACs: the even input halves of
+ * both pixels (two loads, two SXTB16) against each pair's word A (one load,
+ * two SMLAD on the raw word, one SXTB16, two SMLAD), then the input words
+ * are loaded again for the odd halves against the words B. 13 registers: the
+ * eight sums, the two input halves, one weight temporary and the two
+ * pointers; the end pointer is read from memory at the loop's end (so a
+ * frame-pointer build still has a register to spare). Two groups per
+ * iteration when n is even. Results as QG_HL_PAIR: R_pj (raw words) and
+ * L_pj (SXTB16), pixel p, pair j; the rows' sums are L and QG_HL_HI(R, L).
+ * XS and WS are constants (immediate offsets: XS <= 4095, WS + 4 <= 4095). */
+#if QG_HAVE_DSP && defined(__GNUC__) && defined(__thumb2__)
+#define QG_HL2X4_ASM 1
+#define QG_HL2X4_GROUP                                 \
+  "ldr %[e0], [%[x]]\n\t"                              \
+  "ldr %[e1], [%[x], %[xs]]\n\t"                       \
+  "ldr %[t], [%[w]], #8\n\t"                           \
+  "sxtb16 %[e0], %[e0]\n\t"                            \
+  "sxtb16 %[e1], %[e1]\n\t"                            \
+  "smlad %[r00], %[e0], %[t], %[r00]\n\t"              \
+  "smlad %[r10], %[e1], %[t], %[r10]\n\t"              \
+  "sxtb16 %[t], %[t]\n\t"                              \
+  "smlad %[l00], %[e0], %[t], %[l00]\n\t"              \
+  "smlad %[l10], %[e1], %[t], %[l10]\n\t"              \
+  "ldr %[t], [%[w], %[wa]]\n\t"                        \
+  "smlad %[r01], %[e0], %[t], %[r01]\n\t"              \
+  "smlad %[r11], %[e1], %[t], %[r11]\n\t"              \
+  "sxtb16 %[t], %[t]\n\t"                              \
+  "smlad %[l01], %[e0], %[t], %[l01]\n\t"              \
+  "smlad %[l11], %[e1], %[t], %[l11]\n\t"              \
+  "ldr %[e0], [%[x]], #4\n\t"                          \
+  "ldr %[e1], [%[x], %[xo]]\n\t"                       \
+  "ldr %[t], [%[w], #-4]\n\t"                          \
+  "sxtb16 %[e0], %[e0], ror #8\n\t"                    \
+  "sxtb16 %[e1], %[e1], ror #8\n\t"                    \
+  "smlad %[r00], %[e0], %[t], %[r00]\n\t"              \
+  "smlad %[r10], %[e1], %[t], %[r10]\n\t"              \
+  "sxtb16 %[t], %[t]\n\t"                              \
+  "smlad %[l00], %[e0], %[t], %[l00]\n\t"              \
+  "smlad %[l10], %[e1], %[t], %[l10]\n\t"              \
+  "ldr %[t], [%[w], %[wb]]\n\t"                        \
+  "smlad %[r01], %[e0], %[t], %[r01]\n\t"              \
+  "smlad %[r11], %[e1], %[t], %[r11]\n\t"              \
+  "sxtb16 %[t], %[t]\n\t"                              \
+  "smlad %[l01], %[e0], %[t], %[l01]\n\t"              \
+  "smlad %[l11], %[e1], %[t], %[l11]\n\t"
+/* Declares and computes r00, l00, r01, l01 (pixel 0), r10, l10, r11, l11
+ * (pixel 1); xp, wp are advanced (copies of the arguments). */
+#define QG_DOT2X4_HL(xp, wp, XS, WS, NG)                                                                        \
+  int32_t r00, l00, r01, l01, r10, l10, r11, l11;                                                                 \
+  do {                                                                                                            \
+    const int8_t *qg_x = (xp);                                                                                    \
+    const uint8_t *qg_w = (wp);                                                                                   \
+    const int8_t *const qg_end = qg_x + 4 * (NG);                                                                 \
+    uint32_t qg_e0, qg_e1, qg_t;                                                                                  \
+    (void)sizeof(char[(NG) >= 1 && (XS) <= 4095 && (WS) + 4 <= 4095 ? 1 : -1]);                                   \
+    __asm__("mov %[r00], #0\n\t"                                                                                  \
+            "umull %[l00], %[r01], %[r00], %[r00]\n\t"                                                            \
+            "umull %[l01], %[r10], %[r00], %[r00]\n\t"                                                            \
+            "umull %[l10], %[r11], %[r00], %[r00]\n\t"                                                            \
+            "mov %[l11], %[r00]\n\t"                                                                              \
+            "1:\n\t" QG_HL2X4_GROUP                                                                     \
+            ".if %c[two]\n\t" QG_HL2X4_GROUP ".endif\n\t"                                                         \
+            "ldr %[t], %[end]\n\t"                                                                                \
+            "cmp %[x], %[t]\n\t"                                                                                  \
+            "bne 1b\n\t"                                                                                          \
+            : [r00] "=&r"(r00), [l00] "=&r"(l00), [r01] "=&r"(r01), [l01] "=&r"(l01), [r10] "=&r"(r10),           \
+              [l10] "=&r"(l10), [r11] "=&r"(r11), [l11] "=&r"(l11), [e0] "=&r"(qg_e0), [e1] "=&r"(qg_e1),         \
+              [t] "=&r"(qg_t), [x] "+r"(qg_x), [w] "+r"(qg_w)                                                     \
+            : [end] "m"(qg_end), [xs] "i"(XS), [xo] "i"((XS) - 4), [wa] "i"((WS) - 8), [wb] "i"((WS) - 4),        \
+              [two] "i"((NG) % 2 == 0)                                                                            \
+            : "cc", "memory");                                                                                    \
+  } while (0)
+#else
+#define QG_HL2X4_ASM 0
+#endif
+
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }

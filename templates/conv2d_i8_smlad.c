@@ -197,6 +197,15 @@
  * each channel's parameters are loaded once for both pixels (copied to
  * locals: the int8 stores to y could alias the table). */
 #define QG_PAIRFN QG_CAT(QG_FN, _pair)
+/* QG_QUAD: pair-packed rows, columns a constant stride apart (not QG_ROWS):
+ * the pair function takes four output channels per pass (QG_DOT2X4_HL,
+ * assembly: 32 instructions per 32 MACs against QG_HL2_STEP's 36), then a
+ * last pair as before. */
+#if QG_HILO && !QG_ROWS && QG_HL2X4_ASM && QG_O >= 4 && QG_XS <= 4095 && 2 * QG_ROW + 4 <= 4095
+#define QG_QUAD 1
+#else
+#define QG_QUAD 0
+#endif
 #if QG_CLAMP || QG_RQ_MODE != 2
 /* the output zero point and the clamp, when the output stage reads them */
 #define QG_PAIR_EXTRA , int32_t out_zp, int32_t act_min, int32_t act_max
@@ -221,7 +230,28 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
   const int32_t out_zp = 0; /* not read by mode 2 */
   (void)out_zp;
 #endif
-  for (o = 0; o + 1 < QG_O; o += 2) {
+  o = 0;
+#if QG_QUAD
+  /* four channels (two pairs) at a time: QG_DOT2X4_HL */
+  for (; o + 3 < QG_O; o += 4) {
+    int32_t pr[4];
+    long j;
+    QG_DOT2X4_HL(x0, weight + o * QG_ROW, QG_XS, 2 * QG_ROW, QG_KC / 4);
+    {
+      /* channel o + j: s[2j] (pixel 0), s[2j + 1] (pixel 1); one output
+       * stage in a loop, not four copies (flash; about as many instructions:
+       * the unrolled copies spill) */
+      const int32_t s[8] = {l00, l10, QG_HL_HI(r00, l00), QG_HL_HI(r10, l10), l01, l11, QG_HL_HI(r01, l01), QG_HL_HI(r11, l11)};
+      _Pragma("GCC unroll 1") for (j = 0; j < 4; ++j) {
+        memcpy(pr, rqp + 4 * (o + j), sizeof pr);
+        y0[o + j] = QG_OUTP(s[2 * j], pr);
+        y1[o + j] = QG_OUTP(s[2 * j + 1], pr);
+      }
+    }
+  }
+#endif
+  /* (a constant-false condition when the quads cover every pair: no code) */
+  for (; (!QG_QUAD || QG_O % 4 >= 2) && o + 1 < QG_O; o += 2) {
     int32_t acc[4], pa[4], pb[4];
     {
       const int8_t *x = x0;
@@ -460,6 +490,7 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #undef QG_BODY
 #undef QG_XS
 #undef QG_PAIRFN
+#undef QG_QUAD
 #undef QG_FN_LINKAGE
 #undef QG_PAIR_EXTRA
 #undef QG_PAIR_EXTRA_ARGS

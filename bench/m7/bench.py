@@ -222,9 +222,14 @@ MAC_WEIGHT = {"smlad": 2, "smladx": 2, "smlald": 2, "smlaldx": 2, "smlabb": 1, "
 
 def asm_functions(path):
     """{function: [lines]} of a GCC ARM assembly file."""
-    funcs, cur = {}, None
+    funcs, cur, skip = {}, None, 0
     for line in open(path):
         line = line.rstrip("\n")
+        # inline assembly's ".if 0" blocks are not assembled (QG_DOT2X4_HL)
+        d = line.strip()
+        if skip or re.match(r"^\.if\s+0$", d):
+            skip += 1 if d.startswith(".if") else -1 if d == ".endif" else 0
+            continue
         m = re.match(r"^([A-Za-z_][\w.]*):", line)
         if m and not line.startswith(".L"):
             cur = m.group(1)
@@ -247,17 +252,20 @@ def mnemonic(line):
 
 
 def innermost_loops(lines):
-    """[(start, end)] line ranges: a label, later a branch back to it, no such loop inside."""
+    """[(start, end)] line ranges: a label, later a branch back to it, no such loop inside.
+    Labels are GCC's (.L...) and inline assembly's numeric ones (N:, branch Nb)."""
     labels = {}
     loops = []
     for i, line in enumerate(lines):
-        m = re.match(r"^(\.L\w+):", line)
+        m = re.match(r"^(\.L\w+):", line) or re.match(r"^\s*(\d+):\s*$", line)
         if m:
             labels[m.group(1)] = i
             continue
         op = mnemonic(line)
         if op and op.startswith(("b", "cb")) and not op.startswith(("bl", "bic", "bfi", "bfc")):
             tgt = line.split()[-1]
+            if re.match(r"^\d+b$", tgt):
+                tgt = tgt[:-1]
             if tgt in labels:
                 loops.append((labels[tgt], i))
     return [(a, b) for (a, b) in loops if not any((c, d) != (a, b) and a <= c and d <= b for (c, d) in loops)]
