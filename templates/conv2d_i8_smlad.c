@@ -133,6 +133,11 @@
  * narrower ones most pairs need the patch anyway). The weights' row order [ky][kx][c] makes each kernel
  * row a contiguous run of QG_KW * QG_C / 4 groups of a weight row, so only
  * the input pointer jumps between kernel rows. */
+/* Pair-packed rows of a multi-pixel layer with QG_O % 4 == 0 are stored in
+ * blocks of two pairs (select.cpp hilo_block 2; layout at qg_dot2x4_hl): pair
+ * o / 2 starts at QG_HLW(o) and its groups are 16 bytes apart. */
+#define QG_HLB2 (QG_HILO && QG_OH * QG_OW > 1 && QG_O % 4 == 0)
+#define QG_HLW(o) (QG_HLB2 ? (o) / 4 * 4 * QG_ROW + (o) % 4 * 4 : (o) * QG_ROW)
 #define QG_ALL_INSIDE (QG_PT == 0 && QG_PL == 0 && (QG_OH - 1) * QG_SH + QG_KH <= QG_H && (QG_OW - 1) * QG_SW + QG_KW <= QG_W)
 #if QG_WBITS == 8 && !QG_DIRECT && QG_OH * QG_OW > 1 && QG_OW % 2 == 0 && QG_O % 2 == 0 && QG_DH == 1 && QG_DW == 1 && \
     (QG_KW * QG_C) % 4 == 0 && QG_KP == QG_K && (QG_SW <= QG_KW || QG_ALL_INSIDE) &&                \
@@ -143,7 +148,7 @@
 #define QG_RG (QG_KW * QG_C / 4) /* groups of four inputs per kernel row */
 #if QG_HILO
 #define QG_ROWSTEP(xp, wp) QG_HL2_STEP(xp, wp, QG_XS)
-#define QG_ROWSTEP_W 8
+#define QG_ROWSTEP_W (QG_HLB2 ? 16 : 8)
 #define QG_ROWS_ACC int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0
 #define QG_ROWS_END QG_DOT2X2_HL_END
 #else
@@ -197,11 +202,12 @@
  * each channel's parameters are loaded once for both pixels (copied to
  * locals: the int8 stores to y could alias the table). */
 #define QG_PAIRFN QG_CAT(QG_FN, _pair)
-/* QG_QUAD: pair-packed rows, columns a constant stride apart (not QG_ROWS):
- * the pair function takes four output channels per pass (QG_DOT2X4_HL,
- * assembly: 32 instructions per 32 MACs against QG_HL2_STEP's 36), then a
- * last pair as before. */
-#if QG_HILO && !QG_ROWS && QG_HL2X4_ASM && QG_O >= 4 && QG_XS <= 4095 && 2 * QG_ROW + 4 <= 4095
+/* QG_QUAD: pair-packed rows in blocks of two pairs (QG_HLB2), columns a
+ * constant stride apart (not QG_ROWS, which reads the blocks a pair at a
+ * time): the pair function takes four output channels per pass
+ * (qg_dot2x4_hl: 32 instructions per 32 MACs in its assembly, against
+ * QG_HL2_STEP's 36). */
+#if QG_HLB2 && !QG_ROWS
 #define QG_QUAD 1
 #else
 #define QG_QUAD 0
@@ -219,7 +225,14 @@
 #else
 #define QG_PAIR_RS
 #endif
-QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_RS QG_PAIR_EXTRA) {
+/* With QG_QUAD the pair function is inlined into its one caller (QG_FN: no
+ * frame of its own under qg_dot2x4_hl's, for the stack high-water). */
+#if QG_QUAD && defined(__GNUC__)
+#define QG_PAIR_LINKAGE static inline __attribute__((always_inline))
+#else
+#define QG_PAIR_LINKAGE QG_HOT
+#endif
+QG_PAIR_LINKAGE void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_RS QG_PAIR_EXTRA) {
   int8_t *const y1 = y0 + QG_O; /* the next pixel's outputs */
   long o;
 #if QG_CLAMP || QG_RQ_MODE != 2
@@ -232,30 +245,27 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
 #endif
   o = 0;
 #if QG_QUAD
-  /* four channels (two pairs) at a time: QG_DOT2X4_HL */
-  for (; o + 3 < QG_O; o += 4) {
-    int32_t pr[4];
+  /* four channels (a block of two pairs) at a time: qg_dot2x4_hl */
+  for (; o < QG_O; o += 4) {
+    int32_t s[8], pr[4];
     long j;
-    QG_DOT2X4_HL(x0, weight + o * QG_ROW, QG_XS, 2 * QG_ROW, QG_KC / 4);
-    {
-      /* channel o + j: s[2j] (pixel 0), s[2j + 1] (pixel 1); one output
-       * stage in a loop, not four copies (flash; about as many instructions:
-       * the unrolled copies spill) */
-      const int32_t s[8] = {l00, l10, QG_HL_HI(r00, l00), QG_HL_HI(r10, l10), l01, l11, QG_HL_HI(r01, l01), QG_HL_HI(r11, l11)};
-      _Pragma("GCC unroll 1") for (j = 0; j < 4; ++j) {
-        memcpy(pr, rqp + 4 * (o + j), sizeof pr);
-        y0[o + j] = QG_OUTP(s[2 * j], pr);
-        y1[o + j] = QG_OUTP(s[2 * j + 1], pr);
-      }
+    s[0] = QG_KC / 4; /* (the number of groups, in) */
+    qg_dot2x4_hl(x0, x0 + QG_XS, weight + o * QG_ROW, s);
+    /* channel o + j: s[2j] (pixel 0), s[2j + 1] (pixel 1); one output stage
+     * in a loop, not four copies (flash) */
+    _Pragma("GCC unroll 1") for (j = 0; j < 4; ++j) {
+      memcpy(pr, rqp + 4 * (o + j), sizeof pr);
+      y0[o + j] = QG_OUTP(s[2 * j], pr);
+      y1[o + j] = QG_OUTP(s[2 * j + 1], pr);
     }
   }
 #endif
   /* (a constant-false condition when the quads cover every pair: no code) */
-  for (; (!QG_QUAD || QG_O % 4 >= 2) && o + 1 < QG_O; o += 2) {
+  for (; !QG_QUAD && o + 1 < QG_O; o += 2) {
     int32_t acc[4], pa[4], pb[4];
     {
       const int8_t *x = x0;
-      const uint8_t *w = weight + o * QG_ROW;
+      const uint8_t *w = weight + QG_HLW(o);
 #if QG_ROWS
       QG_ROWS_BODY;
 #else
@@ -490,7 +500,10 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #undef QG_BODY
 #undef QG_XS
 #undef QG_PAIRFN
+#undef QG_PAIR_LINKAGE
 #undef QG_QUAD
+#undef QG_HLB2
+#undef QG_HLW
 #undef QG_FN_LINKAGE
 #undef QG_PAIR_EXTRA
 #undef QG_PAIR_EXTRA_ARGS

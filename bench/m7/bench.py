@@ -300,15 +300,21 @@ def cmd_mca(asm, out_dir, counts=None, layers_tsv=None):
                 q_m[fn] = q_m.get(fn, 0) + L.get("macs", 0)
                 q_layers.setdefault(fn, []).append(str(i))
     best = {}
-    for name, lines in asm_functions(asm).items():
+    funcs = asm_functions(asm)
+    for name, lines in funcs.items():
         body = next((b for b in bodies if name == b or name.startswith(b + "_") or name.startswith(b + ".")), None)
         if body is None:
             continue
-        for a, b in innermost_loops(lines):
-            ins = [l for l in lines[a:b + 1] if mnemonic(l)]
-            macs = sum(MAC_WEIGHT.get(mnemonic(l), 0) for l in ins)
-            if macs and (body not in best or macs > best[body][1] or (macs == best[body][1] and len(ins) < len(best[body][2]))):
-                best[body] = (name, macs, ins)
+        # the body's own loops and those of the shared helpers it calls
+        # (e.g. qg_dot2x4_hl, one copy per model)
+        callees = [c for c in re.findall(r"^\s*bl\s+(\w+)", "\n".join(lines), re.M) if c in funcs]
+        for fname in [name] + sorted(set(callees)):
+            flines = funcs[fname]
+            for a, b in innermost_loops(flines):
+                ins = [l for l in flines[a:b + 1] if mnemonic(l)]
+                macs = sum(MAC_WEIGHT.get(mnemonic(l), 0) for l in ins)
+                if macs and (body not in best or macs > best[body][1] or (macs == best[body][1] and len(ins) < len(best[body][2]))):
+                    best[body] = (fname if fname == name else name + ">" + fname, macs, ins)
     print("    %-54s %6s %8s %6s %10s %10s   %s" % ("hot loop (llvm-mca-14 -mcpu=cortex-m7)", "instr", "cycles", "MACs", "instr/MAC", "cycles/MAC",
                                                 "QEMU instr/MAC of the layers"))
     for body in sorted(best, key=lambda b: -q_n.get(b, 0)):

@@ -32,7 +32,7 @@ struct DspChoice {
   // Gemm, w_bits 8: rows stored in pairs, two weights per halfword
   // (templates/conv2d_i8_smlad.c QG_HILO; hilo_rows_exact gives the condition).
   bool hilo = false;
-  int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers) or 1
+  int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers), 2 (more pixels, O % 4 == 0) or 1
   int64_t scratch = 0;    // bytes of scratch the kernel needs
 };
 
