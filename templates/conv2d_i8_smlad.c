@@ -33,9 +33,15 @@
  * QG_HILO (8-bit weights, QG_KP a multiple of 4; the compiler chooses it when
  * the exactness conditions in runtime/qg_arm_dsp.h hold): rows are stored in
  * pairs (2o, 2o+1) in the pair-packed order of qg_arm_dsp.h (QG_HL_PAIR), an
- * odd last row plain. Layers with several pixels: pair after pair (2 * QG_KP
- * bytes each), the two-pixel kernel below with QG_DOT2X2_HL_BODY (18
- * instructions per 16 MACs, the plain rows' body 20). One-pixel layers
+ * odd last row plain. Layers with several pixels and QG_O % 4 == 0: blocks
+ * of two pairs (4 * QG_KP bytes, the pairs' words interleaved per group of
+ * four inputs; QG_HLB2), four output channels x two pixels per call of
+ * qg_dot2x4_hl (one copy per model; 32 instructions per 32 MACs in its
+ * assembly), the pair function then inlined into QG_FN (one frame less under
+ * it); QG_ROWS layers read these blocks a pair at a time. Other multi-pixel
+ * layers: pair after pair (2 * QG_KP bytes each), the two-pixel kernel below
+ * with QG_DOT2X2_HL_BODY (18 instructions per 16 MACs, the plain rows' body
+ * 20). One-pixel layers
  * (dense; the compiler uses it only for QG_O a multiple of 8): blocks of
  * four pairs (8 * QG_KP bytes) with the pairs' words interleaved per group
  * of four inputs, eight output channels per pass over the column
