@@ -601,6 +601,117 @@ QG_HOT int32_t qg_dot_row(const int8_t *x, const uint8_t *w, long n) {
   QG_DOT2X2_HL_END
 QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int32_t *acc) { QG_DOT2X2_HL_BODY(xs, 0); }
 
+/* Two columns x0, x1 times two pairs of pair-packed rows (four output
+ * channels) over n = acc[0] >= 1 groups of four inputs (multi-pixel layers with
+ * QG_O % 4 == 0: blocks of two pairs, select.cpp hilo_block 2): group g at
+ * w + 16 g holds pair 0's words A, B at 0, 4 and pair 1's at 8, 12.
+ * acc[2j] = x0.w_j, acc[2j + 1] = x1.w_j (rows j = 0..3 of the block). One
+ * function per model, called with run-time strides (flash: no copy per layer
+ * shape). In Thumb-2 assembly, 32 instructions per group for 32 MACs: the
+ * even input halves of both pixels (two loads, two SXTB16) against each
+ * pair's word A (one load, two SMLAD on the raw word, one SXTB16, two SMLAD),
+ * then the input words are loaded again for the odd halves against the
+ * words B; two groups per iteration (an odd n enters at the second). n is
+ * passed in acc[0] (four arguments: none on the stack). 14 registers (the
+ * eight sums, two input halves, one weight temporary, three pointers; the
+ * acc and end pointers are pushed and the end read from the stack), so only
+ * for optimizing GCC without a frame pointer (the target's flags), as the
+ * depthwise kernel's assembly; QG_HL2X4_NO_ASM selects the C loop. */
+#if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && defined(__thumb2__) && \
+    !defined(QG_HL2X4_NO_ASM)
+#define QG_HL2X4_ASM 1
+#define QG_HL2X4_GROUP                        \
+  "ldr %[e0], [%[x0]]\n\t"                    \
+  "ldr %[e1], [%[x1]]\n\t"                    \
+  "ldr %[t], [%[w]], #16\n\t"                 \
+  "sxtb16 %[e0], %[e0]\n\t"                   \
+  "sxtb16 %[e1], %[e1]\n\t"                   \
+  "smlad %[r00], %[e0], %[t], %[r00]\n\t"     \
+  "smlad %[r10], %[e1], %[t], %[r10]\n\t"     \
+  "sxtb16 %[t], %[t]\n\t"                     \
+  "smlad %[l00], %[e0], %[t], %[l00]\n\t"     \
+  "smlad %[l10], %[e1], %[t], %[l10]\n\t"     \
+  "ldr %[t], [%[w], #-8]\n\t"                 \
+  "smlad %[r01], %[e0], %[t], %[r01]\n\t"     \
+  "smlad %[r11], %[e1], %[t], %[r11]\n\t"     \
+  "sxtb16 %[t], %[t]\n\t"                     \
+  "smlad %[l01], %[e0], %[t], %[l01]\n\t"     \
+  "smlad %[l11], %[e1], %[t], %[l11]\n\t"     \
+  "ldr %[e0], [%[x0]], #4\n\t"                \
+  "ldr %[e1], [%[x1]], #4\n\t"                \
+  "ldr %[t], [%[w], #-12]\n\t"                \
+  "sxtb16 %[e0], %[e0], ror #8\n\t"           \
+  "sxtb16 %[e1], %[e1], ror #8\n\t"           \
+  "smlad %[r00], %[e0], %[t], %[r00]\n\t"     \
+  "smlad %[r10], %[e1], %[t], %[r10]\n\t"     \
+  "sxtb16 %[t], %[t]\n\t"                     \
+  "smlad %[l00], %[e0], %[t], %[l00]\n\t"     \
+  "smlad %[l10], %[e1], %[t], %[l10]\n\t"     \
+  "ldr %[t], [%[w], #-4]\n\t"                 \
+  "smlad %[r01], %[e0], %[t], %[r01]\n\t"     \
+  "smlad %[r11], %[e1], %[t], %[r11]\n\t"     \
+  "sxtb16 %[t], %[t]\n\t"                     \
+  "smlad %[l01], %[e0], %[t], %[l01]\n\t"     \
+  "smlad %[l11], %[e1], %[t], %[l11]\n\t"
+#else
+#define QG_HL2X4_ASM 0
+#endif
+QG_HOT void qg_dot2x4_hl(const int8_t *x0, const int8_t *x1, const uint8_t *w, int32_t *acc) {
+  int32_t r00, l00, r01, l01, r10, l10, r11, l11;
+#if QG_HL2X4_ASM
+  /* The acc pointer's register serves as the weight temporary: pushed, then
+   * n read through it and the end pointer pushed (no frame, no spill by
+   * GCC); both popped after the loop. */
+  uint32_t e0, e1, t = (uint32_t)(uintptr_t)acc;
+  __asm__("push {%[t]}\n\t"
+          "ldr %[t], [%[t]]\n\t"
+          "add %[t], %[x0], %[t], lsl #2\n\t"
+          "push {%[t]}\n\t"
+          "sub %[e0], %[t], %[x0]\n\t"
+          "mov %[r00], #0\n\t"
+          "umull %[l00], %[r01], %[r00], %[r00]\n\t"
+          "umull %[l01], %[r10], %[r00], %[r00]\n\t"
+          "umull %[l10], %[r11], %[r00], %[r00]\n\t"
+          "mov %[l11], %[r00]\n\t"
+          "tst %[e0], #4\n\t"
+          "bne 3f\n\t"
+          "1:\n\t" QG_HL2X4_GROUP "3:\n\t" QG_HL2X4_GROUP
+          "ldr %[t], [sp]\n\t"
+          "cmp %[x0], %[t]\n\t"
+          "bne 1b\n\t"
+          "ldr %[t], [sp, #4]\n\t"
+          "add sp, #8\n\t"
+          : [r00] "=&r"(r00), [l00] "=&r"(l00), [r01] "=&r"(r01), [l01] "=&r"(l01), [r10] "=&r"(r10), [l10] "=&r"(l10),
+            [r11] "=&r"(r11), [l11] "=&r"(l11), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "+&r"(t), [x0] "+r"(x0), [x1] "+r"(x1),
+            [w] "+r"(w)
+          :
+          : "cc", "memory");
+  acc = (int32_t *)(uintptr_t)t;
+#else
+  long n = acc[0];
+  r00 = l00 = r01 = l01 = r10 = l10 = r11 = l11 = 0;
+  for (; n > 0; --n) {
+    const uint32_t v0 = qg_load4(x0), v1 = qg_load4(x1);
+    const uint32_t e0 = qg_sxtb16(v0), o0 = qg_sxtb16_ror8(v0), e1 = qg_sxtb16(v1), o1 = qg_sxtb16_ror8(v1);
+    QG_HL_PAIR(e0, o0, w, r00, l00);
+    QG_HL_PAIR(e1, o1, w, r10, l10);
+    QG_HL_PAIR(e0, o0, w + 8, r01, l01);
+    QG_HL_PAIR(e1, o1, w + 8, r11, l11);
+    x0 += 4;
+    x1 += 4;
+    w += 16;
+  }
+#endif
+  acc[0] = l00;
+  acc[1] = l10;
+  acc[2] = QG_HL_HI(r00, l00);
+  acc[3] = QG_HL_HI(r10, l10);
+  acc[4] = l01;
+  acc[5] = l11;
+  acc[6] = QG_HL_HI(r01, l01);
+  acc[7] = QG_HL_HI(r11, l11);
+}
+
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }

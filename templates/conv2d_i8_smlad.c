@@ -33,9 +33,15 @@
  * QG_HILO (8-bit weights, QG_KP a multiple of 4; the compiler chooses it when
  * the exactness conditions in runtime/qg_arm_dsp.h hold): rows are stored in
  * pairs (2o, 2o+1) in the pair-packed order of qg_arm_dsp.h (QG_HL_PAIR), an
- * odd last row plain. Layers with several pixels: pair after pair (2 * QG_KP
- * bytes each), the two-pixel kernel below with QG_DOT2X2_HL_BODY (18
- * instructions per 16 MACs, the plain rows' body 20). One-pixel layers
+ * odd last row plain. Layers with several pixels and QG_O % 4 == 0: blocks
+ * of two pairs (4 * QG_KP bytes, the pairs' words interleaved per group of
+ * four inputs; QG_HLB2), four output channels x two pixels per call of
+ * qg_dot2x4_hl (one copy per model; 32 instructions per 32 MACs in its
+ * assembly), the pair function then inlined into QG_FN (one frame less under
+ * it); QG_ROWS layers read these blocks a pair at a time. Other multi-pixel
+ * layers: pair after pair (2 * QG_KP bytes each), the two-pixel kernel below
+ * with QG_DOT2X2_HL_BODY (18 instructions per 16 MACs, the plain rows' body
+ * 20). One-pixel layers
  * (dense; the compiler uses it only for QG_O a multiple of 8): blocks of
  * four pairs (8 * QG_KP bytes) with the pairs' words interleaved per group
  * of four inputs, eight output channels per pass over the column
@@ -133,6 +139,11 @@
  * narrower ones most pairs need the patch anyway). The weights' row order [ky][kx][c] makes each kernel
  * row a contiguous run of QG_KW * QG_C / 4 groups of a weight row, so only
  * the input pointer jumps between kernel rows. */
+/* Pair-packed rows of a multi-pixel layer with QG_O % 4 == 0 are stored in
+ * blocks of two pairs (select.cpp hilo_block 2; layout at qg_dot2x4_hl): pair
+ * o / 2 starts at QG_HLW(o) and its groups are 16 bytes apart. */
+#define QG_HLB2 (QG_HILO && QG_OH * QG_OW > 1 && QG_O % 4 == 0)
+#define QG_HLW(o) (QG_HLB2 ? (o) / 4 * 4 * QG_ROW + (o) % 4 * 4 : (o) * QG_ROW)
 #define QG_ALL_INSIDE (QG_PT == 0 && QG_PL == 0 && (QG_OH - 1) * QG_SH + QG_KH <= QG_H && (QG_OW - 1) * QG_SW + QG_KW <= QG_W)
 #if QG_WBITS == 8 && !QG_DIRECT && QG_OH * QG_OW > 1 && QG_OW % 2 == 0 && QG_O % 2 == 0 && QG_DH == 1 && QG_DW == 1 && \
     (QG_KW * QG_C) % 4 == 0 && QG_KP == QG_K && (QG_SW <= QG_KW || QG_ALL_INSIDE) &&                \
@@ -143,7 +154,7 @@
 #define QG_RG (QG_KW * QG_C / 4) /* groups of four inputs per kernel row */
 #if QG_HILO
 #define QG_ROWSTEP(xp, wp) QG_HL2_STEP(xp, wp, QG_XS)
-#define QG_ROWSTEP_W 8
+#define QG_ROWSTEP_W (QG_HLB2 ? 16 : 8)
 #define QG_ROWS_ACC int32_t r0 = 0, l0 = 0, r1 = 0, l1 = 0
 #define QG_ROWS_END QG_DOT2X2_HL_END
 #else
@@ -197,6 +208,16 @@
  * each channel's parameters are loaded once for both pixels (copied to
  * locals: the int8 stores to y could alias the table). */
 #define QG_PAIRFN QG_CAT(QG_FN, _pair)
+/* QG_QUAD: pair-packed rows in blocks of two pairs (QG_HLB2), columns a
+ * constant stride apart (not QG_ROWS, which reads the blocks a pair at a
+ * time): the pair function takes four output channels per pass
+ * (qg_dot2x4_hl: 32 instructions per 32 MACs in its assembly, against
+ * QG_HL2_STEP's 36). */
+#if QG_HLB2 && !QG_ROWS
+#define QG_QUAD 1
+#else
+#define QG_QUAD 0
+#endif
 #if QG_CLAMP || QG_RQ_MODE != 2
 /* the output zero point and the clamp, when the output stage reads them */
 #define QG_PAIR_EXTRA , int32_t out_zp, int32_t act_min, int32_t act_max
@@ -210,7 +231,14 @@
 #else
 #define QG_PAIR_RS
 #endif
-QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_RS QG_PAIR_EXTRA) {
+/* With QG_QUAD the pair function is inlined into its one caller (QG_FN: no
+ * frame of its own under qg_dot2x4_hl's, for the stack high-water). */
+#if QG_QUAD && defined(__GNUC__)
+#define QG_PAIR_LINKAGE static inline __attribute__((always_inline))
+#else
+#define QG_PAIR_LINKAGE QG_HOT
+#endif
+QG_PAIR_LINKAGE void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_RS QG_PAIR_EXTRA) {
   int8_t *const y1 = y0 + QG_O; /* the next pixel's outputs */
   long o;
 #if QG_CLAMP || QG_RQ_MODE != 2
@@ -221,11 +249,29 @@ QG_HOT void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const
   const int32_t out_zp = 0; /* not read by mode 2 */
   (void)out_zp;
 #endif
-  for (o = 0; o + 1 < QG_O; o += 2) {
+  o = 0;
+#if QG_QUAD
+  /* four channels (a block of two pairs) at a time: qg_dot2x4_hl */
+  for (; o < QG_O; o += 4) {
+    int32_t s[8], pr[4];
+    long j;
+    s[0] = QG_KC / 4; /* (the number of groups, in) */
+    qg_dot2x4_hl(x0, x0 + QG_XS, weight + o * QG_ROW, s);
+    /* channel o + j: s[2j] (pixel 0), s[2j + 1] (pixel 1); one output stage
+     * in a loop, not four copies (flash) */
+    _Pragma("GCC unroll 1") for (j = 0; j < 4; ++j) {
+      memcpy(pr, rqp + 4 * (o + j), sizeof pr);
+      y0[o + j] = QG_OUTP(s[2 * j], pr);
+      y1[o + j] = QG_OUTP(s[2 * j + 1], pr);
+    }
+  }
+#endif
+  /* (a constant-false condition when the quads cover every pair: no code) */
+  for (; !QG_QUAD && o + 1 < QG_O; o += 2) {
     int32_t acc[4], pa[4], pb[4];
     {
       const int8_t *x = x0;
-      const uint8_t *w = weight + o * QG_ROW;
+      const uint8_t *w = weight + QG_HLW(o);
 #if QG_ROWS
       QG_ROWS_BODY;
 #else
@@ -460,6 +506,10 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #undef QG_BODY
 #undef QG_XS
 #undef QG_PAIRFN
+#undef QG_PAIR_LINKAGE
+#undef QG_QUAD
+#undef QG_HLB2
+#undef QG_HLW
 #undef QG_FN_LINKAGE
 #undef QG_PAIR_EXTRA
 #undef QG_PAIR_EXTRA_ARGS

@@ -222,9 +222,14 @@ MAC_WEIGHT = {"smlad": 2, "smladx": 2, "smlald": 2, "smlaldx": 2, "smlabb": 1, "
 
 def asm_functions(path):
     """{function: [lines]} of a GCC ARM assembly file."""
-    funcs, cur = {}, None
+    funcs, cur, skip = {}, None, 0
     for line in open(path):
         line = line.rstrip("\n")
+        # inline assembly's ".if 0" blocks are not assembled (QG_DOT2X4_HL)
+        d = line.strip()
+        if skip or re.match(r"^\.if\s+0$", d):
+            skip += 1 if d.startswith(".if") else -1 if d == ".endif" else 0
+            continue
         m = re.match(r"^([A-Za-z_][\w.]*):", line)
         if m and not line.startswith(".L"):
             cur = m.group(1)
@@ -247,17 +252,20 @@ def mnemonic(line):
 
 
 def innermost_loops(lines):
-    """[(start, end)] line ranges: a label, later a branch back to it, no such loop inside."""
+    """[(start, end)] line ranges: a label, later a branch back to it, no such loop inside.
+    Labels are GCC's (.L...) and inline assembly's numeric ones (N:, branch Nb)."""
     labels = {}
     loops = []
     for i, line in enumerate(lines):
-        m = re.match(r"^(\.L\w+):", line)
+        m = re.match(r"^(\.L\w+):", line) or re.match(r"^\s*(\d+):\s*$", line)
         if m:
             labels[m.group(1)] = i
             continue
         op = mnemonic(line)
         if op and op.startswith(("b", "cb")) and not op.startswith(("bl", "bic", "bfi", "bfc")):
             tgt = line.split()[-1]
+            if re.match(r"^\d+b$", tgt):
+                tgt = tgt[:-1]
             if tgt in labels:
                 loops.append((labels[tgt], i))
     return [(a, b) for (a, b) in loops if not any((c, d) != (a, b) and a <= c and d <= b for (c, d) in loops)]
@@ -292,15 +300,21 @@ def cmd_mca(asm, out_dir, counts=None, layers_tsv=None):
                 q_m[fn] = q_m.get(fn, 0) + L.get("macs", 0)
                 q_layers.setdefault(fn, []).append(str(i))
     best = {}
-    for name, lines in asm_functions(asm).items():
+    funcs = asm_functions(asm)
+    for name, lines in funcs.items():
         body = next((b for b in bodies if name == b or name.startswith(b + "_") or name.startswith(b + ".")), None)
         if body is None:
             continue
-        for a, b in innermost_loops(lines):
-            ins = [l for l in lines[a:b + 1] if mnemonic(l)]
-            macs = sum(MAC_WEIGHT.get(mnemonic(l), 0) for l in ins)
-            if macs and (body not in best or macs > best[body][1] or (macs == best[body][1] and len(ins) < len(best[body][2]))):
-                best[body] = (name, macs, ins)
+        # the body's own loops and those of the shared helpers it calls
+        # (e.g. qg_dot2x4_hl, one copy per model)
+        callees = [c for c in re.findall(r"^\s*bl\s+([\w.]+)", "\n".join(lines), re.M) if c in funcs]
+        for fname in [name] + sorted(set(callees)):
+            flines = funcs[fname]
+            for a, b in innermost_loops(flines):
+                ins = [l for l in flines[a:b + 1] if mnemonic(l)]
+                macs = sum(MAC_WEIGHT.get(mnemonic(l), 0) for l in ins)
+                if macs and (body not in best or macs > best[body][1] or (macs == best[body][1] and len(ins) < len(best[body][2]))):
+                    best[body] = (fname if fname == name else name + ">" + fname, macs, ins)
     print("    %-54s %6s %8s %6s %10s %10s   %s" % ("hot loop (llvm-mca-14 -mcpu=cortex-m7)", "instr", "cycles", "MACs", "instr/MAC", "cycles/MAC",
                                                 "QEMU instr/MAC of the layers"))
     for body in sorted(best, key=lambda b: -q_n.get(b, 0)):

@@ -28,8 +28,9 @@ std::vector<uint8_t> dsp_gemm_weights(const ir::IntLinear& il, int64_t O, const 
         out[b + 1] = static_cast<uint8_t>(ws);
       }
     };
-    const size_t B = static_cast<size_t>(c.hilo_block);  // 4: one-pixel layers (qg_dot_hl4), 1: pair-major
-    QG_CHECK(B == 1 || B == 4, "dsp weights: pair block of 1 or 4 pairs");
+    // 4: one-pixel layers (qg_dot_hl4); 2: more pixels, O % 4 == 0 (qg_dot2x4_hl); 1: pair-major
+    const size_t B = static_cast<size_t>(c.hilo_block);
+    QG_CHECK(B == 1 || B == 2 || B == 4, "dsp weights: pair block of 1, 2 or 4 pairs");
     size_t o = 0;
     for (; o + 2 * B <= static_cast<size_t>(O); o += 2 * B)
       for (size_t j = 0; j < B; ++j) put_pair(o, B, j);

@@ -510,16 +510,19 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   // output pixel (dense) run eight output channels per pass over the column
   // (blocks of four pairs), only for whole blocks of eight rows: a lone pair
   // or odd row would link two more dot functions, more flash than the
-  // two-pixel kernel for a small layer. Layers with more pixels keep the
-  // two-pixel kernel over one pair at a time (qg_arm_dsp.h QG_HL2_STEP). For
-  // packed sub-byte activations only with the patch path below.
+  // two-pixel kernel for a small layer. Layers with more pixels run two
+  // pixels; with O % 4 == 0 in blocks of two pairs (four channels per pass,
+  // qg_dot2x4_hl; the window-in-place path QG_ROWS reads the same blocks a
+  // pair at a time; the template's QG_HLB2 is the same condition), else one
+  // pair at a time (QG_HL2_STEP, pair-major). For packed sub-byte
+  // activations only with the patch path below (pair-major, blocks of one pair)
   const auto& os = g.out(n).shape;
   int64_t pixels = 1;
   for (size_t i = 0; i + 1 < os.size(); ++i) pixels *= os[i];
   const int64_t O = n.weight.shape[0];
   c.hilo = c.w_bits == 8 && c.KP % 4 == 0 && (pixels > 1 || O % 8 == 0) && !g.in(n).sub_byte() && !g.out(n).sub_byte() &&
            hilo_rows_exact(n.il->weight, O, c.K);
-  c.hilo_block = pixels == 1 ? 4 : 1;
+  c.hilo_block = pixels == 1 ? 4 : O % 4 == 0 ? 2 : 1;
   c.scratch = c.direct ? 0 : (c.hilo && pixels == 1 ? 1 : 2) * c.KP;
   // Packed sub-byte activations in or out of a conv with 8-bit pair-packable
   // rows: the patch path of templates/conv2d_sub_smlad.c (QG_SUB_BX output
@@ -538,6 +541,7 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
         if (w.kh * ((bx - 1) * w.sw + w.kw) * C <= budget) {
           c.sub_bx = bx;
           c.hilo = true;
+          c.hilo_block = 1;  // the patch path steps one pair at a time (QG_HL2_STEP)
           c.scratch = w.kh * ((bx - 1) * w.sw + w.kw) * C;
           break;
         }

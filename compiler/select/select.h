@@ -32,7 +32,7 @@ struct DspChoice {
   // Gemm, w_bits 8: rows stored in pairs, two weights per halfword
   // (templates/conv2d_i8_smlad.c QG_HILO; hilo_rows_exact gives the condition).
   bool hilo = false;
-  int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers) or 1
+  int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers), 2 (more pixels, O % 4 == 0) or 1
   // Packed sub-byte activations (templates/conv2d_sub_smlad.c QG_SUB_BX):
   // output pixels per block of the patch path (even; 0: the im2col path).
   int64_t sub_bx = 0;

@@ -173,7 +173,7 @@ TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantiz
 }
 
 TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prime K and O)", "[dsp]") {
-  for (int block : {4, 1})
+  for (int block : {4, 2, 1})
   for (int64_t O : {2, 3, 5, 8, 9, 11, 16, 17, 19})
     for (int64_t K : {1, 3, 4, 7, 13, 17, 31, 64, 97, 130}) {
       for (int extreme = 0; extreme < 2; ++extreme) {
@@ -208,6 +208,14 @@ TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prim
           for (; o + 2 <= O; o += 2) qg_dot_hl(col.data(), packed.data() + o * c.KP, c.KP / 4, got.data() + o);
           if (o < O) got[static_cast<size_t>(o)] = qg_dot_row(col.data(), packed.data() + o * c.KP, c.KP / 4);
         } else {  // QG_PAIRFN with QG_HILO (two pixels), the odd row through the plain w8 core
+          for (; block == 2 && o + 4 <= O; o += 4) {  // blocks of two pairs (QG_QUAD): qg_dot2x4_hl
+            int32_t acc[8] = {static_cast<int32_t>(c.KP / 4)};
+            qg_dot2x4_hl(col.data(), col.data() + c.KP, packed.data() + o * c.KP, acc);
+            for (int64_t j = 0; j < 4; ++j) {
+              got[static_cast<size_t>(o + j)] = acc[2 * j];
+              got[static_cast<size_t>(O + o + j)] = acc[2 * j + 1];
+            }
+          }
           for (; o + 2 <= O; o += 2) {
             int32_t acc[4];
             qg_dot2x2_hl(col.data(), c.KP, packed.data() + o * c.KP, c.KP / 4, acc);
