@@ -69,7 +69,7 @@ PlanCommand::PlanCommand(CLI::App& app) {
   sub_ = app.add_subcommand("plan", "Choose per-layer 8/4/2-bit activations and weights (scheme int8) for flash / RAM budgets (Rusci's rule)");
   sub_->add_option("net", net_, "Network: net.json, model.tflite or model.onnx")->required();
   sub_->add_option("-t,--target", target_, "Target whose default budgets apply")->capture_default_str();
-  sub_->add_option("--flash", flash_, "Flash budget for the weights in bytes (default: the target's)");
+  sub_->add_option("--flash", flash_, "Flash budget in bytes: the constant tables (weights, per-channel constants) + the code estimate, report.json's flash_bytes (default: the target's)");
   sub_->add_option("--ram", ram_, "RAM budget in bytes: the planner's arena + the stack (default: the target's)");
   sub_->add_option("--stack", stack_, "Bytes of the RAM budget reserved for the stack (default: the target's)");
   sub_->add_option("--calibrate", calibrate_,
