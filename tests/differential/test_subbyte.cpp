@@ -1,7 +1,8 @@
 // Sub-byte activations in the int8 scheme (docs/integer-only.md, "Sub-byte
 // activations"): random integer-only nets whose conv / dense layers get
 // per-layer a_bits 8/4/2 (packed unsigned codes) and w_bits 8/4/2; emitted C
-// (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU) equals the
+// (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU; x86-64 and
+// cortex-a packages with Halide int8 layers, qemu-aarch64) equals the
 // interpreter bit for bit. A coverage case checks that the nets reach every
 // (input bits, output bits) pair of a conv / dense layer, every weight width
 // with packed activations, odd channel counts and packed tails, and max pools
