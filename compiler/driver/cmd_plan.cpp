@@ -69,7 +69,7 @@ PlanCommand::PlanCommand(CLI::App& app) {
   sub_ = app.add_subcommand("plan", "Choose per-layer 8/4/2-bit activations and weights (scheme int8) for flash / RAM budgets (Rusci's rule)");
   sub_->add_option("net", net_, "Network: net.json, model.tflite or model.onnx")->required();
   sub_->add_option("-t,--target", target_, "Target whose default budgets apply")->capture_default_str();
-  sub_->add_option("--flash", flash_, "Flash budget for the weights in bytes (default: the target's)");
+  sub_->add_option("--flash", flash_, "Flash budget in bytes: the constant tables (weights, per-channel constants) + the code estimate, report.json's flash_bytes (default: the target's)");
   sub_->add_option("--ram", ram_, "RAM budget in bytes: the planner's arena + the stack (default: the target's)");
   sub_->add_option("--stack", stack_, "Bytes of the RAM budget reserved for the stack (default: the target's)");
   sub_->add_option("--calibrate", calibrate_,
@@ -176,9 +176,10 @@ int PlanCommand::run() const {
   if (!calibrate_.empty()) j["compiled"] = {{"arena_bytes", p.arena_after}, {"flash_bytes", p.flash_measured_after}};
 
   std::ostringstream md;
-  md << "# qgen plan: " << s.graph.name << "\n\nTarget `" << target_ << "`, budgets: flash " << b.flash << " bytes, RAM " << b.ram
-     << " bytes of which stack " << b.stack
-     << " (0 = none). Rusci et al.'s rule: RAM first (each conv / dense layer's input + output activations, then the exact arena), then "
+  const auto budget = [](int64_t v) { return v > 0 ? std::to_string(v) + " bytes" : std::string("none"); };
+  md << "# qgen plan: " << s.graph.name << "\n\nTarget `" << target_ << "`, budgets: flash " << budget(b.flash) << ", RAM " << budget(b.ram)
+     << " of which stack " << b.stack << " bytes"
+     << (b.flash <= 0 && b.ram <= 0 ? " (the target has no default budgets: give --flash / --ram)" : "") << ". Rusci et al.'s rule: RAM first (each conv / dense layer's input + output activations, then the exact arena), then "
         "flash (weights at w_bits/8 bytes each + 12 bytes per output channel, then the exact tables + code). Each candidate is compiled "
         "for the target: "
      << compiles << " compiles" << (calibrate_.empty() ? " (placeholder ranges: no --calibrate)" : "") << ".\n\n"

@@ -1,7 +1,8 @@
 // Sub-byte activations in the int8 scheme (docs/integer-only.md, "Sub-byte
 // activations"): random integer-only nets whose conv / dense layers get
 // per-layer a_bits 8/4/2 (packed unsigned codes) and w_bits 8/4/2; emitted C
-// (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU) equals the
+// (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU; x86-64 and
+// cortex-a packages with Halide int8 layers, qemu-aarch64) equals the
 // interpreter bit for bit. A coverage case checks that the nets reach every
 // (input bits, output bits) pair of a conv / dense layer, every weight width
 // with packed activations, odd channel counts and packed tails, and max pools
@@ -118,6 +119,45 @@ void check_group(int group) {
 TEST_CASE("sub-byte activations group 0: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(0); }
 TEST_CASE("sub-byte activations group 1: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(1); }
 TEST_CASE("sub-byte activations group 2: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(2); }
+
+// The Halide targets have no sub-byte kernels: a conv / dense layer with a
+// packed input or output runs the portable kernel (row int8_sub) inside the
+// same package as the Halide int8 layers (docs/halide.md). Nets with channel
+// counts a multiple of 4, so that their 8-bit layers take Halide.
+constexpr uint64_t kHalideFirst = 933000;
+constexpr int kHalideNets = 6;
+
+TEST_CASE("x86-64 and cortex-a (Halide): sub-byte layers on the portable kernel beside Halide int8 layers equal the interpreter", "[differential][halide][subbyte]") {
+  const std::vector<qgt::DiffModel> ms = subbyte_models(kHalideFirst, kHalideNets, "sbhl", 2, false, 4);
+  // The nets mix both: per target, some net has a Halide layer and an int8_sub
+  // layer, and no layer with a packed tensor is given to Halide.
+  const std::string dir = qgt::make_temp_dir("subhlcover");
+  for (const char* target : {"x86-64", "cortex-a"}) {
+    int mixed = 0, packed_in_halide = 0;
+    for (const qgt::DiffModel& m : ms) {
+      const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, target);
+      int halide = 0, sub = 0;
+      for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+        const qg::ir::Node& n = s.graph.nodes[i];
+        const bool packed = s.graph.in(n).sub_byte() || s.graph.out(n).sub_byte();
+        halide += s.kernels->at(i).halide ? 1 : 0;
+        sub += s.kernels->at(i).row == "int8_sub" ? 1 : 0;
+        packed_in_halide += packed && s.kernels->at(i).halide ? 1 : 0;
+      }
+      mixed += halide > 0 && sub > 0 ? 1 : 0;
+    }
+    INFO(target << ": nets with Halide and int8_sub layers " << mixed << ", packed layers given to Halide " << packed_in_halide);
+    CHECK(mixed >= 1);
+    CHECK(packed_in_halide == 0);
+  }
+  qgt::remove_dir(dir);
+  int objects = 0;
+  const std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""},
+                                           {"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", "qemu-aarch64 -L /usr/aarch64-linux-gnu"}};
+  const std::string err = qgt::run_differential(ms, tcs, "subhl", nullptr, &objects);
+  if (!err.empty()) FAIL(err);
+  CHECK(objects > 0);  // Halide layers really ran
+}
 
 TEST_CASE("sub-byte max pools on packed codes: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") {
   const std::string err = qgt::run_differential(subbyte_models(kPoolFirst, kPoolNets, "sbp", 3, true), qgt::default_toolchains(), "subpool");
