@@ -187,13 +187,19 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
          * codes, compile-time): each word of codes is loaded and widened
          * (UXTB16) once for the four weight rows, and the segment's region
          * parameters and Σq once; the last QG_SEGLEN % 4 codes one by one.
-         * Per channel the float steps are those of the loop below, in the
-         * same order. */
+         * The dot products of up to 16 segments first, then their float
+         * steps: per channel those of the loop below, in the same order. */
         for (o = grp * og; o < grp * og + og / 4 * 4; o += 4) {
           const uint8_t *w0 = codes + o * QG_K;
           const float *eo = e + o * QG_S, *bo = bb + o * QG_S, *dd = d + o * QG_S;
           float acc0 = 0.0f, acc1 = 0.0f, acc2 = 0.0f, acc3 = 0.0f;
-          for (s = 0; s < QG_S; ++s) {
+          /* the four channels' Σp·q of up to 16 segments, then their float
+           * steps (a small stack array; the dot loop keeps its registers) */
+          int32_t tt[4 * 16];
+          long s0;
+          for (s0 = 0; s0 < QG_S; s0 += 16) {
+          const long s1 = s0 + 16 < QG_S ? s0 + 16 : QG_S;
+          for (s = s0; s < s1; ++s) {
             const uint8_t *qs = q + s * QG_SEGLEN, *ws = w0 + s * QG_SEGLEN;
             int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
             long k;
@@ -222,13 +228,19 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
               t2 = qg_mac_wrap(t2, ws[2 * QG_K + k], c);
               t3 = qg_mac_wrap(t3, ws[3 * QG_K + k], c);
             }
-            {
-              const float lo = rlo[s], sc = rs[s], sqf = (float)sq[s];
-              acc0 = acc0 + qg_lq_part(lo, sc, eo[s], bo[s], dd[s], sqf, (float)t0);
-              acc1 = acc1 + qg_lq_part(lo, sc, eo[QG_S + s], bo[QG_S + s], dd[QG_S + s], sqf, (float)t1);
-              acc2 = acc2 + qg_lq_part(lo, sc, eo[2 * QG_S + s], bo[2 * QG_S + s], dd[2 * QG_S + s], sqf, (float)t2);
-              acc3 = acc3 + qg_lq_part(lo, sc, eo[3 * QG_S + s], bo[3 * QG_S + s], dd[3 * QG_S + s], sqf, (float)t3);
-            }
+            tt[4 * (s - s0)] = t0;
+            tt[4 * (s - s0) + 1] = t1;
+            tt[4 * (s - s0) + 2] = t2;
+            tt[4 * (s - s0) + 3] = t3;
+          }
+          for (s = s0; s < s1; ++s) {
+            const int32_t *ts = tt + 4 * (s - s0);
+            const float lo = rlo[s], sc = rs[s], sqf = (float)sq[s];
+            acc0 = acc0 + qg_lq_part(lo, sc, eo[s], bo[s], dd[s], sqf, (float)ts[0]);
+            acc1 = acc1 + qg_lq_part(lo, sc, eo[QG_S + s], bo[QG_S + s], dd[QG_S + s], sqf, (float)ts[1]);
+            acc2 = acc2 + qg_lq_part(lo, sc, eo[2 * QG_S + s], bo[2 * QG_S + s], dd[2 * QG_S + s], sqf, (float)ts[2]);
+            acc3 = acc3 + qg_lq_part(lo, sc, eo[3 * QG_S + s], bo[3 * QG_S + s], dd[3 * QG_S + s], sqf, (float)ts[3]);
+          }
           }
 #if QG_OUT_PACKED
           ypix[o] = qg_lq_finish(acc0, bias[o], QG_ACT);
