@@ -179,6 +179,23 @@ QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t 
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Sum of n unsigned 8-bit codes (conv2d_lqp.c: Σq of a segment): one
+ * USADA8 (sum of absolute differences against 0) per four codes on
+ * Armv7E-M, the same sum in C elsewhere; n < 2^24. */
+QG_INLINE int32_t qg_sum_u8(const uint8_t *a, long n) {
+  uint32_t acc = 0;
+  long i;
+  for (i = 0; i + 4 <= n; i += 4) {
+#if QG_HAVE_DSP
+    acc = __usada8(qg_load4(a + i), 0u, acc);
+#else
+    acc += (uint32_t)a[i] + a[i + 1] + a[i + 2] + a[i + 3];
+#endif
+  }
+  for (; i < n; ++i) acc += a[i];
+  return (int32_t)acc;
+}
+
 /* Sum of a[i] * b[i] over n unsigned 8-bit codes (LQ kernels on DSP
  * targets: UXTB16 + SMLAD, 4 codes per step). Exact whenever the int32 sum
  * does not overflow (the compiler proves it, or uses 64-bit accumulators and

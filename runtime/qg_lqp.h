@@ -15,8 +15,9 @@
 
 /* Quantizes values v[0, n) (n a multiple of R), which are values
  * [first, first + n) of a packed tensor (first a multiple of R): per region
- * of R values qg_region_params (no zero added) and qg_quantize, exactly as a
- * consumer's patch would (docs/quantization.md §11). */
+ * of R values qg_region_params (no zero added) and qg_quantize (as
+ * qg_quantize_fast, the same code), exactly as a consumer's patch would
+ * (docs/quantization.md §11). */
 QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo, float *s) {
   long r, j;
   for (r = 0; r < n; r += R) {
@@ -26,14 +27,28 @@ QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, l
     lo[reg] = l;
     s[reg] = sc;
     if (cb == 8) {
-      for (j = 0; j < R; ++j) codes[first + r + j] = qg_quantize(v[r + j], l, sc, levels);
+      for (j = 0; j < R; ++j) codes[first + r + j] = qg_quantize_fast(v[r + j], l, sc, levels);
+    } else if ((((first + r) * cb) & 7) == 0 && ((R * cb) & 7) == 0) {
+      /* the region is whole bytes: each byte assembled in a register and
+       * stored once (the same bits as the loop below) */
+      uint8_t *b = codes + (first + r) * cb / 8;
+      unsigned acc = 0, sh = 0;
+      for (j = 0; j < R; ++j) {
+        acc |= (unsigned)qg_quantize_fast(v[r + j], l, sc, levels) << sh;
+        sh += (unsigned)cb;
+        if (sh == 8) {
+          *b++ = (uint8_t)acc;
+          acc = 0;
+          sh = 0;
+        }
+      }
     } else {
       const unsigned mask = (1u << cb) - 1u;
       for (j = 0; j < R; ++j) {
         const unsigned long bit = (unsigned long)(first + r + j) * (unsigned)cb;
         const unsigned sh = (unsigned)(bit & 7u);
         uint8_t *b = codes + (bit >> 3);
-        *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)qg_quantize(v[r + j], l, sc, levels) << sh));
+        *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)qg_quantize_fast(v[r + j], l, sc, levels) << sh));
       }
     }
   }
@@ -47,6 +62,21 @@ QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float 
   const long r0 = first / R, nr = n / R;
   if (cb == 8) {
     for (j = 0; j < n; ++j) q[j] = codes[first + j];
+  } else if (((first * cb) & 7) == 0 && ((n * cb) & 7) == 0) {
+    /* whole bytes: each byte loaded once, its 8 / cb codes split off */
+    const unsigned mask = (1u << cb) - 1u;
+    const uint8_t *b = codes + first * cb / 8;
+    if (cb == 4) {
+      for (j = 0; j < n; j += 2, ++b) {
+        q[j] = (uint8_t)(*b & 15u);
+        q[j + 1] = (uint8_t)(*b >> 4);
+      }
+    } else {
+      for (j = 0; j < n; ++b) {
+        unsigned v = *b, k;
+        for (k = 0; k < 8u / (unsigned)cb; ++k, ++j, v >>= cb) q[j] = (uint8_t)(v & mask);
+      }
+    }
   } else {
     const unsigned mask = (1u << cb) - 1u;
     for (j = 0; j < n; ++j) {

@@ -85,6 +85,9 @@
 #define QG_PPT 0
 #define QG_PPL 0
 /* QG_TEMPLATE_DEFAULTS_END */
+/* The DSP path with compile-time segments (one activation region each):
+ * four output channels per pass. */
+#define QG_LQP_BLOCK4 (QG_DOT_U8 && QG_SEGLEN > 0)
 #if QG_WPACK == 8
 #define QG_WCODE(i) (codes[i])
 #else
@@ -98,6 +101,7 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
   QG_ACC_T *sq = (QG_ACC_T *)(scratch + QG_SCR_SQ); /* 8-byte aligned */
   uint8_t *q = scratch + QG_SCR_CODES;
   long oy, ox, grp, o, j, s;
+  (void)j; /* unused when QG_LQP_BLOCK4 and the input is packed */
 #if QG_IN_PACKED
   const uint8_t *xc = (const uint8_t *)xv;
   const float *xlo = (const float *)(xc + QG_LQP_CODE_BYTES((long)QG_H * QG_W * QG_C, QG_IN_CB));
@@ -168,12 +172,91 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
         qg_im2col_f32(x, QG_H, QG_W, QG_C, grp * cg, cg, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
         qg_lq_patch_codes(patch, areg, QG_R, QG_A_WHOLE, whole_lo, whole_s, QG_LA, rlo, rs, q);
 #endif
+#if QG_LQP_BLOCK4
+        /* every segment is QG_SEGLEN codes: USADA8 sums four at a time */
+        for (s = 0; s < QG_S; ++s) sq[s] = qg_sum_u8(q + s * QG_SEGLEN, QG_SEGLEN);
+#else
         for (s = 0; s < QG_S; ++s) {
           QG_ACC_T t2 = 0;
           for (j = seg[s]; j < seg[s + 1]; ++j) t2 += q[j];
           sq[s] = t2;
         }
-#if QG_DOT_U8
+#endif
+#if QG_LQP_BLOCK4
+        /* Four output channels at a time, each segment written out (QG_SEGLEN
+         * codes, compile-time): each word of codes is loaded and widened
+         * (UXTB16) once for the four weight rows, and the segment's region
+         * parameters and Σq once; the last QG_SEGLEN % 4 codes one by one.
+         * The dot products of up to 16 segments first, then their float
+         * steps: per channel those of the loop below, in the same order. */
+        for (o = grp * og; o < grp * og + og / 4 * 4; o += 4) {
+          const uint8_t *w0 = codes + o * QG_K;
+          const float *eo = e + o * QG_S, *bo = bb + o * QG_S, *dd = d + o * QG_S;
+          float acc0 = 0.0f, acc1 = 0.0f, acc2 = 0.0f, acc3 = 0.0f;
+          /* the four channels' Σp·q of up to 16 segments, then their float
+           * steps (a small stack array; the dot loop keeps its registers) */
+          int32_t tt[4 * 16];
+          long s0;
+          for (s0 = 0; s0 < QG_S; s0 += 16) {
+          const long s1 = s0 + 16 < QG_S ? s0 + 16 : QG_S;
+          for (s = s0; s < s1; ++s) {
+            const uint8_t *qs = q + s * QG_SEGLEN, *ws = w0 + s * QG_SEGLEN;
+            int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            long k;
+#pragma GCC unroll 16
+            for (k = 0; k + 4 <= QG_SEGLEN; k += 4) {
+              const uint32_t vq = qg_load4(qs + k);
+              const uint32_t qe = qg_uxtb16(vq), qo = qg_uxtb16_ror8(vq);
+              uint32_t v = qg_load4(ws + k);
+              t0 = qg_smlad(qg_uxtb16(v), qe, t0);
+              t0 = qg_smlad(qg_uxtb16_ror8(v), qo, t0);
+              v = qg_load4(ws + QG_K + k);
+              t1 = qg_smlad(qg_uxtb16(v), qe, t1);
+              t1 = qg_smlad(qg_uxtb16_ror8(v), qo, t1);
+              v = qg_load4(ws + 2 * QG_K + k);
+              t2 = qg_smlad(qg_uxtb16(v), qe, t2);
+              t2 = qg_smlad(qg_uxtb16_ror8(v), qo, t2);
+              v = qg_load4(ws + 3 * QG_K + k);
+              t3 = qg_smlad(qg_uxtb16(v), qe, t3);
+              t3 = qg_smlad(qg_uxtb16_ror8(v), qo, t3);
+            }
+#pragma GCC unroll 4
+            for (k = QG_SEGLEN / 4 * 4; k < QG_SEGLEN; ++k) {
+              const int32_t c = qs[k];
+              t0 = qg_mac_wrap(t0, ws[k], c);
+              t1 = qg_mac_wrap(t1, ws[QG_K + k], c);
+              t2 = qg_mac_wrap(t2, ws[2 * QG_K + k], c);
+              t3 = qg_mac_wrap(t3, ws[3 * QG_K + k], c);
+            }
+            tt[4 * (s - s0)] = t0;
+            tt[4 * (s - s0) + 1] = t1;
+            tt[4 * (s - s0) + 2] = t2;
+            tt[4 * (s - s0) + 3] = t3;
+          }
+          for (s = s0; s < s1; ++s) {
+            const int32_t *ts = tt + 4 * (s - s0);
+            const float lo = rlo[s], sc = rs[s], sqf = (float)sq[s];
+            acc0 = acc0 + qg_lq_part(lo, sc, eo[s], bo[s], dd[s], sqf, (float)ts[0]);
+            acc1 = acc1 + qg_lq_part(lo, sc, eo[QG_S + s], bo[QG_S + s], dd[QG_S + s], sqf, (float)ts[1]);
+            acc2 = acc2 + qg_lq_part(lo, sc, eo[2 * QG_S + s], bo[2 * QG_S + s], dd[2 * QG_S + s], sqf, (float)ts[2]);
+            acc3 = acc3 + qg_lq_part(lo, sc, eo[3 * QG_S + s], bo[3 * QG_S + s], dd[3 * QG_S + s], sqf, (float)ts[3]);
+          }
+          }
+#if QG_OUT_PACKED
+          ypix[o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          ypix[o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+          ypix[o + 2] = qg_lq_finish(acc2, bias[o + 2], QG_ACT);
+          ypix[o + 3] = qg_lq_finish(acc3, bias[o + 3], QG_ACT);
+#else
+          y[(oy * QG_OW + ox) * QG_O + o] = qg_lq_finish(acc0, bias[o], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o + 1] = qg_lq_finish(acc1, bias[o + 1], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o + 2] = qg_lq_finish(acc2, bias[o + 2], QG_ACT);
+          y[(oy * QG_OW + ox) * QG_O + o + 3] = qg_lq_finish(acc3, bias[o + 3], QG_ACT);
+#endif
+        }
+        /* the last og % 4 channels one at a time */
+        for (o = grp * og + og / 4 * 4; o < (grp + 1) * og; ++o) {
+#elif QG_DOT_U8
         /* Two output channels at a time: each word of codes is widened once
          * (UXTB16) for both weight rows; per channel the float steps are the
          * same, in the same order. */
@@ -253,3 +336,4 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
     }
 }
 #undef QG_WCODE
+#undef QG_LQP_BLOCK4

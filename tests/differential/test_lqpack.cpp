@@ -127,6 +127,10 @@ std::vector<qgt::DiffModel> chains() {
     ms.push_back(pool_chain("lqpp" + a_s + "d", a, 3, 6, 2, 1, {1, 1, 1, 1}, 700 + static_cast<uint64_t>(i)));
     ms.push_back(pool_chain("lqpp" + a_s + "e", a, 3, 6, 3, 2, {1, 0, 1, 1}, 800 + static_cast<uint64_t>(i), true));
   }
+  // 8-bit weights, R = 8 / 4 dividing C1 = 8: the DSP row's four-channel
+  // blocks (segments of a multiple of 4 codes) with a remainder (C2 = 6).
+  ms.push_back(conv_chain("lqpc4w8", 4, 8, 8, 8, {1, 1, 1, 1}, 3, 901));
+  ms.push_back(conv_chain("lqpc8w8", 8, 8, 4, 8, {0, 1, 2, 1}, 3, 902));
   return ms;
 }
 
