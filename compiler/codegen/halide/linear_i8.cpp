@@ -95,24 +95,34 @@ static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, co
   return Pipeline(out);
 }
 
+int padded_outputs(const LinearSpec& s, const MachineInfo& m) {
+  if (s.depthwise || s.O % m.i32_lanes == 0) return s.O;
+  return (s.O + m.i32_lanes - 1) / m.i32_lanes * m.i32_lanes;
+}
+
 Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
   if (s.depthwise) return build_depthwise_i8(s, m, fn, in);
   const int CQ = s.Cp / 4;
-  Buffer<int8_t> w(4, s.O, CQ, s.KW, s.KH, fn + "_w");
-  Buffer<int32_t> bias(s.O, fn + "_bias");
-  const RequantTables rq = requant_tables(s.mult, s.shift, fn);
-  for (int o = 0; o < s.O; ++o) {
+  // Channels O..Op-1: zero weights and bias, multiplier 0 (computed, never stored).
+  Buffer<int8_t> w(4, s.Op, CQ, s.KW, s.KH, fn + "_w");
+  Buffer<int32_t> bias(s.Op, fn + "_bias");
+  std::vector<int32_t> mult = s.mult, shift = s.shift;
+  mult.resize(static_cast<size_t>(s.Op), 0);
+  shift.resize(static_cast<size_t>(s.Op), 0);
+  const RequantTables rq = requant_tables(mult, shift, fn);
+  for (int o = 0; o < s.Op; ++o) {
     int64_t wsum = 0;
     for (int ky = 0; ky < s.KH; ++ky)
       for (int kx = 0; kx < s.KW; ++kx)
         for (int c = 0; c < s.Cp; ++c) {
-          const int8_t v = c < s.C ? s.weight[static_cast<size_t>(((o * s.KH + ky) * s.KW + kx) * s.C + c)] : int8_t{0};
+          const int8_t v = c < s.C && o < s.O ? s.weight[static_cast<size_t>(((o * s.KH + ky) * s.KW + kx) * s.C + c)] : int8_t{0};
           w(c % 4, o, c / 4, kx, ky) = v;
           wsum += v;
         }
     // Wraps exactly like the int32 accumulation of the C kernel.
-    bias(o) = static_cast<int32_t>(static_cast<uint32_t>(s.bias[static_cast<size_t>(o)]) -
-                                   static_cast<uint32_t>(static_cast<int64_t>(s.in_zp + s.in_offset) * wsum));
+    bias(o) = o < s.O ? static_cast<int32_t>(static_cast<uint32_t>(s.bias[static_cast<size_t>(o)]) -
+                                             static_cast<uint32_t>(static_cast<int64_t>(s.in_zp + s.in_offset) * wsum))
+                      : 0;
   }
 
   Var o("o"), x("x"), y("y");

@@ -15,6 +15,9 @@ struct LinearSpec {
   bool depthwise = false;           // groups == C == O: one input channel per output channel
   int H = 1, W = 1, C = 1, Cp = 4;  // input; Cp = C rounded up to 4
   int OH = 1, OW = 1, O = 1;
+  int Op = 1;                       // accumulator channels: O, or (conv / dense, Backend) O rounded up to
+                                    // whole int32 vectors; the padded channels have zero weights
+                                    // and are never stored
   int KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PL = 0;
   int Hp = 1, Wp = 1;               // the padded input the glue builds
   int in_zp = 0, out_zp = 0, act_min = -128, act_max = 127;
@@ -57,8 +60,10 @@ struct TileShape {
 };
 TileShape tile_shape(int O, int vo, int width, int budget);
 // Schedules `out` (o, x, y) in tiles of vo·no channels × tx columns
-// (tile_shape with `budget` accumulators), vectorized over channels, with
-// `acc` computed per tile; returns vo, the vector width over channels.
+// (tile_shape with `budget` accumulators, over s.Op channels), vectorized over
+// channels, with `acc` computed per tile; returns vo, the vector width over
+// channels. When O < Op the last channel tile of `out` is guarded (only O
+// channels are stored) while `acc` computes whole vectors.
 int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const MachineInfo& m, int budget);
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
@@ -66,6 +71,8 @@ int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const M
 // int8 output. Reduction variables: r.x = 4 input channels (the dot-product
 // group), r.y = channel quad, then kx, ky for conv.
 void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+// True when the depthwise schedule uses only full vectors of m.i32_lanes.
+bool depthwise_full_vectors(const LinearSpec& s, const MachineInfo& m);
 void schedule_depthwise_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 void schedule_dense_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 
@@ -88,5 +95,11 @@ Halide::Expr add_wrapping(const Halide::Expr& a, const Halide::Expr& b);
 
 // The pipeline of one layer (algorithm only), scheduled for `m`.
 Halide::Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+
+// s.Op for `m`: conv and dense round O up to whole vectors of m.i32_lanes
+// (a 512-bit dot product for 8 or 12 channels instead of a narrower one, which
+// on AVX512-VNNI-only CPUs the target must not use); depthwise keeps O (its
+// input has only Cp channels to read).
+int padded_outputs(const LinearSpec& s, const MachineInfo& m);
 
 }  // namespace qg::codegen::halide
