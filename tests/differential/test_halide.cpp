@@ -124,6 +124,9 @@ void check(const std::vector<qgt::DiffModel>& models, const std::vector<qgt::Too
 TEST_CASE("the random integer-only nets below reach every Halide kernel family", "[differential][halide]") {
   // conv (groups 1), depthwise conv, dense, max pool: layers the x86-64 target gives to Halide.
   int conv = 0, depthwise = 0, dense = 0, pool = 0, add = 0;
+  // Depthwise layers of 4 channels: vectors of several pixels (fewer channels
+  // than int32 lanes: AVX2's 8, AVX-512's 16; schedules/depthwise_i8.cpp).
+  int depthwise_narrow = 0;
   const qg::codegen::Target& t = qg::codegen::target("x86-64");
   for (const qgt::DiffModel& m : int8_nets(950000, 48)) {
     const std::string dir = qgt::make_temp_dir("hlcover");
@@ -141,7 +144,10 @@ TEST_CASE("the random integer-only nets below reach every Halide kernel family",
       if (n.op == qg::ir::Op::Dense) ++dense;
       else if (n.op == qg::ir::Op::MaxPool2d) ++pool;
       else if (n.op == qg::ir::Op::Add) ++add;
-      else if (qg::ir::is_depthwise(s.graph, n)) ++depthwise;
+      else if (qg::ir::is_depthwise(s.graph, n)) {
+        ++depthwise;
+        if (s.graph.out(n).shape[2] == 4) ++depthwise_narrow;
+      }
       else ++conv;
     }
     qgt::remove_dir(dir);
@@ -149,10 +155,11 @@ TEST_CASE("the random integer-only nets below reach every Halide kernel family",
   INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool << ", add " << add);
   CHECK(conv > 0);
   CHECK(depthwise > 0);
+  CHECK(depthwise_narrow > 0);
   CHECK(dense > 0);
   CHECK(pool > 0);
   CHECK(add > 0);
-  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool
+  WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << " (4 channels: " << depthwise_narrow << "), dense " << dense << ", max pool " << pool
                                                 << ", add " << add);
 }
 
