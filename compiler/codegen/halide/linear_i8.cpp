@@ -41,11 +41,12 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
   // qg_mbqm: qg_rdbpot(qg_srdhm(x << left, m), right). qg_srdhm rounds half
   // toward +inf ((ab + 2^30) >> 31 with an arithmetic shift equals its
   // truncating division with a sign-dependent nudge); its one saturating case
-  // (both operands INT32_MIN) cannot occur: multipliers are >= 0. The
-  // per-channel mask and half-mask of qg_rdbpot are tables.
+  // (both operands INT32_MIN) cannot occur: multipliers are >= 0. Halide's
+  // rounding_mul_shift_right(x, m, 31) is that value (widening multiply,
+  // + 2^30, >> 31, saturating narrow), lowered without widening every lane
+  // to int64 first. The per-channel mask and half-mask of qg_rdbpot are tables.
   Expr xs = t.any_left ? cast<int32_t>(cast<uint32_t>(acc) << cast<uint32_t>(t.left(o))) : acc;
-  Expr ab = cast<int64_t>(xs) * cast<int64_t>(t.mult(o));
-  Expr hi = cast<int32_t>((ab + (cast<int64_t>(1) << 30)) >> 31);
+  Expr hi = rounding_mul_shift_right(xs, t.mult(o), 31);
   Expr rem = hi & t.mask(o);
   Expr threshold = t.half(o) + select(hi < 0, 1, 0);
   return (hi >> t.right(o)) + select(rem > threshold, 1, 0);
