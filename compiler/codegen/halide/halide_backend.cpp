@@ -136,6 +136,7 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
     impl_->machine.i32_lanes = avx512 ? 16 : ht.has_feature(Halide::Target::AVX2) ? 8 : 4;
     impl_->machine.accumulators = avx512 ? 24 : 12;
     impl_->machine.i8_lanes = 4 * impl_->machine.i32_lanes;
+    impl_->machine.rounding_mulhi = avx512;
     impl_->in_offset = 128;  // vpdpbusd multiplies unsigned activations by signed weights
   } else {
     impl_->machine.i32_lanes = 4;

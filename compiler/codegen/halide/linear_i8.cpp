@@ -32,7 +32,7 @@ RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector
   return t;
 }
 
-Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool single_rounding) {
+Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool single_rounding, bool rounding_mulhi) {
   if (single_rounding) {  // qg_mbqm_single: (x·m + 2^(30−s)) >> (31 − s)
     Expr total = cast<int64_t>(31 - t.shift(o));
     Expr r = cast<int64_t>(acc) * cast<int64_t>(t.mult(o)) + (cast<int64_t>(1) << (total - 1));
@@ -44,9 +44,16 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
   // (both operands INT32_MIN) cannot occur: multipliers are >= 0. Halide's
   // rounding_mul_shift_right(x, m, 31) is that value (widening multiply,
   // + 2^30, >> 31, saturating narrow), lowered without widening every lane
-  // to int64 first. The per-channel mask and half-mask of qg_rdbpot are tables.
+  // to int64 first (used where MachineInfo::rounding_mulhi says it is faster).
+  // The per-channel mask and half-mask of qg_rdbpot are tables.
   Expr xs = t.any_left ? cast<int32_t>(cast<uint32_t>(acc) << cast<uint32_t>(t.left(o))) : acc;
-  Expr hi = rounding_mul_shift_right(xs, t.mult(o), 31);
+  Expr hi;
+  if (rounding_mulhi) {
+    hi = rounding_mul_shift_right(xs, t.mult(o), 31);
+  } else {
+    Expr ab = cast<int64_t>(xs) * cast<int64_t>(t.mult(o));
+    hi = cast<int32_t>((ab + (cast<int64_t>(1) << 30)) >> 31);
+  }
   Expr rem = hi & t.mask(o);
   Expr threshold = t.half(o) + select(hi < 0, 1, 0);
   return (hi >> t.right(o)) + select(rem > threshold, 1, 0);
@@ -90,7 +97,7 @@ static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, co
   RDom r(0, s.KW, 0, s.KH, fn + "_r");
   acc(o, x, y) = bias(o);
   acc(o, x, y) += cast<int32_t>(w(o, r.x, r.y)) * cast<int32_t>(in(o, x * s.SW + r.x * s.DW, y * s.SH + r.y * s.DH));
-  out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
+  out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
   set_hwc_bounds(in, out, s);
   schedule_depthwise_i8(out, acc, r, s, m);
   return Pipeline(out);
@@ -132,7 +139,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     RDom r(0, 4, 0, CQ, fn + "_r");
     acc(o) = bias(o);
     acc(o) += cast<int32_t>(w(r.x, o, r.y, 0, 0)) * cast<int32_t>(in(r.y * 4 + r.x));
-    out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true), s.out_zp), s.act_min, s.act_max));
+    out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     in.dim(0).set_bounds(0, s.Cp).set_stride(1);
     out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
     schedule_dense_i8(out, acc, r, s, m);
@@ -141,7 +148,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     acc(o, x, y) = bias(o);
     acc(o, x, y) += cast<int32_t>(w(r.x, o, r.y, r.z, r.w)) *
                     cast<int32_t>(in(r.y * 4 + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
-    out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
+    out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     set_hwc_bounds(in, out, s);
     schedule_conv_i8(out, acc, r, s, m);
   }

@@ -31,6 +31,9 @@ struct MachineInfo {
   int i32_lanes = 8;       // int32 lanes of one vector register
   int accumulators = 12;   // vector registers a tile may keep as accumulators
   int i8_lanes = 32;       // int8 lanes of one vector register
+  // requantize() writes qg_srdhm as Halide's rounding_mul_shift_right (AVX-512:
+  // fewer cycles than the explicit int64 form; on AVX2 more, measured on KWS).
+  bool rounding_mulhi = false;
 };
 
 // An int8 max pool (TFLite semantics: max over the taps inside the image,
@@ -86,7 +89,7 @@ RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector
 // The requantization of the integer-only contract, bit-exact with
 // runtime/qg_runtime.h: qg_mbqm (double rounding, conv) or qg_mbqm_single
 // (single rounding, dense), for output channel `o`.
-Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding);
+Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding, bool rounding_mulhi);
 
 // a + b (int32) modulo 2^32, through uint32: Halide's int32 overflow is
 // undefined. M(acc) + zp_out can exceed int32 on a valid model (an output
