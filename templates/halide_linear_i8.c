@@ -77,7 +77,28 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch) {
       if (left + (n > 0 ? n : 0) < QG_WP)
         memset(row + (left + (n > 0 ? n : 0)) * QG_CP, QG_PAD, (size_t)((QG_WP - left - (n > 0 ? n : 0)) * QG_CP));
     } else {
-      for (px = 0; px < QG_WP; ++px) {
+      px = 0;
+#if QG_CP == 4 && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      /* 1-3 channels padded to 4 (first layers: RGB, audio): one 32-bit word
+       * per pixel, read from the pixel's C bytes and the next ones (masked
+       * off): the input pixels whose 4 bytes end inside the input row
+       * (nword of them); the rest take the byte loop. */
+      {
+        const uint32_t keep = (uint32_t)((1ull << (8 * QG_C)) - 1u);
+        const uint32_t off = QG_IN_OFFSET ? 0x80808080u & keep : 0u;
+        const uint32_t pad = ((uint32_t)QG_PAD * 0x01010101u) & ~keep;
+        const long nword = QG_W * QG_C >= 4 ? (QG_W * QG_C - 4) / QG_C + 1 : 0;
+        const long first = QG_PL > 0 ? QG_PL : 0, last = nword + QG_PL; /* padded x: [first, last) read words */
+        for (; px < first && px < QG_WP; ++px) memset(row + px * QG_CP, QG_PAD, QG_CP);
+        for (; px < last && px < QG_WP; ++px) {
+          uint32_t v;
+          memcpy(&v, x + (iy * QG_W + px - QG_PL) * QG_C, 4);
+          v = ((v & keep) ^ off) | pad;
+          memcpy(row + px * QG_CP, &v, 4);
+        }
+      }
+#endif
+      for (; px < QG_WP; ++px) {
         const long ix = px - QG_PL;
         unsigned char *d = row + px * QG_CP;
         c = 0;

@@ -20,9 +20,9 @@ Pipeline build_add_i8(const AddSpec& s, const MachineInfo& m, const std::string&
   Func out(fn);
   const Expr v1 = cast<int32_t>(a(i)) - s.zp1, v2 = cast<int32_t>(b(i)) - s.zp2;
   const Expr l = cast<uint32_t>(s.left_shift);
-  const Expr x1 = requantize(cast<int32_t>(cast<uint32_t>(v1) << l), t1, 0, false);
-  const Expr x2 = requantize(cast<int32_t>(cast<uint32_t>(v2) << l), t2, 0, false);
-  const Expr r = add_wrapping(requantize(add_wrapping(x1, x2), to, 0, false), s.out_zp);
+  const Expr x1 = requantize(cast<int32_t>(cast<uint32_t>(v1) << l), t1, 0, false, m.rounding_mulhi);
+  const Expr x2 = requantize(cast<int32_t>(cast<uint32_t>(v2) << l), t2, 0, false, m.rounding_mulhi);
+  const Expr r = add_wrapping(requantize(add_wrapping(x1, x2), to, 0, false, m.rounding_mulhi), s.out_zp);
   out(i) = cast<int8_t>(clamp(r, s.act_min, s.act_max));
   a.dim(0).set_bounds(0, s.N).set_stride(1);
   b.dim(0).set_bounds(0, s.N).set_stride(1);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -95,7 +96,10 @@ struct Backend::Impl {
   // (AMD Zen 4) lack. Such a model compiles with `target` only if every
   // conv / dense / depthwise layer's output channels fill whole 512-bit
   // vectors (16 int32 lanes: no narrower dot product exists), else every
-  // layer compiles with `narrow` (the map's value, e.g. avx512).
+  // layer compiles with `narrow` (the map's value, e.g. avx512). Conv and
+  // dense layers of other channel counts then accumulate whole vectors
+  // (Layer::padded), so only a depthwise layer (no padding: its input has
+  // only Cp channels) makes a model narrow.
   bool evex_only = false;
   bool all_wide = true;
   Halide::Target narrow;
@@ -107,6 +111,10 @@ struct Backend::Impl {
     Halide::Pipeline pipeline;
     std::vector<Halide::Argument> args;
     std::string fn;
+    // evex_only targets, conv / dense with O % 16 != 0: the same layer with
+    // its accumulators padded to whole 512-bit vectors (LinearSpec::Op), used
+    // when the model compiles with `target`.
+    std::function<Halide::Pipeline()> padded;
   };
   std::vector<Layer> layers;  // compiled in compile_object, once the target is known
 };
@@ -128,6 +136,7 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
     impl_->machine.i32_lanes = avx512 ? 16 : ht.has_feature(Halide::Target::AVX2) ? 8 : 4;
     impl_->machine.accumulators = avx512 ? 24 : 12;
     impl_->machine.i8_lanes = 4 * impl_->machine.i32_lanes;
+    impl_->machine.rounding_mulhi = avx512;
     impl_->in_offset = 128;  // vpdpbusd multiplies unsigned activations by signed weights
   } else {
     impl_->machine.i32_lanes = 4;
@@ -175,9 +184,16 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
   QG_CHECK(static_cast<int64_t>(s.Hp) * s.Wp * s.Cp == select::halide_scratch_bytes(g, n), "halide scratch size mismatch");
 
   Halide::ImageParam in(s.in_offset ? Halide::UInt(8) : Halide::Int(8), s.dense ? 1 : 3, fn + "_in");
-  if (s.O % 16) impl_->all_wide = false;
+  s.Op = s.O;
+  if (s.depthwise && (impl_->machine.i32_lanes != 16 || !depthwise_full_vectors(s, impl_->machine))) impl_->all_wide = false;
   try {
-    impl_->layers.push_back({build_linear_i8(s, impl_->machine, fn, in), {in}, fn});
+    impl_->layers.push_back({build_linear_i8(s, impl_->machine, fn, in), {in}, fn, {}});
+    if (impl_->evex_only && !s.depthwise && s.O % 16) {
+      LinearSpec p = s;
+      p.Op = padded_outputs(s, impl_->machine);
+      const MachineInfo m = impl_->machine;
+      impl_->layers.back().padded = [p, m, fn, in]() mutable { return build_linear_i8(p, m, fn, in); };
+    }
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }
@@ -209,7 +225,7 @@ Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::stri
   Halide::ImageParam in(Halide::Int(8), 3, fn + "_in");
   try {
     // No multiplies: nothing a VNNI instruction could be formed from.
-    impl_->layers.push_back({build_maxpool_i8(s, impl_->machine, fn, in), {in}, fn});
+    impl_->layers.push_back({build_maxpool_i8(s, impl_->machine, fn, in), {in}, fn, {}});
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }
@@ -231,7 +247,7 @@ Defines Backend::add_add(const ir::Graph& g, const ir::Node& n, const std::strin
   Halide::ImageParam a(Halide::Int(8), 1, fn + "_a"), b(Halide::Int(8), 1, fn + "_b");
   try {
     // Multiplies only in int64 (the requantization): no VNNI pattern.
-    impl_->layers.push_back({build_add_i8(s, impl_->machine, fn, a, b), {a, b}, fn});
+    impl_->layers.push_back({build_add_i8(s, impl_->machine, fn, a, b), {a, b}, fn, {}});
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }
@@ -250,7 +266,10 @@ std::string Backend::compile_object() {
     const bool narrow = impl_->evex_only && !impl_->all_wide;
     if (narrow) target_ = impl_->narrow_string;
     std::vector<Halide::Module> modules;
-    for (Impl::Layer& l : impl_->layers) modules.push_back(l.pipeline.compile_to_module(l.args, l.fn, narrow ? impl_->narrow : impl_->target));
+    for (Impl::Layer& l : impl_->layers) {
+      if (!narrow && l.padded) l.pipeline = l.padded();
+      modules.push_back(l.pipeline.compile_to_module(l.args, l.fn, narrow ? impl_->narrow : impl_->target));
+    }
     Halide::Module m = Halide::link_modules(impl_->prefix + "_halide", modules);
     m.compile({{Halide::OutputFileType::object, obj}});
     std::ifstream f(obj, std::ios::binary);

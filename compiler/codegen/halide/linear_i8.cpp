@@ -32,7 +32,7 @@ RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector
   return t;
 }
 
-Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool single_rounding) {
+Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool single_rounding, bool rounding_mulhi) {
   if (single_rounding) {  // qg_mbqm_single: (x·m + 2^(30−s)) >> (31 − s)
     Expr total = cast<int64_t>(31 - t.shift(o));
     Expr r = cast<int64_t>(acc) * cast<int64_t>(t.mult(o)) + (cast<int64_t>(1) << (total - 1));
@@ -41,11 +41,19 @@ Expr requantize(const Expr& acc, const RequantTables& t, const Expr& o, bool sin
   // qg_mbqm: qg_rdbpot(qg_srdhm(x << left, m), right). qg_srdhm rounds half
   // toward +inf ((ab + 2^30) >> 31 with an arithmetic shift equals its
   // truncating division with a sign-dependent nudge); its one saturating case
-  // (both operands INT32_MIN) cannot occur: multipliers are >= 0. The
-  // per-channel mask and half-mask of qg_rdbpot are tables.
+  // (both operands INT32_MIN) cannot occur: multipliers are >= 0. Halide's
+  // rounding_mul_shift_right(x, m, 31) is that value (widening multiply,
+  // + 2^30, >> 31, saturating narrow), lowered without widening every lane
+  // to int64 first (used where MachineInfo::rounding_mulhi says it is faster).
+  // The per-channel mask and half-mask of qg_rdbpot are tables.
   Expr xs = t.any_left ? cast<int32_t>(cast<uint32_t>(acc) << cast<uint32_t>(t.left(o))) : acc;
-  Expr ab = cast<int64_t>(xs) * cast<int64_t>(t.mult(o));
-  Expr hi = cast<int32_t>((ab + (cast<int64_t>(1) << 30)) >> 31);
+  Expr hi;
+  if (rounding_mulhi) {
+    hi = rounding_mul_shift_right(xs, t.mult(o), 31);
+  } else {
+    Expr ab = cast<int64_t>(xs) * cast<int64_t>(t.mult(o));
+    hi = cast<int32_t>((ab + (cast<int64_t>(1) << 30)) >> 31);
+  }
   Expr rem = hi & t.mask(o);
   Expr threshold = t.half(o) + select(hi < 0, 1, 0);
   return (hi >> t.right(o)) + select(rem > threshold, 1, 0);
@@ -89,30 +97,40 @@ static Pipeline build_depthwise_i8(const LinearSpec& s, const MachineInfo& m, co
   RDom r(0, s.KW, 0, s.KH, fn + "_r");
   acc(o, x, y) = bias(o);
   acc(o, x, y) += cast<int32_t>(w(o, r.x, r.y)) * cast<int32_t>(in(o, x * s.SW + r.x * s.DW, y * s.SH + r.y * s.DH));
-  out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
+  out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
   set_hwc_bounds(in, out, s);
   schedule_depthwise_i8(out, acc, r, s, m);
   return Pipeline(out);
 }
 
+int padded_outputs(const LinearSpec& s, const MachineInfo& m) {
+  if (s.depthwise || s.O % m.i32_lanes == 0) return s.O;
+  return (s.O + m.i32_lanes - 1) / m.i32_lanes * m.i32_lanes;
+}
+
 Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
   if (s.depthwise) return build_depthwise_i8(s, m, fn, in);
   const int CQ = s.Cp / 4;
-  Buffer<int8_t> w(4, s.O, CQ, s.KW, s.KH, fn + "_w");
-  Buffer<int32_t> bias(s.O, fn + "_bias");
-  const RequantTables rq = requant_tables(s.mult, s.shift, fn);
-  for (int o = 0; o < s.O; ++o) {
+  // Channels O..Op-1: zero weights and bias, multiplier 0 (computed, never stored).
+  Buffer<int8_t> w(4, s.Op, CQ, s.KW, s.KH, fn + "_w");
+  Buffer<int32_t> bias(s.Op, fn + "_bias");
+  std::vector<int32_t> mult = s.mult, shift = s.shift;
+  mult.resize(static_cast<size_t>(s.Op), 0);
+  shift.resize(static_cast<size_t>(s.Op), 0);
+  const RequantTables rq = requant_tables(mult, shift, fn);
+  for (int o = 0; o < s.Op; ++o) {
     int64_t wsum = 0;
     for (int ky = 0; ky < s.KH; ++ky)
       for (int kx = 0; kx < s.KW; ++kx)
         for (int c = 0; c < s.Cp; ++c) {
-          const int8_t v = c < s.C ? s.weight[static_cast<size_t>(((o * s.KH + ky) * s.KW + kx) * s.C + c)] : int8_t{0};
+          const int8_t v = c < s.C && o < s.O ? s.weight[static_cast<size_t>(((o * s.KH + ky) * s.KW + kx) * s.C + c)] : int8_t{0};
           w(c % 4, o, c / 4, kx, ky) = v;
           wsum += v;
         }
     // Wraps exactly like the int32 accumulation of the C kernel.
-    bias(o) = static_cast<int32_t>(static_cast<uint32_t>(s.bias[static_cast<size_t>(o)]) -
-                                   static_cast<uint32_t>(static_cast<int64_t>(s.in_zp + s.in_offset) * wsum));
+    bias(o) = o < s.O ? static_cast<int32_t>(static_cast<uint32_t>(s.bias[static_cast<size_t>(o)]) -
+                                             static_cast<uint32_t>(static_cast<int64_t>(s.in_zp + s.in_offset) * wsum))
+                      : 0;
   }
 
   Var o("o"), x("x"), y("y");
@@ -121,7 +139,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     RDom r(0, 4, 0, CQ, fn + "_r");
     acc(o) = bias(o);
     acc(o) += cast<int32_t>(w(r.x, o, r.y, 0, 0)) * cast<int32_t>(in(r.y * 4 + r.x));
-    out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true), s.out_zp), s.act_min, s.act_max));
+    out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     in.dim(0).set_bounds(0, s.Cp).set_stride(1);
     out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
     schedule_dense_i8(out, acc, r, s, m);
@@ -130,7 +148,7 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     acc(o, x, y) = bias(o);
     acc(o, x, y) += cast<int32_t>(w(r.x, o, r.y, r.z, r.w)) *
                     cast<int32_t>(in(r.y * 4 + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
-    out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false), s.out_zp), s.act_min, s.act_max));
+    out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     set_hwc_bounds(in, out, s);
     schedule_conv_i8(out, acc, r, s, m);
   }

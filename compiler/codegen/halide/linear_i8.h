@@ -15,6 +15,9 @@ struct LinearSpec {
   bool depthwise = false;           // groups == C == O: one input channel per output channel
   int H = 1, W = 1, C = 1, Cp = 4;  // input; Cp = C rounded up to 4
   int OH = 1, OW = 1, O = 1;
+  int Op = 1;                       // accumulator channels: O, or (conv / dense, Backend) O rounded up to
+                                    // whole int32 vectors; the padded channels have zero weights
+                                    // and are never stored
   int KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, PT = 0, PL = 0;
   int Hp = 1, Wp = 1;               // the padded input the glue builds
   int in_zp = 0, out_zp = 0, act_min = -128, act_max = 127;
@@ -28,6 +31,9 @@ struct MachineInfo {
   int i32_lanes = 8;       // int32 lanes of one vector register
   int accumulators = 12;   // vector registers a tile may keep as accumulators
   int i8_lanes = 32;       // int8 lanes of one vector register
+  // requantize() writes qg_srdhm as Halide's rounding_mul_shift_right (AVX-512:
+  // fewer cycles than the explicit int64 form; on AVX2 more, measured on KWS).
+  bool rounding_mulhi = false;
 };
 
 // An int8 max pool (TFLite semantics: max over the taps inside the image,
@@ -57,8 +63,10 @@ struct TileShape {
 };
 TileShape tile_shape(int O, int vo, int width, int budget);
 // Schedules `out` (o, x, y) in tiles of vo·no channels × tx columns
-// (tile_shape with `budget` accumulators), vectorized over channels, with
-// `acc` computed per tile; returns vo, the vector width over channels.
+// (tile_shape with `budget` accumulators, over s.Op channels), vectorized over
+// channels, with `acc` computed per tile; returns vo, the vector width over
+// channels. When O < Op the last channel tile of `out` is guarded (only O
+// channels are stored) while `acc` computes whole vectors.
 int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const MachineInfo& m, int budget);
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
@@ -66,6 +74,8 @@ int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const M
 // int8 output. Reduction variables: r.x = 4 input channels (the dot-product
 // group), r.y = channel quad, then kx, ky for conv.
 void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
+// True when the depthwise schedule uses only full vectors of m.i32_lanes.
+bool depthwise_full_vectors(const LinearSpec& s, const MachineInfo& m);
 void schedule_depthwise_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 void schedule_dense_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 
@@ -79,7 +89,7 @@ RequantTables requant_tables(const std::vector<int32_t>& mult, const std::vector
 // The requantization of the integer-only contract, bit-exact with
 // runtime/qg_runtime.h: qg_mbqm (double rounding, conv) or qg_mbqm_single
 // (single rounding, dense), for output channel `o`.
-Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding);
+Halide::Expr requantize(const Halide::Expr& acc, const RequantTables& t, const Halide::Expr& o, bool single_rounding, bool rounding_mulhi);
 
 // a + b (int32) modulo 2^32, through uint32: Halide's int32 overflow is
 // undefined. M(acc) + zp_out can exceed int32 on a valid model (an output
@@ -88,5 +98,11 @@ Halide::Expr add_wrapping(const Halide::Expr& a, const Halide::Expr& b);
 
 // The pipeline of one layer (algorithm only), scheduled for `m`.
 Halide::Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+
+// s.Op for `m`: conv and dense round O up to whole vectors of m.i32_lanes
+// (a 512-bit dot product for 8 or 12 channels instead of a narrower one, which
+// on AVX512-VNNI-only CPUs the target must not use); depthwise keeps O (its
+// input has only Cp channels to read).
+int padded_outputs(const LinearSpec& s, const MachineInfo& m);
 
 }  // namespace qg::codegen::halide

@@ -36,20 +36,22 @@ TileShape tile_shape(int O, int vo, int width, int budget) {
 
 int tile_output(Func out, Func acc, const LinearSpec& s, const MachineInfo& m, int budget) {
   Var o = out.args()[0], x = out.args()[1], y = out.args()[2];
-  // Widest vector dividing the channel count (the backend takes O % 4 == 0).
+  // Widest vector dividing the accumulator channel count (the backend takes O % 4 == 0).
   int vo = m.i32_lanes;
-  while (s.O % vo) vo /= 2;
-  const TileShape t = tile_shape(s.O, vo, s.OW, budget);
+  while (s.Op % vo) vo /= 2;
+  const TileShape t = tile_shape(s.Op, vo, s.OW, budget);
   Var oo("oo"), oi("oi"), xo("xo"), xi("xi");
-  out.split(o, oo, oi, vo * t.no)
+  out.split(o, oo, oi, vo * t.no, s.O % (vo * t.no) ? TailStrategy::GuardWithIf : TailStrategy::Auto)
       .split(x, xo, xi, t.tx, TailStrategy::ShiftInwards)
       .reorder(oi, xi, oo, xo, y)
       .vectorize(oi, vo)
       .unroll(oi)
       .unroll(xi);
   acc.compute_at(out, oo);
+  // RoundUp: a guarded tile of out needs fewer than vo channels of acc, which
+  // still computes whole vectors (weights and tables span Op channels).
   Var ai("ai"), ao("ao");
-  acc.split(acc.args()[0], ao, ai, vo).vectorize(ai).unroll(ao).unroll(acc.args()[1]);
+  acc.split(acc.args()[0], ao, ai, vo, TailStrategy::RoundUp).vectorize(ai).unroll(ao).unroll(acc.args()[1]);
   return vo;
 }
 
@@ -59,7 +61,7 @@ void schedule_conv_i8(Func out, Func acc, const RDom& r, const LinearSpec& s, co
   RVar ci(r.x), cq(r.y), kx(r.z), ky(r.w);
   Var ui("ui"), uo("uo");
   acc.update()
-      .split(acc.args()[0], uo, ui, vo)
+      .split(acc.args()[0], uo, ui, vo, TailStrategy::RoundUp)
       .reorder(ci, ui, uo, acc.args()[1], cq, kx, ky, acc.args()[2])
       .atomic()
       .vectorize(ci)
