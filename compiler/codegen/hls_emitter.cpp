@@ -231,10 +231,41 @@ LayerCode emit_linear_lq(const Ctx& c) {
   return r;
 }
 
+// A conv2d / dense layer left in float (docs/hls.md "Float layers").
+LayerCode emit_linear_f32(const Ctx& c) {
+  const Node& n = c.n;
+  need_f32(c);
+  if (!is_f32(c)) refuse(c, "reads float and writes int8");
+  const ir::ConvGeom cg = ir::conv_geom(c.g, n);
+  const int64_t K = cg.reduction(), O = cg.O;
+  QG_CHECK(static_cast<int64_t>(n.weight.data.size()) == O * K, "float layer weight size");
+  const int64_t P = hls_parallelism(c.g, n, c.config_file);
+  const ir::Window& w = cg.win;
+  LayerCode r;
+  std::string& d = r.decls;
+  d += cfg_head(c);
+  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
+  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += lb_cfg(cg.H, w, false) + ci("P", P);
+  d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2) + "};\n";
+  d += "static const float " + c.L + "_w[" + str(O) + "][" + str(K) + "] = {\n  " + float_table(n.weight.data, n) + "};\n";
+  std::vector<float> bias(static_cast<size_t>(O), 0.0f);  // the interpreter adds 0.0f without a bias: the same bits
+  if (!n.bias.empty()) bias = n.bias.data;
+  d += "static const float " + c.L + "_bias[" + str(O) + "] = {\n  " + float_table(bias, n) + "};\n";
+  r.function = "qg_hls::linear_f32";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_w, " + c.L + "_bias);";
+  r.table_bytes = 4 * O * K + 4 * O;
+  const int64_t RB = lb_rows(cg.H, w, false);
+  const HlsEstimate e = hls_estimate_float(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P);
+  r.report = {{"float", 1},        {"parallelism", P}, {"line_buffer_rows", RB}, {"dsp", e.dsp},
+              {"lut", e.lut},      {"ff", e.ff},       {"bram18", e.bram18},     {"latency_cycles", e.cycles}};
+  return r;
+}
+
 LayerCode emit_linear(const Ctx& c) {
   const Node& n = c.n;
   if (n.lq) return emit_linear_lq(c);
-  if (!n.il) refuse(c, "is a float conv2d / dense layer (scheme float is not supported yet)");
+  if (!n.il) return emit_linear_f32(c);
   need_i8(c);
   const ir::IntLinear& il = *n.il;
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
@@ -599,6 +630,16 @@ HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64
   e.ff = 2 * acc_bits + index_bits + 100;
   e.bram18 = rom_bram + hls_bram18(RB * W * CI, 32, 1);  // the ROM + the float line buffer
   e.cycles = H * W * CI + OH * OW * (G * NG + O * (NG + 1));
+  return e;
+}
+
+HlsEstimate hls_estimate_float(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P) {
+  HlsEstimate e;
+  e.dsp = P * (kHlsFmulDsp + kHlsFaddDsp) + kHlsFaddDsp;  // P multiply-add lanes + the bias adder
+  e.lut = P * 400 + 250 + 150;                            // ~100 LUT per multiplier, ~300 per adder (PG060, full-DSP)
+  e.ff = P * 550 + 350 + 100 + 32 * P;                    // the operators' pipeline registers + one partial sum per lane
+  e.bram18 = hls_bram18(O * K, 32, P) + hls_bram18(RB * W * CI, 32, 1) + hls_bram18(O, 32, P);  // weights, line buffer, partial sums
+  e.cycles = H * W * CI + OH * OW * (K * std::max(ceil_div(O, P), kHlsFaddLatency) + 2 * O);
   return e;
 }
 

@@ -64,6 +64,15 @@ HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, in
 // entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.
 HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
                              int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits);
+// A float conv2d / dense layer (docs/hls.md "Float layers"): P lanes of one
+// float32 multiplier (kHlsFmulDsp DSP slices) and one float32 adder
+// (kHlsFaddDsp), plus one adder for the bias; the float weights (32 bits) in
+// P banks, the float line buffer. A channel's sum is a chain of dependent
+// adds, so a tap takes max(ceil(O / P), kHlsFaddLatency) cycles.
+constexpr int64_t kHlsFmulDsp = 3;
+constexpr int64_t kHlsFaddDsp = 2;
+constexpr int64_t kHlsFaddLatency = 5;
+HlsEstimate hls_estimate_float(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P);
 // BRAM18 blocks of a memory of `words` × `bits` split into `banks` banks
 // (a bank of at most 1024 bits is LUTRAM: 0 blocks).
 int64_t hls_bram18(int64_t words, int bits, int64_t banks);

@@ -343,6 +343,58 @@ void linear_lut(hls::stream<float>& in, hls::stream<float>& out, const uint16_t 
   linear_lq_walk<C, linear_lut_out<C>>(in, lb, rom, E, B, D, bias, areg, seg, seg_areg, grp_begin, grp_off, seg_grp, out);
 }
 
+// ---- float conv2d / depthwise / grouped conv / dense: a layer the
+// configuration leaves in float (scheme "float", or a layer of an LQ / DQ
+// network that asks for float), docs/quantization.md §4 "Float mode": padded
+// taps are skipped; per output channel y = 0, y = y + w*x over the valid taps
+// in (ky, kx, c) order (one product, one sum, each rounded to float32), then
+// qg_lq_finish (+ bias, then the activation) -- the interpreter's order, so the
+// C simulation is bit-exact (build with -ffp-contract=off). The tap loop is
+// outside the channel loop: C::P channels take one tap per cycle each, and a
+// channel's next add comes ceil(O / P) cycles after its last one, which hides
+// the float adder's latency without reordering any channel's sum.
+template <class C>
+struct linear_f32_out {
+  static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const float w[C::O][C::K], const float bias[C::O],
+                 hls::stream<float>& out) {
+    const int Cg = C::CI / C::G, Og = C::O / C::G;
+    float acc[C::O];
+#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=C::P
+    for (int o = 0; o < C::O; ++o) {
+#pragma HLS PIPELINE II=1
+      acc[o] = 0.0f;
+    }
+    for (int k = 0; k < C::K; ++k) {
+      const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+      int iy, ix;
+      if (!lb_tap<C>(oy, ox, ky, kx, iy, ix)) continue;  // a padded tap: skipped, as in the interpreter
+      for (int ob = 0; ob < C::O; ob += C::P) {
+#pragma HLS PIPELINE II=1
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          const int o = ob + p;
+          if (o < C::O) {
+            const float prod = w[o][k] * lb[iy % C::RB][ix * C::CI + (o / Og) * Cg + c];  // a float multiplier
+            acc[o] = acc[o] + prod;                                                      // a float adder
+          }
+        }
+      }
+    }
+    for (int o = 0; o < C::O; ++o) {
+#pragma HLS PIPELINE II=1
+      out.write(qg_lq_finish(acc[o], bias[o], C::ACT));
+    }
+  }
+};
+
+template <class C>
+void linear_f32(hls::stream<float>& in, hls::stream<float>& out, const float w[C::O][C::K], const float bias[C::O]) {
+#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
+  static float lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  lb_walk<C, linear_f32_out<C>>(in, lb, w, bias, out);
+}
+
 // ---- max / average pool over the valid taps (TFLite pooling), through the
 // line buffer (C::CI channels, pooled one by one).
 template <class C>

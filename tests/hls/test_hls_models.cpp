@@ -146,6 +146,7 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
   const std::string dir = qgt::make_temp_dir("hls_subset");
   std::filesystem::create_directories(dir + "/a");
   std::filesystem::create_directories(dir + "/b");
+  std::filesystem::create_directories(dir + "/c");
   // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize).
   qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
   qgt::RandomNetOptions opt;
@@ -162,7 +163,12 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
     }
   }
   REQUIRE_FALSE(rprefix.empty());
-  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}}) {
+  {  // a net left in float (linear_f32 and the float helper layers), parallelism 3
+    const qgt::RandomNet rn = qgt::random_net(2, opt);
+    qgt::compile_model(dir + "/c", rn.net_json, "{\"default\": {\"scheme\": \"float\", \"hls\": {\"parallelism\": 3}}}", "fl", {}, "hls");
+    REQUIRE(qgt::read_file(dir + "/c/out/fl.cpp").find("qg_hls::linear_f32<") != std::string::npos);
+  }
+  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}, {"c", std::string("fl")}}) {
     const std::string out = dir + "/" + sub + "/out";
     qgt::write_file(out + "/subset_check.cpp", "#include <float.h>\n#include <stdint.h>\n#include <ap_int.h>\n#include <hls_stream.h>\n#include \"" +
                                                    kSrc + "/tests/hls/poison.h\"\n#include \"" + prefix + ".cpp\"\n");
@@ -227,6 +233,24 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(1, 1, 4, 1, 1, 1, 2, 1, 2, 16, 4, 2, 2, 6);
   CHECK(u2.bram18 == 0);
   CHECK(u2.lut == 6 + 4 + 150 + 2);
+  // Float conv2d (docs/hls.md "Float layers"), the same 3x3 conv 8x8x4 -> 8x8x8 (K = 36) at parallelism 2:
+  //   DSP 2 x (3 + 2) + 2 = 12 (per lane a float multiplier and adder, + the bias adder)
+  //   LUT 2 x 400 + 400 = 1200, FF 2 x 550 + 450 + 2 x 32 = 1614
+  //   BRAM18: weights 288 x 32 bits in 2 banks of 4608 bits -> 2; float line buffer 96 x 32 = 3072 bits -> 1;
+  //           partial sums 8 x 32 bits in 2 banks -> LUTRAM, 0
+  //   cycles: 256 (read) + 64 positions x (36 taps x max(ceil(8 / 2) = 4, adder latency 5) + 2 x 8) = 12800
+  const qg::codegen::HlsEstimate f = qg::codegen::hls_estimate_float(8, 8, 4, 3, 8, 8, 8, 36, 2);
+  CHECK(f.dsp == 12);
+  CHECK(f.lut == 1200);
+  CHECK(f.ff == 1614);
+  CHECK(f.bram18 == 3);
+  CHECK(f.cycles == 12800);
+  // Float dense 256 -> 10 at parallelism 10: 52 DSP; weights 10 banks of 256 x 32 bits -> 10, buffer 8192 bits -> 1;
+  // cycles 256 + 256 x max(1, 5) + 20 = 1556 (the adder's latency, not the channel count, paces the taps).
+  const qg::codegen::HlsEstimate fd = qg::codegen::hls_estimate_float(1, 1, 256, 1, 1, 1, 10, 256, 10);
+  CHECK(fd.dsp == 52);
+  CHECK(fd.bram18 == 11);
+  CHECK(fd.cycles == 1556);
   // Which multiplier is a DSP (docs/hls.md): one operand of at most 4 bits -> LUT fabric (4 x 9: 36 LUTs), else a DSP.
   CHECK(qg::codegen::hls_mul_in_fabric(4, 9));
   CHECK(qg::codegen::hls_mul_in_fabric(8, 4));
