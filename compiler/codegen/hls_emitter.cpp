@@ -71,7 +71,7 @@ struct Ctx {
 [[noreturn]] void refuse(const Ctx& c, const std::string& why) {
   user_error(c.g.file, c.n.src.empty() ? c.n.name : c.n.src,
              "layer '" + printable_name(c.n.name) + "' (" + ir::op_info(c.n.op).name + "): " + why +
-                 " (--target hls supports int8 and LQ / DQ layers, MAC or LUT kernel, in this version; docs/hls.md)");
+                 " (--target hls supports the ops and schemes of docs/hls.md \"What is supported\")");
 }
 
 bool is_f32(const Ctx& c) { return c.g.out(c.n).dtype == ir::DType::F32; }
@@ -724,7 +724,7 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
       if (g.tensor(ti).i16() || g.out(n).i16()) refuse(c, "has int16 activations (TFLite 16x8 quantization), which --target hls does not support");
     auto it = emitters().find(n.op);
     EmitFn fn = it != emitters().end() ? it->second : nullptr;
-    if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no HLS kernel yet" : "runs in float");
+    if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no int8 HLS kernel yet" : "has no float HLS kernel yet");
     LayerCode lc = fn(c);
     decls += "// " + c.L + ": " + printable_name(n.name) + " (" + ir::op_info(n.op).name + ")\n" + lc.decls + "\n";
     for (size_t k = 0; k < n.inputs.size(); ++k) replace_all(lc.call, "@IN" + str(static_cast<int64_t>(k)) + "@", read_stream.at({i, k}));

@@ -77,8 +77,8 @@ HlsEstimate hls_estimate_float(int64_t H, int64_t W, int64_t CI, int64_t RB, int
 // (a bank of at most 1024 bits is LUTRAM: 0 blocks).
 int64_t hls_bram18(int64_t words, int bits, int64_t banks);
 
-// The files of graph `g` (integer-only layers; see docs/hls.md for what is
-// refused): <p>.h, <p>.cpp, <p>_tb.cpp, qg_hls.h, qg_hls_stream.h,
+// The files of graph `g` (int8, LQ / DQ and float layers; see docs/hls.md for
+// what is refused): <p>.h, <p>.cpp, <p>_tb.cpp, qg_hls.h, qg_hls_stream.h,
 // qg_fixed.h, qg_common.h, run_hls.tcl, hls_config.cfg. `config_file` names
 // quant.json in messages.
 Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& config_file);

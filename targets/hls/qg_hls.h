@@ -2,8 +2,8 @@
 // into every emitted HLS folder. Each function is a template over a per-layer
 // configuration struct that the emitted <name>.cpp defines (shapes, bit widths,
 // parallelism, quantization constants); the per-layer constant tables are
-// arguments. int8 (TFLite) and LQ / DQ layers, and the float helper layers of
-// an int8 graph (docs/hls.md).
+// arguments. int8 (TFLite), LQ / DQ and float conv2d / dense layers, and the
+// float helper layers of an int8 graph (docs/hls.md).
 //
 // Every layer reads its input stream(s) in HWC raster order (channel fastest,
 // one value per stream word) and writes its output stream in the same order.

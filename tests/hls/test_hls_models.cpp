@@ -312,6 +312,9 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
     const nlohmann::json big = {{"format", "qgen-net"}, {"version", 1}, {"name", "big"}, {"input", {{"name", "x"}, {"shape", {256}}}},
                                 {"layers", {{{"name", "fc big"}, {"op", "dense"}, {"inputs", {"x"}}, {"weight", {{"shape", {32, 256}}, {"data", w}}}}}}};
     qgt::write_file(dir + "/big.json", big.dump());
+    const nlohmann::json mul = {{"format", "qgen-net"}, {"version", 1}, {"name", "mul"}, {"input", {{"name", "x"}, {"shape", {8}}}},
+                                {"layers", {{{"name", "sq"}, {"op", "mul"}, {"inputs", {"x", "x"}}}}}};
+    qgt::write_file(dir + "/mul.json", mul.dump());
     qgt::write_file(dir + "/lut.json", "{\"default\": {\"scheme\": \"lq\", \"kernel\": \"lut\", \"a_bits\": 4, \"w_bits\": 8, \"lut_group\": 2}}");
   }
   const std::vector<Case> cases = {
@@ -322,7 +325,7 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
       {kws + " --target hls --target-features 'part=a b'", "letters, digits"},
       {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
       {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
-      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ layers"},
+      {dir + "/mul.json --target hls", "layer 'sq' (mul): has no float HLS kernel yet (--target hls supports the ops and schemes of docs/hls.md"},
       {dir + "/net.json --config " + dir + "/pbig.json --calibrate " + dir + "/cal.f32 --target hls",
        "layers.conv1.hls.parallelism: parallelism 4096 exceeds the"},
   };
