@@ -22,7 +22,7 @@ HlsFeatures parse_hls_features(const Target& t, const std::string& features);
 // The accumulator of an int8 conv2d / dense layer: every product is
 // w · (x − zp_in) with |w| and |x − zp_in| bounded, so one output's sum is at
 // most `bound` = max over output channels o of Σ_k |w[o][k]| · max|x − zp_in|
-// (x over [−128, 127]) in magnitude, and a signed integer of `bits` =
+// (x over [−128, 127], or [0, 2^b − 1] for sub-byte input codes) in magnitude, and a signed integer of `bits` =
 // 1 + bit length of `bound` holds it exactly (docs/hls.md).
 struct HlsAccumulator {
   int64_t bound = 0;
@@ -58,7 +58,7 @@ constexpr int64_t kHlsRequantDsp = 4;
 // DSP, P and the channels per group are even and w_bits + x_bits <= 17.
 bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group);
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
-                                int x_bits, int acc_bits, bool dsp_pack = false);
+                                int x_bits, int acc_bits, bool dsp_pack = false, int in_bits = 8);
 // The LUT kernel of an LQ layer (docs/hls.md "LUT kernel"): G groups of
 // channels (conv groups), NG code groups per patch, a ROM of O x T entries of
 // entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.

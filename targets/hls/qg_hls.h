@@ -121,8 +121,8 @@ inline int unpack_code(const uint8_t row[], int k) {
 // TFLite's wrapping int32 sum.
 template <class C>
 struct linear_i8_out {
-  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
-                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<act_t>& out) {
+  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<typename C::out_t>& out) {
     const int Cg = C::CI / C::G, Og = C::O / C::G;
     for (int ob = 0; ob < C::O; ob += C::P) {
       typename C::acc_t acc[C::P];
@@ -177,7 +177,7 @@ struct linear_i8_out {
           // TFLite's conv kernels round twice, its fully-connected kernel once.
           a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
           a = wrap_add(a, C::OUT_ZP);
-          out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          out.write((typename C::out_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
         }
       }
     }
@@ -185,10 +185,10 @@ struct linear_i8_out {
 };
 
 template <class C>
-void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+void linear_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
                const int32_t mult[C::O], const int32_t shift[C::O]) {
 #pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
-  static act_t lb[C::RB][C::W * C::CI];
+  static typename C::in_t lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
   lb_walk<C, linear_i8_out<C>>(in, lb, w, bias, mult, shift, out);
 }
@@ -399,7 +399,7 @@ void linear_f32(hls::stream<float>& in, hls::stream<float>& out, const float w[C
 // line buffer (C::CI channels, pooled one by one).
 template <class C>
 struct pool_i8_out {
-  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<act_t>& out) {
+  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<typename C::out_t>& out) {
     for (int c = 0; c < C::CI; ++c) {
       typename C::acc_t acc = C::MAX ? -128 : 0;
       int count = 0;
@@ -407,7 +407,7 @@ struct pool_i8_out {
 #pragma HLS PIPELINE II=1
         int iy, ix;
         if (lb_tap<C>(oy, ox, k / C::KW, k % C::KW, iy, ix)) {
-          const act_t v = lb[iy % C::RB][ix * C::CI + c];
+          const typename C::in_t v = lb[iy % C::RB][ix * C::CI + c];
           if (C::MAX)
             acc = v > acc ? (typename C::acc_t)v : acc;
           else
@@ -420,14 +420,14 @@ struct pool_i8_out {
         const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
         r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
       }
-      out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
+      out.write((typename C::out_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
     }
   }
 };
 
 template <class C>
-void pool_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
-  static act_t lb[C::RB][C::W * C::CI];
+void pool_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out) {
+  static typename C::in_t lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
   lb_walk<C, pool_i8_out<C>>(in, lb, out);
 }
@@ -635,6 +635,18 @@ void quantize(hls::stream<float>& in, hls::stream<act_t>& out) {
 }
 
 // ---- int8 codes -> float output (the graph's dequantize node), in double.
+// Sub-byte activations (int8 scheme, a_bits 4 / 2, docs/integer-only.md):
+// a stream of C::in_t = ap_uint<b> codes becomes int8 codes of the same value
+// (same scale and zero point; exact), before a consumer other than a conv /
+// dense layer or a max pool.
+template <class C>
+void unpack(hls::stream<typename C::in_t>& in, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((act_t)in.read().to_int());
+  }
+}
+
 template <class C>
 void dequantize(hls::stream<act_t>& in, hls::stream<float>& out) {
   for (int i = 0; i < C::N; ++i) {

@@ -147,7 +147,8 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
   std::filesystem::create_directories(dir + "/a");
   std::filesystem::create_directories(dir + "/b");
   std::filesystem::create_directories(dir + "/c");
-  // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize).
+  // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize,
+  // 4-bit activations: ap_uint<4> streams and unpack).
   qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
   qgt::RandomNetOptions opt;
   opt.quantized = false;
@@ -157,12 +158,13 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
     const qgt::RandomNet rn = qgt::random_net(seed, opt);
     std::vector<std::vector<float>> cal = {qgt::random_input(seed, rn.input_size, 0), qgt::random_input(seed + 1, rn.input_size, 3)};
     try {
-      qgt::compile_model(dir + "/b", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4}}", "r" + std::to_string(seed), cal, "hls");
+      qgt::compile_model(dir + "/b", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4, \"a_bits\": 4}}", "r" + std::to_string(seed), cal, "hls");
       rprefix = "r" + std::to_string(seed);
     } catch (const qg::UserError&) {
     }
   }
   REQUIRE_FALSE(rprefix.empty());
+  REQUIRE(qgt::read_file(dir + "/b/out/" + rprefix + ".cpp").find("qg_hls::unpack<") != std::string::npos);
   {  // a net left in float (linear_f32 and the float helper layers), parallelism 3
     const qgt::RandomNet rn = qgt::random_net(2, opt);
     qgt::compile_model(dir + "/c", rn.net_json, "{\"default\": {\"scheme\": \"float\", \"hls\": {\"parallelism\": 3}}}", "fl", {}, "hls");
