@@ -222,11 +222,13 @@ int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) 
     INFO("random " << kind_name(kind) << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
     REQUIRE(err == "");
     REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
+    int net_sub = 0;
     for (const qg::ir::Node& n : s.graph.nodes) {
       lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
-      sub_layers += s.graph.out(n).sub_byte() ? 1 : 0;
+      net_sub += s.graph.out(n).sub_byte() ? 1 : 0;
     }
-    if (kind == Kind::Int8Sub) {  // sub-byte tensors travel as ap_uint<4> / ap_uint<2> codes
+    sub_layers += net_sub;
+    if (net_sub > 0) {  // sub-byte tensors travel as ap_uint<4> / ap_uint<2> codes
       const std::string cpp = qgt::read_file(dir + "/out/" + m.prefix + ".cpp");
       CHECK((cpp.find("hls::stream<ap_uint<4> >") != std::string::npos || cpp.find("hls::stream<ap_uint<2> >") != std::string::npos ||
              cpp.find("hls::stream<ap_uint<4>>") != std::string::npos || cpp.find("hls::stream<ap_uint<2>>") != std::string::npos));
