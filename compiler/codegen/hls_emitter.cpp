@@ -71,7 +71,7 @@ struct Ctx {
 [[noreturn]] void refuse(const Ctx& c, const std::string& why) {
   user_error(c.g.file, c.n.src.empty() ? c.n.name : c.n.src,
              "layer '" + printable_name(c.n.name) + "' (" + ir::op_info(c.n.op).name + "): " + why +
-                 " (--target hls supports int8 and LQ / DQ layers, MAC or LUT kernel, in this version; docs/hls.md)");
+                 " (--target hls supports the ops and schemes of docs/hls.md \"What is supported\")");
 }
 
 bool is_f32(const Ctx& c) { return c.g.out(c.n).dtype == ir::DType::F32; }
@@ -81,13 +81,32 @@ void need_f32(const Ctx& c) {
     if (c.g.tensor(t).dtype != ir::DType::F32) refuse(c, "mixes int8 and float inputs");
 }
 
-void need_i8(const Ctx& c) {
-  for (int t : c.n.inputs)
+// int8-scheme layers; `sub`: conv / dense / max pool, which also read and
+// write sub-byte codes (every other reader gets an unpack, quant::to_int8).
+void need_i8(const Ctx& c, bool sub = false) {
+  for (int t : c.n.inputs) {
     if (c.g.tensor(t).dtype != ir::DType::I8) refuse(c, "runs in float");
+    if (!sub && c.g.tensor(t).sub_byte()) refuse(c, "reads sub-byte codes");
+  }
   if (c.g.out(c.n).dtype != ir::DType::I8) refuse(c, "runs in float");
+  if (!sub && c.g.out(c.n).sub_byte()) refuse(c, "writes sub-byte codes");
 }
 
+// Bits of one element of an int8-scheme tensor in a buffer (line buffers).
+int code_bits(const ir::Tensor& t) { return t.sub_byte() ? t.q.bits : 8; }
+
 std::string cfg_head(const Ctx& c) { return "struct " + c.L + "_cfg {\n"; }
+
+// The stream element of a tensor: float, int8 codes (qg_hls::act_t) or the
+// unsigned codes of a sub-byte int8-scheme tensor (ap_uint<4> / ap_uint<2>).
+std::string elem_type(const ir::Tensor& t) {
+  if (t.dtype != ir::DType::I8) return "float";
+  return t.sub_byte() ? "ap_uint<" + str(t.q.bits) + ">" : "qg_hls::act_t";
+}
+// A layer's in_t / out_t typedefs (int8-scheme layers that read or write sub-byte codes).
+std::string io_types(const Ctx& c) {
+  return "  typedef " + elem_type(c.g.in(c.n)) + " in_t;\n  typedef " + elem_type(c.g.out(c.n)) + " out_t;\n";
+}
 std::string ci(const char* name, int64_t v) { return std::string("  static constexpr int ") + name + " = " + str(v) + ";\n"; }
 
 // Weight codes packed at their width (targets/hls/qg_hls.h unpack_code):
@@ -231,11 +250,42 @@ LayerCode emit_linear_lq(const Ctx& c) {
   return r;
 }
 
+// A conv2d / dense layer left in float (docs/hls.md "Float layers").
+LayerCode emit_linear_f32(const Ctx& c) {
+  const Node& n = c.n;
+  need_f32(c);
+  if (!is_f32(c)) refuse(c, "reads float and writes int8");
+  const ir::ConvGeom cg = ir::conv_geom(c.g, n);
+  const int64_t K = cg.reduction(), O = cg.O;
+  QG_CHECK(static_cast<int64_t>(n.weight.data.size()) == O * K, "float layer weight size");
+  const int64_t P = hls_parallelism(c.g, n, c.config_file);
+  const ir::Window& w = cg.win;
+  LayerCode r;
+  std::string& d = r.decls;
+  d += cfg_head(c);
+  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
+  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += lb_cfg(cg.H, w, false) + ci("P", P);
+  d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2) + "};\n";
+  d += "static const float " + c.L + "_w[" + str(O) + "][" + str(K) + "] = {\n  " + float_table(n.weight.data, n) + "};\n";
+  std::vector<float> bias(static_cast<size_t>(O), 0.0f);  // the interpreter adds 0.0f without a bias: the same bits
+  if (!n.bias.empty()) bias = n.bias.data;
+  d += "static const float " + c.L + "_bias[" + str(O) + "] = {\n  " + float_table(bias, n) + "};\n";
+  r.function = "qg_hls::linear_f32";
+  r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_w, " + c.L + "_bias);";
+  r.table_bytes = 4 * O * K + 4 * O;
+  const int64_t RB = lb_rows(cg.H, w, false);
+  const HlsEstimate e = hls_estimate_float(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P);
+  r.report = {{"float", 1},        {"parallelism", P}, {"line_buffer_rows", RB}, {"dsp", e.dsp},
+              {"lut", e.lut},      {"ff", e.ff},       {"bram18", e.bram18},     {"latency_cycles", e.cycles}};
+  return r;
+}
+
 LayerCode emit_linear(const Ctx& c) {
   const Node& n = c.n;
   if (n.lq) return emit_linear_lq(c);
-  if (!n.il) refuse(c, "is a float conv2d / dense layer (scheme float is not supported yet)");
-  need_i8(c);
+  if (!n.il) return emit_linear_f32(c);
+  need_i8(c, true);
   const ir::IntLinear& il = *n.il;
   const ir::ConvGeom cg = ir::conv_geom(c.g, n);
   const int64_t K = cg.reduction(), O = cg.O;
@@ -261,7 +311,7 @@ LayerCode emit_linear(const Ctx& c) {
   d += std::string("  static constexpr bool DSP_PACK = ") + (pack ? "true" : "false") +
        ";  // two channels' products in one DSP48E2 multiply (docs/hls.md)\n";
   d += "  typedef ap_int<" + str(acc.bits) + "> acc_t;  // |sum| <= " + str(acc.bound) + " (docs/hls.md)\n";
-  d += "};\n";
+  d += io_types(c) + "};\n";
   d += "static const uint8_t " + c.L + "_w[" + str(O) + "][" + str(ceil_div(K, codes_per_byte(il.w_bits))) + "] = {  // " +
        str(il.w_bits) + "-bit codes, packed\n  " + int_table(pack_codes(il.weight, O, K, il.w_bits)) + "};\n";
   d += "static const int32_t " + c.L + "_bias[" + str(O) + "] = {" + int_table(il.bias) + "};\n";
@@ -271,7 +321,8 @@ LayerCode emit_linear(const Ctx& c) {
   r.function = "qg_hls::linear_i8";
   r.table_bytes = O * ceil_div(K, codes_per_byte(il.w_bits)) + 12 * O;
   const int64_t RB = lb_rows(cg.H, w, false);
-  const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits, pack);
+  const HlsEstimate e =
+      hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits, pack, code_bits(c.g.in(n)));
   r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P}, {"line_buffer_rows", RB},
               {"mul_fabric", hls_mul_in_fabric(il.w_bits, acc.x_bits) ? 1 : 0}, {"dsp_pack", pack ? 1 : 0},
               {"dot_dsp", e.dsp},             {"dsp", e.dsp + kHlsRequantDsp},  {"lut", e.lut},     {"ff", e.ff},
@@ -284,7 +335,7 @@ LayerCode emit_pool(const Ctx& c) {
   if (f32)
     need_f32(c);
   else
-    need_i8(c);
+    need_i8(c, c.n.op == Op::MaxPool2d);
   const Node& n = c.n;
   const auto& is = c.g.in(n).shape;
   const auto& os = c.g.out(n).shape;
@@ -300,7 +351,7 @@ LayerCode emit_pool(const Ctx& c) {
   d += ci("SH", w.sh) + ci("SW", w.sw) + ci("PT", w.pt) + ci("PL", w.pl) + ci("ACT_MIN", n.ip.act_min) + ci("ACT_MAX", n.ip.act_max);
   d += std::string("  static constexpr bool MAX = ") + (mx ? "true" : "false") + ";\n";
   d += std::string("  static constexpr bool INCLUDE_PAD = ") + (n.attrs.count_include_pad ? "true" : "false") + ";\n";
-  d += "  typedef ap_int<" + str(acc_bits) + "> acc_t;\n};\n";
+  d += "  typedef ap_int<" + str(acc_bits) + "> acc_t;\n" + (f32 ? "" : io_types(c)) + "};\n";
   r.function = f32 ? "qg_hls::pool_f32" : "qg_hls::pool_i8";
   r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
   const int64_t cycles = is[0] * is[1] * is[2] + os[0] * os[1] * is[2] * w.kh * w.kw;
@@ -310,7 +361,7 @@ LayerCode emit_pool(const Ctx& c) {
                 {"bram18", hls_bram18(RB * is[1] * is[2], 32, 1)}, {"latency_cycles", cycles}};
   else
     r.report = {{"accumulator_bits", acc_bits}, {"line_buffer_rows", RB}, {"dsp", 0}, {"lut", 60 + 2 * acc_bits}, {"ff", 40 + acc_bits},
-                {"bram18", hls_bram18(RB * is[1] * is[2], 8, 1)}, {"latency_cycles", cycles}};
+                {"bram18", hls_bram18(RB * is[1] * is[2], code_bits(c.g.in(n)), 1)}, {"latency_cycles", cycles}};
   return r;
 }
 
@@ -391,7 +442,6 @@ LayerCode emit_table(const Ctx& c) {
   return r;
 }
 
-std::string elem_type(const ir::Tensor& t) { return t.dtype == ir::DType::I8 ? "qg_hls::act_t" : "float"; }
 
 LayerCode emit_relayout(const Ctx& c) {
   const Node& n = c.n;
@@ -416,7 +466,17 @@ LayerCode emit_relayout(const Ctx& c) {
 
 LayerCode emit_quantize(const Ctx& c) {
   const Node& n = c.n;
+  if (c.g.in(n).sub_byte() && c.g.out(n).dtype == ir::DType::I8 && !c.g.out(n).sub_byte() && !c.g.out(n).i16()) {
+    // An unpack (docs/integer-only.md "Sub-byte activations"): the same codes, one per int8 word.
+    LayerCode r;
+    r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + io_types(c) + "};\n";
+    r.function = "qg_hls::unpack";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+    r.report = {{"dsp", 0}, {"lut", 8}, {"ff", 16}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+    return r;
+  }
   if (c.g.in(n).dtype != ir::DType::F32 || c.g.out(n).dtype != ir::DType::I8) refuse(c, "is not float -> int8");
+  if (c.g.out(n).sub_byte()) refuse(c, "quantizes float to sub-byte codes");
   const ir::TensorQuant& q = c.g.out(n).q;
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + ci("ZP", q.zero_point) +
@@ -563,7 +623,9 @@ HlsAccumulator hls_accumulator(const ir::Graph& g, const ir::Node& n) {
   const ir::ConvGeom cg = ir::conv_geom(g, n);
   const int64_t K = cg.reduction();
   const int64_t off = -static_cast<int64_t>(g.in(n).q.zero_point);
-  const int64_t xmax = std::max(std::abs(-128 + off), std::abs(127 + off));
+  const bool sub = g.in(n).sub_byte();  // unsigned codes 0 .. 2^b - 1 (docs/integer-only.md)
+  const int64_t qmin = sub ? 0 : -128, qmax = sub ? (int64_t{1} << g.in(n).q.bits) - 1 : 127;
+  const int64_t xmax = std::max(std::abs(qmin + off), std::abs(qmax + off));
   HlsAccumulator a;
   a.x_bits = 1 + bit_length(xmax);
   int64_t wmax = 0;
@@ -602,6 +664,16 @@ HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64
   return e;
 }
 
+HlsEstimate hls_estimate_float(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P) {
+  HlsEstimate e;
+  e.dsp = P * (kHlsFmulDsp + kHlsFaddDsp) + kHlsFaddDsp;  // P multiply-add lanes + the bias adder
+  e.lut = P * 400 + 250 + 150;                            // ~100 LUT per multiplier, ~300 per adder (PG060, full-DSP)
+  e.ff = P * 550 + 350 + 100 + 32 * P;                    // the operators' pipeline registers + one partial sum per lane
+  e.bram18 = hls_bram18(O * K, 32, P) + hls_bram18(RB * W * CI, 32, 1) + hls_bram18(O, 32, P);  // weights, line buffer, partial sums
+  e.cycles = H * W * CI + OH * OW * (K * std::max(ceil_div(O, P), kHlsFaddLatency) + 2 * O);
+  return e;
+}
+
 int64_t hls_bram18(int64_t words, int bits, int64_t banks) {
   const int64_t per_bank = ceil_div(words, banks) * bits;
   if (per_bank <= 1024) return 0;  // LUTRAM
@@ -613,7 +685,7 @@ bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group)
 }
 
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
-                                int x_bits, int acc_bits, bool dsp_pack) {
+                                int x_bits, int acc_bits, bool dsp_pack, int in_bits) {
   HlsEstimate e;
   const bool lut_mul = hls_mul_in_fabric(w_bits, x_bits);
   e.dsp = lut_mul ? 0 : dsp_pack ? P / 2 : P;
@@ -621,7 +693,7 @@ HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, in
   e.lut = P * (acc_bits + (lut_mul ? w_bits * x_bits : 0)) + (dsp_pack ? P / 2 * (w_bits + x_bits) : 0) + 150;
   e.ff = P * (2 * acc_bits) + 100;
   // weights (packed: 8 / w_bits codes per byte, rows padded to bytes) + the line buffer
-  e.bram18 = hls_bram18(O * ceil_div(K, codes_per_byte(w_bits)), 8, P) + hls_bram18(RB * W * CI, 8, 1);
+  e.bram18 = hls_bram18(O * ceil_div(K, codes_per_byte(w_bits)), 8, P) + hls_bram18(RB * W * CI, in_bits, 1);
   e.cycles = H * W * CI + OH * OW * ceil_div(O, P) * (K + P);
   return e;
 }
@@ -683,7 +755,7 @@ Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& 
       if (g.tensor(ti).i16() || g.out(n).i16()) refuse(c, "has int16 activations (TFLite 16x8 quantization), which --target hls does not support");
     auto it = emitters().find(n.op);
     EmitFn fn = it != emitters().end() ? it->second : nullptr;
-    if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no HLS kernel yet" : "runs in float");
+    if (!fn) refuse(c, g.out(n).dtype == ir::DType::I8 ? "has no int8 HLS kernel yet" : "has no float HLS kernel yet");
     LayerCode lc = fn(c);
     decls += "// " + c.L + ": " + printable_name(n.name) + " (" + ir::op_info(n.op).name + ")\n" + lc.decls + "\n";
     for (size_t k = 0; k < n.inputs.size(); ++k) replace_all(lc.call, "@IN" + str(static_cast<int64_t>(k)) + "@", read_stream.at({i, k}));

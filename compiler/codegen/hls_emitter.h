@@ -22,7 +22,7 @@ HlsFeatures parse_hls_features(const Target& t, const std::string& features);
 // The accumulator of an int8 conv2d / dense layer: every product is
 // w · (x − zp_in) with |w| and |x − zp_in| bounded, so one output's sum is at
 // most `bound` = max over output channels o of Σ_k |w[o][k]| · max|x − zp_in|
-// (x over [−128, 127]) in magnitude, and a signed integer of `bits` =
+// (x over [−128, 127], or [0, 2^b − 1] for sub-byte input codes) in magnitude, and a signed integer of `bits` =
 // 1 + bit length of `bound` holds it exactly (docs/hls.md).
 struct HlsAccumulator {
   int64_t bound = 0;
@@ -58,18 +58,27 @@ constexpr int64_t kHlsRequantDsp = 4;
 // DSP, P and the channels per group are even and w_bits + x_bits <= 17.
 bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group);
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
-                                int x_bits, int acc_bits, bool dsp_pack = false);
+                                int x_bits, int acc_bits, bool dsp_pack = false, int in_bits = 8);
 // The LUT kernel of an LQ layer (docs/hls.md "LUT kernel"): G groups of
 // channels (conv groups), NG code groups per patch, a ROM of O x T entries of
 // entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.
 HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
                              int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits);
+// A float conv2d / dense layer (docs/hls.md "Float layers"): P lanes of one
+// float32 multiplier (kHlsFmulDsp DSP slices) and one float32 adder
+// (kHlsFaddDsp), plus one adder for the bias; the float weights (32 bits) in
+// P banks, the float line buffer. A channel's sum is a chain of dependent
+// adds, so a tap takes max(ceil(O / P), kHlsFaddLatency) cycles.
+constexpr int64_t kHlsFmulDsp = 3;
+constexpr int64_t kHlsFaddDsp = 2;
+constexpr int64_t kHlsFaddLatency = 5;
+HlsEstimate hls_estimate_float(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P);
 // BRAM18 blocks of a memory of `words` × `bits` split into `banks` banks
 // (a bank of at most 1024 bits is LUTRAM: 0 blocks).
 int64_t hls_bram18(int64_t words, int bits, int64_t banks);
 
-// The files of graph `g` (integer-only layers; see docs/hls.md for what is
-// refused): <p>.h, <p>.cpp, <p>_tb.cpp, qg_hls.h, qg_hls_stream.h,
+// The files of graph `g` (int8, LQ / DQ and float layers; see docs/hls.md for
+// what is refused): <p>.h, <p>.cpp, <p>_tb.cpp, qg_hls.h, qg_hls_stream.h,
 // qg_fixed.h, qg_common.h, run_hls.tcl, hls_config.cfg. `config_file` names
 // quant.json in messages.
 Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& config_file);

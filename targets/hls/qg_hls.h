@@ -2,8 +2,8 @@
 // into every emitted HLS folder. Each function is a template over a per-layer
 // configuration struct that the emitted <name>.cpp defines (shapes, bit widths,
 // parallelism, quantization constants); the per-layer constant tables are
-// arguments. int8 (TFLite) and LQ / DQ layers, and the float helper layers of
-// an int8 graph (docs/hls.md).
+// arguments. int8 (TFLite), LQ / DQ and float conv2d / dense layers, and the
+// float helper layers of an int8 graph (docs/hls.md).
 //
 // Every layer reads its input stream(s) in HWC raster order (channel fastest,
 // one value per stream word) and writes its output stream in the same order.
@@ -121,8 +121,8 @@ inline int unpack_code(const uint8_t row[], int k) {
 // TFLite's wrapping int32 sum.
 template <class C>
 struct linear_i8_out {
-  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
-                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<act_t>& out) {
+  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<typename C::out_t>& out) {
     const int Cg = C::CI / C::G, Og = C::O / C::G;
     for (int ob = 0; ob < C::O; ob += C::P) {
       typename C::acc_t acc[C::P];
@@ -177,7 +177,7 @@ struct linear_i8_out {
           // TFLite's conv kernels round twice, its fully-connected kernel once.
           a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
           a = wrap_add(a, C::OUT_ZP);
-          out.write((act_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          out.write((typename C::out_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
         }
       }
     }
@@ -185,10 +185,10 @@ struct linear_i8_out {
 };
 
 template <class C>
-void linear_i8(hls::stream<act_t>& in, hls::stream<act_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+void linear_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
                const int32_t mult[C::O], const int32_t shift[C::O]) {
 #pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
-  static act_t lb[C::RB][C::W * C::CI];
+  static typename C::in_t lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
   lb_walk<C, linear_i8_out<C>>(in, lb, w, bias, mult, shift, out);
 }
@@ -343,11 +343,63 @@ void linear_lut(hls::stream<float>& in, hls::stream<float>& out, const uint16_t 
   linear_lq_walk<C, linear_lut_out<C>>(in, lb, rom, E, B, D, bias, areg, seg, seg_areg, grp_begin, grp_off, seg_grp, out);
 }
 
+// ---- float conv2d / depthwise / grouped conv / dense: a layer the
+// configuration leaves in float (scheme "float", or a layer of an LQ / DQ
+// network that asks for float), docs/quantization.md §4 "Float mode": padded
+// taps are skipped; per output channel y = 0, y = y + w*x over the valid taps
+// in (ky, kx, c) order (one product, one sum, each rounded to float32), then
+// qg_lq_finish (+ bias, then the activation) -- the interpreter's order, so the
+// C simulation is bit-exact (build with -ffp-contract=off). The tap loop is
+// outside the channel loop: C::P channels take one tap per cycle each, and a
+// channel's next add comes ceil(O / P) cycles after its last one, which hides
+// the float adder's latency without reordering any channel's sum.
+template <class C>
+struct linear_f32_out {
+  static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const float w[C::O][C::K], const float bias[C::O],
+                 hls::stream<float>& out) {
+    const int Cg = C::CI / C::G, Og = C::O / C::G;
+    float acc[C::O];
+#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=C::P
+    for (int o = 0; o < C::O; ++o) {
+#pragma HLS PIPELINE II=1
+      acc[o] = 0.0f;
+    }
+    for (int k = 0; k < C::K; ++k) {
+      const int ky = k / (C::KW * Cg), kx = (k / Cg) % C::KW, c = k % Cg;
+      int iy, ix;
+      if (!lb_tap<C>(oy, ox, ky, kx, iy, ix)) continue;  // a padded tap: skipped, as in the interpreter
+      for (int ob = 0; ob < C::O; ob += C::P) {
+#pragma HLS PIPELINE II=1
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          const int o = ob + p;
+          if (o < C::O) {
+            const float prod = w[o][k] * lb[iy % C::RB][ix * C::CI + (o / Og) * Cg + c];  // a float multiplier
+            acc[o] = acc[o] + prod;                                                      // a float adder
+          }
+        }
+      }
+    }
+    for (int o = 0; o < C::O; ++o) {
+#pragma HLS PIPELINE II=1
+      out.write(qg_lq_finish(acc[o], bias[o], C::ACT));
+    }
+  }
+};
+
+template <class C>
+void linear_f32(hls::stream<float>& in, hls::stream<float>& out, const float w[C::O][C::K], const float bias[C::O]) {
+#pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
+  static float lb[C::RB][C::W * C::CI];
+#pragma HLS BIND_STORAGE variable=lb type=ram_2p
+  lb_walk<C, linear_f32_out<C>>(in, lb, w, bias, out);
+}
+
 // ---- max / average pool over the valid taps (TFLite pooling), through the
 // line buffer (C::CI channels, pooled one by one).
 template <class C>
 struct pool_i8_out {
-  static void at(act_t lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<act_t>& out) {
+  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, hls::stream<typename C::out_t>& out) {
     for (int c = 0; c < C::CI; ++c) {
       typename C::acc_t acc = C::MAX ? -128 : 0;
       int count = 0;
@@ -355,7 +407,7 @@ struct pool_i8_out {
 #pragma HLS PIPELINE II=1
         int iy, ix;
         if (lb_tap<C>(oy, ox, k / C::KW, k % C::KW, iy, ix)) {
-          const act_t v = lb[iy % C::RB][ix * C::CI + c];
+          const typename C::in_t v = lb[iy % C::RB][ix * C::CI + c];
           if (C::MAX)
             acc = v > acc ? (typename C::acc_t)v : acc;
           else
@@ -368,14 +420,14 @@ struct pool_i8_out {
         const int32_t n = C::INCLUDE_PAD ? C::KH * C::KW : count;
         r = r > 0 ? (r + n / 2) / n : (r - n / 2) / n;  // round half away from zero
       }
-      out.write((act_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
+      out.write((typename C::out_t)clamp32(r, C::ACT_MIN, C::ACT_MAX));
     }
   }
 };
 
 template <class C>
-void pool_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
-  static act_t lb[C::RB][C::W * C::CI];
+void pool_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out) {
+  static typename C::in_t lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
   lb_walk<C, pool_i8_out<C>>(in, lb, out);
 }
@@ -583,6 +635,18 @@ void quantize(hls::stream<float>& in, hls::stream<act_t>& out) {
 }
 
 // ---- int8 codes -> float output (the graph's dequantize node), in double.
+// Sub-byte activations (int8 scheme, a_bits 4 / 2, docs/integer-only.md):
+// a stream of C::in_t = ap_uint<b> codes becomes int8 codes of the same value
+// (same scale and zero point; exact), before a consumer other than a conv /
+// dense layer or a max pool.
+template <class C>
+void unpack(hls::stream<typename C::in_t>& in, hls::stream<act_t>& out) {
+  for (int i = 0; i < C::N; ++i) {
+#pragma HLS PIPELINE II=1
+    out.write((act_t)in.read().to_int());
+  }
+}
+
 template <class C>
 void dequantize(hls::stream<act_t>& in, hls::stream<float>& out) {
   for (int i = 0; i < C::N; ++i) {

@@ -64,7 +64,9 @@ std::string csim_check(const qg::driver::PipelineState& s, const std::string& di
 // The bound of docs/hls.md, computed here from the layer's weights.
 int64_t expected_bound(const qg::ir::Graph& g, const qg::ir::Node& n) {
   const int64_t zp = g.in(n).q.zero_point;
-  const int64_t xmax = std::max(std::llabs(-128 - zp), std::llabs(127 - zp));
+  const bool sub = g.in(n).sub_byte();  // unsigned codes 0 .. 2^b - 1
+  const int64_t qmin = sub ? 0 : -128, qmax = sub ? (int64_t{1} << g.in(n).q.bits) - 1 : 127;
+  const int64_t xmax = std::max(std::llabs(qmin - zp), std::llabs(qmax - zp));
   const int64_t O = g.out(n).shape.back();
   const int64_t K = static_cast<int64_t>(n.il->weight.size()) / O;
   int64_t best = 0;
@@ -125,7 +127,9 @@ struct Net {
 
 // A random float net made integer-only (as tests/differential's "int8"
 // scheme: 8/4/2-bit weights by seed % 3), with a parallelism of 1..5.
-Net random_int8_net(uint64_t seed) {
+// `sub`: sub-byte activations (docs/integer-only.md): a_bits 4 or 2 on every
+// conv / dense output, alternating by seed.
+Net random_int8_net(uint64_t seed, bool sub = false) {
   qgt::RandomNetOptions opt;
   opt.quantized = false;
   opt.zoo_ops = false;  // the float ops this first HLS version has no kernels for
@@ -134,7 +138,8 @@ Net random_int8_net(uint64_t seed) {
   m.net_json = rn.net_json;
   m.prefix = "h" + std::to_string(seed);
   const int wb[3] = {8, 4, 2};
-  m.quant_json = "{\"default\": {\"scheme\": \"int8\", \"w_bits\": " + std::to_string(wb[seed % 3]) +
+  m.quant_json = "{\"default\": {\"scheme\": \"int8\", " + (sub ? "\"a_bits\": " + std::to_string(seed % 2 ? 4 : 2) + ", " : std::string()) +
+                 "\"w_bits\": " + std::to_string(wb[seed % 3]) +
                  ", \"hls\": {\"parallelism\": " + std::to_string(1 + seed % 5) + "}}}";
   for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(seed * 31 + static_cast<uint64_t>(c), rn.input_size, c % 2 ? 0 : 3));
   for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
@@ -142,7 +147,7 @@ Net random_int8_net(uint64_t seed) {
 }
 
 // A random net with the generator's random LQ / DQ precision choices (some
-// layers float or with the LUT kernel: refused by this version).
+// conv / dense layers left in float: linear_f32, docs/hls.md "Float layers").
 Net random_lq_net(uint64_t seed) {
   qgt::RandomNetOptions opt;
   opt.zoo_ops = false;
@@ -151,6 +156,20 @@ Net random_lq_net(uint64_t seed) {
   m.net_json = rn.net_json;
   m.quant_json = rn.quant_json;
   m.prefix = "q" + std::to_string(seed);
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
+  return m;
+}
+
+// A random net left entirely in float (scheme "float", a parallelism of
+// 1..4): every conv / dense layer is linear_f32.
+Net random_float_net(uint64_t seed) {
+  qgt::RandomNetOptions opt;
+  opt.zoo_ops = false;
+  const qgt::RandomNet rn = qgt::random_net(seed, opt);
+  Net m;
+  m.net_json = rn.net_json;
+  m.quant_json = "{\"default\": {\"scheme\": \"float\", \"hls\": {\"parallelism\": " + std::to_string(1 + seed % 4) + "}}}";
+  m.prefix = "f" + std::to_string(seed);
   for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
   return m;
 }
@@ -175,17 +194,18 @@ Net random_lut_net(uint64_t seed) {
   return m;
 }
 
-// Random nets [first, first + count): each either compiles for --target hls
-// and its C simulation is bit-exact, or is refused with the target's user
-// error (a float conv / dense layer, the LUT kernel). At least `min_ok` must
-// compile.
-enum class Kind { Int8, Lq, Lut };
+// Random nets [first, first + count): each compiles for --target hls and its
+// C simulation is bit-exact. The one refusal allowed is the documented user
+// error of a LUT-kernel layer whose ROM exceeds the BRAM budget (docs/hls.md);
+// any other refusal fails the test. At least `min_ok` must compile.
+enum class Kind { Int8, Lq, Lut, Float, Int8Sub };
+const char* kind_name(Kind k) { return k == Kind::Lut ? "LUT" : k == Kind::Lq ? "LQ/DQ" : k == Kind::Float ? "float" : k == Kind::Int8Sub ? "int8 sub-byte" : "int8"; }
 int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) {
-  const bool lq = kind != Kind::Int8;
-  int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0, packed = 0, fabric = 0;
+  const bool lq = kind != Kind::Int8 && kind != Kind::Int8Sub;
+  int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0, packed = 0, fabric = 0, float_layers = 0, sub_layers = 0;
   for (int k = 0; k < count; ++k) {
     const uint64_t seed = first + static_cast<uint64_t>(k);
-    const Net m = kind == Kind::Lut ? random_lut_net(seed) : lq ? random_lq_net(seed) : random_int8_net(seed);
+    const Net m = kind == Kind::Lut ? random_lut_net(seed) : kind == Kind::Float ? random_float_net(seed) : kind == Kind::Int8Sub ? random_int8_net(seed, true) : lq ? random_lq_net(seed) : random_int8_net(seed);
     const std::string dir = qgt::make_temp_dir("hls_rand");
     qg::driver::PipelineState s;
     try {
@@ -193,31 +213,45 @@ int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) 
     } catch (const qg::UserError& e) {
       const std::string msg = e.what();
       INFO(m.prefix << ": " << msg);
-      CHECK(msg.find("--target hls supports int8 and LQ / DQ layers") != std::string::npos);
+      CHECK(msg.find("the LUT kernel's ROM needs") != std::string::npos);
       ++refused;
       qgt::remove_dir(dir);
       continue;
     }
     const std::string err = csim_check(s, dir, m.prefix, m.inputs, kO0);
-    INFO("random " << (kind == Kind::Lut ? "LUT" : lq ? "LQ/DQ" : "int8") << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
+    INFO("random " << kind_name(kind) << " net seed " << first + static_cast<uint64_t>(k) << " (kept in " << dir << ")");
     REQUIRE(err == "");
     REQUIRE(check_accumulators(s, dir, m.prefix, &acc_layers) == "");
-    for (const qg::ir::Node& n : s.graph.nodes) lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
+    int net_sub = 0;
+    for (const qg::ir::Node& n : s.graph.nodes) {
+      lut_layers += n.lq && n.lq->lut_g ? 1 : 0;
+      net_sub += s.graph.out(n).sub_byte() ? 1 : 0;
+    }
+    sub_layers += net_sub;
+    if (net_sub > 0) {  // sub-byte tensors travel as ap_uint<4> / ap_uint<2> codes
+      const std::string cpp = qgt::read_file(dir + "/out/" + m.prefix + ".cpp");
+      CHECK((cpp.find("hls::stream<ap_uint<4> >") != std::string::npos || cpp.find("hls::stream<ap_uint<2> >") != std::string::npos ||
+             cpp.find("hls::stream<ap_uint<4>>") != std::string::npos || cpp.find("hls::stream<ap_uint<2>>") != std::string::npos));
+    }
     {  // int8 layers whose products are DSP-packed (DSP_PACK) or bound to fabric (MUL_FABRIC): bit-exact above
       const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
       for (const auto& l : rep["layers"]) {
         packed += l["hls"].value("dsp_pack", 0);
         fabric += l["hls"].value("mul_fabric", 0);
+        float_layers += l["hls"].value("float", 0);
       }
     }
     ++ok;
     qgt::remove_dir(dir);
   }
-  WARN("random " << (kind == Kind::Lut ? "LUT" : lq ? "LQ/DQ" : "int8") << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
-                           << refused << " refused (float conv / dense layers or a LUT ROM over the budget), " << acc_layers << " accumulators checked, "
+  WARN("random " << kind_name(kind) << " nets " << first << ".." << first + static_cast<uint64_t>(count) - 1 << ": " << ok << " bit-exact in C simulation, "
+                           << refused << " refused (a LUT ROM over the budget), " << acc_layers << " accumulators checked, " << float_layers
+                           << " float conv / dense layers, " << sub_layers << " layers with sub-byte outputs, "
                            << lut_layers << " LUT-kernel layers, " << packed << " DSP-packed layers, " << fabric
                            << " layers with fabric multipliers");
   CHECK(ok >= min_ok);
+  if (kind == Kind::Lq || kind == Kind::Float) CHECK(float_layers > 0);
+  if (kind == Kind::Int8Sub) CHECK(sub_layers > 0);  // the generator leaves some layers in float: they must run
   if (kind == Kind::Int8) {  // every 40 seeds have 8-bit weights at even parallelism and 4 / 2-bit weights
     CHECK(packed > 0);
     CHECK(fabric > 0);
@@ -304,7 +338,17 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)
 
 TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
   REQUIRE_AP_TYPES();
-  random_suite(1, 60, 50, Kind::Lq);  // measured: 51 of 60 compile (the other 9 have a float conv / dense layer)
+  random_suite(1, 60, 60, Kind::Lq);  // every net compiles, float conv / dense layers included
+}
+
+TEST_CASE("random float nets (scheme float), C simulation equals the interpreter (seeds 1-12)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  random_suite(1, 12, 12, Kind::Float);
+}
+
+TEST_CASE("random int8 nets with 4 / 2-bit activations (ap_uint streams), C simulation equals the interpreter (seeds 1-16)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  random_suite(1, 16, 16, Kind::Int8Sub);
 }
 
 TEST_CASE("line buffers: odd sizes, stride 2, every padding border, dilation, depthwise, pools (int8, LQ, DQ)", "[hls]") {

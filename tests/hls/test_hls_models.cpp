@@ -146,7 +146,9 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
   const std::string dir = qgt::make_temp_dir("hls_subset");
   std::filesystem::create_directories(dir + "/a");
   std::filesystem::create_directories(dir + "/b");
-  // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize).
+  std::filesystem::create_directories(dir + "/c");
+  // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize,
+  // 4-bit activations: ap_uint<4> streams and unpack).
   qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
   qgt::RandomNetOptions opt;
   opt.quantized = false;
@@ -156,13 +158,19 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
     const qgt::RandomNet rn = qgt::random_net(seed, opt);
     std::vector<std::vector<float>> cal = {qgt::random_input(seed, rn.input_size, 0), qgt::random_input(seed + 1, rn.input_size, 3)};
     try {
-      qgt::compile_model(dir + "/b", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4}}", "r" + std::to_string(seed), cal, "hls");
+      qgt::compile_model(dir + "/b", rn.net_json, "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 4, \"a_bits\": 4}}", "r" + std::to_string(seed), cal, "hls");
       rprefix = "r" + std::to_string(seed);
     } catch (const qg::UserError&) {
     }
   }
   REQUIRE_FALSE(rprefix.empty());
-  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}}) {
+  REQUIRE(qgt::read_file(dir + "/b/out/" + rprefix + ".cpp").find("qg_hls::unpack<") != std::string::npos);
+  {  // a net left in float (linear_f32 and the float helper layers), parallelism 3
+    const qgt::RandomNet rn = qgt::random_net(2, opt);
+    qgt::compile_model(dir + "/c", rn.net_json, "{\"default\": {\"scheme\": \"float\", \"hls\": {\"parallelism\": 3}}}", "fl", {}, "hls");
+    REQUIRE(qgt::read_file(dir + "/c/out/fl.cpp").find("qg_hls::linear_f32<") != std::string::npos);
+  }
+  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}, {"c", std::string("fl")}}) {
     const std::string out = dir + "/" + sub + "/out";
     qgt::write_file(out + "/subset_check.cpp", "#include <float.h>\n#include <stdint.h>\n#include <ap_int.h>\n#include <hls_stream.h>\n#include \"" +
                                                    kSrc + "/tests/hls/poison.h\"\n#include \"" + prefix + ".cpp\"\n");
@@ -227,6 +235,24 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(1, 1, 4, 1, 1, 1, 2, 1, 2, 16, 4, 2, 2, 6);
   CHECK(u2.bram18 == 0);
   CHECK(u2.lut == 6 + 4 + 150 + 2);
+  // Float conv2d (docs/hls.md "Float layers"), the same 3x3 conv 8x8x4 -> 8x8x8 (K = 36) at parallelism 2:
+  //   DSP 2 x (3 + 2) + 2 = 12 (per lane a float multiplier and adder, + the bias adder)
+  //   LUT 2 x 400 + 400 = 1200, FF 2 x 550 + 450 + 2 x 32 = 1614
+  //   BRAM18: weights 288 x 32 bits in 2 banks of 4608 bits -> 2; float line buffer 96 x 32 = 3072 bits -> 1;
+  //           partial sums 8 x 32 bits in 2 banks -> LUTRAM, 0
+  //   cycles: 256 (read) + 64 positions x (36 taps x max(ceil(8 / 2) = 4, adder latency 5) + 2 x 8) = 12800
+  const qg::codegen::HlsEstimate f = qg::codegen::hls_estimate_float(8, 8, 4, 3, 8, 8, 8, 36, 2);
+  CHECK(f.dsp == 12);
+  CHECK(f.lut == 1200);
+  CHECK(f.ff == 1614);
+  CHECK(f.bram18 == 3);
+  CHECK(f.cycles == 12800);
+  // Float dense 256 -> 10 at parallelism 10: 52 DSP; weights 10 banks of 256 x 32 bits -> 10, buffer 8192 bits -> 1;
+  // cycles 256 + 256 x max(1, 5) + 20 = 1556 (the adder's latency, not the channel count, paces the taps).
+  const qg::codegen::HlsEstimate fd = qg::codegen::hls_estimate_float(1, 1, 256, 1, 1, 1, 10, 256, 10);
+  CHECK(fd.dsp == 52);
+  CHECK(fd.bram18 == 11);
+  CHECK(fd.cycles == 1556);
   // Which multiplier is a DSP (docs/hls.md): one operand of at most 4 bits -> LUT fabric (4 x 9: 36 LUTs), else a DSP.
   CHECK(qg::codegen::hls_mul_in_fabric(4, 9));
   CHECK(qg::codegen::hls_mul_in_fabric(8, 4));
@@ -288,6 +314,9 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
     const nlohmann::json big = {{"format", "qgen-net"}, {"version", 1}, {"name", "big"}, {"input", {{"name", "x"}, {"shape", {256}}}},
                                 {"layers", {{{"name", "fc big"}, {"op", "dense"}, {"inputs", {"x"}}, {"weight", {{"shape", {32, 256}}, {"data", w}}}}}}};
     qgt::write_file(dir + "/big.json", big.dump());
+    const nlohmann::json mul = {{"format", "qgen-net"}, {"version", 1}, {"name", "mul"}, {"input", {{"name", "x"}, {"shape", {8}}}},
+                                {"layers", {{{"name", "sq"}, {"op", "mul"}, {"inputs", {"x", "x"}}}}}};
+    qgt::write_file(dir + "/mul.json", mul.dump());
     qgt::write_file(dir + "/lut.json", "{\"default\": {\"scheme\": \"lq\", \"kernel\": \"lut\", \"a_bits\": 4, \"w_bits\": 8, \"lut_group\": 2}}");
   }
   const std::vector<Case> cases = {
@@ -298,7 +327,7 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
       {kws + " --target hls --target-features 'part=a b'", "letters, digits"},
       {dir + "/net.json --config " + dir + "/p0.json --target hls", "default.hls.parallelism: must be an integer from 1 to 4096"},
       {dir + "/net.json --config " + dir + "/pk.json --target hls", "default.hls.reuse: unknown key (allowed: parallelism)"},
-      {dir + "/net.json --target hls", "--target hls supports int8 and LQ / DQ layers"},
+      {dir + "/mul.json --target hls", "layer 'sq' (mul): has no float HLS kernel yet (--target hls supports the ops and schemes of docs/hls.md"},
       {dir + "/net.json --config " + dir + "/pbig.json --calibrate " + dir + "/cal.f32 --target hls",
        "layers.conv1.hls.parallelism: parallelism 4096 exceeds the"},
   };
