@@ -128,8 +128,8 @@ TEST_CASE("plan of random nets never overlaps live buffers", "[plan]") {
     const bool img_chw = g.layout == ir::Layout::CHW;
     const bool in_relayout = img_chw && g.tensor(g.input).shape.size() == 3;
     const bool out_relayout = img_chw && g.tensor(g.output).shape.size() == 3;
-    CHECK(p.input_relayout == in_relayout);
-    CHECK(p.output_relayout == out_relayout);
+    CHECK(p.input_relayout.at(0) == in_relayout);
+    CHECK(p.output_relayout.at(0) == out_relayout);
     CHECK(p.tensors[static_cast<size_t>(g.input)].place == (in_relayout ? plan::Place::Arena : plan::Place::Input));
     CHECK(p.tensors[static_cast<size_t>(g.output)].place == (out_relayout ? plan::Place::Arena : plan::Place::Output));
     // Nothing else is placed in caller memory.
@@ -153,8 +153,8 @@ TEST_CASE("plan of a dense chain has the exactly computable arena", "[plan]") {
     const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
     CHECK(p.tensors[static_cast<size_t>(g.input)].place == plan::Place::Input);
     CHECK(p.tensors[static_cast<size_t>(g.output)].place == plan::Place::Output);
-    CHECK_FALSE(p.input_relayout);
-    CHECK_FALSE(p.output_relayout);
+    CHECK_FALSE(p.input_relayout.at(0));
+    CHECK_FALSE(p.output_relayout.at(0));
     CHECK(p.lower_bound == 80 + 128);
     CHECK(p.arena_bytes == 80 + 128);
     const plan::Buffer& d1 = p.tensors[static_cast<size_t>(g.nodes[0].output)];
@@ -209,8 +209,8 @@ TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]
     const ir::Graph g = qgu::parse(qgu::net_doc(qgu::image_input(3, 4, 5, chw), L));
     const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
     INFO((chw ? "CHW" : "HWC"));
-    CHECK(p.input_relayout == chw);
-    CHECK(p.output_relayout == chw);
+    CHECK(p.input_relayout.at(0) == chw);
+    CHECK(p.output_relayout.at(0) == chw);
     if (chw) {
       const plan::Buffer& in = p.tensors[static_cast<size_t>(g.input)];
       const plan::Buffer& out = p.tensors[static_cast<size_t>(g.output)];
