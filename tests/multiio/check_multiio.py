@@ -12,7 +12,9 @@ by element with `qgen run --input A --input B --output O0 --output O1`
   two_io.onnx    float: ONNX Runtime, within 1e-4 (relative to max |value|)
   two_io.json    float, LQ and int8 (--calibrate): `qgen run` only
 
-usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64] [--samples N]
+usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64,cortex-m7] [--samples N]
+cortex-m7: the emitted C built for QEMU's mps2-an500 (targets/cortex-m7), the
+samples compiled into the program; needs arm-none-eabi-gcc and qemu-system-arm.
 Exit 0: all equal; 1: a difference; 77: a Python module or model is missing.
 """
 import os
@@ -88,6 +90,63 @@ def header_io(h):
 NP = {"float": np.float32, "int8_t": np.int8}
 
 
+M7_C = r"""
+#include <stdint.h>
+#include <string.h>
+#include "board.h"
+#include "model.h"
+#include "m7_data.h" /* NS samples: IN0[NS][...], IN1[NS][...] */
+static T_OUT0 out0[MODEL_OUTPUT0_SIZE];
+static T_OUT1 out1[MODEL_OUTPUT1_SIZE];
+static uint8_t arena[MODEL_ARENA_BYTES] __attribute__((aligned(16)));
+static void put(const void *p, unsigned n, unsigned elem) {
+  for (unsigned i = 0; i < n; ++i) {
+    if (elem == 1) qg_board_put_i64(((const int8_t *)p)[i]);
+    else { uint32_t u; memcpy(&u, (const char *)p + 4 * i, 4); qg_board_put_hex32(u); }
+    qg_board_puts(" ");
+  }
+  qg_board_puts("\n");
+}
+int main(void) {
+  for (unsigned s = 0; s < NS; ++s) {
+    if (model_run(IN0[s], IN1[s], out0, out1, arena) != MODEL_OK) return 3;
+    put(out0, MODEL_OUTPUT0_SIZE, sizeof out0[0]);
+    put(out1, MODEL_OUTPUT1_SIZE, sizeof out1[0]);
+  }
+  return 0;
+}
+"""
+
+
+def m7_outputs(out, work, types, xs):
+    """Builds the emitted C for QEMU's Cortex-M7 (targets/cortex-m7) and returns its outputs."""
+    m7 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "targets", "cortex-m7")
+    with open(os.path.join(work, "m7_data.h"), "w") as f:
+        f.write(f"#define NS {len(xs)}\n")
+        for k in range(2):
+            vals = ",".join("{" + ",".join(repr(float(v)) if types[k] == "float" else str(int(v)) for v in x[k]) + "}" for x in xs)
+            f.write(f"static const {types[k]} IN{k}[NS][{xs[0][k].size}] = {{{vals}}};\n")
+    main = os.path.join(work, "m7_main.c")
+    with open(main, "w") as f:
+        f.write(M7_C)
+    elf = os.path.join(work, "prog.elf")
+    defs = [f"-D{n}={t}" for n, t in zip(("T_OUT0", "T_OUT1"), types[2:])]
+    run([os.path.join(m7, "build-elf.sh"), elf, main, os.path.join(out, "model.c"), os.path.join(out, "model_weights.c"), "--",
+         "-I" + out, "-I" + work] + defs)
+    lines = run([os.path.join(m7, "run-qemu.sh"), elf], env=dict(os.environ, QG_QEMU_TIMEOUT="120")).split("\n")
+    lines = [ln.split() for ln in lines if ln.strip()]
+    if len(lines) != 2 * len(xs):
+        raise RuntimeError(f"the Cortex-M7 program printed {len(lines)} lines, expected {2 * len(xs)}")
+    c = [[], []]
+    for i, toks in enumerate(lines[:2 * len(xs)]):
+        k = i % 2
+        if types[2 + k] == "int8_t":
+            c[k].append(np.array([int(t) for t in toks], dtype=np.int8))
+        else:
+            c[k].append(np.array([int(t, 16) for t in toks], dtype=np.uint32).view(np.float32))
+    return [np.stack(v) for v in c]
+
+
 def build_and_run(qgen, model, work, target, extra, xs):
     out = os.path.join(work, "out")
     run(["rm", "-rf", work])
@@ -95,19 +154,22 @@ def build_and_run(qgen, model, work, target, extra, xs):
     run([qgen, "compile", model, "--name", "model", "--target", target, "-o", out, "-q"] + extra)
     with open(os.path.join(out, "model.h")) as f:
         types, sizes = header_io(f.read())
-    main = os.path.join(work, "main.c")
-    with open(main, "w") as f:
-        f.write(MAIN_C)
-    defs = [f"-D{n}={t}" for n, t in zip(("T_IN0", "T_IN1", "T_OUT0", "T_OUT1"), types)]
-    srcs = [main] + [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.endswith(".c") or f.endswith(".o")]
-    prog = os.path.join(work, "prog")
-    run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out] + defs + srcs +
-        ["-o", prog, "-lm", "-lpthread", "-ldl"])
     files = [os.path.join(work, n) for n in ("in0.bin", "in1.bin", "c0.bin", "c1.bin", "i0.bin", "i1.bin")]
     for k in range(2):
         np.concatenate([x[k].reshape(-1) for x in xs]).astype(NP[types[k]]).tofile(files[k])
-    run([prog] + files[:4])
-    c = [np.fromfile(files[2 + k], dtype=NP[types[2 + k]]).reshape(len(xs), -1) for k in range(2)]
+    if target == "cortex-m7":
+        c = m7_outputs(out, work, types, xs)
+    else:
+        main = os.path.join(work, "main.c")
+        with open(main, "w") as f:
+            f.write(MAIN_C)
+        defs = [f"-D{n}={t}" for n, t in zip(("T_IN0", "T_IN1", "T_OUT0", "T_OUT1"), types)]
+        srcs = [main] + [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.endswith(".c") or f.endswith(".o")]
+        prog = os.path.join(work, "prog")
+        run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out] + defs + srcs +
+            ["-o", prog, "-lm", "-lpthread", "-ldl"])
+        run([prog] + files[:4])
+        c = [np.fromfile(files[2 + k], dtype=NP[types[2 + k]]).reshape(len(xs), -1) for k in range(2)]
     interp_cmd = [qgen, "run", model, "--input", files[0], "--input", files[1], "--output", files[4], "--output", files[5]]
     run(interp_cmd + [e for e in extra if e != "-q"])
     r = [np.fromfile(files[4 + k], dtype=NP[types[2 + k]]).reshape(len(xs), -1) for k in range(2)]
