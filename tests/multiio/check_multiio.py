@@ -12,7 +12,8 @@ by element with `qgen run --input A --input B --output O0 --output O1`
   two_io.onnx    float: ONNX Runtime, within 1e-4 (relative to max |value|)
   two_io.json    float, LQ and int8 (--calibrate): `qgen run` only
 
-usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64,cortex-m7] [--samples N]
+usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64,cortex-a,cortex-m7] [--samples N]
+cortex-a: built with aarch64-linux-gnu-gcc, run with qemu-aarch64.
 cortex-m7: the emitted C built for QEMU's mps2-an500 (targets/cortex-m7), the
 samples compiled into the program; needs arm-none-eabi-gcc and qemu-system-arm.
 Exit 0: all equal; 1: a difference; 77: a Python module or model is missing.
@@ -166,9 +167,10 @@ def build_and_run(qgen, model, work, target, extra, xs):
         defs = [f"-D{n}={t}" for n, t in zip(("T_IN0", "T_IN1", "T_OUT0", "T_OUT1"), types)]
         srcs = [main] + [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.endswith(".c") or f.endswith(".o")]
         prog = os.path.join(work, "prog")
-        run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out] + defs + srcs +
-            ["-o", prog, "-lm", "-lpthread", "-ldl"])
-        run([prog] + files[:4])
+        aarch64 = target == "cortex-a"  # cross-built, run under qemu-aarch64
+        run(["aarch64-linux-gnu-gcc" if aarch64 else "gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off",
+             "-I" + out] + defs + srcs + ["-o", prog, "-lm", "-lpthread", "-ldl"])
+        run((["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"] if aarch64 else []) + [prog] + files[:4])
         c = [np.fromfile(files[2 + k], dtype=NP[types[2 + k]]).reshape(len(xs), -1) for k in range(2)]
     interp_cmd = [qgen, "run", model, "--input", files[0], "--input", files[1], "--output", files[4], "--output", files[5]]
     run(interp_cmd + [e for e in extra if e != "-q"])
