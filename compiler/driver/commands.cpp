@@ -260,7 +260,7 @@ int qgen_main(int argc, char** argv) {
         return "";
       });
   compile->add_flag("-q,--quiet", quiet, "Do not print the layer table");
-  compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back");
+  compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back (a model with several inputs: each sample holds its inputs back to back, in model order)");
 
   PipelineOptions ro;
   RunOptions rop;
