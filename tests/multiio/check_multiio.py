@@ -16,6 +16,8 @@ usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64,cortex-a,cor
 cortex-a: built with aarch64-linux-gnu-gcc, run with qemu-aarch64.
 cortex-m7: the emitted C built for QEMU's mps2-an500 (targets/cortex-m7), the
 samples compiled into the program; needs arm-none-eabi-gcc and qemu-system-arm.
+Also: --target hls, qgen validate and a wrong number of --input / --output
+files are one error line each (exit 1, nothing written).
 Exit 0: all equal; 1: a difference; 77: a Python module or model is missing.
 """
 import os
@@ -273,8 +275,34 @@ def main():
             except RuntimeError as e:
                 print(f"FAIL {tag}: {e}")
                 failed += 1
+    failed += check_refusals(qgen, tfl, js, work)
     print(f"{failed} failed")
     return 1 if failed else 0
+
+
+def check_refusals(qgen, tfl, js, work):
+    """What takes one input and one output only says so in one error line, exit 1, no output folder."""
+    failed = 0
+    a = os.path.join(work, "a.f32")
+    np.zeros(108, dtype=np.float32).tofile(a)
+    cases = [
+        ([qgen, "compile", tfl, "--target", "hls", "-o", os.path.join(work, "hls_out")], "--target hls takes a model with one input and one output"),
+        ([qgen, "validate", tfl, "--target", "c", "--inputs", "2"], "several inputs or outputs cannot be run on a target by qgen validate / diff"),
+        ([qgen, "run", js, "--input", a], "--input: the model has 2 inputs ('left image', 'right*/image'); give --input once per input"),
+        ([qgen, "run", js, "--input", a, "--input", a, "--output", os.path.join(work, "o0")], "--output: the model has 2 outputs"),
+    ]
+    for cmd, want in cases:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines = r.stderr.strip().split("\n")
+        if r.returncode != 1 or len(lines) != 1 or want not in lines[0] or not lines[0].startswith("qgen: error: "):
+            print(f"FAIL refusal {' '.join(cmd[1:3])}: exit {r.returncode}, stderr {r.stderr!r}, expected one line with {want!r}")
+            failed += 1
+        else:
+            print(f"ok refusal: {lines[0]}")
+    if os.path.exists(os.path.join(work, "hls_out")) or os.path.exists(os.path.join(work, "o0")):
+        print("FAIL refusal: an output was written")
+        failed += 1
+    return failed
 
 
 if __name__ == "__main__":
