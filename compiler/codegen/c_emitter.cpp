@@ -255,11 +255,24 @@ class Emitter {
 
   std::string ptr(int tensor, bool is_const) const {
     const plan::Buffer& b = p_.tensors.at(static_cast<size_t>(tensor));
-    if (b.place == plan::Place::Input) return "input";
-    if (b.place == plan::Place::Output) return "output";
+    if (b.place == plan::Place::Input) return io_param(true, b.io);
+    if (b.place == plan::Place::Output) return io_param(false, b.io);
     const ir::Tensor& T = g_.tensor(tensor);
     const std::string t = T.pack.on() ? "uint8_t" : T.i16() ? "int16_t" : T.dtype == ir::DType::I8 ? "int8_t" : "float";  // packed: codes, lo, s
     return "(" + std::string(is_const ? "const " : "") + t + " *)(A + " + str(b.offset) + ")";
+  }
+
+  // The run function's parameter of graph input / output k: `input` and
+  // `output` for a model with one of each, else `input0`, `input1`, ...,
+  // `output0`, ... in model order (names from the model go into comments
+  // and the *_NAME macros only, never into identifiers).
+  std::string io_param(bool in, int k) const {
+    return std::string(in ? "input" : "output") + (g_.multi_io() ? str(static_cast<int64_t>(k)) : "");
+  }
+  // The header's macro stem of graph input / output k: <MODEL>_INPUT (one of
+  // each) or <MODEL>_INPUT0, <MODEL>_INPUT1, ...
+  std::string io_macro(bool in, int k) const {
+    return upper_ + (in ? "_INPUT" : "_OUTPUT") + (g_.multi_io() ? str(static_cast<int64_t>(k)) : "");
   }
 
   std::string shape_comment(int tensor) const {
@@ -841,14 +854,18 @@ Emitted Emitter::run() {
   std::vector<Body> bodies;
   std::map<std::string, size_t> body_of;  // template + defines -> index in bodies
   std::string kernels, body;
-  elem_ = elem_type(tin);
-  if (p_.input_relayout) {
+  const std::vector<int> ins = g_.inputs(), outs = g_.outputs();
+  for (size_t k = 0; k < ins.size(); ++k) {
+    if (!p_.input_relayout[k]) continue;
+    const ir::Tensor& ti = g_.tensor(ins[k]);
+    const std::string fn = "qg_" + io_param(true, static_cast<int>(k)) + "_relayout";
+    elem_ = elem_type(ti);
     ++out.kernel_instances;
     ++out.kernel_calls;
     out.code_bytes += kernel_body_bytes("relayout_f32.c") + kCallBytes;
-    kernels += relayout_instance("qg_input_relayout", {tin.numel()}, false, tin.shape, true, tin.numel());
-    body += "  /* caller input " + shape_comment(g_.input) + " " + ir::layout_name(g_.layout) + " -> internal HWC */\n";
-    body += "  qg_input_relayout(input, " + ptr(g_.input, false) + ");\n";
+    kernels += relayout_instance(fn, {ti.numel()}, false, ti.shape, true, ti.numel());
+    body += "  /* caller " + io_param(true, static_cast<int>(k)) + " " + shape_comment(ins[k]) + " " + ir::layout_name(g_.layout) + " -> internal HWC */\n";
+    body += "  " + fn + "(" + io_param(true, static_cast<int>(k)) + ", " + ptr(ins[k], false) + ");\n";
   }
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
@@ -907,14 +924,17 @@ Emitted Emitter::run() {
     ++out.kernel_instances;
     out.code_bytes += kernel_body_bytes(b.tmpl);
   }
-  elem_ = elem_type(tout);
-  if (p_.output_relayout) {
+  for (size_t k = 0; k < outs.size(); ++k) {
+    if (!p_.output_relayout[k]) continue;
+    const ir::Tensor& to = g_.tensor(outs[k]);
+    const std::string fn = "qg_" + io_param(false, static_cast<int>(k)) + "_relayout";
+    elem_ = elem_type(to);
     ++out.kernel_instances;
     ++out.kernel_calls;
     out.code_bytes += kernel_body_bytes("relayout_f32.c") + kCallBytes;
-    kernels += relayout_instance("qg_output_relayout", tout.shape, true, {tout.numel()}, false, tout.numel());
-    body += "  /* internal HWC -> caller output " + shape_comment(g_.output) + " " + ir::layout_name(g_.layout) + " */\n";
-    body += "  qg_output_relayout(" + ptr(g_.output, true) + ", output);\n";
+    kernels += relayout_instance(fn, to.shape, true, {to.numel()}, false, to.numel());
+    body += "  /* internal HWC -> caller " + io_param(false, static_cast<int>(k)) + " " + shape_comment(outs[k]) + " " + ir::layout_name(g_.layout) + " */\n";
+    body += "  " + fn + "(" + ptr(outs[k], true) + ", " + io_param(false, static_cast<int>(k)) + ");\n";
   }
 
   auto dims = [](const std::vector<int64_t>& s) {
@@ -930,33 +950,72 @@ Emitted Emitter::run() {
   h += "/* Caller-provided working memory: " + upper_ + "_ARENA_BYTES bytes, aligned to " + upper_ + "_ARENA_ALIGN. */\n";
   h += "#define " + upper_ + "_ARENA_BYTES " + str(arena) + "\n";
   h += "#define " + upper_ + "_ARENA_ALIGN 16\n";
-  const bool in_i8 = tin.dtype == ir::DType::I8, out_i8 = tout.dtype == ir::DType::I8;
-  const std::string signature = "const " + elem_type(tin) + " *input, " + elem_type(tout) + " *output, void *arena";
-  h += "/* Input: " + std::string(tin.i16() ? "int16 codes (16x8)" : in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
-       ", shape without batch. */\n";
-  if (in_i8) {
-    h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale, "input scale") + " /* real = scale * (q - zero_point) */\n";
-    h += "#define " + upper_ + "_INPUT_ZERO_POINT " + str(tin.q.zero_point) + "\n";
+  // The run function takes the model's inputs, then its outputs, in model
+  // order (ir::Graph::inputs(), outputs()); each has its size macros.
+  std::string signature;
+  for (size_t k = 0; k < ins.size(); ++k) signature += "const " + elem(g_, ins[k]) + " *" + io_param(true, static_cast<int>(k)) + ", ";
+  for (size_t k = 0; k < outs.size(); ++k) signature += elem(g_, outs[k]) + " *" + io_param(false, static_cast<int>(k)) + ", ";
+  signature += "void *arena";
+  auto io_macros = [&](bool in, int k, int id) {  // several inputs or outputs: <MODEL>_INPUT<k>_*, <MODEL>_OUTPUT<k>_*
+    const ir::Tensor& t = g_.tensor(id);
+    const std::string m = io_macro(in, k);
+    const bool i8 = t.dtype == ir::DType::I8;
+    h += "/* " + std::string(in ? "Input " : "Output ") + str(static_cast<int64_t>(k)) + " '" + printable_name(t.name) + "' (" + io_param(in, k) +
+         "): " + std::string(t.i16() ? "int16 codes (16x8)" : i8 ? "int8 codes" : "float32") + ", layout " +
+         (t.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + ", shape without batch. */\n";
+    if (i8) {
+      h += "#define " + m + "_SCALE " + hexfloat(t.q.scale, in ? "input scale" : "output scale") + " /* real = scale * (q - zero_point) */\n";
+      h += "#define " + m + "_ZERO_POINT " + str(t.q.zero_point) + "\n";
+    }
+    h += "#define " + m + "_NAME \"" + printable_name(t.name) + "\"\n";
+    h += "#define " + m + "_SIZE " + str(t.numel()) + "\n";
+    h += "#define " + m + "_RANK " + str(static_cast<int64_t>(t.shape.size())) + "\n";
+    h += "#define " + m + "_SHAPE " + dims(ir::logical_shape(t.shape, g_.layout)) + "\n";
+    h += "#define " + m + "_LAYOUT \"" + (t.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
+  };
+  if (g_.multi_io()) {
+    h += "/* " + str(static_cast<int64_t>(ins.size())) + " inputs and " + str(static_cast<int64_t>(outs.size())) +
+         " outputs, in model order: the parameters of " + prefix_ + "_run. */\n";
+    h += "#define " + upper_ + "_NUM_INPUTS " + str(static_cast<int64_t>(ins.size())) + "\n";
+    h += "#define " + upper_ + "_NUM_OUTPUTS " + str(static_cast<int64_t>(outs.size())) + "\n";
   }
-  if (out_i8) {
-    h += "#define " + upper_ + "_OUTPUT_SCALE " + hexfloat(tout.q.scale, "output scale") + "\n";
-    h += "#define " + upper_ + "_OUTPUT_ZERO_POINT " + str(tout.q.zero_point) + "\n";
+  if (g_.multi_io()) {
+    for (size_t k = 0; k < ins.size(); ++k) io_macros(true, static_cast<int>(k), ins[k]);
+    for (size_t k = 0; k < outs.size(); ++k) io_macros(false, static_cast<int>(k), outs[k]);
+  } else {  // the single-input form, as before: scales first, then sizes
+    const bool in_i8 = tin.dtype == ir::DType::I8, out_i8 = tout.dtype == ir::DType::I8;
+    h += "/* Input: " + std::string(tin.i16() ? "int16 codes (16x8)" : in_i8 ? "int8 codes" : "float32") + ", layout " + std::string(ir::layout_name(g_.layout)) +
+         ", shape without batch. */\n";
+    if (in_i8) {
+      h += "#define " + upper_ + "_INPUT_SCALE " + hexfloat(tin.q.scale, "input scale") + " /* real = scale * (q - zero_point) */\n";
+      h += "#define " + upper_ + "_INPUT_ZERO_POINT " + str(tin.q.zero_point) + "\n";
+    }
+    if (out_i8) {
+      h += "#define " + upper_ + "_OUTPUT_SCALE " + hexfloat(tout.q.scale, "output scale") + "\n";
+      h += "#define " + upper_ + "_OUTPUT_ZERO_POINT " + str(tout.q.zero_point) + "\n";
+    }
+    h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
+    h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
+    h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
+    h += "#define " + upper_ + "_INPUT_LAYOUT \"" + (tin.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
+    h += "/* Output: " + std::string(tout.i16() ? "int16 codes (16x8)" : out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
+    h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
+    h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
+    h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";
   }
-  h += "#define " + upper_ + "_INPUT_SIZE " + str(tin.numel()) + "\n";
-  h += "#define " + upper_ + "_INPUT_RANK " + str(static_cast<int64_t>(tin.shape.size())) + "\n";
-  h += "#define " + upper_ + "_INPUT_SHAPE " + dims(ir::logical_shape(tin.shape, g_.layout)) + "\n";
-  h += "#define " + upper_ + "_INPUT_LAYOUT \"" + (tin.shape.size() == 1 ? "C" : ir::layout_name(g_.layout)) + "\"\n";
-  h += "/* Output: " + std::string(tout.i16() ? "int16 codes (16x8)" : out_i8 ? "int8 codes" : "float32") + ", same layout convention. */\n";
-  h += "#define " + upper_ + "_OUTPUT_SIZE " + str(tout.numel()) + "\n";
-  h += "#define " + upper_ + "_OUTPUT_RANK " + str(static_cast<int64_t>(tout.shape.size())) + "\n";
-  h += "#define " + upper_ + "_OUTPUT_SHAPE " + dims(ir::logical_shape(tout.shape, g_.layout)) + "\n";
   h += "/* Constant tables (flash), bytes. */\n";
   h += "#define " + upper_ + "_WEIGHT_BYTES " + str(table_bytes_) + "\n\n";
   h += "/* Status codes of " + prefix_ + "_run. */\n";
   h += "#define " + upper_ + "_OK 0\n#define " + upper_ + "_ERR_NULL (-1)\n#define " + upper_ + "_ERR_ALIGN (-2)\n\n";
-  h += "/* Runs one inference. `input` holds " + upper_ + "_INPUT_SIZE values, `output`\n"
-       " * receives " + upper_ + "_OUTPUT_SIZE values, `arena` is " + upper_ + "_ARENA_BYTES bytes aligned\n"
-       " * to 16. No global state: reentrant given separate arenas. Returns " + upper_ + "_OK. */\n";
+  if (g_.multi_io())
+    h += "/* Runs one inference. `inputK` holds " + upper_ + "_INPUTK_SIZE values, `outputK`\n"
+         " * receives " + upper_ + "_OUTPUTK_SIZE values (K in model order, from 0), `arena` is\n"
+         " * " + upper_ + "_ARENA_BYTES bytes aligned to 16. No global state: reentrant given separate\n"
+         " * arenas. Returns " + upper_ + "_OK. */\n";
+  else
+    h += "/* Runs one inference. `input` holds " + upper_ + "_INPUT_SIZE values, `output`\n"
+         " * receives " + upper_ + "_OUTPUT_SIZE values, `arena` is " + upper_ + "_ARENA_BYTES bytes aligned\n"
+         " * to 16. No global state: reentrant given separate arenas. Returns " + upper_ + "_OK. */\n";
   h += "int " + prefix_ + "_run(" + signature + ");\n\n";
   h += "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " + guard + " */\n";
 
@@ -964,7 +1023,7 @@ Emitted Emitter::run() {
   c += "#include <math.h>\n#include <stdint.h>\n#include <string.h>\n\n#include \"" + prefix_ + ".h\"\n\n";
   // The runtime headers the emitted kernels include, and nothing else.
   std::vector<std::string> used_templates;
-  if (p_.input_relayout || p_.output_relayout) used_templates.push_back("relayout_f32.c");
+  if (p_.any_relayout()) used_templates.push_back("relayout_f32.c");
   for (const Body& b : bodies) used_templates.push_back(b.tmpl);
   for (const std::string& part : runtime_parts(used_templates)) c += "/* ---- " + part + " ---- */\n" + runtime_text(part) + "\n";
   std::string table_attr;  // the definition of QG_TABLE_ATTR (--weights-section)
@@ -987,7 +1046,10 @@ Emitted Emitter::run() {
   // `qgen diff` (driver/target_exec.cpp, docs/diff.md) defines QG_LAYER_END to read
   // each layer's output through the names A, input and output: keep them.
   c += "  unsigned char *A = (unsigned char *)arena;\n";
-  c += "  if (!input || !output || !arena) return " + upper_ + "_ERR_NULL;\n";
+  std::string null_check;
+  for (size_t k = 0; k < ins.size(); ++k) null_check += "!" + io_param(true, static_cast<int>(k)) + " || ";
+  for (size_t k = 0; k < outs.size(); ++k) null_check += "!" + io_param(false, static_cast<int>(k)) + " || ";
+  c += "  if (" + null_check + "!arena) return " + upper_ + "_ERR_NULL;\n";
   c += "  if (((uintptr_t)A & 15u) != 0) return " + upper_ + "_ERR_ALIGN;\n";
   c += body;
   c += "  return " + upper_ + "_OK;\n}\n";

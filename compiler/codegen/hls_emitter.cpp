@@ -700,6 +700,9 @@ HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, in
 
 Emitted emit_hls(const ir::Graph& g, const EmitOptions& opt, const std::string& config_file) {
   const Target& t = target(opt.target);
+  if (g.multi_io())  // the dataflow top function has one input and one output stream
+    user_error(g.file, "", "--target hls takes a model with one input and one output; this one has " + std::to_string(g.inputs().size()) +
+                               " inputs and " + std::to_string(g.outputs().size()) + " outputs (use --target c, x86-64, cortex-a or cortex-m7)");
   const HlsFeatures feat = parse_hls_features(t, opt.target_features);
   Emitted em;
   em.prefix = c_identifier(opt.name.empty() ? g.name : opt.name);

@@ -176,6 +176,9 @@ Preprocess preprocess_options(const EvalCommand::Options& o, const Dataset& d) {
 }
 
 void check_labels(const Dataset& d, const ir::Graph& g) {
+  if (g.multi_io())
+    user_error(g.file, "", "qgen eval scores a model with one input and one output (class scores); this one has " +
+                               std::to_string(g.inputs().size()) + " inputs and " + std::to_string(g.outputs().size()) + " outputs");
   const int64_t classes = g.tensor(g.output).numel();
   for (int64_t i = 0; i < d.count(); ++i)
     if (d.labels[static_cast<size_t>(i)] >= classes)

@@ -95,7 +95,8 @@ int cmd_compile(PipelineOptions o, const std::string& out_dir, bool quiet) {
 }
 
 struct RunOptions {
-  std::string input, output, dump_tensors;
+  std::vector<std::string> inputs, outputs;  // one file per model input / output, model order
+  std::string dump_tensors;
   bool float_mode = false;
   unsigned threads = 0;
 };
@@ -139,22 +140,58 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
     user_error("", "--dump-after", "qgen run stops after the select stage; use qgen compile --dump-after=" + o.dump_after);
   PipelineState s = run_pipeline(o, "select");  // the graph `qgen compile` emits ("auto" layers resolved)
   const ir::Graph& g = s.graph;
-  const int in_bytes = raw_bytes(g.tensor(g.input)), out_bytes = raw_bytes(g.tensor(g.output));
-  const std::vector<float> all = read_inputs(ro.input, in_bytes);
-  const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
-  if (all.empty() || all.size() % n)
-    user_error(ro.input, "", "holds " + std::to_string(all.size()) + (in_bytes == 2 ? " int16 values" : in_bytes == 1 ? " int8 values" : " floats") + "; the model input has " +
-                                 std::to_string(n) + " (a batch file holds a multiple of that)");
+  const std::vector<int> ins = g.inputs(), outs = g.outputs();
+  auto names = [&](const std::vector<int>& ids) {
+    std::string r;
+    for (size_t k = 0; k < ids.size(); ++k) r += (k ? ", '" : "'") + message_name(g.tensor(ids[k]).name) + "'";
+    return r;
+  };
+  if (ro.inputs.size() != ins.size())
+    user_error("", "--input", "the model has " + std::to_string(ins.size()) + " input" + (ins.size() > 1 ? "s (" + names(ins) + ")" : "") +
+                                  "; give --input once per input, in model order (got " + std::to_string(ro.inputs.size()) + ")");
+  if (!ro.outputs.empty() && ro.outputs.size() != outs.size())
+    user_error("", "--output", "the model has " + std::to_string(outs.size()) + " output" + (outs.size() > 1 ? "s (" + names(outs) + ")" : "") +
+                                   "; give --output once per output, in model order, or not at all (got " + std::to_string(ro.outputs.size()) + ")");
+  // Each input file holds the same number of samples; sample b is the
+  // inputs' b-th samples back to back (interp::run).
+  std::vector<std::vector<float>> per(ins.size());
+  size_t samples = 0;
+  for (size_t k = 0; k < ins.size(); ++k) {
+    const int bytes = raw_bytes(g.tensor(ins[k]));
+    per[k] = read_inputs(ro.inputs[k], bytes);
+    const size_t n = static_cast<size_t>(g.tensor(ins[k]).numel());
+    if (per[k].empty() || per[k].size() % n)
+      user_error(ro.inputs[k], "", "holds " + std::to_string(per[k].size()) + (bytes == 2 ? " int16 values" : bytes == 1 ? " int8 values" : " floats") +
+                                       "; the model input" + (ins.size() > 1 ? " '" + message_name(g.tensor(ins[k]).name) + "'" : std::string()) +
+                                       " has " + std::to_string(n) + " (a batch file holds a multiple of that)");
+    if (k > 0 && per[k].size() / n != samples)
+      user_error(ro.inputs[k], "", "holds " + std::to_string(per[k].size() / n) + " samples, the first --input file " + std::to_string(samples) +
+                                       " (every input file holds the same number)");
+    samples = per[k].size() / n;
+  }
   const std::string clamp_note = quant::region_clamp_note(g, s.config);
   if (!clamp_note.empty()) std::cerr << "qgen: note: " << clamp_note << "\n";
   std::vector<std::vector<float>> batch;
-  for (size_t i = 0; i < all.size(); i += n) batch.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
+  for (size_t b = 0; b < samples; ++b) {
+    std::vector<float> x;
+    for (size_t k = 0; k < ins.size(); ++k) {
+      const size_t n = static_cast<size_t>(g.tensor(ins[k]).numel());
+      x.insert(x.end(), per[k].begin() + static_cast<long>(b * n), per[k].begin() + static_cast<long>((b + 1) * n));
+    }
+    batch.push_back(std::move(x));
+  }
   const interp::Mode mode = ro.float_mode ? interp::Mode::Float : interp::Mode::AsCompiled;
   auto res = interp::run_batch(g, batch, mode, ro.threads);
-  if (!ro.output.empty()) {
-    std::ofstream f(ro.output, std::ios::binary);
-    for (const auto& r : res) write_tensor(f, r, out_bytes);
-    if (!f) user_error(ro.output, "", "cannot write output file");
+  // Output k of sample b: res[b] holds the outputs back to back (interp::run).
+  std::vector<size_t> out_at{0};
+  for (int t : outs) out_at.push_back(out_at.back() + static_cast<size_t>(g.tensor(t).numel()));
+  auto slice = [&](const std::vector<float>& r, size_t k) {
+    return std::vector<float>(r.begin() + static_cast<long>(out_at[k]), r.begin() + static_cast<long>(out_at[k + 1]));
+  };
+  for (size_t k = 0; k < ro.outputs.size(); ++k) {
+    std::ofstream f(ro.outputs[k], std::ios::binary);
+    for (const auto& r : res) write_tensor(f, slice(r, k), raw_bytes(g.tensor(outs[k])));
+    if (!f) user_error(ro.outputs[k], "", "cannot write output file");
   }
   if (!ro.dump_tensors.empty()) {
     // Every tensor of the first sample (internal layout), for locating differences.
@@ -170,17 +207,20 @@ int cmd_run(PipelineOptions o, const RunOptions& ro) {
       write_tensor(f, t[static_cast<size_t>(id)], raw_bytes(tt));
       index << tt.name << "\t" << file << "\t" << (tt.pack.on() && mode == interp::Mode::AsCompiled ? "lq_packed" : tt.i16() ? "i16" : ir::dtype_name(tt.dtype)) << "\t" << ir::shape_str(tt.shape) << "\n";
     };
-    dump(g.input);
+    for (int id : ins) dump(id);
     for (const ir::Node& nd : g.nodes) dump(nd.output);
   }
-  for (size_t b = 0; b < res.size(); ++b) {
-    size_t best = 0;
-    for (size_t i = 1; i < res[b].size(); ++i)
-      if (res[b][i] > res[b][best]) best = i;
-    std::printf("sample %zu: argmax %zu:", b, best);
-    for (float v : res[b]) std::printf(" %.9g", static_cast<double>(v));
-    std::printf("\n");
-  }
+  for (size_t b = 0; b < res.size(); ++b)
+    for (size_t k = 0; k < outs.size(); ++k) {
+      const std::vector<float> r = slice(res[b], k);
+      size_t best = 0;
+      for (size_t i = 1; i < r.size(); ++i)
+        if (r[i] > r[best]) best = i;
+      if (outs.size() > 1) std::printf("sample %zu output %zu '%s': argmax %zu:", b, k, printable_name(g.tensor(outs[k]).name).c_str(), best);
+      else std::printf("sample %zu: argmax %zu:", b, best);
+      for (float v : r) std::printf(" %.9g", static_cast<double>(v));
+      std::printf("\n");
+    }
   return 0;
 }
 
@@ -220,15 +260,23 @@ int qgen_main(int argc, char** argv) {
         return "";
       });
   compile->add_flag("-q,--quiet", quiet, "Do not print the layer table");
-  compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back");
+  compile->add_option("--calibrate", co.calibration_path, "Calibration inputs for scheme int8: raw float32, N inputs back to back (a model with several inputs: each sample holds its inputs back to back, in model order)");
 
   PipelineOptions ro;
   RunOptions rop;
   auto* run = app.add_subcommand("run", "Run the reference interpreter on raw input(s): float32, or int8 codes for an int8 model, int16 codes for a 16x8 model (the output likewise)");
   run->add_option("net", ro.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   run->add_option("-c,--config", ro.config_path, "Precision choices: quant.json (none = float)");
-  run->add_option("-i,--input", rop.input, "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model (int16 little-endian for a 16x8 model); N inputs back to back = a batch")->required();
-  run->add_option("-o,--output", rop.output, "Write the outputs here: raw float32 little-endian, or int8 codes (one byte each) for a model whose output is int8, int16 codes (little-endian) for a 16x8 model's int16 output");
+  run->add_option("-i,--input", rop.inputs,
+                  "Raw input in the model's layout: float32 little-endian, or int8 codes for an int8 model (int16 little-endian for a 16x8 model); "
+                  "N inputs back to back = a batch. A model with several inputs: give --input once per input, in model order (the order of "
+                  "<prefix>_run's parameters), each file holding the same number of samples")
+      ->required()
+      ->allow_extra_args(false);  // one file per --input: `-i a.f32 net.json` must not read net.json as an input
+  run->add_option("-o,--output", rop.outputs,
+                  "Write the outputs here: raw float32 little-endian, or int8 codes (one byte each) for a model whose output is int8, int16 codes "
+                  "(little-endian) for a 16x8 model's int16 output. A model with several outputs: give --output once per output, in model order")
+      ->allow_extra_args(false);
   run->add_flag("--float", rop.float_mode, "Ignore the quantization choices: run everything in float");
   run->add_option("--dump-tensors", rop.dump_tensors, "Write every tensor of the first input to DIR (index.tsv + raw files)");
   run->add_option("--threads", rop.threads, "Worker threads over the batch (0 = all cores)");

@@ -244,6 +244,9 @@ Preprocess parse_scale(const std::string& s, Preprocess p) {
 }
 
 InputMaker::InputMaker(const Dataset& d, const ir::Graph& g, const Preprocess& p) : d_(&d), p_(p) {
+  if (g.multi_io())
+    user_error(g.file, "", "a data set feeds a model with one input and one output; this model has " + std::to_string(g.inputs().size()) +
+                               " inputs and " + std::to_string(g.outputs().size()) + " outputs (use qgen run, one --input per input)");
   const ir::Tensor& t = g.tensor(g.input);
   model_shape_ = ir::logical_shape(t.shape, g.layout);
   const int64_t n = t.numel();

@@ -47,7 +47,8 @@ std::vector<float> read_f32_file(const std::string& path) {
 // Tensor ranges of the float graph over the calibration inputs.
 static std::vector<quant::Range> calibrate(const ir::Graph& g, const PipelineOptions& o, const quant::QuantConfig& cfg) {
   std::vector<std::vector<float>> samples = o.calibration;
-  const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
+  size_t n = 0;  // one sample: the model's inputs back to back, in model order (interp::run)
+  for (int t : g.inputs()) n += static_cast<size_t>(g.tensor(t).numel());
   if (samples.empty() && !o.calibration_path.empty()) {
     const std::vector<float> all = read_f32_file(o.calibration_path);
     if (all.empty() || all.size() % n)

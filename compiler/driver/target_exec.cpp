@@ -437,6 +437,9 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
                        const std::function<void(size_t)>& progress) {
   QG_CHECK(s.emitted && s.plan, "run_emitted needs a compiled model");
   const ir::Graph& g = s.graph;
+  if (g.multi_io())  // the driver program moves one input and one output buffer
+    user_error(g.file, "", "a model with several inputs or outputs cannot be run on a target by qgen validate / diff yet; "
+                           "compile it and call <prefix>_run with one buffer per input and output (qgen run checks it on the host)");
   if (g.tensor(g.input).i16() || g.tensor(g.output).i16())  // the driver program moves int8 or float32 values
     user_error(g.file, "", "a 16x8 model (int16 input or output) cannot be run on a target by qgen validate / diff yet; "
                            "compile it and call <prefix>_run with int16_t buffers");

@@ -171,7 +171,19 @@ class Reader {
       open_weights(wj);
     }
     root.require("input");
-    read_input(g, root.at("input"));
+    // One input (an object) or several (an array of objects, in model order;
+    // layers name them in "inputs").
+    J input = root.at("input");
+    if (input.v.is_array()) {
+      if (input.v.empty()) input.fail("the network has no input");
+      if (input.v.size() > 64) input.fail("more than 64 inputs");
+      for (size_t i = 0; i < input.v.size(); ++i) {
+        const int id = read_input(g, input.at(i), i > 0);
+        if (i > 0) g.more_inputs.push_back(id);
+      }
+    } else {
+      read_input(g, input, false);
+    }
     root.require("layers");
     J layers = root.at("layers");
     layers.expect_array();
@@ -183,12 +195,17 @@ class Reader {
     if (root.has("outputs")) {
       J outs = root.at("outputs");
       outs.expect_array();
-      if (outs.v.size() != 1) outs.fail("exactly one output is supported, got " + std::to_string(outs.v.size()));
-      std::string name = outs.at(0).str();
-      auto it = by_name_.find(name);
-      if (it == by_name_.end()) outs.at(0).fail("no layer named '" + printable_name(name) + "'");
-      if (it->second == g.input) outs.at(0).fail("the output must be a layer, not the network input");
-      g.output = it->second;
+      if (outs.v.empty()) outs.fail("needs at least one layer name");
+      if (outs.v.size() > 64) outs.fail("more than 64 outputs");
+      for (size_t i = 0; i < outs.v.size(); ++i) {  // in model order
+        std::string name = outs.at(i).str();
+        auto it = by_name_.find(name);
+        if (it == by_name_.end()) outs.at(i).fail("no layer named '" + printable_name(name) + "'");
+        if (g.input_index(it->second) >= 0) outs.at(i).fail("the output must be a layer, not a network input");
+        if (i == 0) g.output = it->second;
+        else if (g.output_index(it->second) >= 0) outs.at(i).fail("'" + printable_name(name) + "' is already an output");
+        else g.more_outputs.push_back(it->second);
+      }
     }
     return g;
   }
@@ -220,7 +237,10 @@ class Reader {
     return id;
   }
 
-  void read_input(Graph& g, const J& in) {
+  // Reads one graph input; returns its tensor. Every input of a model shares
+  // its layout (one layout per model: ir::Graph::layout).
+  int read_input(Graph& g, const J& in, bool more) {
+    const ir::Layout first_layout = g.layout;
     in.only_keys({"name", "shape", "layout"});
     in.require("name");
     in.require("shape");
@@ -239,9 +259,15 @@ class Reader {
     } else {
       in.at("shape").fail("input must have rank 1 (vector) or 3 (image, without batch), got rank " + std::to_string(shape.size()));
     }
-    g.input = add_tensor(g, name);
-    g.tensor(g.input).shape = ir::internal_shape(shape, g.layout);
+    if (more && g.layout != first_layout)
+      in.fail(std::string("every input of a model has the same layout; the first is ") + ir::layout_name(first_layout) + ", this one " +
+              ir::layout_name(g.layout));
+    if (by_name_.count(name)) in.at("name").fail("duplicate name '" + printable_name(name) + "'");
+    const int id = add_tensor(g, name);
+    if (!more) g.input = id;
+    g.tensor(id).shape = ir::internal_shape(shape, g.layout);
     if (g.name.empty()) g.name = "model";
+    return id;
   }
 
   ir::Param read_param(const J& p) {

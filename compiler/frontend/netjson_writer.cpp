@@ -44,27 +44,33 @@ class Writer {
     for (const ir::Tensor& t : g_.tensors)
       if (t.dtype != ir::DType::F32)
         fail("", "tensor '" + printable_name(t.name) + "' is int8; net.json v1 holds float networks (compile the quantized model file directly)");
-    const ir::Tensor& in = g_.tensor(g_.input);
-    if (in.name.empty()) fail("", "the network input has no name");
-    layer_of_[g_.input] = in.name;
-    names_.insert(in.name);
+    ojson inputs = ojson::array();  // model order; one input is written as an object (the common form)
+    for (int id : g_.inputs()) {
+      const ir::Tensor& in = g_.tensor(id);
+      if (in.name.empty()) fail("", "the network input has no name");
+      layer_of_[id] = in.name;
+      names_.insert(in.name);
+      ojson input;
+      input["name"] = in.name;
+      input["shape"] = ir::logical_shape(in.shape, g_.layout);
+      // A vector input is layout "C" in net.json (TFLite imports keep HWC for any rank).
+      input["layout"] = in.shape.size() == 1 ? "C" : ir::layout_name(g_.layout);
+      inputs.push_back(input);
+    }
 
     ojson doc;
     doc["format"] = "qgen-net";
     doc["version"] = 1;
     doc["name"] = g_.name;
     doc["weights"] = weights_name_;
-    ojson input;
-    input["name"] = in.name;
-    input["shape"] = ir::logical_shape(in.shape, g_.layout);
-    // A vector input is layout "C" in net.json (TFLite imports keep HWC for any rank).
-    input["layout"] = in.shape.size() == 1 ? "C" : ir::layout_name(g_.layout);
-    doc["input"] = input;
+    doc["input"] = g_.more_inputs.empty() ? inputs[0] : inputs;
     ojson layers = ojson::array();
     int prev = g_.input;
     for (const ir::Node& n : g_.nodes) prev = write_node(n, prev, layers);
     doc["layers"] = layers;
-    doc["outputs"] = ojson::array({layer_of_.at(g_.output)});
+    ojson outputs = ojson::array();
+    for (int id : g_.outputs()) outputs.push_back(layer_of_.at(id));
+    doc["outputs"] = outputs;
     NetJsonFiles f;
     f.json = pretty(doc, 0) + "\n";
     f.weights = std::move(bin_);

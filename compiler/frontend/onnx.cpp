@@ -228,13 +228,14 @@ class Importer {
     std::vector<const pb::ValueInfoProto*> ins;
     for (const pb::ValueInfoProto& vi : gp_->input())
       if (!values_.count(vi.name())) ins.push_back(&vi);  // inputs with an initializer are constants
-    if (ins.size() != 1) {
-      std::string names;
-      for (const auto* vi : ins) names += (names.empty() ? "" : ", ") + q(vi->name());
-      fail("", "qgen supports models with exactly one input; this one has " + str(static_cast<int64_t>(ins.size())) +
-                   (names.empty() ? "" : " (" + names + ")"));
-    }
-    const pb::ValueInfoProto& vi = *ins[0];
+    if (ins.empty()) fail("", "the graph has no input (every graph input has an initializer)");
+    if (ins.size() > 64) fail("", "the graph has " + str(static_cast<int64_t>(ins.size())) + " inputs; qgen supports at most 64");
+    // Several inputs: model order (the graph's input list), one layout.
+    for (size_t k = 0; k < ins.size(); ++k) read_one_input(*ins[k], k);
+  }
+
+  void read_one_input(const pb::ValueInfoProto& vi, size_t nth) {
+    const ir::Layout first_layout = g_.layout;
     const std::string where = "input " + q(vi.name());
     if (vi.name().empty()) fail("", "the graph input has no name");
     if (!vi.type().has_tensor_type()) fail(where, "is not a tensor");
@@ -271,25 +272,34 @@ class Importer {
       g_.layout = ir::Layout::Vector;
       t.shape = {d[1]};
     }
+    if (nth > 0 && g_.layout != first_layout)
+      fail(where, std::string("is ") + (rank == 4 ? "an [N, C, H, W] image" : "an [N, F] vector") +
+                      " and the first input is not; qgen needs every input of a model in the same form");
     g_.tensors.push_back(t);
-    g_.input = static_cast<int>(g_.tensors.size()) - 1;
+    const int id = static_cast<int>(g_.tensors.size()) - 1;
+    if (nth == 0) g_.input = id;
+    else g_.more_inputs.push_back(id);
     names_.insert(vi.name());
     Value v;
-    v.tensor = g_.input;
+    v.tensor = id;
     v.dims = d;
     values_[vi.name()] = v;
   }
 
   void read_output() {
-    if (gp_->output_size() != 1)
-      fail("", "qgen supports models with exactly one output; this one has " + str(gp_->output_size()));
-    const std::string& name = gp_->output(0).name();
-    const std::string where = "output " + q(name);
-    auto it = values_.find(name);
-    if (it == values_.end()) fail(where, "is not produced by any node");
-    if (it->second.constant) fail(where, "is a constant; qgen needs an output computed from the input");
-    if (it->second.tensor == g_.input) fail(where, "is the graph input itself; the model computes nothing");
-    g_.output = it->second.tensor;
+    if (gp_->output_size() < 1) fail("", "the graph has no output");
+    if (gp_->output_size() > 64) fail("", "the graph has " + str(gp_->output_size()) + " outputs; qgen supports at most 64");
+    for (int k = 0; k < gp_->output_size(); ++k) {  // model order
+      const std::string& name = gp_->output(k).name();
+      const std::string where = "output " + q(name);
+      auto it = values_.find(name);
+      if (it == values_.end()) fail(where, "is not produced by any node");
+      if (it->second.constant) fail(where, "is a constant; qgen needs an output computed from the input");
+      if (g_.input_index(it->second.tensor) >= 0) fail(where, "is a graph input itself; the model computes nothing for it");
+      if (k > 0 && g_.output_index(it->second.tensor) >= 0) fail(where, "is the same tensor as an earlier output");
+      if (k == 0) g_.output = it->second.tensor;
+      else g_.more_outputs.push_back(it->second.tensor);
+    }
   }
 
   // ---------------------------------------------------------------- constants

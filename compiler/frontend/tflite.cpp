@@ -156,12 +156,20 @@ class Importer {
     const auto* ins = sg_->inputs();
     const auto* outs = sg_->outputs();
     const size_t n_in = ins ? ins->size() : 0, n_out = outs ? outs->size() : 0;
-    if (n_in != 1) fail("inputs", "qgen supports models with exactly one input; this one has " + std::to_string(n_in));
-    if (n_out != 1) fail("outputs", "qgen supports models with exactly one output; this one has " + std::to_string(n_out));
-    const int64_t in_j = ins->Get(0);
-    check_index(in_j, "inputs[0]");
-    if (is_const(in_j)) fail("inputs[0]", describe(in_j) + " is a constant, not an input");
-    g_.input = new_activation(in_j, "inputs[0]");
+    if (n_in < 1) fail("inputs", "the model has no input");
+    if (n_out < 1) fail("outputs", "the model has no output");
+    if (n_in > 64) fail("inputs", "the model has " + std::to_string(n_in) + " inputs; qgen supports at most 64");
+    if (n_out > 64) fail("outputs", "the model has " + std::to_string(n_out) + " outputs; qgen supports at most 64");
+    for (size_t k = 0; k < n_in; ++k) {  // model order: the subgraph's inputs
+      const std::string path = "inputs[" + std::to_string(k) + "]";
+      const int64_t in_j = ins->Get(static_cast<flatbuffers::uoffset_t>(k));
+      check_index(in_j, path);
+      if (is_const(in_j)) fail(path, describe(in_j) + " is a constant, not an input");
+      if (ir_of_[static_cast<size_t>(in_j)] >= 0) fail(path, describe(in_j) + " is listed twice");
+      const int id = new_activation(in_j, path);
+      if (k == 0) g_.input = id;
+      else g_.more_inputs.push_back(id);
+    }
 
     const auto* ops = sg_->operators();
     if (!ops || ops->size() == 0) fail("operators", "the model has no operators");
@@ -169,12 +177,16 @@ class Importer {
     check_all_supported(*ops);
     for (size_t i = 0; i < ops->size(); ++i) import_op(ops->Get(static_cast<flatbuffers::uoffset_t>(i)), i);
 
-    const int64_t out_j = outs->Get(0);
-    check_index(out_j, "outputs[0]");
-    const int out_id = ir_of_[static_cast<size_t>(out_j)];
-    if (out_id < 0 || out_id == g_.input)
-      fail("outputs[0]", "the output " + describe(out_j) + " is not computed by any operator");
-    g_.output = out_id;
+    for (size_t k = 0; k < n_out; ++k) {  // model order: the subgraph's outputs
+      const std::string path = "outputs[" + std::to_string(k) + "]";
+      const int64_t out_j = outs->Get(static_cast<flatbuffers::uoffset_t>(k));
+      check_index(out_j, path);
+      const int out_id = ir_of_[static_cast<size_t>(out_j)];
+      if (out_id < 0 || g_.input_index(out_id) >= 0) fail(path, "the output " + describe(out_j) + " is not computed by any operator");
+      if (k > 0 && g_.output_index(out_id) >= 0) fail(path, "the output " + describe(out_j) + " is listed twice");
+      if (k == 0) g_.output = out_id;
+      else g_.more_outputs.push_back(out_id);
+    }
     return std::move(g_);
   }
 

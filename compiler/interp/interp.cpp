@@ -13,13 +13,21 @@ namespace qg::interp {
 
 std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::vector<float>& input, Mode mode) {
   std::vector<std::vector<float>> t(g.tensors.size());
-  const ir::Tensor& tin = g.tensor(g.input);
-  if (static_cast<int64_t>(input.size()) != tin.numel())
-    user_error("", "", "input has " + std::to_string(input.size()) + " values, the model expects " + std::to_string(tin.numel()));
-  // Declared layout -> internal (HWC).
-  auto& x = t[static_cast<size_t>(g.input)];
-  x.resize(input.size());
-  for (int64_t i = 0; i < tin.numel(); ++i) x[static_cast<size_t>(i)] = input[static_cast<size_t>(ir::logical_index(tin.shape, g.layout, i))];
+  // The inputs back to back in model order, each in the declared layout ->
+  // internal (HWC).
+  int64_t expect = 0;
+  for (int id : g.inputs()) expect += g.tensor(id).numel();
+  if (static_cast<int64_t>(input.size()) != expect)
+    user_error("", "", "input has " + std::to_string(input.size()) + " values, the model expects " + std::to_string(expect) +
+                           (g.more_inputs.empty() ? "" : " (its " + std::to_string(g.inputs().size()) + " inputs back to back)"));
+  size_t at = 0;
+  for (int id : g.inputs()) {
+    const ir::Tensor& tin = g.tensor(id);
+    auto& x = t[static_cast<size_t>(id)];
+    x.resize(static_cast<size_t>(tin.numel()));
+    for (int64_t i = 0; i < tin.numel(); ++i) x[static_cast<size_t>(i)] = input[at + static_cast<size_t>(ir::logical_index(tin.shape, g.layout, i))];
+    at += static_cast<size_t>(tin.numel());
+  }
   std::vector<float> values;
   for (const ir::Node& n : g.nodes) {
     std::vector<float>& out = t[static_cast<size_t>(n.output)];
@@ -60,10 +68,14 @@ std::vector<TensorRange> tensor_ranges(const ir::Graph& g, const std::vector<std
 
 std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode mode) {
   std::vector<std::vector<float>> t = run_all_tensors(g, input, mode);
-  const ir::Tensor& to = g.tensor(g.output);
-  const std::vector<float>& y = t[static_cast<size_t>(g.output)];
-  std::vector<float> r(y.size());
-  for (int64_t i = 0; i < to.numel(); ++i) r[static_cast<size_t>(ir::logical_index(to.shape, g.layout, i))] = y[static_cast<size_t>(i)];
+  std::vector<float> r;
+  for (int id : g.outputs()) {  // back to back in model order, each in the declared layout
+    const ir::Tensor& to = g.tensor(id);
+    const std::vector<float>& y = t[static_cast<size_t>(id)];
+    const size_t at = r.size();
+    r.resize(at + static_cast<size_t>(to.numel()));
+    for (int64_t i = 0; i < to.numel(); ++i) r[at + static_cast<size_t>(ir::logical_index(to.shape, g.layout, i))] = y[static_cast<size_t>(i)];
+  }
   return r;
 }
 

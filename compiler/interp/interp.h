@@ -13,7 +13,9 @@ enum class Mode {
   Float,       // every layer in float, ignoring quantization
 };
 
-// One sample. `input` and the result are in the model's declared layout.
+// One sample. `input` and the result are in the model's declared layout. A
+// model with several inputs (outputs) takes (returns) them back to back in
+// model order (ir::Graph::inputs(), outputs()).
 std::vector<float> run(const ir::Graph& g, const std::vector<float>& input, Mode mode = Mode::AsCompiled);
 
 // A batch, split across `threads` worker threads (0 = hardware concurrency).

@@ -40,6 +40,32 @@ int64_t Tensor::numel() const {
   return n;
 }
 
+std::vector<int> Graph::inputs() const {
+  std::vector<int> r{input};
+  r.insert(r.end(), more_inputs.begin(), more_inputs.end());
+  return r;
+}
+
+std::vector<int> Graph::outputs() const {
+  std::vector<int> r{output};
+  r.insert(r.end(), more_outputs.begin(), more_outputs.end());
+  return r;
+}
+
+int Graph::input_index(int t) const {
+  const std::vector<int> v = inputs();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i] == t) return static_cast<int>(i);
+  return -1;
+}
+
+int Graph::output_index(int t) const {
+  const std::vector<int> v = outputs();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i] == t) return static_cast<int>(i);
+  return -1;
+}
+
 std::vector<int> Graph::consumers(int t) const {
   std::vector<int> r;
   for (size_t i = 0; i < nodes.size(); ++i)

@@ -237,7 +237,18 @@ struct Graph {
   Layout layout = Layout::CHW;
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;
+  // The model's inputs and outputs in model order (the order of the emitted
+  // C API, of `qgen run --input/--output`, and of the interpreter's
+  // back-to-back vectors): `input` / `output` are the first, `more_inputs` /
+  // `more_outputs` the rest (empty for a model with one input and one output).
   int input = -1, output = -1;
+  std::vector<int> more_inputs, more_outputs;
+  std::vector<int> inputs() const;
+  std::vector<int> outputs() const;
+  bool multi_io() const { return !more_inputs.empty() || !more_outputs.empty(); }
+  // Index of tensor t among inputs() / outputs(), -1 when it is not one.
+  int input_index(int t) const;
+  int output_index(int t) const;
 
   const Tensor& tensor(int id) const { return tensors.at(static_cast<size_t>(id)); }
   Tensor& tensor(int id) { return tensors.at(static_cast<size_t>(id)); }

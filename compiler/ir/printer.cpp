@@ -13,7 +13,7 @@ static std::string tname(const Graph& g, int t) { return "%" + printable_name(g.
 std::string print_graph(const Graph& g) {
   std::ostringstream os;
   os << "graph " << printable_name(g.name) << " layout=" << layout_name(g.layout) << " (shapes internal HWC)\n";
-  os << "  input " << tname(g, g.input) << " " << shape_str(g.tensor(g.input).shape) << "\n";
+  for (int t : g.inputs()) os << "  input " << tname(g, t) << " " << shape_str(g.tensor(t).shape) << "\n";
   for (const Node& n : g.nodes) {
     const OpInfo& info = op_info(n.op);
     os << "  " << tname(g, n.output) << " = " << info.name << "(";
@@ -49,7 +49,7 @@ std::string print_graph(const Graph& g) {
     }
     os << "\n";
   }
-  os << "  output " << tname(g, g.output) << "\n";
+  for (int t : g.outputs()) os << "  output " << tname(g, t) << "\n";
   return os.str();
 }
 

@@ -113,18 +113,21 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
   const int N = static_cast<int>(g.nodes.size());
   p.tensors.resize(g.tensors.size());
   p.scratch.resize(g.nodes.size());
-  p.input_relayout = needs_relayout(g, g.input);
-  p.output_relayout = needs_relayout(g, g.output);
+  const std::vector<int> ins = g.inputs(), outs = g.outputs();
+  for (int t : ins) p.input_relayout.push_back(needs_relayout(g, t));
+  for (int t : outs) p.output_relayout.push_back(needs_relayout(g, t));
+  auto is_input = [&](int t) { return g.input_index(t) >= 0; };
+  auto is_output = [&](int t) { return g.output_index(t) >= 0; };
 
   // Lifetimes.
   std::vector<int> def(g.tensors.size(), -1), last(g.tensors.size(), -1);
-  def[static_cast<size_t>(g.input)] = 0;
+  for (int t : ins) def[static_cast<size_t>(t)] = 0;  // every input is live from the prologue on
   for (int i = 0; i < N; ++i) {
     const ir::Node& n = g.nodes[static_cast<size_t>(i)];
     def[static_cast<size_t>(n.output)] = i + 1;
     for (int t : n.inputs) last[static_cast<size_t>(t)] = i + 1;
   }
-  last[static_cast<size_t>(g.output)] = N + 1;
+  for (int t : outs) last[static_cast<size_t>(t)] = N + 1;  // and every output until the epilogue
   // Fused pairs: the first node's output is not stored; the second's output
   // is written from the first node's step on.
   std::vector<bool> elided(g.tensors.size(), false);
@@ -132,7 +135,7 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
     if (fused[i] < 0) continue;
     const ir::Node& n = g.nodes[i];
     const ir::Node& m = g.nodes.at(static_cast<size_t>(fused[i]));
-    QG_CHECK(fused[i] > static_cast<int>(i) && n.output != g.output && m.output != g.output, "plan_memory: bad fused pair");
+    QG_CHECK(fused[i] > static_cast<int>(i) && !is_output(n.output) && !is_output(m.output), "plan_memory: bad fused pair");
     elided[static_cast<size_t>(n.output)] = true;
     def[static_cast<size_t>(m.output)] = std::min(def[static_cast<size_t>(m.output)], static_cast<int>(i) + 1);
   }
@@ -143,10 +146,10 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
   auto root = [&](int t) { return alias[static_cast<size_t>(t)] >= 0 ? alias[static_cast<size_t>(t)] : t; };
   for (int i = 0; i < N; ++i) {
     const ir::Node& n = g.nodes[static_cast<size_t>(i)];
-    if (n.output == g.output) continue;
+    if (is_output(n.output)) continue;
     for (int k : in_place_inputs(g, n)) {
       const int t = n.inputs[static_cast<size_t>(k)], r = root(t);
-      if (t == g.input || r == g.input || last[static_cast<size_t>(t)] != i + 1 || elided[static_cast<size_t>(t)] ||
+      if (is_input(t) || is_input(r) || last[static_cast<size_t>(t)] != i + 1 || elided[static_cast<size_t>(t)] ||
           elided[static_cast<size_t>(n.output)])
         continue;
       if (g.tensor(t).bytes() != g.tensor(n.output).bytes()) continue;
@@ -167,9 +170,15 @@ MemoryPlan plan_memory(const ir::Graph& g, const ScratchFn& scratch, const std::
       b.bytes = 0;
       continue;
     }
-    if (static_cast<int>(t) == g.input && !p.input_relayout) b.place = Place::Input;
-    else if (static_cast<int>(t) == g.output && !p.output_relayout) b.place = Place::Output;
-    else if (alias[t] < 0) arena.push_back(&b);
+    const int ii = g.input_index(static_cast<int>(t)), oi = g.output_index(static_cast<int>(t));
+    if (ii >= 0 && !p.input_relayout[static_cast<size_t>(ii)]) {
+      b.place = Place::Input;
+      b.io = ii;
+    } else if (oi >= 0 && !p.output_relayout[static_cast<size_t>(oi)]) {
+      b.place = Place::Output;
+      b.io = oi;
+    }
+    if (b.place == Place::Arena && alias[t] < 0) arena.push_back(&b);
   }
   for (int i = 0; i < N; ++i) {
     Buffer& b = p.scratch[static_cast<size_t>(i)];
@@ -210,8 +219,8 @@ std::string print_plan(const ir::Graph& g, const MemoryPlan& p) {
   os << "plan " << p.algorithm << " arena=" << p.arena_bytes << " lower_bound=" << p.lower_bound << "\n";
   auto line = [&](const Buffer& b) {
     os << "  " << printable_name(b.what) << " steps " << b.first << ".." << b.last << " ";
-    if (b.place == Place::Input) os << "caller input";
-    else if (b.place == Place::Output) os << "caller output";
+    if (b.place == Place::Input) os << "caller input" << (g.multi_io() ? " " + std::to_string(b.io) : "");
+    else if (b.place == Place::Output) os << "caller output" << (g.multi_io() ? " " + std::to_string(b.io) : "");
     else os << "arena[" << b.offset << ", " << b.offset + b.bytes << ")";
     if (b.in_place_of >= 0) os << " in place of " << printable_name(g.tensor(b.in_place_of).name);
     os << "\n";

@@ -17,6 +17,7 @@ struct Buffer {
   int first = 0, last = 0;  // live steps, inclusive
   std::string what;         // for reports: tensor name or "scratch of <layer>"
   int in_place_of = -1;     // tensor whose buffer this one reuses (in-place op)
+  int io = 0;               // Place::Input / Output: which graph input / output (model order)
 };
 
 // Steps: 0 = prologue (caller's input to internal layout, if needed),
@@ -25,7 +26,14 @@ struct MemoryPlan {
   std::string algorithm;
   std::vector<Buffer> tensors;  // indexed by tensor id
   std::vector<Buffer> scratch;  // indexed by node
-  bool input_relayout = false, output_relayout = false;
+  // Per graph input / output (ir::Graph::inputs(), outputs()): the caller's
+  // buffer is in another layout, copied in the prologue / out in the epilogue.
+  std::vector<bool> input_relayout, output_relayout;
+  bool any_relayout() const {
+    for (bool b : input_relayout) if (b) return true;
+    for (bool b : output_relayout) if (b) return true;
+    return false;
+  }
   int64_t arena_bytes = 0;
   int64_t lower_bound = 0;  // max over steps of the live bytes
   static constexpr int64_t kAlign = 16;

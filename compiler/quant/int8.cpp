@@ -199,8 +199,12 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     }
     out.push_back(std::move(n));
   }
-  // The caller sees floats: dequantize an int8 output.
-  if (static_cast<size_t>(g.output) < T0 && i8[static_cast<size_t>(g.output)]) g.output = convert(g.output, false, out);
+  // The caller sees floats: dequantize an int8 output (each of them).
+  auto to_float = [&](int& t) {
+    if (static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)]) t = convert(t, false, out);
+  };
+  to_float(g.output);
+  for (int& t : g.more_outputs) to_float(t);
   g.nodes = std::move(out);
   return g;
 }

@@ -38,7 +38,7 @@ ir::Graph choose_storage(ir::Graph g) {
     ir::Tensor& T = g.tensors[t];
     T.pack = {};
     const int id = static_cast<int>(t);
-    if (id == g.input || id == g.output || producer[t] < 0 || T.dtype != ir::DType::F32) continue;
+    if (g.input_index(id) >= 0 || g.output_index(id) >= 0 || producer[t] < 0 || T.dtype != ir::DType::F32) continue;
     if (!producer_packs(g.nodes[static_cast<size_t>(producer[t])])) continue;
     const std::vector<int> cons = g.consumers(id);
     if (cons.empty()) continue;

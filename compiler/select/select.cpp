@@ -704,7 +704,7 @@ void fuse_lq_pools(Selection& s, const ir::Graph& g, const Target& t) {
     // conv2d_lqp.c, or a per-patch conv2d_lq.c conv (float input and output),
     // which conv2d_lqp.c also computes (QG_IN_PACKED 0)
     const bool lqp = s[i].tmpl == "conv2d_lqp.c", lq = s[i].tmpl == "conv2d_lq.c" && n.lq && !n.lq->lut_g && !n.lq->lqi;
-    if (n.op != Op::Conv2d || !(lqp || lq) || n.output == g.output || g.out(n).pack.on()) continue;
+    if (n.op != Op::Conv2d || !(lqp || lq) || g.output_index(n.output) >= 0 || g.out(n).pack.on()) continue;
     const std::vector<int> cons = g.consumers(n.output);
     if (cons.size() != 1) continue;
     const size_t j = static_cast<size_t>(cons[0]);

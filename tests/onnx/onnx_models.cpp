@@ -587,12 +587,13 @@ std::vector<BadCase> bad_cases() {
     b.node("Relu", {kI}, {"y"}, "relu");
     b.output("y");
   }, "input 'x'", "has rank 3"));
-  v.push_back(simple("two_inputs", [](Builder& b) {
+  // Several inputs are fine, but in one form (one layout per model).
+  v.push_back(simple("two_inputs_mixed", [](Builder& b) {
     b.input(kI, {1, 8});
-    b.input("y", {1, 8});
-    b.node("Add", {kI, "y"}, {"z"}, "add");
+    b.input("y", {1, 3, 4, 4});
+    b.node("Relu", {kI}, {"z"}, "relu");
     b.output("z");
-  }, "", "exactly one input; this one has 2 ('x', 'y')"));
+  }, "input 'y'", "is an [N, C, H, W] image and the first input is not"));
   v.push_back(simple("clip_range", [](Builder& b) {
     b.input(kI, {1, 8});
     b.init("lo", {}, {0.0f});

@@ -237,7 +237,8 @@ std::vector<BadCase> bad_tflite_cases() {
                with([](Spec& s) { s.filter_buffer = 99; })});
   c.push_back({"filter_data_short", "tensors[1]", "holds 11 bytes; its shape [3,4] and type INT8 need 12",
                with([](Spec& s) { s.filter_bytes = 11; })});
-  c.push_back({"two_inputs", "inputs", "exactly one input; this one has 2", with([](Spec& s) { s.two_model_inputs = true; })});
+  // A second model input that is a constant (the weights): several inputs are fine, constants are not.
+  c.push_back({"two_inputs", "inputs[1]", "is a constant, not an input", with([](Spec& s) { s.two_model_inputs = true; })});
   c.push_back({"requantizing_reshape", "operators[1] (RESHAPE)", "this operator must not requantize",
                with([](Spec& s) { s.reshape_requantizes = true; })});
   c.push_back({"schema_version", "version", "unsupported TFLite schema version 2", with([](Spec& s) { s.version = 2; })});

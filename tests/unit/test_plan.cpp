@@ -32,13 +32,13 @@ struct Live {
 std::vector<Live> arena_buffers(const ir::Graph& g, const plan::MemoryPlan& p) {
   const int N = static_cast<int>(g.nodes.size());
   std::vector<int> def(g.tensors.size(), -1), last(g.tensors.size(), -1);
-  def[static_cast<size_t>(g.input)] = 0;
+  for (int t : g.inputs()) def[static_cast<size_t>(t)] = 0;
   for (int i = 0; i < N; ++i) {
     const ir::Node& n = g.nodes[static_cast<size_t>(i)];
     def[static_cast<size_t>(n.output)] = i + 1;
     for (int t : n.inputs) last[static_cast<size_t>(t)] = std::max(last[static_cast<size_t>(t)], i + 1);
   }
-  last[static_cast<size_t>(g.output)] = N + 1;
+  for (int t : g.outputs()) last[static_cast<size_t>(t)] = N + 1;
   std::vector<Live> r;
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     if (def[t] < 0) continue;  // removed by a pass
@@ -128,8 +128,8 @@ TEST_CASE("plan of random nets never overlaps live buffers", "[plan]") {
     const bool img_chw = g.layout == ir::Layout::CHW;
     const bool in_relayout = img_chw && g.tensor(g.input).shape.size() == 3;
     const bool out_relayout = img_chw && g.tensor(g.output).shape.size() == 3;
-    CHECK(p.input_relayout == in_relayout);
-    CHECK(p.output_relayout == out_relayout);
+    CHECK(p.input_relayout.at(0) == in_relayout);
+    CHECK(p.output_relayout.at(0) == out_relayout);
     CHECK(p.tensors[static_cast<size_t>(g.input)].place == (in_relayout ? plan::Place::Arena : plan::Place::Input));
     CHECK(p.tensors[static_cast<size_t>(g.output)].place == (out_relayout ? plan::Place::Arena : plan::Place::Output));
     // Nothing else is placed in caller memory.
@@ -153,8 +153,8 @@ TEST_CASE("plan of a dense chain has the exactly computable arena", "[plan]") {
     const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
     CHECK(p.tensors[static_cast<size_t>(g.input)].place == plan::Place::Input);
     CHECK(p.tensors[static_cast<size_t>(g.output)].place == plan::Place::Output);
-    CHECK_FALSE(p.input_relayout);
-    CHECK_FALSE(p.output_relayout);
+    CHECK_FALSE(p.input_relayout.at(0));
+    CHECK_FALSE(p.output_relayout.at(0));
     CHECK(p.lower_bound == 80 + 128);
     CHECK(p.arena_bytes == 80 + 128);
     const plan::Buffer& d1 = p.tensors[static_cast<size_t>(g.nodes[0].output)];
@@ -209,8 +209,8 @@ TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]
     const ir::Graph g = qgu::parse(qgu::net_doc(qgu::image_input(3, 4, 5, chw), L));
     const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
     INFO((chw ? "CHW" : "HWC"));
-    CHECK(p.input_relayout == chw);
-    CHECK(p.output_relayout == chw);
+    CHECK(p.input_relayout.at(0) == chw);
+    CHECK(p.output_relayout.at(0) == chw);
     if (chw) {
       const plan::Buffer& in = p.tensors[static_cast<size_t>(g.input)];
       const plan::Buffer& out = p.tensors[static_cast<size_t>(g.output)];
@@ -231,6 +231,50 @@ TEST_CASE("plan relayouts CHW image input and output through the arena", "[plan]
   auto e = qgu::user_error_of([&] { plan::plan_memory(g, codegen::scratch_bytes, "best-fit"); });
   REQUIRE(e);
   CHECK(e->path() == "--plan");
+}
+
+TEST_CASE("plan: several inputs live from the prologue, several outputs until the epilogue", "[plan][multiio]") {
+  // a, b (vectors, caller memory) -> s = a + b -> r = relu(s) (output 1);
+  // d = dense(a) (output 0, read again by e) -> e = a + d. `a` is read last by
+  // the last node, `r` is an output computed before d: neither may be
+  // overwritten in place or reused in between.
+  qgu::Prng r(5);
+  json doc = {{"format", "qgen-net"}, {"version", 1}, {"name", "two"},
+              {"input", json::array({{{"name", "a"}, {"shape", {8}}}, {{"name", "b"}, {"shape", {8}}}})},
+              {"layers", json::array({{{"name", "s"}, {"op", "add"}, {"inputs", {"a", "b"}}},
+                                      {{"name", "r"}, {"op", "relu"}},
+                                      {{"name", "d"}, {"op", "dense"}, {"inputs", {"a"}}, {"weight", qgu::random_param(r, {8, 8}, 1.0f)}},
+                                      {{"name", "e"}, {"op", "add"}, {"inputs", {"a", "d"}}},
+                                      {{"name", "t"}, {"op", "relu"}}})},
+              {"outputs", {"d", "r", "t"}}};
+  const ir::Graph g = qgu::parse(doc);
+  REQUIRE(g.inputs().size() == 2);
+  REQUIRE(g.outputs().size() == 3);
+  const plan::MemoryPlan p = plan::plan_memory(g, codegen::scratch_bytes);
+  REQUIRE(p.input_relayout.size() == 2);
+  REQUIRE(p.output_relayout.size() == 3);
+  for (size_t k = 0; k < 2; ++k) {
+    const plan::Buffer& b = p.tensors[static_cast<size_t>(g.inputs()[k])];
+    CHECK(b.place == plan::Place::Input);
+    CHECK(b.io == static_cast<int>(k));
+    CHECK(b.first == 0);
+  }
+  for (size_t k = 0; k < 3; ++k) {
+    const plan::Buffer& b = p.tensors[static_cast<size_t>(g.outputs()[k])];
+    INFO("output " << k);
+    CHECK(b.place == plan::Place::Output);
+    CHECK(b.io == static_cast<int>(k));
+    CHECK(b.last == static_cast<int>(g.nodes.size()) + 1);
+    CHECK(b.in_place_of < 0);
+  }
+  // Only e is in the arena (t, an output, must not take e's buffer in place
+  // either: it goes to the caller's output 2).
+  const plan::Buffer& e = p.tensors[static_cast<size_t>(g.nodes[3].output)];
+  CHECK(e.place == plan::Place::Arena);
+  CHECK(p.arena_bytes == 32);
+  const std::string text = plan::print_plan(g, p);
+  CHECK_THAT(text, Catch::Contains("caller input 1"));
+  CHECK_THAT(text, Catch::Contains("caller output 2"));
 }
 
 TEST_CASE("elementwise ops run in place when their input dies there", "[plan]") {

@@ -10,7 +10,7 @@ Graph fold_batchnorm(Graph g) {
     Node& bn = g.nodes[i];
     if (bn.op != Op::BatchNorm) continue;
     const int src = bn.inputs[0];
-    if (src == g.output) continue;
+    if (g.output_index(src) >= 0) continue;
     // The producer of bn's input.
     int p = -1;
     for (size_t j = 0; j < i; ++j)

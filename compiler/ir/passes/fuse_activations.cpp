@@ -11,7 +11,7 @@ Graph fuse_activations(Graph g) {
     const Activation a = op_info(act.op).activation;
     if (a == Activation::None) continue;
     const int src = act.inputs[0];
-    if (src == g.output || g.consumers(src).size() != 1) continue;
+    if (g.output_index(src) >= 0 || g.consumers(src).size() != 1) continue;
     for (size_t j = 0; j < i; ++j) {
       Node& prod = g.nodes[j];
       if (prod.output != src || drop[j]) continue;
