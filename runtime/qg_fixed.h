@@ -130,4 +130,78 @@ QG_INLINE int32_t qg_div_i8(int32_t u, int32_t v, int32_t mo, int so) {
   return -total >= 32 ? 0 : qg_rdbpot(q, -total);
 }
 
+/* ---- TFLite's 16x8 LOGISTIC and TANH (int16 codes, zero point 0) ----
+ * One 256-entry table of sigmoid(i / 24) in unsigned 0.16 fixed point, the
+ * values TFLite's reference kernels use (sigmoid_table_uint16): these are not
+ * round(65536 * sigmoid(i / 24)) everywhere, so they are data, not computed.
+ * tanh(x) = 2 * sigmoid(2x) - 1 reads the same table at twice the rate. */
+QG_INLINE uint32_t qg_sigmoid_u16(uint32_t i) {
+  static const uint16_t t[256] = {
+      32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
+      43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
+      51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+      57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
+      61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
+      63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+      64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
+      64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
+      65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+      65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
+      65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+      65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+      65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
+      65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
+      65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+      65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
+  };
+  return t[i];
+}
+
+/* The input code rescaled to 1/(3 * 4096) units (+-2^17 = +-10.7): (m, s)
+ * from quant::lower_int8 (a power-of-two input scale gives m = 3 << k, s = 0). */
+QG_INLINE int32_t qg_lut16_in(int16_t x, int32_t m, int s) {
+  return ((int32_t)x * m + (s > 0 ? (int32_t)1 << (s - 1) : 0)) >> s;
+}
+
+/* LOGISTIC: |v| in steps of 2^9 between table entries, linear interpolation,
+ * mirrored for v < 0, output scale 2^-15. */
+QG_INLINE int16_t qg_logistic_i16(int16_t x, int32_t m, int s) {
+  const int32_t v = qg_lut16_in(x, m, s);
+  const uint32_t a = (uint32_t)(v < 0 ? -v : v), hi = a >> 9;
+  uint32_t r;
+  if (hi >= 255) {
+    r = (uint32_t)0x7FFF << 10;
+  } else {
+    const uint32_t lo = qg_sigmoid_u16(hi);
+    r = (lo << 9) + (a & 0x1FFu) * (qg_sigmoid_u16(hi + 1) - lo);
+  }
+  r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+  return (int16_t)(r >> 10);
+}
+
+/* TANH: steps of 2^8 (sigmoid at 2x), centred, output scale 2^-15. */
+QG_INLINE int16_t qg_tanh_i16(int16_t x, int32_t m, int s) {
+  const int32_t v = qg_lut16_in(x, m, s);
+  const uint32_t a = (uint32_t)(v < 0 ? -v : v), hi = a >> 8;
+  int32_t r;
+  if (hi >= 255) {
+    r = (int32_t)0xFFFF << 8;
+  } else {
+    const uint32_t lo = qg_sigmoid_u16(hi);
+    r = (int32_t)((lo << 8) + (a & 0xFFu) * (qg_sigmoid_u16(hi + 1) - lo));
+  }
+  r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+  return (int16_t)(r >> 8);
+}
+
+/* ---- TFLite's 16x8 SOFTMAX ----
+ * A 513-entry int16 table over [-32768, 32767] read with linear
+ * interpolation (TFLite's int16 LUT lookup): entry 256 + (v >> 7), the next
+ * one for the slope, 7 fraction bits rounded half up. */
+QG_INLINE int16_t qg_lut16(int16_t v, const int16_t *lut) {
+  const int32_t i = 256 + (v >> 7), off = v & 0x7F;
+  const int16_t base = lut[i], slope = (int16_t)(lut[i + 1] - lut[i]);
+  return (int16_t)(base + ((slope * off + 64) >> 7));
+}
+
 #endif /* QG_FIXED_H */

@@ -195,6 +195,21 @@ class Emitter {
     return sym;
   }
 
+  // int16 tables (16x8 softmax), C text like table_i32.
+  std::string table_i16(const std::string& tag, const std::vector<int16_t>& v) {
+    table_bytes_ += 2 * static_cast<int64_t>(v.size());
+    layer_bytes_ += 2 * static_cast<int64_t>(v.size());
+    const std::string sym = prefix_ + "__" + tag;
+    decls_ += "extern const int16_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "];\n";
+    i32_text_ += "const int16_t " + sym + "[" + str(static_cast<int64_t>(v.size())) + "]" + tattr_ + " = {";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i % 8 == 0) i32_text_ += "\n  ";
+      i32_text_ += str(v[i]) + ",";
+    }
+    i32_text_ += "\n};\n";
+    return sym;
+  }
+
   // Small static index table inside <prefix>.c.
   std::string local_i32(const std::string& tag, const std::vector<int64_t>& v) {
     const std::string sym = "qg_" + tag;
@@ -382,7 +397,10 @@ constexpr int64_t kCallBytes = 24, kRunBytes = 128;
 int64_t kernel_body_bytes(const std::string& tmpl) {
   static const std::map<std::string, int64_t> bytes = {
       {"dwconv2d_i8_smlad.c", 1830}, {"conv2d_i8_smlad.c", 380}, {"conv2d_i8.c", 430}, {"conv2d_f32.c", 40},
-      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}, {"conv2d_lqi.c", 512}};  // lqp: conv2d_lq.c's figure, not measured
+      {"conv2d_lq.c", 512},          {"conv2d_lq_lut.c", 512}, {"conv2d_lqp.c", 512}, {"conv2d_lqi.c", 512},  // lqp: conv2d_lq.c's figure, not measured
+      // 16x8: the body with its 512-byte sigmoid table (runtime/qg_fixed.h), and softmax_i16.c
+      // (arm-none-eabi-gcc -mcpu=cortex-m7 -O2, .text + .rodata of the template alone: 140 / 144 + 512, 552)
+      {"lut_i16.c", 660}, {"softmax_i16.c", 552}};
   auto it = bytes.find(tmpl);
   return it == bytes.end() ? 370 : it->second;  // pooling, softmax, add, relayout, glue, ...
 }
@@ -678,6 +696,9 @@ std::vector<Instance> emit_relayout(Emitter& e, const ir::Graph& g, const Node& 
 std::vector<Instance> emit_softmax(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   const auto& s = g.out(n).shape;
   const select::KernelChoice& c = e.choice(n);
+  if (g.out(n).i16())  // templates/softmax_i16.c: the exp and 1 / (1 + x) tables, the input multiplier
+    return {{c.tmpl, c.kernel, {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}}, {0}, false,
+             {e.table_i16("L" + str(idx) + "_lut", n.ip.lut16), str(n.ip.in16_mult), str(n.ip.in16_shift)}}};
   if (i8(g, n.output))
     return {{c.tmpl, c.kernel,
              {{"QG_ROWS", str(g.out(n).numel() / s.back())}, {"QG_C", str(s.back())}},
@@ -783,6 +804,11 @@ std::vector<Instance> emit_elementwise(Emitter& e, const ir::Graph& g, const Nod
   const select::KernelChoice& c = e.choice(n);
   QG_CHECK(n.inputs.size() == 1 && g.in(n).numel() == g.out(n).numel(),
            std::string("no emitter row for ") + ir::op_info(n.op).name + " and it is not elementwise");
+  if (g.out(n).i16()) {  // 16x8 LOGISTIC / TANH (ir::OpInfo::int16_lut), templates/lut_i16.c
+    const bool tanh = ir::op_info(n.op).int16_lut == ir::Int16Lut::Tanh;
+    return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}, {"QG_TANH", tanh ? "1" : "0"}}, {0}, false,
+             {str(n.ip.in16_mult), str(n.ip.in16_shift)}}};
+  }
   std::vector<std::string> args;
   if (i8(g, n.output)) args.push_back(e.table_i8("L" + str(idx) + "_table", n.ip.table_i8));
   return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0}, false, args}};

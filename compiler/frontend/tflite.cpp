@@ -107,6 +107,8 @@ class Importer {
                           int64_t out) { im.reshape(src, ins, out); }},
         {BOp::LOGISTIC, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                            int64_t out) { im.unary(src, ins, out, Op::Sigmoid); }},
+        {BOp::TANH, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                       int64_t out) { im.unary(src, ins, out, Op::Tanh); }},
         {BOp::HARD_SWISH, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                              int64_t out) { im.unary(src, ins, out, Op::HardSwish); }},
         {BOp::LEAKY_RELU, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
@@ -548,14 +550,14 @@ class Importer {
   // for; any other one is refused by its name in the model.
   static bool op_16x8(Op op) {
     return op == Op::Conv2d || op == Op::Dense || op == Op::Add || op == Op::MaxPool2d || op == Op::AvgPool2d ||
-           op == Op::Reshape || op == Op::Flatten;
+           op == Op::Reshape || op == Op::Flatten || op == Op::Softmax || op == Op::Sigmoid || op == Op::Tanh;
   }
   void check_16x8(const Node& n) const {
     bool i16 = false;
     for (int t : n.inputs) i16 = i16 || g_.tensor(t).i16();
     if (i16 && !op_16x8(n.op))
       fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
-                  "MAX_POOL_2D, AVERAGE_POOL_2D and RESHAPE; not for this operator");
+                  "MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE, SOFTMAX, LOGISTIC and TANH; not for this operator");
   }
 
   void mark_int8(Node& n) const {

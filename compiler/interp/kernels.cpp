@@ -465,6 +465,14 @@ void k_sigmoid(const KernelArgs& a) {  // templates/sigmoid_f32.c: e = exp(-|x|)
   }
 }
 
+// templates/sigmoid_f32.c with QG_TANH 1: e = exp(-2|x|), y = (1 - e) / (1 + e), negated for x < 0.
+void k_tanh(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const float x = (*a.in[0])[i], n = x < 0.0f ? x : -x, e = qg_expf(n + n), t = (1.0f - e) / (1.0f + e);
+    a.out[i] = x < 0.0f ? -t : t;
+  }
+}
+
 // templates/hardsigmoid_f32.c, hardswish_f32.c: h = x * (1/6) + 0.5 clamped to [0, 1].
 float hardsigmoid(float x) {
   const float h = x * (1.0f / 6.0f) + 0.5f;
@@ -603,6 +611,7 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Mean, k_global_avgpool, k_mean_i8},
     {Op::Quantize, nullptr, k_quantize},
     {Op::Dequantize, k_dequantize, nullptr},
+    {Op::Tanh, k_tanh, k_table_i8},
 }};
 
 }  // namespace

@@ -191,13 +191,60 @@ void k_pool_i8(const KernelArgs& a) {
 template void k_pool_i8<true>(const KernelArgs&);
 template void k_pool_i8<false>(const KernelArgs&);
 
+namespace {
+// TFLite's 16x8 LOGISTIC / TANH (ir::OpInfo::int16_lut): qg_logistic_i16 /
+// qg_tanh_i16 on each int16 code with the node's input rescale.
+void lut16(const KernelArgs& a) {
+  const ir::Int16Lut kind = ir::op_info(a.n.op).int16_lut;
+  QG_CHECK(kind != ir::Int16Lut::None, std::string("16x8 ") + ir::op_info(a.n.op).name + " has no int16 kernel");
+  const int32_t m = a.n.ip.in16_mult, s = a.n.ip.in16_shift;
+  for (size_t i = 0; i < a.out.size(); ++i) {
+    const int16_t x = static_cast<int16_t>(code((*a.in[0])[i]));
+    a.out[i] = static_cast<float>(kind == ir::Int16Lut::Tanh ? qg_tanh_i16(x, m, s) : qg_logistic_i16(x, m, s));
+  }
+}
+
+// TFLite's 16x8 SOFTMAX (reference_ops::SoftmaxInt16) over the last axis:
+// e = exp table at (qg_mbqm(x - max) + 32767) saturated to int16, the sum of
+// e in int32 normalised by its leading zeros into the 1 / (1 + x) table, each
+// e times that reciprocal rounded (half up) by 2^(31 - leading zeros),
+// clamped to [0, 32767].
+void softmax_i16(const KernelArgs& a) {
+  const int64_t C = a.g.out(a.n).shape.back(), rows = static_cast<int64_t>(a.out.size()) / C;
+  const std::vector<int16_t>& lut = a.n.ip.lut16;
+  QG_CHECK(lut.size() == 2 * 513, "16x8 softmax without its tables");
+  std::vector<int16_t> e(idx(C));
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* x = &(*a.in[0])[idx(r * C)];
+    int32_t mx = -32768;
+    for (int64_t c = 0; c < C; ++c) mx = std::max(mx, code(x[c]));
+    int32_t sum = 0;
+    for (int64_t c = 0; c < C; ++c) {
+      const int32_t d = qg_mbqm(code(x[c]) - mx, a.n.ip.in16_mult, a.n.ip.in16_shift) + 32767;
+      e[idx(c)] = qg_lut16(static_cast<int16_t>(clamp(d, -32768, 32767)), lut.data());
+      sum += e[idx(c)];
+    }
+    const int lz = qg_clz32(static_cast<uint32_t>(sum));
+    const int32_t shifted = static_cast<int32_t>(((static_cast<int64_t>(sum) << (lz - 1)) + (1 << 13)) >> 14);
+    const int16_t recip = qg_lut16(static_cast<int16_t>(clamp(shifted - 98304, -32768, 32767)), lut.data() + 513);
+    const int rs = 31 - lz;
+    for (int64_t c = 0; c < C; ++c) {
+      const int64_t p = (static_cast<int64_t>(e[idx(c)]) * recip + (int64_t{1} << (rs - 1))) >> rs;
+      a.out[idx(r * C + c)] = static_cast<float>(std::min<int64_t>(std::max<int64_t>(p, 0), 32767));
+    }
+  }
+}
+}  // namespace
+
 void k_table_i8(const KernelArgs& a) {
+  if (a.g.out(a.n).i16()) return lut16(a);
   const std::vector<int8_t>& t = a.n.ip.table_i8;
   QG_CHECK(t.size() == 256, "int8 table op without its table");
   for (size_t i = 0; i < a.out.size(); ++i) a.out[i] = static_cast<float>(t[static_cast<size_t>(code((*a.in[0])[i]) + 128)]);
 }
 
 void k_softmax_i8(const KernelArgs& a) {
+  if (a.g.out(a.n).i16()) return softmax_i16(a);
   const int64_t C = a.g.out(a.n).shape.back(), rows = static_cast<int64_t>(a.out.size()) / C;
   const std::vector<float>& table = a.n.ip.softmax_table;
   const float out_scale = a.g.out(a.n).q.scale;

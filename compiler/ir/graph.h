@@ -212,8 +212,15 @@ struct IntParams {
   int32_t left_shift = 0, in1_mult = 0, in1_shift = 0, in2_mult = 0, in2_shift = 0, out_mult = 0, out_shift = 0;
   // softmax (TFLite int8 kernel: a float exp table)
   std::vector<float> softmax_table;
-  // Int8Rule::Table ops (ir::OpInfo::int8_table): output code of input code v at [v + 128]
-  std::vector<int8_t> table_i8;  // 256 entries: expf(-input_scale * beta * d), d = 255 - index
+  // Int8Rule::Table ops (ir::OpInfo::int8_table): output code of input code v at [v + 128], 256 entries
+  std::vector<int8_t> table_i8;
+  // 16x8 (int16 codes). LOGISTIC / TANH (ir::OpInfo::int16_lut): the input
+  // code rescaled as (x * in16_mult + round) >> in16_shift (qg_lut16_in);
+  // softmax: the input difference's TFLite multiplier (qg_mbqm).
+  int32_t in16_mult = 0, in16_shift = 0;
+  // 16x8 softmax: TFLite's exp table over [-10, 0] (513 entries), then its
+  // 1 / (1 + x) table over [0, 1] (513), read by qg_lut16.
+  std::vector<int16_t> lut16;
 };
 
 struct Node {

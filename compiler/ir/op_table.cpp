@@ -321,6 +321,10 @@ struct Row {
     i.int8_lut = true;
     return *this;
   }
+  Row& int16_lut(Int16Lut k) {
+    i.int16_lut = k;
+    return *this;
+  }
   Row& int8_single_rounding() {
     i.int8_single_rounding = true;
     return *this;

@@ -53,6 +53,11 @@ enum class Int8Rule : uint8_t {
   Dequantize,  // int8 -> float
 };
 
+// 16x8 (int16 codes): TFLite's int16 LOGISTIC / TANH kernels, which read one
+// sigmoid table with linear interpolation (runtime/qg_fixed.h
+// qg_logistic_i16 / qg_tanh_i16; input rescale from quant::lower_int8).
+enum class Int16Lut : uint8_t { None, Logistic, Tanh };
+
 // Shape of a conv2d or dense layer as one convolution over HWC: a dense layer
 // is a 1x1 convolution over a 1x1 image.
 struct ConvGeom {
@@ -102,6 +107,8 @@ struct OpInfo {
   // Int8Rule::Requantize ops whose parameters function computes the table
   // with TFLite's integer arithmetic (leaky_relu, hardswish).
   bool int8_lut = false;
+  // Int8Rule::Table ops with a 16x8 kernel (int16 input and output).
+  Int16Lut int16_lut = Int16Lut::None;
 };
 
 const OpInfo& op_info(Op op);

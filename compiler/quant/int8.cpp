@@ -379,7 +379,88 @@ void requantize_table(const ir::Graph& g, ir::Node& n) {
   }
 }
 
+// TFLite's LUTPopulate for int16 tables (double, 512 steps + 1): the input
+// range [scale_in * (-32768 - zp_in), scale_in * (32767 - zp_in)], output
+// scale 2 / 65535 (zero point 0); each entry the rounded sample corrected by
+// half the midpoint error of the linear interpolation, then clamped.
+void lut16_populate(double in_scale, int32_t in_zp, double (*f)(double), int16_t* lut) {
+  const double in_min = in_scale * static_cast<double>(-32768 - in_zp), in_max = in_scale * static_cast<double>(32767 - in_zp);
+  const double out_scale = 2.0 / 65535.0;
+  const double out_min = out_scale * -32768.0, out_max = out_scale * 32767.0;
+  const double step = (in_max - in_min) / 512, half = step / 2;
+  const double inv = 65536.0 / (out_max - out_min);
+  auto clamp16 = [](double v) { return static_cast<int16_t>(std::min(std::max(v, -32768.0), 32767.0)); };
+  for (int i = 0; i < 512; ++i) {
+    const double val = f(in_min + i * step), mid = f(in_min + i * step + half), next = f(in_min + (i + 1) * step);
+    const double sample = std::round(val * inv);
+    const double interp = std::round((next * inv + std::round(val * inv)) / 2);
+    const double err = interp - std::round(mid * inv);
+    lut[i] = clamp16(sample - std::round(err / 2));
+  }
+  lut[512] = clamp16(std::round(f(in_max) * inv));
+}
+
+// TFLite's 16x8 SOFTMAX (reference_ops::SoftmaxInt16): the input difference
+// to the row's maximum scaled so that [-65535, 0] is [-10, 0]
+// (input_scale * beta / (10 / 65535), beta times the scale in float), the
+// exp and 1 / (1 + x) tables. The output is 1/32768, zero point 0.
+void params_softmax_i16(const ir::Graph& g, ir::Node& n) {
+  const ir::TensorQuant& out = g.tensor(n.output).q;
+  if (std::fabs(out.scale - 1.0f / 32768.0f) > 0.001f / 32768.0f)
+    unsupported(g, n, "a 16x8 softmax output must have scale 1/32768 (TFLite's int16 SOFTMAX); it has " + std::to_string(out.scale));
+  const float scale_beta = g.tensor(n.inputs[0]).q.scale * n.attrs.beta;
+  int sh = 0;
+  quantize_multiplier(static_cast<double>(scale_beta) / (10.0 / 65535.0), &n.ip.in16_mult, &sh);
+  n.ip.in16_shift = sh;
+  n.ip.lut16.assign(2 * 513, 0);
+  lut16_populate(10.0 / 65535.0, 32767, [](double v) { return std::exp(v); }, n.ip.lut16.data());
+  lut16_populate(1.0 / 65535.0, -32768, [](double v) { return 1.0 / (1.0 + v); }, n.ip.lut16.data() + 513);
+}
+
+// TFLite's CheckedLog2: log2(x) in float, true when within 1e-3 of an integer.
+bool checked_log2(float x, int* log2) {
+  const float l = std::log(x) * (1.0f / std::log(2.0f));
+  const float r = std::round(l);
+  *log2 = static_cast<int>(r);
+  return std::fabs(l - r) < 1e-3f;
+}
+
+// TFLite's 16x8 LOGISTIC / TANH (Int16Lut): the input rescaled to units of
+// 1 / (3 * 4096). A power-of-two input scale 2^-12 (TANH also 2^-11) gives
+// the multiplier 3 << k without a shift; any other scale the multiplier
+// scale * 3 * 4096 doubled (shift + 1) while it is at most 32767 / 2, then
+// truncated. The output must be 2^-15 (TFLite's check).
+void params_lut16(const ir::Graph& g, ir::Node& n, ir::Int16Lut kind) {
+  const ir::OpInfo& info = ir::op_info(n.op);
+  if (kind == ir::Int16Lut::None) unsupported(g, n, std::string("has no 16x8 kernel (") + info.name + ")");
+  const float in_scale = g.tensor(n.inputs[0]).q.scale;
+  int l2 = 0;
+  if (!checked_log2(g.tensor(n.output).q.scale, &l2) || l2 != -15)
+    unsupported(g, n, "a 16x8 " + std::string(info.name) + " output must have scale 2^-15 (TFLite's int16 kernel); it has " +
+                          std::to_string(g.tensor(n.output).q.scale));
+  bool pot = checked_log2(in_scale, &l2);
+  const int k = 12 + l2;
+  pot = pot && (k == 0 || (k == 1 && kind == ir::Int16Lut::Tanh));
+  if (pot) {
+    n.ip.in16_mult = 3 << k;
+    n.ip.in16_shift = 0;
+    return;
+  }
+  double m = static_cast<double>(in_scale) * 4096.0 * 3.0;
+  int sh = 0;
+  while (m <= 32767.0 / 2.0 && sh <= 30) {
+    ++sh;
+    m *= 2.0;
+  }
+  // x * m must stay within int32 for every int16 code x.
+  if (!(m < 65536.0))
+    unsupported(g, n, "input scale " + std::to_string(in_scale) + " is too large for TFLite's 16x8 " + info.name + " (at most about 5.3)");
+  n.ip.in16_mult = static_cast<int32_t>(m);
+  n.ip.in16_shift = sh;
+}
+
 void params_softmax(const ir::Graph& g, ir::Node& n) {
+  if (g.tensor(n.output).i16()) return params_softmax_i16(g, n);
   const float scale = -g.tensor(n.inputs[0]).q.scale * n.attrs.beta;
   n.ip.softmax_table.assign(256, 0.0f);
   for (int32_t v = 0; v <= 255; ++v) n.ip.softmax_table[static_cast<size_t>(255 - v)] = std::exp(scale * static_cast<float>(v));
@@ -509,7 +590,8 @@ ir::Graph lower_int8(ir::Graph g) {
         break;
       }
       case ir::Int8Rule::Table:
-        table_i8(g, n, info.int8_table);
+        if (g.tensor(n.output).i16()) params_lut16(g, n, info.int16_lut);
+        else table_i8(g, n, info.int8_table);
         break;
       case ir::Int8Rule::FloatOnly:
       case ir::Int8Rule::Quantize:

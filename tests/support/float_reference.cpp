@@ -151,6 +151,9 @@ std::vector<double> float_reference(const Graph& g, const std::vector<float>& in
       case Op::Sigmoid:
         for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = 1.0 / (1.0 + std::exp(-x.v[i]));
         break;
+      case Op::Tanh:
+        for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = std::tanh(x.v[i]);
+        break;
       case Op::HardSigmoid:
       case Op::HardSwish:
         for (size_t i = 0; i < y.v.size(); ++i) {

@@ -296,7 +296,7 @@ class Gen {
     if (common) return "relu";
     const double f = (x - lo) / (hi - lo);
     if (!opt_.zoo_ops) return f < 0.5 ? "relu6" : "sigmoid";
-    return f < 0.3 ? "relu6" : f < 0.45 ? "sigmoid" : f < 0.6 ? "hardsigmoid" : f < 0.8 ? "hardswish" : "leaky_relu";
+    return f < 0.3 ? "relu6" : f < 0.45 ? "sigmoid" : f < 0.6 ? "hardsigmoid" : f < 0.75 ? "hardswish" : f < 0.9 ? "leaky_relu" : "tanh";
   }
 
   const char* binary_op(double x, double lo, double hi) const {  // add, or one of the others by x in [lo, hi)

@@ -192,7 +192,7 @@ std::vector<BadCase> bad_tflite_cases() {
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
                "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MINIMUM, "
-               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX, "
+               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX, "
                "DIV, PAD, TRANSPOSE, STRIDED_SLICE, MEAN)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
   // Issue 15: every unsupported operator of the model in one message, with counts, by first appearance.

@@ -39,12 +39,12 @@ json bn_layer(const std::string& name, qgu::Prng& r, int64_t C) {
 }  // namespace
 
 TEST_CASE("op table rows are consistent with their enum", "[ir]") {
-  // The 24 ops of net.json v1 (docs/net-format.md). The table may hold more
+  // The 25 ops of net.json v1 (docs/net-format.md). The table may hold more
   // rows for ops that only passes create; those are not found by name.
   const std::vector<std::string> documented = {"conv2d", "dense", "relu", "relu6", "maxpool2d", "avgpool2d", "global_avgpool",
                                                "add", "concat", "batchnorm", "flatten", "reshape", "softmax", "sigmoid",
                                                "hardsigmoid", "hardswish", "leaky_relu", "mul", "sub", "div", "minimum", "maximum", "slice",
-                                               "channel_shuffle"};
+                                               "channel_shuffle", "tanh"};
   const size_t n = static_cast<size_t>(ir::Op::kCount);
   REQUIRE(n >= documented.size());
   std::set<std::string> names, findable;
@@ -75,7 +75,7 @@ TEST_CASE("op table rows are consistent with their enum", "[ir]") {
                                    ir::Op::AvgPool2d, ir::Op::GlobalAvgPool, ir::Op::Add, ir::Op::Concat, ir::Op::BatchNorm,
                                    ir::Op::Flatten, ir::Op::Reshape, ir::Op::Softmax, ir::Op::Sigmoid, ir::Op::HardSigmoid,
                                    ir::Op::HardSwish, ir::Op::LeakyRelu, ir::Op::Mul, ir::Op::Sub, ir::Op::Div, ir::Op::Minimum, ir::Op::Maximum,
-                                   ir::Op::Slice, ir::Op::ChannelShuffle};
+                                   ir::Op::Slice, ir::Op::ChannelShuffle, ir::Op::Tanh};
   for (size_t i = 0; i < documented.size(); ++i) {
     const ir::OpInfo* f = ir::find_op(documented[i]);
     REQUIRE(f != nullptr);

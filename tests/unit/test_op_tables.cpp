@@ -97,7 +97,7 @@ TEST_CASE("net.json: every net.json op is generated, read, written and read back
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::set<std::string> seen;
-  for (uint64_t seed = 1; seed <= 60 && seen != want; ++seed) {
+  for (uint64_t seed = 1; seed <= 200 && seen != want; ++seed) {
     INFO("random net seed " << seed);
     qgt::RandomNetOptions opt;
     opt.quantized = false;

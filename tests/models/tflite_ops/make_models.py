@@ -43,6 +43,7 @@ MODELS = {
     "minimum": lambda x: tf.minimum(conv(x), x),
     "leaky_relu": lambda x: tf.nn.leaky_relu(x, alpha=0.2),
     "logistic": lambda x: tf.sigmoid(x),
+    "tanh": lambda x: tf.tanh(x),
     "hard_swish": lambda x: x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0),
     "pad": lambda x: tf.pad(x, [[0, 0], [1, 2], [2, 1], [0, 0]]),
     "strided_slice": lambda x: x[:, 1:7:2, :, 1:3],

@@ -43,9 +43,13 @@ MODELS = {
     "add": lambda x: tf.add(conv1(x), x),
     "max_pool_2d": lambda x: tf.nn.max_pool2d(x, ksize=2, strides=2, padding="VALID"),
     "average_pool_2d": lambda x: tf.nn.avg_pool2d(x, ksize=3, strides=2, padding="SAME"),
-    "softmax": lambda x: tf.nn.softmax(tf.reshape(x, [1, H * W, C])),
+    "softmax": lambda x: tf.nn.softmax(x),  # over the channels of each pixel
+    "softmax_conv": lambda x: tf.nn.softmax(conv1(x) * 4.0),
     "logistic": lambda x: tf.sigmoid(x),
     "tanh": lambda x: tf.tanh(x),
+    "tanh_conv": lambda x: tf.tanh(conv1(x)),
+    "logistic_conv": lambda x: tf.sigmoid(conv1(x) * 0.25),
+    "mul": lambda x: tf.multiply(conv1(x), x),  # no 16x8 MUL in qgen: the refusal case
 }
 
 
