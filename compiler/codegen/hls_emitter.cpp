@@ -132,6 +132,15 @@ std::string lb_cfg(int64_t H, const ir::Window& w, bool whole) {
   return ci("KH", w.kh) + ci("KHE", (w.kh - 1) * w.dh + 1) + ci("KWE", (w.kw - 1) * w.dw + 1) + ci("RB", lb_rows(H, w, whole));
 }
 
+// The shape constants every conv/dense layer's cfg struct starts with
+// (targets/hls/qg_hls.h: H, W, CI, OH, OW, O, G, K and the window).
+std::string geom_cfg(const ir::ConvGeom& cg) {
+  const ir::Window& w = cg.win;
+  return ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", cg.O) + ci("G", cg.G) +
+         ci("K", cg.reduction()) + ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) +
+         ci("PT", w.pt) + ci("PL", w.pl);
+}
+
 std::string float_table(const std::vector<float>& v, const Node& n) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += hexfloat(v[i], n, "a constant") + (i + 1 < v.size() ? ((i + 1) % 6 ? ", " : ",\n  ") : "");
@@ -163,8 +172,7 @@ LayerCode emit_linear_lq(const Ctx& c) {
   LayerCode r;
   std::string& d = r.decls;
   d += cfg_head(c);
-  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
-  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += geom_cfg(cg);
   d += lb_cfg(cg.H, w, q.a_whole_tensor);
   d += ci("S", S) + ci("R", R) + ci("LA", quant::format_for_bits(q.a_bits).levels) + ci("WB", q.w_bits) + ci("AB", q.a_bits);
   d += ci("WHOLE", q.a_whole_tensor ? 1 : 0) + ci("WHOLE_ZERO", conv && w.padded() ? 1 : 0);
@@ -263,8 +271,7 @@ LayerCode emit_linear_f32(const Ctx& c) {
   LayerCode r;
   std::string& d = r.decls;
   d += cfg_head(c);
-  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
-  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += geom_cfg(cg);
   d += lb_cfg(cg.H, w, false) + ci("P", P);
   d += ci("ACT", n.act == ir::Activation::None ? 0 : n.act == ir::Activation::Relu ? 1 : 2) + "};\n";
   d += "static const float " + c.L + "_w[" + str(O) + "][" + str(K) + "] = {\n  " + float_table(n.weight.data, n) + "};\n";
@@ -295,8 +302,7 @@ LayerCode emit_linear(const Ctx& c) {
   LayerCode r;
   std::string& d = r.decls;
   d += cfg_head(c);
-  d += ci("H", cg.H) + ci("W", cg.W) + ci("CI", cg.C) + ci("OH", cg.OH) + ci("OW", cg.OW) + ci("O", O) + ci("G", cg.G) + ci("K", K);
-  d += ci("KW", w.kw) + ci("SH", w.sh) + ci("SW", w.sw) + ci("DH", w.dh) + ci("DW", w.dw) + ci("PT", w.pt) + ci("PL", w.pl);
+  d += geom_cfg(cg);
   d += lb_cfg(cg.H, w, false);
   d += ci("P", P) + ci("IN_OFF", -c.g.in(n).q.zero_point) + ci("OUT_ZP", c.g.out(n).q.zero_point);
   d += ci("ACT_MIN", n.ip.act_min) + ci("ACT_MAX", n.ip.act_max);
