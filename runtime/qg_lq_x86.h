@@ -116,6 +116,90 @@ QG_X86_AVX2 QG_INLINE void qg_x86_lqp_pack(const float *v, long n, long R, int c
   }
 }
 
+/* Σp·q of one segment of nq4 * 4 codes for 8 output channels
+ * (templates/conv2d_lqp_x86.c): vpmaddubsw of 4 codes (broadcast, u8; with
+ * split the low nibbles qa and the high ones qh) with the channels' weight
+ * codes minus 128 (s8, layout [nq4][8][4]), summed in 16 bits when i16 (no
+ * lane can overflow), widened by vpmaddwd, plus 128·Σq (corr): exact in
+ * int32. Always inlined, so nq4, split and i16 are constants. */
+QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256i qg_x86_seg_dot(const uint8_t *qa, const uint8_t *qh, const int8_t *w,
+                                                                                      long nq4, int split, int i16, __m256i corr) {
+  const __m256i ones = _mm256_set1_epi16(1), sixteen = _mm256_set1_epi16(16);
+  __m256i dot;
+  long j;
+  if (i16) {
+    __m256i a16 = _mm256_setzero_si256(), h16 = _mm256_setzero_si256();
+#pragma GCC unroll 16
+    for (j = 0; j < nq4; ++j) {
+      const __m256i wv = _mm256_loadu_si256((const __m256i *)(w + j * 32));
+      int32_t v;
+      memcpy(&v, qa + 4 * j, 4);
+      a16 = _mm256_add_epi16(a16, _mm256_maddubs_epi16(_mm256_set1_epi32(v), wv));
+      if (split) {
+        memcpy(&v, qh + 4 * j, 4);
+        h16 = _mm256_add_epi16(h16, _mm256_maddubs_epi16(_mm256_set1_epi32(v), wv));
+      }
+    }
+    dot = _mm256_madd_epi16(a16, ones);
+    if (split) dot = _mm256_add_epi32(dot, _mm256_madd_epi16(h16, sixteen));
+  } else {
+    dot = _mm256_setzero_si256();
+    for (j = 0; j < nq4; ++j) {
+      const __m256i wv = _mm256_loadu_si256((const __m256i *)(w + j * 32));
+      int32_t v;
+      memcpy(&v, qa + 4 * j, 4);
+      dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(v), wv), ones));
+      if (split) {
+        memcpy(&v, qh + 4 * j, 4);
+        dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(v), wv), sixteen));
+      }
+    }
+  }
+  return _mm256_add_epi32(dot, corr);
+}
+
+/* qg_x86_seg_dot with AVX512-VNNI (EVEX, 256-bit vectors): vpdpbusd sums
+ * the 4 products of 4 codes (u8, any bit width, no split) with the weight
+ * codes minus 128 (s8) into each int32 lane, exactly. Only in functions
+ * compiled for QG_X86_VNNI (templates/conv2d_lqp_x86.c, QG_VNNI). */
+#define QG_X86_VNNI __attribute__((target("avx2,avx512f,avx512vl,avx512vnni")))
+QG_X86_VNNI static inline __attribute__((always_inline, unused)) __m256i qg_x86_seg_dot_vnni(const uint8_t *qa, const int8_t *w, long nq4,
+                                                                                           __m256i corr) {
+  __m256i d0 = corr, d1 = _mm256_setzero_si256();
+  long j;
+#pragma GCC unroll 16
+  for (j = 0; j + 1 < nq4; j += 2) {
+    int32_t v0, v1;
+    memcpy(&v0, qa + 4 * j, 4);
+    memcpy(&v1, qa + 4 * j + 4, 4);
+    d0 = _mm256_dpbusd_epi32(d0, _mm256_set1_epi32(v0), _mm256_loadu_si256((const __m256i *)(w + j * 32)));
+    d1 = _mm256_dpbusd_epi32(d1, _mm256_set1_epi32(v1), _mm256_loadu_si256((const __m256i *)(w + j * 32 + 32)));
+  }
+  if (j < nq4) {
+    int32_t v0;
+    memcpy(&v0, qa + 4 * j, 4);
+    d0 = _mm256_dpbusd_epi32(d0, _mm256_set1_epi32(v0), _mm256_loadu_si256((const __m256i *)(w + j * 32)));
+  }
+  return _mm256_add_epi32(d0, d1);
+}
+
+/* qg_lq_part for 8 channels: lo * e + s * (b * sq + d * spq), one IEEE
+ * operation per lane in that order (no FMA). */
+QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256 qg_x86_part(__m256 lo, __m256 s, __m256 sq, __m256i spq, const float *e,
+                                                                                  const float *b, const float *d) {
+  return _mm256_add_ps(_mm256_mul_ps(lo, _mm256_loadu_ps(e)),
+                       _mm256_mul_ps(s, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(b), sq), _mm256_mul_ps(_mm256_loadu_ps(d), _mm256_cvtepi32_ps(spq)))));
+}
+
+/* The bias, then the activation (act 1: relu, 2: relu6): vmaxps / vminps
+ * give exactly qg_lq_finish's a > 0 ? a : 0 and a < 6 ? a : 6. */
+QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256 qg_x86_finish(__m256 acc, const float *bias, int act) {
+  __m256 v = _mm256_add_ps(acc, _mm256_loadu_ps(bias));
+  if (act >= 1) v = _mm256_max_ps(v, _mm256_setzero_ps());
+  if (act == 2) v = _mm256_min_ps(v, _mm256_set1_ps(6.0f));
+  return v;
+}
+
 /* Codes [0, n) of a packed tensor (cb = 8, 4, 2 or 1 bits) as bytes q[0, n);
  * with split (8-bit codes): q gets the low nibbles, qh the high ones. */
 QG_X86_AVX2 QG_INLINE void qg_x86_unpack(const uint8_t *codes, long n, int cb, int split, uint8_t *q, uint8_t *qh) {

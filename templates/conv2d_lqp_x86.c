@@ -13,7 +13,11 @@
  *   multiple of 4) for 8 channels: vpmaddubsw of 4 codes (broadcast, u8)
  *   with the channels' weight codes minus 128 (s8, emitted in the layout
  *   [O/8][K4/4][8][4], K4 = K rounded up to 4, zero codes past K), summed in 16 bits when no lane can overflow
- *   (QG_I16), widened by vpmaddwd; Σp·q = that + 128·Σq, exact in int32;
+ *   (QG_I16), widened by vpmaddwd; Σp·q = that + 128·Σq, exact in int32
+ *   (qg_x86_seg_dot). QG_VNNI (a feature set with AVX512-VNNI): vpdpbusd of
+ *   the same operands sums 4 products per int32 lane directly, 8-bit codes
+ *   unsplit (qg_x86_seg_dot_vnni; the function is then compiled for
+ *   avx512vl + avx512vnni);
  * - the float combination lo*E + s*(B*Σq + D*Σp·q) and acc = acc + part per
  *   segment in ascending order, one IEEE operation per lane as in
  *   qg_lq_part (E, B, D emitted transposed, [S][O8]); then bias, activation
@@ -21,8 +25,9 @@
  * Padding taps are skipped: in conv2d_lqp.c they are all-zero regions (lo 0,
  * s 1, Σq 0, Σp·q 0) whose part 0*E + 1*(B*0 + D*0) is ±0 (E, B, D finite),
  * and acc + ±0 == acc because acc (starting at +0, round to nearest) is
- * never -0. The packed output (QG_OUT_PACKED) is qg_x86_lqp_pack of the
- * position's O outputs (YPIX). Groups: 1 only (select/select.cpp when_lqp_x86).
+ * never -0. The packed output (QG_OUT_PACKED) is qg_x86_lqp_pack of a row's
+ * OW * O outputs (YPIX holds the row) in one call when O is a multiple of 8,
+ * else of each position's O outputs. Groups: 1 only (select/select.cpp when_lqp_x86).
  * Compile-time: shapes, QG_ settings; per layer at the call: areg, seg,
  * seg_areg (unused here: the layout is fixed by the defines), the weight
  * codes, E, B, D, bias (O8 = 8·ceil(O/8) entries). */
@@ -45,6 +50,7 @@
 #define QG_PT 1
 #define QG_PL 1
 #define QG_G 1
+#define QG_VNNI 0
 #define QG_ACT 1
 #define QG_K 72
 #define QG_LA 15
@@ -64,7 +70,7 @@
 #define QG_OUT_R 4
 #define QG_OUT_CB 4
 #define QG_OUT_LA 15
-#define QG_SCRATCH_BYTES 432
+#define QG_SCRATCH_BYTES 528
 #define QG_SCR_PATCH 0
 #define QG_SCR_XQ 0
 #define QG_SCR_XQH 160
@@ -75,12 +81,23 @@
 /* QG_TEMPLATE_DEFAULTS_END */
 #define QG_OB ((QG_O + 7) / 8)
 #define QG_OBC (QG_OB % 4 == 0 ? 4 : QG_OB % 2 == 0 ? 2 : 1)
+/* YPIX: with a packed output one row of OW positions of 8 * QG_OB floats
+ * (QG_YROW = QG_OB: position ox at 8 * QG_OB * ox), else one position */
+#define QG_YROWS (QG_OUT_PACKED ? QG_OW : 1)
+#define QG_YROW (QG_OUT_PACKED ? QG_OB : 0)
 #if QG_IN_PACKED
 #define QG_NR (QG_C / QG_IN_R)
 #else
 #define QG_NR QG_S
 #endif
-QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg,
+#if QG_VNNI
+#define QG_FN_TARGET QG_X86_VNNI
+#define QG_SEG_DOT(qa, qh, w, corr) qg_x86_seg_dot_vnni(qa, w, QG_SEGLEN / 4, corr)
+#else
+#define QG_FN_TARGET QG_X86_AVX2
+#define QG_SEG_DOT(qa, qh, w, corr) qg_x86_seg_dot(qa, qh, w, QG_SEGLEN / 4, QG_SPLIT, QG_I16, corr)
+#endif
+QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg,
                               const int32_t *seg_areg, const uint8_t *codes, const float *e, const float *bb, const float *d,
                               const float *bias) {
 #if QG_IN_PACKED
@@ -94,7 +111,6 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
   int32_t *xsq = (int32_t *)(scratch + QG_SCR_XSQ);
   float *ypix = (float *)(scratch + QG_SCR_YPIX);
   const int8_t *w8 = (const int8_t *)codes;
-  const __m256i ones = _mm256_set1_epi16(1), sixteen = _mm256_set1_epi16(16);
   long oy, ox, ky, kx, r, j, t, b, ob0;
 #if QG_OUT_PACKED
   uint8_t *yc = (uint8_t *)yv;
@@ -103,7 +119,6 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
 #else
   float *y = (float *)yv;
 #endif
-  (void)sixteen;
   (void)areg;
   (void)seg;
   (void)seg_areg;
@@ -115,7 +130,7 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
                      QG_SCR_XQ == QG_SCR_PATCH && QG_SCR_XQH >= QG_SCR_XQ + (long)QG_H * QG_W * QG_C &&
                      QG_SCR_XSQ >= QG_SCR_XQH + (QG_SPLIT ? (long)QG_H * QG_W * QG_C : 0) && QG_SCR_XSQ % 4 == 0 &&
                      QG_SCR_YPIX >= QG_SCR_XSQ + 4 * (long)QG_H * QG_W * QG_NR &&
-                     QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
+                     QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB * QG_YROWS)
                         ? 1
                         : -1]);
   qg_x86_unpack(xc, (long)QG_H * QG_W * QG_C, QG_IN_CB, QG_SPLIT, xq, xqh);
@@ -135,7 +150,7 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
                      (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0) && QG_SCR_XQ >= QG_SCR_PATCH + 4 * (long)QG_K &&
                      QG_SCR_XQH >= QG_SCR_XQ + QG_K4 && QG_SCR_XSQ >= QG_SCR_XQH + (QG_SPLIT ? QG_K4 : 0) && QG_SCR_XSQ % 4 == 0 &&
                      QG_SCR_RLO >= QG_SCR_XSQ + 4 * QG_S && QG_SCR_RS >= QG_SCR_RLO + 4 * QG_S && QG_SCR_YPIX >= QG_SCR_RS + 4 * QG_S &&
-                     QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB)
+                     QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB * QG_YROWS)
                         ? 1
                         : -1]);
   xlo = rlo;
@@ -143,7 +158,7 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
   memset(xq, 0, QG_K4);
   memset(xqh, 0, QG_SPLIT ? QG_K4 : 0);
 #endif
-  for (oy = 0; oy < QG_OH; ++oy)
+  for (oy = 0; oy < QG_OH; ++oy) {
     for (ox = 0; ox < QG_OW; ++ox) {
       long tp[QG_KH * QG_KW], tk[QG_KH * QG_KW], nt = 0;
 #if QG_IN_PACKED
@@ -183,79 +198,38 @@ QG_X86_AVX2 static void QG_FN(const void *xv, void *yv, unsigned char *scratch, 
         for (t = 0; t < nt; ++t)
           for (r = 0; r < QG_NR; ++r) {
             const long reg = tp[t] * QG_NR + r, s = tk[t] * QG_NR + r;
-            const uint8_t *qa = xq + reg * QG_IN_R;
             const __m256 lo_b = _mm256_set1_ps(xlo[reg]), s_b = _mm256_set1_ps(xs[reg]), sq_b = _mm256_set1_ps((float)xsq[reg]);
             const __m256i corr = _mm256_set1_epi32(128 * xsq[reg]);
             const int8_t *wb = w8 + ((long)ob0 * QG_K4 + s * QG_SEGLEN) * 8;
-#if QG_SPLIT
-            const uint8_t *qb = xqh + reg * QG_IN_R;
-#endif
 #pragma GCC unroll 4
             for (b = 0; b < QG_OBC; ++b) {
               const int8_t *w = wb + b * (long)QG_K4 * 8;
               const long at = s * (long)QG_OB * 8 + (ob0 + b) * 8;
-              __m256i dot;
-              __m256 part;
-#if QG_I16
-              __m256i a16 = _mm256_setzero_si256();
-#if QG_SPLIT
-              __m256i h16 = _mm256_setzero_si256();
-#endif
-#pragma GCC unroll 16
-              for (j = 0; j < QG_SEGLEN / 4; ++j) {
-                const __m256i wv = _mm256_loadu_si256((const __m256i *)(w + j * 32));
-                int32_t v;
-                memcpy(&v, qa + 4 * j, 4);
-                a16 = _mm256_add_epi16(a16, _mm256_maddubs_epi16(_mm256_set1_epi32(v), wv));
-#if QG_SPLIT
-                memcpy(&v, qb + 4 * j, 4);
-                h16 = _mm256_add_epi16(h16, _mm256_maddubs_epi16(_mm256_set1_epi32(v), wv));
-#endif
-              }
-              dot = _mm256_madd_epi16(a16, ones);
-#if QG_SPLIT
-              dot = _mm256_add_epi32(dot, _mm256_madd_epi16(h16, sixteen));
-#endif
-#else
-              dot = _mm256_setzero_si256();
-              for (j = 0; j < QG_SEGLEN / 4; ++j) {
-                const __m256i wv = _mm256_loadu_si256((const __m256i *)(w + j * 32));
-                int32_t v;
-                memcpy(&v, qa + 4 * j, 4);
-                dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(v), wv), ones));
-#if QG_SPLIT
-                memcpy(&v, qb + 4 * j, 4);
-                dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi32(v), wv), sixteen));
-#endif
-              }
-#endif
-              dot = _mm256_add_epi32(dot, corr);
-              /* qg_lq_part: lo * e + s * (b * sq + d * spq) */
-              part = _mm256_add_ps(_mm256_mul_ps(lo_b, _mm256_loadu_ps(e + at)),
-                                   _mm256_mul_ps(s_b, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(bb + at), sq_b),
-                                                                    _mm256_mul_ps(_mm256_loadu_ps(d + at), _mm256_cvtepi32_ps(dot)))));
-              acc[b] = _mm256_add_ps(acc[b], part);
+              acc[b] = _mm256_add_ps(acc[b], qg_x86_part(lo_b, s_b, sq_b,
+                                                         QG_SEG_DOT(xq + reg * QG_IN_R, xqh + reg * QG_IN_R, w, corr),
+                                                         e + at, bb + at, d + at));
             }
           }
 #pragma GCC unroll 4
-        for (b = 0; b < QG_OBC; ++b) {
-          __m256 v = _mm256_add_ps(acc[b], _mm256_loadu_ps(bias + (ob0 + b) * 8));
-#if QG_ACT >= 1
-          v = _mm256_max_ps(v, _mm256_setzero_ps());
-#endif
-#if QG_ACT == 2
-          v = _mm256_min_ps(v, _mm256_set1_ps(6.0f));
-#endif
-          _mm256_storeu_ps(ypix + (ob0 + b) * 8, v);
-        }
+        for (b = 0; b < QG_OBC; ++b) _mm256_storeu_ps(ypix + (QG_YROW * ox + ob0 + b) * 8, qg_x86_finish(acc[b], bias + (ob0 + b) * 8, QG_ACT));
       }
 #if QG_OUT_PACKED
-      qg_x86_lqp_pack(ypix, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * (long)QG_O, yc, ylo, ys);
+      if (QG_O % 8 != 0) qg_x86_lqp_pack(ypix + 8 * QG_OB * ox, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * (long)QG_O, yc, ylo, ys);
 #else
       memcpy(y + (oy * QG_OW + ox) * (long)QG_O, ypix, sizeof(float) * QG_O);
 #endif
     }
+#if QG_OUT_PACKED
+    /* the row's O * OW outputs, contiguous when O is a multiple of 8, packed
+     * in one call: its regions are independent, so their latency overlaps */
+    if (QG_O % 8 == 0) qg_x86_lqp_pack(ypix, QG_O * (long)QG_OW, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, oy * QG_OW * (long)QG_O, yc, ylo, ys);
+#endif
+  }
 }
 #undef QG_OB
 #undef QG_OBC
+#undef QG_YROWS
+#undef QG_YROW
+#undef QG_FN_TARGET
+#undef QG_SEG_DOT
 #undef QG_NR

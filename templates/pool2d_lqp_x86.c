@@ -5,7 +5,8 @@
  * pool2d_lqp.c in the same order: max: acc = v > acc ? v : acc (vmaxps(v,
  * acc) is exactly that), from -inf; average: acc = acc + v over the taps
  * inside the image, then acc / count; the channels past the last multiple
- * of 8 take the scalar code. */
+ * of 8 take the scalar code. YPIX holds one row of OW positions, packed
+ * in one call. */
 #include <math.h>
 #include <stdint.h>
 #include "../runtime/qg_lq_x86.h"
@@ -27,7 +28,7 @@
 #define QG_OUT_R 4
 #define QG_OUT_CB 4
 #define QG_OUT_LA 15
-#define QG_SCRATCH_BYTES 48
+#define QG_SCRATCH_BYTES 96
 #define QG_SCR_YPIX 0
 /* QG_TEMPLATE_DEFAULTS_END */
 QG_X86_AVX2 static void QG_FN(const float *x, void *yv, unsigned char *scratch) {
@@ -36,10 +37,12 @@ QG_X86_AVX2 static void QG_FN(const float *x, void *yv, unsigned char *scratch) 
   float *ylo = (float *)(yc + QG_LQP_CODE_BYTES((long)QG_OH * QG_OW * QG_C, QG_OUT_CB));
   float *ys = ylo + (long)QG_OH * QG_OW * QG_C / QG_OUT_R;
   long oy, ox, c, ky, kx;
-  (void)sizeof(char[(QG_SCRATCH_BYTES == QG_SCR_YPIX + QG_C * (long)sizeof(float) && QG_C % QG_OUT_R == 0) ? 1 : -1]);
-  for (oy = 0; oy < QG_OH; ++oy)
+  float *yrow = ypix;
+  (void)sizeof(char[(QG_SCRATCH_BYTES == QG_SCR_YPIX + QG_OW * QG_C * (long)sizeof(float) && QG_C % QG_OUT_R == 0) ? 1 : -1]);
+  for (oy = 0; oy < QG_OH; ++oy) {
     for (ox = 0; ox < QG_OW; ++ox) {
       long count = 0;
+      ypix = yrow + ox * QG_C;
       for (c = 0; c + 8 <= QG_C; c += 8) {
         __m256 acc = _mm256_set1_ps(QG_MAX ? -INFINITY : 0.0f);
         count = 0;
@@ -89,6 +92,9 @@ QG_X86_AVX2 static void QG_FN(const float *x, void *yv, unsigned char *scratch) 
         ypix[c] = acc;
       }
       (void)count;
-      qg_x86_lqp_pack(ypix, QG_C, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * QG_C, yc, ylo, ys);
     }
+    /* the row's OW * C outputs (YPIX) packed in one call: its regions are
+     * independent, so their latency overlaps */
+    qg_x86_lqp_pack(yrow, QG_OW * QG_C, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, oy * QG_OW * QG_C, yc, ylo, ys);
+  }
 }

@@ -14,15 +14,15 @@
 #   lq8_r16, lq4_r16, lq2_r16   LQ 8/4/2-bit activations, 8-bit weights,
 #                               w_region = a_region = 16, MAC kernel (the first
 #                               conv, K = 9 < 16, takes "kernel" regions)
-#   int8                        qgen's int8 scheme (Halide with the host's best
-#                               feature set, --target-features host, as
-#                               bench/x86; calibrated on the first 64 training
-#                               images), for context
-# qgen: `qgen compile --target x86-64` (LQ: the default AVX2 set), built
+#   int8                        qgen's int8 scheme (Halide; calibrated on the
+#                               first 64 training images), for context
+# qgen: `qgen compile --target x86-64 --target-features host` (the host's best
+# feature set, as bench/x86 and as ONNX Runtime picks its kernels at run time;
+# LQ: AVX2, with vpdpbusd dot products when the host has AVX512-VNNI), built
 # with the target's flags (gcc -std=c99 -O2 -ffp-contract=off) and
 # bench/x86/timer.c: 10 warm-up runs, then >= 21 single runs for about 1 s,
 # the median. Every LQ config is first checked with `qgen diff --target
-# x86-64` (every layer equal to the interpreter bit for bit), else the bench
+# x86-64 --target-features host` (every layer equal to the interpreter bit for bit), else the bench
 # fails. ONNX Runtime: bench/x86/ort_bench.py time (intra_op_num_threads = 1,
 # all graph optimizations, the same timing rule) on the same .onnx file.
 # Both sides are timed in the same run, one after the other, per net.
@@ -100,14 +100,14 @@ for nk in fmnist_vgg fmnist_cnn; do
     declare -A US=()
     for cfg in lq8_r16 lq4_r16 lq2_r16 int8; do
         d=$WORK/${nk}_$cfg
-        extra=()
+        extra=(--target-features host)
         if [[ $cfg == int8 ]]; then
             echo '{"default": {"scheme": "int8"}}' >"$d.json"
-            extra=(--calibrate "$WORK/calib.f32" --target-features host)
+            extra+=(--calibrate "$WORK/calib.f32")
         else
             b=${cfg:2:1}
             echo "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 8, \"a_bits\": $b, \"w_region\": 16, \"a_region\": 16, \"kernel\": \"mac\"}, \"layers\": {\"$FIRST\": {\"w_region\": \"kernel\", \"a_region\": \"kernel\"}}}" >"$d.json"
-            "$QGEN" diff "$net" --config "$d.json" -i "$WORK/input.f32" --target x86-64 >"$d.diff.log" 2>&1 ||
+            "$QGEN" diff "$net" --config "$d.json" -i "$WORK/input.f32" --target x86-64 "${extra[@]}" >"$d.diff.log" 2>&1 ||
                 { cat "$d.diff.log" >&2; die "$nk $cfg: the x86-64 code differs from the interpreter (qgen diff)"; }
         fi
         "$QGEN" compile "$net" --config "$d.json" "${extra[@]}" --target x86-64 --name m -q -o "$d" >"$d.log" 2>&1 ||

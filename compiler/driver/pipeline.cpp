@@ -112,6 +112,11 @@ static const std::vector<Stage>& stages() {
          if (t.has_kernel("lq_x86") && select::halide_enabled(t) &&
              codegen::halide::halide_target_string(t, o.target_features).find("-avx2") == std::string::npos)
            t.kernels.erase(std::remove(t.kernels.begin(), t.kernels.end(), std::string("lq_x86")), t.kernels.end());
+         // A feature set with AVX512-VNNI (avx512_vnni, avx512_vnni_evex, or host on such a CPU): the lq_x86
+         // kernels take vpdpbusd (EVEX, 256-bit) for their dot products (templates/conv2d_lqp_x86.c, QG_VNNI).
+         if (t.has_kernel("lq_x86") && select::halide_enabled(t) &&
+             codegen::halide::halide_target_string(t, o.target_features).find("-avx512_sapphirerapids") != std::string::npos)
+           t.features.push_back("x86_avx512_vnni");
          // avx512_vnni_evex: dense layers that would keep the model off VNNI run in C (docs/halide.md).
          if (select::halide_enabled(t) && codegen::halide::evex_only(t, o.target_features)) t.features.push_back("halide_evex_only");
          s.graph = select::resolve_auto(std::move(s.graph), t);

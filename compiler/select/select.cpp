@@ -227,12 +227,16 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (in.pack.on() ? "p" : "") + "_mac" + (out.pack.on() ? "_po" : "") +
              "__" + tag(t);
   const int64_t K4 = (q.K + 3) / 4 * 4, levels = quant::format_for_bits(q.a_bits).levels, seglen = in.pack.on() ? in.pack.region : q.segments() == 1 ? K4 : uniform_seglen(q);
-  const bool split = levels > 127;
+  // With AVX512-VNNI (QG_VNNI) vpdpbusd sums 4 products u8 x s8 in int32:
+  // no split and no 16-bit sums.
+  const bool vnni = t.has("x86_avx512_vnni");
+  const bool split = !vnni && levels > 127;
   const int64_t lmax = split ? 15 : levels;
-  c.defines = {{"QG_SEGLEN", str(seglen)},
+  c.defines = {{"QG_VNNI", vnni ? "1" : "0"},
+               {"QG_SEGLEN", str(seglen)},
                {"QG_K4", str(K4)},
                {"QG_SPLIT", split ? "1" : "0"},
-               {"QG_I16", seglen * lmax * 64 <= 32767 ? "1" : "0"},
+               {"QG_I16", !vnni && seglen * lmax * 64 <= 32767 ? "1" : "0"},
                {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
                {"QG_IN_R", str(in.pack.on() ? in.pack.region : seglen)},
                {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
@@ -256,7 +260,9 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
     part(c, "RLO", 4 * q.segments(), 4);
     part(c, "RS", 4 * q.segments(), 4);
   }
-  part(c, "YPIX", 4 * 8 * ((O + 7) / 8), 4);
+  // YPIX: with a packed output one row of positions (packed in one call), else one position.
+  const int64_t row = out.pack.on() && out.shape.size() >= 2 ? out.shape[out.shape.size() - 2] : 1;
+  part(c, "YPIX", 4 * 8 * ((O + 7) / 8) * row, 4);
 }
 
 // Float producers whose output is stored LQ-packed (quant::choose_storage):
@@ -275,6 +281,8 @@ void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node&
 bool when_pool_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) { return t.has_kernel("lq_x86") && g.out(n).pack.on(); }
 void fill_po_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   fill_po(c, t, g, n);
+  // pool2d_lqp_x86.c: YPIX holds one row of positions (packed in one call)
+  if (c.tmpl == "pool2d_lqp_x86.c") c.scratch.back().bytes *= g.out(n).shape.at(1);
   c.kernel = "qg_" + op_name(n) + "_f32_po__" + tag(t);
 }
 

@@ -5,7 +5,8 @@
 // R in 4, 8, 16 dividing the channels, and R not dividing them: fallback)
 // -> dense, every a_bits, weights 8/4/2 bits, odd output channel counts
 // (O not a multiple of 8), padding on every border, stride 2; and on random
-// nets with packed tensors. The same chains on Cortex-A under qemu-aarch64
+// nets with packed tensors; the AVX2 bodies and, with a feature set that has
+// AVX512-VNNI, the vpdpbusd ones (QG_VNNI). The same chains on Cortex-A under qemu-aarch64
 // (conv2d_lqp.c there) equal the interpreter too.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -100,6 +101,27 @@ TEST_CASE("lqx86: the x86-64 LQ-packed kernel equals the interpreter bit for bit
   CHECK(packed_in >= 20);  // c2 of chains a-c, c3 of chains c
   CHECK(float_in >= 15);   // c1 of chains a-c
   CHECK(fallback >= 5);    // chains d
+  // A feature set with AVX512-VNNI takes vpdpbusd (QG_VNNI 1, 8-bit codes not
+  // split); the default AVX2 set does not. The run with the host's features
+  // below executes the VNNI bodies on a CPU that has AVX512-VNNI.
+  int vnni = 0, vnni_split = 0, avx2_vnni = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    const qgt::DiffModel& m = ms[i];
+    auto has = [](const qg::select::KernelChoice& c, const char* k, const char* v) {
+      return std::find(c.defines.begin(), c.defines.end(), std::make_pair(std::string(k), std::string(v))) != c.defines.end();
+    };
+    const qg::driver::PipelineState sv = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, {}, "x86-64", "avx512_vnni_evex");
+    for (const qg::select::KernelChoice& c : *sv.kernels)
+      if (c.row == "lqp_x86") {
+        vnni += has(c, "QG_VNNI", "1") ? 1 : 0;
+        vnni_split += has(c, "QG_SPLIT", "1") ? 1 : 0;
+      }
+    const qg::driver::PipelineState sa = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, {}, "x86-64");
+    for (const qg::select::KernelChoice& c : *sa.kernels) avx2_vnni += c.row == "lqp_x86" && has(c, "QG_VNNI", "1") ? 1 : 0;
+  }
+  CHECK(vnni >= 8);
+  CHECK(vnni_split == 0);
+  CHECK(avx2_vnni == 0);
   std::vector<qgt::DiffModel> rn = random_nets(9100, 40, "lqxr");
   int reached = 0;
   for (const qgt::DiffModel& m : rn) {
