@@ -6,30 +6,7 @@
  * (CLOCK_MONOTONIC), at least 21 runs and about one second; prints
  * "median_us X runs N" and the argmax of the output. */
 #define _POSIX_C_SOURCE 199309L
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include BENCH_HEADER
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define RUN CAT(BENCH_P, _run)
-#define IN_N CAT(BENCH_U, _INPUT_SIZE)
-#define OUT_N CAT(BENCH_U, _OUTPUT_SIZE)
-
-static unsigned char arena[CAT(BENCH_U, _ARENA_BYTES)] __attribute__((aligned(64)));
-static BENCH_IN_T in[IN_N];
-static BENCH_OUT_T out[OUT_N];
-
-static double now_us(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-static int cmp(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
+#include "bench_common.h"
 
 int main(int argc, char **argv) {
   static double t[20000];
@@ -42,11 +19,7 @@ int main(int argc, char **argv) {
     fclose(fp);
     for (i = 0; i < IN_N; ++i) in[i] = (BENCH_IN_T)f[i];
   } else {
-    uint32_t s = 12345u;
-    for (i = 0; i < IN_N; ++i) {
-      s = s * 1664525u + 1013904223u;
-      in[i] = (BENCH_IN_T)((int)(s >> 24) - 128) / (BENCH_IN_T)(sizeof(BENCH_IN_T) == 1 ? 1 : 64);
-    }
+    fill_random_input();
   }
   for (i = 0; i < 10; ++i)
     if (RUN(in, out, arena) != 0) return 3;
