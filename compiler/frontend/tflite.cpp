@@ -553,6 +553,7 @@ class Importer {
   // 16x8 (int16 activations): the operators qgen has TFLite's int16 kernels
   // for; any other one is refused by its name in the model.
   static bool op_16x8(Op op) {
+    // (TRANSPOSE_CONV's pad is appended directly, not through emit().)
     return op == Op::Conv2d || op == Op::Dense || op == Op::Add || op == Op::MaxPool2d || op == Op::AvgPool2d ||
            op == Op::Reshape || op == Op::Flatten || op == Op::Softmax || op == Op::Sigmoid || op == Op::Tanh;
   }
@@ -560,8 +561,8 @@ class Importer {
     bool i16 = false;
     for (int t : n.inputs) i16 = i16 || g_.tensor(t).i16();
     if (i16 && !op_16x8(n.op))
-      fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
-                  "MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE, SOFTMAX, LOGISTIC and TANH; not for this operator");
+      fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, "
+                  "ADD, MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE, SOFTMAX, LOGISTIC and TANH; not for this operator");
   }
 
   void mark_int8(Node& n) const {
@@ -717,7 +718,6 @@ class Importer {
     const bool int8 = g_.tensor(x).dtype == ir::DType::I8;
     if (xs.size() != 3) fail(src, "needs an image input [1,H,W,C]; '" + printable_name(g_.tensor(x).name) + "' is a vector");
     same_dtype(x, out_j, src);
-    if (g_.tensor(x).i16()) fail(src, "16x8 quantization (int16 activations) is not supported for TRANSPOSE_CONV");
     const tfl::TransposeConvOptions* o = op->builtin_options_as_TransposeConvOptions();
     if (!o) fail(src, "has no TransposeConvOptions");
     check_padding(o->padding(), src);
