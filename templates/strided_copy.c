@@ -2,8 +2,10 @@
  * over the output (ir::copy_map; the interpreter's k_strided_copy in
  * compiler/interp/kernels.cpp). Output element (i, j, k) of a
  * QG_O0 x QG_O1 x QG_O2 tensor reads a_d = index_d - QG_LO<d>; when some a_d
- * is outside [0, QG_LEN<d>) it is QG_PADV (0, or the int8 output's zero
- * point: TFLite's PAD), else x[QG_OFF + a_0 * QG_S0 + a_1 * QG_S1 + a_2 * QG_S2].
+ * is outside [0, QG_LEN<d>) or not a multiple of QG_P<d> (pad's interior
+ * padding, the zero insertion of a transposed convolution) it is QG_PADV (0,
+ * or the int8 output's zero point: TFLite's PAD), else
+ * x[QG_OFF + a_0 / QG_P0 * QG_S0 + a_1 / QG_P1 * QG_S1 + a_2 / QG_P2 * QG_S2].
  * QG_T is the element type. All compile-time; nothing passed per layer. */
 #include <stdint.h>
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
@@ -22,6 +24,9 @@
 #define QG_S0 6
 #define QG_S1 2
 #define QG_S2 1
+#define QG_P0 1
+#define QG_P1 1
+#define QG_P2 1
 #define QG_OFF 0
 /* QG_TEMPLATE_DEFAULTS_END */
 static void QG_FN(const QG_T *x, QG_T *y) {
@@ -30,8 +35,9 @@ static void QG_FN(const QG_T *x, QG_T *y) {
     for (j = 0; j < QG_O1; ++j)
       for (k = 0; k < QG_O2; ++k, ++o) {
         const long u = i - QG_LO0, v = j - QG_LO1, w = k - QG_LO2;
-        if (u >= 0 && u < QG_LEN0 && v >= 0 && v < QG_LEN1 && w >= 0 && w < QG_LEN2)
-          y[o] = x[QG_OFF + u * QG_S0 + v * QG_S1 + w * QG_S2];
+        if (u >= 0 && u < QG_LEN0 && v >= 0 && v < QG_LEN1 && w >= 0 && w < QG_LEN2 && u % QG_P0 == 0 && v % QG_P1 == 0 &&
+            w % QG_P2 == 0)
+          y[o] = x[QG_OFF + u / QG_P0 * QG_S0 + v / QG_P1 * QG_S1 + w / QG_P2 * QG_S2];
         else
           y[o] = (QG_T)(QG_PADV);
       }

@@ -776,6 +776,7 @@ std::vector<Instance> emit_strided_copy(Emitter& e, const ir::Graph& g, const No
     d.push_back({"QG_LO" + str(k), str(m.lo[k])});
     d.push_back({"QG_LEN" + str(k), str(m.len[k])});
     d.push_back({"QG_S" + str(k), str(m.stride[k])});
+    d.push_back({"QG_P" + str(k), str(m.step[k])});
   }
   return {{c.tmpl, c.kernel, d, {0}, false, {}}};
 }

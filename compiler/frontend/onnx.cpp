@@ -624,6 +624,7 @@ class Importer {
         {"Concat", &Importer::concat, true, false},
         {"Constant", &Importer::fold, true, false},
         {"Conv", &Importer::conv, false, false},
+        {"ConvTranspose", &Importer::conv_transpose, false, false},
         {"Dropout", &Importer::dropout, false, false},
         {"Flatten", &Importer::flatten, false, false},
         {"Gather", &Importer::fold, true, true},
@@ -651,6 +652,7 @@ class Importer {
         {"Split", &Importer::split, false, false},
         {"Squeeze", &Importer::fold, true, true},
         {"Sub", &Importer::binary, true, false},
+        {"Tanh", &Importer::tanh_op, false, false},
         {"Transpose", &Importer::transpose_op, false, false},
         {"Unsqueeze", &Importer::fold, true, true},
     };
@@ -821,6 +823,87 @@ class Importer {
     finish_linear(c, emit(c, Op::Conv2d, {xt}, at, std::move(w), std::move(b)), fused);
   }
 
+  // ConvTranspose (W [C, O/group, kH, kW]): y(oy) += x(iy) * W(ky) where
+  // oy = iy * stride - pad_begin + ky * dilation. Imported as a pad that
+  // inserts stride - 1 zeros between the input's pixels and pads the border
+  // ((k - 1) * dilation - pad_begin before, (k - 1) * dilation - pad_end +
+  // output_padding after; ir::Attrs::steps), then a stride-1 conv2d with the
+  // weight flipped in y and x, named after the node (quant.json names it).
+  void conv_transpose(const Ctx& c) {
+    only_attrs(c, {"auto_pad", "dilations", "group", "kernel_shape", "output_padding", "pads", "strides", "output_shape"});
+    only_first_output(c);
+    if (attr_ints(c, "output_shape")) fail(c, "attribute 'output_shape' is not supported (give 'pads' and 'output_padding')");
+    const std::string ap = attr_string(c, "auto_pad", "NOTSET");
+    if (ap != "NOTSET" && ap != "VALID") fail(c, "auto_pad '" + printable_name(ap) + "' is not supported (NOTSET or VALID)");
+    if (attr_int(c, "group", 1) != 1) fail(c, "group " + str(attr_int(c, "group", 1)) + " is not supported (group 1 only)");
+    const Value& x = image(c, 0, "ConvTranspose");
+    const int xt = x.tensor;
+    const std::vector<int64_t> xd = x.dims;
+    const Const& W = float_constant(c, 1, "W, the weight");
+    if (W.dims.size() != 4)
+      fail(c, "weight " + q(c.n.input(1)) + " has shape " + list_str(W.dims) + "; qgen supports 2-D transposed convolutions (weight [C, O, kH, kW])");
+    for (int64_t d : W.dims)
+      if (d < 1) fail(c, "weight " + q(c.n.input(1)) + " has an empty dimension: " + list_str(W.dims));
+    const int64_t C = W.dims[0], O = W.dims[1], kh = W.dims[2], kw = W.dims[3];
+    if (C != xd[1]) fail(c, "weight " + q(c.n.input(1)) + " has " + str(C) + " input channels; the input has " + str(xd[1]));
+    if (auto ks = attr_ints(c, "kernel_shape"))
+      if (*ks != std::vector<int64_t>{kh, kw})
+        fail(c, "attribute kernel_shape " + list_str(*ks) + " does not match the weight's " + list_str({kh, kw}));
+    const auto s = attr_ints(c, "strides", 2, 1, 1), dl = attr_ints(c, "dilations", 2, 1, 1);
+    const auto op = attr_ints(c, "output_padding", 2, 0, 0);
+    const auto p = ap == "VALID" ? std::vector<int64_t>(4, 0) : attr_ints(c, "pads", 4, 0, 0);
+    for (int a = 0; a < 2; ++a)
+      if (op[static_cast<size_t>(a)] >= std::max(s[static_cast<size_t>(a)], dl[static_cast<size_t>(a)]))
+        fail(c, "output_padding " + list_str(op) + " must be smaller than the stride or the dilation");
+    ir::Attrs pa;
+    pa.steps = {s[0], s[1], 1};
+    pa.pads.assign(6, 0);
+    const int64_t k[2] = {kh, kw};
+    for (int a = 0; a < 2; ++a) {
+      const size_t u = static_cast<size_t>(a);
+      const int64_t span = (k[a] - 1) * dl[u];
+      pa.pads[u] = span - p[u];
+      pa.pads[3 + u] = span - p[2 + u] + op[u];
+      if (pa.pads[u] < 0 || pa.pads[3 + u] < 0)
+        fail(c, "pads " + list_str(p) + " exceed the dilated kernel extent " + str(span) + " (cropping is not supported)");
+    }
+    ir::Param w{{O, kh, kw, C}, std::vector<float>(W.f.size())}, b;
+    for (int64_t o = 0; o < O; ++o)  // OHWI, flipped in y and x
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t xx = 0; xx < kw; ++xx)
+          for (int64_t ci = 0; ci < C; ++ci)
+            w.data[static_cast<size_t>(((o * kh + y) * kw + xx) * C + ci)] =
+                W.f[static_cast<size_t>(((ci * O + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx))];
+    std::optional<size_t> fused;
+    if (has_input(c, 2)) {
+      const Const& B = float_constant(c, 2, "B, the bias");
+      if (B.dims != std::vector<int64_t>{O}) fail(c, "bias " + q(c.n.input(2)) + " has shape " + list_str(B.dims) + "; expected [" + str(O) + "]");
+      b = ir::Param{B.dims, B.f};
+    } else if (auto f = bias_add_after(c, O, true)) {
+      fused = f->first;
+      b = ir::Param{{O}, std::move(f->second)};
+    }
+    const int up = emit(c, Op::Pad, {xt}, pa);
+    ir::Attrs ca;
+    ca.groups = 1;
+    ca.win.kh = kh;
+    ca.win.kw = kw;
+    ca.win.dh = dl[0];
+    ca.win.dw = dl[1];
+    const int y = emit(c, Op::Conv2d, {up}, ca, std::move(w), std::move(b));
+    // The conv takes the node's name (quant.json), the pad "<name>/zero_insert".
+    Node& pn = g_.nodes[g_.nodes.size() - 2];
+    Node& cn = g_.nodes.back();
+    const std::string base = pn.name;
+    std::string pname = base + "/zero_insert";
+    for (int k2 = 1; names_.count(pname); ++k2) pname = base + "/zero_insert_" + std::to_string(k2);
+    names_.insert(pname);
+    names_.erase(cn.name);
+    pn.name = g_.tensors[static_cast<size_t>(pn.output)].name = pname;
+    cn.name = g_.tensors[static_cast<size_t>(cn.output)].name = base;
+    finish_linear(c, y, fused);
+  }
+
   void gemm(const Ctx& c) {
     only_attrs(c, {"alpha", "beta", "transA", "transB", "broadcast"});
     only_first_output(c);
@@ -902,6 +985,11 @@ class Importer {
   void sigmoid(const Ctx& c) {
     only_attrs(c, {});
     unary(c, Op::Sigmoid);
+  }
+
+  void tanh_op(const Ctx& c) {
+    only_attrs(c, {});
+    unary(c, Op::Tanh);
   }
 
   void hardsigmoid(const Ctx& c) {

@@ -10,6 +10,10 @@
 //             Only float32 activations and weights.
 //   Conv      conv2d (group, strides, pads, dilations, auto_pad NOTSET / VALID /
 //             SAME_UPPER / SAME_LOWER); OIHW weights -> OHWI
+//   ConvTranspose (group 1; strides, pads, output_padding, dilations; auto_pad
+//             NOTSET / VALID; no output_shape) -> pad (stride - 1 zeros between
+//             pixels, the border) + stride-1 conv2d with the flipped weight,
+//             named after the node
 //   Gemm      dense (transA = 0; transB 0 or 1; alpha folded into the weight,
 //             beta into the bias; C of shape [N], [1,N] or a scalar)
 //   MatMul    dense: [1,K] x constant [K,N]; a following Add of a constant
@@ -20,7 +24,7 @@
 //             Concat, BatchNormalization (-> batchnorm: per-channel scale and
 //             shift, computed as net.json does; fold_batchnorm folds it later),
 //             Flatten (axis 0/1), Reshape (constant shape; 0 and -1) -> flatten /
-//             reshape, Softmax over the channel axis, Sigmoid
+//             reshape, Softmax over the channel axis, Sigmoid, Tanh
 //   HardSigmoid (alpha 1/6, beta 0.5: PyTorch's) -> hardsigmoid, HardSwish
 //   Mul, Sub, Div, Min, Max (2 computed inputs of equal rank, broadcasting)
 //   ReduceMean over [2, 3] -> global_avgpool (+ flatten without keepdims);
@@ -36,7 +40,7 @@
 //             `x.view(x.size(0), -1)` chain, a chunk's bounds) are evaluated
 //             at import.
 // An operator without a row is reported with all the others of the model in
-// one message (`unsupported: Tanh ×3, Erf ×1`).
+// one message (`unsupported: LSTM ×3, Erf ×1`).
 // Node and tensor names: an IR node is named after its ONNX node (or its first
 // output when the node has no name), made unique; its output tensor has the
 // same name. ir::op_info(op).infer runs on every node and the result is checked

@@ -85,6 +85,8 @@ class Importer {
                           int64_t out) { im.conv(op, src, ins, out, false); }},
         {BOp::DEPTHWISE_CONV_2D, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                                     int64_t out) { im.conv(op, src, ins, out, true); }},
+        {BOp::TRANSPOSE_CONV, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
+                                 int64_t out) { im.transpose_conv(op, src, ins, out); }},
         {BOp::FULLY_CONNECTED, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
                                   int64_t out) { im.dense(op, src, ins, out); }},
         {BOp::ADD, [](Importer& im, const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins,
@@ -105,6 +107,8 @@ class Importer {
                               int64_t out) { im.pool(op, src, ins, out, Op::MaxPool2d); }},
         {BOp::RESHAPE, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                           int64_t out) { im.reshape(src, ins, out); }},
+        {BOp::CAST, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
+                       int64_t out) { im.cast(src, ins, out); }},
         {BOp::LOGISTIC, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
                            int64_t out) { im.unary(src, ins, out, Op::Sigmoid); }},
         {BOp::TANH, [](Importer& im, const tfl::Operator*, const std::string& src, const std::vector<int64_t>& ins,
@@ -549,6 +553,7 @@ class Importer {
   // 16x8 (int16 activations): the operators qgen has TFLite's int16 kernels
   // for; any other one is refused by its name in the model.
   static bool op_16x8(Op op) {
+    // (TRANSPOSE_CONV's pad is appended directly, not through emit().)
     return op == Op::Conv2d || op == Op::Dense || op == Op::Add || op == Op::MaxPool2d || op == Op::AvgPool2d ||
            op == Op::Reshape || op == Op::Flatten || op == Op::Softmax || op == Op::Sigmoid || op == Op::Tanh;
   }
@@ -556,8 +561,8 @@ class Importer {
     bool i16 = false;
     for (int t : n.inputs) i16 = i16 || g_.tensor(t).i16();
     if (i16 && !op_16x8(n.op))
-      fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, "
-                  "MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE, SOFTMAX, LOGISTIC and TANH; not for this operator");
+      fail(n.src, "16x8 quantization (int16 activations) is supported for CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, "
+                  "ADD, MAX_POOL_2D, AVERAGE_POOL_2D, RESHAPE, SOFTMAX, LOGISTIC and TANH; not for this operator");
   }
 
   void mark_int8(Node& n) const {
@@ -695,6 +700,102 @@ class Importer {
       to_ohwi(n.weight.data);
     }
     bias(n, ins.size() > 2 ? ins[2] : -1, O, int8, src);
+    emit(std::move(n), out_j);
+  }
+
+  // TRANSPOSE_CONV (inputs: output_shape, filter [O, kh, kw, C], input,
+  // optional bias): out(oy, ox) += x(iy, ix) * w(ky, kx) where oy = iy * s - pad_top + ky
+  // (TFLite's reference TransposeConv; SAME pads as for a convolution from the
+  // output to the input). Imported as a pad that inserts stride - 1 zeros (int8:
+  // the zero point) between the input's pixels and pads the border with
+  // kh - 1 - pad_top ... (ir::Attrs::steps), then a stride-1 VALID conv2d with the
+  // filter flipped in y and x; integer sums are exact, so the int8 result is
+  // TFLite's (same per-channel requantization as CONV_2D).
+  void transpose_conv(const tfl::Operator* op, const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 3, 4, src);
+    const int x = activation_in(ins[2], src, "input");
+    const std::vector<int64_t> xs = g_.tensor(x).shape;
+    const bool int8 = g_.tensor(x).dtype == ir::DType::I8;
+    if (xs.size() != 3) fail(src, "needs an image input [1,H,W,C]; '" + printable_name(g_.tensor(x).name) + "' is a vector");
+    same_dtype(x, out_j, src);
+    const tfl::TransposeConvOptions* o = op->builtin_options_as_TransposeConvOptions();
+    if (!o) fail(src, "has no TransposeConvOptions");
+    check_padding(o->padding(), src);
+    const int64_t sh = positive(o->stride_h(), src, "stride_h"), sw = positive(o->stride_w(), src, "stride_w");
+    const ir::Activation act = fused(o->fused_activation_function(), src);
+    // The output shape: a constant [4] INT32 tensor equal to the declared output shape.
+    check_index(ins[0], src);
+    check_index(out_j, src);
+    const std::vector<int64_t> os = const_ints(ins[0], 4, src, "output_shape");
+    const std::vector<int64_t> od = dims(out_j);
+    if (os != od)
+      fail(src, "the output_shape " + describe(ins[0]) + " is " + shape_text(os) + " but the output " + describe(out_j) + " has shape " +
+                    shape_text(od));
+    const int64_t fj = ins[1];
+    check_index(fj, src);
+    const std::vector<int64_t> fd = const_dims(fj, 4, "the filter");
+    const int64_t O = fd[0], kh = fd[1], kw = fd[2], C = xs[2];
+    if (fd[3] != C)
+      fail(src, "the filter " + describe(fj) + " has " + std::to_string(fd[3]) + " input channels; the input has " + std::to_string(C));
+    if (od.size() != 4 || od[0] != 1 || od[3] != O)
+      fail(src, "the output " + describe(out_j) + " has shape " + shape_text(od) + "; expected [1,OH,OW," + std::to_string(O) + "]");
+    const int64_t OH = positive(od[1], src, "the output height"), OW = positive(od[2], src, "the output width");
+    // TFLite (ComputePaddingHeightWidth on the output size): SAME pads as a
+    // convolution of the output, ceil(OH / stride) rows, the smaller half first.
+    int64_t pt = 0, pl = 0, unused = 0;
+    if (o->padding() == tfl::Padding::SAME) {
+      same_pads(OH, kh, sh, 1, pt, unused);
+      same_pads(OW, kw, sw, 1, pl, unused);
+    }
+    // The padded, zero-inserted image has OH + kh - 1 rows: (H - 1) * sh + 1 input
+    // rows, kh - 1 - pt above, the rest below.
+    const int64_t top = kh - 1 - pt, left = kw - 1 - pl;
+    const int64_t bottom = OH + kh - 1 - ((xs[0] - 1) * sh + 1) - top, right = OW + kw - 1 - ((xs[1] - 1) * sw + 1) - left;
+    if (top < 0 || left < 0 || bottom < 0 || right < 0)
+      fail(src, "the output " + shape_text(od) + " crops the transposed convolution's result (padding beyond the filter); not supported");
+
+    Node pad;
+    pad.op = Op::Pad;
+    pad.src = src;
+    pad.inputs = {x};
+    pad.attrs.pads = {top, left, 0, bottom, right, 0};
+    pad.attrs.steps = {sh, sw, 1};
+    ir::Tensor up = g_.tensor(x);
+    up.name = unique_name(raw_name(out_j) + "/zero_insert", out_j);
+    pad.name = up.name;
+    pad.output = add_tensor(std::move(up));
+    if (int8) mark_int8(pad);
+    g_.nodes.push_back(std::move(pad));
+    ir::op_info(Op::Pad).infer(g_, g_.nodes.back());
+
+    Node n;
+    n.op = Op::Conv2d;
+    n.src = src;
+    n.inputs = {g_.nodes.back().output};
+    n.act = act;
+    n.attrs.groups = 1;
+    n.attrs.win.kh = kh;
+    n.attrs.win.kw = kw;
+    n.weight.shape = {O, kh, kw, C};
+    const int64_t nw = O * kh * kw * C;
+    auto flip = [&](auto& v) {  // OHWI, y and x reversed
+      auto r = v;
+      for (int64_t oc = 0; oc < O; ++oc)
+        for (int64_t y = 0; y < kh; ++y)
+          for (int64_t xx = 0; xx < kw; ++xx)
+            for (int64_t c = 0; c < C; ++c)
+              r[static_cast<size_t>(((oc * kh + y) * kw + xx) * C + c)] =
+                  v[static_cast<size_t>(((oc * kh + (kh - 1 - y)) * kw + (kw - 1 - xx)) * C + c)];
+      v = std::move(r);
+    };
+    if (int8) {
+      int8_weights(n, fj, nw, O, 0, src);
+      flip(n.il->weight);
+    } else {
+      n.weight.data = float_weights(fj, nw, O, 0, src);
+      flip(n.weight.data);
+    }
+    bias(n, ins.size() > 3 ? ins[3] : -1, O, int8, src);
     emit(std::move(n), out_j);
   }
 
@@ -952,6 +1053,21 @@ class Importer {
       n.attrs.target_shape = target;  // HWC: logical order == internal order
     }
     emit(std::move(n), out_j);
+  }
+
+  // CAST: FLOAT32 -> FLOAT32 is a copy; every other pair is refused by name.
+  // TFLite's CAST converts values, not codes (INT8 -> FLOAT32 gives the code
+  // itself, without the scale), and qgen's activations are FLOAT32 values or
+  // quantized INT8 / INT16 codes: no other pair has a meaning it can keep.
+  void cast(const std::string& src, const std::vector<int64_t>& ins, int64_t out_j) {
+    arity(ins, 1, 1, src);
+    check_index(ins[0], src);
+    check_index(out_j, src);
+    const tfl::TensorType from = T(ins[0]).type(), to = T(out_j).type();
+    if (from != tfl::TensorType::FLOAT32 || to != tfl::TensorType::FLOAT32)
+      fail(src, "CAST from " + type_name(from) + " to " + type_name(to) +
+                    " is not supported (only FLOAT32 to FLOAT32: TFLite's CAST converts values without their quantization scale)");
+    reshape(src, {ins[0]}, out_j);
   }
 
   // An elementwise op whose output quantization (int8) is the model's own.

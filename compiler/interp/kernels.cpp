@@ -565,8 +565,10 @@ void k_strided_copy(const KernelArgs& a) {
     for (int64_t j = 0; j < m.out[1]; ++j)
       for (int64_t k = 0; k < m.out[2]; ++k, ++o) {
         const int64_t u = i - m.lo[0], v = j - m.lo[1], w = k - m.lo[2];
-        const bool in = u >= 0 && u < m.len[0] && v >= 0 && v < m.len[1] && w >= 0 && w < m.len[2];
-        a.out[o] = in ? (*a.in[0])[idx(m.off + u * m.stride[0] + v * m.stride[1] + w * m.stride[2])] : pad;
+        const bool in = u >= 0 && u < m.len[0] && v >= 0 && v < m.len[1] && w >= 0 && w < m.len[2] && u % m.step[0] == 0 &&
+                        v % m.step[1] == 0 && w % m.step[2] == 0;
+        a.out[o] = in ? (*a.in[0])[idx(m.off + u / m.step[0] * m.stride[0] + v / m.step[1] * m.stride[1] + w / m.step[2] * m.stride[2])]
+                      : pad;
       }
 }
 

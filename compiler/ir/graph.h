@@ -95,7 +95,9 @@ struct Attrs {
   int64_t begin = 0, end = 0;         // slice: [begin, end) along `axis`
   float alpha = 0.01f;                // leaky_relu: the slope below 0
   // pad: per internal axis the elements added before (pads[d]) and after
-  // (pads[rank + d]); transpose: output axis d is input axis perm[d];
+  // (pads[rank + d]) and, when `steps` is not empty, steps[d] - 1 pad values
+  // between neighbouring input elements (interior padding: the zero insertion
+  // of a transposed convolution); transpose: output axis d is input axis perm[d];
   // strided_slice: per internal axis begin, end (exclusive), step (>= 1).
   std::vector<int64_t> pads, perm, starts, ends, steps;
 };

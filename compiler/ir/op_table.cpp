@@ -152,11 +152,14 @@ void infer_pad(Graph& g, Node& n) {
   const std::vector<int64_t> s = g.in(n).shape;
   const size_t r = s.size();
   need_axes(g, n, n.attrs.pads, 2 * r, "pads");
+  if (!n.attrs.steps.empty()) need_axes(g, n, n.attrs.steps, r, "steps");
   std::vector<int64_t> o = s;
   for (size_t d = 0; d < r; ++d) {
     if (n.attrs.pads[d] < 0 || n.attrs.pads[r + d] < 0 || n.attrs.pads[d] > kMaxPad || n.attrs.pads[r + d] > kMaxPad)
       bad(g, n, "pads", "pads must be 0 to " + std::to_string(kMaxPad));
-    o[d] += n.attrs.pads[d] + n.attrs.pads[r + d];
+    const int64_t step = n.attrs.steps.empty() ? 1 : n.attrs.steps[d];
+    if (step < 1 || step > kMaxPad) bad(g, n, "steps", "interior steps must be 1 to " + std::to_string(kMaxPad));
+    o[d] = (o[d] - 1) * step + 1 + n.attrs.pads[d] + n.attrs.pads[r + d];
   }
   out_t(g, n).shape = o;
 }
@@ -410,8 +413,11 @@ CopyMap copy_map(const Graph& g, const Node& n) {
   }
   switch (n.op) {
     case Op::Pad:
-      for (size_t d = 0; d < r; ++d) m.lo[k + d] = n.attrs.pads[d];
-      for (size_t d = 0; d < 3; ++d) m.len[d] = in_len[d];
+      for (size_t d = 0; d < r; ++d) {
+        m.lo[k + d] = n.attrs.pads[d];
+        if (!n.attrs.steps.empty()) m.step[k + d] = n.attrs.steps[d];
+      }
+      for (size_t d = 0; d < 3; ++d) m.len[d] = (in_len[d] - 1) * m.step[d] + 1;
       break;
     case Op::Transpose:
       for (size_t d = 0; d < r; ++d) m.stride[k + d] = in_stride[k + static_cast<size_t>(n.attrs.perm[d])];

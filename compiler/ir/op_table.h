@@ -136,10 +136,11 @@ bool is_depthwise(const Graph& g, const Node& n);
 
 // pad, transpose and strided_slice as one strided copy over the output,
 // both shapes padded to rank 3 with leading 1s: output element (i0, i1, i2)
-// reads a_d = i_d - lo[d]; when some a_d is outside [0, len[d]) it is the pad
-// value (zero; int8: the zero point), else x[off + sum_d a_d * stride[d]].
+// reads a_d = i_d - lo[d]; when some a_d is outside [0, len[d]) or not a
+// multiple of step[d] (pad's interior padding) it is the pad value (zero;
+// int8: the zero point), else x[off + sum_d (a_d / step[d]) * stride[d]].
 struct CopyMap {
-  int64_t out[3] = {1, 1, 1}, lo[3] = {0, 0, 0}, len[3] = {1, 1, 1}, stride[3] = {0, 0, 0};
+  int64_t out[3] = {1, 1, 1}, lo[3] = {0, 0, 0}, len[3] = {1, 1, 1}, stride[3] = {0, 0, 0}, step[3] = {1, 1, 1};
   int64_t off = 0;
 };
 CopyMap copy_map(const Graph& g, const Node& n);

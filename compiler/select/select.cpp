@@ -413,6 +413,8 @@ const std::vector<Row>& table() {
       {"relayout_i16", {Op::Flatten, Op::Reshape}, Data::Int8, "relayout_f32.c", "i16", when_i16, nullptr},
       {"lut_i16", {Op::Sigmoid, Op::Tanh}, Data::Int8, "lut_i16.c", "i16", when_i16, nullptr},
       {"softmax_i16", {Op::Softmax}, Data::Int8, "softmax_i16.c", "i16", when_i16, nullptr},
+      // 16x8 TRANSPOSE_CONV's zero insertion (the importer's pad; zero point 0).
+      {"strided_copy_i16", {Op::Pad}, Data::Int8, "strided_copy.c", "i16", when_i16, nullptr},
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},

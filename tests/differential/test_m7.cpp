@@ -273,3 +273,29 @@ TEST_CASE("cortex-m7: the random nets above reach every DSP and packed kernel fa
     CHECK(count[f] >= 2);
   }
 }
+
+// Issue 15: TRANSPOSE_CONV (a zero-inserting pad + the DSP conv2d) in int8,
+// and the float model with LQ-4, on the board.
+TEST_CASE("cortex-m7: TRANSPOSE_CONV int8 and LQ-4 equal the interpreter on the board", "[m7][tflite]") {
+  const std::string dir = std::string(QGEN_SOURCE_DIR) + "/tests/models/tflite_ops";
+  std::vector<qgt::DiffModel> ms;
+  qgt::Rng r(15);
+  auto add = [&](const std::string& file, const std::string& prefix, bool int8, const std::string& quant) {
+    qgt::DiffModel m;
+    m.model_file = dir + "/" + file;
+    m.prefix = prefix;
+    m.label = file + (quant.empty() ? "" : " " + quant);
+    m.quant_json = quant;
+    for (int k = 0; k < 2; ++k) {
+      std::vector<float> in(8 * 8 * 4);
+      for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
+      m.inputs.push_back(in);
+    }
+    ms.push_back(m);
+  };
+  add("transpose_conv_bias.tflite", "m7tc_i8", true, "");
+  add("transpose_conv_bias_f32.tflite", "m7tc_lq4", false,
+      R"({"default": {"w_bits": 4, "a_bits": 4, "w_region": "kernel", "a_region": "kernel"}})");
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7tconv");
+  if (!err.empty()) FAIL(err);
+}

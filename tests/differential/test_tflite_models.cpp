@@ -144,3 +144,34 @@ TEST_CASE("int8 overflow (x86-64, Halide): saturating requantization in Halide, 
   }
   std::filesystem::remove_all(dir);
 }
+
+// Issue 15: TRANSPOSE_CONV (a zero-inserting pad + a stride-1 conv2d,
+// tests/models/tflite_ops): the float model as is, with LQ-4 ("kernel" regions)
+// and with DQ-8 ("layer" regions), and the int8 models, on targets c and x86-64.
+TEST_CASE("TRANSPOSE_CONV: float, LQ, DQ and int8: emitted C equals interpreter bit for bit (c, x86-64)", "[tflite]") {
+  const std::string dir = std::string(QGEN_SOURCE_DIR) + "/tests/models/tflite_ops";
+  std::vector<qgt::DiffModel> ms;
+  auto add = [&](const std::string& file, const std::string& prefix, bool int8, const std::string& quant) {
+    qgt::DiffModel m;
+    m.model_file = dir + "/" + file;
+    m.prefix = prefix;
+    m.label = file + (quant.empty() ? "" : " " + quant);
+    m.quant_json = quant;
+    qgt::Rng r(std::hash<std::string>{}(prefix));
+    for (int k = 0; k < 3; ++k) {
+      std::vector<float> in(8 * 8 * 4);
+      for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
+      m.inputs.push_back(in);
+    }
+    ms.push_back(m);
+  };
+  add("transpose_conv_bias_f32.tflite", "tc_f", false, "");
+  add("transpose_conv_bias_f32.tflite", "tc_lq4", false,
+      R"({"default": {"w_bits": 4, "a_bits": 4, "w_region": "kernel", "a_region": "kernel"}})");
+  add("transpose_conv_bias_f32.tflite", "tc_dq8", false,
+      R"({"default": {"w_bits": 8, "a_bits": 8, "w_region": "layer", "a_region": "layer"}})");
+  add("transpose_conv.tflite", "tc_i8", true, "");
+  add("transpose_conv_valid.tflite", "tc_i8v", true, "");
+  const std::string err = qgt::run_differential(ms, {{"gcc", "-O2", "c"}, {"gcc", "-O2", "x86-64"}}, "tconv");
+  if (!err.empty()) FAIL(err);
+}

@@ -485,6 +485,26 @@ NamedModel zoo_shufflenet_ops() {
   b.output("y", {1, 8});
   return {"zoo_shufflenet_ops", b.bytes(), {1, 8, 4, 4}, "slice slice relu concat channel_shuffle slice avgpool2d slice flatten"};
 }
+// Issue 15: decoder / generator constructs: ConvTranspose (stride 2, pads,
+// output_padding, bias; then stride 1, dilation 2, a bias Add after it) and Tanh.
+NamedModel zoo_upsample_ops() {
+  Builder b(13, 24);
+  b.input(kI, {1, 3, 5, 4});
+  b.rinit("w1", {3, 4, 3, 3});
+  b.rinit("b1", {4});
+  auto& t1 = b.node("ConvTranspose", {kI, "w1", "b1"}, {"u1"}, "/up1/ConvTranspose");
+  attr(t1, "strides", V{2, 2});
+  attr(t1, "pads", V{1, 0, 1, 1});
+  attr(t1, "output_padding", V{1, 0});
+  b.node("Tanh", {"u1"}, {"h"}, "/Tanh");
+  b.rinit("w2", {4, 2, 2, 3});
+  auto& t2 = b.node("ConvTranspose", {"h", "w2"}, {"u2"}, "/up2/ConvTranspose");
+  attr(t2, "dilations", V{2, 1});
+  b.rinit("b2", {1, 2, 1, 1});
+  b.node("Add", {"u2", "b2"}, {"y"}, "/up2/Add");
+  b.output("y", {1, 2, 12, 10});
+  return {"zoo_upsample_ops", b.bytes(), {1, 3, 5, 4}, "pad conv2d tanh pad conv2d"};
+}
 // x.reshape(x.shape[:1] + (-1,)): Shape, Slice of the shape, Concat, Reshape
 // (folded at import).
 NamedModel shape_slice_reshape() {
@@ -507,7 +527,7 @@ std::vector<NamedModel> valid_models() {
   return {conv_bn_relu_pool_gemm_softmax(), residual_concat(),          clip_pools_opset11(),         clip_attrs_opset9(),
           matmul_add(),                     reshape_zero_minus_one(),   shape_chain_view(),           conv_variants(),
           bn_vector_softmax_opset11(),      concat_width_channel_softmax(), pools_gemm_bias_add(),   bn_image_kept(),
-          zoo_mobilenet_ops(),              zoo_shufflenet_ops(),         shape_slice_reshape()};
+          zoo_mobilenet_ops(),              zoo_shufflenet_ops(),         shape_slice_reshape(),        zoo_upsample_ops()};
 }
 
 // ------------------------------------------------------------------ bad cases
@@ -554,13 +574,26 @@ std::vector<BadCase> bad_cases() {
   // is the location.
   v.push_back(simple("unsupported_counted", [](Builder& b) {
     b.input(kI, {1, 8});
-    b.node("Tanh", {kI}, {"t1"}, "/block1/Tanh");
+    b.node("Softplus", {kI}, {"t1"}, "/block1/Softplus");
     b.node("Relu", {"t1"}, {"r"}, "/block1/Relu");
     b.node("Erf", {"r"}, {"e"}, "/block1/Erf");
-    b.node("Tanh", {"e"}, {"t2"}, "/block2/Tanh");
-    b.node("Tanh", {"t2"}, {"y"}, "/block3/Tanh");
+    b.node("Softplus", {"e"}, {"t2"}, "/block2/Softplus");
+    b.node("Softplus", {"t2"}, {"y"}, "/block3/Softplus");
     b.output("y");
-  }, "node '/block1/Tanh' (op Tanh)", "unsupported: Tanh \u00d73, Erf \u00d71 (supported: "));
+  }, "node '/block1/Softplus' (op Softplus)", "unsupported: Softplus \u00d73, Erf \u00d71 (supported: "));
+  // ConvTranspose forms qgen does not take: one error naming the node.
+  v.push_back(simple("conv_transpose_group", [](Builder& b) {
+    b.input(kI, {1, 4, 5, 5});
+    b.rinit("W", {4, 1, 3, 3});
+    attr(b.node("ConvTranspose", {kI, "W"}, {"y"}, "/up/ConvTranspose"), "group", int64_t{4});
+    b.output("y");
+  }, "node '/up/ConvTranspose' (op ConvTranspose)", "group 4 is not supported (group 1 only)"));
+  v.push_back(simple("conv_transpose_crop", [](Builder& b) {
+    b.input(kI, {1, 4, 5, 5});
+    b.rinit("W", {4, 2, 3, 3});
+    attr(b.node("ConvTranspose", {kI, "W"}, {"y"}, "/up/ConvTranspose"), "pads", std::vector<int64_t>{3, 0, 0, 0});
+    b.output("y");
+  }, "node '/up/ConvTranspose' (op ConvTranspose)", "exceed the dilated kernel extent 2 (cropping is not supported)"));
   v.push_back(simple("missing_initializer", [](Builder& b) {
     b.input(kI, {1, 3, 8, 8});
     b.node("Conv", {kI, "onnx::Conv_67"}, {"c"}, "conv1");
@@ -752,9 +785,9 @@ std::vector<BadCase> bad_cases() {
   v.push_back(simple("unnamed_node", [](Builder& b) {
     b.input(kI, {1, 8});
     b.node("Relu", {kI}, {"r"});
-    b.node("Tanh", {"r"}, {"y"});
+    b.node("Softplus", {"r"}, {"y"});
     b.output("y");
-  }, "node #1 (op Tanh)", "unsupported: Tanh \u00d71"));
+  }, "node #1 (op Softplus)", "unsupported: Softplus \u00d71"));
   return v;
 }
 
@@ -847,6 +880,31 @@ T conv(const onnx::NodeProto& n, const T& x, const T& w, const T* b) {
         y.v[static_cast<size_t>((o * OH + oy) * OW + ox)] = acc;
       }
   }
+  return y;
+}
+
+// ConvTranspose, group 1: y(o, iy * s - p + ky * d) += x(c, iy) * w(c, o, ky).
+T conv_transpose(const onnx::NodeProto& n, const T& x, const T& w, const T* b) {
+  const int64_t C = x.d[1], H = x.d[2], W = x.d[3], O = w.d[1], KH = w.d[2], KW = w.d[3];
+  const V s = vattr(n, "strides", {1, 1}), dl = vattr(n, "dilations", {1, 1}), p = vattr(n, "pads", {0, 0, 0, 0}),
+          op = vattr(n, "output_padding", {0, 0});
+  const int64_t OH = (H - 1) * s[0] + op[0] + (KH - 1) * dl[0] + 1 - p[0] - p[2];
+  const int64_t OW = (W - 1) * s[1] + op[1] + (KW - 1) * dl[1] + 1 - p[1] - p[3];
+  T y{{1, O, OH, OW}, {}};
+  y.v.assign(static_cast<size_t>(numel(y.d)), 0.0);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t i = 0; i < OH * OW; ++i) y.v[static_cast<size_t>(o * OH * OW + i)] = b ? b->v[static_cast<size_t>(o)] : 0.0;
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t iy = 0; iy < H; ++iy)
+      for (int64_t ix = 0; ix < W; ++ix)
+        for (int64_t o = 0; o < O; ++o)
+          for (int64_t ky = 0; ky < KH; ++ky)
+            for (int64_t kx = 0; kx < KW; ++kx) {
+              const int64_t oy = iy * s[0] - p[0] + ky * dl[0], ox = ix * s[1] - p[1] + kx * dl[1];
+              if (oy < 0 || ox < 0 || oy >= OH || ox >= OW) continue;
+              y.v[static_cast<size_t>((o * OH + oy) * OW + ox)] +=
+                  x.v[static_cast<size_t>((c * H + iy) * W + ix)] * w.v[static_cast<size_t>(((c * O + o) * KH + ky) * KW + kx)];
+            }
   return y;
 }
 
@@ -1016,6 +1074,11 @@ std::vector<double> reference_eval(const onnx::ModelProto& m, const std::vector<
     T y;
     if (op == "Conv") {
       y = conv(n, in(0), in(1), has(2) ? &in(2) : nullptr);
+    } else if (op == "ConvTranspose") {
+      y = conv_transpose(n, in(0), in(1), has(2) ? &in(2) : nullptr);
+    } else if (op == "Tanh") {
+      y = in(0);
+      for (double& v : y.v) v = std::tanh(v);
     } else if (op == "Gemm" || op == "MatMul") {
       const T& a = in(0);
       const T& w = in(1);

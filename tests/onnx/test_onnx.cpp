@@ -272,6 +272,12 @@ TEST_CASE("net.json writer: ONNX -> net.json -> the same graph and the same C", 
       const std::string onnx_path = dir + "/" + m.name + ".onnx", json_path = dir + "/" + m.name + "/net.json";
       qgt::write_file(onnx_path, m.bytes);
       const ir::Graph a = frontend::load_onnx(onnx_path);
+      bool internal = false;  // importer-made ops (pad: ConvTranspose's zero insertion) have no net.json form
+      for (const ir::Node& n : a.nodes) internal = internal || ir::op_info(n.op).internal;
+      if (internal) {
+        CHECK_THROWS_WITH(frontend::write_netjson(a, json_path), Catch::Contains("has no net.json form"));
+        continue;
+      }
       const std::string bin = frontend::write_netjson(a, json_path);
       CHECK(bin == dir + "/" + m.name + "/net.bin");
       ir::Graph b = frontend::load_netjson(json_path);

@@ -8,10 +8,12 @@ real inputs and >= 100 random inputs; the int8 outputs must be identical. On a
 difference the script names the first differing tensor and element (TFLite's
 preserved intermediate tensors vs `qgen run --dump-tensors`).
 
-usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N] [--interp] [--only REL ...]
+usage: check_against_tflite.py QGEN MODELS_DIR WORKDIR [--random N] [--interp] [--target T] [--only REL ...]
 --only: check just these int8 models (paths relative to MODELS_DIR; random inputs).
 --interp: also run `qgen run` (the reference interpreter) on the same inputs;
 its int8 outputs must equal the emitted C's.
+--target T: compile with `qgen compile --target T` (a host target: c, x86-64)
+and link every .c / .o / .a it writes.
 --count-ops: print `ops_bitexact=N`, the number of distinct TFLite builtin
 operators in the models that passed (for bench/zoo/run).
 Exit 0: all identical. Exit 1: a difference (or a missing model under
@@ -110,6 +112,8 @@ def main():
         print(__doc__)
         return 2
     qgen, models_dir, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    global TARGET
+    TARGET = sys.argv[sys.argv.index("--target") + 1] if "--target" in sys.argv else None
     n_random = int(sys.argv[sys.argv.index("--random") + 1]) if "--random" in sys.argv else 100
     models = MODELS
     if "--only" in sys.argv:
@@ -162,6 +166,9 @@ def main():
     return 0 if failed == 0 else 1
 
 
+TARGET = None  # --target
+
+
 def check_model(qgen, path, rel, tag, inputs, n_random, work, interp):
     """Compiles `path`, runs its C on `inputs` and compares with TFLite; True when identical."""
     if True:
@@ -169,13 +176,15 @@ def check_model(qgen, path, rel, tag, inputs, n_random, work, interp):
         out_dir = os.path.join(d, "out")
         run(["rm", "-rf", d])
         os.makedirs(d)
-        run([qgen, "compile", path, "--name", "model", "-o", out_dir, "-q"])
+        run([qgen, "compile", path, "--name", "model", "-o", out_dir, "-q"] + (["--target", TARGET] if TARGET else []))
         with open(os.path.join(d, "main.c"), "w") as f:
             f.write(MAIN_C)
         prog = os.path.join(d, "prog")
+        srcs = [os.path.join(out_dir, "model.c"), os.path.join(out_dir, "model_weights.c")]
+        if TARGET:
+            srcs = sorted(os.path.join(out_dir, f) for f in os.listdir(out_dir) if f.endswith((".c", ".o", ".a")))
         run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-I" + out_dir,
-             os.path.join(d, "main.c"), os.path.join(out_dir, "model.c"), os.path.join(out_dir, "model_weights.c"),
-             "-o", prog, "-lm"])
+             os.path.join(d, "main.c")] + srcs + ["-o", prog, "-lm"])
         xin, xout = os.path.join(d, "in.i8"), os.path.join(d, "out.i8")
         np.concatenate(inputs).astype(np.int8).tofile(xin)
         run([prog, xin, xout])

@@ -191,8 +191,9 @@ std::vector<BadCase> bad_tflite_cases() {
 
   // Well-formed flatbuffers that qgen does not support or that are inconsistent.
   c.push_back({"unsupported_op", "operators[0]",
-               "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MINIMUM, "
-               "MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, QUANTIZE, SOFTMAX, "
+               "unsupported: SQUEEZE \u00d71 (supported: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, ADD, SUB, MUL, "
+               "MINIMUM, MAXIMUM, CONCATENATION, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, CAST, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, "
+               "QUANTIZE, SOFTMAX, "
                "DIV, PAD, TRANSPOSE, STRIDED_SLICE, MEAN)",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::SQUEEZE); })});
   // Issue 15: every unsupported operator of the model in one message, with counts, by first appearance.
@@ -206,6 +207,10 @@ std::vector<BadCase> bad_tflite_cases() {
                  s.output_scale = 0.5f;  // the tail tensor's: PAD must not requantize
                  s.tail = {qg::tfl::BuiltinOperator::PAD};
                  s.tail_self_operand = true;
+               })});
+  // CAST: only FLOAT32 -> FLOAT32; other pairs are named.
+  c.push_back({"cast_int8", "operators[1] (CAST)", "CAST from INT8 to INT8 is not supported (only FLOAT32 to FLOAT32", with([](Spec& s) {
+                 s.tail = {qg::tfl::BuiltinOperator::CAST};
                })});
   c.push_back({"unsupported_op_extended_code", "operators[0]", "unsupported: CUMSUM \u00d71",
                with([](Spec& s) { s.op = static_cast<int32_t>(qg::tfl::BuiltinOperator::CUMSUM); })});

@@ -24,6 +24,9 @@ H, W, C = 8, 8, 4
 SHAPE = (1, H, W, C)
 rng = np.random.default_rng(15)
 FILTER = tf.constant(rng.normal(0.0, 0.6, size=(1, 1, C, C)).astype(np.float32))
+# TRANSPOSE_CONV: a 3x3 filter [h, w, out_channels=6, in_channels=C] and a bias.
+TFILTER = tf.constant(rng.normal(0.0, 0.4, size=(3, 3, 6, C)).astype(np.float32))
+TBIAS = tf.constant(rng.normal(0.0, 0.5, size=(6,)).astype(np.float32))
 
 
 def conv(x):
@@ -52,6 +55,13 @@ MODELS = {
     "transpose": lambda x: tf.transpose(x, [0, 2, 1, 3]),
     # The divisor is sigmoid(relu(.)) >= 0.5: never the zero code (TFLite leaves x / 0 undefined).
     "div": lambda x: tf.divide(x, tf.sigmoid(tf.nn.relu(conv(x)))),
+    # TRANSPOSE_CONV, stride 2, SAME: [1, 16, 16, 6]; with and without a bias.
+    "transpose_conv": lambda x: tf.nn.conv2d_transpose(x, TFILTER, (1, 2 * H, 2 * W, 6), strides=2, padding="SAME"),
+    "transpose_conv_bias": lambda x: tf.nn.bias_add(
+        tf.nn.conv2d_transpose(x, TFILTER, (1, 2 * H, 2 * W, 6), strides=2, padding="SAME"), TBIAS),
+    # TRANSPOSE_CONV, stride 1, VALID: [1, 10, 10, 6], bias.
+    "transpose_conv_valid": lambda x: tf.nn.bias_add(
+        tf.nn.conv2d_transpose(x, TFILTER, (1, H + 2, W + 2, 6), strides=1, padding="VALID"), TBIAS),
 }
 
 
@@ -70,7 +80,7 @@ def convert(fn, shape):
 
 # Float32 versions (no quantization) of the element-moving and reduction ops,
 # written as <name>_f32.tflite.
-FLOAT_MODELS = ["pad", "transpose", "strided_slice", "mean", "div"]
+FLOAT_MODELS = ["pad", "transpose", "strided_slice", "mean", "div", "transpose_conv_bias"]
 
 
 def convert_float(fn, shape):

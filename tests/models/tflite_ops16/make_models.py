@@ -28,6 +28,8 @@ B4 = tf.constant(rng.normal(0.0, 0.5, size=(C,)).astype(np.float32))
 DW = tf.constant(rng.normal(0.0, 0.5, size=(3, 3, C, 1)).astype(np.float32))
 FC = tf.constant(rng.normal(0.0, 0.2, size=(H * W * C, 10)).astype(np.float32))
 B10 = tf.constant(rng.normal(0.0, 0.5, size=(10,)).astype(np.float32))
+# TRANSPOSE_CONV: filter [h, w, out_channels=6, in_channels=C] (drawn after the others: their values stay).
+TF33 = tf.constant(rng.normal(0.0, 0.4, size=(3, 3, 6, C)).astype(np.float32))
 
 
 def conv1(x):
@@ -49,6 +51,8 @@ MODELS = {
     "tanh": lambda x: tf.tanh(x),
     "tanh_conv": lambda x: tf.tanh(conv1(x)),
     "logistic_conv": lambda x: tf.sigmoid(conv1(x) * 0.25),
+    "transpose_conv": lambda x: tf.nn.bias_add(
+        tf.nn.conv2d_transpose(x, TF33, (1, 2 * H, 2 * W, 6), strides=2, padding="SAME"), B6),
     "mul": lambda x: tf.multiply(conv1(x), x),  # no 16x8 MUL in qgen: the refusal case
 }
 
