@@ -94,7 +94,7 @@ void fill_halide_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const
   c.kernel = "qg_" + op_name(n) + "_a" + str(ib) + "o" + str(ob) + "_i8_halide__" + tag(t);
   c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
   part(c, "PADDED", halide_scratch_bytes(g, n));
-  if (g.out(n).sub_byte()) part(c, "OUT", g.out(n).numel());
+  if (g.out(n).sub_byte()) part(c, "OUT", g.out(n).numel(), 16);  // aligned like an arena tensor (the pipeline's vector stores)
 }
 
 void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
