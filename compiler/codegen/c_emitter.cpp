@@ -247,7 +247,9 @@ class Emitter {
     layer_bytes_ += bytes;
     table_bytes_ += bytes;
     const std::vector<int> inputs = n.op == ir::Op::Add ? std::vector<int>{0, 1} : std::vector<int>{0};
-    return {{c.tmpl, c.kernel, halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx)), inputs, c.scratch_bytes() > 0, {}}};
+    Defines defs = halide_->add_layer(g_, n, prefix_ + "_hl_L" + str(idx));
+    defs.insert(defs.end(), c.defines.begin(), c.defines.end());  // QG_IBITS, QG_OBITS (packed sub-byte activations)
+    return {{c.tmpl, c.kernel, defs, inputs, c.scratch_bytes() > 0, {}}};
   }
 
   static void append_u8(std::string& s, const std::vector<uint8_t>& v) {

@@ -78,8 +78,23 @@ int64_t dw_tab_scratch(const ir::Graph& g, const ir::Node& n) {
 void fill_halide(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   c.halide = true;
   c.kernel = "qg_" + op_name(n) + "_i8_halide__" + tag(t);
+  if (n.op == Op::Conv2d || n.op == Op::Dense) c.defines = {{"QG_IBITS", "8"}, {"QG_OBITS", "8"}};  // templates/halide_linear_i8.c
   const int64_t bytes = halide_scratch_bytes(g, n);
   if (bytes > 0) part(c, "PADDED", bytes);
+}
+// A conv / dense layer with a packed 4- or 2-bit input and/or output on the
+// Halide int8 pipeline (templates/halide_linear_i8.c, QG_IBITS / QG_OBITS):
+// the glue unpacks the input codes into the padded buffer (PADDED, as for
+// int8: a code c is the int8 value c, the zero point pads); a packed output
+// is written by the pipeline as one code per byte into OUT (its clamp is
+// inside [0, 2^bits - 1]) and packed into the arena tensor.
+void fill_halide_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
+  c.halide = true;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(ib) + "o" + str(ob) + "_i8_halide__" + tag(t);
+  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
+  part(c, "PADDED", halide_scratch_bytes(g, n));
+  if (g.out(n).sub_byte()) part(c, "OUT", g.out(n).numel(), 16);  // aligned like an arena tensor (the pipeline's vector stores)
 }
 
 void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -372,6 +387,9 @@ bool when_requantize(const Target&, const ir::Graph&, const ir::Node& n) { retur
 void fill_requantize(KernelChoice& c, const Target&, const ir::Graph&, const ir::Node& n) { c.kernel = "qg_" + op_name(n) + "_table_i8__c"; }
 
 bool when_halide(const Target& t, const ir::Graph& g, const ir::Node& n) { return halide_handles(t, g, n); }
+bool when_halide_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return (g.in(n).sub_byte() || g.out(n).sub_byte()) && halide_handles(t, g, n);
+}
 bool when_dsp_depthwise(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Depthwise; }
 bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { return dsp_choice(g, n, t).kind == DspKind::Gemm; }
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
@@ -416,6 +434,7 @@ const std::vector<Row>& table() {
       // 16x8 TRANSPOSE_CONV's zero insertion (the importer's pad; zero point 0).
       {"strided_copy_i16", {Op::Pad}, Data::Int8, "strided_copy.c", "i16", when_i16, nullptr},
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
+      {"halide_linear_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide_sub, fill_halide_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
       {"maxpool_sub", {Op::MaxPool2d}, Data::Int8, "pool2d_sub.c", nullptr, when_sub_pool, fill_sub_pool},
@@ -592,8 +611,9 @@ bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (n.op != Op::Conv2d && n.op != Op::Dense) return false;
   // Depthwise (one channel per group) in Halide; other grouped convs: portable C.
   if (n.op == Op::Conv2d && n.attrs.groups != 1 && !ir::is_depthwise(g, n)) return false;
+  // Packed 4/2-bit input or output (row halide_linear_sub): unpacked and
+  // packed by the glue around the same int8 pipeline.
   if (g.in(n).dtype != ir::DType::I8 || g.out(n).dtype != ir::DType::I8) return false;
-  if (g.in(n).sub_byte() || g.out(n).sub_byte()) return false;
   if (n.weight.shape[0] % 4 != 0) return false;  // whole vectors of output channels; else portable C
   // avx512_vnni_evex: a dense layer narrower than 16 lanes would put the whole
   // model on the non-VNNI target (docs/halide.md); at most C_in x O MACs, it

@@ -55,8 +55,9 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t);
 // ---- Halide (x86-64, cortex-a: "halide" among the target's kernel families) ----
 bool halide_enabled(const Target& t);
 // True when layer `n` runs as a Halide pipeline on target `t`: integer-only
-// conv (groups 1 or depthwise), dense with a multiple of 4 output channels,
-// int8 max pool.
+// conv (groups 1 or depthwise), dense with a multiple of 4 output channels
+// (also with a packed 4/2-bit input or output: row halide_linear_sub, whose
+// glue unpacks and packs), int8 max pool.
 bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n);
 // True when no int32 partial sum of the Halide conv / dense pipeline can
 // overflow for this layer (integer weights and biases, input zero point), on

@@ -2,7 +2,8 @@
 // activations"): random integer-only nets whose conv / dense layers get
 // per-layer a_bits 8/4/2 (packed unsigned codes) and w_bits 8/4/2; emitted C
 // (host: gcc and clang, -O0 and -O2; Cortex-M7 under QEMU; x86-64 and
-// cortex-a packages with Halide int8 layers, qemu-aarch64) equals the
+// cortex-a packages whose packed layers run the Halide int8 pipeline through
+// the sub-byte glue, qemu-aarch64) equals the
 // interpreter bit for bit. A coverage case checks that the nets reach every
 // (input bits, output bits) pair of a conv / dense layer, every weight width
 // with packed activations, odd channel counts and packed tails, and max pools
@@ -14,6 +15,7 @@
 #include <set>
 
 #include "differential/harness.h"
+#include "ir/op_table.h"
 #include "support/cbuild.h"
 #include "support/random_net.h"
 
@@ -120,43 +122,169 @@ TEST_CASE("sub-byte activations group 0: emitted C equals interpreter bit for bi
 TEST_CASE("sub-byte activations group 1: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(1); }
 TEST_CASE("sub-byte activations group 2: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") { check_group(2); }
 
-// The Halide targets have no sub-byte kernels: a conv / dense layer with a
-// packed input or output runs the portable kernel (row int8_sub) inside the
-// same package as the Halide int8 layers (docs/halide.md). Nets with channel
-// counts a multiple of 4, so that their 8-bit layers take Halide.
+// The Halide targets (x86-64, cortex-a): a conv / dense layer with a packed
+// input or output that the Halide int8 pipeline takes (output channels a
+// multiple of 4) runs it through templates/halide_linear_i8.c's sub-byte
+// glue (row halide_linear_sub: codes unpacked into the padded buffer, the
+// output packed from scratch; docs/halide.md); the other packed layers run
+// the portable kernel (row int8_sub) in the same package. Nets with channel
+// counts a multiple of 4 (8-bit weights), nets with any channel counts
+// (8/4/2-bit weights, odd input channels, packed tails) and the wide nets.
 constexpr uint64_t kHalideFirst = 933000;
 constexpr int kHalideNets = 6;
 
-TEST_CASE("x86-64 and cortex-a (Halide): sub-byte layers on the portable kernel beside Halide int8 layers equal the interpreter", "[differential][halide][subbyte]") {
-  const std::vector<qgt::DiffModel> ms = subbyte_models(kHalideFirst, kHalideNets, "sbhl", 2, false, 4);
-  // The nets mix both: per target, some net has a Halide layer and an int8_sub
-  // layer, and no layer with a packed tensor is given to Halide.
-  const std::string dir = qgt::make_temp_dir("subhlcover");
-  for (const char* target : {"x86-64", "cortex-a"}) {
-    int mixed = 0, packed_in_halide = 0;
-    for (const qgt::DiffModel& m : ms) {
-      const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, target);
-      int halide = 0, sub = 0;
-      for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
-        const qg::ir::Node& n = s.graph.nodes[i];
-        const bool packed = s.graph.in(n).sub_byte() || s.graph.out(n).sub_byte();
-        halide += s.kernels->at(i).halide ? 1 : 0;
-        sub += s.kernels->at(i).row == "int8_sub" ? 1 : 0;
-        packed_in_halide += packed && s.kernels->at(i).halide ? 1 : 0;
+// Edge cases of the Halide sub-byte glue, three variants: input 5x7x3 HWC;
+// c0 3x3 padded 3 -> 5 (O % 4 != 0: portable int8_sub), c1 3x3 padded 5 -> 8
+// (reads odd packed channels: 7·5 codes per row, so at 4 and 2 bits rows
+// start inside a byte and 175 codes leave a partial last byte), c2 3x3
+// depthwise 8 -> 8 stride 2, c3 1x1 8 -> 4, flatten, d0 dense 24 -> 12,
+// d1 dense 12 -> 10 (8-bit output, portable). a_bits of c0..d0 are five
+// consecutive widths of the cyclic sequence 8 8 4 4 2 2 8 2 4 from 0, 4, 8:
+// the four Halide layers c1, c2, c3, d0 take every (input, output) pair over
+// the variants; w_bits 8/4/2 rotate over layers and variants.
+std::vector<qgt::DiffModel> halide_edge_models(const std::string& prefix, int inputs) {
+  const int seq[9] = {8, 8, 4, 4, 2, 2, 8, 2, 4};
+  const int wb[3] = {8, 4, 2};
+  std::vector<qgt::DiffModel> ms;
+  uint32_t st = 777u;
+  auto rnd = [&st](float scale) {
+    st = st * 1664525u + 1013904223u;
+    return scale * (static_cast<float>(st >> 8) / 8388608.0f - 1.0f);
+  };
+  for (int v = 0; v < 3; ++v) {
+    json layers = json::array(), q = json::object();
+    std::string prev = "x";
+    int li = 0;
+    auto linear = [&](const std::string& name, const std::string& op, int64_t O, int64_t C, int64_t k, int64_t stride, int64_t groups, bool relu) {
+      const int64_t cg = C / groups, K = cg * k * k;
+      std::vector<float> w(static_cast<size_t>(O * K)), b(static_cast<size_t>(O));
+      for (float& f : w) f = rnd(1.5f / std::sqrt(static_cast<float>(K)));
+      for (float& f : b) f = rnd(0.3f);
+      json L = {{"name", name}, {"op", op}, {"inputs", {prev}}, {"bias", {{"shape", {O}}, {"data", b}}}};
+      if (op == "conv2d") {
+        L["stride"] = stride;
+        L["padding"] = k / 2;
+        L["weight"] = {{"shape", {O, cg, k, k}}, {"data", w}};
+        if (groups > 1) L["groups"] = groups;
+      } else {
+        L["weight"] = {{"shape", {O, C}}, {"data", w}};
       }
-      mixed += halide > 0 && sub > 0 ? 1 : 0;
-    }
-    INFO(target << ": nets with Halide and int8_sub layers " << mixed << ", packed layers given to Halide " << packed_in_halide);
-    CHECK(mixed >= 1);
-    CHECK(packed_in_halide == 0);
+      layers.push_back(L);
+      prev = name;
+      if (relu) {
+        layers.push_back({{"name", name + "_relu"}, {"op", "relu"}, {"inputs", {prev}}});
+        prev = name + "_relu";
+      }
+      q[name] = {{"a_bits", li < 5 ? seq[(4 * v + li) % 9] : 8}, {"w_bits", wb[(v + li) % 3]}};
+      ++li;
+    };
+    linear("c0", "conv2d", 5, 3, 3, 1, 1, false);
+    linear("c1", "conv2d", 8, 5, 3, 1, 1, true);
+    linear("c2", "conv2d", 8, 8, 3, 2, 8, false);
+    linear("c3", "conv2d", 4, 8, 1, 1, 1, true);
+    layers.push_back({{"name", "flat"}, {"op", "flatten"}, {"inputs", {prev}}});
+    prev = "flat";
+    linear("d0", "dense", 12, 3 * 4 * 4, 1, 1, 1, false);  // c2: 5x7 -> 3x4 (stride 2, padding 1)
+    linear("d1", "dense", 10, 12, 1, 1, 1, false);
+    qgt::DiffModel m;
+    m.net_json = json{{"format", "qgen-net"}, {"version", 1}, {"name", "edge" + std::to_string(v)},
+                      {"input", {{"name", "x"}, {"shape", {5, 7, 3}}, {"layout", "HWC"}}}, {"layers", layers}}
+                     .dump();
+    m.quant_json = json{{"default", {{"scheme", "int8"}, {"w_bits", 8}}}, {"layers", q}}.dump();
+    m.prefix = prefix + std::to_string(v);
+    m.label = "sub-byte Halide edge net " + std::to_string(v);
+    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(950000 + static_cast<uint64_t>(v * 31 + c), 5 * 7 * 3, c % 2 ? 0 : 3));
+    for (int kind = 0; kind < inputs; ++kind) m.inputs.push_back(qgt::random_input(951000 + static_cast<uint64_t>(v * 7 + kind), 5 * 7 * 3, kind));
+    ms.push_back(std::move(m));
   }
-  qgt::remove_dir(dir);
+  return ms;
+}
+
+std::vector<qgt::DiffModel> halide_sub_models(const std::string& prefix, int inputs) {
+  std::vector<qgt::DiffModel> ms = subbyte_models(kHalideFirst, kHalideNets, prefix, inputs, false, 4);
+  for (qgt::DiffModel& m : wide_models(prefix + "w", inputs)) ms.push_back(std::move(m));
+  for (qgt::DiffModel& m : halide_edge_models(prefix + "e", inputs)) ms.push_back(std::move(m));
+  return ms;
+}
+
+TEST_CASE("x86-64 and cortex-a (Halide): sub-byte layers on the Halide int8 pipeline equal the interpreter", "[differential][halide][subbyte]") {
   int objects = 0;
   const std::vector<qgt::Toolchain> tcs = {{"gcc", "-O2", "x86-64", "", ""},
                                            {"aarch64-linux-gnu-gcc", "-O2", "cortex-a", "", "qemu-aarch64 -L /usr/aarch64-linux-gnu"}};
-  const std::string err = qgt::run_differential(ms, tcs, "subhl", nullptr, &objects);
+  const std::string err = qgt::run_differential(halide_sub_models("sbhl", 2), tcs, "subhl", nullptr, &objects);
   if (!err.empty()) FAIL(err);
   CHECK(objects > 0);  // Halide layers really ran
+}
+
+// The nets above reach the sub-byte Halide path for every (input, output)
+// width pair but 8/8, every weight width, odd input channels, inputs with a
+// partial last byte, a conv input row that starts inside a byte, dense and
+// depthwise layers; the kernel report.json names for such a layer is the
+// Halide one; layers the pipeline cannot take (output channels not a
+// multiple of 4) stay on int8_sub.
+TEST_CASE("x86-64 and cortex-a (Halide): the sub-byte nets reach the Halide sub-byte path", "[differential][halide][subbyte]") {
+  const std::vector<qgt::DiffModel> ms = halide_sub_models("sbhlc", 0);
+  const std::string dir = qgt::make_temp_dir("subhlcover");
+  for (const char* target : {"x86-64", "cortex-a"}) {
+    std::map<std::pair<int, int>, int> pairs;
+    std::map<int, int> w;
+    int odd_in = 0, in_tail = 0, row_inside = 0, dense = 0, depthwise = 0, portable = 0, portable_o4 = 0, reported = 0, hl = 0;
+    const std::string suffix = std::string("_i8_halide__") + (std::string(target) == "x86-64" ? "x86_64" : "cortex_a");
+    for (const qgt::DiffModel& m : ms) {
+      const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, target);
+      const json report = json::parse(qgt::read_file(dir + "/out/report.json"));
+      const qg::ir::Graph& g = s.graph;
+      for (size_t i = 0; i < g.nodes.size(); ++i) {
+        const qg::ir::Node& n = g.nodes[i];
+        const qg::select::KernelChoice& k = s.kernels->at(i);
+        if (!n.il) continue;
+        const qg::ir::Tensor &in = g.in(n), &out = g.out(n);
+        if (k.row == "int8_sub") {
+          ++portable;
+          portable_o4 += n.weight.shape[0] % 4 == 0 ? 1 : 0;
+        }
+        if (k.row != "halide_linear_sub") continue;
+        ++hl;
+        ++pairs[{in.q.bits, out.q.bits}];
+        ++w[n.il->w_bits];
+        const std::string want = "_a" + std::to_string(in.q.bits) + "o" + std::to_string(out.q.bits) + suffix;
+        for (const json& L : report.at("layers"))
+          if (L.at("name") == n.name) {
+            const std::string kn = L.at("kernel");
+            reported += k.halide && kn.size() > want.size() && kn.compare(kn.size() - want.size(), want.size(), want) == 0 ? 1 : 0;
+          }
+        dense += n.op == qg::ir::Op::Dense ? 1 : 0;
+        depthwise += qg::ir::is_depthwise(g, n) ? 1 : 0;
+        if (!in.sub_byte()) continue;
+        odd_in += in.shape.back() % 2 ? 1 : 0;
+        in_tail += (in.numel() * in.q.bits) % 8 != 0 ? 1 : 0;
+        row_inside += n.op == qg::ir::Op::Conv2d && in.shape.size() == 3 && (in.shape[1] * in.shape[2] * in.q.bits) % 8 != 0 ? 1 : 0;
+      }
+    }
+    INFO(target);
+    for (int ib : {8, 4, 2})
+      for (int ob : {8, 4, 2}) {
+        if (ib == 8 && ob == 8) continue;
+        INFO("Halide sub-byte layers with " << ib << "-bit input, " << ob << "-bit output: " << pairs[std::make_pair(ib, ob)]);
+        CHECK(pairs[std::make_pair(ib, ob)] >= 1);
+      }
+    for (int wb : {8, 4, 2}) {
+      INFO("Halide sub-byte layers with " << wb << "-bit weights: " << w[wb]);
+      CHECK(w[wb] >= 1);
+    }
+    INFO("odd packed input channels " << odd_in << ", packed inputs with a partial last byte " << in_tail << ", input rows starting inside a byte "
+                                      << row_inside << ", dense " << dense << ", depthwise " << depthwise << "; report.json names the Halide kernel for "
+                                      << reported << " of " << hl << "; int8_sub layers " << portable << " (" << portable_o4
+                                      << " with O a multiple of 4)");
+    CHECK(odd_in >= 1);
+    CHECK(in_tail >= 1);
+    CHECK(row_inside >= 1);
+    CHECK(dense >= 1);
+    CHECK(depthwise >= 1);
+    CHECK(reported == hl);
+    CHECK(portable >= 1);  // the portable fallback is still exercised beside Halide layers
+  }
+  qgt::remove_dir(dir);
 }
 
 TEST_CASE("sub-byte max pools on packed codes: emitted C equals interpreter bit for bit", "[differential][int8][subbyte]") {
