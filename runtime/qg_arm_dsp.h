@@ -37,6 +37,18 @@ QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) {
   __asm__("smmul %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
+/* acc + qg_smmul(a, b) (mod 2^32): SMMLA adds acc to the high word */
+QG_INLINE int32_t qg_smmla(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmla %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+/* acc + qg_smmulr(a, b) (mod 2^32): SMMLAR adds acc to the high word */
+QG_INLINE int32_t qg_smmlar(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
 /* bytes 0 and 2 / 1 and 3 of x, zero-extended into two halfwords */
 #define qg_uxtb16(x) ((uint32_t)__uxtb16((int32_t)(x)))
 QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
@@ -80,6 +92,8 @@ QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
 }
 QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32); }
 QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b) >> 32); }
+QG_INLINE int32_t qg_smmlar(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)qg_smmulr(a, b)); }
+QG_INLINE int32_t qg_smmla(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)qg_smmul(a, b)); }
 QG_INLINE int32_t qg_ssat8(int32_t x) { return x < -128 ? -128 : x > 127 ? 127 : x; }
 QG_INLINE int32_t qg_qadd(int32_t x, int32_t y) {
   const int64_t s = (int64_t)x + (int64_t)y;
@@ -152,19 +166,24 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  * before the floor division by 2^r adds exactly zp after it; the sum
  * h + p[2] + (h >> 31) stays below 2^30 + 2^22 + 2^30 < 2^31 in magnitude.
  * Two instructions fewer per output (the add of the bias and the doubling are
- * one ADD with a shifted operand; no add of the zero point).
+ * one ADD with a shifted operand; no add of the zero point). One more: h +
+ * p[2] is one SMMLAR, and the rounding term [h < 0] is taken as [a < 0], a =
+ * 2x + p[0] the multiplicand: with m >= 0 they differ only when a < 0 and
+ * h = 0, where floor((p[2] - 1) / 2^r) = floor(p[2] / 2^r) = zp (r >= 1:
+ * 2^(r-1) - 1 and 2^(r-1) both lie in [0, 2^r)).
  * Mode -2 exactly: qg_mbqm_single is floor((P + 2^(t-1)) / 2^t) with P = x*m
  * and t = 32 + s >= 33; 2^(t-1) = 2^(s-1) * 2^32, and floor(floor(a / 2^32)
  * / 2^s) = floor(a / 2^(32+s)), so it is floor((SMMUL(x, m) + 2^(s-1)) / 2^s);
  * adding zp * 2^s before the division adds exactly zp after it. |SMMUL| <=
- * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32. */
+ * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32; the
+ * SMMUL and the add are one SMMLA (p[2] as accumulator of the high word). */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
   if (mode == 2) {
-    const int32_t h = qg_smmulr((int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]), p[1]);
-    v = (h + p[2] + (h >> 31)) >> p[3];
+    const int32_t a = (int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]);
+    v = (qg_smmlar(a, p[1], p[2]) + (a >> 31)) >> p[3];
   } else if (mode == -2) {
-    v = (qg_smmul((int32_t)((uint32_t)x + (uint32_t)p[0]), p[1]) + p[2]) >> p[3];
+    v = qg_smmla((int32_t)((uint32_t)x + (uint32_t)p[0]), p[1], p[2]) >> p[3];
   } else {
     x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
     if (mode == 1)

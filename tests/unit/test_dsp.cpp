@@ -204,6 +204,26 @@ TEST_CASE("dsp_requant: channels with one output for every input take the short 
       }
 }
 
+TEST_CASE("dsp_requant mode 2 (SMMLAR, rounding term from the multiplicand's sign) equals TFLite's conv requantization", "[dsp]") {
+  // Every sum near zero (where h = 0 for a negative multiplicand) and random
+  // sums with |x + bias| < 2^30, small and large multipliers, r in [1, 23].
+  long bad = 0, n = 0;
+  for (int t = 0; t < 60; ++t) {
+    const uint64_t s0 = next();
+    const int32_t m = t % 3 == 0 ? static_cast<int32_t>(s0 % 5000) : t % 3 == 1 ? static_cast<int32_t>(1073741824 + (s0 >> 3) % 1073741823) : 2147483647;
+    const int32_t r = 1 + static_cast<int32_t>((s0 >> 40) % 23), zp = static_cast<int32_t>((s0 >> 50) % 256) - 128;
+    const int32_t bias = static_cast<int32_t>((s0 >> 20) % 2001) - 1000;
+    const int32_t p[4] = {2 * bias, m, static_cast<int32_t>((int64_t{1} << (r - 1)) + int64_t{zp} * (int64_t{1} << r)), r};
+    for (int i = 0; i < 60000; ++i) {
+      const int32_t x = i < 40001 ? i - 20000 - bias : static_cast<int32_t>(static_cast<int64_t>(next() % 2147483647) - 1073741823) - bias;
+      bad += qg_dsp_requant(x, p, 2, zp, -128, 127) != clamp8(qg_mbqm(x + bias, m, -r) + zp);
+      ++n;
+    }
+  }
+  CHECK(n == 60 * 60000);
+  CHECK(bad == 0);
+}
+
 TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantization for every int32 sum", "[dsp]") {
   const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), INT32_MAX - 1, INT32_MIN + 1, 12345, -98765};
   long bad = 0, n = 0;
