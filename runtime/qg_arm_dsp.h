@@ -37,6 +37,18 @@ QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) {
   __asm__("smmul %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
+/* acc + qg_smmul(a, b) (mod 2^32): SMMLA adds acc to the high word */
+QG_INLINE int32_t qg_smmla(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmla %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+/* acc + qg_smmulr(a, b) (mod 2^32): SMMLAR adds acc to the high word */
+QG_INLINE int32_t qg_smmlar(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
 /* bytes 0 and 2 / 1 and 3 of x, zero-extended into two halfwords */
 #define qg_uxtb16(x) ((uint32_t)__uxtb16((int32_t)(x)))
 QG_INLINE uint32_t qg_uxtb16_ror8(uint32_t x) {
@@ -80,6 +92,8 @@ QG_INLINE int32_t qg_smlatt(uint32_t a, uint32_t b, int32_t acc) {
 }
 QG_INLINE int32_t qg_smmulr(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32); }
 QG_INLINE int32_t qg_smmul(int32_t a, int32_t b) { return (int32_t)(((int64_t)a * b) >> 32); }
+QG_INLINE int32_t qg_smmlar(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)qg_smmulr(a, b)); }
+QG_INLINE int32_t qg_smmla(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)qg_smmul(a, b)); }
 QG_INLINE int32_t qg_ssat8(int32_t x) { return x < -128 ? -128 : x > 127 ? 127 : x; }
 QG_INLINE int32_t qg_qadd(int32_t x, int32_t y) {
   const int64_t s = (int64_t)x + (int64_t)y;
@@ -152,19 +166,24 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  * before the floor division by 2^r adds exactly zp after it; the sum
  * h + p[2] + (h >> 31) stays below 2^30 + 2^22 + 2^30 < 2^31 in magnitude.
  * Two instructions fewer per output (the add of the bias and the doubling are
- * one ADD with a shifted operand; no add of the zero point).
+ * one ADD with a shifted operand; no add of the zero point). One more: h +
+ * p[2] is one SMMLAR, and the rounding term [h < 0] is taken as [a < 0], a =
+ * 2x + p[0] the multiplicand: with m >= 0 they differ only when a < 0 and
+ * h = 0, where floor((p[2] - 1) / 2^r) = floor(p[2] / 2^r) = zp (r >= 1:
+ * 2^(r-1) - 1 and 2^(r-1) both lie in [0, 2^r)).
  * Mode -2 exactly: qg_mbqm_single is floor((P + 2^(t-1)) / 2^t) with P = x*m
  * and t = 32 + s >= 33; 2^(t-1) = 2^(s-1) * 2^32, and floor(floor(a / 2^32)
  * / 2^s) = floor(a / 2^(32+s)), so it is floor((SMMUL(x, m) + 2^(s-1)) / 2^s);
  * adding zp * 2^s before the division adds exactly zp after it. |SMMUL| <=
- * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32. */
+ * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32; the
+ * SMMUL and the add are one SMMLA (p[2] as accumulator of the high word). */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
   if (mode == 2) {
-    const int32_t h = qg_smmulr((int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]), p[1]);
-    v = (h + p[2] + (h >> 31)) >> p[3];
+    const int32_t a = (int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]);
+    v = (qg_smmlar(a, p[1], p[2]) + (a >> 31)) >> p[3];
   } else if (mode == -2) {
-    v = (qg_smmul((int32_t)((uint32_t)x + (uint32_t)p[0]), p[1]) + p[2]) >> p[3];
+    v = qg_smmla((int32_t)((uint32_t)x + (uint32_t)p[0]), p[1], p[2]) >> p[3];
   } else {
     x = (int32_t)((uint32_t)x + (uint32_t)p[0]); /* int32 sums wrap, as in TFLite (no UB) */
     if (mode == 1)
@@ -633,7 +652,10 @@ QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int
  * eight sums, two input halves, one weight temporary, three pointers; the
  * acc and end pointers are pushed and the end read from the stack), so only
  * for optimizing GCC without a frame pointer (the target's flags), as the
- * depthwise kernel's assembly; QG_HL2X4_NO_ASM selects the C loop. */
+ * depthwise kernel's assembly; QG_HL2X4_NO_ASM selects the C loop. (No
+ * #error can catch a -fno-omit-frame-pointer build: GCC predefines the same
+ * macros with and without it; such a build stops at "'asm' operand has
+ * impossible constraints" and must define QG_HL2X4_NO_ASM.) */
 #if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && defined(__thumb2__) && \
     !defined(QG_HL2X4_NO_ASM)
 #define QG_HL2X4_ASM 1
@@ -673,52 +695,60 @@ QG_HOT void qg_dot2x2_hl(const int8_t *x, long xs, const uint8_t *w, long n, int
 #else
 #define QG_HL2X4_ASM 0
 #endif
+/* The eight sums r00 .. l11 of qg_dot2x4_hl over n groups: x0, x1, w
+ * advance past them (w to the next block of two pairs). ACC: an lvalue
+ * pointer to an int32_t holding n, restored after the asm (its register
+ * serves as the weight temporary inside). */
+#if QG_HL2X4_ASM
+#define QG_HL2X4_SUMS(ACC)                                                                                             \
+  do {                                                                                                                 \
+    uint32_t e0, e1, t = (uint32_t)(uintptr_t)(ACC);                                                                   \
+    __asm__("push {%[t]}\n\t"                                                                                          \
+            "ldr %[t], [%[t]]\n\t"                                                                                     \
+            "add %[t], %[x0], %[t], lsl #2\n\t"                                                                        \
+            "push {%[t]}\n\t"                                                                                          \
+            "sub %[e0], %[t], %[x0]\n\t"                                                                               \
+            "mov %[r00], #0\n\t"                                                                                       \
+            "umull %[l00], %[r01], %[r00], %[r00]\n\t"                                                                 \
+            "umull %[l01], %[r10], %[r00], %[r00]\n\t"                                                                 \
+            "umull %[l10], %[r11], %[r00], %[r00]\n\t"                                                                 \
+            "mov %[l11], %[r00]\n\t"                                                                                   \
+            "tst %[e0], #4\n\t"                                                                                        \
+            "bne 3f\n\t"                                                                                               \
+            "1:\n\t" QG_HL2X4_GROUP "3:\n\t" QG_HL2X4_GROUP                                                            \
+            "ldr %[t], [sp]\n\t"                                                                                       \
+            "cmp %[x0], %[t]\n\t"                                                                                      \
+            "bne 1b\n\t"                                                                                               \
+            "ldr %[t], [sp, #4]\n\t"                                                                                   \
+            "add sp, #8\n\t"                                                                                           \
+            : [r00] "=&r"(r00), [l00] "=&r"(l00), [r01] "=&r"(r01), [l01] "=&r"(l01), [r10] "=&r"(r10),               \
+              [l10] "=&r"(l10), [r11] "=&r"(r11), [l11] "=&r"(l11), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "+&r"(t),      \
+              [x0] "+r"(x0), [x1] "+r"(x1), [w] "+r"(w)                                                                \
+            :                                                                                                          \
+            : "cc", "memory");                                                                                         \
+    (ACC) = (int32_t *)(uintptr_t)t;                                                                                   \
+  } while (0)
+#else
+#define QG_HL2X4_SUMS(ACC)                                                                                             \
+  do {                                                                                                                 \
+    long qg_n = *(ACC);                                                                                                \
+    r00 = l00 = r01 = l01 = r10 = l10 = r11 = l11 = 0;                                                                 \
+    for (; qg_n > 0; --qg_n) {                                                                                         \
+      const uint32_t v0 = qg_load4(x0), v1 = qg_load4(x1);                                                             \
+      const uint32_t e0 = qg_sxtb16(v0), o0 = qg_sxtb16_ror8(v0), e1 = qg_sxtb16(v1), o1 = qg_sxtb16_ror8(v1);         \
+      QG_HL_PAIR(e0, o0, w, r00, l00);                                                                                 \
+      QG_HL_PAIR(e1, o1, w, r10, l10);                                                                                 \
+      QG_HL_PAIR(e0, o0, w + 8, r01, l01);                                                                             \
+      QG_HL_PAIR(e1, o1, w + 8, r11, l11);                                                                             \
+      x0 += 4;                                                                                                         \
+      x1 += 4;                                                                                                         \
+      w += 16;                                                                                                         \
+    }                                                                                                                  \
+  } while (0)
+#endif
 QG_HOT void qg_dot2x4_hl(const int8_t *x0, const int8_t *x1, const uint8_t *w, int32_t *acc) {
   int32_t r00, l00, r01, l01, r10, l10, r11, l11;
-#if QG_HL2X4_ASM
-  /* The acc pointer's register serves as the weight temporary: pushed, then
-   * n read through it and the end pointer pushed (no frame, no spill by
-   * GCC); both popped after the loop. */
-  uint32_t e0, e1, t = (uint32_t)(uintptr_t)acc;
-  __asm__("push {%[t]}\n\t"
-          "ldr %[t], [%[t]]\n\t"
-          "add %[t], %[x0], %[t], lsl #2\n\t"
-          "push {%[t]}\n\t"
-          "sub %[e0], %[t], %[x0]\n\t"
-          "mov %[r00], #0\n\t"
-          "umull %[l00], %[r01], %[r00], %[r00]\n\t"
-          "umull %[l01], %[r10], %[r00], %[r00]\n\t"
-          "umull %[l10], %[r11], %[r00], %[r00]\n\t"
-          "mov %[l11], %[r00]\n\t"
-          "tst %[e0], #4\n\t"
-          "bne 3f\n\t"
-          "1:\n\t" QG_HL2X4_GROUP "3:\n\t" QG_HL2X4_GROUP
-          "ldr %[t], [sp]\n\t"
-          "cmp %[x0], %[t]\n\t"
-          "bne 1b\n\t"
-          "ldr %[t], [sp, #4]\n\t"
-          "add sp, #8\n\t"
-          : [r00] "=&r"(r00), [l00] "=&r"(l00), [r01] "=&r"(r01), [l01] "=&r"(l01), [r10] "=&r"(r10), [l10] "=&r"(l10),
-            [r11] "=&r"(r11), [l11] "=&r"(l11), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "+&r"(t), [x0] "+r"(x0), [x1] "+r"(x1),
-            [w] "+r"(w)
-          :
-          : "cc", "memory");
-  acc = (int32_t *)(uintptr_t)t;
-#else
-  long n = acc[0];
-  r00 = l00 = r01 = l01 = r10 = l10 = r11 = l11 = 0;
-  for (; n > 0; --n) {
-    const uint32_t v0 = qg_load4(x0), v1 = qg_load4(x1);
-    const uint32_t e0 = qg_sxtb16(v0), o0 = qg_sxtb16_ror8(v0), e1 = qg_sxtb16(v1), o1 = qg_sxtb16_ror8(v1);
-    QG_HL_PAIR(e0, o0, w, r00, l00);
-    QG_HL_PAIR(e1, o1, w, r10, l10);
-    QG_HL_PAIR(e0, o0, w + 8, r01, l01);
-    QG_HL_PAIR(e1, o1, w + 8, r11, l11);
-    x0 += 4;
-    x1 += 4;
-    w += 16;
-  }
-#endif
+  QG_HL2X4_SUMS(acc);
   acc[0] = l00;
   acc[1] = l10;
   acc[2] = QG_HL_HI(r00, l00);
@@ -727,6 +757,61 @@ QG_HOT void qg_dot2x4_hl(const int8_t *x0, const int8_t *x1, const uint8_t *w, i
   acc[5] = l11;
   acc[6] = QG_HL_HI(r01, l01);
   acc[7] = QG_HL_HI(r11, l11);
+}
+
+/* Pixel pairs of a layer with requantization mode 2 and no activation
+ * clamp (the full int8 range), all channels: per pair and block of two
+ * pairs of rows the sums of qg_dot2x4_hl (its assembly inlined: no call,
+ * no store and reload of the sums), then the output stage of the eight
+ * outputs in straight code (qg_dsp_requant mode 2: one ADD, SMMULR, two
+ * ADDs, ASR, SSAT per output). Columns of s->xs bytes at x (pixel i at
+ * x + i xs), outputs y (pixel i at y + i o); s->pixels >= 2 pixels, an odd
+ * count ends with the last two (one computed twice: the output never
+ * aliases the input); s->n groups of four inputs per channel, s->o output
+ * channels (a multiple of 4). A 1x1 layer passes the whole image, an
+ * im2col layer its two columns (pixels = 2). One function per model,
+ * shared by every such layer shape (flash), called in tail position (the
+ * stack high-water: no frame of the layer's own under it). */
+typedef struct {
+  int32_t n, o, xs, pixels;
+} qg_hl2x4_shape;
+QG_HOT void qg_gemm2x4_hl_m2(const int8_t *x, int8_t *y, const uint8_t *weight, const int32_t *rqp, const qg_hl2x4_shape *s) {
+  long pix;
+  for (pix = 0; pix < s->pixels; pix += 2) {
+    const long pp = pix + 1 == s->pixels ? pix - 1 : pix;
+    const int8_t *const c0 = x + pp * s->xs, *const c1 = c0 + s->xs;
+    int8_t *y0 = y + pp * s->o, *y1 = y0 + s->o;
+    const int32_t *p = rqp;
+    const uint8_t *w = weight;
+    int32_t n = s->n;
+    long q;
+    for (q = s->o / 4; q > 0; --q) {
+      int32_t r00, l00, r01, l01, r10, l10, r11, l11;
+      int32_t *np = &n;
+      const int8_t *x0 = c0, *x1 = c1;
+      QG_HL2X4_SUMS(np);
+      (void)np;
+      /* per channel: its parameters, both pixels' outputs, then the stores
+       * (the int8 stores could alias the table: the next channel's loads
+       * stay after them, and no sum waits in a register for a merged store) */
+#define QG_M2(j, va, vb)                                                                   \
+  do {                                                                                     \
+    const int32_t pp4[4] = {p[4 * (j)], p[4 * (j) + 1], p[4 * (j) + 2], p[4 * (j) + 3]}; \
+    const int32_t qa = qg_dsp_requant((va), pp4, 2, 0, -128, 127);                         \
+    const int32_t qb = qg_dsp_requant((vb), pp4, 2, 0, -128, 127);                         \
+    y0[j] = (int8_t)qa;                                                                    \
+    y1[j] = (int8_t)qb;                                                                    \
+  } while (0)
+      QG_M2(0, l00, l10);
+      QG_M2(1, QG_HL_HI(r00, l00), QG_HL_HI(r10, l10));
+      QG_M2(2, l01, l11);
+      QG_M2(3, QG_HL_HI(r01, l01), QG_HL_HI(r11, l11));
+#undef QG_M2
+      p += 16;
+      y0 += 4;
+      y1 += 4;
+    }
+  }
 }
 
 QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W8_BODY(xs, ws); }

@@ -218,6 +218,12 @@
 #else
 #define QG_QUAD 0
 #endif
+/* QG_GEMM_M2: a QG_DIRECT (1x1) layer of QG_QUAD with requantization mode
+ * 2 and no clamp: the whole image runs in qg_gemm2x4_hl_m2
+ * (runtime/qg_arm_dsp.h), sums and output stage, called with the layer's
+ * frame nearly empty. (Im2col layers keep qg_dot2x4_hl: their frame under
+ * qg_gemm2x4_hl_m2's larger one would raise the stack high-water.) */
+#define QG_GEMM_M2 (QG_QUAD && QG_DIRECT && QG_RQ_MODE == 2 && !QG_CLAMP)
 #if QG_CLAMP || QG_RQ_MODE != 2
 /* the output zero point and the clamp, when the output stage reads them */
 #define QG_PAIR_EXTRA , int32_t out_zp, int32_t act_min, int32_t act_max
@@ -250,7 +256,7 @@ QG_PAIR_LINKAGE void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weig
   (void)out_zp;
 #endif
   o = 0;
-#if QG_QUAD
+#if QG_QUAD && !QG_GEMM_M2
   /* four channels (a block of two pairs) at a time: qg_dot2x4_hl */
   for (; o < QG_O; o += 4) {
     int32_t s[8], pr[4];
@@ -457,6 +463,16 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
     return;
   }
 #endif
+#if QG_GEMM_M2
+  {
+    /* the whole image in one shared call */
+    static const qg_hl2x4_shape shape = {QG_KC / 4, QG_O, QG_XS, QG_OH * QG_OW};
+    (void)scratch;
+    (void)p;
+    qg_gemm2x4_hl_m2(x, y, weight, rqp, &shape);
+    return;
+  }
+#endif
   int8_t *col = (int8_t *)(scratch + QG_SCR_COLS);
   (void)col;
 #if QG_ROWS
@@ -508,6 +524,7 @@ QG_FN_LINKAGE void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, con
 #undef QG_PAIRFN
 #undef QG_PAIR_LINKAGE
 #undef QG_QUAD
+#undef QG_GEMM_M2
 #undef QG_HLB2
 #undef QG_HLW
 #undef QG_FN_LINKAGE

@@ -306,8 +306,9 @@ def cmd_mca(asm, out_dir, counts=None, layers_tsv=None):
         if body is None:
             continue
         # the body's own loops and those of the shared helpers it calls
-        # (e.g. qg_dot2x4_hl, one copy per model)
-        callees = [c for c in re.findall(r"^\s*bl\s+([\w.]+)", "\n".join(lines), re.M) if c in funcs]
+        # (e.g. qg_dot2x4_hl, one copy per model), or branches to in tail
+        # position (qg_gemm2x4_hl_m2)
+        callees = [c for c in re.findall(r"^\s*bl?\s+([\w.]+)", "\n".join(lines), re.M) if c in funcs]
         for fname in [name] + sorted(set(callees)):
             flines = funcs[fname]
             for a, b in innermost_loops(flines):

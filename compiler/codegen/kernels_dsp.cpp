@@ -5,6 +5,7 @@
 
 #include "ir/diag.h"
 #include "quant/lut.h"
+#include "runtime/qg_fixed.h"
 
 namespace qg::codegen {
 
@@ -118,9 +119,10 @@ DspLutRows dsp_lut_rows(const ir::LinearQuant& q) {
   return r;
 }
 
-bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias) {
+bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip) {
   const size_t K = il.weight.size() / static_cast<size_t>(O);
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
+    if (!skip.empty() && skip[o]) continue;
     int64_t s = 0;
     for (size_t k = 0; k < K; ++k) s += std::abs(int64_t{il.weight[o * K + k]});
     if (128 * s + std::abs(int64_t{folded_bias[o]}) >= (int64_t{1} << 30)) return false;
@@ -128,19 +130,66 @@ bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_
   return true;
 }
 
+std::vector<int32_t> dsp_constant_channels(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out) {
+  const size_t K = il.weight.size() / static_cast<size_t>(O);
+  std::vector<int32_t> out(static_cast<size_t>(O), kDspNotConstant);
+  constexpr int64_t kLo = INT32_MIN, kHi = INT32_MAX;
+  for (size_t o = 0; o < out.size(); ++o) {
+    // t = sum_k w (x_k - zp_in) + bias over every x_k in [-128, 127] (taps
+    // outside the image: x_k = zp_in, inside this range); exact in int64.
+    int64_t lo = il.bias.empty() ? 0 : il.bias[o], hi = lo;
+    for (size_t k = 0; k < K; ++k) {
+      const int64_t w = il.weight[o * K + k];
+      lo += std::min(w * (-128 - zp_in), w * (127 - zp_in));
+      hi += std::max(w * (-128 - zp_in), w * (127 - zp_in));
+    }
+    const int32_t m = il.mult[o], sh = il.shift[o];
+    // Monotone in t only without wrap-around: t in int32, no overflow of the
+    // left shift, a non-negative multiplier.
+    if (m < 0 || lo < kLo || hi > kHi) continue;
+    if (!il.single_rounding && sh > 0 && (sh >= 31 || std::max(-lo, hi) >= (int64_t{1} << (31 - sh)))) continue;
+    auto f = [&](int64_t t) -> int64_t {
+      const int32_t t32 = static_cast<int32_t>(t);
+      return il.single_rounding ? qg_mbqm_single(t32, m, sh) : qg_mbqm(t32, m, sh);
+    };
+    const int64_t flo = f(lo), fhi = f(hi);
+    if (flo < -(int64_t{1} << 30) || fhi >= (int64_t{1} << 30)) continue;  // + zp_out must not wrap
+    const auto clamp8 = [](int64_t v) { return static_cast<int32_t>(std::clamp<int64_t>(v, -128, 127)); };
+    if (clamp8(flo + zp_out) == clamp8(fhi + zp_out)) out[o] = clamp8(flo + zp_out);
+  }
+  return out;
+}
+
 DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out) {
   DspRequant r;
   const std::vector<int32_t> bias = dsp_folded_bias(il, O, zp_in);
+  // Channels whose output is one value c for every input (pruned channels:
+  // VWW's have near-zero weights, biases near +-2^30 and shifts of -24 to
+  // -31 or a zero multiplier) do not decide the mode: in modes 2 and -2 their
+  // parameters {0, 0, 2c + 1, 1} give c for every sum (multiplier 0: h = 0,
+  // (2c + 1) >> 1 = c), in mode 1 {0, 0, 2 (c - zp) + 1, 1}.
+  const std::vector<int32_t> konst = dsp_constant_channels(il, O, zp_in, zp_out);
+  std::vector<bool> skip(konst.size());
+  for (size_t o = 0; o < konst.size(); ++o) skip[o] = konst[o] != kDspNotConstant;
+  auto all_live = [&](auto pred) {
+    for (size_t o = 0; o < skip.size(); ++o)
+      if (!skip[o] && !pred(il.shift[o])) return false;
+    return true;
+  };
   // Right shifts in [1, 23] take the short requantization (double-rounding
   // layers only: the fully-connected kernel rounds once).
-  const bool right = !il.single_rounding &&
-                     std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -1 && sh >= -23; });
+  const bool right = !il.single_rounding && all_live([](int32_t sh) { return sh <= -1 && sh >= -23; });
   // Single rounding with total shift 32 + s, s = -1 - shift in [1, 23]: one SMMUL (mode -2).
-  const bool fc_short = il.single_rounding &&
-                        std::all_of(il.shift.begin(), il.shift.end(), [](int32_t sh) { return sh <= -2 && sh >= -24; });
-  r.mode = fc_short ? -2 : il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias) ? 2 : 1;
+  const bool fc_short = il.single_rounding && all_live([](int32_t sh) { return sh <= -2 && sh >= -24; });
+  r.mode = fc_short ? -2 : il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias, skip) ? 2 : 1;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
+    if (skip[o] && r.mode != 0 && r.mode != -1) {
+      // mode 1 adds the zero point after the shift: (2 (c - zp) + 1) >> 1 + zp
+      const int32_t c = r.mode == 1 ? konst[o] - zp_out : konst[o];
+      r.params.insert(r.params.end(), {0, 0, 2 * c + 1, 1});
+      continue;
+    }
     if (r.mode == -2) {
       // {bias, m, 2^(s-1) + zp_out * 2^s, s}
       const int32_t sr = -1 - sh;

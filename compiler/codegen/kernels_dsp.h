@@ -33,6 +33,13 @@ struct DspRequant {
 };
 DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out);
 
+// Per output channel, the int8 output (before the activation clamp) when it
+// is the same for every input (x in [-128, 127] at every tap: the sum's range
+// taken exactly, the requantization being monotone in the sum), else
+// kDspNotConstant.
+constexpr int32_t kDspNotConstant = INT32_MIN;
+std::vector<int32_t> dsp_constant_channels(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_t zp_out);
+
 // Per-layer constants of templates/add_i8_dsp.c (the order its comment
 // gives), from the add's IntParams; the select stage checked the ranges.
 std::vector<int32_t> dsp_add_params(const ir::IntParams& p, int32_t zp1, int32_t zp2, int32_t zp_out);
@@ -48,8 +55,8 @@ struct DspLutRows {
 };
 DspLutRows dsp_lut_rows(const ir::LinearQuant& q);
 
-// True when every output channel's pre-requantization sum x = sum w*x_in +
+// True when every output channel (but those marked in skip) has a pre-requantization sum x = sum w*x_in +
 // folded bias satisfies |x| < 2^30 for all int8 inputs (qg_rq_right_small).
-bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias);
+bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip = {});
 
 }  // namespace qg::codegen

@@ -208,6 +208,37 @@ TEST_CASE("cortex-m7: convolutions reading windows in place (QG_ROWS) equal the 
   if (!err.empty()) FAIL(err);
 }
 
+// 1x1 convolutions with output channels a multiple of 4 (pair-packed rows in
+// blocks of two pairs, requantization mode 2, no clamp: the whole image in
+// qg_gemm2x4_hl_m2): odd pixel counts (15, then 5 after a stride-2 layer that
+// is not 1x1 stride 1), 12 / 8 / 20 / 4 channels; inputs of every kind,
+// including all -128 / all 127.
+TEST_CASE("cortex-m7: 1x1 convolutions through qg_gemm2x4_hl_m2 (odd pixel counts) equal the interpreter on the board", "[m7]") {
+  const std::string net = R"({"format": "qgen-net", "version": 1, "name": "pw",
+    "input": {"name": "x", "shape": [12, 5, 3], "layout": "CHW"},
+    "layers": [
+      {"name": "p0", "op": "conv2d", "weight": {"random": 1, "shape": [8, 12, 1, 1]}, "bias": {"random": 2, "shape": [8]}},
+      {"name": "r0", "op": "relu"},
+      {"name": "p1", "op": "conv2d", "weight": {"random": 3, "shape": [20, 8, 1, 1]}, "bias": {"random": 4, "shape": [20]}},
+      {"name": "p2", "op": "conv2d", "weight": {"random": 5, "shape": [4, 20, 1, 1]}},
+      {"name": "s3", "op": "conv2d", "stride": 2, "weight": {"random": 6, "shape": [8, 4, 1, 1]}, "bias": {"random": 7, "shape": [8]}},
+      {"name": "p4", "op": "conv2d", "weight": {"random": 8, "shape": [12, 8, 1, 1]}, "bias": {"random": 9, "shape": [12]}},
+      {"name": "f", "op": "flatten"},
+      {"name": "fc", "op": "dense", "weight": {"random": 10, "shape": [5, 72]}}]})";
+  const int64_t n = 12 * 5 * 3;
+  qgt::DiffModel m;
+  m.net_json = net;
+  m.quant_json = R"({"default": {"scheme": "int8"}})";
+  m.prefix = "pw";
+  m.label = "1x1 convolutions in blocks of two pairs";
+  for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(900 + static_cast<uint64_t>(c), n, c % 2 ? 0 : 3));
+  for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(950 + static_cast<uint64_t>(kind), n, kind));
+  m.inputs.push_back(std::vector<float>(static_cast<size_t>(n), -1e6f));  // every input code -128
+  m.inputs.push_back(std::vector<float>(static_cast<size_t>(n), 1e6f));   // every input code 127
+  const std::string err = qgt::run_differential({m}, qgt::m7_toolchains(), "m7pw");
+  if (!err.empty()) FAIL(err);
+}
+
 TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board (real inputs)", "[m7][tflite]") {
   const std::string missing = qgt::missing_files(kModels, {"mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/kws_input0.int8.bin",
                                                             "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/vww_96_int8.tflite",

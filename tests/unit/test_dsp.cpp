@@ -155,6 +155,75 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
   }
 }
 
+TEST_CASE("dsp_requant: channels with one output for every input take the short modes' parameters", "[dsp]") {
+  // O = 7 and K = 13 (prime): live channels with right shifts in [1, 23] and
+  // pruned ones (VWW's: tiny weights, biases near +-2^30 and shifts of -26 to
+  // -31, or a zero multiplier with shift 0) that would force mode 0 / -1.
+  // With K = 70001 and channel 5's weights all 127, |x + bias| may reach
+  // 2^30: mode 1 (the pruned channels keep weights only at k < 13).
+  const int64_t O = 7;
+  for (const bool dense : {false, true})
+    for (const int64_t K : {int64_t{13}, int64_t{70001}})
+      for (const int32_t zp_out : {-128, 5, 127}) {
+        qg::ir::IntLinear il;
+        il.single_rounding = dense;
+        const int32_t zp_in = -7;
+        il.weight.assign(static_cast<size_t>(O * K), 0);
+        for (int64_t o = 0; o < O; ++o)
+          for (int64_t k = 0; k < K; ++k)
+            if (k < 13 || o == 0 || o == 2 || o == 5)
+              il.weight[static_cast<size_t>(o * K + k)] = static_cast<int8_t>(o == 5 && K > 13 ? 127 : static_cast<int>(next() % 7) - 3);
+        il.bias = {1000, 1073741760, -5, -1073741824, -1073741824, 77, 1073741824};
+        il.mult = {1518500250, 1320764593, 2147483647, 0, 2027913119, 1 << 30, 1 << 30};
+        il.shift = {-7, -27, -9, 0, -26, -4, -31};
+        if (dense) il.shift = {-8, -27, -9, 0, -26, -5, -31};
+        const std::vector<int32_t> konst = qg::codegen::dsp_constant_channels(il, O, zp_in, zp_out);
+        INFO("dense " << dense << " K " << K << " zp_out " << zp_out);
+        for (size_t o : {size_t{0}, size_t{2}, size_t{5}}) CHECK(konst[o] == qg::codegen::kDspNotConstant);
+        for (size_t o : {size_t{1}, size_t{3}, size_t{4}, size_t{6}}) CHECK(konst[o] != qg::codegen::kDspNotConstant);
+        const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in, zp_out);
+        CHECK(r.mode == (dense ? -2 : K > 13 ? 1 : 2));
+        REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
+        for (int i = 0; i < (K > 13 ? 1400 : 30000); ++i) {
+          // int8 inputs: random, or every tap at one end of its range
+          int32_t sum = 0, full = 0;
+          const int64_t o = i % O;
+          for (int64_t k = 0; k < K; ++k) {
+            const int32_t w = il.weight[static_cast<size_t>(o * K + k)];
+            const int32_t x = i % 5 == 0 ? ((i / 5) % 2 ? 127 : -128) : i % 5 == 1 ? ((w > 0) == ((i / 5) % 2) ? 127 : -128)
+                                                                               : static_cast<int32_t>(next() % 256) - 128;
+            sum += w * x;
+            full += w * (x - zp_in);
+          }
+          full += il.bias[static_cast<size_t>(o)];
+          const int32_t m = il.mult[static_cast<size_t>(o)], sh = il.shift[static_cast<size_t>(o)];
+          const int32_t want = clamp8((dense ? qg_mbqm_single(full, m, sh) : qg_mbqm(full, m, sh)) + zp_out);
+          INFO("o " << o << " i " << i);
+          REQUIRE(qg_dsp_requant(sum, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
+        }
+      }
+}
+
+TEST_CASE("dsp_requant mode 2 (SMMLAR, rounding term from the multiplicand's sign) equals TFLite's conv requantization", "[dsp]") {
+  // Every sum near zero (where h = 0 for a negative multiplicand) and random
+  // sums with |x + bias| < 2^30, small and large multipliers, r in [1, 23].
+  long bad = 0, n = 0;
+  for (int t = 0; t < 60; ++t) {
+    const uint64_t s0 = next();
+    const int32_t m = t % 3 == 0 ? static_cast<int32_t>(s0 % 5000) : t % 3 == 1 ? static_cast<int32_t>(1073741824 + (s0 >> 3) % 1073741823) : 2147483647;
+    const int32_t r = 1 + static_cast<int32_t>((s0 >> 40) % 23), zp = static_cast<int32_t>((s0 >> 50) % 256) - 128;
+    const int32_t bias = static_cast<int32_t>((s0 >> 20) % 2001) - 1000;
+    const int32_t p[4] = {2 * bias, m, static_cast<int32_t>((int64_t{1} << (r - 1)) + int64_t{zp} * (int64_t{1} << r)), r};
+    for (int i = 0; i < 60000; ++i) {
+      const int32_t x = i < 40001 ? i - 20000 - bias : static_cast<int32_t>(static_cast<int64_t>(next() % 2147483647) - 1073741823) - bias;
+      bad += qg_dsp_requant(x, p, 2, zp, -128, 127) != clamp8(qg_mbqm(x + bias, m, -r) + zp);
+      ++n;
+    }
+  }
+  CHECK(n == 60 * 60000);
+  CHECK(bad == 0);
+}
+
 TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantization for every int32 sum", "[dsp]") {
   const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), INT32_MAX - 1, INT32_MIN + 1, 12345, -98765};
   long bad = 0, n = 0;
@@ -240,6 +309,50 @@ TEST_CASE("pair-packed int8 rows (hilo) give the int8 dot products (odd and prim
           }
       }
     }
+}
+
+TEST_CASE("qg_gemm2x4_hl_m2: 1x1 layers in blocks of two pairs give TFLite's int8 outputs (odd pixel counts)", "[dsp]") {
+  for (int64_t P : {2, 3, 7, 10})
+    for (int64_t O : {4, 12, 20})
+      for (int64_t K : {4, 8, 28, 68}) {
+        qg::ir::IntLinear il;
+        for (int64_t i = 0; i < O * K; ++i) il.weight.push_back(static_cast<int8_t>(next() % 256));
+        for (int64_t o = 0; o + 1 < O; o += 2)
+          for (int64_t k = 0; k < K; ++k)
+            if (il.weight[static_cast<size_t>((o + 1) * K + k)] == -128 && il.weight[static_cast<size_t>(o * K + k)] < 0)
+              il.weight[static_cast<size_t>((o + 1) * K + k)] = -127;
+        REQUIRE(qg::select::hilo_rows_exact(il.weight, O, K));
+        for (int64_t o = 0; o < O; ++o) {
+          il.bias.push_back(static_cast<int32_t>(next() % 20001) - 10000);
+          il.mult.push_back(static_cast<int32_t>(1073741824 + next() % 1073741823));
+          il.shift.push_back(-7 - static_cast<int32_t>(next() % 5));
+        }
+        const int32_t zp_in = 3, zp_out = -11;
+        const qg::codegen::DspRequant rq = qg::codegen::dsp_requant(il, O, zp_in, zp_out);
+        REQUIRE(rq.mode == 2);
+        qg::codegen::DspChoice c;
+        c.kind = qg::codegen::DspKind::Gemm;
+        c.w_bits = 8;
+        c.hilo = true;
+        c.hilo_block = 2;
+        c.K = K;
+        c.KP = K;
+        const std::vector<uint8_t> packed = qg::codegen::dsp_gemm_weights(il, O, c);
+        std::vector<int8_t> x(static_cast<size_t>(P * K));
+        for (auto& v : x) v = static_cast<int8_t>(next() % 256);
+        std::vector<int8_t> y(static_cast<size_t>(P * O), 0);
+        const qg_hl2x4_shape shape = {static_cast<int32_t>(K / 4), static_cast<int32_t>(O), static_cast<int32_t>(K), static_cast<int32_t>(P)};
+        qg_gemm2x4_hl_m2(x.data(), y.data(), packed.data(), rq.params.data(), &shape);
+        for (int64_t px = 0; px < P; ++px)
+          for (int64_t o = 0; o < O; ++o) {
+            int32_t acc = il.bias[static_cast<size_t>(o)];
+            for (int64_t k = 0; k < K; ++k)
+              acc += (x[static_cast<size_t>(px * K + k)] - zp_in) * il.weight[static_cast<size_t>(o * K + k)];
+            const int32_t want = clamp8(qg_mbqm(acc, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)]) + zp_out);
+            INFO("P " << P << " O " << O << " K " << K << " pixel " << px << " channel " << o);
+            CHECK(y[static_cast<size_t>(px * O + o)] == want);
+          }
+      }
 }
 
 TEST_CASE("hilo_rows_exact: the stored byte and the odd row's sum bound", "[dsp]") {
