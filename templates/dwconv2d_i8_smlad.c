@@ -25,6 +25,7 @@
  * call: weight [KH][KW][C], rqp [C][4], the input / output zero points and
  * the activation clamp (read only when QG_CLAMP; else the full int8 range). */
 #include <stdint.h>
+#include <string.h>
 #include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_dwconv2d_a8w8_smlad__cortex_m7_example
@@ -46,7 +47,12 @@
 #define QG_SCRATCH_BYTES 152
 #define QG_SCR_ZP 0
 #define QG_SCR_TAB 8
+#define QG_IBITS 8
+#define QG_OBITS 8
 /* QG_TEMPLATE_DEFAULTS_END */
+/* Packed sub-byte activations in or out (QG_IBITS / QG_OBITS 4 or 2): the
+ * row path at the end of this file. */
+#define QG_DWSUB (QG_IBITS != 8 || QG_OBITS != 8)
 #if QG_CLAMP
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
@@ -84,7 +90,11 @@
 #define QG_IX1 (QG_IXE < 0 ? 0 : QG_IXE / QG_SW + 1 < QG_OW ? QG_IXE / QG_SW + 1 : QG_OW)
 #define QG_IH (QG_IY1 > QG_IY0 ? QG_IY1 - QG_IY0 : 0)
 #define QG_IW (QG_IX1 > QG_IX0 ? QG_IX1 - QG_IX0 : 0)
+#if QG_DWSUB
+#define QG_PAIR_Y 0 /* the row path pairs along x only */
+#else
 #define QG_PAIR_Y (QG_IW * (QG_IH / 2) > QG_IH * (QG_IW / 2))
+#endif
 /* the end of the paired rows / columns */
 #define QG_PY1 (QG_PAIR_Y ? QG_IY0 + QG_IH / 2 * 2 : QG_IY1)
 #define QG_PX1 (QG_PAIR_Y ? QG_IX1 : QG_IX0 + QG_IW / 2 * 2)
@@ -230,6 +240,7 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
  * the same). */
 #define QG_TAB_BYTES (2 * QG_KH * QG_KW * 8)
 #define QG_TAB_IN_Y (QG_PY1 > QG_IY0 && (QG_PX1 - QG_IX0) * QG_C >= QG_TAB_BYTES + 7)
+#if !QG_DWSUB
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
   int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
@@ -280,6 +291,160 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
     for (ox = QG_IX0; ox < QG_PX1; ox += 2 - QG_PAIR_Y)
       QG_INNER2(x + ((oy * QG_SH - QG_PT) * QG_W + ox * QG_SW - QG_PL) * QG_C, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
 }
+#else /* QG_DWSUB */
+/* The row path: packed unsigned codes (docs/integer-only.md, "Sub-byte
+ * activations"; same results as conv2d_i8_sub.c with groups = channels),
+ * QG_IBITS bits in (two or four codes per byte, low bits first) and / or
+ * QG_OBITS bits out. Per output row, the QG_KH input rows its windows read
+ * are unpacked into a patch of int8 codes in scratch (QG_SCR_PATCH: KH rows
+ * of W * C bytes, the input's own row stride; rows outside the image hold
+ * the zero point), with the SIMD-within-a-register unpack of
+ * conv2d_sub_smlad.c; an 8-bit input is read in place when the KH rows are
+ * inside the image. The row's pixels then run the int8 steps above: interior
+ * pixels in pairs along x (QG_INNER2, the 3x3 asm block where offsets fit),
+ * the others through the tap table (QG_BORDER2, in scratch at QG_SCR_TAB).
+ * A QG_OBITS 4 / 2 output row is written as int8 codes into scratch
+ * (QG_SCR_ROW, OW * C bytes) and packed into y, four codes per step.
+ * Codes are unsigned (0..2^bits - 1): they feed SXTB16 / SMLAxy as int8
+ * values do, and the output clamp (QG_CLAMP) is the code range. Vertical
+ * dilation 1 only (the select stage checks it). */
+#if QG_DH != 1
+#error "the row path of dwconv2d_i8_smlad.c needs QG_DH == 1"
+#endif
+#define QG_ROWB (QG_W * QG_C) /* bytes of a patch row */
+#if QG_IBITS != 8
+/* n codes of the packed input from element e on, as int8 codes at dst (conv2d_sub_smlad.c's unpack). */
+QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, long n) {
+  const uint8_t *s;
+  const long per = 8 / QG_IBITS;
+  for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+  s = xb + e / per;
+#if QG_IBITS == 4
+  for (; n >= 4; n -= 4, s += 2, dst += 4) {
+    const uint32_t h = (uint32_t)s[0] | ((uint32_t)s[1] << 8);
+    uint32_t t = (h | (h << 8)) & 0x00FF00FFu;
+    t = (t | (t << 4)) & 0x0F0F0F0Fu;
+    memcpy(dst, &t, 4);
+  }
+#else
+  for (; n >= 4; n -= 4, s += 1, dst += 4) {
+    const uint32_t b = s[0];
+    const uint32_t t = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
+    memcpy(dst, &t, 4);
+  }
+#endif
+  for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+}
+#endif
+#if QG_OBITS != 8
+/* n int8 codes at src -> the packed output from element e on. Whole bytes
+ * are written four codes at a time (4 bits: t = w | w >> 4 holds two bytes
+ * at bits 0 and 16; 2 bits: u = w | w >> 6, u | u >> 12 holds one byte);
+ * a byte shared with the previous or next row is read, modified, written. */
+QG_INLINE void QG_CAT(QG_FN, _pack)(const int8_t *src, uint8_t *yb, long e, long n) {
+  const long per = 8 / QG_OBITS;
+#define QG_PUT1(e_, v_)                                                                                        \
+  do {                                                                                                         \
+    const long sh_ = ((e_) % per) * QG_OBITS;                                                                  \
+    uint8_t *b_ = yb + (e_) / per;                                                                             \
+    *b_ = (uint8_t)((*b_ & ~(((1u << QG_OBITS) - 1u) << sh_)) | ((uint32_t)(uint8_t)(v_) << sh_));            \
+  } while (0)
+  const long head = (per - e % per) % per < n ? (per - e % per) % per : n, quads = (n - head) / 4, tail = (n - head) % 4;
+  long k;
+  for (k = 0; k < head; ++k, ++e) QG_PUT1(e, *src++);
+  for (k = 0; k < quads; ++k, e += 4, src += 4) {
+    uint32_t t;
+    memcpy(&t, src, 4);
+#if QG_OBITS == 4
+    t = (t | (t >> 4)) & 0x00FF00FFu;
+    yb[e / 2] = (uint8_t)t;
+    yb[e / 2 + 1] = (uint8_t)(t >> 16);
+#else
+    t |= t >> 6;
+    yb[e / 4] = (uint8_t)(t | (t >> 12));
+#endif
+  }
+  for (k = 0; k < tail; ++k, ++e) QG_PUT1(e, *src++);
+#undef QG_PUT1
+}
+#endif
+/* One row's pixels outside its paired interior, two at a time through the
+ * table (a pixel left over goes alone, twice); src: the row's patch. */
+#define QG_ROWBORDER QG_CAT(QG_FN, _rowborder)
+static void QG_ROWBORDER(const int8_t *src, const int8_t *zpv, uintptr_t *tab, int8_t *yrow, QG_LAYER_PARAMS) {
+  int8_t *out0 = yrow;
+  long ox;
+  int t, k = 0;
+  for (ox = 0; ox < QG_OW; ++ox) {
+    const long ix0 = ox * QG_SW - QG_PL;
+    int8_t *out = yrow + ox * QG_C;
+    if (ox >= QG_IX0 && ox < QG_PX1) continue;
+    for (t = 0; t < QG_KH * QG_KW; ++t) {
+      const long ix = ix0 + (t % QG_KW) * QG_DW;
+      const int8_t *p = (ix < 0 || ix >= QG_W) ? zpv : src + (t / QG_KW) * QG_ROWB + ix * QG_C;
+      tab[k * QG_KH * QG_KW + t] = (uintptr_t)p - (uintptr_t)weight;
+    }
+    if (k == 0) {
+      out0 = out;
+      k = 1;
+    } else {
+      QG_BORDER2(tab, out0, out, QG_LAYER_ARGS);
+      k = 0;
+    }
+  }
+  if (k) {
+    for (t = 0; t < QG_KH * QG_KW; ++t) tab[QG_KH * QG_KW + t] = tab[t];
+    QG_BORDER2(tab, out0, out0, QG_LAYER_ARGS);
+  }
+}
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
+                  int32_t act_min, int32_t act_max) {
+  int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP);
+  uintptr_t *const tab = (uintptr_t *)(scratch + QG_SCR_TAB);
+  int8_t *patch = (int8_t *)(scratch + QG_SCR_PATCH);
+  long oy, ox, ky, c;
+  /* the compiler's layout (select/select.cpp dsp_choice); a compile error if it differs */
+#if QG_OBITS != 8
+  int8_t *yrow = (int8_t *)(scratch + QG_SCR_ROW);
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ROW + QG_OW * QG_C && QG_SCR_ROW >= QG_SCR_PATCH + QG_KH * QG_ROWB ? 1 : -1]);
+#else
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_PATCH + QG_KH * QG_ROWB ? 1 : -1]);
+#endif
+  (void)sizeof(char[QG_SCR_TAB % 8 == 0 && QG_SCR_TAB >= QG_SCR_ZP + (QG_C + 3) / 4 * 4 && QG_SCR_PATCH >= QG_SCR_TAB + QG_TAB_BYTES ? 1 : -1]);
+  for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)in_zp;
+  for (oy = 0; oy < QG_OH; ++oy) {
+    const long iy0 = oy * QG_SH - QG_PT;
+    const int8_t *src = patch;
+#if QG_OBITS == 8
+    int8_t *yrow = y + oy * QG_OW * QG_C;
+#endif
+#if QG_IBITS == 8
+    if (iy0 >= 0 && iy0 + QG_KH <= QG_H)
+      src = x + iy0 * QG_ROWB; /* every row inside the image: in place */
+    else
+#endif
+      for (ky = 0; ky < QG_KH; ++ky) {
+        const long iy = iy0 + ky;
+        int8_t *d = patch + ky * QG_ROWB;
+        if (iy < 0 || iy >= QG_H)
+          memset(d, (int8_t)in_zp, QG_ROWB);
+        else
+#if QG_IBITS == 8
+          memcpy(d, x + iy * QG_ROWB, QG_ROWB);
+#else
+          QG_CAT(QG_FN, _unpack)((const uint8_t *)x, iy * QG_ROWB, d, QG_ROWB);
+#endif
+      }
+    QG_ROWBORDER(src, zpv, tab, yrow, QG_LAYER_ARGS);
+    for (ox = QG_IX0; ox < QG_PX1; ox += 2) QG_INNER2(src + (ox * QG_SW - QG_PL) * QG_C, yrow + ox * QG_C, QG_LAYER_ARGS);
+#if QG_OBITS != 8
+    QG_CAT(QG_FN, _pack)(yrow, (uint8_t *)y, oy * QG_OW * QG_C, QG_OW * QG_C);
+#endif
+  }
+}
+#undef QG_ROWB
+#undef QG_ROWBORDER
+#endif /* QG_DWSUB */
 #undef QG_OUT
 #undef QG_DW4X2_ASM
 #undef QG_DW4X2_C
@@ -318,3 +483,4 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_TAB_IN_Y
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
+#undef QG_DWSUB

@@ -73,6 +73,11 @@ int64_t dw_tab_scratch(const ir::Graph& g, const ir::Node& n) {
   return py1 > iy0 && (px1 - ix0) * C >= bytes + 7 ? 0 : bytes;
 }
 
+// Scratch budget of the depthwise row path for packed activations (patch
+// plus packed output row): 32 KiB (MobileNetV1-224's widest rows, 112 x 64
+// codes x 3 rows plus a row of 56 x 64, take 25 KiB).
+constexpr int64_t kDwSubScratch = 32768;
+
 // ---- fill functions of the rows ----
 
 void fill_halide(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -89,6 +94,7 @@ void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
     c.kernel = "qg_dwconv2d_a8w8_smlad__" + tag(t);
     part(c, "ZP", d.scratch);
     if (d.dw_tab) part(c, "TAB", d.dw_tab, 8);
+    c.defines = {{"QG_IBITS", "8"}, {"QG_OBITS", "8"}};
     return;
   }
   c.kernel = "qg_" + op_name(n) + "_a8w" + str(d.w_bits) + (d.w_bits == 8 ? "_smlad__" : "_packed__") + tag(t);
@@ -344,6 +350,21 @@ void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.defines.push_back({"QG_OBITS", str(ob)});
   c.defines.push_back({"QG_SUB_BX", str(c.dsp.sub_bx)});
 }
+// Depthwise layers with packed activations in or out on the DSP extension:
+// the row path of templates/dwconv2d_i8_smlad.c (dsp_choice decides; int8
+// weights [KH][KW][C] whatever w_bits, as for the int8 row). Kernel name
+// a<in>o<out>w8: the stored weight width.
+bool when_dsp_depthwise_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return when_sub_linear(t, g, n) && dsp_choice(g, n, t).kind == DspKind::Depthwise;
+}
+void fill_dsp_depthwise_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  fill_dsp(c, t, g, n);
+  const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
+  c.kernel = "qg_dwconv2d_a" + str(ib) + "o" + str(ob) + "w8_smlad__" + tag(t);
+  part(c, "PATCH", c.dsp.dw_patch);
+  if (c.dsp.dw_row) part(c, "ROW", c.dsp.dw_row);
+  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
+}
 // Max pooling on packed sub-byte codes, output packed alike (quant::to_int8
 // keeps a max pool's sub-byte input packed; templates/pool2d_sub.c).
 bool when_sub_pool(const Target&, const ir::Graph& g, const ir::Node& n) { return g.in(n).sub_byte(); }
@@ -406,6 +427,7 @@ const std::vector<Row>& table() {
       {"lut_i16", {Op::Sigmoid, Op::Tanh}, Data::Int8, "lut_i16.c", "i16", when_i16, nullptr},
       {"softmax_i16", {Op::Softmax}, Data::Int8, "softmax_i16.c", "i16", when_i16, nullptr},
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
+      {"dsp_depthwise_sub", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise_sub, fill_dsp_depthwise_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
       {"maxpool_sub", {Op::MaxPool2d}, Data::Int8, "pool2d_sub.c", nullptr, when_sub_pool, fill_sub_pool},
@@ -472,15 +494,28 @@ Defines KernelChoice::scratch_defines() const {
 DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   DspChoice c;
   if (!t.has("arm_dsp") || !n.il || (n.op != Op::Conv2d && n.op != Op::Dense)) return c;
-  // Packed sub-byte activations: the GEMM form only (templates/conv2d_sub_smlad.c);
-  // depthwise layers run templates/conv2d_i8_sub.c.
-  if ((g.in(n).sub_byte() || g.out(n).sub_byte()) && ir::is_depthwise(g, n)) return c;
   for (int32_t m : n.il->mult)
     if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
   if (n.op == Op::Conv2d) {
     const int64_t C = g.in(n).shape[2];
     const ir::Window& w = n.attrs.win;
     if (ir::is_depthwise(g, n)) {
+      if (g.in(n).sub_byte() || g.out(n).sub_byte()) {
+        // Packed sub-byte activations: the row path of templates/dwconv2d_i8_smlad.c
+        // (per output row, KH input rows unpacked into a patch of KH * W * C
+        // int8 codes; a packed output row through OW * C bytes) when the
+        // vertical dilation is 1 and the scratch fits kDwSubScratch; else
+        // the portable templates/conv2d_i8_sub.c.
+        const int64_t W = g.in(n).shape[1], OW = g.out(n).shape[1];
+        const int64_t patch = w.kh * W * C, row = g.out(n).sub_byte() ? OW * C : 0;
+        if (w.dh != 1 || patch + row > kDwSubScratch) return c;
+        c.kind = DspKind::Depthwise;
+        c.scratch = (C + 3) / 4 * 4;
+        c.dw_tab = 2 * w.kh * w.kw * 8;  // the table always in scratch (QG_TAB_IN_Y is 0 on the row path)
+        c.dw_patch = patch;
+        c.dw_row = row;
+        return c;
+      }
       c.kind = DspKind::Depthwise;
       c.scratch = (C + 3) / 4 * 4;
       c.dw_tab = dw_tab_scratch(g, n);

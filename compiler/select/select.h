@@ -40,6 +40,10 @@ struct DspChoice {
   // Depthwise: bytes of scratch for the border's table of tap offsets, 0 when
   // it fits the output (templates/dwconv2d_i8_smlad.c QG_TAB_IN_Y).
   int64_t dw_tab = 0;
+  // Depthwise with packed sub-byte activations (the row path of
+  // templates/dwconv2d_i8_smlad.c): bytes of the input-row patch (KH W C)
+  // and of the int8 output row packed afterwards (OW C; 0: 8-bit output).
+  int64_t dw_patch = 0, dw_row = 0;
 };
 
 // True when the pair-packed rows of runtime/qg_arm_dsp.h (QG_HL_PAIR) give
