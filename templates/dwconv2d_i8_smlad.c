@@ -21,7 +21,8 @@
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
- * equal): the shape macros, QG_RQ_MODE, QG_CLAMP. Per layer, passed at the
+ * equal): the shape macros, QG_RQ_MODE, QG_CLAMP, QG_IBITS / QG_OBITS (8:
+ * int8; 4 / 2: packed codes, the block path at the end, with QG_SUB_BX). Per layer, passed at the
  * call: weight [KH][KW][C], rqp [C][4], the input / output zero points and
  * the activation clamp (read only when QG_CLAMP; else the full int8 range). */
 #include <stdint.h>
@@ -51,8 +52,15 @@
 #define QG_OBITS 8
 /* QG_TEMPLATE_DEFAULTS_END */
 /* Packed sub-byte activations in or out (QG_IBITS / QG_OBITS 4 or 2): the
- * row path at the end of this file. */
+ * block path at the end of this file. */
 #define QG_DWSUB (QG_IBITS != 8 || QG_OBITS != 8)
+/* Row stride of the taps' image, in pixels: the input's width, or on the
+ * block path the patch's (QG_SUB_BX output pixels read (BX - 1) SW + KW). */
+#if QG_DWSUB
+#define QG_XW ((QG_SUB_BX - 1) * QG_SW + QG_KW)
+#else
+#define QG_XW QG_W
+#endif
 #if QG_CLAMP
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
@@ -67,7 +75,7 @@
     for (t = 0; t < QG_KH * QG_KW; ++t) a += (uint32_t)((int32_t)(TAP(t))[(c)] * (int32_t)weight[t * QG_C + (c)]); \
     (out)[(c)] = QG_OUT((int32_t)a, (c));                                                  \
   } while (0)
-#define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
+#define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_XW + ((t) % QG_KW) * QG_DW) * QG_C)
 /* A border pair's taps: table entries are each tap's address minus the
  * weight pointer (so that the asm block below reaches a tap with one LDR
  * from the weight pointer it holds anyway). */
@@ -91,7 +99,7 @@
 #define QG_IH (QG_IY1 > QG_IY0 ? QG_IY1 - QG_IY0 : 0)
 #define QG_IW (QG_IX1 > QG_IX0 ? QG_IX1 - QG_IX0 : 0)
 #if QG_DWSUB
-#define QG_PAIR_Y 0 /* the row path pairs along x only */
+#define QG_PAIR_Y 0 /* the block path pairs along x only */
 #else
 #define QG_PAIR_Y (QG_IW * (QG_IH / 2) > QG_IH * (QG_IW / 2))
 #endif
@@ -115,7 +123,7 @@
  * 14 in all: every allocatable core register of an optimizing GCC build
  * without a frame pointer (the target's build_flags). Elsewhere (-O0, clang,
  * -fno-omit-frame-pointer: define QG_DW_NO_ASM) the C pair step below. */
-#define QG_XO(ky, kx) (((ky) * QG_DH * QG_W + (kx) * QG_DW) * QG_C)
+#define QG_XO(ky, kx) (((ky) * QG_DH * QG_XW + (kx) * QG_DW) * QG_C)
 #if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(QG_DW_NO_ASM)
 #define QG_ASMB (QG_KH == 3 && QG_KW == 3 && 8 * QG_C + 3 <= 4095)
 #define QG_ASM3X3 (QG_ASMB && QG_XO(2, 2) + QG_D2 + 3 <= 4095)
@@ -215,6 +223,7 @@ QG_HOT void QG_INNER2(const int8_t *base, int8_t *out, QG_LAYER_PARAMS) {
 }
 /* Two pixels of the border (or one, given twice: out0 == out1), taps
  * through the table (QG_TAB0, QG_TAB1). */
+#if !QG_DWSUB /* the block path has no border pixels */
 #define QG_BORDER2 QG_CAT(QG_FN, _border2)
 QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYER_PARAMS) {
   long c;
@@ -232,6 +241,7 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
     QG_DW1(QG_TAB1, out1, c);
   }
 }
+#endif
 /* The border's table of tap offsets (2 KH KW entries, 8 bytes reserved
  * each whatever the size of uintptr_t) is kept in the output of the paired
  * interior's first row, which is written only after every border pixel (no
@@ -292,26 +302,29 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
       QG_INNER2(x + ((oy * QG_SH - QG_PT) * QG_W + ox * QG_SW - QG_PL) * QG_C, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
 }
 #else /* QG_DWSUB */
-/* The row path: packed unsigned codes (docs/integer-only.md, "Sub-byte
+/* The block path: packed unsigned codes (docs/integer-only.md, "Sub-byte
  * activations"; same results as conv2d_i8_sub.c with groups = channels),
  * QG_IBITS bits in (two or four codes per byte, low bits first) and / or
- * QG_OBITS bits out. Per output row, the QG_KH input rows its windows read
- * are unpacked into a patch of int8 codes in scratch (QG_SCR_PATCH: KH rows
- * of W * C bytes, the input's own row stride; rows outside the image hold
- * the zero point), with the SIMD-within-a-register unpack of
- * conv2d_sub_smlad.c; an 8-bit input is read in place when the KH rows are
- * inside the image. The row's pixels then run the int8 steps above: interior
- * pixels in pairs along x (QG_INNER2, the 3x3 asm block where offsets fit),
- * the others through the tap table (QG_BORDER2, in scratch at QG_SCR_TAB).
- * A QG_OBITS 4 / 2 output row is written as int8 codes into scratch
- * (QG_SCR_ROW, OW * C bytes) and packed into y, four codes per step.
- * Codes are unsigned (0..2^bits - 1): they feed SXTB16 / SMLAxy as int8
- * values do, and the output clamp (QG_CLAMP) is the code range. Vertical
- * dilation 1 only (the select stage checks it). */
-#if QG_DH != 1
-#error "the row path of dwconv2d_i8_smlad.c needs QG_DH == 1"
+ * QG_OBITS bits out. The output pixels of a row go in blocks of QG_SUB_BX
+ * (even); per block, the QG_KH input rows its windows read are unpacked
+ * into a patch of int8 codes in scratch (QG_SCR_PATCH: KH rows of
+ * QG_XW = (BX - 1) SW + KW pixels; taps outside the image hold the zero
+ * point), with the SIMD-within-a-register unpack of conv2d_sub_smlad.c (an
+ * 8-bit input is copied). Every pixel of the block is then an interior
+ * pixel of the patch: pairs along x run the int8 pair step above
+ * (QG_INNER2; the 3x3 asm block, whose tap offsets the select stage keeps
+ * within LDR's immediate by its choice of BX, else the C step); an odd last
+ * pixel is paired with a padding window. The outputs go to an int8 row in
+ * scratch (QG_SCR_ROW: OW + 1 pixels, the padding window's results in the
+ * last) packed into y four codes per step, or, for an 8-bit output,
+ * straight to y (a lone last pixel through QG_SCR_ROW's two pixels). Codes
+ * are unsigned (0..2^bits - 1): they feed SXTB16 / SMLAxy as int8 values
+ * do, and the output clamp (QG_CLAMP) is the code range. Vertical dilation 1
+ * only (the select stage checks it). */
+#if QG_DH != 1 || QG_SUB_BX < 2 || QG_SUB_BX % 2
+#error "the block path of dwconv2d_i8_smlad.c needs QG_DH == 1 and an even QG_SUB_BX"
 #endif
-#define QG_ROWB (QG_W * QG_C) /* bytes of a patch row */
+#define QG_PRS (QG_XW * QG_C) /* bytes of a patch row */
 #if QG_IBITS != 8
 /* n codes of the packed input from element e on, as int8 codes at dst (conv2d_sub_smlad.c's unpack). */
 QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, long n) {
@@ -368,82 +381,55 @@ QG_INLINE void QG_CAT(QG_FN, _pack)(const int8_t *src, uint8_t *yb, long e, long
 #undef QG_PUT1
 }
 #endif
-/* One row's pixels outside its paired interior, two at a time through the
- * table (a pixel left over goes alone, twice); src: the row's patch. */
-#define QG_ROWBORDER QG_CAT(QG_FN, _rowborder)
-static void QG_ROWBORDER(const int8_t *src, const int8_t *zpv, uintptr_t *tab, int8_t *yrow, QG_LAYER_PARAMS) {
-  int8_t *out0 = yrow;
-  long ox;
-  int t, k = 0;
-  for (ox = 0; ox < QG_OW; ++ox) {
-    const long ix0 = ox * QG_SW - QG_PL;
-    int8_t *out = yrow + ox * QG_C;
-    if (ox >= QG_IX0 && ox < QG_PX1) continue;
-    for (t = 0; t < QG_KH * QG_KW; ++t) {
-      const long ix = ix0 + (t % QG_KW) * QG_DW;
-      const int8_t *p = (ix < 0 || ix >= QG_W) ? zpv : src + (t / QG_KW) * QG_ROWB + ix * QG_C;
-      tab[k * QG_KH * QG_KW + t] = (uintptr_t)p - (uintptr_t)weight;
-    }
-    if (k == 0) {
-      out0 = out;
-      k = 1;
-    } else {
-      QG_BORDER2(tab, out0, out, QG_LAYER_ARGS);
-      k = 0;
-    }
-  }
-  if (k) {
-    for (t = 0; t < QG_KH * QG_KW; ++t) tab[QG_KH * QG_KW + t] = tab[t];
-    QG_BORDER2(tab, out0, out0, QG_LAYER_ARGS);
-  }
-}
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
-  int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP);
-  uintptr_t *const tab = (uintptr_t *)(scratch + QG_SCR_TAB);
   int8_t *patch = (int8_t *)(scratch + QG_SCR_PATCH);
-  long oy, ox, ky, c;
+  int8_t *const rowb = (int8_t *)(scratch + QG_SCR_ROW);
+  long oy, ox0, ky, j;
   /* the compiler's layout (select/select.cpp dsp_choice); a compile error if it differs */
-#if QG_OBITS != 8
-  int8_t *yrow = (int8_t *)(scratch + QG_SCR_ROW);
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ROW + QG_OW * QG_C && QG_SCR_ROW >= QG_SCR_PATCH + QG_KH * QG_ROWB ? 1 : -1]);
-#else
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_PATCH + QG_KH * QG_ROWB ? 1 : -1]);
-#endif
-  (void)sizeof(char[QG_SCR_TAB % 8 == 0 && QG_SCR_TAB >= QG_SCR_ZP + (QG_C + 3) / 4 * 4 && QG_SCR_PATCH >= QG_SCR_TAB + QG_TAB_BYTES ? 1 : -1]);
-  for (c = 0; c < QG_C; ++c) zpv[c] = (int8_t)in_zp;
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ROW + (QG_OBITS != 8 ? QG_OW + 1 : 2) * QG_C && QG_SCR_ROW >= QG_SCR_PATCH + QG_KH * QG_PRS ? 1 : -1]);
   for (oy = 0; oy < QG_OH; ++oy) {
     const long iy0 = oy * QG_SH - QG_PT;
-    const int8_t *src = patch;
-#if QG_OBITS == 8
-    int8_t *yrow = y + oy * QG_OW * QG_C;
+#if QG_OBITS != 8
+    int8_t *const yrow = rowb;
+#else
+    int8_t *const yrow = y + oy * QG_OW * QG_C;
 #endif
-#if QG_IBITS == 8
-    if (iy0 >= 0 && iy0 + QG_KH <= QG_H)
-      src = x + iy0 * QG_ROWB; /* every row inside the image: in place */
-    else
-#endif
+    for (ox0 = 0; ox0 < QG_OW; ox0 += QG_SUB_BX) {
+      const long n = QG_OW - ox0 < QG_SUB_BX ? QG_OW - ox0 : QG_SUB_BX;
+      const long pw = (n + (n & 1) - 1) * QG_SW + QG_KW; /* patch pixels this block reads */
+      const long ix0 = ox0 * QG_SW - QG_PL, lo = ix0 < 0 ? 0 : ix0, hi = ix0 + pw < QG_W ? ix0 + pw : QG_W;
       for (ky = 0; ky < QG_KH; ++ky) {
         const long iy = iy0 + ky;
-        int8_t *d = patch + ky * QG_ROWB;
-        if (iy < 0 || iy >= QG_H)
-          memset(d, (int8_t)in_zp, QG_ROWB);
-        else
+        int8_t *d = patch + ky * QG_PRS;
+        if (iy < 0 || iy >= QG_H || hi <= lo) {
+          memset(d, (int8_t)in_zp, pw * QG_C);
+          continue;
+        }
+        if (lo > ix0) memset(d, (int8_t)in_zp, (lo - ix0) * QG_C);
 #if QG_IBITS == 8
-          memcpy(d, x + iy * QG_ROWB, QG_ROWB);
+        memcpy(d + (lo - ix0) * QG_C, x + (iy * QG_W + lo) * QG_C, (hi - lo) * QG_C);
 #else
-          QG_CAT(QG_FN, _unpack)((const uint8_t *)x, iy * QG_ROWB, d, QG_ROWB);
+        QG_CAT(QG_FN, _unpack)((const uint8_t *)x, (iy * QG_W + lo) * QG_C, d + (lo - ix0) * QG_C, (hi - lo) * QG_C);
+#endif
+        if (ix0 + pw > hi) memset(d + (hi - ix0) * QG_C, (int8_t)in_zp, (ix0 + pw - hi) * QG_C);
+      }
+      for (j = 0; j + 1 < n; j += 2) QG_INNER2(patch + j * QG_SW * QG_C, yrow + (ox0 + j) * QG_C, QG_LAYER_ARGS);
+      if (n & 1) {
+#if QG_OBITS != 8
+        QG_INNER2(patch + j * QG_SW * QG_C, yrow + (ox0 + j) * QG_C, QG_LAYER_ARGS); /* the padding window into the row's spare pixel */
+#else
+        QG_INNER2(patch + j * QG_SW * QG_C, rowb, QG_LAYER_ARGS);
+        memcpy(yrow + (ox0 + j) * QG_C, rowb, QG_C);
 #endif
       }
-    QG_ROWBORDER(src, zpv, tab, yrow, QG_LAYER_ARGS);
-    for (ox = QG_IX0; ox < QG_PX1; ox += 2) QG_INNER2(src + (ox * QG_SW - QG_PL) * QG_C, yrow + ox * QG_C, QG_LAYER_ARGS);
+    }
 #if QG_OBITS != 8
     QG_CAT(QG_FN, _pack)(yrow, (uint8_t *)y, oy * QG_OW * QG_C, QG_OW * QG_C);
 #endif
   }
 }
-#undef QG_ROWB
-#undef QG_ROWBORDER
+#undef QG_PRS
 #endif /* QG_DWSUB */
 #undef QG_OUT
 #undef QG_DW4X2_ASM
@@ -484,3 +470,4 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
 #undef QG_DWSUB
+#undef QG_XW

@@ -73,9 +73,8 @@ int64_t dw_tab_scratch(const ir::Graph& g, const ir::Node& n) {
   return py1 > iy0 && (px1 - ix0) * C >= bytes + 7 ? 0 : bytes;
 }
 
-// Scratch budget of the depthwise row path for packed activations (patch
-// plus packed output row): 32 KiB (MobileNetV1-224's widest rows, 112 x 64
-// codes x 3 rows plus a row of 56 x 64, take 25 KiB).
+// Scratch budget of the depthwise block path for packed activations (patch
+// plus output row): 32 KiB.
 constexpr int64_t kDwSubScratch = 32768;
 
 // ---- fill functions of the rows ----
@@ -351,19 +350,19 @@ void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.defines.push_back({"QG_SUB_BX", str(c.dsp.sub_bx)});
 }
 // Depthwise layers with packed activations in or out on the DSP extension:
-// the row path of templates/dwconv2d_i8_smlad.c (dsp_choice decides; int8
+// the block path of templates/dwconv2d_i8_smlad.c (dsp_choice decides; int8
 // weights [KH][KW][C] whatever w_bits, as for the int8 row). Kernel name
 // a<in>o<out>w8: the stored weight width.
 bool when_dsp_depthwise_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
   return when_sub_linear(t, g, n) && dsp_choice(g, n, t).kind == DspKind::Depthwise;
 }
 void fill_dsp_depthwise_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
-  fill_dsp(c, t, g, n);
+  c.dsp = dsp_choice(g, n, t);
   const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
   c.kernel = "qg_dwconv2d_a" + str(ib) + "o" + str(ob) + "w8_smlad__" + tag(t);
   part(c, "PATCH", c.dsp.dw_patch);
-  if (c.dsp.dw_row) part(c, "ROW", c.dsp.dw_row);
-  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}};
+  part(c, "ROW", c.dsp.dw_row);
+  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}, {"QG_SUB_BX", str(c.dsp.sub_bx)}};
 }
 // Max pooling on packed sub-byte codes, output packed alike (quant::to_int8
 // keeps a max pool's sub-byte input packed; templates/pool2d_sub.c).
@@ -501,18 +500,30 @@ DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
     const ir::Window& w = n.attrs.win;
     if (ir::is_depthwise(g, n)) {
       if (g.in(n).sub_byte() || g.out(n).sub_byte()) {
-        // Packed sub-byte activations: the row path of templates/dwconv2d_i8_smlad.c
-        // (per output row, KH input rows unpacked into a patch of KH * W * C
-        // int8 codes; a packed output row through OW * C bytes) when the
-        // vertical dilation is 1 and the scratch fits kDwSubScratch; else
-        // the portable templates/conv2d_i8_sub.c.
-        const int64_t W = g.in(n).shape[1], OW = g.out(n).shape[1];
-        const int64_t patch = w.kh * W * C, row = g.out(n).sub_byte() ? OW * C : 0;
-        if (w.dh != 1 || patch + row > kDwSubScratch) return c;
+        // Packed sub-byte activations: the block path of templates/dwconv2d_i8_smlad.c
+        // (QG_SUB_BX output pixels of a row per block; per block, KH input
+        // rows of PW = (BX - 1) SW + KW pixels unpacked into a patch of
+        // int8 codes read as an image of width PW; the outputs through an
+        // int8 row of OW + 1 pixels when packed, else two pixels for a lone
+        // last one). BX: the largest even number up to 16 (and up to OW
+        // rounded up to even) whose patch fits kDwSubScratch and, for a 3x3
+        // window, keeps the pair step's tap offsets within LDR's 12-bit
+        // immediate ((2 PW + 2 + SW) C + 3 <= 4095, the template's
+        // QG_ASM3X3) when some BX does; vertical dilation 1 only; else the
+        // portable templates/conv2d_i8_sub.c.
+        const int64_t OW = g.out(n).shape[1];
+        const int64_t row = (g.out(n).sub_byte() ? OW + 1 : 2) * C;
+        const int64_t cap = std::min<int64_t>(16, (OW + 1) / 2 * 2);
+        auto pw_of = [&](int64_t bx) { return (bx - 1) * w.sw + w.kw; };
+        auto asm_ok = [&](int64_t bx) { return w.kh == 3 && w.kw == 3 && 8 * C + 3 <= 4095 && (2 * pw_of(bx) + 2 + w.sw) * C + 3 <= 4095; };
+        const bool any_asm = asm_ok(2);
+        int64_t bx = 0;
+        for (int64_t b = cap; b >= 2 && !bx; b -= 2)
+          if (w.kh * pw_of(b) * C + row <= kDwSubScratch && (!any_asm || asm_ok(b))) bx = b;
+        if (w.dh != 1 || !bx) return c;
         c.kind = DspKind::Depthwise;
-        c.scratch = (C + 3) / 4 * 4;
-        c.dw_tab = 2 * w.kh * w.kw * 8;  // the table always in scratch (QG_TAB_IN_Y is 0 on the row path)
-        c.dw_patch = patch;
+        c.sub_bx = bx;
+        c.dw_patch = w.kh * pw_of(bx) * C;
         c.dw_row = row;
         return c;
       }

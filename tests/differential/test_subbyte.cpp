@@ -99,15 +99,15 @@ std::vector<qgt::DiffModel> wide_models(const std::string& prefix, int inputs) {
   return ms;
 }
 
-// Depthwise layers with packed activations on the Cortex-M7 (the row path
+// Depthwise layers with packed activations on the Cortex-M7 (the block path
 // of templates/dwconv2d_i8_smlad.c): per variant, c0 (1x1 conv C -> C, relu)
 // writes the depthwise layer's input at `ib` bits, dw (KxK depthwise, stride,
 // padding, relu6) writes `ob` bits with `wb`-bit weights, c2 (1x1 conv
 // C -> 3) reads it. Variants 0..7 are the eight (in, out) width pairs other
 // than 8/8; odd and prime channel counts (rows that start inside a byte:
 // W * C odd), packed tails, stride 1 and 2, padding 0 / 1 / 2, a 5x5 window
-// (the C pair step), a 3-pixel-wide input (no interior pair) and a wide row
-// (the 3x3 asm block). Weights from a fixed LCG.
+// (the C pair step), a 3-pixel-wide input and a 40-pixel row (three blocks
+// of the block path). Weights from a fixed LCG.
 std::vector<qgt::DiffModel> dw_models(const std::string& prefix, int inputs) {
   struct V {
     int ib, ob, wb;
@@ -242,20 +242,20 @@ TEST_CASE("cortex-m7: sub-byte nets with channel counts a multiple of 4 and wide
   if (!err.empty()) FAIL(err);
 }
 
-TEST_CASE("cortex-m7: depthwise layers with sub-byte activations (row path) equal the interpreter on the board", "[m7][subbyte]") {
+TEST_CASE("cortex-m7: depthwise layers with sub-byte activations (block path) equal the interpreter on the board", "[m7][subbyte]") {
   const std::string err = qgt::run_differential(dw_models("m7sbd", 2), qgt::m7_toolchains(), "m7subdw");
   if (!err.empty()) FAIL(err);
 }
 
-// The depthwise nets reach the DSP row path (row dsp_depthwise_sub) for
+// The depthwise nets reach the DSP block path (row dsp_depthwise_sub) for
 // every (in, out) width pair but 8/8 and every weight width, with odd
 // channels, rows starting inside a byte, packed tails, stride 2, padding,
 // the 3x3 asm block's condition (offsets within LDR's 4095) and a window
 // that is not 3x3.
-TEST_CASE("cortex-m7: the depthwise nets reach the DSP row path for packed activations", "[m7][subbyte]") {
+TEST_CASE("cortex-m7: the depthwise nets reach the DSP block path for packed activations", "[m7][subbyte]") {
   std::map<std::pair<int, int>, int> pairs;
   std::map<int, int> w;
-  int odd_c = 0, unaligned_rows = 0, tails = 0, stride2 = 0, padded = 0, asm3x3 = 0, not3x3 = 0;
+  int odd_c = 0, unaligned_rows = 0, tails = 0, stride2 = 0, padded = 0, asm3x3 = 0, not3x3 = 0, lone = 0, blocks = 0;
   const std::string dir = qgt::make_temp_dir("m7subdwcover");
   for (const qgt::DiffModel& m : dw_models("m7sbdc", 0)) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
@@ -272,7 +272,10 @@ TEST_CASE("cortex-m7: the depthwise nets reach the DSP row path for packed activ
       tails += (in.sub_byte() && (in.numel() * in.q.bits) % 8) || (out.sub_byte() && (out.numel() * out.q.bits) % 8) ? 1 : 0;
       stride2 += win.sw == 2 && win.sh == 2 ? 1 : 0;
       padded += win.padded() ? 1 : 0;
-      asm3x3 += win.kh == 3 && win.kw == 3 && (2 * W + 2) * C + win.sw * C + 3 <= 4095 ? 1 : 0;
+      const int64_t bx = s.kernels->at(i).dsp.sub_bx, pw = (bx - 1) * win.sw + win.kw, OW = out.shape[1];
+      asm3x3 += win.kh == 3 && win.kw == 3 && 8 * C + 3 <= 4095 && (2 * pw + 2 + win.sw) * C + 3 <= 4095 ? 1 : 0;
+      lone += OW % bx % 2 ? 1 : 0;
+      blocks += OW > bx ? 1 : 0;
       not3x3 += win.kh != 3 || win.kw != 3 ? 1 : 0;
     }
   }
@@ -288,7 +291,8 @@ TEST_CASE("cortex-m7: the depthwise nets reach the DSP row path for packed activ
     CHECK(w[wb] >= 1);
   }
   INFO("odd C " << odd_c << ", rows starting inside a byte " << unaligned_rows << ", packed tails " << tails << ", stride 2 " << stride2
-                << ", padded " << padded << ", 3x3 asm offsets " << asm3x3 << ", not 3x3 " << not3x3);
+                << ", padded " << padded << ", 3x3 asm offsets " << asm3x3 << ", not 3x3 " << not3x3 << ", a lone last pixel " << lone
+                << ", several blocks per row " << blocks);
   CHECK(odd_c >= 1);
   CHECK(unaligned_rows >= 1);
   CHECK(tails >= 1);
@@ -296,6 +300,8 @@ TEST_CASE("cortex-m7: the depthwise nets reach the DSP row path for packed activ
   CHECK(padded >= 1);
   CHECK(asm3x3 >= 1);
   CHECK(not3x3 >= 1);
+  CHECK(lone >= 1);
+  CHECK(blocks >= 1);
 }
 
 // The nets above reach what they are meant to test (else they could pass
