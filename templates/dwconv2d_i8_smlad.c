@@ -21,10 +21,12 @@
  * as in conv2d_i8_smlad.c (rqp, QG_RQ_MODE, QG_CLAMP).
  *
  * Compile-time parameters (a body is shared by the layers where they are
- * equal): the shape macros, QG_RQ_MODE, QG_CLAMP. Per layer, passed at the
+ * equal): the shape macros, QG_RQ_MODE, QG_CLAMP, QG_IBITS / QG_OBITS (8:
+ * int8; 4 / 2: packed codes, the block path at the end, with QG_SUB_BX). Per layer, passed at the
  * call: weight [KH][KW][C], rqp [C][4], the input / output zero points and
  * the activation clamp (read only when QG_CLAMP; else the full int8 range). */
 #include <stdint.h>
+#include <string.h>
 #include "../runtime/qg_arm_dsp.h"
 /* QG_TEMPLATE_DEFAULTS_BEGIN */
 #define QG_FN qg_dwconv2d_a8w8_smlad__cortex_m7_example
@@ -46,7 +48,19 @@
 #define QG_SCRATCH_BYTES 152
 #define QG_SCR_ZP 0
 #define QG_SCR_TAB 8
+#define QG_IBITS 8
+#define QG_OBITS 8
 /* QG_TEMPLATE_DEFAULTS_END */
+/* Packed sub-byte activations in or out (QG_IBITS / QG_OBITS 4 or 2): the
+ * block path at the end of this file. */
+#define QG_DWSUB (QG_IBITS != 8 || QG_OBITS != 8)
+/* Row stride of the taps' image, in pixels: the input's width, or on the
+ * block path the patch's (QG_SUB_BX output pixels read (BX - 1) SW + KW). */
+#if QG_DWSUB
+#define QG_XW ((QG_SUB_BX - 1) * QG_SW + QG_KW)
+#else
+#define QG_XW QG_W
+#endif
 #if QG_CLAMP
 #define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
@@ -61,7 +75,7 @@
     for (t = 0; t < QG_KH * QG_KW; ++t) a += (uint32_t)((int32_t)(TAP(t))[(c)] * (int32_t)weight[t * QG_C + (c)]); \
     (out)[(c)] = QG_OUT((int32_t)a, (c));                                                  \
   } while (0)
-#define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_W + ((t) % QG_KW) * QG_DW) * QG_C)
+#define QG_TAP_FIXED(t) (base + (((t) / QG_KW) * QG_DH * QG_XW + ((t) % QG_KW) * QG_DW) * QG_C)
 /* A border pair's taps: table entries are each tap's address minus the
  * weight pointer (so that the asm block below reaches a tap with one LDR
  * from the weight pointer it holds anyway). */
@@ -84,7 +98,11 @@
 #define QG_IX1 (QG_IXE < 0 ? 0 : QG_IXE / QG_SW + 1 < QG_OW ? QG_IXE / QG_SW + 1 : QG_OW)
 #define QG_IH (QG_IY1 > QG_IY0 ? QG_IY1 - QG_IY0 : 0)
 #define QG_IW (QG_IX1 > QG_IX0 ? QG_IX1 - QG_IX0 : 0)
+#if QG_DWSUB
+#define QG_PAIR_Y 0 /* the block path pairs along x only */
+#else
 #define QG_PAIR_Y (QG_IW * (QG_IH / 2) > QG_IH * (QG_IW / 2))
+#endif
 /* the end of the paired rows / columns */
 #define QG_PY1 (QG_PAIR_Y ? QG_IY0 + QG_IH / 2 * 2 : QG_IY1)
 #define QG_PX1 (QG_PAIR_Y ? QG_IX1 : QG_IX0 + QG_IW / 2 * 2)
@@ -105,7 +123,7 @@
  * 14 in all: every allocatable core register of an optimizing GCC build
  * without a frame pointer (the target's build_flags). Elsewhere (-O0, clang,
  * -fno-omit-frame-pointer: define QG_DW_NO_ASM) the C pair step below. */
-#define QG_XO(ky, kx) (((ky) * QG_DH * QG_W + (kx) * QG_DW) * QG_C)
+#define QG_XO(ky, kx) (((ky) * QG_DH * QG_XW + (kx) * QG_DW) * QG_C)
 #if QG_HAVE_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(QG_DW_NO_ASM)
 #define QG_ASMB (QG_KH == 3 && QG_KW == 3 && 8 * QG_C + 3 <= 4095)
 #define QG_ASM3X3 (QG_ASMB && QG_XO(2, 2) + QG_D2 + 3 <= 4095)
@@ -205,6 +223,7 @@ QG_HOT void QG_INNER2(const int8_t *base, int8_t *out, QG_LAYER_PARAMS) {
 }
 /* Two pixels of the border (or one, given twice: out0 == out1), taps
  * through the table (QG_TAB0, QG_TAB1). */
+#if !QG_DWSUB /* the block path has no border pixels */
 #define QG_BORDER2 QG_CAT(QG_FN, _border2)
 QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYER_PARAMS) {
   long c;
@@ -222,6 +241,7 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
     QG_DW1(QG_TAB1, out1, c);
   }
 }
+#endif
 /* The border's table of tap offsets (2 KH KW entries, 8 bytes reserved
  * each whatever the size of uintptr_t) is kept in the output of the paired
  * interior's first row, which is written only after every border pixel (no
@@ -230,6 +250,7 @@ QG_HOT void QG_BORDER2(const uintptr_t *tab, int8_t *out0, int8_t *out1, QG_LAYE
  * the same). */
 #define QG_TAB_BYTES (2 * QG_KH * QG_KW * 8)
 #define QG_TAB_IN_Y (QG_PY1 > QG_IY0 && (QG_PX1 - QG_IX0) * QG_C >= QG_TAB_BYTES + 7)
+#if !QG_DWSUB
 static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
                   int32_t act_min, int32_t act_max) {
   int8_t *zpv = (int8_t *)(scratch + QG_SCR_ZP); /* QG_C zero points: the input outside the image */
@@ -280,6 +301,136 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
     for (ox = QG_IX0; ox < QG_PX1; ox += 2 - QG_PAIR_Y)
       QG_INNER2(x + ((oy * QG_SH - QG_PT) * QG_W + ox * QG_SW - QG_PL) * QG_C, y + (oy * QG_OW + ox) * QG_C, QG_LAYER_ARGS);
 }
+#else /* QG_DWSUB */
+/* The block path: packed unsigned codes (docs/integer-only.md, "Sub-byte
+ * activations"; same results as conv2d_i8_sub.c with groups = channels),
+ * QG_IBITS bits in (two or four codes per byte, low bits first) and / or
+ * QG_OBITS bits out. The output pixels of a row go in blocks of QG_SUB_BX
+ * (even); per block, the QG_KH input rows its windows read are unpacked
+ * into a patch of int8 codes in scratch (QG_SCR_PATCH: KH rows of
+ * QG_XW = (BX - 1) SW + KW pixels; taps outside the image hold the zero
+ * point), with the SIMD-within-a-register unpack of conv2d_sub_smlad.c (an
+ * 8-bit input is copied). Every pixel of the block is then an interior
+ * pixel of the patch: pairs along x run the int8 pair step above
+ * (QG_INNER2; the 3x3 asm block, whose tap offsets the select stage keeps
+ * within LDR's immediate by its choice of BX, else the C step); an odd last
+ * pixel is paired with a padding window. The outputs go to an int8 row in
+ * scratch (QG_SCR_ROW: OW + 1 pixels, the padding window's results in the
+ * last) packed into y four codes per step, or, for an 8-bit output,
+ * straight to y (a lone last pixel through QG_SCR_ROW's two pixels). Codes
+ * are unsigned (0..2^bits - 1): they feed SXTB16 / SMLAxy as int8 values
+ * do, and the output clamp (QG_CLAMP) is the code range. Vertical dilation 1
+ * only (the select stage checks it). */
+#if QG_DH != 1 || QG_SUB_BX < 2 || QG_SUB_BX % 2
+#error "the block path of dwconv2d_i8_smlad.c needs QG_DH == 1 and an even QG_SUB_BX"
+#endif
+#define QG_PRS (QG_XW * QG_C) /* bytes of a patch row */
+#if QG_IBITS != 8
+/* n codes of the packed input from element e on, as int8 codes at dst (conv2d_sub_smlad.c's unpack). */
+QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, long n) {
+  const uint8_t *s;
+  const long per = 8 / QG_IBITS;
+  for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+  s = xb + e / per;
+#if QG_IBITS == 4
+  for (; n >= 4; n -= 4, s += 2, dst += 4) {
+    const uint32_t h = (uint32_t)s[0] | ((uint32_t)s[1] << 8);
+    uint32_t t = (h | (h << 8)) & 0x00FF00FFu;
+    t = (t | (t << 4)) & 0x0F0F0F0Fu;
+    memcpy(dst, &t, 4);
+  }
+#else
+  for (; n >= 4; n -= 4, s += 1, dst += 4) {
+    const uint32_t b = s[0];
+    const uint32_t t = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
+    memcpy(dst, &t, 4);
+  }
+#endif
+  for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+}
+#endif
+#if QG_OBITS != 8
+/* n int8 codes at src -> the packed output from element e on. Whole bytes
+ * are written four codes at a time (4 bits: t = w | w >> 4 holds two bytes
+ * at bits 0 and 16; 2 bits: u = w | w >> 6, u | u >> 12 holds one byte);
+ * a byte shared with the previous or next row is read, modified, written. */
+QG_INLINE void QG_CAT(QG_FN, _pack)(const int8_t *src, uint8_t *yb, long e, long n) {
+  const long per = 8 / QG_OBITS;
+#define QG_PUT1(e_, v_)                                                                                        \
+  do {                                                                                                         \
+    const long sh_ = ((e_) % per) * QG_OBITS;                                                                  \
+    uint8_t *b_ = yb + (e_) / per;                                                                             \
+    *b_ = (uint8_t)((*b_ & ~(((1u << QG_OBITS) - 1u) << sh_)) | ((uint32_t)(uint8_t)(v_) << sh_));            \
+  } while (0)
+  const long head = (per - e % per) % per < n ? (per - e % per) % per : n, quads = (n - head) / 4, tail = (n - head) % 4;
+  long k;
+  for (k = 0; k < head; ++k, ++e) QG_PUT1(e, *src++);
+  for (k = 0; k < quads; ++k, e += 4, src += 4) {
+    uint32_t t;
+    memcpy(&t, src, 4);
+#if QG_OBITS == 4
+    t = (t | (t >> 4)) & 0x00FF00FFu;
+    yb[e / 2] = (uint8_t)t;
+    yb[e / 2 + 1] = (uint8_t)(t >> 16);
+#else
+    t |= t >> 6;
+    yb[e / 4] = (uint8_t)(t | (t >> 12));
+#endif
+  }
+  for (k = 0; k < tail; ++k, ++e) QG_PUT1(e, *src++);
+#undef QG_PUT1
+}
+#endif
+static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8_t *weight, const int32_t *rqp, int32_t in_zp, int32_t out_zp,
+                  int32_t act_min, int32_t act_max) {
+  int8_t *patch = (int8_t *)(scratch + QG_SCR_PATCH);
+  int8_t *const rowb = (int8_t *)(scratch + QG_SCR_ROW);
+  long oy, ox0, ky, j;
+  /* the compiler's layout (select/select.cpp dsp_choice); a compile error if it differs */
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ROW + (QG_OBITS != 8 ? QG_OW + 1 : 2) * QG_C && QG_SCR_ROW >= QG_SCR_PATCH + QG_KH * QG_PRS ? 1 : -1]);
+  for (oy = 0; oy < QG_OH; ++oy) {
+    const long iy0 = oy * QG_SH - QG_PT;
+#if QG_OBITS != 8
+    int8_t *const yrow = rowb;
+#else
+    int8_t *const yrow = y + oy * QG_OW * QG_C;
+#endif
+    for (ox0 = 0; ox0 < QG_OW; ox0 += QG_SUB_BX) {
+      const long n = QG_OW - ox0 < QG_SUB_BX ? QG_OW - ox0 : QG_SUB_BX;
+      const long pw = (n + (n & 1) - 1) * QG_SW + QG_KW; /* patch pixels this block reads */
+      const long ix0 = ox0 * QG_SW - QG_PL, lo = ix0 < 0 ? 0 : ix0, hi = ix0 + pw < QG_W ? ix0 + pw : QG_W;
+      for (ky = 0; ky < QG_KH; ++ky) {
+        const long iy = iy0 + ky;
+        int8_t *d = patch + ky * QG_PRS;
+        if (iy < 0 || iy >= QG_H || hi <= lo) {
+          memset(d, (int8_t)in_zp, pw * QG_C);
+          continue;
+        }
+        if (lo > ix0) memset(d, (int8_t)in_zp, (lo - ix0) * QG_C);
+#if QG_IBITS == 8
+        memcpy(d + (lo - ix0) * QG_C, x + (iy * QG_W + lo) * QG_C, (hi - lo) * QG_C);
+#else
+        QG_CAT(QG_FN, _unpack)((const uint8_t *)x, (iy * QG_W + lo) * QG_C, d + (lo - ix0) * QG_C, (hi - lo) * QG_C);
+#endif
+        if (ix0 + pw > hi) memset(d + (hi - ix0) * QG_C, (int8_t)in_zp, (ix0 + pw - hi) * QG_C);
+      }
+      for (j = 0; j + 1 < n; j += 2) QG_INNER2(patch + j * QG_SW * QG_C, yrow + (ox0 + j) * QG_C, QG_LAYER_ARGS);
+      if (n & 1) {
+#if QG_OBITS != 8
+        QG_INNER2(patch + j * QG_SW * QG_C, yrow + (ox0 + j) * QG_C, QG_LAYER_ARGS); /* the padding window into the row's spare pixel */
+#else
+        QG_INNER2(patch + j * QG_SW * QG_C, rowb, QG_LAYER_ARGS);
+        memcpy(yrow + (ox0 + j) * QG_C, rowb, QG_C);
+#endif
+      }
+    }
+#if QG_OBITS != 8
+    QG_CAT(QG_FN, _pack)(yrow, (uint8_t *)y, oy * QG_OW * QG_C, QG_OW * QG_C);
+#endif
+  }
+}
+#undef QG_PRS
+#endif /* QG_DWSUB */
 #undef QG_OUT
 #undef QG_DW4X2_ASM
 #undef QG_DW4X2_C
@@ -318,3 +469,5 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #undef QG_TAB_IN_Y
 #undef QG_LAYER_PARAMS
 #undef QG_LAYER_ARGS
+#undef QG_DWSUB
+#undef QG_XW

@@ -429,6 +429,7 @@ std::vector<Instance> emit_linear_dsp(Emitter& e, const ir::Graph& g, const Node
   if (c.kind == DspKind::Depthwise) {
     const int64_t taps = n.attrs.win.kh * n.attrs.win.kw;
     in.defs.erase(std::remove_if(in.defs.begin(), in.defs.end(), [](const auto& d) { return d.first == "QG_O"; }), in.defs.end());
+    in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_IBITS, QG_OBITS
     in.args.push_back(e.table_i8(L + "_w", dsp_depthwise_weights(il, O, taps)));
   } else {
     in.defs.insert(in.defs.end(), ch.defines.begin(), ch.defines.end());  // QG_K, QG_KP, QG_WBITS, QG_DIRECT

@@ -73,6 +73,10 @@ int64_t dw_tab_scratch(const ir::Graph& g, const ir::Node& n) {
   return py1 > iy0 && (px1 - ix0) * C >= bytes + 7 ? 0 : bytes;
 }
 
+// Scratch budget of the depthwise block path for packed activations (patch
+// plus output row): 32 KiB.
+constexpr int64_t kDwSubScratch = 32768;
+
 // ---- fill functions of the rows ----
 
 void fill_halide(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -104,6 +108,7 @@ void fill_dsp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
     c.kernel = "qg_dwconv2d_a8w8_smlad__" + tag(t);
     part(c, "ZP", d.scratch);
     if (d.dw_tab) part(c, "TAB", d.dw_tab, 8);
+    c.defines = {{"QG_IBITS", "8"}, {"QG_OBITS", "8"}};
     return;
   }
   c.kernel = "qg_" + op_name(n) + "_a8w" + str(d.w_bits) + (d.w_bits == 8 ? "_smlad__" : "_packed__") + tag(t);
@@ -367,6 +372,21 @@ void fill_dsp_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
   c.defines.push_back({"QG_OBITS", str(ob)});
   c.defines.push_back({"QG_SUB_BX", str(c.dsp.sub_bx)});
 }
+// Depthwise layers with packed activations in or out on the DSP extension:
+// the block path of templates/dwconv2d_i8_smlad.c (dsp_choice decides; int8
+// weights [KH][KW][C] whatever w_bits, as for the int8 row). Kernel name
+// a<in>o<out>w8: the stored weight width.
+bool when_dsp_depthwise_sub(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return when_sub_linear(t, g, n) && dsp_choice(g, n, t).kind == DspKind::Depthwise;
+}
+void fill_dsp_depthwise_sub(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+  c.dsp = dsp_choice(g, n, t);
+  const int ib = g.in(n).q.bits, ob = g.out(n).q.bits;
+  c.kernel = "qg_dwconv2d_a" + str(ib) + "o" + str(ob) + "w8_smlad__" + tag(t);
+  part(c, "PATCH", c.dsp.dw_patch);
+  part(c, "ROW", c.dsp.dw_row);
+  c.defines = {{"QG_IBITS", str(ib)}, {"QG_OBITS", str(ob)}, {"QG_SUB_BX", str(c.dsp.sub_bx)}};
+}
 // Max pooling on packed sub-byte codes, output packed alike (quant::to_int8
 // keeps a max pool's sub-byte input packed; templates/pool2d_sub.c).
 bool when_sub_pool(const Target&, const ir::Graph& g, const ir::Node& n) { return g.in(n).sub_byte(); }
@@ -435,6 +455,7 @@ const std::vector<Row>& table() {
       {"strided_copy_i16", {Op::Pad}, Data::Int8, "strided_copy.c", "i16", when_i16, nullptr},
       {"dsp_gemm_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_sub_smlad.c", nullptr, when_dsp_sub, fill_dsp_sub},
       {"halide_linear_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide_sub, fill_halide_sub},
+      {"dsp_depthwise_sub", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise_sub, fill_dsp_depthwise_sub},
       {"int8_sub", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_sub.c", nullptr, when_sub_linear, fill_sub_linear},
       {"unpack_sub", {Op::Quantize}, Data::Int8, "unpack_sub.c", nullptr, when_unpack, fill_unpack},
       {"maxpool_sub", {Op::MaxPool2d}, Data::Int8, "pool2d_sub.c", nullptr, when_sub_pool, fill_sub_pool},
@@ -501,15 +522,40 @@ Defines KernelChoice::scratch_defines() const {
 DspChoice dsp_choice(const ir::Graph& g, const ir::Node& n, const Target& t) {
   DspChoice c;
   if (!t.has("arm_dsp") || !n.il || (n.op != Op::Conv2d && n.op != Op::Dense)) return c;
-  // Packed sub-byte activations: the GEMM form only (templates/conv2d_sub_smlad.c);
-  // depthwise layers run templates/conv2d_i8_sub.c.
-  if ((g.in(n).sub_byte() || g.out(n).sub_byte()) && ir::is_depthwise(g, n)) return c;
   for (int32_t m : n.il->mult)
     if (m < 0) return c;  // qg_mbqm_fast needs a non-negative multiplier
   if (n.op == Op::Conv2d) {
     const int64_t C = g.in(n).shape[2];
     const ir::Window& w = n.attrs.win;
     if (ir::is_depthwise(g, n)) {
+      if (g.in(n).sub_byte() || g.out(n).sub_byte()) {
+        // Packed sub-byte activations: the block path of templates/dwconv2d_i8_smlad.c
+        // (QG_SUB_BX output pixels of a row per block; per block, KH input
+        // rows of PW = (BX - 1) SW + KW pixels unpacked into a patch of
+        // int8 codes read as an image of width PW; the outputs through an
+        // int8 row of OW + 1 pixels when packed, else two pixels for a lone
+        // last one). BX: the largest even number up to 16 (and up to OW
+        // rounded up to even) whose patch fits kDwSubScratch and, for a 3x3
+        // window, keeps the pair step's tap offsets within LDR's 12-bit
+        // immediate ((2 PW + 2 + SW) C + 3 <= 4095, the template's
+        // QG_ASM3X3) when some BX does; vertical dilation 1 only; else the
+        // portable templates/conv2d_i8_sub.c.
+        const int64_t OW = g.out(n).shape[1];
+        const int64_t row = (g.out(n).sub_byte() ? OW + 1 : 2) * C;
+        const int64_t cap = std::min<int64_t>(16, (OW + 1) / 2 * 2);
+        auto pw_of = [&](int64_t bx) { return (bx - 1) * w.sw + w.kw; };
+        auto asm_ok = [&](int64_t bx) { return w.kh == 3 && w.kw == 3 && 8 * C + 3 <= 4095 && (2 * pw_of(bx) + 2 + w.sw) * C + 3 <= 4095; };
+        const bool any_asm = asm_ok(2);
+        int64_t bx = 0;
+        for (int64_t b = cap; b >= 2 && !bx; b -= 2)
+          if (w.kh * pw_of(b) * C + row <= kDwSubScratch && (!any_asm || asm_ok(b))) bx = b;
+        if (w.dh != 1 || !bx) return c;
+        c.kind = DspKind::Depthwise;
+        c.sub_bx = bx;
+        c.dw_patch = w.kh * pw_of(bx) * C;
+        c.dw_row = row;
+        return c;
+      }
       c.kind = DspKind::Depthwise;
       c.scratch = (C + 3) / 4 * 4;
       c.dw_tab = dw_tab_scratch(g, n);

@@ -34,12 +34,18 @@ struct DspChoice {
   bool hilo = false;
   int hilo_block = 1;  // pairs per block whose words are interleaved: 4 (one-pixel layers), 2 (more pixels, O % 4 == 0) or 1
   // Packed sub-byte activations (templates/conv2d_sub_smlad.c QG_SUB_BX):
-  // output pixels per block of the patch path (even; 0: the im2col path).
+  // output pixels per block of the patch path (even; 0: the im2col path);
+  // depthwise: of the block path (templates/dwconv2d_i8_smlad.c QG_SUB_BX).
   int64_t sub_bx = 0;
   int64_t scratch = 0;    // bytes of scratch the kernel needs
   // Depthwise: bytes of scratch for the border's table of tap offsets, 0 when
   // it fits the output (templates/dwconv2d_i8_smlad.c QG_TAB_IN_Y).
   int64_t dw_tab = 0;
+  // Depthwise with packed sub-byte activations (the block path of
+  // templates/dwconv2d_i8_smlad.c, sub_bx output pixels per block): bytes of
+  // the input patch (KH ((sub_bx - 1) SW + KW) C) and of the int8 output
+  // row ((OW + 1) C when packed afterwards; 2 C for an 8-bit output).
+  int64_t dw_patch = 0, dw_row = 0;
 };
 
 // True when the pair-packed rows of runtime/qg_arm_dsp.h (QG_HL_PAIR) give

@@ -101,6 +101,67 @@ std::vector<qgt::DiffModel> wide_models(const std::string& prefix, int inputs) {
   return ms;
 }
 
+// Depthwise layers with packed activations on the Cortex-M7 (the block path
+// of templates/dwconv2d_i8_smlad.c): per variant, c0 (1x1 conv C -> C, relu)
+// writes the depthwise layer's input at `ib` bits, dw (KxK depthwise, stride,
+// padding, relu6) writes `ob` bits with `wb`-bit weights, c2 (1x1 conv
+// C -> 3) reads it. Variants 0..7 are the eight (in, out) width pairs other
+// than 8/8; odd and prime channel counts (rows that start inside a byte:
+// W * C odd), packed tails, stride 1 and 2, padding 0 / 1 / 2, a 5x5 window
+// (the C pair step), a 3-pixel-wide input and a 40-pixel row (three blocks
+// of the block path). Weights from a fixed LCG.
+std::vector<qgt::DiffModel> dw_models(const std::string& prefix, int inputs) {
+  struct V {
+    int ib, ob, wb;
+    int64_t H, W, C, k, stride, pad;
+  };
+  const V vs[] = {{4, 8, 8, 7, 9, 7, 3, 1, 1},   {2, 8, 4, 6, 11, 13, 3, 2, 1}, {8, 4, 2, 9, 7, 5, 3, 1, 0},
+                  {8, 2, 8, 5, 13, 3, 3, 2, 1},  {4, 4, 4, 8, 10, 11, 3, 1, 1}, {4, 2, 2, 7, 6, 8, 3, 2, 0},
+                  {2, 4, 8, 6, 9, 12, 3, 1, 1},  {2, 2, 2, 5, 8, 17, 3, 1, 1},  {4, 8, 2, 6, 7, 6, 5, 1, 2},
+                  {2, 4, 4, 9, 3, 16, 3, 2, 1},  {4, 4, 8, 4, 40, 24, 3, 1, 1}};
+  std::vector<qgt::DiffModel> ms;
+  uint32_t st = 24680;
+  auto rnd = [&st](float scale) {
+    st = st * 1664525u + 1013904223u;
+    return scale * (static_cast<float>(st >> 8) / 8388608.0f - 1.0f);
+  };
+  int v = 0;
+  for (const V& d : vs) {
+    json layers = json::array();
+    json q = json::object();
+    auto conv = [&](const std::string& name, const std::string& in, int64_t O, int64_t Cg, int64_t k, int64_t groups, int64_t stride, int64_t pad) {
+      std::vector<float> w(static_cast<size_t>(O * Cg * k * k)), b(static_cast<size_t>(O));
+      for (float& f : w) f = rnd(1.5f / std::sqrt(static_cast<float>(Cg * k * k)));
+      for (float& f : b) f = rnd(0.3f);
+      json L = {{"name", name}, {"op", "conv2d"}, {"inputs", {in}}, {"stride", stride}, {"padding", pad},
+                {"weight", {{"shape", {O, Cg, k, k}}, {"data", w}}}, {"bias", {{"shape", {O}}, {"data", b}}}};
+      if (groups != 1) L["groups"] = groups;
+      layers.push_back(L);
+    };
+    conv("c0", "x", d.C, d.C, 1, 1, 1, 0);
+    layers.push_back({{"name", "c0_relu"}, {"op", "relu"}, {"inputs", {"c0"}}});
+    conv("dw", "c0_relu", d.C, 1, d.k, d.C, d.stride, d.pad);
+    layers.push_back({{"name", "dw_relu"}, {"op", "relu6"}, {"inputs", {"dw"}}});
+    conv("c2", "dw_relu", 3, d.C, 1, 1, 1, 0);
+    q["c0"] = {{"a_bits", d.ib}, {"w_bits", 8}};
+    q["dw"] = {{"a_bits", d.ob}, {"w_bits", d.wb}};
+    q["c2"] = {{"a_bits", 8}, {"w_bits", 8}};
+    qgt::DiffModel m;
+    m.net_json = json{{"format", "qgen-net"}, {"version", 1}, {"name", "dw" + std::to_string(v)},
+                      {"input", {{"name", "x"}, {"shape", {d.H, d.W, d.C}}, {"layout", "HWC"}}}, {"layers", layers}}
+                     .dump();
+    m.quant_json = json{{"default", {{"scheme", "int8"}, {"w_bits", 8}}}, {"layers", q}}.dump();
+    m.prefix = prefix + std::to_string(v);
+    m.label = "sub-byte depthwise net " + std::to_string(v);
+    const int64_t n = d.H * d.W * d.C;
+    for (int c = 0; c < 8; ++c) m.calibration.push_back(qgt::random_input(950000 + static_cast<uint64_t>(v * 31 + c), n, c % 2 ? 0 : 3));
+    for (int kind = 0; kind < inputs; ++kind) m.inputs.push_back(qgt::random_input(951000 + static_cast<uint64_t>(v * 7 + kind), n, kind));
+    ms.push_back(std::move(m));
+    ++v;
+  }
+  return ms;
+}
+
 constexpr uint64_t kFirst = 930000;
 constexpr int kPerGroup = 20;
 constexpr int kM7Nets = 32;  // the Cortex-M7 set: enough to reach every width pair on the DSP kernel (checked below)
@@ -307,6 +368,68 @@ TEST_CASE("cortex-m7: sub-byte nets with channel counts a multiple of 4 and wide
   for (qgt::DiffModel& m : wide_models("m7sbw", 2)) ms.push_back(std::move(m));
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7subq");
   if (!err.empty()) FAIL(err);
+}
+
+TEST_CASE("cortex-m7: depthwise layers with sub-byte activations (block path) equal the interpreter on the board", "[m7][subbyte]") {
+  const std::string err = qgt::run_differential(dw_models("m7sbd", 2), qgt::m7_toolchains(), "m7subdw");
+  if (!err.empty()) FAIL(err);
+}
+
+// The depthwise nets reach the DSP block path (row dsp_depthwise_sub) for
+// every (in, out) width pair but 8/8 and every weight width, with odd
+// channels, rows starting inside a byte, packed tails, stride 2, padding,
+// the 3x3 asm block's condition (offsets within LDR's 4095) and a window
+// that is not 3x3.
+TEST_CASE("cortex-m7: the depthwise nets reach the DSP block path for packed activations", "[m7][subbyte]") {
+  std::map<std::pair<int, int>, int> pairs;
+  std::map<int, int> w;
+  int odd_c = 0, unaligned_rows = 0, tails = 0, stride2 = 0, padded = 0, asm3x3 = 0, not3x3 = 0, lone = 0, blocks = 0;
+  const std::string dir = qgt::make_temp_dir("m7subdwcover");
+  for (const qgt::DiffModel& m : dw_models("m7sbdc", 0)) {
+    const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+      if (s.kernels->at(i).row != "dsp_depthwise_sub") continue;
+      const qg::ir::Node& n = s.graph.nodes[i];
+      const qg::ir::Tensor &in = s.graph.in(n), &out = s.graph.out(n);
+      const qg::ir::Window& win = n.attrs.win;
+      const int64_t W = in.shape[1], C = in.shape[2];
+      ++pairs[{in.q.bits, out.q.bits}];
+      ++w[n.il->w_bits];
+      odd_c += C % 2 ? 1 : 0;
+      unaligned_rows += in.sub_byte() && (W * C * in.q.bits) % 8 ? 1 : 0;
+      tails += (in.sub_byte() && (in.numel() * in.q.bits) % 8) || (out.sub_byte() && (out.numel() * out.q.bits) % 8) ? 1 : 0;
+      stride2 += win.sw == 2 && win.sh == 2 ? 1 : 0;
+      padded += win.padded() ? 1 : 0;
+      const int64_t bx = s.kernels->at(i).dsp.sub_bx, pw = (bx - 1) * win.sw + win.kw, OW = out.shape[1];
+      asm3x3 += win.kh == 3 && win.kw == 3 && 8 * C + 3 <= 4095 && (2 * pw + 2 + win.sw) * C + 3 <= 4095 ? 1 : 0;
+      lone += OW % bx % 2 ? 1 : 0;
+      blocks += OW > bx ? 1 : 0;
+      not3x3 += win.kh != 3 || win.kw != 3 ? 1 : 0;
+    }
+  }
+  qgt::remove_dir(dir);
+  for (int ib : {8, 4, 2})
+    for (int ob : {8, 4, 2}) {
+      if (ib == 8 && ob == 8) continue;
+      INFO("depthwise DSP layers with " << ib << "-bit input, " << ob << "-bit output: " << pairs[std::make_pair(ib, ob)]);
+      CHECK(pairs[std::make_pair(ib, ob)] >= 1);
+    }
+  for (int wb : {8, 4, 2}) {
+    INFO("depthwise DSP layers with " << wb << "-bit weights: " << w[wb]);
+    CHECK(w[wb] >= 1);
+  }
+  INFO("odd C " << odd_c << ", rows starting inside a byte " << unaligned_rows << ", packed tails " << tails << ", stride 2 " << stride2
+                << ", padded " << padded << ", 3x3 asm offsets " << asm3x3 << ", not 3x3 " << not3x3 << ", a lone last pixel " << lone
+                << ", several blocks per row " << blocks);
+  CHECK(odd_c >= 1);
+  CHECK(unaligned_rows >= 1);
+  CHECK(tails >= 1);
+  CHECK(stride2 >= 1);
+  CHECK(padded >= 1);
+  CHECK(asm3x3 >= 1);
+  CHECK(not3x3 >= 1);
+  CHECK(lone >= 1);
+  CHECK(blocks >= 1);
 }
 
 // The nets above reach what they are meant to test (else they could pass
