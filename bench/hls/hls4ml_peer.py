@@ -10,8 +10,10 @@ fmnist_summary.json with qgen's designs); the hls4ml projects go below it.
 1. Rebuilds the PyTorch module of examples/fashion-mnist/train.py (make_cnn)
    and loads the trained weights from fmnist_cnn.onnx (no retraining); checks
    its top-1 predictions on the N images against torch_reference.json.
-2. For two precisions -- hls4ml's default ap_fixed<16,6> everywhere, and one
-   tuned per-layer precision (TUNED below) -- converts it with hls4ml's
+2. For three precisions -- hls4ml's default ap_fixed<16,6> everywhere, one
+   tuned precision (TUNED below, 8-bit weights) and a low-bit one (4-bit
+   weights except the first and the last layer, LOWBIT below; left out with
+   QGEN_HLS4ML_LOWBIT=0) -- converts it with hls4ml's
    PyTorch converter (Vivado backend, io_stream), runs its C simulation
    (hls_model.compile() builds the generated C++ with g++; predict()) on the
    same N test images (pixel / 255) and computes top-1.
@@ -25,8 +27,13 @@ fmnist_summary.json with qgen's designs); the hls4ml projects go below it.
        one output pixel per n_in cycles -- the throughput of qgen's design
        with parallelism = output channels (fmnist.sh's *_pmax designs, P
        multipliers, one pixel per ceil(O/P)·(K+P) cycles).
-   A multiplier with both operands wide maps to one DSP in synthesis; that is
-   the count compared with qgen's DSP estimate (report.json, docs/hls.md).
+   A multiplier with both operands wider than 4 bits is counted as one DSP
+   (qgen's rule, docs/hls.md "Which multiplier is a DSP"; the low-bit
+   design's 4-bit-weight layers have none); that is the count compared with
+   qgen's DSP estimate (report.json). The baseline is the hls4ml design with
+   the fewest DSPs among those within 0.5 pt of hls4ml's best top-1 (qgen's
+   designs are held to the same window); qgen's ratio to every hls4ml design
+   is printed too.
    No synthesis is run: both sides are counts / estimates.
 
 QGEN_HLS4ML_REUSE=1 reuses WORK_DIR/hls4ml_results.json (hls4ml's top-1 and
