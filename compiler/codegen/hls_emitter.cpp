@@ -147,8 +147,6 @@ std::string float_table(const std::vector<float>& v, const Node& n) {
   return s;
 }
 
-// BRAM18 blocks one LUT kernel ROM may take: targets/hls/target.json
-// "hls": {"lut_rom_budget_bram18": N}.
 // BRAM18 of a table of `rows` rows (output channels) of `row_words` words,
 // partitioned cyclically by rows into P banks: each bank holds ceil(rows / P)
 // rows (docs/hls.md, LQ / DQ layers).
@@ -156,6 +154,8 @@ int64_t banked_bram18(int64_t rows, int64_t row_words, int bits, int64_t P) {
   return hls_bram18(ceil_div(rows, P) * P * row_words, bits, P);
 }
 
+// BRAM18 blocks one LUT kernel ROM may take: targets/hls/target.json
+// "hls": {"lut_rom_budget_bram18": N}.
 int64_t lut_rom_budget() {
   const Target& t = target("hls");
   return t.hls.is_object() ? t.hls.value("lut_rom_budget_bram18", int64_t{512}) : 512;
