@@ -23,8 +23,8 @@
 #             per-layer search; its 4 x 9-bit multipliers are LUT fabric
 #   lut2_pmax (fmnist_cnn only) LQ 8-bit weights, 2-bit activations,
 #             regions of 16, LUT kernel (ROM tables, lut_group 2): 0 DSP for
-#             Σp·q; its kernel runs one group per cycle (the parallelism is
-#             not used by LQ kernels)
+#             Σp·q; one code group per cycle for all of a layer's channels
+#             (the ROM in P = O banks, docs/hls.md)
 # QGEN_HLS_FMNIST_NETS="fmnist_cnn" limits the nets (default both).
 #
 # Prints per design a line, then RESULT lines:

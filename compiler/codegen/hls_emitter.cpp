@@ -147,15 +147,35 @@ std::string float_table(const std::vector<float>& v, const Node& n) {
   return s;
 }
 
-// The float combination of an LQ / DQ layer (qg_lq_part, qg_lq_finish): a
-// fixed cost of float multipliers / adders, whichever kernel computes Σp·q.
-constexpr int64_t kHlsFloatUnitDsp = 8;
+// BRAM18 of a table of `rows` rows (output channels) of `row_words` words,
+// partitioned cyclically by rows into P banks: each bank holds ceil(rows / P)
+// rows (docs/hls.md, LQ / DQ layers).
+int64_t banked_bram18(int64_t rows, int64_t row_words, int bits, int64_t P) {
+  return hls_bram18(ceil_div(rows, P) * P * row_words, bits, P);
+}
 
 // BRAM18 blocks one LUT kernel ROM may take: targets/hls/target.json
 // "hls": {"lut_rom_budget_bram18": N}.
 int64_t lut_rom_budget() {
   const Target& t = target("hls");
   return t.hls.is_object() ? t.hls.value("lut_rom_budget_bram18", int64_t{512}) : 512;
+}
+
+// The parallelism quant.json asks of a layer (1 when it asks none).
+int64_t requested_parallelism(const Node& n) { return n.quant.hls_parallelism > 0 ? n.quant.hls_parallelism : 1; }
+
+// An LQ / DQ layer computes P channels of one conv group at a time (the
+// patch codes belong to a group): P <= O / G. A layer's own value above that
+// is a user error; a default above it is clamped (report.json keeps both:
+// parallelism, parallelism_requested; docs/hls.md).
+int64_t lq_parallelism(const ir::Graph& g, const Node& n, const std::string& config_file) {
+  const ir::ConvGeom cg = ir::conv_geom(g, n);
+  const int64_t P = hls_parallelism(g, n, config_file), Og = cg.O / cg.G;
+  if (P > Og && n.quant.hls_origin.rfind("layers.", 0) == 0)
+    user_error(config_file, n.quant.hls_origin,
+               "parallelism " + str(P) + " exceeds the " + str(Og) + " output channels per group of LQ layer '" + printable_name(n.name) +
+                   "' (" + str(cg.G) + " groups; the LQ kernels compute channels of one group in parallel)");
+  return std::min(P, Og);
 }
 
 LayerCode emit_linear_lq(const Ctx& c) {
@@ -169,12 +189,15 @@ LayerCode emit_linear_lq(const Ctx& c) {
   const ir::Window& w = cg.win;
   const int acc_bits = std::max(1, bit_length(q.acc_bound));
   const bool conv = n.op == Op::Conv2d;
+  const int64_t P_req = requested_parallelism(c.n);
+  const int64_t P = lq_parallelism(c.g, n, c.config_file);
   LayerCode r;
   std::string& d = r.decls;
   d += cfg_head(c);
   d += geom_cfg(cg);
   d += lb_cfg(cg.H, w, q.a_whole_tensor);
   d += ci("S", S) + ci("R", R) + ci("LA", quant::format_for_bits(q.a_bits).levels) + ci("WB", q.w_bits) + ci("AB", q.a_bits);
+  d += ci("P", P);
   d += ci("WHOLE", q.a_whole_tensor ? 1 : 0) + ci("WHOLE_ZERO", conv && w.padded() ? 1 : 0);
   d += std::string("  static constexpr bool MUL_FABRIC = ") + (hls_mul_in_fabric(q.w_bits, q.a_bits) ? "true" : "false") +
        ";  // w_bits x a_bits multipliers bound to LUT fabric (docs/hls.md)\n";
@@ -193,19 +216,20 @@ LayerCode emit_linear_lq(const Ctx& c) {
   d += "static const int32_t " + c.L + "_seg[" + str(S + 1) + "] = {" + int_table(q.seg_begin) + "};\n";
   d += "static const int32_t " + c.L + "_seg_areg[" + str(S) + "] = {" + int_table(q.seg_areg) + "};\n";
   const int64_t RB = lb_rows(cg.H, w, q.a_whole_tensor);
-  const int64_t extra_cycles = cg.OH * cg.OW * cg.G * 3 * K;  // gathering, region min / max, codes (a rough figure)
+  HlsLqShape sh;
+  sh.H = cg.H, sh.W = cg.W, sh.CI = cg.C, sh.RB = RB, sh.OH = cg.OH, sh.OW = cg.OW, sh.O = O, sh.G = cg.G, sh.K = K, sh.S = S, sh.P = P;
+  sh.whole = q.a_whole_tensor;
   if (!q.lut_g) {
     r.function = "qg_hls::linear_lq";
     r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_codes, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L +
              "_bias, " + c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg);";
     r.table_bytes = O * KB + 12 * O * S + 4 * O;
-    const HlsEstimate e = hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, 1, q.w_bits, q.a_bits, acc_bits);
-    const int64_t lb = RB * cg.W * cg.C;  // the line buffer holds float32, not int8 codes
-    r.report = {{"kernel_lut", 0},      {"accumulator_bits", acc_bits},  {"accumulator_bound", q.acc_bound}, {"parallelism", 1},
+    const HlsEstimate e = hls_estimate_lq(sh, q.w_bits, q.a_bits, acc_bits);
+    r.report = {{"kernel_lut", 0},          {"accumulator_bits", acc_bits},  {"accumulator_bound", q.acc_bound}, {"parallelism", P},
+                {"parallelism_requested", P_req},
                 {"mul_fabric", hls_mul_in_fabric(q.w_bits, q.a_bits) ? 1 : 0},
-                {"line_buffer_rows", RB}, {"dot_dsp", e.dsp},           {"dsp", e.dsp + kHlsFloatUnitDsp},    {"lut", e.lut + 3000},
-                {"ff", e.ff + 3000},      {"bram18", e.bram18 + hls_bram18(lb, 32, 1) - hls_bram18(lb, 8, 1)},
-                {"latency_cycles", e.cycles + extra_cycles}};
+                {"line_buffer_rows", RB},   {"dot_dsp", e.dsp - kHlsFloatUnitDsp}, {"dsp", e.dsp},                    {"lut", e.lut},
+                {"ff", e.ff},               {"bram18", e.bram18},           {"latency_cycles", e.cycles}};
     return r;
   }
   // LUT kernel: per output channel a ROM of Σp·q for every code combination
@@ -230,12 +254,13 @@ LayerCode emit_linear_lq(const Ctx& c) {
       }
     }
   const int ebits = std::max(1, bit_length(emax));
-  const HlsEstimate e = hls_estimate_lut(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, cg.G, NG, T, ebits, q.lut_g, q.a_bits, acc_bits);
-  const int64_t rom_bram = hls_bram18(O * T, ebits, 1);
+  const HlsEstimate e = hls_estimate_lut(sh, NG, T, ebits, q.lut_g, q.a_bits, acc_bits);
+  const int64_t rom_bram = banked_bram18(O, T, ebits, P);
   const int64_t budget = lut_rom_budget();
   if (rom_bram > budget)
     refuse(c, "the LUT kernel's ROM needs " + str(rom_bram) + " BRAM18 (" + str(O) + " channels x " + str(T) + " entries of " + str(ebits) +
-                  " bits), over the budget of " + str(budget) + " per layer (\"kernel\": \"mac\" or a smaller \"lut_group\")");
+                  " bits" + (P > 1 ? ", in " + str(P) + " banks" : "") + "), over the budget of " + str(budget) +
+                  " per layer (\"kernel\": \"mac\", a smaller \"lut_group\" or a smaller parallelism)");
   // The configuration additions of the LUT kernel go into the struct (before its "};").
   d.insert(d.find("};\n"), ci("NG", NG) + ci("T", T) + ci("LG", q.lut_g) + "  typedef ap_uint<" + str(ebits) + "> e_t;  // ROM entries <= " +
                                    str(emax) + "\n");
@@ -251,10 +276,11 @@ LayerCode emit_linear_lq(const Ctx& c) {
   r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_rom, " + c.L + "_e, " + c.L + "_b, " + c.L + "_d, " + c.L + "_bias, " +
            c.L + "_areg, " + c.L + "_seg, " + c.L + "_seg_areg, " + c.L + "_grp, " + c.L + "_grp_off, " + c.L + "_seg_grp);";
   r.table_bytes = ceil_div(O * T * ebits, 8) + 12 * O * S + 4 * O;
-  r.report = {{"kernel_lut", 1},           {"accumulator_bits", acc_bits}, {"accumulator_bound", q.acc_bound}, {"parallelism", 1},
+  r.report = {{"kernel_lut", 1},           {"accumulator_bits", acc_bits}, {"accumulator_bound", q.acc_bound}, {"parallelism", P},
+              {"parallelism_requested", P_req},
               {"line_buffer_rows", RB},    {"lut_group", q.lut_g},        {"rom_entries", O * T},             {"rom_entry_bits", ebits},
-              {"rom_bram18", rom_bram},    {"dot_dsp", e.dsp},            {"dsp", e.dsp + kHlsFloatUnitDsp},  {"lut", e.lut + 3000},
-              {"ff", e.ff + 3000},         {"bram18", e.bram18},          {"latency_cycles", e.cycles + extra_cycles}};
+              {"rom_bram18", rom_bram},    {"dot_dsp", e.dsp - kHlsFloatUnitDsp}, {"dsp", e.dsp},             {"lut", e.lut},
+              {"ff", e.ff},                {"bram18", e.bram18},          {"latency_cycles", e.cycles}};
   return r;
 }
 
@@ -283,7 +309,7 @@ LayerCode emit_linear_f32(const Ctx& c) {
   r.table_bytes = 4 * O * K + 4 * O;
   const int64_t RB = lb_rows(cg.H, w, false);
   const HlsEstimate e = hls_estimate_float(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P);
-  r.report = {{"float", 1},        {"parallelism", P}, {"line_buffer_rows", RB}, {"dsp", e.dsp},
+  r.report = {{"float", 1},        {"parallelism", P}, {"parallelism_requested", requested_parallelism(n)}, {"line_buffer_rows", RB}, {"dsp", e.dsp},
               {"lut", e.lut},      {"ff", e.ff},       {"bram18", e.bram18},     {"latency_cycles", e.cycles}};
   return r;
 }
@@ -329,7 +355,8 @@ LayerCode emit_linear(const Ctx& c) {
   const int64_t RB = lb_rows(cg.H, w, false);
   const HlsEstimate e =
       hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits, pack, code_bits(c.g.in(n)));
-  r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P}, {"line_buffer_rows", RB},
+  r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P},
+              {"parallelism_requested", requested_parallelism(n)}, {"line_buffer_rows", RB},
               {"mul_fabric", hls_mul_in_fabric(il.w_bits, acc.x_bits) ? 1 : 0}, {"dsp_pack", pack ? 1 : 0},
               {"dot_dsp", e.dsp},             {"dsp", e.dsp + kHlsRequantDsp},  {"lut", e.lut},     {"ff", e.ff},
               {"bram18", e.bram18},           {"latency_cycles", e.cycles}};
@@ -657,16 +684,42 @@ int64_t hls_parallelism(const ir::Graph& g, const ir::Node& n, const std::string
   return std::min(p, O);
 }
 
-HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
-                             int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits) {
+namespace {
+// The part both LQ kernels share: the float line buffer, the shared float
+// combination unit, P partial sums y[p] (float) and P segment sums (acc_t),
+// and the cycles of one output position: the patch quantization of each
+// group, then per block of P channels of a group the dot-product cycles
+// `dot` (one code or code group per cycle, P lanes) and S·P combinations
+// plus P outputs.
+HlsEstimate lq_common(const HlsLqShape& s, int acc_bits, int64_t dot) {
   HlsEstimate e;
-  const int64_t rom_bram = hls_bram18(O * T, entry_bits, 1);
+  e.dsp = kHlsFloatUnitDsp;
+  e.lut = s.P * acc_bits + 150 + kHlsFloatUnitLut;
+  e.ff = s.P * (2 * acc_bits + 32) + 100 + kHlsFloatUnitFf;
+  e.bram18 = hls_bram18(s.RB * s.W * s.CI, 32, 1);
+  const int64_t per_group = kHlsLqPatchCycles * s.K + ceil_div(s.O / s.G, s.P) * (dot + s.S * s.P + s.P);
+  e.cycles = s.H * s.W * s.CI * (s.whole ? 2 : 1) + s.OH * s.OW * s.G * per_group;
+  return e;
+}
+}  // namespace
+
+HlsEstimate hls_estimate_lq(const HlsLqShape& s, int w_bits, int a_bits, int acc_bits) {
+  HlsEstimate e = lq_common(s, acc_bits, s.K);
+  const bool fabric = hls_mul_in_fabric(w_bits, a_bits);
+  e.dsp += fabric ? 0 : s.P;
+  e.lut += fabric ? s.P * w_bits * a_bits : 0;
+  e.bram18 += banked_bram18(s.O, ceil_div(s.K, codes_per_byte(w_bits)), 8, s.P);  // packed codes in P banks
+  return e;
+}
+
+HlsEstimate hls_estimate_lut(const HlsLqShape& s, int64_t NG, int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits) {
+  HlsEstimate e = lq_common(s, acc_bits, NG);
+  const int64_t rom_bram = banked_bram18(s.O, T, entry_bits, s.P);
   const int64_t index_bits = static_cast<int64_t>(lut_group) * a_bits;
-  e.dsp = 0;  // no multiplier: a ROM read and an add per group
-  e.lut = acc_bits + index_bits + 150 + (rom_bram == 0 ? ceil_div(O * T * entry_bits, 64) : 0);  // a ROM of <= 1024 bits: LUT6 as 64x1 ROM
-  e.ff = 2 * acc_bits + index_bits + 100;
-  e.bram18 = rom_bram + hls_bram18(RB * W * CI, 32, 1);  // the ROM + the float line buffer
-  e.cycles = H * W * CI + OH * OW * (G * NG + O * (NG + 1));
+  e.lut += index_bits + (rom_bram == 0 ? s.P * ceil_div(ceil_div(s.O, s.P) * T * entry_bits, 64) : 0);  // LUTRAM ROM: LUT6 as 64x1
+  e.ff += index_bits;
+  e.bram18 += rom_bram;
+  e.cycles += s.OH * s.OW * s.G * NG;  // the group indices of each patch
   return e;
 }
 

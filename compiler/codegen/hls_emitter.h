@@ -59,11 +59,27 @@ constexpr int64_t kHlsRequantDsp = 4;
 bool hls_dsp_pack(int w_bits, int x_bits, int64_t P, int64_t channels_per_group);
 HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t K, int64_t P, int w_bits,
                                 int x_bits, int acc_bits, bool dsp_pack = false, int in_bits = 8);
-// The LUT kernel of an LQ layer (docs/hls.md "LUT kernel"): G groups of
-// channels (conv groups), NG code groups per patch, a ROM of O x T entries of
-// entry_bits, index of lut_group x a_bits bits; the line buffer holds floats.
-HlsEstimate hls_estimate_lut(int64_t H, int64_t W, int64_t CI, int64_t RB, int64_t OH, int64_t OW, int64_t O, int64_t G, int64_t NG,
-                             int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits);
+// The LQ / DQ layers (docs/hls.md "LQ / DQ layers"): the whole layer's figure,
+// with the float combination unit the layer's P channels share (qg_lq_part:
+// kHlsFloatUnitDsp DSP slices, kHlsFloatUnitLut LUTs, kHlsFloatUnitFf FFs)
+// and the patch quantization (kHlsLqPatchCycles cycles per patch position
+// and channel group). Shape: input H×W×CI (line buffer of RB rows of float32,
+// `whole`: DQ, one min / max pass over the whole input first), output OH×OW×O
+// in G groups, K codes per patch, S segments, P output channels of one group
+// at a time (P <= O / G).
+constexpr int64_t kHlsFloatUnitDsp = 8;
+constexpr int64_t kHlsFloatUnitLut = 3000;
+constexpr int64_t kHlsFloatUnitFf = 3000;
+constexpr int64_t kHlsLqPatchCycles = 3;
+struct HlsLqShape {
+  int64_t H = 1, W = 1, CI = 1, RB = 1, OH = 1, OW = 1, O = 1, G = 1, K = 1, S = 1, P = 1;
+  bool whole = false;
+};
+// MAC kernel: P multipliers of w_bits × a_bits (fabric when one is <= 4 bits).
+HlsEstimate hls_estimate_lq(const HlsLqShape& s, int w_bits, int a_bits, int acc_bits);
+// LUT kernel: NG code groups per patch, a ROM of O x T entries of
+// entry_bits in P banks, index of lut_group x a_bits bits; no multiplier.
+HlsEstimate hls_estimate_lut(const HlsLqShape& s, int64_t NG, int64_t T, int entry_bits, int lut_group, int a_bits, int acc_bits);
 // A float conv2d / dense layer (docs/hls.md "Float layers"): P lanes of one
 // float32 multiplier (kHlsFmulDsp DSP slices) and one float32 adder
 // (kHlsFaddDsp), plus one adder for the bias; the float weights (32 bits) in

@@ -389,7 +389,9 @@ std::string report_md(const PipelineState& s, const PipelineOptions& opts) {
       std::map<std::string, int64_t> h(s.emitted->layers[li].hls.begin(), s.emitted->layers[li].hls.end());
       auto v = [&](const char* k) { return h.count(k) ? std::to_string(h[k]) : std::string(); };
       os << "| " << li + 1 << " | " << printable_name(s.graph.nodes[li].name) << " | " << (h.count("accumulator_bits") ? v("accumulator_bits") + " bits" : "")
-         << " | " << v("parallelism") << " | " << v("dsp") << " | " << v("lut") << " | " << v("ff") << " | " << v("bram18") << " | "
+         << " | " << v("parallelism")
+         << (h.count("parallelism_requested") && h["parallelism_requested"] != h["parallelism"] ? " (" + v("parallelism_requested") + " requested, clamped)" : "")
+         << " | " << v("dsp") << " | " << v("lut") << " | " << v("ff") << " | " << v("bram18") << " | "
          << v("latency_cycles") << " |\n";
     }
     os << "\n(The arena columns above are the C targets' memory plan; the HLS design keeps each layer's buffers in its own static arrays.)  \n";

@@ -198,10 +198,15 @@ void linear_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>
 // min / max, or the whole-tensor parameters for DQ), Σq per segment, per
 // output channel Σp·q per segment exact in C::acc_t (the proven acc_bound),
 // then the float combination in the documented order (qg_lq_part,
-// qg_lq_finish) -- the interpreter's and the C target's arithmetic. One code
-// product per cycle; C::P is not used by this kernel yet. LQ streams through
-// the line buffer; DQ (C::WHOLE) needs the whole input's min / max before
-// its first output, so its buffer holds the whole tensor (RB = H).
+// qg_lq_finish) -- the interpreter's and the C target's arithmetic. C::P
+// output channels of one group at a time (C::P <= O / G, docs/hls.md
+// "Parallelism of the LQ kernels"): per segment one code position per cycle
+// (PIPELINE II=1) feeds P multipliers (the code array partitioned by P), then
+// the P channels' segment shares go through one shared float combination
+// unit, one per cycle; each channel still adds its shares in segment order.
+// LQ streams through the line buffer; DQ (C::WHOLE) needs the whole input's
+// min / max before its first output, so its buffer holds the whole tensor
+// (RB = H).
 // The activation codes of output (oy, ox)'s patch in group grp: the patch
 // from the line buffer (0 for a padding tap), quantized region by region
 // (qg_lq_patch_codes: rlo, rs, q), and Σq per segment into sq.
@@ -223,7 +228,30 @@ void lq_patch(float lb[C::RB][C::W * C::CI], int oy, int ox, int grp, const int3
   }
 }
 
-// MAC kernel: Σp·q of a segment from w_bits x a_bits multiplies.
+// Segment sg's share of channels o0 .. o0 + P - 1 (those below o_end): y[p] =
+// y[p] + qg_lq_part(...), one channel per cycle through one float unit.
+template <class C>
+void lq_combine(int o0, int o_end, int sg, const typename C::acc_t spq[C::P], const typename C::acc_t sq[C::S], const float rlo[C::R],
+                const float rs[C::R], const float E[C::O][C::S], const float B[C::O][C::S], const float D[C::O][C::S],
+                const int32_t seg_areg[C::S], float y[C::P]) {
+  const int a = seg_areg[sg];
+  for (int p = 0; p < C::P; ++p) {
+#pragma HLS PIPELINE II=1
+    const int o = o0 + p;
+    if (o < o_end) y[p] = y[p] + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq[p].to_int64());
+  }
+}
+
+// The outputs of channels o0 .. o_end - 1: + bias, the activation.
+template <class C>
+void lq_emit(int o0, int o_end, const float y[C::P], const float bias[C::O], hls::stream<float>& out) {
+  for (int p = 0; p < C::P; ++p) {
+#pragma HLS PIPELINE II=1
+    if (o0 + p < o_end) out.write(qg_lq_finish(y[p], bias[o0 + p], C::ACT));
+  }
+}
+
+// MAC kernel: Σp·q of a segment from w_bits x a_bits multiplies, P channels at a time.
 template <class C>
 struct linear_lq_out {
   static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t codes[C::O][C::KB], const float E[C::O][C::S],
@@ -235,28 +263,43 @@ struct linear_lq_out {
     typename C::acc_t sq[C::S];
     for (int grp = 0; grp < C::G; ++grp) {
       lq_patch<C>(lb, oy, ox, grp, areg, seg, whole, rlo, rs, q, sq);
-      for (int oo = 0; oo < Og; ++oo) {
-        const int o = grp * Og + oo;
-        float y = 0.0f;
+      const int o_end = (grp + 1) * Og;
+      for (int o0 = grp * Og; o0 < o_end; o0 += C::P) {
+        float y[C::P];
+#pragma HLS ARRAY_PARTITION variable=y complete
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          y[p] = 0.0f;
+        }
         for (int sg = 0; sg < C::S; ++sg) {
-          typename C::acc_t spq = 0;
+          typename C::acc_t spq[C::P];
+#pragma HLS ARRAY_PARTITION variable=spq complete
+          for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+            spq[p] = 0;
+          }
           for (int j = seg[sg]; j < seg[sg + 1]; ++j) {
 #pragma HLS PIPELINE II=1
-            const ap_uint<C::WB> wv = unpack_code<C::WB, false>(codes[o], j);
             const ap_uint<C::AB> qv = q[j];
-            if (C::MUL_FABRIC) {  // a narrow multiplier: LUT fabric, not a DSP slice (docs/hls.md)
-              const ap_uint<C::WB + C::AB> prod_f = wv * qv;
+            for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+              const int o = o0 + p;
+              if (o < o_end) {
+                const ap_uint<C::WB> wv = unpack_code<C::WB, false>(codes[o], j);
+                if (C::MUL_FABRIC) {  // a narrow multiplier: LUT fabric, not a DSP slice (docs/hls.md)
+                  const ap_uint<C::WB + C::AB> prod_f = wv * qv;
 #pragma HLS BIND_OP variable=prod_f op=mul impl=fabric
-              spq += prod_f;
-            } else {
-              const ap_uint<C::WB + C::AB> prod = wv * qv;  // a w_bits x a_bits multiplier
-              spq += prod;
+                  spq[p] += prod_f;
+                } else {
+                  const ap_uint<C::WB + C::AB> prod = wv * qv;  // a w_bits x a_bits multiplier
+                  spq[p] += prod;
+                }
+              }
             }
           }
-          const int a = seg_areg[sg];
-          y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+          lq_combine<C>(o0, o_end, sg, spq, sq, rlo, rs, E, B, D, seg_areg, y);
         }
-        out.write(qg_lq_finish(y, bias[o], C::ACT));
+        lq_emit<C>(o0, o_end, y, bias, out);
       }
     }
   }
@@ -266,7 +309,9 @@ struct linear_lq_out {
 // each group of up to C::LG consecutive patch positions form an index
 // (q_b | q_b+1 << AB | ...), and Σp·q of a segment is the sum of its groups'
 // ROM entries -- no multiplier. rom[o][off[k] + index] = Σ p·q of group k for
-// those codes, exact, so the result is the MAC kernel's bit for bit.
+// those codes, exact, so the result is the MAC kernel's bit for bit. P
+// channels at a time: one code group per cycle, P ROM reads (the ROM
+// partitioned by P) and P adds.
 template <class C>
 struct linear_lut_out {
   static void at(float lb[C::RB][C::W * C::CI], int oy, int ox, const uint16_t rom[C::O][C::T], const float E[C::O][C::S],
@@ -286,19 +331,33 @@ struct linear_lut_out {
         for (int j = grp_begin[k + 1] - 1; j >= grp_begin[k]; --j) v = (v << C::AB) | q[j];
         index[k] = v;
       }
-      for (int oo = 0; oo < Og; ++oo) {
-        const int o = grp * Og + oo;
-        float y = 0.0f;
+      const int o_end = (grp + 1) * Og;
+      for (int o0 = grp * Og; o0 < o_end; o0 += C::P) {
+        float y[C::P];
+#pragma HLS ARRAY_PARTITION variable=y complete
+        for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+          y[p] = 0.0f;
+        }
         for (int sg = 0; sg < C::S; ++sg) {
-          typename C::acc_t spq = 0;
+          typename C::acc_t spq[C::P];
+#pragma HLS ARRAY_PARTITION variable=spq complete
+          for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+            spq[p] = 0;
+          }
           for (int k = seg_grp[sg]; k < seg_grp[sg + 1]; ++k) {
 #pragma HLS PIPELINE II=1
-            spq += (typename C::e_t)rom[o][grp_off[k] + index[k].to_int()];  // one ROM read and an add per group
+            const int at = grp_off[k] + index[k].to_int();
+            for (int p = 0; p < C::P; ++p) {
+#pragma HLS UNROLL
+              const int o = o0 + p;
+              if (o < o_end) spq[p] += (typename C::e_t)rom[o][at];  // one ROM read and an add per group and channel
+            }
           }
-          const int a = seg_areg[sg];
-          y = y + qg_lq_part(rlo[a], rs[a], E[o][sg], B[o][sg], D[o][sg], (float)sq[sg].to_int64(), (float)spq.to_int64());
+          lq_combine<C>(o0, o_end, sg, spq, sq, rlo, rs, E, B, D, seg_areg, y);
         }
-        out.write(qg_lq_finish(y, bias[o], C::ACT));
+        lq_emit<C>(o0, o_end, y, bias, out);
       }
     }
   }
@@ -327,6 +386,7 @@ template <class C>
 void linear_lq(hls::stream<float>& in, hls::stream<float>& out, const uint8_t codes[C::O][C::KB], const float E[C::O][C::S],
                const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
                const int32_t seg[C::S + 1], const int32_t seg_areg[C::S]) {
+#pragma HLS ARRAY_PARTITION variable=codes cyclic factor=C::P dim=1
   static float lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
   linear_lq_walk<C, linear_lq_out<C>>(in, lb, codes, E, B, D, bias, areg, seg, seg_areg, out);
@@ -337,6 +397,7 @@ void linear_lut(hls::stream<float>& in, hls::stream<float>& out, const uint16_t 
                 const float B[C::O][C::S], const float D[C::O][C::S], const float bias[C::O], const int32_t areg[C::R + 1],
                 const int32_t seg[C::S + 1], const int32_t seg_areg[C::S], const int32_t grp_begin[C::NG + 1],
                 const int32_t grp_off[C::NG], const int32_t seg_grp[C::S + 1]) {
+#pragma HLS ARRAY_PARTITION variable=rom cyclic factor=C::P dim=1
 #pragma HLS BIND_STORAGE variable=rom type=rom_1p
   static float lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p

@@ -147,14 +147,17 @@ Net random_int8_net(uint64_t seed, bool sub = false) {
 }
 
 // A random net with the generator's random LQ / DQ precision choices (some
-// conv / dense layers left in float: linear_f32, docs/hls.md "Float layers").
+// conv / dense layers left in float: linear_f32, docs/hls.md "Float layers"),
+// a parallelism of 1..5 in the default.
 Net random_lq_net(uint64_t seed) {
   qgt::RandomNetOptions opt;
   opt.zoo_ops = false;
   const qgt::RandomNet rn = qgt::random_net(seed, opt);
   Net m;
   m.net_json = rn.net_json;
-  m.quant_json = rn.quant_json;
+  nlohmann::json q = nlohmann::json::parse(rn.quant_json);
+  q["default"]["hls"] = {{"parallelism", 1 + seed % 5}};  // P channels of a group at a time; clamped to O / G (docs/hls.md)
+  m.quant_json = q.dump();
   m.prefix = "q" + std::to_string(seed);
   for (int kind = 0; kind < 4; ++kind) m.inputs.push_back(qgt::random_input(seed * 7 + static_cast<uint64_t>(kind), rn.input_size, kind));
   return m;
@@ -176,14 +179,14 @@ Net random_float_net(uint64_t seed) {
 
 // A random net whose LQ layers all take the LUT kernel (docs/hls.md "LUT
 // kernel"): 1/2/4-bit activations, 8/4/2-bit weights, LQ or DQ regions, the
-// default or a random group size.
+// default or a random group size, a parallelism of 1..4.
 Net random_lut_net(uint64_t seed) {
   qgt::RandomNetOptions opt;
   opt.zoo_ops = false;
   const qgt::RandomNet rn = qgt::random_net(seed, opt);
   qgt::Rng r(seed * 13 + 5);
   const int ab = r.pick(std::vector<int>{1, 2, 4}), wb = r.pick(std::vector<int>{8, 4, 2});
-  nlohmann::json d = {{"scheme", "lq"}, {"kernel", "lut"}, {"a_bits", ab}, {"w_bits", wb}};
+  nlohmann::json d = {{"scheme", "lq"}, {"kernel", "lut"}, {"a_bits", ab}, {"w_bits", wb}, {"hls", {{"parallelism", 1 + seed % 4}}}};
   d["a_region"] = r.chance(0.25) ? nlohmann::json("layer") : nlohmann::json(r.uniform(1, 9));
   if (r.chance(0.5)) d["lut_group"] = r.uniform(1, 8 / ab);
   Net m;
@@ -203,6 +206,7 @@ const char* kind_name(Kind k) { return k == Kind::Lut ? "LUT" : k == Kind::Lq ? 
 int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) {
   const bool lq = kind != Kind::Int8 && kind != Kind::Int8Sub;
   int ok = 0, refused = 0, acc_layers = 0, lut_layers = 0, packed = 0, fabric = 0, float_layers = 0, sub_layers = 0;
+  int lq_parallel = 0, lq_ragged = 0, lq_clamped = 0;  // LQ / LUT layers at P > 1, with P not dividing O / G, clamped to O / G
   for (int k = 0; k < count; ++k) {
     const uint64_t seed = first + static_cast<uint64_t>(k);
     const Net m = kind == Kind::Lut ? random_lut_net(seed) : kind == Kind::Float ? random_float_net(seed) : kind == Kind::Int8Sub ? random_int8_net(seed, true) : lq ? random_lq_net(seed) : random_int8_net(seed);
@@ -240,6 +244,23 @@ int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) 
         fabric += l["hls"].value("mul_fabric", 0);
         float_layers += l["hls"].value("float", 0);
       }
+      // LQ / DQ layers: P = min(requested, O / G) (docs/hls.md "Parallelism of the LQ kernels"), in report.json and cfg.
+      const std::string cpp = qgt::read_file(dir + "/out/" + m.prefix + ".cpp");
+      for (size_t i = 0; i < s.graph.nodes.size(); ++i) {
+        const qg::ir::Node& n = s.graph.nodes[i];
+        if (!n.lq) continue;
+        const qg::ir::ConvGeom cg = qg::ir::conv_geom(s.graph, n);
+        const int64_t Og = cg.O / cg.G, req = n.quant.hls_parallelism > 0 ? n.quant.hls_parallelism : 1;
+        const int64_t P = std::min(req, Og);
+        const nlohmann::json& h = rep["layers"][i]["hls"];
+        INFO(m.prefix << " layer " << n.name << ": " << h.dump());
+        CHECK(h["parallelism"].get<int64_t>() == P);
+        CHECK(h["parallelism_requested"].get<int64_t>() == req);
+        CHECK(std::regex_search(cpp, std::regex("struct L" + std::to_string(i) + "_cfg \\{[^}]*static constexpr int P = " + std::to_string(P) + ";")));
+        lq_parallel += P > 1 ? 1 : 0;
+        lq_ragged += P > 1 && Og % P != 0 ? 1 : 0;
+        lq_clamped += req > Og ? 1 : 0;
+      }
     }
     ++ok;
     qgt::remove_dir(dir);
@@ -248,9 +269,14 @@ int random_suite(uint64_t first, int count, int min_ok, Kind kind = Kind::Int8) 
                            << refused << " refused (a LUT ROM over the budget), " << acc_layers << " accumulators checked, " << float_layers
                            << " float conv / dense layers, " << sub_layers << " layers with sub-byte outputs, "
                            << lut_layers << " LUT-kernel layers, " << packed << " DSP-packed layers, " << fabric
-                           << " layers with fabric multipliers");
+                           << " layers with fabric multipliers, " << lq_parallel << " LQ / LUT layers at parallelism > 1 (" << lq_ragged
+                           << " with P not dividing O / G, " << lq_clamped << " clamped to O / G)");
   CHECK(ok >= min_ok);
   if (kind == Kind::Lq || kind == Kind::Float) CHECK(float_layers > 0);
+  if (kind == Kind::Lq || kind == Kind::Lut) {  // the LQ kernels' parallelism: P > 1, P not dividing the channels
+    CHECK(lq_parallel > 0);
+    CHECK(lq_ragged > 0);
+  }
   if (kind == Kind::Int8Sub) CHECK(sub_layers > 0);  // the generator leaves some layers in float: they must run
   if (kind == Kind::Int8) {  // every 40 seeds have 8-bit weights at even parallelism and 4 / 2-bit weights
     CHECK(packed > 0);
@@ -336,9 +362,14 @@ TEST_CASE("random int8 nets, C simulation equals the interpreter (seeds 121-160)
   random_suite(121, 40, 40);
 }
 
-TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-60)", "[hls]") {
+TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 1-30)", "[hls]") {
   REQUIRE_AP_TYPES();
-  random_suite(1, 60, 60, Kind::Lq);  // every net compiles, float conv / dense layers included
+  random_suite(1, 30, 30, Kind::Lq);  // every net compiles, float conv / dense layers included
+}
+
+TEST_CASE("random LQ/DQ nets (MAC kernel), C simulation equals the interpreter (seeds 31-60)", "[hls]") {
+  REQUIRE_AP_TYPES();
+  random_suite(31, 30, 30, Kind::Lq);
 }
 
 TEST_CASE("random float nets (scheme float), C simulation equals the interpreter (seeds 1-12)", "[hls]") {
@@ -357,8 +388,8 @@ TEST_CASE("line buffers: odd sizes, stride 2, every padding border, dilation, de
   const std::vector<std::string> configs = {
       "{\"default\": {\"scheme\": \"int8\", \"hls\": {\"parallelism\": 2}}}",
       "{\"default\": {\"scheme\": \"int8\", \"w_bits\": 2, \"hls\": {\"parallelism\": 5}}}",
-      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 4, \"a_bits\": 4, \"a_region\": 3}}",
-      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 8, \"a_bits\": 2, \"a_region\": \"layer\"}}",
+      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 4, \"a_bits\": 4, \"a_region\": 3, \"hls\": {\"parallelism\": 4}}}",
+      "{\"default\": {\"scheme\": \"lq\", \"w_bits\": 8, \"a_bits\": 2, \"a_region\": \"layer\", \"hls\": {\"parallelism\": 2}}}",
   };
   for (size_t k = 0; k < configs.size(); ++k) {
     Net m = base;

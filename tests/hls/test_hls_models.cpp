@@ -147,6 +147,7 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
   std::filesystem::create_directories(dir + "/a");
   std::filesystem::create_directories(dir + "/b");
   std::filesystem::create_directories(dir + "/c");
+  std::filesystem::create_directories(dir + "/d");
   // ResNet-8 (conv, add with forks, pool, dense, softmax) and one random float-input net (quantize / dequantize,
   // 4-bit activations: ap_uint<4> streams and unpack).
   qgt::compile_model_file(dir + "/a", kModels + "/mlperf-tiny/pretrainedResnet_quant.tflite", "resnet8", "hls");
@@ -170,7 +171,20 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
     qgt::compile_model(dir + "/c", rn.net_json, "{\"default\": {\"scheme\": \"float\", \"hls\": {\"parallelism\": 3}}}", "fl", {}, "hls");
     REQUIRE(qgt::read_file(dir + "/c/out/fl.cpp").find("qg_hls::linear_f32<") != std::string::npos);
   }
-  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{{"a", "resnet8"}, {"b", rprefix}, {"c", std::string("fl")}}) {
+  {  // LQ at parallelism 3 (not dividing 16 / 32 / 10 channels): MAC (linear_lq) and LUT (linear_lut) layers
+    const std::string net = qgt::read_file(kSrc + "/examples/fmnist-small/fmnist_small.json");
+    std::filesystem::copy_file(kSrc + "/examples/fmnist-small/fmnist_small.bin", dir + "/d/fmnist_small.bin");  // its weights
+    qgt::compile_model(dir + "/d", net,
+                       "{\"default\": {\"w_bits\": 8, \"a_bits\": 2, \"a_region\": 8, \"kernel\": \"mac\", \"hls\": {\"parallelism\": 3}},"
+                       " \"layers\": {\"conv1\": {\"kernel\": \"lut\", \"a_region\": 9}, \"fc2\": {\"kernel\": \"lut\"}}}",
+                       "lqp", {}, "hls");
+    const std::string cpp = qgt::read_file(dir + "/d/out/lqp.cpp");
+    REQUIRE(cpp.find("qg_hls::linear_lq<") != std::string::npos);
+    REQUIRE(cpp.find("qg_hls::linear_lut<") != std::string::npos);
+    REQUIRE(cpp.find("static constexpr int P = 3;") != std::string::npos);
+  }
+  for (const auto& [sub, prefix] : std::vector<std::pair<std::string, std::string>>{
+           {"a", "resnet8"}, {"b", rprefix}, {"c", std::string("fl")}, {"d", std::string("lqp")}}) {
     const std::string out = dir + "/" + sub + "/out";
     qgt::write_file(out + "/subset_check.cpp", "#include <float.h>\n#include <stdint.h>\n#include <ap_int.h>\n#include <hls_stream.h>\n#include \"" +
                                                    kSrc + "/tests/hls/poison.h\"\n#include \"" + prefix + ".cpp\"\n");
@@ -220,21 +234,64 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   CHECK(d.dsp == 10);
   CHECK(d.cycles == 256 + 1 * 1 * 1 * (256 + 10));
   CHECK(d.bram18 == 10 * 1 + 1);  // 10 banks of 256 x 8 = 2048 bits; buffer (one row) 2048 bits
+  // LQ / DQ layers (docs/hls.md "LQ / DQ layers"): the whole layer, with the shared float combination unit (8 DSP,
+  // 3000 LUT, 3000 FF) and the patch quantization (3 cycles per code). Dense 64 -> 10 (K = 64, activation regions
+  // of 8: S = 8 segments), 8-bit weights x 8-bit codes (a DSP multiply), accumulator 19 bits, parallelism 4:
+  //   DSP 4 + 8 = 12; LUT 4 x 19 + 150 + 3000 = 3226; FF 4 x (2 x 19 + 32) + 100 + 3000 = 3380
+  //   BRAM18: codes in 4 banks of ceil(10 / 4) = 3 rows of 64 bytes = 1536 bits -> 4; float line buffer 64 x 32 = 2048 bits -> 1
+  //   cycles: 64 (read) + 1 position x (3 x 64 + ceil(10 / 4) = 3 blocks x (64 + 8 x 4 + 4)) = 64 + 192 + 300 = 556
+  qg::codegen::HlsLqShape sh;
+  sh.CI = 64, sh.O = 10, sh.K = 64, sh.S = 8, sh.P = 4;
+  const qg::codegen::HlsEstimate l = qg::codegen::hls_estimate_lq(sh, 8, 8, 19);
+  CHECK(l.dsp == 12);
+  CHECK(l.lut == 3226);
+  CHECK(l.ff == 3380);
+  CHECK(l.bram18 == 5);
+  CHECK(l.cycles == 556);
+  // DQ (the whole input's min / max first): + 64 cycles. 8 x 2-bit codes: fabric, 0 DSP for the products, 4 x 16 LUTs.
+  qg::codegen::HlsLqShape shw = sh;
+  shw.whole = true;
+  CHECK(qg::codegen::hls_estimate_lq(shw, 8, 8, 19).cycles == 620);
+  const qg::codegen::HlsEstimate l2 = qg::codegen::hls_estimate_lq(sh, 8, 2, 19);
+  CHECK(l2.dsp == 8);
+  CHECK(l2.lut == 3226 + 4 * 16);
+  // The same layer serial (P = 1): 1 + 8 DSP; codes 640 bytes in one bank (5120 bits) -> 1 block;
+  // cycles 64 + 192 + 10 x (64 + 8 + 1) = 986.
+  qg::codegen::HlsLqShape sh1 = sh;
+  sh1.P = 1;
+  const qg::codegen::HlsEstimate l1 = qg::codegen::hls_estimate_lq(sh1, 8, 8, 19);
+  CHECK(l1.dsp == 9);
+  CHECK(l1.bram18 == 2);
+  CHECK(l1.cycles == 986);
+  // Grouped: a 3x3 conv 4x4x4 -> 4x4x8 in 2 groups (K = 18, Og = 4, S = 2), P = 3 (not dividing 4):
+  //   cycles 64 (read) + 16 positions x 2 groups x (3 x 18 + ceil(4 / 3) = 2 x (18 + 2 x 3 + 3)) = 64 + 32 x 108 = 3520
+  qg::codegen::HlsLqShape shg;
+  shg.H = 4, shg.W = 4, shg.CI = 4, shg.RB = 3, shg.OH = 4, shg.OW = 4, shg.O = 8, shg.G = 2, shg.K = 18, shg.S = 2, shg.P = 3;
+  CHECK(qg::codegen::hls_estimate_lq(shg, 8, 8, 16).cycles == 3520);
   // LUT kernel, dense 64 -> 10, 2-bit activations in groups of 3: 22 groups (21 of 3 codes, 1 of 1), 21 * 64 + 4 = 1348
-  // entries per channel of 5 bits, accumulator 10 bits:
-  //   DSP 0; ROM 13480 x 5 = 67400 bits -> 4 BRAM18, float line buffer 64 x 32 = 2048 bits -> 1
-  //   LUT 10 (adder) + 6 (index) + 150 = 166, FF 2 * 10 + 6 + 100 = 126
-  //   cycles: 64 (read) + 1 position * (1 * 22 indices + 10 channels * (22 look-ups + 1)) = 316
-  const qg::codegen::HlsEstimate u = qg::codegen::hls_estimate_lut(1, 1, 64, 1, 1, 1, 10, 1, 22, 1348, 5, 3, 2, 10);
-  CHECK(u.dsp == 0);
-  CHECK(u.bram18 == 4 + 1);
-  CHECK(u.lut == 166);
-  CHECK(u.ff == 126);
-  CHECK(u.cycles == 316);
-  // A ROM of 2 x 16 entries of 4 bits (128 bits) is LUTRAM: 2 LUT6 as 64 x 1 ROMs, no BRAM.
-  const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(1, 1, 4, 1, 1, 1, 2, 1, 2, 16, 4, 2, 2, 6);
+  // entries per channel of 5 bits, accumulator 10 bits, S = 8, parallelism 5:
+  //   DSP 0 + 8; ROM in 5 banks of 2 channels x 1348 x 5 bits = 13480 bits -> 5 BRAM18, float line buffer 2048 bits -> 1
+  //   LUT 5 x 10 (adders) + 6 (index) + 150 + 3000 = 3206, FF 5 x (20 + 32) + 6 + 100 + 3000 = 3366
+  //   cycles: 64 (read) + 1 position x (3 x 64 + 22 indices + 2 blocks x (22 look-ups + 8 x 5 + 5)) = 412
+  qg::codegen::HlsLqShape su = sh;
+  su.P = 5;
+  const qg::codegen::HlsEstimate u = qg::codegen::hls_estimate_lut(su, 22, 1348, 5, 3, 2, 10);
+  CHECK(u.dsp == 8);
+  CHECK(u.bram18 == 5 + 1);
+  CHECK(u.lut == 3206);
+  CHECK(u.ff == 3366);
+  CHECK(u.cycles == 412);
+  // Serial: the ROM in one bank of 67400 bits -> 4 BRAM18; cycles 64 + 192 + 22 + 10 x (22 + 8 + 1) = 588.
+  su.P = 1;
+  const qg::codegen::HlsEstimate u1 = qg::codegen::hls_estimate_lut(su, 22, 1348, 5, 3, 2, 10);
+  CHECK(u1.bram18 == 4 + 1);
+  CHECK(u1.cycles == 588);
+  // A ROM of 2 x 16 entries of 4 bits, P = 2: banks of 64 bits, LUTRAM (2 LUT6 as 64 x 1 ROMs), no BRAM.
+  qg::codegen::HlsLqShape s2;
+  s2.CI = 4, s2.O = 2, s2.K = 4, s2.S = 1, s2.P = 2;
+  const qg::codegen::HlsEstimate u2 = qg::codegen::hls_estimate_lut(s2, 2, 16, 4, 2, 2, 6);
   CHECK(u2.bram18 == 0);
-  CHECK(u2.lut == 6 + 4 + 150 + 2);
+  CHECK(u2.lut == 2 * 6 + 4 + 150 + 3000 + 2);
   // Float conv2d (docs/hls.md "Float layers"), the same 3x3 conv 8x8x4 -> 8x8x8 (K = 36) at parallelism 2:
   //   DSP 2 x (3 + 2) + 2 = 12 (per lane a float multiplier and adder, + the bias adder)
   //   LUT 2 x 400 + 400 = 1200, FF 2 x 550 + 450 + 2 x 32 = 1614
@@ -318,9 +375,19 @@ TEST_CASE("bad --target-features and parallelism are one-line user errors, no ou
                                 {"layers", {{{"name", "sq"}, {"op", "mul"}, {"inputs", {"x", "x"}}}}}};
     qgt::write_file(dir + "/mul.json", mul.dump());
     qgt::write_file(dir + "/lut.json", "{\"default\": {\"scheme\": \"lq\", \"kernel\": \"lut\", \"a_bits\": 4, \"w_bits\": 8, \"lut_group\": 2}}");
+    // An LQ depthwise conv (1 output channel per group) asked for 2 channels in parallel by its own entry.
+    nlohmann::json dw = nlohmann::json::array();
+    for (int i = 0; i < 2 * 9; ++i) dw.push_back(r.sym(1.0f));
+    const nlohmann::json dwnet = {{"format", "qgen-net"}, {"version", 1}, {"name", "dw"}, {"input", {{"name", "x"}, {"shape", {4, 4, 2}}, {"layout", "HWC"}}},
+                                  {"layers", {{{"name", "dw1"}, {"op", "conv2d"}, {"inputs", {"x"}}, {"groups", 2}, {"padding", 1},
+                                               {"weight", {{"shape", {2, 1, 3, 3}}, {"data", dw}}}}}}};
+    qgt::write_file(dir + "/dw.json", dwnet.dump());
+    qgt::write_file(dir + "/dwp.json", "{\"default\": {\"scheme\": \"lq\"}, \"layers\": {\"dw1\": {\"hls\": {\"parallelism\": 2}}}}");
   }
   const std::vector<Case> cases = {
       {dir + "/big.json --config " + dir + "/lut.json --target hls", "(dense): the LUT kernel's ROM needs"},
+      {dir + "/dw.json --config " + dir + "/dwp.json --target hls",
+       "layers.dw1.hls.parallelism: parallelism 2 exceeds the 1 output channels per group of LQ layer 'dw1'"},
       {kws + " --target hls --target-features clock=fast", "--target-features: clock 'fast'"},
       {kws + " --target hls --target-features speed=1", "unknown key 'speed' (keys of target hls: part, clock)"},
       {kws + " --target hls --target-features part", "expected KEY=VALUE"},
