@@ -26,8 +26,9 @@ const char* kDiffHelp =
     "  qgen diff net.json --config quant.json --input image.f32 --target cortex-m7\n"
     "  qgen diff net.json --config quant.json --input image.f32 --target c --cc clang --cflags \"-O3 -march=native\"\n"
     "  qgen diff model.tflite --input sample.i8 --target cortex-m7 --cflags -O0\n"
-    "\n--input: raw little-endian float32 in the model's layout (int8 codes for an int8 model), as for qgen run;\n"
-    "several inputs back to back are compared one after the other. The build folder is temporary (--keep-temp\n"
+    "\n--input: raw little-endian float32 in the model's layout (int8 / int16 codes for an integer input), as for qgen\n"
+    "run; several samples back to back are compared one after the other. A model with several inputs takes one\n"
+    "--input file per input, in model order, each with the same number of samples. The build folder is temporary (--keep-temp\n"
     "keeps it). Needs: c / x86-64: a host C compiler (--cc, $CC, default cc); cortex-a: aarch64-linux-gnu-gcc and\n"
     "qemu-aarch64; cortex-m7: arm-none-eabi-gcc ($QG_M7_CC) and qemu-system-arm ($QG_QEMU). See docs/diff.md.";
 
@@ -91,7 +92,10 @@ DiffCommand::DiffCommand(CLI::App& app) {
   sub_->add_option("net", po_.net_path, "Network: net.json, model.tflite or model.onnx")->required();
   sub_->add_option("-c,--config", po_.config_path, "Precision choices: quant.json (none = float)");
   sub_->add_option("--calibrate", po_.calibration_path, "Calibration inputs for scheme int8 (as for compile)");
-  sub_->add_option("-i,--input", input_, "Input(s) in the model's layout: raw float32, or int8 codes for an int8 model")->required();
+  sub_->add_option("-i,--input", input_,
+                   "Input(s) in the model's layout: raw float32, or int8 / int16 codes for an integer input; a model with several "
+                   "inputs: --input once per input, in model order")
+      ->required();
   sub_->add_option("-t,--target", po_.target, "Target: c, x86-64, cortex-a, cortex-m7")->capture_default_str();
   sub_->add_option("--target-features", po_.target_features, "Halide feature set (x86-64, cortex-a), as for compile");
   sub_->add_option("--cc", cc_, "C compiler (default: $CC or cc on the host, aarch64-linux-gnu-gcc, $QG_M7_CC or arm-none-eabi-gcc)");
@@ -194,15 +198,22 @@ int DiffCommand::run() const {
       std::fflush(stdout);
       return 1;
     }
-    // Every layer agrees; the output (after the caller-layout relayout) must too.
+    // Every layer agrees; the outputs (after the caller-layout relayout) must too.
     const std::vector<float> want = interp::run(g, inputs[k], interp::Mode::AsCompiled);
-    for (size_t e = 0; e < want.size(); ++e)
-      if (!same(r.outputs[k][e], want[e])) {
-        std::printf("\nFIRST DIFFERENCE: input %zu: every layer agrees, but output element %zu differs (the copy to the caller's layout): "
-                    "target %s, interpreter %s\n",
-                    k, e, value_text(r.outputs[k][e], g.tensor(g.output)).c_str(), value_text(want[e], g.tensor(g.output)).c_str());
-        return 1;
-      }
+    const std::vector<int> outs = g.outputs();
+    size_t at = 0;
+    for (size_t j = 0; j < outs.size(); ++j) {
+      const ir::Tensor& t = g.tensor(outs[j]);
+      for (size_t e = 0; e < static_cast<size_t>(t.numel()); ++e)
+        if (!same(r.outputs[k][at + e], want[at + e])) {
+          const std::string which = outs.size() == 1 ? "output" : "output " + std::to_string(j) + " ('" + shown(t.name) + "')";
+          std::printf("\nFIRST DIFFERENCE: input %zu: every layer agrees, but %s element %zu differs (the copy to the caller's layout): "
+                      "target %s, interpreter %s\n",
+                      k, which.c_str(), e, value_text(r.outputs[k][at + e], t).c_str(), value_text(want[at + e], t).c_str());
+          return 1;
+        }
+      at += static_cast<size_t>(t.numel());
+    }
   }
   std::printf("\nall %zu layers agree bit for bit with the interpreter on %zu input%s\n", g.nodes.size(), inputs.size(),
               inputs.size() == 1 ? "" : "s");

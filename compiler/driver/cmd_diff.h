@@ -7,6 +7,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "driver/pipeline.h"
 
@@ -21,7 +22,8 @@ class DiffCommand {
  private:
   CLI::App* sub_;
   PipelineOptions po_;
-  std::string input_, cc_, cflags_;
+  std::vector<std::string> input_;  // one file per model input, in model order
+  std::string cc_, cflags_;
   bool keep_ = false;
 };
 

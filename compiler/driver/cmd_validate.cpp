@@ -21,7 +21,8 @@ namespace {
 
 const char* kValidateHelp =
     "\nCompiles the network for --target, builds and runs the emitted code on N random inputs (seeded, uniform\n"
-    "in [-1, 1), or int8 codes in [-128, 127] for an int8 model) or on a data set, and reports:\n"
+    "in [-1, 1), int8 codes in [-128, 127] for an int8 input, int16 codes for a 16x8 one; a model with several\n"
+    "inputs gets each, in model order) or on a data set (one input, one output), and reports:\n"
     "  - bit-exactness against the reference interpreter running the quantized model (qgen run);\n"
     "  - the error against the float model (the network without --config, run by the interpreter in float:\n"
     "    qgen run NET --float): max / mean abs error, RMSE and top-1 agreement (int8 outputs are dequantized\n"
@@ -36,6 +37,7 @@ const char* kValidateHelp =
     "  qgen validate net.json --config quant.json --target cortex-m7 --inputs 20 --seed 7\n"
     "  qgen validate net.json --config quant.json --target c --data /usr/share/datasets/fashion-mnist --limit 500\n"
     "\n--data takes what qgen eval takes (IDX folder or file, or a folder with labels.csv; values / 255 for uint8).\n"
+    "A model with several inputs: --save-inputs once per input, in model order (qgen diff then takes one --input each).\n"
     "Needs the tools of qgen diff (see qgen diff --help and docs/diff.md).";
 
 // Bit for bit; any NaN equals any NaN (the default NaN's bits differ between ISAs, e.g. x86 and Arm).
@@ -98,7 +100,8 @@ ValidateCommand::ValidateCommand(CLI::App& app) {
       ->capture_default_str();
   sub_->add_option("--layout", layout_, "Layout of the --data items: NCHW or NHWC")->check(CLI::IsMember({"NCHW", "NHWC"}))->capture_default_str();
   sub_->add_option("--save-inputs", save_inputs_,
-                   "Write the inputs used, back to back in the model's input format, to FILE (for qgen diff --input FILE)");
+                   "Write the inputs used, back to back in the model's input format, to FILE (for qgen diff --input FILE); a model "
+                   "with several inputs: once per input, in model order");
   sub_->add_option("--cc", cc_, "C compiler (as for qgen diff)");
   sub_->add_option("--cflags", cflags_, "Extra compiler flags, after the target's defaults (split by the shell)");
   sub_->add_flag("--keep-temp", keep_, "Keep the temporary build folder (its path is printed)");
@@ -111,9 +114,14 @@ int ValidateCommand::run() const {
   po.keep_float_weights = true;  // the float model runs afterwards
   const PipelineState s = run_pipeline(po);
   const ir::Graph& g = s.graph;
-  const ir::Tensor& tin = g.tensor(g.input);
-  const ir::Tensor& tout = g.tensor(g.output);
-  const bool in_i8 = tin.dtype == ir::DType::I8, out_i8 = tout.dtype == ir::DType::I8;
+  const std::vector<int> in_ids = g.inputs(), out_ids = g.outputs();
+  if (!save_inputs_.empty() && save_inputs_.size() != in_ids.size())
+    user_error("", "--save-inputs", "the model has " + std::to_string(in_ids.size()) + " input" + (in_ids.size() == 1 ? "" : "s") + " and " +
+                                        std::to_string(save_inputs_.size()) + " --save-inputs file" + (save_inputs_.size() == 1 ? " was" : "s were") +
+                                        " given: give one per model input, in model order");
+  // A sample holds the model's inputs back to back in model order (interp::run, run_emitted).
+  int64_t in_total = 0;
+  for (int t : in_ids) in_total += g.tensor(t).numel();
 
   std::vector<std::vector<float>> inputs;
   std::vector<int64_t> labels;
@@ -132,33 +140,49 @@ int ValidateCommand::run() const {
   } else {
     std::mt19937_64 rng(seed_);
     std::uniform_real_distribution<float> uf(-1.0f, 1.0f);
-    std::uniform_int_distribution<int> ui(-128, 127);
+    std::uniform_int_distribution<int> ui(-128, 127), ui16(-32768, 32767);
     for (int64_t k = 0; k < inputs_; ++k) {
-      std::vector<float> x(static_cast<size_t>(tin.numel()));
-      for (float& v : x) v = in_i8 ? static_cast<float>(ui(rng)) : uf(rng);
+      std::vector<float> x;
+      for (int t : in_ids) {
+        const ir::Tensor& ti = g.tensor(t);
+        for (int64_t e = 0; e < ti.numel(); ++e)
+          x.push_back(ti.dtype == ir::DType::F32 ? uf(rng) : static_cast<float>(ti.i16() ? ui16(rng) : ui(rng)));
+      }
       inputs.push_back(std::move(x));
     }
-    char b[160];
-    std::snprintf(b, sizeof b, "%" PRId64 " random inputs, seed %" PRIu64 ", %s", inputs_, seed_,
-                  in_i8 ? "int8 codes uniform in [-128, 127]" : "float32 uniform in [-1, 1)");
-    source = b;
+    std::string kinds;
+    for (size_t j = 0; j < in_ids.size(); ++j) {
+      const ir::Tensor& ti = g.tensor(in_ids[j]);
+      kinds += std::string(j ? "; " : "") + (in_ids.size() > 1 ? "input " + std::to_string(j) + ": " : "") +
+               (ti.dtype == ir::DType::F32 ? "float32 uniform in [-1, 1)" : ti.i16() ? "int16 codes uniform in [-32768, 32767]"
+                                                                                     : "int8 codes uniform in [-128, 127]");
+    }
+    source = std::to_string(inputs_) + " random inputs, seed " + std::to_string(seed_) + ", " + kinds;
   }
-  if (!save_inputs_.empty()) {
+  size_t at = 0;
+  for (size_t j = 0; j < save_inputs_.size(); ++j) {  // one file per model input
+    const ir::Tensor& ti = g.tensor(in_ids[j]);
     std::string bytes;
     for (const auto& x : inputs)
-      for (float v : x) {
-        if (in_i8) {
-          bytes.push_back(static_cast<char>(static_cast<int8_t>(v)));
-        } else {
+      for (int64_t e = 0; e < ti.numel(); ++e) {
+        const float v = x[at + static_cast<size_t>(e)];
+        if (ti.dtype == ir::DType::F32) {
           char b[4];
           std::memcpy(b, &v, 4);  // little-endian hosts, as read_f32_file expects
           bytes.append(b, 4);
+        } else if (ti.i16()) {
+          const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));  // little-endian, as qgen run reads it
+          bytes.push_back(static_cast<char>(u & 0xFF));
+          bytes.push_back(static_cast<char>(u >> 8));
+        } else {
+          bytes.push_back(static_cast<char>(static_cast<int8_t>(v)));
         }
       }
-    std::ofstream f(save_inputs_, std::ios::binary);
+    at += static_cast<size_t>(ti.numel());
+    std::ofstream f(save_inputs_[j], std::ios::binary);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     f.close();
-    if (!f) user_error(save_inputs_, "", "cannot write the inputs file");
+    if (!f) user_error(save_inputs_[j], "", "cannot write the inputs file");
   }
   std::printf("model:  %s (%s), %s\ninputs: %s\n", printable_name(g.name).c_str(), po.net_path.c_str(),
               po.config_path.empty() ? "no --config" : ("config " + po.config_path).c_str(), source.c_str());
@@ -181,23 +205,32 @@ int ValidateCommand::run() const {
   std::string first_bad;
   for (size_t k = 0; k < inputs.size(); ++k) {
     int64_t n = 0;
-    for (size_t e = 0; e < want[k].size(); ++e)
-      if (!same(r.outputs[k][e], want[k][e])) {
-        if (!n && first_bad.empty()) {
-          char b[200];
-          std::snprintf(b, sizeof b, "first: input %zu, output element %zu: target %.9g, interpreter %.9g", k, e,
-                        static_cast<double>(r.outputs[k][e]), static_cast<double>(want[k][e]));
-          first_bad = b;
+    size_t e = 0;
+    for (size_t j = 0; j < out_ids.size(); ++j)
+      for (int64_t i = 0; i < g.tensor(out_ids[j]).numel(); ++i, ++e)
+        if (!same(r.outputs[k][e], want[k][e])) {
+          if (!n && first_bad.empty()) {
+            const std::string which =
+                out_ids.size() == 1 ? "output" : "output " + std::to_string(j) + " ('" + message_name(g.tensor(out_ids[j]).name) + "')";
+            char b[200];
+            std::snprintf(b, sizeof b, " element %" PRId64 ": target %.9g, interpreter %.9g", i, static_cast<double>(r.outputs[k][e]),
+                          static_cast<double>(want[k][e]));
+            first_bad = "first: input " + std::to_string(k) + ", " + which + b;
+          }
+          ++n;
         }
-        ++n;
-      }
     bad_elems += n;
     bad_inputs += n > 0;
   }
 
-  // Error against the float model (dequantized int8 outputs).
-  auto real = [&](float v) {
-    return out_i8 ? static_cast<double>(tout.q.scale) * (static_cast<double>(v) - static_cast<double>(tout.q.zero_point)) : static_cast<double>(v);
+  // Error against the float model (dequantized integer outputs). `e` indexes
+  // the outputs back to back in model order.
+  std::vector<int> out_of;  // output index of each element
+  for (size_t j = 0; j < out_ids.size(); ++j) out_of.insert(out_of.end(), static_cast<size_t>(g.tensor(out_ids[j]).numel()), static_cast<int>(j));
+  auto real = [&](float v, size_t e) {
+    const ir::Tensor& to = g.tensor(out_ids[static_cast<size_t>(out_of[e])]);
+    return to.dtype == ir::DType::I8 ? static_cast<double>(to.q.scale) * (static_cast<double>(v) - static_cast<double>(to.q.zero_point))
+                                     : static_cast<double>(v);
   };
   std::printf("\n%-34s %s\n", "bit-exact vs quantized interpreter:",
               bad_inputs ? ("NO: " + std::to_string(bad_inputs) + " of " + std::to_string(inputs.size()) + " inputs, " +
@@ -211,22 +244,30 @@ int ValidateCommand::run() const {
   fo.calibration_path.clear();
   const PipelineState fs = run_pipeline(fo, "fuse_activations");
   const ir::Graph& fg = fs.graph;
-  const bool float_model = fg.tensor(fg.input).dtype == ir::DType::F32 && fg.tensor(fg.output).dtype == ir::DType::F32 &&
-                           fg.tensor(fg.input).numel() == tin.numel() && fg.tensor(fg.output).numel() == tout.numel();
+  bool float_model = fg.inputs().size() == in_ids.size() && fg.outputs().size() == out_ids.size();
+  for (size_t j = 0; float_model && j < in_ids.size(); ++j)
+    float_model = fg.tensor(fg.inputs()[j]).dtype == ir::DType::F32 && fg.tensor(fg.inputs()[j]).numel() == g.tensor(in_ids[j]).numel();
+  for (size_t j = 0; float_model && j < out_ids.size(); ++j)
+    float_model = fg.tensor(fg.outputs()[j]).dtype == ir::DType::F32 && fg.tensor(fg.outputs()[j]).numel() == g.tensor(out_ids[j]).numel();
   if (!float_model) {
     std::printf("%-34s not available: the model is integer-only (no float weights to compare with)\n", "error vs float model:");
   } else try {
     std::vector<std::vector<float>> finputs = inputs;
-    if (in_i8)
-      for (auto& x : finputs)
-        for (float& v : x) v = tin.q.scale * (v - static_cast<float>(tin.q.zero_point));
+    for (auto& x : finputs) {
+      size_t e = 0;
+      for (int t : in_ids) {
+        const ir::Tensor& ti = g.tensor(t);
+        for (int64_t i = 0; i < ti.numel(); ++i, ++e)
+          if (ti.dtype == ir::DType::I8) x[e] = ti.q.scale * (x[e] - static_cast<float>(ti.q.zero_point));
+      }
+    }
     const std::vector<std::vector<float>> ref = interp::run_batch(fg, finputs, interp::Mode::Float);
     double max_abs = 0, sum_abs = 0, sum_sq = 0;
     int64_t n = 0, agree = 0, hits = 0, ref_hits = 0;
     for (size_t k = 0; k < inputs.size(); ++k) {
       std::vector<float> got(r.outputs[k].size());
       for (size_t e = 0; e < got.size(); ++e) {
-        got[e] = static_cast<float>(real(r.outputs[k][e]));
+        got[e] = static_cast<float>(real(r.outputs[k][e], e));
         const double d = std::fabs(static_cast<double>(got[e]) - static_cast<double>(ref[k][e]));
         max_abs = std::max(max_abs, std::isnan(d) ? INFINITY : d);
         sum_abs += d;
@@ -241,8 +282,9 @@ int ValidateCommand::run() const {
     }
     const double N = static_cast<double>(std::max<int64_t>(n, 1)), K = static_cast<double>(inputs.size());
     std::printf("%-34s max abs %.6g, mean abs %.6g, rmse %.6g\n", "error vs float model:", max_abs, sum_abs / N, std::sqrt(sum_sq / N));
-    std::printf("%-34s %.2f%% (%" PRId64 " of %zu inputs)\n", "top-1 agreement with float model:", 100.0 * static_cast<double>(agree) / K, agree,
-                inputs.size());
+    if (out_ids.size() == 1)  // class scores; several outputs have no single argmax
+      std::printf("%-34s %.2f%% (%" PRId64 " of %zu inputs)\n", "top-1 agreement with float model:", 100.0 * static_cast<double>(agree) / K,
+                  agree, inputs.size());
     if (!labels.empty())
       std::printf("%-34s emitted code %.2f%%, float model %.2f%%\n", "top-1 accuracy (labels):", 100.0 * static_cast<double>(hits) / K,
                   100.0 * static_cast<double>(ref_hits) / K);

@@ -7,6 +7,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "driver/dataset.h"
 #include "driver/pipeline.h"
@@ -23,7 +24,8 @@ class ValidateCommand {
   CLI::App* sub_;
   PipelineOptions po_;
   DataOptions data_;
-  std::string cc_, cflags_, raw_type_ = "uint8", layout_ = "NCHW", save_inputs_;
+  std::string cc_, cflags_, raw_type_ = "uint8", layout_ = "NCHW";
+  std::vector<std::string> save_inputs_;  // one file per model input, in model order
   int64_t inputs_ = 10;
   uint64_t seed_ = 1;
   bool keep_ = false;

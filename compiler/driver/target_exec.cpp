@@ -141,36 +141,71 @@ std::string upper(std::string s) {
 
 bool is_i8(const ir::Graph& g, int t) { return g.tensor(t).dtype == ir::DType::I8; }
 
-// The hook header, force-included into every source when layers are dumped.
-const char* kHookHeader =
-    "/* qgen diff: QG_LAYER_END(i) reads layer i's output tensor. It expands inside <prefix>_run,\n"
-    " * where A (the arena), input and output are in scope. Generated; removed with its folder. */\n"
-    "#ifndef QGD_HOOK_H\n#define QGD_HOOK_H\n"
-    "void qgd_layer_end(int i, unsigned char *A, const void *in, void *out);\n"
-    "#define QG_LAYER_END(i) qgd_layer_end((i), A, (const void *)input, (void *)output)\n"
-    "#endif\n";
+// Bytes per element of a tensor the driver moves: float32, int8 codes, or
+// int16 codes (16x8 models).
+int64_t elem_bytes(const ir::Graph& g, int t) { return !is_i8(g, t) ? 4 : g.tensor(t).i16() ? 2 : 1; }
 
-// Inputs as a C array (the board reads them from flash), exact bit patterns.
-std::string input_array(const std::vector<std::vector<float>>& inputs, size_t first, size_t count, bool i8) {
+std::string c_type(const ir::Graph& g, int t) {
+  const int64_t e = elem_bytes(g, t);
+  return e == 4 ? "float" : e == 2 ? "int16_t" : "int8_t";
+}
+
+// The model's inputs and outputs as the emitted API takes them: `input` /
+// `output` for a model with one of each, else input0, input1, ..., output0, ...
+struct Io {
+  int tensor;
+  std::string param, type;
+  int64_t numel, elem;
+};
+
+std::vector<Io> io_list(const ir::Graph& g, bool inputs) {
+  std::vector<Io> r;
+  const std::vector<int> ids = inputs ? g.inputs() : g.outputs();
+  for (size_t k = 0; k < ids.size(); ++k)
+    r.push_back({ids[k], std::string(inputs ? "input" : "output") + (g.multi_io() ? std::to_string(k) : ""), c_type(g, ids[k]),
+                 g.tensor(ids[k]).numel(), elem_bytes(g, ids[k])});
+  return r;
+}
+
+// The hook header, force-included into every source when layers are dumped.
+std::string hook_header(const ir::Graph& g) {
+  std::string ins, outs;
+  for (const Io& x : io_list(g, true)) ins += (ins.empty() ? "" : ", ") + std::string("(const void *)") + x.param;
+  for (const Io& x : io_list(g, false)) outs += (outs.empty() ? "" : ", ") + std::string("(void *)") + x.param;
+  return "/* qgen diff: QG_LAYER_END(i) reads layer i's output tensor. It expands inside <prefix>_run,\n"
+         " * where A (the arena) and the caller's input and output buffers are in scope. Generated; removed with its folder. */\n"
+         "#ifndef QGD_HOOK_H\n#define QGD_HOOK_H\n"
+         "void qgd_layer_end(int i, unsigned char *A, const void *const *in, void *const *out);\n"
+         "#define QG_LAYER_END(i) do { const void *const qgd_in_[] = {" + ins + "}; void *const qgd_out_[] = {" + outs +
+         "}; qgd_layer_end((i), A, qgd_in_, qgd_out_); } while (0)\n"
+         "#endif\n";
+}
+
+// Input `x` of inputs first .. first + count - 1 as a C array (the board reads
+// them from flash), exact bit patterns. A sample holds the model's inputs back
+// to back in model order; `at` is where input `x` starts in it.
+std::string input_array(const std::vector<std::vector<float>>& inputs, size_t first, size_t count, const Io& x, size_t at,
+                        const std::string& name) {
   std::ostringstream os;
-  size_t n = 0;
-  for (size_t k = first; k < first + count; ++k) n += inputs[k].size();
-  if (i8) {
-    os << "static const int8_t qgd_in[" << std::max<size_t>(n, 1) << "] = {";
+  const size_t n = count * static_cast<size_t>(x.numel);
+  const size_t len = static_cast<size_t>(x.numel);
+  if (x.elem != 4) {
+    os << "static const " << x.type << " " << name << "[" << std::max<size_t>(n, 1) << "] = {";
     size_t j = 0;
     for (size_t k = first; k < first + count; ++k)
-      for (float v : inputs[k]) os << (j++ % 24 ? "" : "\n") << static_cast<int>(v) << ",";
+      for (size_t e = 0; e < len; ++e) os << (j++ % 24 ? "" : "\n") << static_cast<int>(inputs[k][at + e]) << ",";
     os << "};\n";
   } else {
-    os << "static const union { uint32_t u[" << std::max<size_t>(n, 1) << "]; float f[" << std::max<size_t>(n, 1) << "]; } qgd_in_u = {{";
+    os << "static const union { uint32_t u[" << std::max<size_t>(n, 1) << "]; float f[" << std::max<size_t>(n, 1) << "]; } " << name
+       << "_u = {{";
     size_t j = 0;
     for (size_t k = first; k < first + count; ++k)
-      for (float v : inputs[k]) {
+      for (size_t e = 0; e < len; ++e) {
         uint32_t u;
-        std::memcpy(&u, &v, 4);
+        std::memcpy(&u, &inputs[k][at + e], 4);
         os << (j++ % 8 ? "" : "\n") << u << "u,";
       }
-    os << "}};\n#define qgd_in qgd_in_u.f\n";
+    os << "}};\n#define " << name << " " << name << "_u.f\n";
   }
   return os.str();
 }
@@ -179,7 +214,7 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
                           bool dump) {
   const ir::Graph& g = s.graph;
   const std::string P = s.emitted->prefix, U = upper(P);
-  const std::string in_t = is_i8(g, g.input) ? "int8_t" : "float", out_t = is_i8(g, g.output) ? "int8_t" : "float";
+  const std::vector<Io> ins = io_list(g, true), outs = io_list(g, false);
   std::ostringstream os;
   os << "/* qgen diff / validate driver for " << P << ". Generated; removed with its folder. */\n"
      << "#include <stdint.h>\n#include <string.h>\n#include \"" << P << ".h\"\n";
@@ -204,13 +239,14 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
   if (dump) {
     // Where each layer's output lives: the plan's buffer of the node's output tensor.
     os << "#include \"qgd_hook.h\"\n"
-       << "struct qgd_layer { int where; long offset, bytes, elem; }; /* where: 0 arena, 1 caller input, 2 caller output */\n"
+       << "/* where: 0 arena, 1 caller input `io`, 2 caller output `io` (model order) */\n"
+       << "struct qgd_layer { int where, io; long offset, bytes, elem; };\n"
        << "static const struct qgd_layer qgd_layers[" << std::max<size_t>(g.nodes.size(), 1) << "] = {\n";
     for (const ir::Node& n : g.nodes) {
       const plan::Buffer& b = s.plan->tensors.at(static_cast<size_t>(n.output));
       const int where = b.place == plan::Place::Input ? 1 : b.place == plan::Place::Output ? 2 : 0;
       const ir::Tensor& t = g.tensor(n.output);
-      const int64_t elem = is_i8(g, n.output) ? 1 : 4;
+      const int64_t elem = elem_bytes(g, n.output);
       // An LQ-packed tensor (docs/quantization.md §11) is compared as the 32-bit
       // words of its storage (codes, then (lo, s) per region), which the
       // interpreter holds as Tensor::bytes() / 4 floats of the same bits.
@@ -221,12 +257,13 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
         user_error("", "layer '" + message_name(n.name) + "'",
                    "its output is stored in " + std::to_string(b.bytes) + " bytes, not as " + std::to_string(g.tensor(n.output).numel()) +
                        " " + ir::dtype_name(g.tensor(n.output).dtype) + " values: qgen diff cannot read this tensor");
-      os << "  {" << where << ", " << (where == 0 ? b.offset : 0) << "L, " << dump_bytes << "L, " << elem << "L},\n";
+      os << "  {" << where << ", " << (where == 0 ? 0 : b.io) << ", " << (where == 0 ? b.offset : 0) << "L, " << dump_bytes << "L, " << elem
+         << "L},\n";
     }
     os << "};\n"
-       << "void qgd_layer_end(int i, unsigned char *A, const void *in, void *out) {\n"
+       << "void qgd_layer_end(int i, unsigned char *A, const void *const *in, void *const *out) {\n"
        << "  const struct qgd_layer *l = &qgd_layers[i - 1];\n"
-       << "  unsigned char *p = l->where == 0 ? A + l->offset : l->where == 2 ? (unsigned char *)out : (unsigned char *)(uintptr_t)in;\n"
+       << "  unsigned char *p = l->where == 0 ? A + l->offset : l->where == 2 ? (unsigned char *)out[l->io] : (unsigned char *)(uintptr_t)in[l->io];\n"
        << "#ifdef QGEN_DIFF_TEST_FLIP_LAYER\n"
        << "  /* Test-only fault injection (tests/diff; docs/diff.md): flips the lowest bit of element\n"
        << "   * QGEN_DIFF_TEST_FLIP_ELEMENT of layer QGEN_DIFF_TEST_FLIP_LAYER's output, in place, so the\n"
@@ -236,39 +273,59 @@ std::string driver_source(const PipelineState& s, const std::vector<std::vector<
        << "#endif\n"
        << "  qgd_send(\"L\", qgd_k, i, p, l->bytes);\n}\n";
   }
-  os << "static unsigned char qgd_arena[" << U << "_ARENA_BYTES] __attribute__((aligned(16)));\n"
-     << "static " << out_t << " qgd_out[" << U << "_OUTPUT_SIZE];\n";
-  if (m7) os << input_array(inputs, first, count, in_t == "int8_t");
+  os << "static unsigned char qgd_arena[" << U << "_ARENA_BYTES] __attribute__((aligned(16)));\n";
+  for (size_t j = 0; j < outs.size(); ++j) os << "static " << outs[j].type << " qgd_out" << j << "[" << outs[j].numel << "];\n";
   if (m7) {
-    os << "int main(void) {\n  long k;\n  const " << in_t << " *in = qgd_in;\n";
+    size_t at = 0;
+    for (size_t j = 0; j < ins.size(); ++j) {
+      os << input_array(inputs, first, count, ins[j], at, "qgd_in" + std::to_string(j));
+      at += static_cast<size_t>(ins[j].numel);
+    }
+    os << "int main(void) {\n  long k;\n";
+    for (size_t j = 0; j < ins.size(); ++j) os << "  const " << ins[j].type << " *in" << j << " = qgd_in" << j << ";\n";
   } else {
-    os << "int main(int argc, char **argv) {\n  long k;\n  static " << in_t << " in[" << std::max<size_t>(count, 1) << "L * " << U << "_INPUT_SIZE];\n"
-       << "  FILE *f = argc > 1 ? fopen(argv[1], \"rb\") : 0;\n"
-       << "  if (!f || fread(in, sizeof in[0], " << count << "L * " << U << "_INPUT_SIZE, f) != (size_t)(" << count << "L * " << U
-       << "_INPUT_SIZE)) { QGD_PUTS(\"qg-error cannot read the inputs\\n\"); return 10; }\n"
-       << "  fclose(f);\n";
+    // One file per model input: `count` samples back to back.
+    os << "int main(int argc, char **argv) {\n  long k;\n  FILE *f;\n";
+    for (size_t j = 0; j < ins.size(); ++j) {
+      const std::string n = std::to_string(std::max<size_t>(count, 1)) + "L * " + std::to_string(ins[j].numel) + "L";
+      os << "  static " << ins[j].type << " in" << j << "[" << n << "];\n"
+         << "  f = argc > " << j + 1 << " ? fopen(argv[" << j + 1 << "], \"rb\") : 0;\n"
+         << "  if (!f || fread(in" << j << ", sizeof in" << j << "[0], " << n << ", f) != (size_t)(" << n
+         << ")) { QGD_PUTS(\"qg-error cannot read the inputs\\n\"); return 10; }\n"
+         << "  fclose(f);\n";
+    }
   }
+  std::string args;
+  for (size_t j = 0; j < ins.size(); ++j) args += "in" + std::to_string(j) + " + k * " + std::to_string(ins[j].numel) + "L, ";
+  for (size_t j = 0; j < outs.size(); ++j) args += "qgd_out" + std::to_string(j) + ", ";
   os << "  for (k = 0; k < " << count << "L; ++k) {\n"
      << "    int rc;\n"
      << "    qgd_k = k;\n"
-     << "    rc = " << P << "_run(in + k * " << U << "_INPUT_SIZE, qgd_out, qgd_arena);\n"
-     << "    if (rc != " << U << "_OK) { QGD_PUTS(\"qg-error " << P << "_run returned \"); qgd_put_long(rc); QGD_PUTS(\"\\n\"); return 11; }\n"
-     << "    qgd_send(\"O\", k, 0, (const unsigned char *)qgd_out, (long)sizeof qgd_out);\n"
-     << "    QGD_PUTS(\"qg-done \");\n    qgd_put_long(k);\n    QGD_PUTS(\"\\n\");\n    QGD_FLUSH();\n  }\n"
+     << "    rc = " << P << "_run(" << args << "qgd_arena);\n"
+     << "    if (rc != " << U << "_OK) { QGD_PUTS(\"qg-error " << P << "_run returned \"); qgd_put_long(rc); QGD_PUTS(\"\\n\"); return 11; }\n";
+  for (size_t j = 0; j < outs.size(); ++j)
+    os << "    qgd_send(\"O\", k, " << j << ", (const unsigned char *)qgd_out" << j << ", (long)sizeof qgd_out" << j << ");\n";
+  os << "    QGD_PUTS(\"qg-done \");\n    qgd_put_long(k);\n    QGD_PUTS(\"\\n\");\n    QGD_FLUSH();\n  }\n"
      << "  QGD_PUTS(\"qg-end\\n\");\n  return 0;\n}\n";
   return os.str();
 }
 
 // ---- reading the program's report ------------------------------------------
 
-std::vector<float> decode(const std::string& hex, bool i8) {
+// `elem` bytes per value: 1 int8 codes, 2 int16 codes (little-endian, as both
+// the host and the board store them), 4 float32.
+std::vector<float> decode(const std::string& hex, int64_t elem) {
   std::string bytes;
   bytes.reserve(hex.size() / 2);
   auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
   for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back(static_cast<char>(nib(hex[i]) << 4 | nib(hex[i + 1])));
   std::vector<float> v;
-  if (i8) {
+  if (elem == 1) {
     for (char c : bytes) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
+  } else if (elem == 2) {
+    for (size_t i = 0; i + 1 < bytes.size(); i += 2)
+      v.push_back(static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(static_cast<unsigned char>(bytes[i]) |
+                                                                                static_cast<unsigned char>(bytes[i + 1]) << 8))));
   } else {
     v.resize(bytes.size() / 4);
     std::memcpy(v.data(), bytes.data(), v.size() * 4);
@@ -279,6 +336,7 @@ std::vector<float> decode(const std::string& hex, bool i8) {
 struct Reader {
   const ir::Graph& g;
   ExecResult& r;
+  std::vector<std::vector<std::vector<float>>>& outs;  // per input, per model output
   size_t base = 0;  // index of the batch's first input
   std::function<void(size_t)> progress;
   bool ended = false;
@@ -295,9 +353,10 @@ struct Reader {
         return;
       }
       const size_t kk = base + static_cast<size_t>(k);
-      if (tag == "O" && kk < r.outputs.size()) r.outputs[kk] = decode(hex, is_i8(g, g.output));
+      if (tag == "O" && kk < outs.size() && i >= 0 && static_cast<size_t>(i) < outs[kk].size())
+        outs[kk][static_cast<size_t>(i)] = decode(hex, elem_bytes(g, g.outputs()[static_cast<size_t>(i)]));
       if (tag == "L" && kk < r.layers.size() && i >= 1 && static_cast<size_t>(i) <= g.nodes.size())
-        r.layers[kk][static_cast<size_t>(i - 1)] = decode(hex, is_i8(g, g.nodes[static_cast<size_t>(i - 1)].output));
+        r.layers[kk][static_cast<size_t>(i - 1)] = decode(hex, elem_bytes(g, g.nodes[static_cast<size_t>(i - 1)].output));
     } else if (l.rfind("qg-done ", 0) == 0) {
       if (progress) progress(base + static_cast<size_t>(std::atol(l.c_str() + 8)) + 1);
     } else if (l == "qg-end") {
@@ -416,20 +475,41 @@ std::vector<BadFlag> exactness_breaking_flags(const std::string& cflags) {
   return r;
 }
 
-std::vector<std::vector<float>> read_model_inputs(const std::string& path, const ir::Graph& g) {
-  const bool i8 = is_i8(g, g.input);
-  std::vector<float> all;
-  if (i8) {
-    for (char c : read_input_file(path)) all.push_back(static_cast<float>(static_cast<int8_t>(c)));
-  } else {
-    all = read_f32_file(path);
-  }
-  const size_t n = static_cast<size_t>(g.tensor(g.input).numel());
-  if (all.empty() || all.size() % n)
-    user_error(path, "", "holds " + std::to_string(all.size()) + (i8 ? " int8 values" : " floats") + "; the model input has " +
-                             std::to_string(n) + " (a batch file holds a multiple of that)");
+std::vector<std::vector<float>> read_model_inputs(const std::vector<std::string>& paths, const ir::Graph& g) {
+  const std::vector<int> ids = g.inputs();
+  if (paths.size() != ids.size())
+    user_error("", "--input", "the model has " + std::to_string(ids.size()) + " input" + (ids.size() == 1 ? "" : "s") + " and " +
+                                  std::to_string(paths.size()) + " --input file" + (paths.size() == 1 ? " was" : "s were") +
+                                  " given: give one per model input, in model order");
   std::vector<std::vector<float>> batch;
-  for (size_t i = 0; i < all.size(); i += n) batch.emplace_back(all.begin() + static_cast<long>(i), all.begin() + static_cast<long>(i + n));
+  for (size_t j = 0; j < ids.size(); ++j) {
+    const int64_t elem = elem_bytes(g, ids[j]);
+    const std::string& path = paths[j];
+    std::vector<float> all;
+    if (elem == 4) {
+      all = read_f32_file(path);
+    } else {
+      const std::string bytes = read_input_file(path);
+      if (bytes.size() % static_cast<size_t>(elem))
+        user_error(path, "", "holds " + std::to_string(bytes.size()) + " bytes, not a whole number of int16 codes");
+      for (size_t i = 0; i < bytes.size(); i += static_cast<size_t>(elem))
+        all.push_back(elem == 1 ? static_cast<float>(static_cast<int8_t>(bytes[i]))
+                                : static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(
+                                      static_cast<unsigned char>(bytes[i]) | static_cast<unsigned char>(bytes[i + 1]) << 8))));
+    }
+    const size_t n = static_cast<size_t>(g.tensor(ids[j]).numel());
+    const std::string what = elem == 4 ? " floats" : elem == 2 ? " int16 codes" : " int8 values";
+    const std::string which = ids.size() == 1 ? "the model input" : "model input " + std::to_string(j) + " ('" + message_name(g.tensor(ids[j]).name) + "')";
+    if (all.empty() || all.size() % n)
+      user_error(path, "", "holds " + std::to_string(all.size()) + what + "; " + which + " has " + std::to_string(n) +
+                               " (a batch file holds a multiple of that)");
+    if (j > 0 && all.size() / n != batch.size())
+      user_error(path, "", "holds " + std::to_string(all.size() / n) + " samples of " + which + ", the first --input file " +
+                               std::to_string(batch.size()) + ": every input file must hold the same number");
+    if (j == 0) batch.resize(all.size() / n);
+    for (size_t k = 0; k < batch.size(); ++k)
+      batch[k].insert(batch[k].end(), all.begin() + static_cast<long>(k * n), all.begin() + static_cast<long>((k + 1) * n));
+  }
   return batch;
 }
 
@@ -437,12 +517,6 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
                        const std::function<void(size_t)>& progress) {
   QG_CHECK(s.emitted && s.plan, "run_emitted needs a compiled model");
   const ir::Graph& g = s.graph;
-  if (g.multi_io())  // the driver program moves one input and one output buffer
-    user_error(g.file, "", "a model with several inputs or outputs cannot be run on a target by qgen validate / diff yet; "
-                           "compile it and call <prefix>_run with one buffer per input and output (qgen run checks it on the host)");
-  if (g.tensor(g.input).i16() || g.tensor(g.output).i16())  // the driver program moves int8 or float32 values
-    user_error(g.file, "", "a 16x8 model (int16 input or output) cannot be run on a target by qgen validate / diff yet; "
-                           "compile it and call <prefix>_run with int16_t buffers");
   const Toolchain tc = toolchain_for(o);
   TempDir tmp(o.dump_layers ? "diff" : "validate", o.keep_temp);
   const std::string dir = tmp.path(), out = dir + "/out";
@@ -460,12 +534,14 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
     if (ext == ".c" || (ext == ".o" && !tc.m7)) package += " " + sq(out + "/" + f.name);
     if (ext == ".bin") blob = true;
   }
-  if (o.dump_layers) write_text(dir + "/qgd_hook.h", kHookHeader);
+  if (o.dump_layers) write_text(dir + "/qgd_hook.h", hook_header(g));
   std::string extra = "-I" + sq(dir) + " -I" + sq(out) + (blob ? " -Wa,-I" + sq(out) : "");
   if (o.dump_layers) extra += " -include " + sq(dir + "/qgd_hook.h");
 
+  const std::vector<Io> ins = io_list(g, true), outs = io_list(g, false);
   ExecResult r;
   r.outputs.assign(inputs.size(), {});
+  std::vector<std::vector<std::vector<float>>> out_parts(inputs.size(), std::vector<std::vector<float>>(outs.size()));
   if (o.dump_layers) r.layers.assign(inputs.size(), std::vector<std::vector<float>>(g.nodes.size()));
   const std::string board = dir + "/board";
   if (tc.m7) {
@@ -478,7 +554,8 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
   }
 
   // The board takes its inputs from flash: batches of at most 256 KiB.
-  const size_t in_bytes = static_cast<size_t>(g.tensor(g.input).numel()) * (is_i8(g, g.input) ? 1 : 4);
+  size_t in_bytes = 0;
+  for (const Io& x : ins) in_bytes += static_cast<size_t>(x.numel * x.elem);
   const size_t per_batch = tc.m7 ? std::max<size_t>(1, (256u << 10) / std::max<size_t>(in_bytes, 1)) : std::max<size_t>(inputs.size(), 1);
   for (size_t first = 0; first < inputs.size(); first += per_batch) {
     const size_t count = std::min(per_batch, inputs.size() - first);
@@ -490,21 +567,34 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
                   " -- -std=c99 " + extra + " " + o.cflags + " -Wl,--defsym=__flash_size=4M -Wl,--defsym=__ram_size=4M";
       run_cmd = "bash " + sq(board + "/run-qemu.sh") + " " + sq(elf);
     } else {
-      std::string in_file;
-      for (size_t k = first; k < first + count; ++k)
-        for (float v : inputs[k]) {
-          if (is_i8(g, g.input)) {
-            in_file.push_back(static_cast<char>(static_cast<int8_t>(v)));
-          } else {
-            char b[4];
-            std::memcpy(b, &v, 4);
-            in_file.append(b, 4);
+      // One file per model input (a sample holds them back to back in model order).
+      std::string in_args;
+      size_t at = 0;
+      for (size_t j = 0; j < ins.size(); ++j) {
+        std::string in_file;
+        for (size_t k = first; k < first + count; ++k)
+          for (int64_t e = 0; e < ins[j].numel; ++e) {
+            const float v = inputs[k][at + static_cast<size_t>(e)];
+            if (ins[j].elem == 1) {
+              in_file.push_back(static_cast<char>(static_cast<int8_t>(v)));
+            } else if (ins[j].elem == 2) {
+              const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));
+              in_file.push_back(static_cast<char>(u & 0xFF));
+              in_file.push_back(static_cast<char>(u >> 8));
+            } else {
+              char b[4];
+              std::memcpy(b, &v, 4);
+              in_file.append(b, 4);
+            }
           }
-        }
-      write_text(dir + "/inputs.bin", in_file);
+        at += static_cast<size_t>(ins[j].numel);
+        const std::string path = dir + "/inputs" + std::to_string(j) + ".bin";
+        write_text(path, in_file);
+        in_args += " " + sq(path);
+      }
       const std::string prog = dir + "/prog";
       build_cmd = tc.cc + " " + tc.flags + " " + extra + " " + o.cflags + " " + sq(dir + "/qgd_main.c") + package + " -o " + sq(prog) + " -lm";
-      run_cmd = (tc.runner.empty() ? "" : tc.runner + " ") + sq(prog) + " " + sq(dir + "/inputs.bin");
+      run_cmd = (tc.runner.empty() ? "" : tc.runner + " ") + sq(prog) + in_args;
       // A modified template can loop forever: the same limit as the board's runner.
       if (have_tool("timeout")) {
         const char* t = std::getenv("QG_QEMU_TIMEOUT");
@@ -518,7 +608,7 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
       user_error("", "--target " + o.target,
                  "building the emitted code failed (" + first_word(tc.cc) + ", status " + std::to_string(b.status) + "):" + head_lines(b.out, 25));
     }
-    Reader rd{g, r, first, progress, false, ""};
+    Reader rd{g, r, out_parts, first, progress, false, ""};
     std::string other;
     const int st = run_streaming(run_cmd, dir + "/stderr.txt", rd, other);
     if (st != 0 || !rd.ended || !rd.errors.empty()) {
@@ -533,8 +623,12 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
   }
   for (size_t k = 0; k < inputs.size(); ++k) {
     // Something else writing to stdout (e.g. a modified template's printf) can garble the records.
-    if (r.outputs[k].size() != static_cast<size_t>(g.tensor(g.output).numel()))
-      user_error("", "--target " + o.target, "the program's report lacks the output of input " + std::to_string(k) + " (garbled standard output?)");
+    for (size_t j = 0; j < outs.size(); ++j) {
+      if (out_parts[k][j].size() != static_cast<size_t>(outs[j].numel))
+        user_error("", "--target " + o.target, "the program's report lacks output " + std::to_string(j) + " of input " + std::to_string(k) +
+                                                   " (garbled standard output?)");
+      r.outputs[k].insert(r.outputs[k].end(), out_parts[k][j].begin(), out_parts[k][j].end());
+    }
     for (size_t i = 0; o.dump_layers && i < g.nodes.size(); ++i)
       if (const ir::Tensor& t = g.tensor(g.nodes[i].output);
           r.layers[k][i].size() != (output_not_stored(s, i) ? 0 : static_cast<size_t>(t.pack.on() ? t.bytes() / 4 : t.numel())))

@@ -34,7 +34,8 @@ struct ExecOptions {
 };
 
 struct ExecResult {
-  // Per input: the model output, one float per element (int8 codes as floats).
+  // Per input: the model outputs back to back in model order (as
+  // interp::run gives them), one float per element (int8 / int16 codes as floats).
   std::vector<std::vector<float>> outputs;
   // With dump_layers, per input and layer (graph node order): the layer's
   // output tensor in the internal layout, as the interpreter's
@@ -51,17 +52,20 @@ struct BadFlag {
 std::vector<BadFlag> exactness_breaking_flags(const std::string& cflags);
 
 // Builds and runs the emitted code of `s` (a full pipeline run for
-// o.target) on `inputs` (model layout; int8 codes as floats for an int8
-// input). `progress(done)` is called as inputs complete. Throws UserError on
+// o.target) on `inputs` (model layout; int8 / int16 codes as floats for an
+// integer input; a model with several inputs: each sample holds them back to
+// back in model order, as interp::run takes them). `progress(done)` is called as inputs complete. Throws UserError on
 // a missing tool, a refused flag (one that defines __FAST_MATH__: the emitted
 // header refuses it), a build failure (with the compiler's first messages)
 // or a program that fails.
 ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<float>>& inputs, const ExecOptions& o,
                        const std::function<void(size_t done)>& progress = nullptr);
 
-// Reads a file of model inputs: float32, or int8 codes for an int8 model
-// (`qgen run --input`), N inputs back to back. One UserError if the size does
-// not fit the model's input.
-std::vector<std::vector<float>> read_model_inputs(const std::string& path, const ir::Graph& g);
+// Reads the files of model inputs, one per model input in model order
+// (`qgen run --input`): float32, int8 codes or int16 codes (little-endian) as
+// the input is typed, N samples back to back, the same N in every file.
+// Returns N samples, each the model's inputs back to back. One UserError if
+// the number of files or a size does not fit the model.
+std::vector<std::vector<float>> read_model_inputs(const std::vector<std::string>& paths, const ir::Graph& g);
 
 }  // namespace qg::driver

@@ -18,6 +18,13 @@
 #               with FMA): a real difference, found in layer 1, flag named
 #   halide      MLPerf Tiny KWS (int8) on x86-64 and cortex-a (qemu-aarch64):
 #               agrees, and a flipped code of a Halide layer is named
+#   multiio     --target c: qgen validate / diff on tests/models/multiio (two
+#               inputs, two outputs; int8 + --calibrate, and the int8 TFLite
+#               model) and on a 16x8 TFLite model (int16 in and out): bit-exact,
+#               --save-inputs once per input replayed by diff, flipped elements
+#               of either output's layer named; a corrupted second output
+#               named by validate; wrong file counts: one error line
+#   multiio_m7  the same validate / diff runs on the Cortex-M7 under QEMU
 #   (host and m7 also: lq2_r8.json, whose tensors are stored LQ-packed
 #   (docs/quantization.md section 11): clean, and a flipped word of the packed
 #   storage of pool1 named as such)
@@ -260,6 +267,81 @@ case $case_name in
       [ $(((t ^ i) & 255)) -eq 1 ] || fail "$target: codes $t and $i do not differ in the lowest bit"
     done
     [ $ran = 1 ] || skip "neither x86-64 with AVX2 nor aarch64-linux-gnu-gcc + qemu-aarch64"
+    no_temp_left
+    ;;
+  multiio|multiio_m7)
+    # tests/models/multiio/two_io.json (two inputs, two outputs) in int8 with
+    # --calibrate, and a 16x8 TFLite model (int16 input and output).
+    mio=$src/tests/models/multiio
+    i16=$src/tests/models/tflite_ops16/softmax_conv.tflite
+    for f in "$mio/two_io.json" "$mio/int8.json" "$mio/two_io.tflite" "$i16"; do [ -f "$f" ] || skip "missing $f"; done
+    if [ "$case_name" = multiio ]; then
+      t=c
+      command -v cc >/dev/null || skip "cc not found"
+    else
+      t=cortex-m7
+      command -v arm-none-eabi-gcc >/dev/null || skip "arm-none-eabi-gcc not found"
+      command -v qemu-system-arm >/dev/null || skip "qemu-system-arm not found"
+    fi
+    # 4 calibration samples, each both inputs (3x6x6 floats) back to back.
+    perl -e 'print pack("f<*", map { ((($_ * 53) % 97) / 48.5) - 1.0 } 0 .. 4 * 216 - 1)' >"$work/cal.f32"
+    mcfg=(--config "$mio/int8.json" --calibrate "$work/cal.f32")
+    run mval validate "$mio/two_io.json" "${mcfg[@]}" --target $t --inputs 3 --seed 4 \
+      --save-inputs "$work/in0.f32" --save-inputs "$work/in1.f32"
+    [ "$st" -eq 0 ] || { cat "$work/mval.out" "$work/mval.err"; fail "validate two_io: status $st"; }
+    has mval.out "input 0: float32 uniform in [-1, 1); input 1: float32 uniform in [-1, 1)"
+    has mval.out "bit-exact vs quantized interpreter: yes, 3 of 3 inputs"
+    has mval.out "error vs float model:              max abs"
+    lacks mval.out "top-1 agreement"
+    [ "$(stat -c %s "$work/in0.f32")" -eq $((3 * 108 * 4)) ] || fail "saved input 0: wrong size"
+    [ "$(stat -c %s "$work/in1.f32")" -eq $((3 * 108 * 4)) ] || fail "saved input 1: wrong size"
+    # qgen diff replays them: every layer agrees; a flipped element of the
+    # second output (layer 11 'head1:f', in the caller's output1 buffer) is found.
+    run mdiff diff "$mio/two_io.json" "${mcfg[@]}" --target $t --input "$work/in0.f32" --input "$work/in1.f32"
+    [ "$st" -eq 0 ] || { cat "$work/mdiff.out" "$work/mdiff.err"; fail "diff two_io: status $st"; }
+    has mdiff.out "all 11 layers agree bit for bit with the interpreter on 3 inputs"
+    run minj diff "$mio/two_io.json" "${mcfg[@]}" --target $t --input "$work/in0.f32" --input "$work/in1.f32" \
+      --cflags "-DQGEN_DIFF_TEST_FLIP_LAYER=11 -DQGEN_DIFF_TEST_FLIP_ELEMENT=3"
+    [ "$st" -eq 1 ] || { cat "$work/minj.out" "$work/minj.err"; fail "diff two_io inject: status $st, expected 1"; }
+    has minj.out "FIRST DIFFERENCE: input 0, layer 11 'head1:f' (dequantize)"
+    has minj.out "(index 3 in the internal HWC order)"
+    has minj.out "1 of 5 elements of this tensor differ; layers 1-10 agree"
+    # and one of the first output's layer (10 'head0:f', in the arena before the relayout)
+    run minj0 diff "$mio/two_io.json" "${mcfg[@]}" --target $t --input "$work/in0.f32" --input "$work/in1.f32" \
+      --cflags "-DQGEN_DIFF_TEST_FLIP_LAYER=10 -DQGEN_DIFF_TEST_FLIP_ELEMENT=7"
+    [ "$st" -eq 1 ] || { cat "$work/minj0.out" "$work/minj0.err"; fail "diff two_io inject 10: status $st, expected 1"; }
+    has minj0.out "FIRST DIFFERENCE: input 0, layer 10 'head0:f' (dequantize)"
+    has minj0.out "(index 7 in the internal HWC order)"
+    # The TFLite two-input model: int8 codes in and out.
+    run mtfl validate "$mio/two_io.tflite" --target $t --inputs 3
+    [ "$st" -eq 0 ] || { cat "$work/mtfl.out" "$work/mtfl.err"; fail "validate two_io.tflite: status $st"; }
+    has mtfl.out "input 0: int8 codes uniform in [-128, 127]; input 1: int8 codes uniform in [-128, 127]"
+    has mtfl.out "bit-exact vs quantized interpreter: yes, 3 of 3 inputs"
+    # 16x8: int16 codes in and out, replayed by qgen diff.
+    run m16 validate "$i16" --target $t --inputs 3 --save-inputs "$work/in16.i16"
+    [ "$st" -eq 0 ] || { cat "$work/m16.out" "$work/m16.err"; fail "validate 16x8: status $st"; }
+    has m16.out "int16 codes uniform in [-32768, 32767]"
+    has m16.out "bit-exact vs quantized interpreter: yes, 3 of 3 inputs"
+    [ "$(stat -c %s "$work/in16.i16")" -eq $((3 * 256 * 2)) ] || fail "saved int16 inputs: wrong size"
+    run m16d diff "$i16" --target $t --input "$work/in16.i16"
+    [ "$st" -eq 0 ] || { cat "$work/m16d.out" "$work/m16d.err"; fail "diff 16x8: status $st"; }
+    has m16d.out "layers agree bit for bit with the interpreter on 3 inputs"
+    if [ "$case_name" = multiio ]; then
+      # The user's own hook changes element 3 of the second output: named as such.
+      run mbad validate "$mio/two_io.json" "${mcfg[@]}" --target c --inputs 3 --seed 4 \
+        --cflags "'-DQG_LAYER_END(i)=if((i)==11)output1[3]+=0.5f'"
+      [ "$st" -eq 1 ] || { cat "$work/mbad.out" "$work/mbad.err"; fail "corrupted validate two_io: status $st, expected 1"; }
+      has mbad.out "NO: 3 of 3 inputs, 3 output elements differ (first: input 0, output 1 ('head1:f') element 3"
+      # One error line each: the wrong number of files, unequal sample counts.
+      run merr1 diff "$mio/two_io.json" --target c --input "$work/in0.f32"
+      one_error_line merr1 "--input: the model has 2 inputs and 1 --input file was given"
+      perl -e 'print pack("f<*", (0.5) x 216)' >"$work/two.f32"
+      run merr2 diff "$mio/two_io.json" --target c --input "$work/in0.f32" --input "$work/two.f32"
+      one_error_line merr2 "holds 2 samples of model input 1 ('right*/image'), the first --input file 3"
+      run merr3 validate "$mio/two_io.json" --target c --inputs 2 --save-inputs "$work/only.f32"
+      one_error_line merr3 "--save-inputs: the model has 2 inputs and 1 --save-inputs file was given"
+      [ ! -e "$work/only.f32" ] || fail "merr3 wrote a file"
+    fi
     no_temp_left
     ;;
   *)

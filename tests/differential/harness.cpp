@@ -73,10 +73,10 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
     os << "typedef char arena_fits" << m << "[(" << U << "_ARENA_BYTES <= " << arena_max << ") ? 1 : -1];\n";
     std::vector<float> in_all;
     for (const auto& in : models[m].inputs) in_all.insert(in_all.end(), in.begin(), in.end());
-    const bool in_i8 = in_types[m] == "int8_t", out_i8 = out_types[m] == "int8_t";
-    if (in_i8) {
+    const bool in_int = in_types[m] != "float", out_int = out_types[m] != "float";  // int8_t / int16_t codes
+    if (in_int) {
       std::vector<int> v(in_all.begin(), in_all.end());
-      c_array(os, "int8_t", "in" + std::to_string(m), v);
+      c_array(os, in_types[m].c_str(), "in" + std::to_string(m), v);
     } else {
       std::vector<uint32_t> v;
       for (float f : in_all) { uint32_t u; std::memcpy(&u, &f, 4); v.push_back(u); }
@@ -88,7 +88,7 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
     std::vector<uint32_t> want;
     for (const auto& e : expected[m])
       for (float f : e) {
-        if (out_i8) {
+        if (out_int) {
           want.push_back(static_cast<uint32_t>(static_cast<int32_t>(f)));
         } else {
           uint32_t u;
@@ -104,7 +104,7 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
   for (size_t m = 0; m < models.size(); ++m) {
     std::string P = prefixes[m], U = P;
     for (char& c : U) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const bool out_i8 = out_types[m] == "int8_t";
+    const bool out_int = out_types[m] != "float";
     os << "  for (k = 0; k < " << models[m].inputs.size() << "; ++k) {\n"
        << "    static " << out_types[m] << " out[" << U << "_OUTPUT_SIZE];\n"
        << "    uint32_t n;\n"
@@ -114,7 +114,7 @@ std::string m7_main(const std::vector<DiffModel>& models, const std::vector<std:
        << "    n = qg_icount_stop();\n"
        << "    for (i = " << U << "_ARENA_BYTES; i < (long)sizeof arena; ++i) if (arena[i] != (unsigned char)(0xA5 ^ k)) return 12;\n"
        << "    for (i = 0; i < " << U << "_OUTPUT_SIZE; ++i) {\n"
-       << "      const uint32_t got = " << (out_i8 ? "(uint32_t)(int32_t)out[i]" : "f32_bits(out[i])") << ";\n"
+       << "      const uint32_t got = " << (out_int ? "(uint32_t)(int32_t)out[i]" : "f32_bits(out[i])") << ";\n"
        << "      if (got != want" << m << "[k * " << U << "_OUTPUT_SIZE + i]) { mismatch(" << m << ", k, i, got, want" << m
        << "[k * " << U << "_OUTPUT_SIZE + i]); return 1; }\n"
        << "    }\n"
@@ -169,8 +169,10 @@ std::string run_one_target(const std::vector<DiffModel>& models, const std::vect
     in_sizes.push_back(g.tensor(g.input).numel());
     arenas.push_back(std::max<int64_t>(s.plan->arena_bytes, 16));
     out_sizes.push_back(g.tensor(g.output).numel());
-    in_types.push_back(g.tensor(g.input).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
-    out_types.push_back(g.tensor(g.output).dtype == qg::ir::DType::I8 ? "int8_t" : "float");
+    // int8 codes, int16 codes (16x8 models) or float, as the emitted API declares them
+    auto c_type = [](const qg::ir::Tensor& t) { return t.dtype != qg::ir::DType::I8 ? "float" : t.i16() ? "int16_t" : "int8_t"; };
+    in_types.push_back(c_type(g.tensor(g.input)));
+    out_types.push_back(c_type(g.tensor(g.output)));
     std::vector<float> all;
     for (const auto& in : md.inputs) {
       all.insert(all.end(), in.begin(), in.end());

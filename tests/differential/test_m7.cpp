@@ -280,6 +280,45 @@ TEST_CASE("cortex-m7: MLPerf Tiny int8 models equal the interpreter on the board
   if (!err.empty()) FAIL(err);
 }
 
+// TFLite's 16x8 quantization (int16 activations, int8 weights) on the board:
+// every single-op 16x8 model of tests/models/tflite_ops16 that qgen compiles
+// (all but mul.tflite, the refusal case), int16 codes in and out, compared
+// code for code with the interpreter on the target (and in the host build of
+// the same sources). The interpreter itself equals TFLite's BUILTIN_REF on
+// these models (ctest tflite_ops16_vs_tflite). Inputs: two uniform over the
+// whole int16 range, two within +-3000 (near the calibrated range), all
+// -32768 and all 32767.
+TEST_CASE("cortex-m7: 16x8 TFLite models (int16 activations) equal the interpreter on the board", "[m7][tflite][16x8]") {
+  for (const char* tool : {"arm-none-eabi-gcc", "qemu-system-arm"})
+    if (!qgt::have_tool(tool)) QGT_SKIP(tool << " not found (scripts/install-deps.sh installs it)");
+  const std::string dir = std::string(QGEN_SOURCE_DIR) + "/tests/models/tflite_ops16";
+  const std::vector<std::string> files = {"conv_2d.tflite",       "conv_2d_stride.tflite", "depthwise_conv_2d.tflite", "fully_connected.tflite",
+                                          "add.tflite",           "max_pool_2d.tflite",    "average_pool_2d.tflite",   "softmax.tflite",
+                                          "softmax_conv.tflite",  "logistic.tflite",       "logistic_conv.tflite",     "tanh.tflite",
+                                          "tanh_conv.tflite"};
+  const std::string missing = qgt::missing_files(dir, files);
+  if (!missing.empty()) QGT_SKIP_MISSING(missing);
+  qgt::Rng r(1608);
+  std::vector<qgt::DiffModel> ms;
+  for (const std::string& f : files) {
+    qgt::DiffModel m;
+    m.model_file = dir + "/" + f;
+    m.prefix = "i16_" + f.substr(0, f.find('.'));
+    m.label = "tflite_ops16/" + f;
+    const size_t n = 8 * 8 * 4;  // every model's input: [1, 8, 8, 4] int16
+    for (int k = 0; k < 4; ++k) {
+      std::vector<float> in(n);
+      for (float& v : in) v = static_cast<float>(k < 2 ? r.uniform(-32768, 32767) : r.uniform(-3000, 3000));
+      m.inputs.push_back(in);
+    }
+    m.inputs.push_back(std::vector<float>(n, -32768.0f));
+    m.inputs.push_back(std::vector<float>(n, 32767.0f));
+    ms.push_back(std::move(m));
+  }
+  const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "m7i16");
+  if (!err.empty()) FAIL(err);
+}
+
 // The sets above reach every Cortex-M7 kernel family (else they could pass
 // with the portable kernels alone).
 TEST_CASE("cortex-m7: the random nets above reach every DSP and packed kernel family", "[m7]") {

@@ -16,8 +16,10 @@ usage: check_multiio.py QGEN MODELS_DIR WORKDIR [--targets c,x86-64,cortex-a,cor
 cortex-a: built with aarch64-linux-gnu-gcc, run with qemu-aarch64.
 cortex-m7: the emitted C built for QEMU's mps2-an500 (targets/cortex-m7), the
 samples compiled into the program; needs arm-none-eabi-gcc and qemu-system-arm.
-Also: --target hls, qgen validate and a wrong number of --input / --output
-files are one error line each (exit 1, nothing written).
+Also: --target hls and a wrong number of --input / --output files (qgen run,
+qgen diff) or --save-inputs files (qgen validate) are one error line each
+(exit 1, nothing written). qgen validate / diff themselves on these models:
+tests/diff (diff_multiio, diff_multiio_m7).
 Exit 0: all equal; 1: a difference; 77: a Python module or model is missing.
 """
 import os
@@ -287,7 +289,9 @@ def check_refusals(qgen, tfl, js, work):
     np.zeros(108, dtype=np.float32).tofile(a)
     cases = [
         ([qgen, "compile", tfl, "--target", "hls", "-o", os.path.join(work, "hls_out")], "--target hls takes a model with one input and one output"),
-        ([qgen, "validate", tfl, "--target", "c", "--inputs", "2"], "several inputs or outputs cannot be run on a target by qgen validate / diff"),
+        ([qgen, "diff", js, "--target", "c", "--input", a], "--input: the model has 2 inputs and 1 --input file was given"),
+        ([qgen, "validate", tfl, "--target", "c", "--inputs", "2", "--save-inputs", os.path.join(work, "o0")],
+         "--save-inputs: the model has 2 inputs and 1 --save-inputs file was given"),
         ([qgen, "run", js, "--input", a], "--input: the model has 2 inputs ('left image', 'right*/image'); give --input once per input"),
         ([qgen, "run", js, "--input", a, "--input", a, "--output", os.path.join(work, "o0")], "--output: the model has 2 outputs"),
     ]
