@@ -295,7 +295,7 @@ TEST_CASE("cortex-m7: 16x8 TFLite models (int16 activations) equal the interpret
   const std::vector<std::string> files = {"conv_2d.tflite",       "conv_2d_stride.tflite", "depthwise_conv_2d.tflite", "fully_connected.tflite",
                                           "add.tflite",           "max_pool_2d.tflite",    "average_pool_2d.tflite",   "softmax.tflite",
                                           "softmax_conv.tflite",  "logistic.tflite",       "logistic_conv.tflite",     "tanh.tflite",
-                                          "tanh_conv.tflite"};
+                                          "tanh_conv.tflite",     "transpose_conv.tflite"};
   const std::string missing = qgt::missing_files(dir, files);
   if (!missing.empty()) QGT_SKIP_MISSING(missing);
   qgt::Rng r(1608);
