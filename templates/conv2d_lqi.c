@@ -24,13 +24,15 @@
  * of QG_RB values, d·Σp·q < 2^31 for every step d of the code range: checked
  * by select/select.cpp, fill_lqi): the layer also keeps d·Σq per input region
  * (int32, QG_SCR_ALLDSQ), and the patches are not copied: per position a
- * list of its valid segments (input offset, segment, lo, d, d·Σq: 5 int32
- * per segment at QG_SCR_SEGV), then the dot products read the input's codes
+ * list of its valid segments (input offset, weight offset, constants
+ * offset, lo, d, d·Σq: 6 int32 per segment at QG_SCR_SEGV), then the dot products read the input's codes
  * in place, four output channels per pass (each code word loaded and widened
  * once, SMLAD; up to 16 segments, then their combination), and each segment's
  * share lo·Em + Bm·(d·Σq) + Dm·(d·Σp·q) is three 32×32→64 multiply-adds.
  * QG_LQI_D32 (d·Σp·q < 2^31 for the longest segment, any path): the same
  * by qg_lqi_part32.
+ * Its constants come interleaved: the em argument is [O][S][3] (Em, Bm, Dm
+ * of one channel and segment together; bm and dm are unused, null).
  * Its weight codes are widened at compile time (codegen/c_emitter.cpp,
  * lqi_wide_codes): 2 bytes per code, little-endian, and in each group of 4
  * codes of a segment stored in the order w0 w2 w1 w3, so that the two words
@@ -112,7 +114,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
 #if QG_LQI_FAST
   (void)sizeof(char[(QG_DOT_U8 && QG_S * QG_RB == QG_K && QG_SCR_ALLDSQ % 4 == 0 &&
                      QG_SCR_ALLDSQ >= QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_SEGV % 4 == 0 &&
-                     QG_SCR_SEGV >= QG_SCR_ALLDSQ + 4L * QG_H * QG_W * QG_C / QG_RB && QG_SCRATCH_BYTES == QG_SCR_SEGV + 20L * QG_S)
+                     QG_SCR_SEGV >= QG_SCR_ALLDSQ + 4L * QG_H * QG_W * QG_C / QG_RB && QG_SCRATCH_BYTES == QG_SCR_SEGV + 24L * QG_S)
                         ? 1
                         : -1]);
 #else
@@ -153,8 +155,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
         const long nb = cg / QG_RB; /* regions (= segments) per tap */
         /* the valid segments of this patch (padding taps skipped): first code
          * in the input, segment index, and the region's lo, d, d·Σq */
-        int32_t *vq = (int32_t *)(scratch + QG_SCR_SEGV), *vs = vq + QG_S, *vlo = vq + 2 * QG_S, *vd = vq + 3 * QG_S,
-                *vdsq = vq + 4 * QG_S;
+        int32_t *desc = (int32_t *)(scratch + QG_SCR_SEGV); /* 6 int32 per valid segment */
         long nv = 0, t = 0, v0;
         float *yo = y + (oy * QG_OW + ox) * QG_O;
         for (ky = 0; ky < QG_KH; ++ky) {
@@ -166,11 +167,13 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
               long m;
               for (m = 0; m < nb; ++m, ++nv) {
                 const long ri = a0 / QG_RB + m;
-                vq[nv] = (int32_t)(a0 + m * QG_RB);
-                vs[nv] = (int32_t)(t * nb + m);
-                vlo[nv] = alllo[ri];
-                vd[nv] = alld[ri];
-                vdsq[nv] = alldsq[ri];
+                int32_t *dv = desc + 6 * nv;
+                dv[0] = (int32_t)(a0 + m * QG_RB);          /* first code in the input */
+                dv[1] = (int32_t)(2 * (t * nb + m) * QG_RB); /* first weight byte in the row */
+                dv[2] = (int32_t)(3 * (t * nb + m));        /* (Em, Bm, Dm) of the segment */
+                dv[3] = alllo[ri];
+                dv[4] = alld[ri];
+                dv[5] = alldsq[ri];
               }
             }
           }
@@ -189,7 +192,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
             for (v = v0; v < v1; ++v) {
               /* weights widened (QG_LQI_FAST layout): 2 bytes per code, row
                * stride 2·QG_K bytes */
-              const uint8_t *qs = allq + vq[v], *ws = w0 + 2 * vs[v] * QG_RB;
+              const uint8_t *qs = allq + desc[6 * v], *ws = w0 + desc[6 * v + 1];
               int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
               long k;
 #pragma GCC unroll 16
@@ -219,17 +222,17 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
               t4[4 * (v - v0) + 3] = t3;
             }
             for (kk = 0; kk < 4; kk += 2) {
-              const int32_t *ea = em + (o0 + kk) * QG_S, *ba = bm + (o0 + kk) * QG_S, *da = dm + (o0 + kk) * QG_S;
+              const int32_t *ea = em + 3 * (o0 + kk) * QG_S;
               int64_t Ta = T[kk], Tb = T[kk + 1];
               for (v = v0; v < v1; ++v) {
-                const long sg = vs[v];
-                const int32_t lo = vlo[v], dd = vd[v], dsq = vdsq[v];
-                Ta += (int64_t)lo * ea[sg];
-                Ta += (int64_t)ba[sg] * dsq;
-                Ta += (int64_t)da[sg] * (dd * t4[4 * (v - v0) + kk]);
-                Tb += (int64_t)lo * ea[QG_S + sg];
-                Tb += (int64_t)ba[QG_S + sg] * dsq;
-                Tb += (int64_t)da[QG_S + sg] * (dd * t4[4 * (v - v0) + kk + 1]);
+                const int32_t *dv = desc + 6 * v, *ca = ea + dv[2], *cb = ca + 3 * QG_S;
+                const int32_t lo = dv[3], dd = dv[4], dsq = dv[5];
+                Ta += (int64_t)lo * ca[0];
+                Ta += (int64_t)ca[1] * dsq;
+                Ta += (int64_t)ca[2] * (dd * t4[4 * (v - v0) + kk]);
+                Tb += (int64_t)lo * cb[0];
+                Tb += (int64_t)cb[1] * dsq;
+                Tb += (int64_t)cb[2] * (dd * t4[4 * (v - v0) + kk + 1]);
               }
               T[kk] = Ta;
               T[kk + 1] = Tb;
@@ -245,18 +248,16 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
         }
         /* the last og % 4 channels one at a time */
         for (; ob < og; ++ob) {
-          const int32_t *e0, *b0, *d0;
+          const int32_t *e0;
           const uint8_t *w0;
           int64_t T0 = 0;
           long v;
           o = grp * og + ob;
-          e0 = em + o * QG_S;
-          b0 = bm + o * QG_S;
-          d0 = dm + o * QG_S;
+          e0 = em + 3 * o * QG_S;
           w0 = codes + 2 * o * QG_K;
           for (v = 0; v < nv; ++v) {
-            const long sg = vs[v];
-            const uint8_t *qs = allq + vq[v], *ws = w0 + 2 * sg * QG_RB;
+            const int32_t *dv = desc + 6 * v, *c = e0 + dv[2];
+            const uint8_t *qs = allq + dv[0], *ws = w0 + dv[1];
             int32_t t0 = 0;
             long k;
             for (k = 0; k + 4 <= QG_RB; k += 4) {
@@ -265,11 +266,13 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
               t0 = qg_smlad(qg_load4(ws + 2 * k + 4), qg_uxtb16_ror8(wq), t0);
             }
             for (; k < QG_RB; ++k) t0 = qg_mac_wrap(t0, ws[2 * k], qs[k]);
-            T0 += (int64_t)vlo[v] * e0[sg] + (int64_t)b0[sg] * vdsq[v] + (int64_t)d0[sg] * (vd[v] * t0);
+            T0 += (int64_t)dv[3] * c[0] + (int64_t)c[1] * dv[5] + (int64_t)c[2] * (dv[4] * t0);
           }
           yo[o] = (float)qg_lqi_requant(T0, (int)rq[4 * o], rq[4 * o + 1], (int)rq[4 * o + 2], rq[4 * o + 3], amin, amax) * s_out;
         }
       }
+  (void)bm;
+  (void)dm;
   (void)gp;
   (void)rlo;
   (void)rd;

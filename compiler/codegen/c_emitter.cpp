@@ -552,9 +552,18 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
         for (const auto& r : ch.defines)
           if (r.first == "QG_RB") wide_rb = std::stoll(r.second);
     in.args.push_back(e.table_u8(L + "_codes", wide_rb ? lqi_wide_codes(q.codes, q.K, wide_rb) : q.codes));
-    in.args.push_back(e.table_i32(L + "_em", q.Em));
-    in.args.push_back(e.table_i32(L + "_bm", q.Bm));
-    in.args.push_back(e.table_i32(L + "_dm", q.Dm));
+    if (wide_rb) {  // QG_LQI_FAST: (Em, Bm, Dm) interleaved as [O][S][3] in the em argument; bm, dm unused
+      std::vector<int32_t> ebd;
+      ebd.reserve(3 * q.Em.size());
+      for (size_t i = 0; i < q.Em.size(); ++i) ebd.insert(ebd.end(), {q.Em[i], q.Bm[i], q.Dm[i]});
+      in.args.push_back(e.table_i32(L + "_ebd", ebd));
+      in.args.push_back("0");
+      in.args.push_back("0");
+    } else {
+      in.args.push_back(e.table_i32(L + "_em", q.Em));
+      in.args.push_back(e.table_i32(L + "_bm", q.Bm));
+      in.args.push_back(e.table_i32(L + "_dm", q.Dm));
+    }
     std::vector<int32_t> rq;
     for (int64_t o = 0; o < q.O; ++o)
       for (const std::vector<int32_t>* v : {&q.rq_r, &q.rq_m, &q.rq_n, &q.bias_g}) rq.push_back((*v)[static_cast<size_t>(o)]);

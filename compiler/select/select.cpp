@@ -164,7 +164,7 @@ void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   part(c, "ALLD", 2 * (in.numel() / rb), 2);
   if (!fast) return;
   part(c, "ALLDSQ", 4 * (in.numel() / rb), 4);
-  part(c, "SEGV", 20 * q.segments(), 4);  // a position's valid segments: 5 int32 each
+  part(c, "SEGV", 24 * q.segments(), 4);  // a position's valid segments: 6 int32 each
 }
 
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
