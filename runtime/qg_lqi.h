@@ -55,14 +55,40 @@ QG_INLINE int64_t qg_lqi_part(int32_t lo, int32_t d, int32_t Em, int32_t Bm, int
   return (int64_t)lo * Em + ((int64_t)Bm * sq + (int64_t)Dm * spq) * d;
 }
 
+/* The same integer as qg_lqi_part when d·Σq and d·Σp·q fit int32 (the
+ * compiler checks it for the largest step of the code range and the longest
+ * segment: QG_LQI_D32 in templates/conv2d_lqi.c): three 32×32→64
+ * multiply-adds instead of 64-bit products. */
+QG_INLINE int64_t qg_lqi_part32(int32_t lo, int32_t d, int32_t Em, int32_t Bm, int32_t Dm, int32_t sq, int32_t spq) {
+  return (int64_t)lo * Em + (int64_t)Bm * (d * sq) + (int64_t)Dm * (d * spq);
+}
+
 /* Output grid value of an output channel: T rounded (half up) down by 2^r
  * into int32 range (|T| < 2^(31+r) by the compile-time bound), times the
  * multiplier M < 2^31, rounded (half up) down by 2^N (1 <= N <= 62); then
  * clamped to +-2^30, the bias (output grid) added, and clamped to
  * [amin, amax] (the fused activation within int16). */
 QG_INLINE int32_t qg_lqi_requant(int64_t T, int r, int32_t M, int N, int32_t bias, int32_t amin, int32_t amax) {
-  const int64_t t = r ? (T + ((int64_t)1 << (r - 1))) >> r : T;
-  int64_t v = (t * M + ((int64_t)1 << (N - 1))) >> N;
+  /* |t| <= bound / 2^r + 1 < 2^31 - 1 (quant/lq_int.cpp chooses r so): for
+   * 1 <= r <= 31 only the low word of (T + 2^(r-1)) >> r is needed, from the
+   * two words of the sum; then a 32×32→64 product */
+  int32_t t;
+  int64_t p, v;
+  if (r == 0) t = (int32_t)T;
+  else if (r < 32) {
+    const uint64_t u = (uint64_t)T + ((uint64_t)1 << (r - 1));
+    t = (int32_t)(((uint32_t)u >> r) | ((uint32_t)(u >> 32) << (32 - r)));
+  } else t = (int32_t)((T + ((int64_t)1 << (r - 1))) >> r);
+  p = (int64_t)t * M; /* |p| < 2^62 */
+  if (N >= 33) {
+    /* the rounding term 2^(N-1) is a multiple of 2^32: floor((p + 2^(N-1)) /
+     * 2^N) = (floor(p / 2^32) + 2^(N-33)) >> (N - 32), in 32 bits; its
+     * magnitude is below 2^30 (so the clamp to +-2^30 below changes nothing)
+     * and adding the bias (|bias| <= 2^30) stays within int32 */
+    const int32_t w = ((((int32_t)(p >> 32)) + ((int32_t)1 << (N - 33))) >> (N - 32)) + bias;
+    return w < amin ? amin : w > amax ? amax : w;
+  }
+  v = (p + ((int64_t)1 << (N - 1))) >> N;
   v = v > ((int64_t)1 << 30) ? ((int64_t)1 << 30) : v;
   v = v < -((int64_t)1 << 30) ? -((int64_t)1 << 30) : v;
   v += bias;

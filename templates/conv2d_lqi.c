@@ -20,6 +20,28 @@
  * them per tap; a padding tap is the region of Cg zeros: lo 0, d 1, codes 0,
  * what qg_lqi_region / qg_lqi_code give for zeros. Same integers as the
  * per-patch path, so the same outputs.
+ * QG_LQI_FAST (QG_PIX on DSP targets, every segment one activation region
+ * of QG_RB values, d·Σp·q < 2^31 for every step d of the code range: checked
+ * by select/select.cpp, fill_lqi): the layer also keeps d·Σq per input region
+ * (int32, QG_SCR_ALLDSQ), and the patches are not copied: per position a
+ * list of its valid segments (input offset, weight offset, constants
+ * offset, lo, d, d·Σq: 6 int32 per segment at QG_SCR_SEGV), then the dot products read the input's codes
+ * in place, four output channels per pass (each code word loaded and widened
+ * once, SMLAD; up to 16 segments, then their combination), and each segment's
+ * share lo·Em + Bm·(d·Σq) + Dm·(d·Σp·q) is three 32×32→64 multiply-adds.
+ * QG_LQI_D32 (d·Σp·q < 2^31 for the longest segment, any path): the same
+ * by qg_lqi_part32.
+ * Its constants come interleaved: the em argument is [O][S][3] (Em, Bm, Dm
+ * of one channel and segment together; bm and dm are unused, null).
+ * Its weight codes are widened at compile time (codegen/c_emitter.cpp,
+ * lqi_wide_codes): 2 bytes per code, little-endian, and in each group of 4
+ * codes of a segment stored in the order w0 w2 w1 w3, so that the two words
+ * are UXTB16 of the byte layout's word and of it rotated by 8 (the SMLAD
+ * operands without unpacking); the last QG_RB % 4 codes of a segment in order.
+ * These are the integers of qg_lqi_part (exact: every term and partial sum
+ * is bounded by the compile-time bound of |T| < 2^62). Padding taps are
+ * skipped: their regions have lo 0, Σq 0, Σp·q 0, so their share is the
+ * integer 0.
  * Per layer, passed at the call: areg / seg / seg_areg index tables, the
  * weight codes (one per byte), Em / Bm / Dm [O][S], rq [O][4] (pre-shift r,
  * multiplier M, shift N, bias on the output grid), st = {S_in, S_out}, and
@@ -61,6 +83,10 @@
 #define QG_SCR_ALLQ 0
 #define QG_SCR_ALLLO 0
 #define QG_SCR_ALLD 0
+#define QG_LQI_FAST 0
+#define QG_LQI_D32 0
+#define QG_SCR_ALLDSQ 0
+#define QG_SCR_SEGV 0
 /* QG_TEMPLATE_DEFAULTS_END */
 static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_t *areg, const int32_t *seg, const int32_t *seg_areg,
                   const uint8_t *codes, const int32_t *em, const int32_t *bm, const int32_t *dm, const int32_t *rq, const float *st,
@@ -82,10 +108,18 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
 #if QG_PIX
   (void)sizeof(char[(QG_C / QG_G % QG_RB == 0 && QG_R == QG_K / QG_RB && QG_SCR_ALLQ >= QG_SCR_CODES + QG_K &&
                      QG_SCR_ALLLO >= QG_SCR_ALLQ + (long)QG_H * QG_W * QG_C && QG_SCR_ALLLO % 2 == 0 &&
-                     QG_SCR_ALLD >= QG_SCR_ALLLO + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_ALLD % 2 == 0 &&
-                     QG_SCRATCH_BYTES == QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB)
+                     QG_SCR_ALLD >= QG_SCR_ALLLO + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_ALLD % 2 == 0)
                         ? 1
                         : -1]);
+#if QG_LQI_FAST
+  (void)sizeof(char[(QG_DOT_U8 && QG_S * QG_RB == QG_K && QG_SCR_ALLDSQ % 4 == 0 &&
+                     QG_SCR_ALLDSQ >= QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_SEGV % 4 == 0 &&
+                     QG_SCR_SEGV >= QG_SCR_ALLDSQ + 4L * QG_H * QG_W * QG_C / QG_RB && QG_SCRATCH_BYTES == QG_SCR_SEGV + 24L * QG_S)
+                        ? 1
+                        : -1]);
+#else
+  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB ? 1 : -1]);
+#endif
 #else
   (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_CODES + QG_K ? 1 : -1]);
 #endif
@@ -105,9 +139,152 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
       alllo[i] = (int16_t)lo;
       alld[i] = (int16_t)dd;
       for (j = 0; j < QG_RB; ++j) allq[i * QG_RB + j] = (uint8_t)qg_lqi_code(gp[j], lo, dd, QG_LA);
+#if QG_LQI_FAST
+      ((int32_t *)(scratch + QG_SCR_ALLDSQ))[i] = dd * qg_sum_u8(allq + i * QG_RB, QG_RB);
+#endif
     }
   }
 #endif
+#if QG_LQI_FAST
+  for (oy = 0; oy < QG_OH; ++oy)
+    for (ox = 0; ox < QG_OW; ++ox)
+      for (grp = 0; grp < QG_G; ++grp) {
+        const uint8_t *allq = scratch + QG_SCR_ALLQ;
+        const int16_t *alllo = (const int16_t *)(scratch + QG_SCR_ALLLO), *alld = (const int16_t *)(scratch + QG_SCR_ALLD);
+        const int32_t *alldsq = (const int32_t *)(scratch + QG_SCR_ALLDSQ);
+        const long nb = cg / QG_RB; /* regions (= segments) per tap */
+        /* the valid segments of this patch (padding taps skipped): first code
+         * in the input, segment index, and the region's lo, d, d·Σq */
+        int32_t *desc = (int32_t *)(scratch + QG_SCR_SEGV); /* 6 int32 per valid segment */
+        long nv = 0, t = 0, v0;
+        float *yo = y + (oy * QG_OW + ox) * QG_O;
+        for (ky = 0; ky < QG_KH; ++ky) {
+          const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
+          for (kx = 0; kx < QG_KW; ++kx, ++t) {
+            const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
+            if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
+              const long a0 = (iy * QG_W + ix) * QG_C + grp * cg;
+              long m;
+              for (m = 0; m < nb; ++m, ++nv) {
+                const long ri = a0 / QG_RB + m;
+                int32_t *dv = desc + 6 * nv;
+                dv[0] = (int32_t)(a0 + m * QG_RB);          /* first code in the input */
+                dv[1] = (int32_t)(2 * (t * nb + m) * QG_RB); /* first weight byte in the row */
+                dv[2] = (int32_t)(3 * (t * nb + m));        /* (Em, Bm, Dm) of the segment */
+                dv[3] = alllo[ri];
+                dv[4] = alld[ri];
+                dv[5] = alldsq[ri];
+              }
+            }
+          }
+        }
+        for (ob = 0; ob + 4 <= og; ob += 4) {
+          const long o0 = grp * og + ob;
+          const uint8_t *w0 = codes + 2 * o0 * QG_K;
+          int64_t T[4] = {0, 0, 0, 0};
+          /* the four channels' Σp·q of up to 16 segments, then their
+           * combination two channels at a time (the dot loop keeps its
+           * registers, the combination its 64-bit accumulators) */
+          int32_t t4[4 * 16];
+          for (v0 = 0; v0 < nv; v0 += 16) {
+            const long v1 = v0 + 16 < nv ? v0 + 16 : nv;
+            long v, kk;
+            for (v = v0; v < v1; ++v) {
+              /* weights widened (QG_LQI_FAST layout): 2 bytes per code, row
+               * stride 2·QG_K bytes */
+              const uint8_t *qs = allq + desc[6 * v], *ws = w0 + desc[6 * v + 1];
+              int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+              long k;
+#pragma GCC unroll 16
+              for (k = 0; k + 4 <= QG_RB; k += 4) {
+                const uint32_t wq = qg_load4(qs + k);
+                const uint32_t qe = qg_uxtb16(wq), qo = qg_uxtb16_ror8(wq);
+                t0 = qg_smlad(qg_load4(ws + 2 * k), qe, t0);
+                t0 = qg_smlad(qg_load4(ws + 2 * k + 4), qo, t0);
+                t1 = qg_smlad(qg_load4(ws + 2 * QG_K + 2 * k), qe, t1);
+                t1 = qg_smlad(qg_load4(ws + 2 * QG_K + 2 * k + 4), qo, t1);
+                t2 = qg_smlad(qg_load4(ws + 4 * QG_K + 2 * k), qe, t2);
+                t2 = qg_smlad(qg_load4(ws + 4 * QG_K + 2 * k + 4), qo, t2);
+                t3 = qg_smlad(qg_load4(ws + 6 * QG_K + 2 * k), qe, t3);
+                t3 = qg_smlad(qg_load4(ws + 6 * QG_K + 2 * k + 4), qo, t3);
+              }
+#pragma GCC unroll 4
+              for (k = QG_RB / 4 * 4; k < QG_RB; ++k) {
+                const int32_t c = qs[k];
+                t0 = qg_mac_wrap(t0, ws[2 * k], c);
+                t1 = qg_mac_wrap(t1, ws[2 * QG_K + 2 * k], c);
+                t2 = qg_mac_wrap(t2, ws[4 * QG_K + 2 * k], c);
+                t3 = qg_mac_wrap(t3, ws[6 * QG_K + 2 * k], c);
+              }
+              t4[4 * (v - v0)] = t0;
+              t4[4 * (v - v0) + 1] = t1;
+              t4[4 * (v - v0) + 2] = t2;
+              t4[4 * (v - v0) + 3] = t3;
+            }
+            for (kk = 0; kk < 4; kk += 2) {
+              const int32_t *ea = em + 3 * (o0 + kk) * QG_S;
+              int64_t Ta = T[kk], Tb = T[kk + 1];
+              for (v = v0; v < v1; ++v) {
+                const int32_t *dv = desc + 6 * v, *ca = ea + dv[2], *cb = ca + 3 * QG_S;
+                const int32_t lo = dv[3], dd = dv[4], dsq = dv[5];
+                Ta += (int64_t)lo * ca[0];
+                Ta += (int64_t)ca[1] * dsq;
+                Ta += (int64_t)ca[2] * (dd * t4[4 * (v - v0) + kk]);
+                Tb += (int64_t)lo * cb[0];
+                Tb += (int64_t)cb[1] * dsq;
+                Tb += (int64_t)cb[2] * (dd * t4[4 * (v - v0) + kk + 1]);
+              }
+              T[kk] = Ta;
+              T[kk + 1] = Tb;
+            }
+          }
+          {
+            const int32_t *p = rq + 4 * o0;
+            yo[o0] = (float)qg_lqi_requant(T[0], (int)p[0], p[1], (int)p[2], p[3], amin, amax) * s_out;
+            yo[o0 + 1] = (float)qg_lqi_requant(T[1], (int)p[4], p[5], (int)p[6], p[7], amin, amax) * s_out;
+            yo[o0 + 2] = (float)qg_lqi_requant(T[2], (int)p[8], p[9], (int)p[10], p[11], amin, amax) * s_out;
+            yo[o0 + 3] = (float)qg_lqi_requant(T[3], (int)p[12], p[13], (int)p[14], p[15], amin, amax) * s_out;
+          }
+        }
+        /* the last og % 4 channels one at a time */
+        for (; ob < og; ++ob) {
+          const int32_t *e0;
+          const uint8_t *w0;
+          int64_t T0 = 0;
+          long v;
+          o = grp * og + ob;
+          e0 = em + 3 * o * QG_S;
+          w0 = codes + 2 * o * QG_K;
+          for (v = 0; v < nv; ++v) {
+            const int32_t *dv = desc + 6 * v, *c = e0 + dv[2];
+            const uint8_t *qs = allq + dv[0], *ws = w0 + dv[1];
+            int32_t t0 = 0;
+            long k;
+            for (k = 0; k + 4 <= QG_RB; k += 4) {
+              const uint32_t wq = qg_load4(qs + k);
+              t0 = qg_smlad(qg_load4(ws + 2 * k), qg_uxtb16(wq), t0);
+              t0 = qg_smlad(qg_load4(ws + 2 * k + 4), qg_uxtb16_ror8(wq), t0);
+            }
+            for (; k < QG_RB; ++k) t0 = qg_mac_wrap(t0, ws[2 * k], qs[k]);
+            T0 += (int64_t)dv[3] * c[0] + (int64_t)c[1] * dv[5] + (int64_t)c[2] * (dv[4] * t0);
+          }
+          yo[o] = (float)qg_lqi_requant(T0, (int)rq[4 * o], rq[4 * o + 1], (int)rq[4 * o + 2], rq[4 * o + 3], amin, amax) * s_out;
+        }
+      }
+  (void)bm;
+  (void)dm;
+  (void)gp;
+  (void)rlo;
+  (void)rd;
+  (void)sq;
+  (void)q;
+  (void)areg;
+  (void)seg;
+  (void)seg_areg;
+  (void)s;
+  (void)r;
+  (void)j;
+#else
   for (oy = 0; oy < QG_OH; ++oy)
     for (ox = 0; ox < QG_OW; ++ox)
       for (grp = 0; grp < QG_G; ++grp) {
@@ -180,7 +357,11 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
             qg_dot4_u8(codes + o * QG_K + seg[s], QG_K, q + seg[s], seg[s + 1] - seg[s], spq);
             for (k = 0; k < 4; ++k) {
               const long ci = (o + k) * QG_S + s;
+#if QG_LQI_D32
+              t4[k] += qg_lqi_part32(rlo[a], rd[a], em[ci], bm[ci], dm[ci], (int32_t)sq[s], spq[k]);
+#else
               t4[k] += qg_lqi_part(rlo[a], rd[a], em[ci], bm[ci], dm[ci], sq[s], spq[k]);
+#endif
             }
           }
           for (k = 0; k < 4; ++k) {
@@ -206,9 +387,14 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
 #else
             for (j = seg[s]; j < seg[s + 1]; ++j) spq += (QG_ACC_T)pw[j] * (QG_ACC_T)q[j];
 #endif
+#if QG_LQI_D32
+            t += qg_lqi_part32(rlo[a], rd[a], em[ci], bm[ci], dm[ci], (int32_t)sq[s], (int32_t)spq);
+#else
             t += qg_lqi_part(rlo[a], rd[a], em[ci], bm[ci], dm[ci], sq[s], spq);
+#endif
           }
           y[(oy * QG_OW + ox) * QG_O + o] = (float)qg_lqi_requant(t, (int)p[0], p[1], (int)p[2], p[3], amin, amax) * s_out;
         }
       }
+#endif /* QG_LQI_FAST */
 }

@@ -338,6 +338,21 @@ std::string elem_type(const ir::Tensor& t) { return t.i16() ? "int16_t" : t.dtyp
 std::string elem(const ir::Graph& g, int t) { return elem_type(g.tensor(t)); }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
+// templates/conv2d_lqi.c with QG_LQI_FAST: weight codes ([O][K], one per
+// byte) widened to little-endian 16-bit values; in every segment of rb codes
+// each group of 4 codes is stored as w0 w2 w1 w3 (its two words are UXTB16 of
+// the byte word and of it rotated by 8), the last rb % 4 codes in order.
+std::vector<uint8_t> lqi_wide_codes(const std::vector<uint8_t>& c, int64_t K, int64_t rb) {
+  static const int64_t kPos[4] = {0, 2, 1, 3};
+  std::vector<uint8_t> w(2 * c.size(), 0);
+  for (size_t i = 0; i < c.size(); ++i) {
+    const int64_t k = static_cast<int64_t>(i) % K, j = k % rb, g = j / 4 * 4;
+    const int64_t at = static_cast<int64_t>(i) - j + (g + 4 <= rb / 4 * 4 ? g + kPos[j % 4] : j);
+    w[static_cast<size_t>(2 * at)] = c[i];
+  }
+  return w;
+}
+
 // templates/conv2d_lqp_x86.c's tables: weight codes minus 128 as int8 in the
 // layout [O8/8][K4/4][8][4] (O8 = O rounded up to 8, K4 = K rounded up to 4,
 // padding 0), and
@@ -534,10 +549,24 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     in.args.push_back(e.local_i32(L + "_areg", q.areg_begin));
     in.args.push_back(e.local_i32(L + "_seg", q.seg_begin));
     in.args.push_back(e.local_i32(L + "_seg_areg", std::vector<int64_t>(q.seg_areg.begin(), q.seg_areg.end())));
-    in.args.push_back(e.table_u8(L + "_codes", q.codes));
-    in.args.push_back(e.table_i32(L + "_em", q.Em));
-    in.args.push_back(e.table_i32(L + "_bm", q.Bm));
-    in.args.push_back(e.table_i32(L + "_dm", q.Dm));
+    int64_t wide_rb = 0;  // QG_LQI_FAST: the widened weight layout of templates/conv2d_lqi.c
+    for (const auto& d : ch.defines)
+      if (d.first == "QG_LQI_FAST" && d.second == "1")
+        for (const auto& r : ch.defines)
+          if (r.first == "QG_RB") wide_rb = std::stoll(r.second);
+    in.args.push_back(e.table_u8(L + "_codes", wide_rb ? lqi_wide_codes(q.codes, q.K, wide_rb) : q.codes));
+    if (wide_rb) {  // QG_LQI_FAST: (Em, Bm, Dm) interleaved as [O][S][3] in the em argument; bm, dm unused
+      std::vector<int32_t> ebd;
+      ebd.reserve(3 * q.Em.size());
+      for (size_t i = 0; i < q.Em.size(); ++i) ebd.insert(ebd.end(), {q.Em[i], q.Bm[i], q.Dm[i]});
+      in.args.push_back(e.table_i32(L + "_ebd", ebd));
+      in.args.push_back("0");
+      in.args.push_back("0");
+    } else {
+      in.args.push_back(e.table_i32(L + "_em", q.Em));
+      in.args.push_back(e.table_i32(L + "_bm", q.Bm));
+      in.args.push_back(e.table_i32(L + "_dm", q.Dm));
+    }
     std::vector<int32_t> rq;
     for (int64_t o = 0; o < q.O; ++o)
       for (const std::vector<int32_t>* v : {&q.rq_r, &q.rq_m, &q.rq_n, &q.bias_g}) rq.push_back((*v)[static_cast<size_t>(o)]);

@@ -13,14 +13,16 @@ namespace {
 
 size_t idx(int64_t i) { return static_cast<size_t>(i); }
 
-// Largest step d a region can need (qg_lqi_region): a grid range is at most
-// 32767 - (-32768) = 65535.
-int max_step(int L) {
+}  // namespace
+
+int lqi_max_step(int L) {
   const int32_t t = (65535 + L - 1) / L;
   int x = 0;
   while (((t + (1 << x) - 1) >> x) > 15) ++x;
   return ((t + (1 << x) - 1) >> x) << x;
 }
+
+namespace {
 
 int32_t clamp_round(double v, double lim) {
   const double r = std::round(v);
@@ -75,7 +77,7 @@ ir::Graph lower_lq_int(ir::Graph g, const std::vector<Range>& ranges) {
     auto lq = std::make_shared<ir::LinearQuant>(*n.lq);
     const int64_t O = lq->O, S = lq->segments();
     const int La = format_for_bits(lq->a_bits).levels, Lw = format_for_bits(lq->w_bits).levels;
-    const int d_max = max_step(La);
+    const int d_max = lqi_max_step(La);
     lq->lqi = true;
     lq->S_in = lqi_step(ranges.at(idx(n.inputs.at(0))));
     lq->S_out = lqi_step(ranges.at(idx(n.output)));

@@ -21,6 +21,11 @@ constexpr double kLqiHeadroom = 4.0;
 // max(|lo|, |hi|) / 32767 (1 when the range is {0}).
 float lqi_step(const Range& r);
 
+// Largest region step d (qg_lqi_region) a region of int16 grid values can
+// need at code maximum L (a grid range is at most 65535): 288 at L = 255,
+// 4,608 at 15, 22,528 at 3.
+int lqi_max_step(int L);
+
 // Pass: every LQ layer with QuantChoice::lq_int (already quantized, n.lq set)
 // gets LinearQuant::lqi and its integer parameters: per output channel o the
 // exponent f[o] and E, B, D rounded to integers of `mbits` bits (24, or fewer

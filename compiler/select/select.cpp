@@ -9,6 +9,7 @@
 #include "ir/diag.h"
 #include "ir/op_table.h"
 #include "quant/format.h"
+#include "quant/lq_int.h"
 #include "quant/lut.h"
 
 namespace qg::select {
@@ -144,6 +145,12 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
 // QG_PIX: integer regions inside one input pixel (Cg % R == 0): the codes
 // and (lo, d) of every input region once per layer (H*W*C bytes and 4 bytes
 // per region), copied per tap.
+// QG_LQI_FAST (DSP targets, QG_PIX, every segment one activation region of
+// QG_RB values, and d·Σp·q < 2^31 for the largest step d of the code range):
+// no per-patch copies; per input region also d·Σq (int32, ALLDSQ), padding
+// taps skipped, four output channels per pass, the combination by 32×32→64
+// multiply-adds (docs/quantization.md §12, "M7 kernel"). QG_LQI_D32 (any
+// path): the same 32×32→64 combination when d·Σp·q < 2^31 for the longest segment.
 void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   const ir::LinearQuant& q = *n.lq;
   const bool dot = !q.acc64 && t.has_kernel("mac_dsp");
@@ -151,9 +158,20 @@ void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   const int64_t cg = n.op == Op::Conv2d ? in.shape.at(2) / n.attrs.groups : in.numel();
   const int64_t rb = q.a_region.kind == ir::RegionKind::Block ? q.a_region.block : 0;
   const bool pix = rb > 0 && cg % rb == 0 && q.aregions() * rb == q.K;
-  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (pix ? "x" : "") + "_lqi__" +
-             (dot ? tag(t) : "c");
-  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}, {"QG_PIX", pix ? "1" : "0"}, {"QG_RB", str(pix ? rb : 1)}};
+  bool fast = dot && pix;
+  for (int64_t k = 0; k < q.segments() && fast; ++k)
+    fast = q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] == rb && q.seg_areg[static_cast<size_t>(k)] == k;
+  const int64_t La = quant::format_for_bits(q.a_bits).levels, Lw = quant::format_for_bits(q.w_bits).levels;
+  int64_t longest = 0;
+  for (int64_t k = 0; k < q.segments(); ++k)
+    longest = std::max(longest, q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)]);
+  // d·Σp·q (and d·Σq) < 2^31 for every step d of the code range
+  const bool d32 = !q.acc64 && static_cast<int64_t>(quant::lqi_max_step(static_cast<int>(La))) * longest * La * Lw < (int64_t{1} << 31);
+  fast = fast && d32;
+  c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (pix ? "x" : "") + (fast ? "f" : "") +
+             "_lqi__" + (dot ? tag(t) : "c");
+  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}, {"QG_PIX", pix ? "1" : "0"}, {"QG_RB", str(pix ? rb : 1)}, {"QG_LQI_FAST", fast ? "1" : "0"},
+               {"QG_LQI_D32", d32 ? "1" : "0"}};
   const int64_t R = q.aregions();
   part(c, "G", 2 * q.K);
   part(c, "RLO", 4 * R, 4);
@@ -164,6 +182,9 @@ void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   part(c, "ALLQ", in.numel());
   part(c, "ALLLO", 2 * (in.numel() / rb), 2);
   part(c, "ALLD", 2 * (in.numel() / rb), 2);
+  if (!fast) return;
+  part(c, "ALLDSQ", 4 * (in.numel() / rb), 4);
+  part(c, "SEGV", 24 * q.segments(), 4);  // a position's valid segments: 6 int32 each
 }
 
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,

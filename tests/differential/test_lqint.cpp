@@ -108,6 +108,9 @@ std::vector<qgt::DiffModel> chains(const std::string& scheme = "lq_int") {
     ms.push_back(chain(p + "b", scheme, a, 4, 8, {2, 0, 0, 2}, 2, 200 + static_cast<uint64_t>(i)));
     ms.push_back(chain(p + "c", scheme, a, 3, 8, {0, 1, 1, 0}, 3, 300 + static_cast<uint64_t>(i)));  // R = 3 does not divide 8
     ms.push_back(chain(p + "d", scheme, a, 16, 8, {1, 1, 1, 1}, 3, 400 + static_cast<uint64_t>(i)));  // R = 16 straddles pixels
+    // R = 3 divides C1 = 6: odd region length (the DSP fast path's code tail), 6 output channels (4 + 2)
+    ms.push_back(chain(p + "e", scheme, a, 3, 6, {2, 1, 0, 2}, 3, 500 + static_cast<uint64_t>(i)));
+    ms.push_back(chain(p + "f", scheme, a, 4, 12, {0, 2, 1, 1}, 2, 600 + static_cast<uint64_t>(i)));  // three regions per tap
   }
   return ms;
 }
@@ -140,13 +143,19 @@ TEST_CASE("lq_int: cortex-m7 (SMLAD variant) equals the interpreter on the board
   std::vector<qgt::DiffModel> ms = chains();
   for (qgt::DiffModel& m : lqint_models(kFirst, 15, "lqim", 2)) ms.push_back(std::move(m));
   const std::string dir = qgt::make_temp_dir("lqim");
-  int dsp = 0;
+  int dsp = 0, fast = 0;
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "cortex-m7");
-    for (const qg::select::KernelChoice& c : *s.kernels) dsp += c.row == "lqi" && c.kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
+    for (const qg::select::KernelChoice& c : *s.kernels) {
+      dsp += c.row == "lqi" && c.kernel.find("__cortex_m7") != std::string::npos ? 1 : 0;
+      // QG_LQI_FAST: codes read in place, padding taps skipped, 32-bit products
+      fast += c.row == "lqi" && c.kernel.find("xf_lqi__cortex_m7") != std::string::npos ? 1 : 0;
+    }
   }
   qgt::remove_dir(dir);
+  INFO("DSP lq_int layers " << dsp << ", fast path " << fast);
   CHECK(dsp >= 10);
+  CHECK(fast >= 12);
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "lqim");
   if (!err.empty()) FAIL(err);
 }
