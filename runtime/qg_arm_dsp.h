@@ -818,4 +818,31 @@ QG_HOT void qg_dot2x2_w8(const int8_t *x, long xs, const uint8_t *w, long ws, lo
 QG_HOT void qg_dot2x2_w4(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W4_BODY(xs, ws); }
 QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, long n, int32_t *acc) { QG_DOT2X2_W2_BODY(xs, ws); }
 
+/* n codes of a packed tensor of `bits`-bit codes (4 or 2; a compile-time
+ * constant at every call), from element e on, written as int8 codes to dst:
+ * the sub-byte kernels' unpack (conv2d_sub_smlad.c, dwconv2d_i8_smlad.c).
+ * Partial bytes code by code; whole bytes four codes per step, SIMD within
+ * a register (4 bits: two bytes -> one word; 2 bits: one byte -> one word). */
+static inline void qg_sub_unpack(const uint8_t *xb, long e, int8_t *dst, long n, int bits) {
+  const uint8_t *s;
+  const long per = 8 / bits;
+  for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * bits)) & ((1 << bits) - 1));
+  s = xb + e / per;
+  if (bits == 4) {
+    for (; n >= 4; n -= 4, s += 2, dst += 4) {
+      const uint32_t h = (uint32_t)s[0] | ((uint32_t)s[1] << 8);
+      uint32_t t = (h | (h << 8)) & 0x00FF00FFu;
+      t = (t | (t << 4)) & 0x0F0F0F0Fu;
+      __builtin_memcpy(dst, &t, 4);
+    }
+  } else {
+    for (; n >= 4; n -= 4, s += 1, dst += 4) {
+      const uint32_t b = s[0];
+      const uint32_t t = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
+      __builtin_memcpy(dst, &t, 4);
+    }
+  }
+  for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * bits)) & ((1 << bits) - 1));
+}
+
 #endif /* QG_ARM_DSP_H */

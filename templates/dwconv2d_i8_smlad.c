@@ -328,25 +328,7 @@ static void QG_FN(const int8_t *x, int8_t *y, unsigned char *scratch, const int8
 #if QG_IBITS != 8
 /* n codes of the packed input from element e on, as int8 codes at dst (conv2d_sub_smlad.c's unpack). */
 QG_INLINE void QG_CAT(QG_FN, _unpack)(const uint8_t *xb, long e, int8_t *dst, long n) {
-  const uint8_t *s;
-  const long per = 8 / QG_IBITS;
-  for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
-  s = xb + e / per;
-#if QG_IBITS == 4
-  for (; n >= 4; n -= 4, s += 2, dst += 4) {
-    const uint32_t h = (uint32_t)s[0] | ((uint32_t)s[1] << 8);
-    uint32_t t = (h | (h << 8)) & 0x00FF00FFu;
-    t = (t | (t << 4)) & 0x0F0F0F0Fu;
-    memcpy(dst, &t, 4);
-  }
-#else
-  for (; n >= 4; n -= 4, s += 1, dst += 4) {
-    const uint32_t b = s[0];
-    const uint32_t t = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
-    memcpy(dst, &t, 4);
-  }
-#endif
-  for (e = 0; e < n; ++e) dst[e] = (int8_t)((s[e / per] >> ((e % per) * QG_IBITS)) & ((1 << QG_IBITS) - 1));
+  qg_sub_unpack(xb, e, dst, n, QG_IBITS);
 }
 #endif
 #if QG_OBITS != 8
