@@ -823,7 +823,7 @@ QG_HOT void qg_dot2x2_w2(const int8_t *x, long xs, const uint8_t *w, long ws, lo
  * the sub-byte kernels' unpack (conv2d_sub_smlad.c, dwconv2d_i8_smlad.c).
  * Partial bytes code by code; whole bytes four codes per step, SIMD within
  * a register (4 bits: two bytes -> one word; 2 bits: one byte -> one word). */
-static inline void qg_sub_unpack(const uint8_t *xb, long e, int8_t *dst, long n, int bits) {
+QG_INLINE void qg_sub_unpack(const uint8_t *xb, long e, int8_t *dst, long n, int bits) {
   const uint8_t *s;
   const long per = 8 / bits;
   for (; (e % per) && n > 0; ++e, --n) *dst++ = (int8_t)((xb[e / per] >> ((e % per) * bits)) & ((1 << bits) - 1));
