@@ -5,9 +5,11 @@
 //   Σ w·(x − zp) = Σ w·in − (zp + in_offset)·Σ w
 // over every tap (padding taps contribute w·0), and the constant part is
 // folded into the bias at compile time. Weights are repacked as
-// w(ci, o, cq, kx, ky) with channel c = 4·cq + ci (zero for c >= C): a vector
-// of 4 consecutive channels × V output channels is one contiguous load, the
-// operand shape of vpdpbusd (x86 VNNI) and sdot (Arm dot product).
+// w(ci, o, cq, kx, ky) with channel c = G·cq + ci (zero for c >= C; G =
+// MachineInfo::dot_group): a vector of G consecutive channels × V output
+// channels is one contiguous load, the operand shape of vpdpbusd (x86 VNNI)
+// and sdot (Arm dot product) for G = 4, of vpmaddwd (x86 without VNNI, after
+// widening to int16) for G = 2.
 #include "codegen/halide/linear_i8.h"
 
 namespace qg::codegen::halide {
@@ -110,9 +112,11 @@ int padded_outputs(const LinearSpec& s, const MachineInfo& m) {
 
 Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::string& fn, ImageParam& in) {
   if (s.depthwise) return build_depthwise_i8(s, m, fn, in);
-  const int CQ = s.Cp / 4;
+  // G channels per dot-product lane; CQ groups cover the C real channels (the
+  // padded input has Cp >= G·CQ channels: Cp is a multiple of 4).
+  const int G = m.dot_group, CQ = (s.C + G - 1) / G;
   // Channels O..Op-1: zero weights and bias, multiplier 0 (computed, never stored).
-  Buffer<int8_t> w(4, s.Op, CQ, s.KW, s.KH, fn + "_w");
+  Buffer<int8_t> w(G, s.Op, CQ, s.KW, s.KH, fn + "_w");
   Buffer<int32_t> bias(s.Op, fn + "_bias");
   std::vector<int32_t> mult = s.mult, shift = s.shift;
   mult.resize(static_cast<size_t>(s.Op), 0);
@@ -122,9 +126,9 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
     int64_t wsum = 0;
     for (int ky = 0; ky < s.KH; ++ky)
       for (int kx = 0; kx < s.KW; ++kx)
-        for (int c = 0; c < s.Cp; ++c) {
+        for (int c = 0; c < G * CQ; ++c) {
           const int8_t v = c < s.C && o < s.O ? s.weight[static_cast<size_t>(((o * s.KH + ky) * s.KW + kx) * s.C + c)] : int8_t{0};
-          w(c % 4, o, c / 4, kx, ky) = v;
+          w(c % G, o, c / G, kx, ky) = v;
           wsum += v;
         }
     // Wraps exactly like the int32 accumulation of the C kernel.
@@ -136,18 +140,18 @@ Pipeline build_linear_i8(const LinearSpec& s, const MachineInfo& m, const std::s
   Var o("o"), x("x"), y("y");
   Func acc(fn + "_acc"), out(fn);
   if (s.dense) {
-    RDom r(0, 4, 0, CQ, fn + "_r");
+    RDom r(0, G, 0, CQ, fn + "_r");
     acc(o) = bias(o);
-    acc(o) += cast<int32_t>(w(r.x, o, r.y, 0, 0)) * cast<int32_t>(in(r.y * 4 + r.x));
+    acc(o) += cast<int32_t>(w(r.x, o, r.y, 0, 0)) * cast<int32_t>(in(r.y * G + r.x));
     out(o) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o), rq, o, true, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     in.dim(0).set_bounds(0, s.Cp).set_stride(1);
     out.output_buffer().dim(0).set_bounds(0, s.O).set_stride(1);
     schedule_dense_i8(out, acc, r, s, m);
   } else {
-    RDom r(0, 4, 0, CQ, 0, s.KW, 0, s.KH, fn + "_r");
+    RDom r(0, G, 0, CQ, 0, s.KW, 0, s.KH, fn + "_r");
     acc(o, x, y) = bias(o);
     acc(o, x, y) += cast<int32_t>(w(r.x, o, r.y, r.z, r.w)) *
-                    cast<int32_t>(in(r.y * 4 + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
+                    cast<int32_t>(in(r.y * G + r.x, x * s.SW + r.z * s.DW, y * s.SH + r.w * s.DH));
     out(o, x, y) = cast<int8_t>(clamp(add_wrapping(requantize(acc(o, x, y), rq, o, false, m.rounding_mulhi), s.out_zp), s.act_min, s.act_max));
     set_hwc_bounds(in, out, s);
     schedule_conv_i8(out, acc, r, s, m);

@@ -31,6 +31,13 @@ struct MachineInfo {
   int i32_lanes = 8;       // int32 lanes of one vector register
   int accumulators = 12;   // vector registers a tile may keep as accumulators
   int i8_lanes = 32;       // int8 lanes of one vector register
+  // Input channels one int32 lane of a dot product sums (the innermost
+  // reduction group of conv and dense): 4 where the target has a 4-way
+  // u8/s8 dot product (vpdpbusd with AVX512-VNNI, sdot on Arm); 2 on x86
+  // without VNNI (AVX2, AVX-512, SSE4.1), where Halide lowers a 2-way u8 × s8
+  // reduction to one vpmaddwd per vector, but a 4-way one to vpmaddwd plus a
+  // lane-crossing pairwise add (vshufps + vpermpd + vpaddd per vector).
+  int dot_group = 4;
   // requantize() writes qg_srdhm as Halide's rounding_mul_shift_right (AVX-512:
   // fewer cycles than the explicit int64 form; on AVX2 more, measured on KWS).
   bool rounding_mulhi = false;
@@ -71,8 +78,8 @@ int tile_output(Halide::Func out, Halide::Func acc, const LinearSpec& s, const M
 
 // Schedules (schedules/conv_i8.cpp, schedules/dense_i8.cpp). `acc` is the
 // int32 accumulator (pure init + one update over `r`), `out` the requantized
-// int8 output. Reduction variables: r.x = 4 input channels (the dot-product
-// group), r.y = channel quad, then kx, ky for conv.
+// int8 output. Reduction variables: r.x = MachineInfo::dot_group input
+// channels (the dot-product group), r.y = channel group, then kx, ky for conv.
 void schedule_conv_i8(Halide::Func out, Halide::Func acc, const Halide::RDom& r, const LinearSpec& s, const MachineInfo& m);
 // True when the depthwise schedule uses only full vectors of m.i32_lanes.
 bool depthwise_full_vectors(const LinearSpec& s, const MachineInfo& m);

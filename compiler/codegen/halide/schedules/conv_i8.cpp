@@ -2,11 +2,11 @@
 //
 // Output tile: `vo·no` output channels (no vectors of vo int32 lanes) × `tx`
 // output columns; its accumulators stay in registers while the reduction
-// runs over (channel quad, kx, ky). The innermost reduction variable (4
-// consecutive input channels) is vectorized atomically together with the
-// output channels: a 4·vo-lane widening multiply reduced by 4 — the pattern
-// Halide lowers to vpdpbusd (x86 AVX-512 VNNI) or sdot (Arm dot product);
-// without those it becomes widening multiplies and pairwise adds. Single
+// runs over (channel group, kx, ky). The innermost reduction variable (G =
+// MachineInfo::dot_group consecutive input channels) is vectorized atomically
+// together with the output channels: a G·vo-lane widening multiply reduced
+// by G — the pattern Halide lowers to vpdpbusd (x86 AVX-512 VNNI) or sdot
+// (Arm dot product) for G = 4, to vpmaddwd for G = 2 (x86 without VNNI). Single
 // thread (no parallel loops): the emitted `run` stays reentrant and
 // runtime-free.
 #include <algorithm>

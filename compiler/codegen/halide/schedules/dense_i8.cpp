@@ -2,8 +2,8 @@
 //
 // Every weight is used once, so the layer streams its weights: tiles of up
 // to 4 vectors of output channels, each an independent accumulator chain,
-// the reduction over channel quads outside them. The 4 channels of a quad
-// are vectorized atomically with the output channels (vpdpbusd / sdot), as
+// the reduction over channel groups outside them. The G channels of a group
+// (MachineInfo::dot_group) are vectorized atomically with the output channels (vpdpbusd / sdot), as
 // in the convolution.
 #include "codegen/halide/linear_i8.h"
 
