@@ -139,6 +139,7 @@ Backend::Backend(const Target& t, const std::string& features, const std::string
     impl_->machine.rounding_mulhi = avx512;
     // vpdpbusd needs AVX512-VNNI (Halide: avx512_sapphirerapids); else pairs for vpmaddwd.
     impl_->machine.dot_group = ht.has_feature(Halide::Target::AVX512_SapphireRapids) ? 4 : 2;
+    impl_->machine.add_tables = !avx512;  // measured on AVX2 only (docs/halide.md)
     impl_->in_offset = 128;  // vpdpbusd multiplies unsigned activations by signed weights
   } else {
     impl_->machine.i32_lanes = 4;

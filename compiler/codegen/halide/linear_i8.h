@@ -38,6 +38,11 @@ struct MachineInfo {
   // reduction to one vpmaddwd per vector, but a 4-way one to vpmaddwd plus a
   // lane-crossing pairwise add (vshufps + vpermpd + vpaddd per vector).
   int dot_group = 4;
+  // The int8 add looks up its two input rescalings in 256-entry tables
+  // (add_i8.cpp) instead of computing them: x86 without AVX-512 (AVX2: 25.0
+  // against 33.5 µs for 16,384 values, docs/halide.md). AVX-512 and Arm are
+  // not measured: computed there.
+  bool add_tables = false;
   // requantize() writes qg_srdhm as Halide's rounding_mul_shift_right (AVX-512:
   // fewer cycles than the explicit int64 form; on AVX2 more, measured on KWS).
   bool rounding_mulhi = false;
