@@ -6,6 +6,7 @@
 #define QG_LQI_H
 
 #include "qg_common.h"
+#include "qg_lqp.h"
 
 /* Grid value of x on the per-tensor step S: round half away from zero of
  * t = x / S (one IEEE division), clamped to int16; NaN gives 0. t - trunc(t)
@@ -47,6 +48,47 @@ QG_INLINE void qg_lqi_region(const int16_t* g, long n, int L, int32_t* lo, int32
 QG_INLINE int32_t qg_lqi_code(int32_t g, int32_t lo, int32_t d, int32_t L) {
   const int32_t q = (int32_t)((uint32_t)(2 * (g - lo) + d) / (uint32_t)(2 * d));
   return q < L ? q : L;
+}
+
+/* LQ-packed lq_int tensors (ir::LqPacked with lqi, docs/quantization.md
+ * §12 "Packed storage"): the codes as in qg_lqp.h (QG_LQP_CODE_BYTES), then
+ * lo[NR] (int16), then one step byte per region: d = k * 2^x stored as
+ * k | x << 4 (k <= 15, x <= 15: every step qg_lqi_region gives). */
+QG_INLINE uint8_t qg_lqi_step_byte(int32_t d) {
+  int32_t x = 0;
+  while ((d >> x) > 15) ++x; /* d = k * 2^x', x <= x': d >> x is exact */
+  return (uint8_t)((d >> x) | (x << 4));
+}
+QG_INLINE int32_t qg_lqi_step_of(uint8_t b) { return (int32_t)(b & 15u) << (b >> 4); }
+
+/* Packs n grid values g[0, n) (n a multiple of R) as values [first,
+ * first + n) of a packed lq_int tensor (first a multiple of R): per region of
+ * R values qg_lqi_region and qg_lqi_code, exactly as a consumer's patch
+ * would; q: R bytes of scratch for one region's codes. */
+QG_INLINE void qg_lqi_pack(const int16_t *g, long n, long R, int cb, int L, long first, uint8_t *codes, int16_t *lo, uint8_t *dx,
+                           uint8_t *q) {
+  long r, j;
+  for (r = 0; r < n; r += R) {
+    int32_t l, d;
+    qg_lqi_region(g + r, R, L, &l, &d);
+    lo[(first + r) / R] = (int16_t)l;
+    dx[(first + r) / R] = qg_lqi_step_byte(d);
+    for (j = 0; j < R; ++j) q[j] = (uint8_t)qg_lqi_code(g[r + j], l, d, L);
+    qg_lqp_put(q, R, cb, first + r, codes);
+  }
+}
+
+/* The codes of values [first, first + n) of a packed lq_int tensor as bytes
+ * q[0, n), and the (lo, d) of their n / R regions (first, n multiples of R). */
+QG_INLINE void qg_lqi_gather(const uint8_t *codes, const int16_t *lo, const uint8_t *dx, long first, long n, long R, int cb, uint8_t *q,
+                             int32_t *rlo, int32_t *rd) {
+  long j;
+  const long r0 = first / R;
+  qg_lqp_codes(codes, first, n, cb, q);
+  for (j = 0; j < n / R; ++j) {
+    rlo[j] = lo[r0 + j];
+    rd[j] = qg_lqi_step_of(dx[r0 + j]);
+  }
 }
 
 /* One segment's share of the accumulator T (docs/quantization.md §12):

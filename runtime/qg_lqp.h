@@ -54,12 +54,10 @@ QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, l
   }
 }
 
-/* The codes of values [first, first + n) of a packed tensor as bytes q[0, n),
- * and the (lo, s) of their n / R regions (first, n multiples of R). */
-QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float *s, long first, long n, long R, int cb, uint8_t *q,
-                             float *rlo, float *rs) {
+/* The codes of values [first, first + n) of a packed tensor as bytes q[0, n)
+ * (also the lq_int form's codes, runtime/qg_lqi.h). */
+QG_INLINE void qg_lqp_codes(const uint8_t *codes, long first, long n, int cb, uint8_t *q) {
   long j;
-  const long r0 = first / R, nr = n / R;
   if (cb == 8) {
     for (j = 0; j < n; ++j) q[j] = codes[first + j];
   } else if (((first * cb) & 7) == 0 && ((n * cb) & 7) == 0) {
@@ -84,6 +82,45 @@ QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float 
       q[j] = (uint8_t)((codes[bit >> 3] >> (bit & 7u)) & mask);
     }
   }
+}
+
+/* Codes bytes q[0, n) stored as values [first, first + n) of a packed tensor
+ * at cb bits (the layout above; other values' bits are kept). */
+QG_INLINE void qg_lqp_put(const uint8_t *q, long n, int cb, long first, uint8_t *codes) {
+  long j;
+  if (cb == 8) {
+    for (j = 0; j < n; ++j) codes[first + j] = q[j];
+  } else if (((first * cb) & 7) == 0 && ((n * cb) & 7) == 0) {
+    /* whole bytes: each byte assembled in a register and stored once */
+    uint8_t *b = codes + first * cb / 8;
+    unsigned acc = 0, sh = 0;
+    for (j = 0; j < n; ++j) {
+      acc |= (unsigned)q[j] << sh;
+      sh += (unsigned)cb;
+      if (sh == 8) {
+        *b++ = (uint8_t)acc;
+        acc = 0;
+        sh = 0;
+      }
+    }
+  } else {
+    const unsigned mask = (1u << cb) - 1u;
+    for (j = 0; j < n; ++j) {
+      const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
+      const unsigned sh = (unsigned)(bit & 7u);
+      uint8_t *b = codes + (bit >> 3);
+      *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)q[j] << sh));
+    }
+  }
+}
+
+/* The codes of values [first, first + n) of a packed tensor as bytes q[0, n),
+ * and the (lo, s) of their n / R regions (first, n multiples of R). */
+QG_INLINE void qg_lqp_gather(const uint8_t *codes, const float *lo, const float *s, long first, long n, long R, int cb, uint8_t *q,
+                             float *rlo, float *rs) {
+  long j;
+  const long r0 = first / R, nr = n / R;
+  qg_lqp_codes(codes, first, n, cb, q);
   for (j = 0; j < nr; ++j) {
     rlo[j] = lo[r0 + j];
     rs[j] = s[r0 + j];

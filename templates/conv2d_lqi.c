@@ -42,9 +42,32 @@
  * is bounded by the compile-time bound of |T| < 2^62). Padding taps are
  * skipped: their regions have lo 0, Σq 0, Σp·q 0, so their share is the
  * integer 0.
+ * QG_IN_PACKED (kernel name "...p_lqi..."; needs QG_PIX with QG_IN_R ==
+ * QG_RB): the input is stored LQ-packed in the lq_int form (ir::LqPacked
+ * with lqi, runtime/qg_lqi.h, docs/quantization.md §12 "Packed storage"):
+ * its producer already computed the codes and (lo, d) of every region, on
+ * this layer's input grid, so there is no grid division, no region scan and
+ * no ALL* scratch; each valid tap's codes are unpacked (qg_lqp_codes) into
+ * the patch codes (CODES) and its (lo, d) read from the tensor. With
+ * QG_LQI_FAST d·Σq is computed per segment from those codes.
+ * QG_OUT_PACKED ("..._po"): the output grid values v of one position (QG_O
+ * int16 at QG_SCR_YG) are packed (qg_lqi_pack: regions of QG_OUT_R channels,
+ * QG_OUT_CB-bit codes, one region's codes at QG_SCR_YQ) instead of being
+ * stored as v * S_out: the grid values its consumers recover from v * S_out
+ * are v (docs/quantization.md §12, "Grid"), so the bytes are those of
+ * packing the float output.
+ * QG_POOL 1 (kernel name "..._mp_po", select.cpp fuse_lq_pools): a max pool
+ * (window QG_PKH x QG_PKW, stride QG_PSH x QG_PSW, padding QG_PPT / QG_PPL,
+ * output QG_POH x QG_POW) fused after the convolution, whose output is
+ * lq_int-packed: per pool position the conv's output grid values of the
+ * window's valid taps (YG) and their running maximum (int32 at QG_SCR_PACC),
+ * then (float)max * S_out on the pool output's grid (step st[2]) and packed:
+ * the floats the pool would take the maximum of (v -> (float)v * S_out is
+ * strictly increasing), without the conv's float output.
  * Per layer, passed at the call: areg / seg / seg_areg index tables, the
  * weight codes (one per byte), Em / Bm / Dm [O][S], rq [O][4] (pre-shift r,
- * multiplier M, shift N, bias on the output grid), st = {S_in, S_out}, and
+ * multiplier M, shift N, bias on the output grid), st = {S_in, S_out} (and
+ * the pool output's step with QG_POOL), and
  * the clamp (amin, amax) of the fused activation on the output grid. */
 #include <stdint.h>
 #include "../runtime/qg_lqi.h"
@@ -72,7 +95,7 @@
 #define QG_S 1
 #define QG_ACC_T int32_t
 #define QG_DOT_U8 0
-#define QG_SCRATCH_BYTES 74
+#define QG_SCRATCH_BYTES 76
 #define QG_SCR_G 0
 #define QG_SCR_RLO 36
 #define QG_SCR_RD 40
@@ -87,8 +110,34 @@
 #define QG_LQI_D32 0
 #define QG_SCR_ALLDSQ 0
 #define QG_SCR_SEGV 0
+#define QG_IN_PACKED 0
+#define QG_IN_R 1
+#define QG_IN_CB 8
+#define QG_OUT_PACKED 0
+#define QG_OUT_R 1
+#define QG_OUT_CB 8
+#define QG_OUT_LA 255
+#define QG_SCR_YG 74
+#define QG_SCR_YQ 74
+#define QG_SCR_PACC 76
+#define QG_POOL 0
+#define QG_POH 1
+#define QG_POW 1
+#define QG_PKH 1
+#define QG_PKW 1
+#define QG_PSH 1
+#define QG_PSW 1
+#define QG_PPT 0
+#define QG_PPL 0
 /* QG_TEMPLATE_DEFAULTS_END */
-static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_t *areg, const int32_t *seg, const int32_t *seg_areg,
+/* the input values the layer scans itself (none when it reads packed codes) */
+#define QG_NALL (QG_IN_PACKED ? 0L : (long)QG_H * QG_W * QG_C)
+#if QG_OUT_PACKED
+#define QG_LQI_OUT(pos, o, v) ((void)(pos), yg[o] = (int16_t)(v))
+#else
+#define QG_LQI_OUT(pos, o, v) (y[(pos) * QG_O + (o)] = (float)(v) * s_out)
+#endif
+static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_t *areg, const int32_t *seg, const int32_t *seg_areg,
                   const uint8_t *codes, const int32_t *em, const int32_t *bm, const int32_t *dm, const int32_t *rq, const float *st,
                   int32_t amin, int32_t amax) {
   const long cg = QG_C / QG_G, og = QG_O / QG_G;
@@ -99,34 +148,60 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
   uint8_t *q = scratch + QG_SCR_CODES;
   const float s_in = st[0], s_out = st[1];
   long oy, ox, grp, o, ob, j, s, r, ky, kx;
+#if QG_IN_PACKED
+  const uint8_t *xc = (const uint8_t *)xv;
+  const int16_t *xlo = (const int16_t *)(xc + QG_LQP_CODE_BYTES((long)QG_H * QG_W * QG_C, QG_IN_CB));
+  const uint8_t *xdx = (const uint8_t *)(xlo + (long)QG_H * QG_W * QG_C / QG_IN_R);
+#else
+  const float *x = (const float *)xv;
+#endif
+#if QG_OUT_PACKED
+  int16_t *yg = (int16_t *)(scratch + QG_SCR_YG);
+  uint8_t *yc = (uint8_t *)yv;
+  /* the packed output: the conv's, or with QG_POOL the pool's */
+  const long yn = (QG_POOL ? (long)QG_POH * QG_POW : (long)QG_OH * QG_OW) * QG_O;
+  int16_t *ylo = (int16_t *)(yc + QG_LQP_CODE_BYTES(yn, QG_OUT_CB));
+  uint8_t *ydx = (uint8_t *)(ylo + yn / QG_OUT_R);
+  (void)s_out;
+#else
+  float *y = (float *)yv;
+#endif
+#if QG_POOL
+  int32_t *pacc = (int32_t *)(scratch + QG_SCR_PACC);
+  long poy, pox, pky, pkx;
+#endif
+  (void)s_in;
+  (void)gp;
   (void)sizeof(char[(QG_SCR_RLO >= QG_SCR_G + QG_K * (long)sizeof(int16_t) && QG_SCR_RLO % 4 == 0 &&
                      QG_SCR_RD >= QG_SCR_RLO + QG_R * (long)sizeof(int32_t) && QG_SCR_SQ >= QG_SCR_RD + QG_R * (long)sizeof(int32_t) &&
                      QG_SCR_SQ % 8 == 0 && QG_SCR_CODES >= QG_SCR_SQ + QG_S * (long)sizeof(QG_ACC_T) &&
-                     QG_SCRATCH_BYTES >= QG_SCR_CODES + QG_K)
+                     QG_SCR_YG >= QG_SCR_CODES + QG_K && QG_SCR_YG % 2 == 0 &&
+                     QG_SCR_YQ == QG_SCR_YG + (QG_OUT_PACKED ? 2L * QG_O : 0) &&
+                     QG_SCR_PACC >= QG_SCR_YQ + (QG_OUT_PACKED ? QG_OUT_R : 0) && QG_SCR_PACC % 4 == 0 &&
+                     QG_SCRATCH_BYTES == QG_SCR_PACC + (QG_POOL ? 4L * QG_O : 0) && (!QG_POOL || QG_OUT_PACKED) &&
+                     (!QG_IN_PACKED || (QG_PIX && QG_IN_R == QG_RB)) && (!QG_OUT_PACKED || QG_O % QG_OUT_R == 0))
                         ? 1
                         : -1]);
 #if QG_PIX
   (void)sizeof(char[(QG_C / QG_G % QG_RB == 0 && QG_R == QG_K / QG_RB && QG_SCR_ALLQ >= QG_SCR_CODES + QG_K &&
-                     QG_SCR_ALLLO >= QG_SCR_ALLQ + (long)QG_H * QG_W * QG_C && QG_SCR_ALLLO % 2 == 0 &&
-                     QG_SCR_ALLD >= QG_SCR_ALLLO + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_ALLD % 2 == 0)
+                     QG_SCR_ALLLO >= QG_SCR_ALLQ + QG_NALL && QG_SCR_ALLLO % 2 == 0 &&
+                     QG_SCR_ALLD >= QG_SCR_ALLLO + 2L * QG_NALL / QG_RB && QG_SCR_ALLD % 2 == 0)
                         ? 1
                         : -1]);
 #if QG_LQI_FAST
   (void)sizeof(char[(QG_DOT_U8 && QG_S * QG_RB == QG_K && QG_SCR_ALLDSQ % 4 == 0 &&
-                     QG_SCR_ALLDSQ >= QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB && QG_SCR_SEGV % 4 == 0 &&
-                     QG_SCR_SEGV >= QG_SCR_ALLDSQ + 4L * QG_H * QG_W * QG_C / QG_RB && QG_SCRATCH_BYTES == QG_SCR_SEGV + 24L * QG_S)
+                     QG_SCR_ALLDSQ >= QG_SCR_ALLD + 2L * QG_NALL / QG_RB && QG_SCR_SEGV % 4 == 0 &&
+                     QG_SCR_SEGV >= QG_SCR_ALLDSQ + 4L * QG_NALL / QG_RB && QG_SCR_YG >= QG_SCR_SEGV + 24L * QG_S)
                         ? 1
                         : -1]);
 #else
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_ALLD + 2L * QG_H * QG_W * QG_C / QG_RB ? 1 : -1]);
+  (void)sizeof(char[QG_SCR_YG >= QG_SCR_ALLD + 2L * QG_NALL / QG_RB ? 1 : -1]);
 #endif
-#else
-  (void)sizeof(char[QG_SCRATCH_BYTES == QG_SCR_CODES + QG_K ? 1 : -1]);
 #endif
   (void)ob;
   (void)ky;
   (void)kx;
-#if QG_PIX
+#if QG_PIX && !QG_IN_PACKED
   {
     uint8_t *allq = scratch + QG_SCR_ALLQ;
     int16_t *alllo = (int16_t *)(scratch + QG_SCR_ALLLO), *alld = (int16_t *)(scratch + QG_SCR_ALLD);
@@ -146,18 +221,49 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
   }
 #endif
 #if QG_LQI_FAST
+  (void)bm;
+  (void)dm;
+  (void)gp;
+  (void)rlo;
+  (void)rd;
+  (void)sq;
+  (void)q;
+  (void)areg;
+  (void)seg;
+  (void)seg_areg;
+  (void)s;
+  (void)r;
+  (void)j;
+#endif
+#if QG_POOL
+  for (poy = 0; poy < QG_POH; ++poy)
+    for (pox = 0; pox < QG_POW; ++pox) {
+      for (o = 0; o < QG_O; ++o) pacc[o] = INT32_MIN;
+      for (pky = 0; pky < QG_PKH; ++pky) {
+        oy = poy * QG_PSH - QG_PPT + pky;
+        if (oy < 0 || oy >= QG_OH) continue;
+        for (pkx = 0; pkx < QG_PKW; ++pkx) {
+          ox = pox * QG_PSW - QG_PPL + pkx;
+          if (ox < 0 || ox >= QG_OW) continue;
+#else
   for (oy = 0; oy < QG_OH; ++oy)
-    for (ox = 0; ox < QG_OW; ++ox)
+    for (ox = 0; ox < QG_OW; ++ox) {
+#endif
       for (grp = 0; grp < QG_G; ++grp) {
+#if QG_LQI_FAST
+#if QG_IN_PACKED
+        const uint8_t *allq = q; /* the valid taps' codes, unpacked at q + t * cg */
+#else
         const uint8_t *allq = scratch + QG_SCR_ALLQ;
         const int16_t *alllo = (const int16_t *)(scratch + QG_SCR_ALLLO), *alld = (const int16_t *)(scratch + QG_SCR_ALLD);
         const int32_t *alldsq = (const int32_t *)(scratch + QG_SCR_ALLDSQ);
+#endif
         const long nb = cg / QG_RB; /* regions (= segments) per tap */
         /* the valid segments of this patch (padding taps skipped): first code
          * in the input, segment index, and the region's lo, d, d·Σq */
         int32_t *desc = (int32_t *)(scratch + QG_SCR_SEGV); /* 6 int32 per valid segment */
         long nv = 0, t = 0, v0;
-        float *yo = y + (oy * QG_OW + ox) * QG_O;
+        const long pos = oy * QG_OW + ox;
         for (ky = 0; ky < QG_KH; ++ky) {
           const long iy = oy * QG_SH - QG_PT + ky * QG_DH;
           for (kx = 0; kx < QG_KW; ++kx, ++t) {
@@ -165,15 +271,25 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
             if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
               const long a0 = (iy * QG_W + ix) * QG_C + grp * cg;
               long m;
+#if QG_IN_PACKED
+              qg_lqp_codes(xc, a0, cg, QG_IN_CB, q + t * cg);
+#endif
               for (m = 0; m < nb; ++m, ++nv) {
                 const long ri = a0 / QG_RB + m;
                 int32_t *dv = desc + 6 * nv;
-                dv[0] = (int32_t)(a0 + m * QG_RB);          /* first code in the input */
                 dv[1] = (int32_t)(2 * (t * nb + m) * QG_RB); /* first weight byte in the row */
                 dv[2] = (int32_t)(3 * (t * nb + m));        /* (Em, Bm, Dm) of the segment */
+#if QG_IN_PACKED
+                dv[0] = (int32_t)(t * cg + m * QG_RB); /* first code in q */
+                dv[3] = xlo[ri];
+                dv[4] = qg_lqi_step_of(xdx[ri]);
+                dv[5] = dv[4] * qg_sum_u8(q + t * cg + m * QG_RB, QG_RB);
+#else
+                dv[0] = (int32_t)(a0 + m * QG_RB);          /* first code in the input */
                 dv[3] = alllo[ri];
                 dv[4] = alld[ri];
                 dv[5] = alldsq[ri];
+#endif
               }
             }
           }
@@ -240,10 +356,10 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
           }
           {
             const int32_t *p = rq + 4 * o0;
-            yo[o0] = (float)qg_lqi_requant(T[0], (int)p[0], p[1], (int)p[2], p[3], amin, amax) * s_out;
-            yo[o0 + 1] = (float)qg_lqi_requant(T[1], (int)p[4], p[5], (int)p[6], p[7], amin, amax) * s_out;
-            yo[o0 + 2] = (float)qg_lqi_requant(T[2], (int)p[8], p[9], (int)p[10], p[11], amin, amax) * s_out;
-            yo[o0 + 3] = (float)qg_lqi_requant(T[3], (int)p[12], p[13], (int)p[14], p[15], amin, amax) * s_out;
+            QG_LQI_OUT(pos, o0, qg_lqi_requant(T[0], (int)p[0], p[1], (int)p[2], p[3], amin, amax));
+            QG_LQI_OUT(pos, o0 + 1, qg_lqi_requant(T[1], (int)p[4], p[5], (int)p[6], p[7], amin, amax));
+            QG_LQI_OUT(pos, o0 + 2, qg_lqi_requant(T[2], (int)p[8], p[9], (int)p[10], p[11], amin, amax));
+            QG_LQI_OUT(pos, o0 + 3, qg_lqi_requant(T[3], (int)p[12], p[13], (int)p[14], p[15], amin, amax));
           }
         }
         /* the last og % 4 channels one at a time */
@@ -268,30 +384,15 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
             for (; k < QG_RB; ++k) t0 = qg_mac_wrap(t0, ws[2 * k], qs[k]);
             T0 += (int64_t)dv[3] * c[0] + (int64_t)c[1] * dv[5] + (int64_t)c[2] * (dv[4] * t0);
           }
-          yo[o] = (float)qg_lqi_requant(T0, (int)rq[4 * o], rq[4 * o + 1], (int)rq[4 * o + 2], rq[4 * o + 3], amin, amax) * s_out;
+          QG_LQI_OUT(pos, o, qg_lqi_requant(T0, (int)rq[4 * o], rq[4 * o + 1], (int)rq[4 * o + 2], rq[4 * o + 3], amin, amax));
         }
-      }
-  (void)bm;
-  (void)dm;
-  (void)gp;
-  (void)rlo;
-  (void)rd;
-  (void)sq;
-  (void)q;
-  (void)areg;
-  (void)seg;
-  (void)seg_areg;
-  (void)s;
-  (void)r;
-  (void)j;
-#else
-  for (oy = 0; oy < QG_OH; ++oy)
-    for (ox = 0; ox < QG_OW; ++ox)
-      for (grp = 0; grp < QG_G; ++grp) {
+#else /* QG_LQI_FAST */
 #if QG_PIX
         {
+#if !QG_IN_PACKED
           const uint8_t *allq = scratch + QG_SCR_ALLQ;
           const int16_t *alllo = (const int16_t *)(scratch + QG_SCR_ALLLO), *alld = (const int16_t *)(scratch + QG_SCR_ALLD);
+#endif
           const long nb = cg / QG_RB; /* regions per tap */
           long t = 0;
           for (ky = 0; ky < QG_KH; ++ky) {
@@ -300,11 +401,15 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
               const long ix = ox * QG_SW - QG_PL + kx * QG_DW;
               if (iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
                 const long base = (iy * QG_W + ix) * QG_C + grp * cg;
+#if QG_IN_PACKED
+                qg_lqi_gather(xc, xlo, xdx, base, cg, QG_RB, QG_IN_CB, q + t * cg, rlo + t * nb, rd + t * nb);
+#else
                 for (j = 0; j < cg; ++j) q[t * cg + j] = allq[base + j];
                 for (j = 0; j < nb; ++j) {
                   rlo[t * nb + j] = alllo[base / QG_RB + j];
                   rd[t * nb + j] = alld[base / QG_RB + j];
                 }
+#endif
               } else {
                 for (j = 0; j < cg; ++j) q[t * cg + j] = 0;
                 for (j = 0; j < nb; ++j) {
@@ -366,7 +471,7 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
           }
           for (k = 0; k < 4; ++k) {
             const int32_t *p = rq + 4 * (o + k);
-            y[(oy * QG_OW + ox) * QG_O + o + k] = (float)qg_lqi_requant(t4[k], (int)p[0], p[1], (int)p[2], p[3], amin, amax) * s_out;
+            QG_LQI_OUT(oy * QG_OW + ox, o + k, qg_lqi_requant(t4[k], (int)p[0], p[1], (int)p[2], p[3], amin, amax));
           }
         }
 #else
@@ -393,8 +498,26 @@ static void QG_FN(const float *x, float *y, unsigned char *scratch, const int32_
             t += qg_lqi_part(rlo[a], rd[a], em[ci], bm[ci], dm[ci], sq[s], spq);
 #endif
           }
-          y[(oy * QG_OW + ox) * QG_O + o] = (float)qg_lqi_requant(t, (int)p[0], p[1], (int)p[2], p[3], amin, amax) * s_out;
+          QG_LQI_OUT(oy * QG_OW + ox, o, qg_lqi_requant(t, (int)p[0], p[1], (int)p[2], p[3], amin, amax));
+        }
+#endif /* QG_LQI_FAST */
+      }
+#if QG_POOL
+          for (o = 0; o < QG_O; ++o) pacc[o] = yg[o] > pacc[o] ? yg[o] : pacc[o];
         }
       }
-#endif /* QG_LQI_FAST */
+      /* the pool's floats, (float)v * S_out of the largest v (the float
+       * maximum: v -> (float)v * S_out is strictly increasing on int16), on
+       * the grid of the pool output's step */
+      for (o = 0; o < QG_O; ++o) yg[o] = (int16_t)qg_lqi_grid((float)pacc[o] * s_out, st[2]);
+      qg_lqi_pack(yg, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (poy * QG_POW + pox) * QG_O, yc, ylo, ydx, scratch + QG_SCR_YQ);
+    }
+#else
+#if QG_OUT_PACKED
+      qg_lqi_pack(yg, QG_O, QG_OUT_R, QG_OUT_CB, QG_OUT_LA, (oy * QG_OW + ox) * QG_O, yc, ylo, ydx, scratch + QG_SCR_YQ);
+#endif
+    }
+#endif
 }
+#undef QG_NALL
+#undef QG_LQI_OUT

@@ -571,7 +571,9 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     for (int64_t o = 0; o < q.O; ++o)
       for (const std::vector<int32_t>* v : {&q.rq_r, &q.rq_m, &q.rq_n, &q.bias_g}) rq.push_back((*v)[static_cast<size_t>(o)]);
     in.args.push_back(e.table_i32(L + "_rq", rq));
-    in.args.push_back(e.table_f32(L + "_st", {q.S_in, q.S_out}));
+    std::vector<float> st = {q.S_in, q.S_out};  // and with a fused max pool (QG_POOL) the pool output's grid step
+    if (ch.pool_node >= 0) st.push_back(g.tensor(g.nodes.at(static_cast<size_t>(ch.pool_node)).output).pack.step);
+    in.args.push_back(e.table_f32(L + "_st", st));
     in.args.push_back(str(q.act_min));
     in.args.push_back(str(q.act_max));
     return {in};
@@ -647,12 +649,16 @@ std::vector<Instance> emit_pool(Emitter& e, const ir::Graph& g, const Node& n, i
               {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}, {"QG_T", elem(g, n.output)},
               {"QG_TMIN", g.out(n).i16() ? "(-32768)" : "(-128)"}},
              {0}, false, {str(n.ip.act_min), str(n.ip.act_max)}}};
-  return {with_choice({c.tmpl, c.kernel,
-                       {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
-                        {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
-                        {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
-                        {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
-                       {0}, false, {}}, c)};
+  Instance in = with_choice({c.tmpl, c.kernel,
+                             {{"QG_MAX", mx ? "1" : "0"}, {"QG_H", str(is[0])}, {"QG_W", str(is[1])}, {"QG_C", str(is[2])},
+                              {"QG_OH", str(os[0])}, {"QG_OW", str(os[1])}, {"QG_KH", str(w.kh)}, {"QG_KW", str(w.kw)},
+                              {"QG_SH", str(w.sh)}, {"QG_SW", str(w.sw)}, {"QG_PT", str(w.pt)}, {"QG_PL", str(w.pl)},
+                              {"QG_COUNT_PAD", n.attrs.count_include_pad ? "1" : "0"}},
+                             {0}, false, {}},
+                            c);
+  // the lq_int packed form (pool2d_lqp.c QG_OUT_LQI): the grid step of the output
+  if (g.out(n).pack.lqi) in.defs.push_back({"QG_OUT_STEP", hexfloat(g.out(n).pack.step, "grid step")});
+  return {in};
 }
 
 std::vector<Instance> emit_gap(Emitter& e, const ir::Graph& g, const Node& n, int) {

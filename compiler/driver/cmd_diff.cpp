@@ -174,6 +174,8 @@ int DiffCommand::run() const {
                     static_cast<int64_t>(t.pack.region));
         if (first < code_words)
           std::printf("  word:        %" PRId64 " of the codes (bytes %" PRId64 "-%" PRId64 ")\n", first, 4 * first, 4 * first + 3);
+        else if (t.pack.lqi)  // docs/quantization.md §12: int16 lo per region, then one step byte per region
+          std::printf("  word:        %" PRId64 " of the lq_int region parameters (int16 lo, then step bytes)\n", first - code_words);
         else {
           const int64_t regions = t.packed_regions(), ri = first - code_words;
           std::printf("  word:        %" PRId64 ": %s of region %" PRId64 "\n", first, ri < regions ? "lo" : "s", ri < regions ? ri : ri - regions);

@@ -120,9 +120,11 @@ static const std::vector<Stage>& stages() {
          // avx512_vnni_evex: dense layers that would keep the model off VNNI run in C (docs/halide.md).
          if (select::halide_enabled(t) && codegen::halide::evex_only(t, o.target_features)) t.features.push_back("halide_evex_only");
          s.graph = select::resolve_auto(std::move(s.graph), t);
-         // LQ-packed activations (docs/quantization.md §11) only where the
-         // target's emitter has the packed kernels ("lq_packed" family).
-         if (t.has_kernel("lq_packed")) s.graph = quant::choose_storage(std::move(s.graph));
+         // LQ-packed activations (docs/quantization.md §11, §12) only where the
+         // target's emitter has the packed kernels ("lq_packed" family for
+         // float-combination LQ, "lqi_packed" for lq_int).
+         if (t.has_kernel("lq_packed") || t.has_kernel("lqi_packed"))
+           s.graph = quant::choose_storage(std::move(s.graph), t.has_kernel("lq_packed"), t.has_kernel("lqi_packed"));
          s.kernels = select::select_kernels(s.graph, t);
        }},
       {"plan",
@@ -232,8 +234,8 @@ json layer_rows(const PipelineState& s) {
     r["output_shape"] = ir::logical_shape(g.out(n).shape, g.layout);
     if (g.out(n).pack.on()) {  // quant::choose_storage: stored LQ-packed (docs/quantization.md §11)
       const ir::Tensor& t = g.out(n);
-      r["output_storage"] = {{"form", "lq_packed"}, {"a_bits", t.pack.a_bits}, {"region", t.pack.region},
-                             {"code_bytes", t.packed_code_bytes()}, {"region_param_bytes", 8 * t.packed_regions()}};
+      r["output_storage"] = {{"form", t.pack.lqi ? "lqi_packed" : "lq_packed"}, {"a_bits", t.pack.a_bits}, {"region", t.pack.region},
+                             {"code_bytes", t.packed_code_bytes()}, {"region_param_bytes", t.packed_param_bytes()}};
     }
     if (n.act != ir::Activation::None) r["activation"] = ir::activation_name(n.act);
     if (info.quantizable) {

@@ -38,12 +38,21 @@ std::vector<std::vector<float>> run_all_tensors(const ir::Graph& g, const std::v
     KernelArgs a{g, n, {}, y, mode == Mode::AsCompiled};
     for (int i : n.inputs) a.in.push_back(&t[static_cast<size_t>(i)]);
     kernel_for(g, n)(a);
-    if (pack) {  // the producer's output stage: quantized once, stored packed (runtime/qg_lqp.h)
+    if (pack) {  // the producer's output stage: quantized once, stored packed (runtime/qg_lqp.h, qg_lqi.h)
       out.assign(static_cast<size_t>(to.bytes() / 4), 0.0f);
       uint8_t* codes = reinterpret_cast<uint8_t*>(out.data());
-      float* lo = out.data() + to.packed_code_bytes() / 4;
-      qg_lqp_pack(values.data(), static_cast<long>(to.numel()), static_cast<long>(to.pack.region), to.pack.code_bits(),
-                  quant::format_for_bits(to.pack.a_bits).levels, 0, codes, lo, lo + to.packed_regions());
+      const long count = static_cast<long>(to.numel()), R = static_cast<long>(to.pack.region);
+      const int levels = quant::format_for_bits(to.pack.a_bits).levels;
+      if (to.pack.lqi) {  // lq_int: the values on the tensor's grid, then regions of grid values (docs/quantization.md §12)
+        std::vector<int16_t> gv(static_cast<size_t>(count));
+        std::vector<uint8_t> q(static_cast<size_t>(R));
+        for (long i = 0; i < count; ++i) gv[static_cast<size_t>(i)] = static_cast<int16_t>(qg_lqi_grid(values[static_cast<size_t>(i)], to.pack.step));
+        int16_t* lo = reinterpret_cast<int16_t*>(codes + to.packed_code_bytes());
+        qg_lqi_pack(gv.data(), count, R, to.pack.code_bits(), levels, 0, codes, lo, reinterpret_cast<uint8_t*>(lo + to.packed_regions()), q.data());
+      } else {
+        float* lo = out.data() + to.packed_code_bytes() / 4;
+        qg_lqp_pack(values.data(), count, R, to.pack.code_bits(), levels, 0, codes, lo, lo + to.packed_regions());
+      }
     }
   }
   return t;

@@ -47,12 +47,23 @@ const char* activation_name(Activation a);
 // the codes, a_bits each (6-bit codes: one per byte), little-end first within a byte (value i at bit
 // (i * a_bits) % 8 of byte i * a_bits / 8), padded to 4 bytes; then lo[NR],
 // then s[NR] (float32), NR = numel / region.
+//
+// lqi (docs/quantization.md §12, "Packed storage"): the integer-only form read
+// by "lq_int" layers. The values are first put on the tensor's int16 grid of
+// step `step` (qg_lqi_grid: the consumers' S_in), each region holds
+// (lo, d) of those grid values (qg_lqi_region) and their codes (qg_lqi_code).
+// Bytes: the codes as above, then lo[NR] (int16), then one step byte per
+// region, k | x << 4 for d = k * 2^x (runtime/qg_lqi.h), padded to 4.
 struct LqPacked {
   int a_bits = 0;
   int64_t region = 0;
+  bool lqi = false;   // the lq_int form above
+  float step = 0.0f;  // lqi: the grid step S of the tensor
   bool on() const { return a_bits != 0; }
   // Bits a code occupies: a_bits, except 6-bit codes which take a byte.
   int code_bits() const { return a_bits == 6 ? 8 : a_bits; }
+  // Whether two forms store the same bytes (same a_bits, region, kind, step).
+  bool same(const LqPacked& o) const { return a_bits == o.a_bits && region == o.region && lqi == o.lqi && step == o.step; }
 };
 
 struct Tensor {
@@ -66,10 +77,13 @@ struct Tensor {
   // and number of regions.
   int64_t packed_code_bytes() const { return (numel() * pack.code_bits() + 31) / 32 * 4; }
   int64_t packed_regions() const { return pack.on() ? numel() / pack.region : 0; }
-  // Bytes in the arena: LQ-packed codes + (lo, s) per region; int8-scheme
+  // Bytes of the region parameters: (lo, s) float32 each, or for the lqi
+  // form lo int16 + one step byte, padded to 4.
+  int64_t packed_param_bytes() const { return pack.lqi ? (3 * packed_regions() + 3) / 4 * 4 : 8 * packed_regions(); }
+  // Bytes in the arena: LQ-packed codes + region parameters; int8-scheme
   // tensors exactly ceil(numel * bits / 8) (sub-byte codes packed); float32.
   int64_t bytes() const {
-    if (pack.on()) return packed_code_bytes() + 8 * packed_regions();
+    if (pack.on()) return packed_code_bytes() + packed_param_bytes();
     return dtype == DType::I8 ? (numel() * q.bits + 7) / 8 : numel() * 4;
   }
   // An int8-scheme tensor of 4- or 2-bit codes, packed (docs/integer-only.md).

@@ -31,7 +31,7 @@ std::string print_graph(const Graph& g) {
     if (n.act != Activation::None) os << " act=" << activation_name(n.act);
     const Tensor& ot = g.out(n);
     if (ot.dtype == DType::I8) os << (ot.q.bits == 8 ? std::string(" i8") : ot.q.bits == 16 ? std::string(" i16") : " u" + std::to_string(ot.q.bits) + "packed") << "(scale=" << ot.q.scale << ", zp=" << ot.q.zero_point << ")";
-    if (ot.pack.on()) os << " stored=lq-packed(a" << ot.pack.a_bits << ", r" << ot.pack.region << ")";
+    if (ot.pack.on()) os << " stored=" << (ot.pack.lqi ? "lqi" : "lq") << "-packed(a" << ot.pack.a_bits << ", r" << ot.pack.region << ")";
     if (n.il) {
       os << " q=int8 w" << n.il->w_bits << "/channel a" << g.out(n).q.bits << "/tensor macs=" << node_macs(g, n) << "\n";
       continue;

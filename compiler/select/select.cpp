@@ -139,6 +139,30 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
   part(c, "CODES", q.K);
 }
 
+void add(Defines& d, const Defines& more) { d.insert(d.end(), more.begin(), more.end()); }
+
+// The packed-activation defines of an LQ layer's templates (conv2d_lqp.c,
+// conv2d_lqp_x86.c, conv2d_lqi.c): input and output packed or not, region,
+// code bits, output code maximum; in_r: QG_IN_R of a float input.
+Defines packed_io_defines(const ir::Tensor& in, const ir::Tensor& out, int64_t in_r) {
+  return {{"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
+          {"QG_IN_R", str(in.pack.on() ? in.pack.region : in_r)},
+          {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
+          {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
+          {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
+          {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
+          {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
+}
+
+// A max pool fused into the conv before it (fuse_lq_pools): its window and
+// output size (out: the pool's output), or QG_POOL 0.
+Defines pool_defines(const ir::Node* pool, const ir::Tensor& out) {
+  const ir::Window w = pool ? pool->attrs.win : ir::Window{};
+  return {{"QG_POOL", pool ? "1" : "0"},       {"QG_POH", str(pool ? out.shape.at(0) : 1)}, {"QG_POW", str(pool ? out.shape.at(1) : 1)},
+          {"QG_PKH", str(w.kh)},                {"QG_PKW", str(w.kw)},                         {"QG_PSH", str(w.sh)},
+          {"QG_PSW", str(w.sw)},                {"QG_PPT", str(w.pt)},                         {"QG_PPL", str(w.pl)}};
+}
+
 // templates/conv2d_lqi.c ("scheme": "lq_int", docs/quantization.md §12):
 // grid patch (K int16), region lo and step d (R int32 each), Σq per segment
 // (8-byte aligned), the patch's codes (K bytes). Weight codes one per byte.
@@ -151,7 +175,15 @@ void fill_lq_mac(KernelChoice& c, const Target& t, const ir::Graph&, const ir::N
 // taps skipped, four output channels per pass, the combination by 32×32→64
 // multiply-adds (docs/quantization.md §12, "M7 kernel"). QG_LQI_D32 (any
 // path): the same 32×32→64 combination when d·Σp·q < 2^31 for the longest segment.
-void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
+// Row lqi_packed (quant::choose_storage, docs/quantization.md §12 "Packed
+// storage"): an input stored in the lq_int packed form replaces the ALL*
+// parts (0 bytes: the producer computed the codes and (lo, d)); a packed
+// output adds YG (O int16: one position's output grid values) and YQ
+// (QG_OUT_R bytes: one region's codes before they are packed).
+// With `pool` (fuse_lq_pools, below): the kernel also max-pools its output
+// with that node's window and writes the pool's lq_int-packed output; PACC
+// holds the running maximum (O int32).
+void fill_lqi_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n, const ir::Node* pool) {
   const ir::LinearQuant& q = *n.lq;
   const bool dot = !q.acc64 && t.has_kernel("mac_dsp");
   const ir::Tensor& in = g.in(n);
@@ -168,24 +200,39 @@ void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
   // d·Σp·q (and d·Σq) < 2^31 for every step d of the code range
   const bool d32 = !q.acc64 && static_cast<int64_t>(quant::lqi_max_step(static_cast<int>(La))) * longest * La * Lw < (int64_t{1} << 31);
   fast = fast && d32;
+  const ir::Tensor& out = g.out(pool ? *pool : n);
+  QG_CHECK(!in.pack.on() || (in.pack.lqi && pix && in.pack.region == rb), "fill_lqi: a packed input not in this layer's lq_int form");
+  QG_CHECK(!out.pack.on() || out.pack.lqi, "fill_lqi: a packed output not in the lq_int form");
   c.kernel = "qg_" + op_name(n) + "_a" + str(q.a_bits) + "w" + str(q.w_bits) + region_tag(q.a_region) + (pix ? "x" : "") + (fast ? "f" : "") +
-             "_lqi__" + (dot ? tag(t) : "c");
-  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"}, {"QG_PIX", pix ? "1" : "0"}, {"QG_RB", str(pix ? rb : 1)}, {"QG_LQI_FAST", fast ? "1" : "0"},
+             (in.pack.on() ? "p" : "") + "_lqi" + (pool ? "_mp" : "") + (out.pack.on() ? "_po" : "") + "__" + (dot ? tag(t) : "c");
+  c.defines = {{"QG_DOT_U8", dot ? "1" : "0"},
+               {"QG_PIX", pix ? "1" : "0"},
+               {"QG_RB", str(pix ? rb : 1)},
+               {"QG_LQI_FAST", fast ? "1" : "0"},
                {"QG_LQI_D32", d32 ? "1" : "0"}};
+  add(c.defines, packed_io_defines(in, out, 1));
+  add(c.defines, pool_defines(pool, out));
   const int64_t R = q.aregions();
   part(c, "G", 2 * q.K);
   part(c, "RLO", 4 * R, 4);
   part(c, "RD", 4 * R);
   part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
   part(c, "CODES", q.K);
-  if (!pix) return;
-  part(c, "ALLQ", in.numel());
-  part(c, "ALLLO", 2 * (in.numel() / rb), 2);
-  part(c, "ALLD", 2 * (in.numel() / rb), 2);
-  if (!fast) return;
-  part(c, "ALLDSQ", 4 * (in.numel() / rb), 4);
-  part(c, "SEGV", 24 * q.segments(), 4);  // a position's valid segments: 6 int32 each
+  if (pix) {
+    const int64_t nall = in.pack.on() ? 0 : in.numel();  // the input values the layer quantizes itself
+    part(c, "ALLQ", nall);
+    part(c, "ALLLO", 2 * (nall / rb), 2);
+    part(c, "ALLD", 2 * (nall / rb), 2);
+    if (fast) {
+      part(c, "ALLDSQ", 4 * (nall / rb), 4);
+      part(c, "SEGV", 24 * q.segments(), 4);  // a position's valid segments: 6 int32 each
+    }
+  }
+  part(c, "YG", out.pack.on() ? 2 * out.shape.back() : 0, 2);
+  part(c, "YQ", out.pack.on() ? out.pack.region : 0);
+  part(c, "PACC", pool ? 4 * out.shape.back() : 0, 4);
 }
+void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) { fill_lqi_pool(c, t, g, n, nullptr); }
 
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
 // quant::choose_storage): no float patch when the input is packed, a row of
@@ -209,24 +256,9 @@ void fill_lqp_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const i
       seglen = 0;
   c.defines = {{"QG_WPACK", str(c.w_pack)},
                {"QG_DOT_U8", dot ? "1" : "0"},
-               {"QG_SEGLEN", str(dot ? seglen : 0)},
-               {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
-               {"QG_IN_R", str(in.pack.on() ? in.pack.region : 1)},
-               {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
-               {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
-               {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
-               {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
-               {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
-  const ir::Window w = pool ? pool->attrs.win : ir::Window{};
-  c.defines.insert(c.defines.end(), {{"QG_POOL", pool ? "1" : "0"},
-                                     {"QG_POH", str(pool ? out.shape.at(0) : 1)},
-                                     {"QG_POW", str(pool ? out.shape.at(1) : 1)},
-                                     {"QG_PKH", str(w.kh)},
-                                     {"QG_PKW", str(w.kw)},
-                                     {"QG_PSH", str(w.sh)},
-                                     {"QG_PSW", str(w.sw)},
-                                     {"QG_PPT", str(w.pt)},
-                                     {"QG_PPL", str(w.pl)}});
+               {"QG_SEGLEN", str(dot ? seglen : 0)}};
+  add(c.defines, packed_io_defines(in, out, 1));
+  add(c.defines, pool_defines(pool, out));
   const int64_t R = q.aregions();
   part(c, "PATCH", in.pack.on() ? 0 : 4 * q.K);
   part(c, "RLO", 4 * R);
@@ -277,14 +309,8 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
                {"QG_SEGLEN", str(seglen)},
                {"QG_K4", str(K4)},
                {"QG_SPLIT", split ? "1" : "0"},
-               {"QG_I16", !vnni && seglen * lmax * 64 <= 32767 ? "1" : "0"},
-               {"QG_IN_PACKED", in.pack.on() ? "1" : "0"},
-               {"QG_IN_R", str(in.pack.on() ? in.pack.region : seglen)},
-               {"QG_IN_CB", str(in.pack.on() ? in.pack.code_bits() : 8)},
-               {"QG_OUT_PACKED", out.pack.on() ? "1" : "0"},
-               {"QG_OUT_R", str(out.pack.on() ? out.pack.region : 1)},
-               {"QG_OUT_CB", str(out.pack.on() ? out.pack.code_bits() : 8)},
-               {"QG_OUT_LA", str(out.pack.on() ? quant::format_for_bits(out.pack.a_bits).levels : 255)}};
+               {"QG_I16", !vnni && seglen * lmax * 64 <= 32767 ? "1" : "0"}};
+  add(c.defines, packed_io_defines(in, out, seglen));
   const int64_t n_in = in.numel(), O = out.shape.back();
   if (in.pack.on()) {
     part(c, "PATCH", 0);
@@ -309,17 +335,27 @@ void fill_lqp_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir
 // Float producers whose output is stored LQ-packed (quant::choose_storage):
 // pool2d_lqp.c quantizes one output position (QG_C floats in YPIX), act_lqp.c
 // and add_lqp.c one region (QG_OUT_R floats) at a time.
+// pool2d_lqp.c also writes the lq_int form (QG_OUT_LQI, kernel "..._pi";
+// the emitter adds the grid step QG_OUT_STEP): YG (C int16 grid values) and
+// YQ (one region's codes) after YPIX.
 void fill_po(KernelChoice& c, const Target&, const ir::Graph& g, const ir::Node& n) {
   const ir::Tensor& out = g.out(n);
-  c.kernel = "qg_" + op_name(n) + "_f32_po__c";
+  QG_CHECK(!out.pack.lqi || c.tmpl == "pool2d_lqp.c", "fill_po: the lq_int packed form only from pool2d_lqp.c");
+  c.kernel = "qg_" + op_name(n) + "_f32_" + (out.pack.lqi ? "pi" : "po") + "__c";
   c.defines = {{"QG_OUT_R", str(out.pack.region)},
                {"QG_OUT_CB", str(out.pack.code_bits())},
                {"QG_OUT_LA", str(quant::format_for_bits(out.pack.a_bits).levels)}};
   part(c, "YPIX", 4 * (c.tmpl == "pool2d_lqp.c" || c.tmpl == "pool2d_lqp_x86.c" ? out.shape.back() : out.pack.region));
+  if (c.tmpl == "pool2d_lqp.c") c.defines.push_back({"QG_OUT_LQI", out.pack.lqi ? "1" : "0"});
+  if (!out.pack.lqi) return;
+  part(c, "YG", 2 * out.shape.back(), 2);
+  part(c, "YQ", out.pack.region);
 }
 
 // templates/pool2d_lqp_x86.c: pool2d_lqp.c with AVX2 (targets listing lq_x86).
-bool when_pool_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) { return t.has_kernel("lq_x86") && g.out(n).pack.on(); }
+bool when_pool_lqp_x86(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return t.has_kernel("lq_x86") && g.out(n).pack.on() && !g.out(n).pack.lqi;
+}
 void fill_po_x86(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) {
   fill_po(c, t, g, n);
   // pool2d_lqp_x86.c: YPIX holds one row of positions (packed in one call)
@@ -436,6 +472,9 @@ bool when_dsp_gemm(const Target& t, const ir::Graph& g, const ir::Node& n) { ret
 bool when_packed(const Target& t, const ir::Graph&, const ir::Node& n) { return packed_codes(t, n); }
 bool when_lut(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lut_g != 0; }
 bool when_lqi(const Target&, const ir::Graph&, const ir::Node& n) { return n.lq->lqi; }
+bool when_lqi_packed(const Target& t, const ir::Graph& g, const ir::Node& n) {
+  return when_lqi(t, g, n) && (g.in(n).pack.on() || g.out(n).pack.on());
+}
 bool when_out_packed(const Target&, const ir::Graph& g, const ir::Node& n) { return g.out(n).pack.on(); }
 bool when_lqp(const Target&, const ir::Graph& g, const ir::Node& n) { return !n.lq->lut_g && (g.in(n).pack.on() || g.out(n).pack.on()); }
 bool when_lqp_dsp(const Target& t, const ir::Graph& g, const ir::Node& n) {
@@ -486,6 +525,7 @@ const std::vector<Row>& table() {
       {"halide_add", {Op::Add}, Data::Int8, "halide_add_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
+      {"lqi_packed", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqi.c", nullptr, when_lqi_packed, fill_lqi},
       {"lqi", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqi.c", nullptr, when_lqi, fill_lqi},
       {"lqp_x86", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp_x86.c", nullptr, when_lqp_x86, fill_lqp_x86},
       {"lqp_dsp", {Op::Conv2d, Op::Dense}, Data::LQ, "conv2d_lqp.c", nullptr, when_lqp_dsp, fill_lqp},
@@ -790,7 +830,9 @@ ir::Graph resolve_auto(ir::Graph g, const Target& t) {
 }
 
 // Max pool fused into the LQ convolution before it (docs/quantization.md
-// §11): a conv2d_lqp.c (or per-patch conv2d_lq.c) conv whose float output (not the model's output) is
+// §11; lq_int: conv2d_lqi.c, §12 "Packed storage", the same conditions with
+// the pool's output in the lq_int form):
+// a conv2d_lqp.c (or per-patch conv2d_lq.c) conv whose float output (not the model's output) is
 // read only by a max pool with a pool2d_lqp.c choice (packed output). The
 // conv's kernel computes the conv outputs of each pool window, takes their
 // maximum in the pool's order and packs it; the conv's float output is never
@@ -804,16 +846,24 @@ void fuse_lq_pools(Selection& s, const ir::Graph& g, const Target& t) {
     // conv2d_lqp.c, or a per-patch conv2d_lq.c conv (float input and output),
     // which conv2d_lqp.c also computes (QG_IN_PACKED 0)
     const bool lqp = s[i].tmpl == "conv2d_lqp.c", lq = s[i].tmpl == "conv2d_lq.c" && n.lq && !n.lq->lut_g && !n.lq->lqi;
-    if (n.op != Op::Conv2d || !(lqp || lq) || g.output_index(n.output) >= 0 || g.out(n).pack.on()) continue;
+    const bool lqi = s[i].tmpl == "conv2d_lqi.c";  // lq_int (docs/quantization.md §12): the pool's output in the lq_int form
+    if (n.op != Op::Conv2d || !(lqp || lq || lqi) || g.output_index(n.output) >= 0 || g.out(n).pack.on()) continue;
     const std::vector<int> cons = g.consumers(n.output);
     if (cons.size() != 1) continue;
     const size_t j = static_cast<size_t>(cons[0]);
     const ir::Node& p = g.nodes[j];
-    if (p.op != Op::MaxPool2d || s[j].tmpl != "pool2d_lqp.c" || j <= i || p.inputs.size() != 1) continue;
+    // (conv2d_lqp.c packs the float-combination form, conv2d_lqi.c lq_int's)
+    if (p.op != Op::MaxPool2d || s[j].tmpl != "pool2d_lqp.c" || g.out(p).pack.lqi != lqi || j <= i || p.inputs.size() != 1) continue;
     KernelChoice c;
-    c.row = lqp ? s[i].row : t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64 ? "lqp_dsp" : "lqp_mac";
-    c.tmpl = "conv2d_lqp.c";
-    fill_lqp_pool(c, t, g, n, &p);
+    if (lqi) {
+      c.row = "lqi_packed";
+      c.tmpl = "conv2d_lqi.c";
+      fill_lqi_pool(c, t, g, n, &p);
+    } else {
+      c.row = lqp ? s[i].row : t.has_kernel("mac_dsp") && !packed_codes(t, n) && !n.lq->acc64 ? "lqp_dsp" : "lqp_mac";
+      c.tmpl = "conv2d_lqp.c";
+      fill_lqp_pool(c, t, g, n, &p);
+    }
     c.pool_node = static_cast<int>(j);
     s[i] = c;
     s[j].fused_into = static_cast<int>(i);
