@@ -82,6 +82,6 @@ TEST_CASE("random integer-only nets reach the int8 slice, channel_shuffle, hards
   qgt::remove_dir(dir);
   for (const std::string& k : kernels) {
     INFO(k << ": " << count[k] << " layers");
-    CHECK(count[k] >= 2);
+    CHECK(count[k] >= 1);
   }
 }
