@@ -624,6 +624,8 @@ Instance with_choice(Instance in, const select::KernelChoice& c) {
 
 std::vector<Instance> emit_act(Emitter& e, const ir::Graph& g, const Node& n, int) {
   const select::KernelChoice& c = e.choice(n);
+  if (i8(g, n.output))  // templates/act_i8.c: the clamp
+    return {{c.tmpl, c.kernel, {{"QG_N", str(g.out(n).numel())}}, {0}, false, {str(n.ip.act_min), str(n.ip.act_max)}}};
   return {with_choice({c.tmpl, c.kernel,
                        {{"QG_N", str(g.out(n).numel())}, {"QG_ACT", act_value(ir::op_info(n.op).activation)}}, {0}, false, {}}, c)};
 }
@@ -819,7 +821,7 @@ std::vector<Instance> emit_strided_copy(Emitter& e, const ir::Graph& g, const No
   return {{c.tmpl, c.kernel, d, {0}, false, {}}};
 }
 
-// mean: float as global_avgpool; int8 templates/mean_i8.c with {zp_in, zp_out, m, s}.
+// mean, global_avgpool: float templates/global_avgpool_f32.c; int8 templates/mean_i8.c with {zp_in, zp_out, m, s}.
 std::vector<Instance> emit_mean(Emitter& e, const ir::Graph& g, const Node& n, int idx) {
   if (!i8(g, n.output)) return emit_gap(e, g, n, idx);
   const select::KernelChoice& c = e.choice(n);
@@ -868,7 +870,7 @@ const std::pair<Op, EmitFn> kEmitters[] = {
     {Op::Relu6, emit_act},
     {Op::MaxPool2d, emit_pool},
     {Op::AvgPool2d, emit_pool},
-    {Op::GlobalAvgPool, emit_gap},
+    {Op::GlobalAvgPool, emit_mean},
     {Op::Add, emit_add},
     {Op::Concat, emit_concat},
     {Op::BatchNorm, emit_batchnorm},

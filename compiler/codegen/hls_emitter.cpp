@@ -1,5 +1,6 @@
 #include "codegen/hls_emitter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -451,6 +452,9 @@ LayerCode emit_softmax(const Ctx& c) {
   return r;
 }
 
+// An int8 op that is a function of the input code: qg_hls::table_i8 over `table`.
+LayerCode table_layer(const Ctx& c, const std::vector<int8_t>& table);
+
 LayerCode emit_table(const Ctx& c) {
   const Node& n = c.n;
   if (is_f32(c)) {
@@ -463,11 +467,16 @@ LayerCode emit_table(const Ctx& c) {
     r.report = {{"dsp", 8}, {"lut", 2500}, {"ff", 2000}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
     return r;
   }
-  need_i8(c);
   QG_CHECK(n.ip.table_i8.size() == 256, "int8 table op without its table");
+  return table_layer(c, n.ip.table_i8);
+}
+
+LayerCode table_layer(const Ctx& c, const std::vector<int8_t>& table) {
+  const Node& n = c.n;
+  need_i8(c);
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + "};\n";
-  r.decls += "static const int8_t " + c.L + "_table[256] = {\n  " + int_table(n.ip.table_i8) + "};\n";
+  r.decls += "static const int8_t " + c.L + "_table[256] = {\n  " + int_table(table) + "};\n";
   r.call = "qg_hls::table_i8<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_table);";
   r.function = "qg_hls::table_i8";
   r.table_bytes = 256;
@@ -508,6 +517,7 @@ LayerCode emit_quantize(const Ctx& c) {
     r.report = {{"dsp", 0}, {"lut", 8}, {"ff", 16}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
     return r;
   }
+  if (!n.ip.table_i8.empty()) return table_layer(c, n.ip.table_i8);  // int8 -> int8 requantize (quant::lower_int8's table)
   if (c.g.in(n).dtype != ir::DType::F32 || c.g.out(n).dtype != ir::DType::I8) refuse(c, "is not float -> int8");
   if (c.g.out(n).sub_byte()) refuse(c, "quantizes float to sub-byte codes");
   const ir::TensorQuant& q = c.g.out(n).q;
@@ -534,6 +544,11 @@ LayerCode emit_dequantize(const Ctx& c) {
 }
 
 LayerCode emit_activation(const Ctx& c) {
+  if (!is_f32(c)) {  // int8 relu / relu6: the clamp to [act_min, act_max] as a table of the code
+    std::vector<int8_t> t(256);
+    for (int v = -128; v < 128; ++v) t[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::min(std::max(v, c.n.ip.act_min), c.n.ip.act_max));
+    return table_layer(c, t);
+  }
   need_f32(c);
   LayerCode r;
   r.decls = cfg_head(c) + ci("N", c.g.out(c.n).numel()) + "  static constexpr bool RELU6 = " +
@@ -563,9 +578,19 @@ LayerCode emit_batchnorm(const Ctx& c) {
 }
 
 LayerCode emit_global_avgpool(const Ctx& c) {
-  need_f32(c);
   const auto& is = c.g.in(c.n).shape;
   LayerCode r;
+  if (!is_f32(c)) {  // int8: TFLite's MEAN (templates/mean_i8.c)
+    need_i8(c);
+    const Node& n = c.n;
+    r.decls = cfg_head(c) + ci("HW", is[0] * is[1]) + ci("CH", is[2]) + ci("ZP_IN", c.g.in(n).q.zero_point) +
+              ci("ZP_OUT", c.g.out(n).q.zero_point) + ci("MULT", n.ip.out_mult) + ci("SHIFT", n.ip.out_shift) + "};\n";
+    r.function = "qg_hls::mean_i8";
+    r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";
+    r.report = {{"dsp", 4}, {"lut", 400}, {"ff", 400}, {"bram18", 0}, {"latency_cycles", c.g.in(n).numel() + is[2]}};
+    return r;
+  }
+  need_f32(c);
   r.decls = cfg_head(c) + ci("HW", is[0] * is[1]) + ci("CH", is[2]) + "};\n";
   r.function = "qg_hls::global_avgpool_f32";
   r.call = r.function + "<" + c.L + "_cfg>(@IN0@, @OUT@);";

@@ -718,11 +718,20 @@ class Importer {
 
   // ---------------------------------------------------------------- windows
 
+  // The window attributes of Conv, ConvTranspose and the pools: strides and
+  // dilations (2 each, default 1), pads (4, default 0).
+  struct WindowAttrs {
+    std::vector<int64_t> strides, dilations, pads;
+  };
+  WindowAttrs window_attrs(const Ctx& c) {
+    return {attr_ints(c, "strides", 2, 1, 1), attr_ints(c, "dilations", 2, 1, 1), attr_ints(c, "pads", 4, 0, 0)};
+  }
+
   void read_window(const Ctx& c, const std::vector<int64_t>& in /*NCHW*/, int64_t kh, int64_t kw, bool allow_dilation, ir::Window& w) {
-    const auto s = attr_ints(c, "strides", 2, 1, 1);
-    const auto d = attr_ints(c, "dilations", 2, 1, 1);
+    WindowAttrs wa = window_attrs(c);
+    const auto &s = wa.strides, &d = wa.dilations;
     if (!allow_dilation && (d[0] != 1 || d[1] != 1)) fail(c, "dilations other than 1 are not supported for pooling");
-    auto p = attr_ints(c, "pads", 4, 0, 0);
+    auto& p = wa.pads;
     const std::string ap = attr_string(c, "auto_pad", "NOTSET");
     w.kh = kh;
     w.kw = kw;
@@ -790,35 +799,49 @@ class Importer {
     }
   }
 
+  // Conv / ConvTranspose: the weight W (input 1), a 4-D float constant
+  // without empty dimensions whose kernel [kH, kW] matches attribute
+  // kernel_shape when given. `form` names the expected layout for the message.
+  const Const& conv_weight(const Ctx& c, const std::string& form) {
+    const Const& W = float_constant(c, 1, "W, the weight");
+    if (W.dims.size() != 4) fail(c, "weight " + q(c.n.input(1)) + " has shape " + list_str(W.dims) + "; qgen supports " + form);
+    for (int64_t d : W.dims)
+      if (d < 1) fail(c, "weight " + q(c.n.input(1)) + " has an empty dimension: " + list_str(W.dims));
+    if (auto ks = attr_ints(c, "kernel_shape"))
+      if (*ks != std::vector<int64_t>{W.dims[2], W.dims[3]})
+        fail(c, "attribute kernel_shape " + list_str(*ks) + " does not match the weight's " + list_str({W.dims[2], W.dims[3]}));
+    return W;
+  }
+
+  // Conv / ConvTranspose: the bias [O], input 2 or else a constant Add right
+  // after the node (bias_add_after; `fused` gets the Add's index); empty if neither.
+  ir::Param conv_bias(const Ctx& c, int64_t O, std::optional<size_t>& fused) {
+    if (has_input(c, 2)) {
+      const Const& B = float_constant(c, 2, "B, the bias");
+      if (B.dims != std::vector<int64_t>{O}) fail(c, "bias " + q(c.n.input(2)) + " has shape " + list_str(B.dims) + "; expected [" + str(O) + "]");
+      return ir::Param{B.dims, B.f};
+    }
+    if (auto f = bias_add_after(c, O, true)) {
+      fused = f->first;
+      return ir::Param{{O}, std::move(f->second)};
+    }
+    return {};
+  }
+
   void conv(const Ctx& c) {
     only_attrs(c, {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
     only_first_output(c);
     const Value& x = image(c, 0, "Conv");
     const int xt = x.tensor;
     const std::vector<int64_t> xd = x.dims;
-    const Const& W = float_constant(c, 1, "W, the weight");
-    if (W.dims.size() != 4)
-      fail(c, "weight " + q(c.n.input(1)) + " has shape " + list_str(W.dims) + "; qgen supports 2-D convolutions (weight [O, C/group, kH, kW])");
-    for (int64_t d : W.dims)
-      if (d < 1) fail(c, "weight " + q(c.n.input(1)) + " has an empty dimension: " + list_str(W.dims));
-    if (auto ks = attr_ints(c, "kernel_shape"))
-      if (*ks != std::vector<int64_t>{W.dims[2], W.dims[3]})
-        fail(c, "attribute kernel_shape " + list_str(*ks) + " does not match the weight's " + list_str({W.dims[2], W.dims[3]}));
+    const Const& W = conv_weight(c, "2-D convolutions (weight [O, C/group, kH, kW])");
     ir::Attrs at;
     at.groups = attr_int(c, "group", 1);
     if (at.groups < 1 || at.groups > kMaxDim) fail(c, "attribute 'group' must be >= 1, got " + str(at.groups));
     read_window(c, xd, W.dims[2], W.dims[3], true, at.win);
-    ir::Param w{W.dims, W.f}, b;
-    const int64_t O = W.dims[0];
+    ir::Param w{W.dims, W.f};
     std::optional<size_t> fused;
-    if (has_input(c, 2)) {
-      const Const& B = float_constant(c, 2, "B, the bias");
-      if (B.dims != std::vector<int64_t>{O}) fail(c, "bias " + q(c.n.input(2)) + " has shape " + list_str(B.dims) + "; expected [" + str(O) + "]");
-      b = ir::Param{B.dims, B.f};
-    } else if (auto f = bias_add_after(c, O, true)) {
-      fused = f->first;
-      b = ir::Param{{O}, std::move(f->second)};
-    }
+    ir::Param b = conv_bias(c, W.dims[0], fused);
     oihw_to_ohwi(w);
     finish_linear(c, emit(c, Op::Conv2d, {xt}, at, std::move(w), std::move(b)), fused);
   }
@@ -839,19 +862,13 @@ class Importer {
     const Value& x = image(c, 0, "ConvTranspose");
     const int xt = x.tensor;
     const std::vector<int64_t> xd = x.dims;
-    const Const& W = float_constant(c, 1, "W, the weight");
-    if (W.dims.size() != 4)
-      fail(c, "weight " + q(c.n.input(1)) + " has shape " + list_str(W.dims) + "; qgen supports 2-D transposed convolutions (weight [C, O, kH, kW])");
-    for (int64_t d : W.dims)
-      if (d < 1) fail(c, "weight " + q(c.n.input(1)) + " has an empty dimension: " + list_str(W.dims));
+    const Const& W = conv_weight(c, "2-D transposed convolutions (weight [C, O, kH, kW])");
     const int64_t C = W.dims[0], O = W.dims[1], kh = W.dims[2], kw = W.dims[3];
     if (C != xd[1]) fail(c, "weight " + q(c.n.input(1)) + " has " + str(C) + " input channels; the input has " + str(xd[1]));
-    if (auto ks = attr_ints(c, "kernel_shape"))
-      if (*ks != std::vector<int64_t>{kh, kw})
-        fail(c, "attribute kernel_shape " + list_str(*ks) + " does not match the weight's " + list_str({kh, kw}));
-    const auto s = attr_ints(c, "strides", 2, 1, 1), dl = attr_ints(c, "dilations", 2, 1, 1);
+    const WindowAttrs wa = window_attrs(c);
+    const auto &s = wa.strides, &dl = wa.dilations;
     const auto op = attr_ints(c, "output_padding", 2, 0, 0);
-    const auto p = ap == "VALID" ? std::vector<int64_t>(4, 0) : attr_ints(c, "pads", 4, 0, 0);
+    const auto p = ap == "VALID" ? std::vector<int64_t>(4, 0) : wa.pads;
     for (int a = 0; a < 2; ++a)
       if (op[static_cast<size_t>(a)] >= std::max(s[static_cast<size_t>(a)], dl[static_cast<size_t>(a)]))
         fail(c, "output_padding " + list_str(op) + " must be smaller than the stride or the dilation");
@@ -867,7 +884,7 @@ class Importer {
       if (pa.pads[u] < 0 || pa.pads[3 + u] < 0)
         fail(c, "pads " + list_str(p) + " exceed the dilated kernel extent " + str(span) + " (cropping is not supported)");
     }
-    ir::Param w{{O, kh, kw, C}, std::vector<float>(W.f.size())}, b;
+    ir::Param w{{O, kh, kw, C}, std::vector<float>(W.f.size())};
     for (int64_t o = 0; o < O; ++o)  // OHWI, flipped in y and x
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t xx = 0; xx < kw; ++xx)
@@ -875,14 +892,7 @@ class Importer {
             w.data[static_cast<size_t>(((o * kh + y) * kw + xx) * C + ci)] =
                 W.f[static_cast<size_t>(((ci * O + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - xx))];
     std::optional<size_t> fused;
-    if (has_input(c, 2)) {
-      const Const& B = float_constant(c, 2, "B, the bias");
-      if (B.dims != std::vector<int64_t>{O}) fail(c, "bias " + q(c.n.input(2)) + " has shape " + list_str(B.dims) + "; expected [" + str(O) + "]");
-      b = ir::Param{B.dims, B.f};
-    } else if (auto f = bias_add_after(c, O, true)) {
-      fused = f->first;
-      b = ir::Param{{O}, std::move(f->second)};
-    }
+    ir::Param b = conv_bias(c, O, fused);
     const int up = emit(c, Op::Pad, {xt}, pa);
     ir::Attrs ca;
     ca.groups = 1;

@@ -585,11 +585,11 @@ void k_channel_shuffle(const KernelArgs& a) {
 constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Conv2d, k_conv2d, k_linear_i8},
     {Op::Dense, k_dense, k_linear_i8},
-    {Op::Relu, k_activation, nullptr},
-    {Op::Relu6, k_activation, nullptr},
+    {Op::Relu, k_activation, k_clamp_i8},
+    {Op::Relu6, k_activation, k_clamp_i8},
     {Op::MaxPool2d, k_pool<true>, k_pool_i8<true>},
     {Op::AvgPool2d, k_pool<false>, k_pool_i8<false>},
-    {Op::GlobalAvgPool, k_global_avgpool, nullptr},
+    {Op::GlobalAvgPool, k_global_avgpool, k_mean_i8},
     {Op::Add, k_add, k_add_i8},
     {Op::Concat, k_concat, k_concat},  // int8: the codes, moved as the float kernel moves values
     {Op::BatchNorm, k_batchnorm, nullptr},
@@ -597,7 +597,7 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Reshape, k_relayout, k_relayout},
     {Op::Softmax, k_softmax, k_softmax_i8},
     {Op::Sigmoid, k_sigmoid, k_table_i8},
-    {Op::HardSigmoid, k_hardsigmoid, nullptr},
+    {Op::HardSigmoid, k_hardsigmoid, k_table_i8},
     {Op::HardSwish, k_hardswish, k_table_i8},
     {Op::LeakyRelu, k_leaky_relu, k_table_i8},
     {Op::Mul, k_binary<f_mul>, k_binary_i8<true>},
@@ -605,8 +605,8 @@ constexpr std::array<OpKernels, static_cast<size_t>(Op::kCount)> kKernels = {{
     {Op::Div, k_binary<f_div>, k_div_i8},
     {Op::Minimum, k_binary<f_min>, k_binary<f_min>},  // int8: the smaller code (TFLite's MINIMUM)
     {Op::Maximum, k_binary<f_max>, k_binary<f_max>},
-    {Op::Slice, k_slice, nullptr},
-    {Op::ChannelShuffle, k_channel_shuffle, nullptr},
+    {Op::Slice, k_slice, k_slice},  // int8: the codes, moved as the float kernel moves values
+    {Op::ChannelShuffle, k_channel_shuffle, k_channel_shuffle},
     {Op::Pad, k_strided_copy, k_strided_copy},
     {Op::Transpose, k_strided_copy, k_strided_copy},
     {Op::StridedSlice, k_strided_copy, k_strided_copy},

@@ -33,6 +33,8 @@ void k_add_i8(const KernelArgs& a);
 template <bool kMul>
 void k_binary_i8(const KernelArgs& a);  // int8 mul (kMul) or sub
 void k_div_i8(const KernelArgs& a);   // TFLite's int8 DIV (qg_div_i8)
+// int8 relu / relu6 (input quantization kept): the codes clamped to [act_min, act_max].
+void k_clamp_i8(const KernelArgs& a);
 void k_mean_i8(const KernelArgs& a);  // TFLite's int8 MEAN over height and width (reference_integer_ops::Mean)
 template <bool kMax>
 void k_pool_i8(const KernelArgs& a);

@@ -156,6 +156,11 @@ void k_div_i8(const KernelArgs& a) {
 // per channel the sum of (x - zp_in), MultiplyByQuantizedMultiplier by the
 // multiplier with 1 / (H*W) folded in (quant/int8.cpp params_mean), plus
 // zp_out, clamped.
+void k_clamp_i8(const KernelArgs& a) {
+  for (size_t i = 0; i < a.out.size(); ++i)
+    a.out[i] = static_cast<float>(clamp(code((*a.in[0])[i]), a.n.ip.act_min, a.n.ip.act_max));
+}
+
 void k_mean_i8(const KernelArgs& a) {
   const ir::IntParams& p = a.n.ip;
   const auto& is = a.g.in(a.n).shape;

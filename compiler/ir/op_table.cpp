@@ -328,6 +328,10 @@ struct Row {
     i.int16_lut = k;
     return *this;
   }
+  Row& int8_requantize_inputs() {
+    i.int8_requantize_inputs = true;
+    return *this;
+  }
   Row& int8_single_rounding() {
     i.int8_single_rounding = true;
     return *this;

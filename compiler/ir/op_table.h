@@ -109,6 +109,11 @@ struct OpInfo {
   bool int8_lut = false;
   // Int8Rule::Table ops with a 16x8 kernel (int16 input and output).
   Int16Lut int16_lut = Int16Lut::None;
+  // A several-input Int8Rule::KeepQuant op that runs in int8 even when its
+  // inputs' quantizations differ: quant::to_int8 gives the output its own
+  // calibrated quantization and requantizes every input that differs
+  // (concat: what the TFLite converter does for CONCATENATION).
+  bool int8_requantize_inputs = false;
 };
 
 const OpInfo& op_info(Op op);

@@ -171,13 +171,49 @@ ir::Graph to_int8(ir::Graph g, const std::vector<Range>& ranges) {
     bool run_i8 = linear || (ir::int8_compute(info) && info.int8 != ir::Int8Rule::Linear && fed_i8);
     // Codes are only comparable (minimum, maximum) or concatenable under one
     // quantization: a several-input KeepQuant op whose inputs are not all int8
-    // with equal (scale, zero point) runs in float.
+    // with equal (scale, zero point) runs in float, unless the op requantizes
+    // its inputs (OpInfo::int8_requantize_inputs, concat).
+    bool requant_inputs = false;
     if (run_i8 && info.int8 == ir::Int8Rule::KeepQuant && n.inputs.size() > 1)
       for (int t : n.inputs) {
         const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
         const ir::TensorQuant &q = g.tensor(t).q, &q0 = g.tensor(n.inputs[0]).q;
-        if (!t_i8 || q.scale != q0.scale || q.zero_point != q0.zero_point || q.bits != q0.bits) run_i8 = false;
+        if (!t_i8 || q.scale != q0.scale || q.zero_point != q0.zero_point || q.bits != q0.bits) {
+          requant_inputs = info.int8_requantize_inputs;
+          run_i8 = requant_inputs;
+        }
       }
+    if (requant_inputs) {
+      // The output's own calibrated quantization; every input not already in
+      // it is quantized (float) or requantized (int8 -> int8, TFLite's
+      // QUANTIZE as its converter inserts it before CONCATENATION) to it.
+      const ir::TensorQuant oq = int8_params(ranges[static_cast<size_t>(n.output)]);
+      for (int& t : n.inputs) {
+        const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
+        if (t_i8) t = unpack(t, out);
+        const ir::TensorQuant& q = g.tensor(t).q;
+        if (t_i8 && q.scale == oq.scale && q.zero_point == oq.zero_point && q.bits == 8) continue;
+        ir::Tensor nt = g.tensor(t);
+        nt.name = g.tensor(t).name + ":r" + std::to_string(n.output);
+        nt.dtype = ir::DType::I8;
+        nt.q = oq;
+        g.tensors.push_back(nt);
+        ir::Node c;
+        c.op = ir::Op::Quantize;
+        c.name = nt.name;
+        c.src = "(" + std::string(t_i8 ? "requantize " : "quantize ") + message_name(g.tensor(t).name) + ")";
+        c.inputs = {t};
+        t = static_cast<int>(g.tensors.size()) - 1;
+        c.output = t;
+        out.push_back(std::move(c));
+      }
+      ir::Tensor& o = g.tensor(n.output);
+      o.dtype = ir::DType::I8;
+      o.q = oq;
+      i8[static_cast<size_t>(n.output)] = true;
+      out.push_back(std::move(n));
+      continue;
+    }
     for (int& t : n.inputs) {
       const bool t_i8 = static_cast<size_t>(t) < T0 && i8[static_cast<size_t>(t)];
       if (run_i8 && !t_i8) t = convert(t, true, out);
@@ -474,6 +510,7 @@ const std::pair<ir::Op, ParamsFn> kParams[] = {
     {ir::Op::Mul, params_mul},
     {ir::Op::Div, params_div},
     {ir::Op::Mean, params_mean},
+    {ir::Op::GlobalAvgPool, params_mean},
     {ir::Op::LeakyRelu, params_leaky_relu},
     {ir::Op::HardSwish, params_hardswish},
     {ir::Op::Softmax, params_softmax},
@@ -570,7 +607,8 @@ ir::Graph lower_int8(ir::Graph g) {
     QG_CHECK(packed_ok || !g.tensor(n.output).sub_byte(), std::string("packed sub-byte output of int8 ") + info.name);
     QG_CHECK(n.op != ir::Op::MaxPool2d || g.tensor(n.inputs[0]).q.bits == g.tensor(n.output).q.bits, "a max pool keeps its input's width");
     const ir::TensorQuant& out = g.tensor(n.output).q;
-    activation_range_i8(n.act, out, &n.ip.act_min, &n.ip.act_max);
+    // A relu / relu6 op clamps as the activation it is (Int8Rule::KeepQuant).
+    activation_range_i8(info.activation != ir::Activation::None ? info.activation : n.act, out, &n.ip.act_min, &n.ip.act_max);
     switch (info.int8) {
       case ir::Int8Rule::Linear:
         requantize_linear(g, n);

@@ -635,6 +635,20 @@ void global_avgpool_f32(hls::stream<float>& in, hls::stream<float>& out) {
   for (int c = 0; c < C::CH; ++c) out.write(sum[c] / (float)C::HW);
 }
 
+// int8 global average pool as TFLite's MEAN (templates/mean_i8.c): per
+// channel the int32 sum of x - zp_in, qg_mbqm by (MULT, SHIFT), plus zp_out, clamped
+template <class C>
+void mean_i8(hls::stream<act_t>& in, hls::stream<act_t>& out) {
+  int32_t sum[C::CH];
+  for (int c = 0; c < C::CH; ++c) sum[c] = 0;
+  for (int i = 0; i < C::HW; ++i)
+    for (int c = 0; c < C::CH; ++c) {
+#pragma HLS PIPELINE II=1
+      sum[c] += (int32_t)in.read() - C::ZP_IN;
+    }
+  for (int c = 0; c < C::CH; ++c) out.write((act_t)clamp32(qg_mbqm(sum[c], C::MULT, C::SHIFT) + C::ZP_OUT, -128, 127));
+}
+
 // softmax over the last axis: exp(x - max) (qg_expf), then / sum
 template <class C>
 void softmax_f32(hls::stream<float>& in, hls::stream<float>& out) {

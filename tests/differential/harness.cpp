@@ -40,6 +40,21 @@ std::vector<DiffModel> random_models(uint64_t first, int count, const std::strin
   return models;
 }
 
+DiffModel file_model(const std::string& dir, const std::string& file, const std::string& prefix, bool int8,
+                     const std::string& quant_json, size_t size, int count, Rng& r) {
+  DiffModel m;
+  m.model_file = dir + "/" + file;
+  m.prefix = prefix;
+  m.label = file + (quant_json.empty() ? "" : " " + quant_json);
+  m.quant_json = quant_json;
+  for (int k = 0; k < count; ++k) {
+    std::vector<float> in(size);
+    for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
+    m.inputs.push_back(in);
+  }
+  return m;
+}
+
 std::vector<Toolchain> m7_toolchains() { return {{"arm-none-eabi-gcc", "-O2", "cortex-m7"}, {"gcc", "-O2", "cortex-m7"}}; }
 
 namespace {

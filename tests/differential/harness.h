@@ -55,4 +55,11 @@ std::vector<Toolchain> default_toolchains();
 std::vector<DiffModel> random_models(uint64_t first, int count, const std::string& scheme, const std::string& prefix, int inputs = 4,
                                      const std::function<void(int k, RandomNetOptions&)>& tweak = nullptr);
 
+// A model file (`dir`/`file`, e.g. a .tflite) compiled with `quant_json`
+// ("" for none), labelled by file and quant.json, with `count` random inputs
+// of `size` values from `r`: int8 codes in [-128, 127] when `int8`, else
+// floats in [-2, 2].
+DiffModel file_model(const std::string& dir, const std::string& file, const std::string& prefix, bool int8,
+                     const std::string& quant_json, size_t size, int count, Rng& r);
+
 }  // namespace qgt

@@ -3,8 +3,10 @@
 // and regions layer (DQ) / kernel / R per layer), emitted C built with gcc and
 // clang at -O0 and -O2, outputs compared bit-exactly with the interpreter.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "differential/harness.h"
+#include "support/cbuild.h"
 
 namespace {
 
@@ -60,3 +62,26 @@ TEST_CASE("random integer-only nets group 2: emitted C equals interpreter bit fo
 
 TEST_CASE("random float nets group 0: emitted C equals interpreter bit for bit", "[differential]") { check_group(0, false); }
 TEST_CASE("random float nets group 1: emitted C equals interpreter bit for bit", "[differential]") { check_group(1, false); }
+
+// The int8 groups above reach the int8 kernels of the data-movement and
+// table ops (else they could pass with those ops left in float between
+// quantize / dequantize layers): slice, channel_shuffle, hardsigmoid's table,
+// global_avgpool as TFLite's MEAN, and concat with requantized inputs.
+TEST_CASE("random integer-only nets reach the int8 slice, channel_shuffle, hardsigmoid, global_avgpool and requantizing concat",
+          "[differential][int8]") {
+  std::map<std::string, int> count;
+  const std::vector<std::string> kernels = {"qg_slice_i8__c", "qg_channel_shuffle_i8__c", "qg_hardsigmoid_table_i8__c",
+                                            "qg_global_avgpool_i8__c", "qg_concat_i8__c", "qg_quantize_table_i8__c"};
+  const std::string dir = qgt::make_temp_dir("i8cover");
+  for (int group = 0; group < 3; ++group)
+    for (const qgt::DiffModel& m : qgt::random_models(900000 + static_cast<uint64_t>(group * kPerGroup), kPerGroup, "int8", "i8net", 0)) {
+      const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, m.calibration, "c");
+      for (const qg::select::KernelChoice& c : *s.kernels)
+        for (const std::string& k : kernels) count[k] += c.kernel == k ? 1 : 0;
+    }
+  qgt::remove_dir(dir);
+  for (const std::string& k : kernels) {
+    INFO(k << ": " << count[k] << " layers");
+    CHECK(count[k] >= 1);
+  }
+}

@@ -351,17 +351,7 @@ TEST_CASE("cortex-m7: TRANSPOSE_CONV int8 and LQ-4 equal the interpreter on the 
   std::vector<qgt::DiffModel> ms;
   qgt::Rng r(15);
   auto add = [&](const std::string& file, const std::string& prefix, bool int8, const std::string& quant) {
-    qgt::DiffModel m;
-    m.model_file = dir + "/" + file;
-    m.prefix = prefix;
-    m.label = file + (quant.empty() ? "" : " " + quant);
-    m.quant_json = quant;
-    for (int k = 0; k < 2; ++k) {
-      std::vector<float> in(8 * 8 * 4);
-      for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
-      m.inputs.push_back(in);
-    }
-    ms.push_back(m);
+    ms.push_back(qgt::file_model(dir, file, prefix, int8, quant, 8 * 8 * 4, 2, r));
   };
   add("transpose_conv_bias.tflite", "m7tc_i8", true, "");
   add("transpose_conv_bias_f32.tflite", "m7tc_lq4", false,

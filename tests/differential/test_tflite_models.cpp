@@ -152,18 +152,8 @@ TEST_CASE("TRANSPOSE_CONV: float, LQ, DQ and int8: emitted C equals interpreter 
   const std::string dir = std::string(QGEN_SOURCE_DIR) + "/tests/models/tflite_ops";
   std::vector<qgt::DiffModel> ms;
   auto add = [&](const std::string& file, const std::string& prefix, bool int8, const std::string& quant) {
-    qgt::DiffModel m;
-    m.model_file = dir + "/" + file;
-    m.prefix = prefix;
-    m.label = file + (quant.empty() ? "" : " " + quant);
-    m.quant_json = quant;
     qgt::Rng r(std::hash<std::string>{}(prefix));
-    for (int k = 0; k < 3; ++k) {
-      std::vector<float> in(8 * 8 * 4);
-      for (float& v : in) v = int8 ? static_cast<float>(r.uniform(-128, 127)) : r.sym(2.0f);
-      m.inputs.push_back(in);
-    }
-    ms.push_back(m);
+    ms.push_back(qgt::file_model(dir, file, prefix, int8, quant, 8 * 8 * 4, 3, r));
   };
   add("transpose_conv_bias_f32.tflite", "tc_f", false, "");
   add("transpose_conv_bias_f32.tflite", "tc_lq4", false,

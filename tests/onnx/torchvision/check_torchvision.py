@@ -19,7 +19,12 @@ The 12 torchvision architectures of issue 15, end to end:
      with `qgen run` (same config and calibration) on the board. A model whose
      int8 weights exceed the board's 16 MiB PSRAM, or whose arena exceeds its
      4 MiB RAM, is reported as too big (by name, with its sizes), not run.
-Prints one line per model and, with --report, the RESULT lines of bench/zoo/run.
+     Each line says how many layers of that build are left with a float
+     kernel (ops without an int8 one, between quantize / dequantize layers);
+     --int8-count does only that compile for each model (no steps 2-3, no QEMU).
+Prints one line per model and, with --report, the RESULT lines of bench/zoo/run
+(with --m7 also zoo.torchvision.int8_all_int8, the models whose int8 build has
+no float layer, and zoo.torchvision.int8_float_ops, the float layers of all).
 Exits 77 (skip) when TORCH_PYTHON cannot import torch and torchvision (or,
 with --m7, when arm-none-eabi-gcc or qemu-system-arm is missing), 1 on any
 failure (a model too big for the board is not a failure). This interpreter
@@ -112,13 +117,20 @@ def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
+def export_once(name, a, d):
+    """Exports the model into d unless it is there; "" or the exporter's error."""
+    if os.path.exists(os.path.join(d, name + ".onnx")) and os.path.exists(os.path.join(d, name + ".input.npy")):
+        return ""
+    r = run([a.torch_python, os.path.join(HERE, "export_torchvision.py"), d, name])
+    return "" if r.returncode == 0 else "export failed: " + r.stderr.strip()[-400:]
+
+
 def check(name, a, d):
     onnx_path = os.path.join(d, name + ".onnx")
     inp = os.path.join(d, name + ".input.npy")
-    if not (os.path.exists(onnx_path) and os.path.exists(inp)):
-        r = run([a.torch_python, os.path.join(HERE, "export_torchvision.py"), d, name])
-        if r.returncode != 0:
-            return "export failed: " + r.stderr.strip()[-400:], False, False
+    err = export_once(name, a, d)
+    if err:
+        return err, False, False
     x = np.load(inp).astype(np.float32)
     sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     want = sess.run(None, {sess.get_inputs()[0].name: x})[0].astype(np.float64).ravel()
@@ -173,7 +185,8 @@ def c_words(a):
 
 def m7_int8(name, a, d):
     """Issue 15's int8 + --calibrate build on the Cortex-M7 under QEMU.
-    Returns (status, message): status "ok", "too big" or "FAIL"."""
+    Returns (status, message, float layers): status "ok", "too big" or "FAIL";
+    the number of layers left with a float kernel (None when it did not compile)."""
     x = np.load(os.path.join(d, name + ".input.npy")).astype(np.float32).reshape(-1)
     w = os.path.join(d, name + "_m7")
     shutil.rmtree(w, ignore_errors=True)
@@ -191,7 +204,7 @@ def m7_int8(name, a, d):
     r = run([a.qgen, "compile", onnx_path, "--target", "cortex-m7", "--name", "model", "--weights-section", ".psram.weights",
              "-o", out, "-q"] + cfg)
     if r.returncode != 0:
-        return "FAIL", "int8 compile for cortex-m7: " + r.stderr.strip()
+        return "FAIL", "int8 compile for cortex-m7: " + r.stderr.strip(), None
     with open(os.path.join(out, "report.json")) as f:
         rep = json.load(f)
     weights, arena = int(rep["weight_bytes"]), int(rep["arena_bytes"])
@@ -204,13 +217,16 @@ def m7_int8(name, a, d):
                                            ", ".join("%s x%d" % kv for kv in sorted(fl.items())) or "none")
     io_bytes = 4 * (x.size + 1000)  # input and output buffers (4 bytes per element at most)
     sizes = "int8 weights %.1f MiB (board PSRAM 16 MiB), arena %.2f MiB (board RAM 4 MiB)" % (weights / 2**20, arena / 2**20)
+    nfl = sum(fl.values())
+    if a.int8_count:
+        return "ok", mixed + "; " + sizes + " (not run: --int8-count)", nfl
     if weights > M7_PSRAM or arena + io_bytes + M7_STACK > M7_RAM:
-        return "too big", sizes
+        return "too big", sizes + "; " + mixed, nfl
     with open(os.path.join(out, "model.h")) as f:
         h = f.read()
     m = re.search(r"int model_run\(const (\w+) \*input, (\w+) \*output, void \*arena\);", h)
     if not m:
-        return "FAIL", "no single-input model_run declaration in model.h"
+        return "FAIL", "no single-input model_run declaration in model.h", nfl
     t_in, t_out = m.group(1), m.group(2)
     np_in = {"float": np.float32, "int8_t": np.int8}[t_in]
     np_out = {"float": np.float32, "int8_t": np.int8}[t_out]
@@ -220,7 +236,7 @@ def m7_int8(name, a, d):
         xk.tofile(fin)
         r = run([a.qgen, "run", onnx_path, "--input", fin, "--output", fout] + cfg)
         if r.returncode != 0:
-            return "FAIL", "qgen run (int8): " + r.stderr.strip()
+            return "FAIL", "qgen run (int8): " + r.stderr.strip(), nfl
         want.append(np.fromfile(fout, dtype=np_out))
     n_out = want[0].size
     with open(os.path.join(w, "m7_data.h"), "w") as f:
@@ -236,17 +252,17 @@ def m7_int8(name, a, d):
              os.path.join(out, "model_weights.c"), "--", "-I" + out, "-I" + w, "-Wa,-I" + out, "-DT_IN=" + t_in, "-DT_OUT=" + t_out,
              "-Wl,--defsym=__flash_size=4M", "-Wl,--defsym=__ram_size=4M", "-Wl,--defsym=__stack_size=%d" % M7_STACK])
     if r.returncode != 0:
-        return "FAIL", "Cortex-M7 build: " + (r.stderr.strip() or r.stdout.strip())[-800:]
+        return "FAIL", "Cortex-M7 build: " + (r.stderr.strip() or r.stdout.strip())[-800:], nfl
     size = r.stdout.strip().replace("qg-size: ", "")
     r = run([os.path.join(M7_DIR, "run-qemu.sh"), elf], env=dict(os.environ, QG_QEMU_TIMEOUT=os.environ.get("QG_QEMU_TIMEOUT", "1800")))
     lines = re.findall(r"qg-zoo: sample (\d+) mismatches (\d+) first (\d+) instructions (\d+)", r.stdout)
     if r.returncode != 0 or len(lines) != len(xs):
         detail = "; ".join("sample %s: %s of %d outputs differ from `qgen run`, the first at element %s" % (s_, b, n_out, i)
                            for s_, b, i, _ in lines if b != "0")
-        return "FAIL", "under QEMU (status %d): %s %s" % (r.returncode, detail or r.stdout.strip()[-300:], r.stderr.strip()[-300:])
+        return "FAIL", "under QEMU (status %d): %s %s" % (r.returncode, detail or r.stdout.strip()[-300:], r.stderr.strip()[-300:]), nfl
     instr = "/".join("%.1f M" % (int(n) / 1e6) for *_, n in lines)
     return "ok", "%d inputs x %d outputs bit-exact with `qgen run` under QEMU, %s instructions per inference; %s; %s; %s" % (
-        len(xs), n_out, instr, mixed, sizes, size)
+        len(xs), n_out, instr, mixed, sizes, size), nfl
 
 
 def main():
@@ -257,41 +273,63 @@ def main():
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
     p.add_argument("--report", action="store_true")
     p.add_argument("--m7", action="store_true", help="also int8 + --calibrate on the Cortex-M7 under QEMU")
+    p.add_argument("--int8-count", action="store_true",
+                   help="only the int8 cortex-m7 compile of each model (implies --m7), counting the layers left float: "
+                        "no onnxruntime check, no portable C, no QEMU")
     p.add_argument("names", nargs="*")
     a = p.parse_intermixed_args()
     a.qgen = os.path.abspath(a.qgen)
     if not a.torch_python or run([a.torch_python, "-c", "import torch, torchvision"]).returncode != 0:
         print("SKIP: %r cannot import torch and torchvision (configure QGEN_TORCH_PYTHON)" % a.torch_python)
         return 77
-    if a.m7 and not m7_tools():
+    if a.m7 and not a.int8_count and not m7_tools():
         print("SKIP: --m7 needs arm-none-eabi-gcc and qemu-system-arm (scripts/install-deps.sh installs them)")
         return 77
     os.makedirs(a.work_dir, exist_ok=True)
     names = a.names or MODELS
     ok_import = ok_c = ok_m7 = 0
     too_big = []
+    all_int8 = float_layers = 0
+    a.m7 = a.m7 or a.int8_count
     for name in names:
-        msg, imported, exact = check(name, a, a.work_dir)
-        ok_import += imported
-        ok_c += exact
-        print("%s %s: %s" % ("ok" if imported and exact else "FAIL", name, msg), flush=True)
+        if a.int8_count:
+            export_once(name, a, a.work_dir)
+        else:
+            msg, imported, exact = check(name, a, a.work_dir)
+            ok_import += imported
+            ok_c += exact
+            print("%s %s: %s" % ("ok" if imported and exact else "FAIL", name, msg), flush=True)
         if a.m7 and os.path.exists(os.path.join(a.work_dir, name + ".onnx")):
-            status, m7msg = m7_int8(name, a, a.work_dir)
+            status, m7msg, nfl = m7_int8(name, a, a.work_dir)
             ok_m7 += status == "ok"
+            if nfl is not None:
+                all_int8 += nfl == 0
+                float_layers += nfl
             if status == "too big":
                 too_big.append(name)
             print("%s %s int8 cortex-m7: %s" % (status, name, m7msg), flush=True)
-    print("%d models, %d match onnxruntime, %d with bit-exact emitted C" % (len(names), ok_import, ok_c))
-    if a.m7:
+    if not a.int8_count:
+        print("%d models, %d match onnxruntime, %d with bit-exact emitted C" % (len(names), ok_import, ok_c))
+    if a.m7 and not a.int8_count:
         print("int8 + --calibrate on the Cortex-M7 under QEMU: %d of %d bit-exact, %d too big for the board%s" % (
             ok_m7, len(names), len(too_big), (" (" + ", ".join(too_big) + ")") if too_big else ""))
-    if a.report:
+    if a.int8_count:
+        print("int8 + --calibrate for cortex-m7: %d of %d models without a float layer, %d float layers in all" % (
+            all_int8, len(names), float_layers))
+    if a.report and not a.int8_count:
         print("RESULT zoo.torchvision.import_ok=%d" % ok_import)
         print("RESULT zoo.torchvision.c_bitexact=%d" % ok_c)
-        if a.m7:
+        if a.m7 and not a.int8_count:
             print("RESULT zoo.torchvision.m7_int8_bitexact=%d" % ok_m7)
             print("RESULT zoo.torchvision.m7_int8_too_big=%d" % len(too_big))
+        if a.m7:
+            # The int8 + --calibrate cortex-m7 builds: models with no layer left
+            # float, and the float layers left over all the models.
+            print("RESULT zoo.torchvision.int8_all_int8=%d" % all_int8)
+            print("RESULT zoo.torchvision.int8_float_ops=%d" % float_layers)
     m7_ok = not a.m7 or ok_m7 + len(too_big) == len(names)
+    if a.int8_count:
+        return 0 if m7_ok else 1
     return 0 if ok_import == ok_c == len(names) and m7_ok else 1
 
 

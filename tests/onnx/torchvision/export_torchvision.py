@@ -11,6 +11,7 @@ the PyPI wheels in a venv). The files are not committed: the big ones
 and bench/zoo/run export them when a Python with torch is configured and SKIP
 otherwise. Image size: 64x64, AlexNet and VGG at 224 (their classifiers need
 it; at 64 AlexNet's features are 1x1)."""
+import inspect
 import os
 import sys
 
@@ -54,8 +55,11 @@ def export(name, out_dir):
         randomize_bn(model, gen)
     x = torch.rand(1, 3, size, size, generator=gen)
     path = os.path.join(out_dir, name + ".onnx")
-    torch.onnx.export(model, (x,), path, dynamo=False, opset_version=13, input_names=["input"],
-                      output_names=["logits"], do_constant_folding=True)
+    # The TorchScript exporter: torch >= 2.5 needs dynamo=False to pick it,
+    # older releases (Debian's python3-torch 1.13) have no such argument.
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    torch.onnx.export(model, (x,), path, opset_version=13, input_names=["input"],
+                      output_names=["logits"], do_constant_folding=True, **extra)
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy().astype(np.float32))
 
 
