@@ -259,14 +259,29 @@ void fill_lqp_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const i
                {"QG_SEGLEN", str(dot ? seglen : 0)}};
   add(c.defines, packed_io_defines(in, out, 1));
   add(c.defines, pool_defines(pool, out));
+  // QG_LQP_PAIR (the DSP path of a packed input whose segments are its
+  // regions, one group, an even channel count): two output positions at a
+  // time, their codes widened to 16-bit lanes once (QW: 2 K uint16), their
+  // regions' lo, s and (float)Σq (PP: 2 x 3 S floats), the second position's
+  // outputs in Y2 (O floats; YPIX holds the first even for a float output;
+  // with a fused pool neither: the outputs go straight into PACC).
+  const ir::Tensor& conv_out = g.out(n);
+  const int cb = in.pack.on() ? in.pack.code_bits() : 0;
+  const bool pair = dot && in.pack.on() && seglen > 0 && seglen % 4 == 0 && seglen <= 256 && seglen == in.pack.region &&
+                    (cb == 8 || cb == 4 || cb == 2) && (n.op != Op::Conv2d || n.attrs.groups == 1) && conv_out.shape.size() == 3 &&
+                    conv_out.shape.at(1) >= 2 && O % 2 == 0;
+  c.defines.push_back({"QG_LQP_PAIR", pair ? "1" : "0"});
   const int64_t R = q.aregions();
   part(c, "PATCH", in.pack.on() ? 0 : 4 * q.K);
-  part(c, "RLO", 4 * R);
-  part(c, "RS", 4 * R);
-  part(c, "SQ", q.segments() * (q.acc64 ? 8 : 4), 8);
-  part(c, "CODES", q.K);
-  part(c, "YPIX", out.pack.on() ? 4 * O : 0, 4);
+  part(c, "RLO", pair ? 0 : 4 * R);  // the pair path keeps its own (QW, PP)
+  part(c, "RS", pair ? 0 : 4 * R);
+  part(c, "SQ", pair ? 0 : q.segments() * (q.acc64 ? 8 : 4), 8);
+  part(c, "CODES", pair ? 0 : q.K);
+  part(c, "YPIX", (pair ? !pool : out.pack.on()) ? 4 * O : 0, 4);
   part(c, "PACC", pool ? 4 * O : 0, 4);
+  part(c, "QW", pair ? 4 * q.K : 0, 8);
+  part(c, "PP", pair ? 24 * q.segments() : 0, 4);
+  part(c, "Y2", pair && !pool ? 4 * O : 0, 4);
 }
 void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) { fill_lqp_pool(c, t, g, n, nullptr); }
 

@@ -204,13 +204,18 @@ TEST_CASE("lqpack: cortex-m7 (DSP row) equals the interpreter on the board", "[m
   for (qgt::DiffModel& m : random_pack_nets(7100, 20, "lqpm", 3)) ms.push_back(std::move(m));
   // The DSP row is reached.
   const std::string dir = qgt::make_temp_dir("lqpm");
-  int dsp = 0;
+  int dsp = 0, pair = 0;
   for (const qgt::DiffModel& m : ms) {
     const qg::driver::PipelineState s = qgt::compile_model(dir, m.net_json, m.quant_json, m.prefix, {}, "cortex-m7");
-    for (const qg::select::KernelChoice& c : *s.kernels) dsp += c.row == "lqp_dsp" ? 1 : 0;
+    for (const qg::select::KernelChoice& c : *s.kernels) {
+      dsp += c.row == "lqp_dsp" ? 1 : 0;
+      // two positions at a time (QG_LQP_PAIR): R = 4 / 8 packed inputs, 8/6/4/2-bit codes, fused pools
+      for (const auto& d : c.defines) pair += d.first == "QG_LQP_PAIR" && d.second == "1" ? 1 : 0;
+    }
   }
   qgt::remove_dir(dir);
   CHECK(dsp >= 5);
+  CHECK(pair >= 10);
   CHECK(fused_pools(ms, "cortex-m7") >= 25);
   const std::string err = qgt::run_differential(ms, qgt::m7_toolchains(), "lqpm");
   if (!err.empty()) FAIL(err);
