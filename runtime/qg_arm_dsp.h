@@ -150,6 +150,13 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  *      [1, 23], |x + bias| < 2^30: qg_rq_right_small with the doubling of x
  *      + bias and the output zero point folded into the parameters (see
  *      below); zp is not read
+ *   3  p = {2 * bias, multiplier, [r > 0] 2^(r-1) + zp * 2^r, r}, right
+ *      shift r in [0, 23] (some channels 0: no rounding divide after the
+ *      high-word multiply), |x + bias| < 2^30: mode 2 with the rounding
+ *      term added only when r > 0 (see below); zp is not read
+ *   4  p = {bias, multiplier, zp, s + 1}, left shift s >= 0, |x + bias| <
+ *      2^(30 - s): qg_mbqm's pre-shift of the accumulator, SMMLAR((x + p[0])
+ *      << p[3], m, zp) (see below); zp is not read
  *   1  p = {bias, multiplier, 2^(r-1), r}: qg_rq_right
  *  -2  p = {bias, multiplier, 2^(s-1) + zp * 2^s, s}, s = -1 - shift in
  *      [1, 23]: TFLite's fully-connected requantization (qg_mbqm_single,
@@ -176,7 +183,16 @@ QG_INLINE int32_t qg_rq_right_small(int32_t x, int32_t m, int32_t r, int32_t hal
  * / 2^s) = floor(a / 2^(32+s)), so it is floor((SMMUL(x, m) + 2^(s-1)) / 2^s);
  * adding zp * 2^s before the division adds exactly zp after it. |SMMUL| <=
  * 2^30, 2^(s-1) <= 2^22, |zp * 2^s| <= 2^30: the sum fits int32; the
- * SMMUL and the add are one SMMLA (p[2] as accumulator of the high word). */
+ * SMMUL and the add are one SMMLA (p[2] as accumulator of the high word).
+ * Modes 3 and 4 exactly: with shift s >= 0, qg_mbqm is qg_srdhm(y, m) with
+ * y = (x + bias) * 2^s (no wrap: |y| < 2^30), and for m >= 0 qg_srdhm(y, m)
+ * = floor((y m + 2^30) / 2^31) = floor((2y m + 2^31) / 2^32) = SMMULR(2y, m)
+ * (qg_rq_right_small's identity); 2y = (x + bias) << (s + 1) fits int32.
+ * |h| < 2^30, so h + zp (the SMMLAR's accumulator) does not wrap, and no
+ * rounding divide follows. Mode 3's channels with s = 0 are this (2y = 2x +
+ * 2 bias, p[2] = zp, shift 0: no rounding term); its channels with r >= 1
+ * are mode 2's. Instead of mode 0's 64-bit product and mask test: about a
+ * third of the instructions. */
 QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t zp, int32_t lo, int32_t hi) {
   int32_t v;
   if (mode == 2) {
@@ -197,6 +213,26 @@ QG_INLINE int32_t qg_dsp_requant(int32_t x, const int32_t *p, int mode, int32_t 
   if (lo == -128 && hi == 127) return qg_ssat8(v);
   return v < lo ? lo : v > hi ? hi : v;
 }
+/* Modes 3 and 4 (above), a function of their own rather than two more
+ * branches of qg_dsp_requant: with them there, GCC compiled the other
+ * modes' layers differently (its estimates count the dead branches; KWS
+ * +8 B flash, +2,079 instructions). Call both through QG_DSP_REQUANT. */
+QG_INLINE int32_t qg_dsp_requant34(int32_t x, const int32_t *p, int mode, int32_t lo, int32_t hi) {
+  int32_t v;
+  if (mode == 3) {
+    const int32_t a = (int32_t)(((uint32_t)x << 1) + (uint32_t)p[0]);
+    v = qg_smmlar(a, p[1], p[2]);
+    if (p[3] != 0) v = (int32_t)((uint32_t)v + (uint32_t)(a >> 31));
+    v >>= p[3];
+  } else {
+    v = qg_smmlar((int32_t)(((uint32_t)x + (uint32_t)p[0]) << p[3]), p[1], p[2]);
+  }
+  if (lo == -128 && hi == 127) return qg_ssat8(v);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+/* The output stage of every mode (a constant at the templates' call sites). */
+#define QG_DSP_REQUANT(x, p, mode, zp, lo, hi) \
+  ((mode) == 3 || (mode) == 4 ? qg_dsp_requant34((x), (p), (mode), (lo), (hi)) : qg_dsp_requant((x), (p), (mode), (zp), (lo), (hi)))
 
 /* Sum of n unsigned 8-bit codes (conv2d_lqp.c: Σq of a segment): one
  * USADA8 (sum of absolute differences against 0) per four codes on

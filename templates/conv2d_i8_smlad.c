@@ -197,9 +197,9 @@
 #define QG_ROWS 0
 #endif
 #if QG_CLAMP
-#define QG_OUTP(v, p) ((int8_t)qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
+#define QG_OUTP(v, p) ((int8_t)QG_DSP_REQUANT((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
-#define QG_OUTP(v, p) ((int8_t)qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, -128, 127))
+#define QG_OUTP(v, p) ((int8_t)QG_DSP_REQUANT((v), (p), QG_RQ_MODE, out_zp, -128, 127))
 #endif
 #define QG_OUT(v, o) QG_OUTP((v), rqp + 4 * (o))
 /* The main case: two pixels (columns x0 and x0 + QG_XS -> y0, y1) times
@@ -224,8 +224,9 @@
  * frame nearly empty. (Im2col layers keep qg_dot2x4_hl: their frame under
  * qg_gemm2x4_hl_m2's larger one would raise the stack high-water.) */
 #define QG_GEMM_M2 (QG_QUAD && QG_DIRECT && QG_RQ_MODE == 2 && !QG_CLAMP)
-#if QG_CLAMP || QG_RQ_MODE != 2
-/* the output zero point and the clamp, when the output stage reads them */
+#if QG_CLAMP || QG_RQ_MODE < 2
+/* the output zero point and the clamp, when the output stage reads them
+ * (modes 2, 3 and 4 fold the zero point into the parameters) */
 #define QG_PAIR_EXTRA , int32_t out_zp, int32_t act_min, int32_t act_max
 #define QG_PAIR_EXTRA_ARGS , out_zp, act_min, act_max
 #else
@@ -247,12 +248,12 @@
 QG_PAIR_LINKAGE void QG_PAIRFN(const int8_t *x0, int8_t *y0, const uint8_t *weight, const int32_t *rqp QG_PAIR_RS QG_PAIR_EXTRA) {
   int8_t *const y1 = y0 + QG_O; /* the next pixel's outputs */
   long o;
-#if QG_CLAMP || QG_RQ_MODE != 2
+#if QG_CLAMP || QG_RQ_MODE < 2
   (void)out_zp;
   (void)act_min;
   (void)act_max;
 #else
-  const int32_t out_zp = 0; /* not read by mode 2 */
+  const int32_t out_zp = 0; /* not read by modes 2, 3, 4 */
   (void)out_zp;
 #endif
   o = 0;

@@ -96,14 +96,14 @@ QG_HOT void QGS_DOTFN(const int8_t *x, const uint8_t *w, int32_t *acc) {
   QGS_BODY(QGS_XS, QGS_ROW);
 }
 #if QG_CLAMP
-#define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max)
+#define QGS_OUT(v, o) QG_DSP_REQUANT((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max)
 #else
-#define QGS_OUT(v, o) qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127)
+#define QGS_OUT(v, o) QG_DSP_REQUANT((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127)
 #endif
 #if QG_CLAMP
-#define QGS_STP(i, v, p) QGS_ST((i), qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
+#define QGS_STP(i, v, p) QGS_ST((i), QG_DSP_REQUANT((v), (p), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
-#define QGS_STP(i, v, p) QGS_ST((i), qg_dsp_requant((v), (p), QG_RQ_MODE, out_zp, -128, 127))
+#define QGS_STP(i, v, p) QGS_ST((i), QG_DSP_REQUANT((v), (p), QG_RQ_MODE, out_zp, -128, 127))
 #endif
 #if QG_OBITS == 8
 #define QGS_ST(i, v) (y[(i)] = (int8_t)(v))

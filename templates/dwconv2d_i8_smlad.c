@@ -62,9 +62,9 @@
 #define QG_XW QG_W
 #endif
 #if QG_CLAMP
-#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
+#define QG_OUT(v, o) ((int8_t)QG_DSP_REQUANT((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, act_min, act_max))
 #else
-#define QG_OUT(v, o) ((int8_t)qg_dsp_requant((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127))
+#define QG_OUT(v, o) ((int8_t)QG_DSP_REQUANT((v), rqp + 4 * (o), QG_RQ_MODE, out_zp, -128, 127))
 #endif
 /* One channel (the last QG_C % 4). The sum wraps modulo 2^32 as SMLABB does
  * (computed in uint32_t: no signed overflow whatever the weights). */

@@ -119,13 +119,15 @@ DspLutRows dsp_lut_rows(const ir::LinearQuant& q) {
   return r;
 }
 
-bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip) {
+bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip,
+                    bool left_shifts) {
   const size_t K = il.weight.size() / static_cast<size_t>(O);
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     if (!skip.empty() && skip[o]) continue;
+    const int32_t left = left_shifts ? std::clamp(il.shift[o], 0, 30) : 0;
     int64_t s = 0;
     for (size_t k = 0; k < K; ++k) s += std::abs(int64_t{il.weight[o * K + k]});
-    if (128 * s + std::abs(int64_t{folded_bias[o]}) >= (int64_t{1} << 30)) return false;
+    if (128 * s + std::abs(int64_t{folded_bias[o]}) >= (int64_t{1} << (30 - left))) return false;
   }
   return true;
 }
@@ -181,13 +183,46 @@ DspRequant dsp_requant(const ir::IntLinear& il, int64_t O, int32_t zp_in, int32_
   const bool right = !il.single_rounding && all_live([](int32_t sh) { return sh <= -1 && sh >= -23; });
   // Single rounding with total shift 32 + s, s = -1 - shift in [1, 23]: one SMMUL (mode -2).
   const bool fc_short = il.single_rounding && all_live([](int32_t sh) { return sh <= -2 && sh >= -24; });
-  r.mode = fc_short ? -2 : il.single_rounding ? -1 : !right ? 0 : dsp_small_sums(il, O, bias, skip) ? 2 : 1;
+  // Double rounding, the short modes first: right shifts with small sums (2),
+  // right shifts or shift 0 (3) or left shifts or shift 0 (4) with sums small
+  // enough for them, right shifts (1), then any shift (0).
+  const bool zero = !il.single_rounding && all_live([](int32_t sh) { return sh <= 0 && sh >= -23; });
+  const bool left = !il.single_rounding && all_live([](int32_t sh) { return sh >= 0 && sh <= 30; });
+  if (fc_short)
+    r.mode = -2;
+  else if (il.single_rounding)
+    r.mode = -1;
+  else if (right && dsp_small_sums(il, O, bias, skip))
+    r.mode = 2;
+  else if (zero && dsp_small_sums(il, O, bias, skip))
+    r.mode = 3;
+  else if (left && dsp_small_sums(il, O, bias, skip, true))
+    r.mode = 4;
+  else
+    r.mode = right ? 1 : 0;
   for (size_t o = 0; o < static_cast<size_t>(O); ++o) {
     const int32_t sh = il.shift[o];
     if (skip[o] && r.mode != 0 && r.mode != -1) {
+      // modes 3 and 4: {0, 0, c, 0 / 1} (multiplier 0: h = 0, c added);
       // mode 1 adds the zero point after the shift: (2 (c - zp) + 1) >> 1 + zp
+      if (r.mode == 3 || r.mode == 4) {
+        r.params.insert(r.params.end(), {0, 0, konst[o], r.mode == 4 ? 1 : 0});
+        continue;
+      }
       const int32_t c = r.mode == 1 ? konst[o] - zp_out : konst[o];
       r.params.insert(r.params.end(), {0, 0, 2 * c + 1, 1});
+      continue;
+    }
+    if (r.mode == 3) {
+      // {2 * bias, m, [r > 0] 2^(r-1) + zp_out * 2^r, r} (|bias| < 2^30: dsp_small_sums)
+      const int32_t rs = -sh;
+      r.params.insert(r.params.end(), {static_cast<int32_t>(2 * int64_t{bias[o]}), il.mult[o],
+                                       static_cast<int32_t>((rs > 0 ? int64_t{1} << (rs - 1) : 0) + int64_t{zp_out} * (int64_t{1} << rs)), rs});
+      continue;
+    }
+    if (r.mode == 4) {
+      // {bias, m, zp_out, s + 1} (|bias| < 2^30: dsp_small_sums)
+      r.params.insert(r.params.end(), {bias[o], il.mult[o], zp_out, sh + 1});
       continue;
     }
     if (r.mode == -2) {

@@ -25,8 +25,8 @@ std::vector<int8_t> dsp_depthwise_weights(const ir::IntLinear& il, int64_t C, in
 std::vector<int32_t> dsp_folded_bias(const ir::IntLinear& il, int64_t O, int32_t zp_in);
 
 // Output stage of a DSP kernel: qg_dsp_requant's mode and the per-channel
-// parameters [O][4] (runtime/qg_arm_dsp.h documents them per mode; mode 2
-// folds the output zero point zp_out into them).
+// parameters [O][4] (runtime/qg_arm_dsp.h documents them per mode; modes 2,
+// 3, 4 and -2 fold the output zero point zp_out into them).
 struct DspRequant {
   int mode = 0;
   std::vector<int32_t> params;
@@ -56,7 +56,9 @@ struct DspLutRows {
 DspLutRows dsp_lut_rows(const ir::LinearQuant& q);
 
 // True when every output channel (but those marked in skip) has a pre-requantization sum x = sum w*x_in +
-// folded bias satisfies |x| < 2^30 for all int8 inputs (qg_rq_right_small).
-bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip = {});
+// folded bias satisfies |x| < 2^30 for all int8 inputs (qg_rq_right_small); with left_shifts,
+// |x| < 2^(30 - s) for the channel's left shift s = max(shift, 0) (qg_dsp_requant mode 4).
+bool dsp_small_sums(const ir::IntLinear& il, int64_t O, const std::vector<int32_t>& folded_bias, const std::vector<bool>& skip = {},
+                    bool left_shifts = false);
 
 }  // namespace qg::codegen

@@ -116,7 +116,9 @@ TEST_CASE("packed 4- and 2-bit weight rows give the int8 dot products (odd and p
 
 TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "[dsp]") {
   // Channels with shifts that select each mode: right shifts in [1, 23] with
-  // small sums (2), large sums (1), a left shift (0); dense (-1).
+  // small sums (2), large sums (1), shifts 0 and right shifts with small
+  // sums (3) or large ones (0), left shifts and 0 with sums small enough for
+  // them (4), a left shift beside right shifts (0); dense (-1).
   struct Case {
     qg::ir::Op op;
     std::vector<int32_t> shift;
@@ -126,9 +128,15 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
   const Case cases[] = {{qg::ir::Op::Conv2d, {-1, -7, -23}, 3, 2},
                         {qg::ir::Op::Conv2d, {-1, -7, -23}, 127, 1},
                         {qg::ir::Op::Conv2d, {2, -7, -30}, 3, 0},
+                        {qg::ir::Op::Conv2d, {0, 0, 0}, 3, 3},
+                        {qg::ir::Op::Conv2d, {0, 0, 0}, 127, 0},
+                        {qg::ir::Op::Conv2d, {0, -1, -23}, 3, 3},
+                        {qg::ir::Op::Conv2d, {-1, 0, -5}, 127, 0},
+                        {qg::ir::Op::Conv2d, {1, 0, 12}, 3, 4},
+                        {qg::ir::Op::Conv2d, {1, 0, 12}, 127, 0},
                         {qg::ir::Op::Dense, {-1, -7, 3}, 3, -1},
                         {qg::ir::Op::Dense, {-2, -9, -24}, 3, -2}};
-  for (const int32_t zp_out : {5, -128, 127})  // mode 2 folds the output zero point into its parameters
+  for (const int32_t zp_out : {5, -128, 127})  // modes 2, 3, 4 fold the output zero point into their parameters
   for (const Case& cs : cases) {
     qg::ir::IntLinear il;
     il.single_rounding = cs.op == qg::ir::Op::Dense;
@@ -150,7 +158,7 @@ TEST_CASE("dsp_requant: every mode's parameters give TFLite's requantization", "
       const int32_t want_raw = cs.op == qg::ir::Op::Dense ? qg_mbqm_single(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)])
                                                           : qg_mbqm(full, il.mult[static_cast<size_t>(o)], il.shift[static_cast<size_t>(o)]);
       const int32_t want = clamp8(want_raw + zp_out);
-      CHECK(qg_dsp_requant(x, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
+      CHECK(QG_DSP_REQUANT(x, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
     }
   }
 }
@@ -161,10 +169,13 @@ TEST_CASE("dsp_requant: channels with one output for every input take the short 
   // -31, or a zero multiplier with shift 0) that would force mode 0 / -1.
   // With K = 70001 and channel 5's weights all 127, |x + bias| may reach
   // 2^30: mode 1 (the pruned channels keep weights only at k < 13).
+  // Conv variants: the live channels' shifts right (mode 2), 0 and right
+  // (mode 3) or 0 and left (mode 4); mode 0 for the last two at K = 70001.
   const int64_t O = 7;
-  for (const bool dense : {false, true})
+  for (const int variant : {0, 1, 2, 3})
     for (const int64_t K : {int64_t{13}, int64_t{70001}})
       for (const int32_t zp_out : {-128, 5, 127}) {
+        const bool dense = variant == 3;
         qg::ir::IntLinear il;
         il.single_rounding = dense;
         const int32_t zp_in = -7;
@@ -177,12 +188,14 @@ TEST_CASE("dsp_requant: channels with one output for every input take the short 
         il.mult = {1518500250, 1320764593, 2147483647, 0, 2027913119, 1 << 30, 1 << 30};
         il.shift = {-7, -27, -9, 0, -26, -4, -31};
         if (dense) il.shift = {-8, -27, -9, 0, -26, -5, -31};
+        if (variant == 1) il.shift = {0, -27, -2, 0, -26, 0, -31};
+        if (variant == 2) il.shift = {3, -27, 0, 0, -26, 9, -31};
         const std::vector<int32_t> konst = qg::codegen::dsp_constant_channels(il, O, zp_in, zp_out);
-        INFO("dense " << dense << " K " << K << " zp_out " << zp_out);
+        INFO("variant " << variant << " K " << K << " zp_out " << zp_out);
         for (size_t o : {size_t{0}, size_t{2}, size_t{5}}) CHECK(konst[o] == qg::codegen::kDspNotConstant);
         for (size_t o : {size_t{1}, size_t{3}, size_t{4}, size_t{6}}) CHECK(konst[o] != qg::codegen::kDspNotConstant);
         const qg::codegen::DspRequant r = qg::codegen::dsp_requant(il, O, zp_in, zp_out);
-        CHECK(r.mode == (dense ? -2 : K > 13 ? 1 : 2));
+        CHECK(r.mode == (dense ? -2 : K > 13 ? (variant == 0 ? 1 : 0) : variant == 0 ? 2 : variant == 1 ? 3 : 4));
         REQUIRE(r.params.size() == static_cast<size_t>(4 * O));
         for (int i = 0; i < (K > 13 ? 1400 : 30000); ++i) {
           // int8 inputs: random, or every tap at one end of its range
@@ -199,7 +212,7 @@ TEST_CASE("dsp_requant: channels with one output for every input take the short 
           const int32_t m = il.mult[static_cast<size_t>(o)], sh = il.shift[static_cast<size_t>(o)];
           const int32_t want = clamp8((dense ? qg_mbqm_single(full, m, sh) : qg_mbqm(full, m, sh)) + zp_out);
           INFO("o " << o << " i " << i);
-          REQUIRE(qg_dsp_requant(sum, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
+          REQUIRE(QG_DSP_REQUANT(sum, r.params.data() + 4 * o, r.mode, zp_out, -128, 127) == want);
         }
       }
 }
@@ -216,11 +229,40 @@ TEST_CASE("dsp_requant mode 2 (SMMLAR, rounding term from the multiplicand's sig
     const int32_t p[4] = {2 * bias, m, static_cast<int32_t>((int64_t{1} << (r - 1)) + int64_t{zp} * (int64_t{1} << r)), r};
     for (int i = 0; i < 60000; ++i) {
       const int32_t x = i < 40001 ? i - 20000 - bias : static_cast<int32_t>(static_cast<int64_t>(next() % 2147483647) - 1073741823) - bias;
-      bad += qg_dsp_requant(x, p, 2, zp, -128, 127) != clamp8(qg_mbqm(x + bias, m, -r) + zp);
+      bad += QG_DSP_REQUANT(x, p, 2, zp, -128, 127) != clamp8(qg_mbqm(x + bias, m, -r) + zp);
       ++n;
     }
   }
   CHECK(n == 60 * 60000);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("dsp_requant modes 3 and 4 (SMMLAR of the pre-shifted sum) equal TFLite's conv requantization", "[dsp]") {
+  // Mode 3: right shifts r in [0, 23] (r = 0 every other time); mode 4: left
+  // shifts s in [0, 23]; sums near zero and at the ends of the proven range
+  // |x + bias| < 2^(30 - s), small and large multipliers.
+  long bad = 0, n = 0;
+  for (int t = 0; t < 72; ++t) {
+    const uint64_t s0 = next();
+    const int32_t m = t % 3 == 0 ? static_cast<int32_t>(s0 % 5000) : t % 3 == 1 ? static_cast<int32_t>(1073741824 + (s0 >> 3) % 1073741823) : 2147483647;
+    const int mode = t % 2 ? 3 : 4;
+    const int32_t sh = mode == 4 ? static_cast<int32_t>((s0 >> 40) % 24) : t % 4 == 1 ? 0 : -static_cast<int32_t>((s0 >> 40) % 24);
+    const int32_t zp = static_cast<int32_t>((s0 >> 50) % 256) - 128;
+    const int32_t lim = (int32_t{1} << (30 - std::max(sh, 0))) - 1;
+    const int32_t bias = static_cast<int32_t>((s0 >> 20) % 2001) - 1000;
+    const int32_t r = -sh;
+    const int32_t p3[4] = {2 * bias, m, static_cast<int32_t>((r > 0 ? int64_t{1} << (r - 1) : 0) + int64_t{zp} * (int64_t{1} << r)), r};
+    const int32_t p4[4] = {bias, m, zp, sh + 1};
+    const int32_t* p = mode == 3 ? p3 : p4;
+    for (int i = 0; i < 50000; ++i) {
+      const int32_t v = i < 20001 ? std::clamp(i - 10000, -lim, lim) : i < 20009 ? (i % 2 ? lim : -lim) - (i - 20001) / 2 * (i % 2 ? 1 : -1)
+                                               : static_cast<int32_t>(static_cast<int64_t>(next() % (2 * uint64_t(lim) + 1)) - lim);
+      const int32_t x = v - bias;
+      bad += QG_DSP_REQUANT(x, p, mode, zp, -128, 127) != clamp8(qg_mbqm(v, m, sh) + zp);
+      ++n;
+    }
+  }
+  CHECK(n == 72 * 50000);
   CHECK(bad == 0);
 }
 
@@ -234,7 +276,7 @@ TEST_CASE("dsp_requant mode -2 (SMMUL) equals TFLite's fully-connected requantiz
     const int32_t sr = 1 + static_cast<int32_t>(i < 11 * 23 ? i / 11 : (s >> 40) % 23);  // s in [1, 23]
     const int32_t zp = static_cast<int32_t>((s >> 50) & 255) - 128;
     const int32_t p[4] = {0, m, static_cast<int32_t>((int64_t{1} << (sr - 1)) + int64_t{zp} * (int64_t{1} << sr)), sr};
-    bad += qg_dsp_requant(x, p, -2, zp, -128, 127) != clamp8(qg_mbqm_single(x, m, -1 - sr) + zp);
+    bad += QG_DSP_REQUANT(x, p, -2, zp, -128, 127) != clamp8(qg_mbqm_single(x, m, -1 - sr) + zp);
     ++n;
   }
   CHECK(n == 3000000);
