@@ -54,23 +54,24 @@ inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo :
 // int8 layer of the random nets and the models, bit for bit).
 template <int XB, int MB, bool SINGLE>
 inline int32_t requant(int32_t a, int32_t m, int shift, int32_t zp, int32_t lo, int32_t hi) {
-  typedef ap_int<72> wide_t;  // the rounding adds (|prod| < 2^64, 2^(total − 1) < 2^63): exact; the tool trims unused bits
   const int left = !SINGLE && shift > 0 ? shift : 0, right = !SINGLE && shift < 0 ? -shift : 0;
   const ap_int<XB> x = (int32_t)((uint32_t)a << left);
   const ap_int<MB> mm = m;
   const ap_int<XB + MB> prod = x * mm;
 #pragma HLS BIND_OP variable=prod op=mul impl=fabric
+  // |prod| <= 2^62 (XB, MB <= 32): the rounding below is exact in 64 bits,
+  // the same int64 arithmetic as qg_mbqm / qg_mbqm_single (and fast in C
+  // simulation, where ap_int wider than 64 bits is not).
+  const int64_t p = prod.to_int64();
   int32_t h;
   if (SINGLE) {
     const int total = 31 - shift;
-    h = (int32_t)(((wide_t)prod + ((wide_t)1 << (total - 1))) >> total).to_int64();
+    h = (int32_t)((p + ((int64_t)1 << (total - 1))) >> total);
   } else if (x == INT32_MIN && m == INT32_MIN) {
     h = INT32_MAX;  // qg_srdhm's one saturating case
   } else {
     // qg_srdhm: (prod + nudge) / 2^31, truncated toward zero
-    const wide_t t = (wide_t)prod + (prod >= 0 ? (wide_t)(1 << 30) : (wide_t)(1 - (1 << 30)));
-    const wide_t u = t < 0 ? (wide_t)(t + (wide_t)0x7FFFFFFF) : t;
-    h = (int32_t)(u >> 31).to_int64();
+    h = (int32_t)((p + (p >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)))) / ((int64_t)1 << 31));
     h = qg_rdbpot(h, right);
   }
   return clamp32(wrap_add(h, zp), lo, hi);
