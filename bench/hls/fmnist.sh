@@ -33,7 +33,7 @@
 #   hls.<net>.<design>.bitexact_images=K images whose every output equals `qgen run`'s
 #   hls.<net>.top1=P                     the int8 design's top-1 (hls.<net>.int8.top1)
 #   hls.<net>.bitexact_images=K          images bit-exact in every design
-#   hls.<net>.<design>[_pmax].dsp_estimate=D, .latency_cycles_estimate=C  (report.json)
+#   hls.<net>.<design>[_pmax].dsp_estimate=D, .latency_cycles_estimate=C, .lut_estimate=L  (report.json)
 # and writes WORK_DIR/fmnist_ok (nets bit-exact in every design on all N
 # images and with top-1 equal to qgen eval) and WORK_DIR/fmnist_summary.json.
 # Exit status 1 when a tool fails; a mismatch is reported, not fatal.
@@ -149,7 +149,9 @@ for line in open(w + "/fmnist_rows"):
     # per conv / dense layer: cycles per output position (latency minus reading the input, over the positions)
     e["linear_layers"] = [{"name": l["name"], "parallelism": l["hls"].get("parallelism"), "dsp": l["hls"]["dsp"],
                            "dot_dsp": l["hls"].get("dot_dsp"), "mul_fabric": l["hls"].get("mul_fabric"),
-                           "latency_cycles": l["hls"]["latency_cycles"]}
+                           "requant_x_bits": l["hls"].get("requant_x_bits"), "requant_m_bits": l["hls"].get("requant_m_bits"),
+                           "requant_dsp": l["hls"].get("requant_dsp"), "requant_lut": l["hls"].get("requant_lut"),
+                           "lut": l["hls"]["lut"], "latency_cycles": l["hls"]["latency_cycles"]}
                           for l in layers if l["op"] in ("conv2d", "dense")]
     # every conv / dense layer at parallelism = its output channels (outputs per patch)?
     e["matched_parallelism"] = all(
@@ -160,6 +162,7 @@ for line in open(w + "/fmnist_rows"):
     summary["designs"][key] = e
     print("RESULT hls.%s.dsp_estimate=%d" % (key, t["dsp"]))
     print("RESULT hls.%s.latency_cycles_estimate=%d" % (key, t["latency_cycles"]))
+    print("RESULT hls.%s.lut_estimate=%d" % (key, t["lut"]))
 json.dump(summary, open(w + "/fmnist_summary.json", "w"), indent=1)
 PY
 cat "$W/fmnist_results"

@@ -232,7 +232,8 @@ def main():
         print("RESULT hls4ml.fmnist_cnn.%s.dsp_matched=%d" % (tag, dsp_m))
 
     # qgen's designs against hls4ml at ReuseFactor = n_in: qgen's DSP estimate (every DSP of the
-    # design: Σp·q multipliers, requantization multipliers, float units) over hls4ml's DSP count
+    # design: Σp·q multipliers, float units; the int8 requantization multipliers and the dequantize
+    # ROM are fabric, 0 DSP: docs/hls.md "The requantization in fabric") over hls4ml's DSP count
     # (its multipliers whose operands are both wider than 4 bits: all of them for both precisions),
     # and the top-1 difference to the better of hls4ml's two designs. Throughput: hls4ml at
     # ReuseFactor = n_in computes one output pixel of a conv / dense layer in n_in cycles; qgen at

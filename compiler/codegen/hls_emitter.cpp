@@ -344,6 +344,8 @@ LayerCode emit_linear(const Ctx& c) {
   d += std::string("  static constexpr bool DSP_PACK = ") + (pack ? "true" : "false") +
        ";  // two channels' products in one DSP48E2 multiply (docs/hls.md)\n";
   d += "  typedef ap_int<" + str(acc.bits) + "> acc_t;  // |sum| <= " + str(acc.bound) + " (docs/hls.md)\n";
+  const HlsRequantWidths rq = hls_requant_widths(c.g, n);
+  d += ci("RQ_XB", rq.x_bits) + ci("RQ_MB", rq.m_bits);  // the requantization multiplier's operands, in fabric (docs/hls.md)
   d += io_types(c) + "};\n";
   d += "static const uint8_t " + c.L + "_w[" + str(O) + "][" + str(ceil_div(K, codes_per_byte(il.w_bits))) + "] = {  // " +
        str(il.w_bits) + "-bit codes, packed\n  " + int_table(pack_codes(il.weight, O, K, il.w_bits)) + "};\n";
@@ -356,10 +358,13 @@ LayerCode emit_linear(const Ctx& c) {
   const int64_t RB = lb_rows(cg.H, w, false);
   const HlsEstimate e =
       hls_estimate_linear(cg.H, cg.W, cg.C, RB, cg.OH, cg.OW, O, K, P, il.w_bits, acc.x_bits, acc.bits, pack, code_bits(c.g.in(n)));
+  const HlsEstimate er = hls_estimate_requant(rq.x_bits, rq.m_bits);
   r.report = {{"accumulator_bits", acc.bits}, {"accumulator_bound", acc.bound}, {"parallelism", P},
               {"parallelism_requested", requested_parallelism(n)}, {"line_buffer_rows", RB},
               {"mul_fabric", hls_mul_in_fabric(il.w_bits, acc.x_bits) ? 1 : 0}, {"dsp_pack", pack ? 1 : 0},
-              {"dot_dsp", e.dsp},             {"dsp", e.dsp + kHlsRequantDsp},  {"lut", e.lut},     {"ff", e.ff},
+              {"requant_x_bits", rq.x_bits},  {"requant_m_bits", rq.m_bits},
+              {"dot_dsp", e.dsp},             {"dot_lut", e.lut},                {"requant_dsp", er.dsp}, {"requant_lut", er.lut},
+              {"dsp", e.dsp + er.dsp},        {"lut", e.lut + er.lut},           {"ff", e.ff + er.ff},
               {"bram18", e.bram18},           {"latency_cycles", e.cycles}};
   return r;
 }
@@ -534,12 +539,21 @@ LayerCode emit_dequantize(const Ctx& c) {
   const Node& n = c.n;
   if (c.g.in(n).dtype != ir::DType::I8 || c.g.out(n).dtype != ir::DType::F32) refuse(c, "is not int8 -> float");
   const ir::TensorQuant& q = c.g.in(n).q;
+  // A 256-entry ROM indexed by the code: the interpreter's value
+  // (float)(scale · (code − zp)) in double, computed here, every bit kept.
+  std::vector<float> table(256);
+  for (int v = -128; v < 128; ++v)
+    table[static_cast<size_t>(v + 128)] =
+        static_cast<float>(static_cast<double>(q.scale) * static_cast<double>(static_cast<int32_t>(v) - q.zero_point));
   LayerCode r;
-  r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + ci("ZP", q.zero_point) +
-            "  static constexpr float SCALE = " + hexfloat(q.scale, n, "the scale") + ";\n};\n";
-  r.call = "qg_hls::dequantize<" + c.L + "_cfg>(@IN0@, @OUT@);";
+  r.decls = cfg_head(c) + ci("N", c.g.out(n).numel()) + "};\n";
+  r.decls += "static const float " + c.L + "_table[256] = {  // scale " + hexfloat(q.scale, n, "the scale") + " x (code - " +
+             str(q.zero_point) + "), codes -128 .. 127\n  " + float_table(table, n) + "};\n";
+  r.call = "qg_hls::dequantize<" + c.L + "_cfg>(@IN0@, @OUT@, " + c.L + "_table);";
   r.function = "qg_hls::dequantize";
-  r.report = {{"dsp", 11}, {"lut", 900}, {"ff", 900}, {"bram18", 0}, {"latency_cycles", c.g.out(n).numel()}};
+  r.table_bytes = 1024;
+  const HlsEstimate e = hls_estimate_dequant_rom(c.g.out(n).numel());
+  r.report = {{"dsp", e.dsp}, {"lut", e.lut}, {"ff", e.ff}, {"bram18", e.bram18}, {"latency_cycles", e.cycles}};
   return r;
 }
 
@@ -697,6 +711,38 @@ HlsAccumulator hls_accumulator(const ir::Graph& g, const ir::Node& n) {
   a.bound = wmax * xmax;
   a.bits = 1 + bit_length(a.bound);
   return a;
+}
+
+HlsRequantWidths hls_requant_widths(const ir::Graph& g, const ir::Node& n) {
+  const ir::IntLinear& il = *n.il;
+  const HlsAccumulator acc = hls_accumulator(g, n);
+  int64_t bmax = 0, mmax = 0;
+  int left = 0;
+  for (int32_t b : il.bias) bmax = std::max(bmax, std::abs(static_cast<int64_t>(b)));
+  for (int32_t m : il.mult) mmax = std::max(mmax, std::abs(static_cast<int64_t>(m)));
+  if (!il.single_rounding)  // qg_mbqm shifts x left by a positive shift first (qg_mbqm_single does not)
+    for (int32_t sh : il.shift) left = std::max(left, static_cast<int>(sh));
+  HlsRequantWidths r;
+  // |sum + bias| <= bound + max|bias|; at 32 bits the int32 value (TFLite wraps) is the operand.
+  const int sum_bits = std::min(32, 1 + bit_length(acc.bound + bmax));
+  r.x_bits = std::min(32, sum_bits + left);
+  r.m_bits = 1 + bit_length(mmax);
+  return r;
+}
+
+HlsEstimate hls_estimate_requant(int x_bits, int m_bits) {
+  HlsEstimate e;
+  e.lut = static_cast<int64_t>(x_bits) * m_bits;  // a fabric multiplier, as hls_estimate_linear counts one
+  e.ff = x_bits + m_bits;
+  return e;  // its cycles are the P per block of hls_estimate_linear
+}
+
+HlsEstimate hls_estimate_dequant_rom(int64_t n) {
+  HlsEstimate e;
+  e.lut = 40, e.ff = 40;  // the index and the output register
+  e.bram18 = hls_bram18(256, 32, 1);
+  e.cycles = n;
+  return e;
 }
 
 int64_t hls_parallelism(const ir::Graph& g, const ir::Node& n, const std::string& config_file) {

@@ -49,10 +49,22 @@ struct HlsEstimate {
 // gives the rule's source (stricter than hls4ml's own DSP estimator).
 constexpr int kLutMulMaxBits = 4;
 inline bool hls_mul_in_fabric(int a_bits, int b_bits) { return (a_bits < b_bits ? a_bits : b_bits) <= kLutMulMaxBits; }
-// The requantization multiplier of an int8 conv2d / dense layer (qg_mbqm: a
-// 32 x 32-bit product, one per layer, shared by its channels): 4 DSP slices
-// (2 x 2 tiles of 27 x 18 / 25 x 18 bits).
-constexpr int64_t kHlsRequantDsp = 4;
+// The requantization (output stage) of an int8 conv2d / dense layer
+// (targets/hls/qg_hls.h requant: one multiplier per layer, shared by its
+// channels) at the operand widths the bounds prove: x = the shifted int32 sum
+// + bias (`x_bits`: hls_requant_widths), the fixed-point multiplier
+// (`m_bits`). The design binds the product to LUT fabric (`BIND_OP ...
+// impl=fabric`), so the estimate counts 0 DSP and x_bits · m_bits LUTs (the
+// same rule as the fabric multipliers of the dot product), x_bits + m_bits FFs
+// (docs/hls.md "The requantization in fabric").
+struct HlsRequantWidths {
+  int x_bits = 32, m_bits = 32;
+};
+HlsRequantWidths hls_requant_widths(const ir::Graph& g, const ir::Node& n);
+HlsEstimate hls_estimate_requant(int x_bits, int m_bits);
+// The dequantize node (int8 -> float) as a 256-entry ROM of float32 values:
+// no multiplier, 256 x 32 bits (the BRAM rule of hls_bram18).
+HlsEstimate hls_estimate_dequant_rom(int64_t n);
 // DSP packing (int8 layers, docs/hls.md): two w_bits x x_bits products of
 // channels o, o + 1 sharing x in one DSP48E2 multiply, when the product is a
 // DSP, P and the channels per group are even and w_bits + x_bits <= 17.

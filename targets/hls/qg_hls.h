@@ -43,6 +43,40 @@ typedef ap_int<8> act_t;
 inline int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
 inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+// ---- The int8 output stage in fabric (docs/hls.md "The requantization in
+// fabric"): a = the int32 sum + bias, then TFLite's MultiplyByQuantizedMultiplier
+// (qg_mbqm: left shift, saturating rounding doubling high multiply, rounding
+// divide by 2^right; SINGLE: qg_mbqm_single, one rounding), + zp, clamp. The
+// one multiply is XB x MB bits, the widths the emitter proves
+// (hls_requant_widths: |a · 2^left| < 2^(XB − 1), or XB = 32 and the int32
+// value TFLite computes; MB holds every channel's multiplier), bound to LUT
+// fabric, not a DSP slice. Exactly qg_mbqm / qg_mbqm_single (tests/hls: every
+// int8 layer of the random nets and the models, bit for bit).
+template <int XB, int MB, bool SINGLE>
+inline int32_t requant(int32_t a, int32_t m, int shift, int32_t zp, int32_t lo, int32_t hi) {
+  const int left = !SINGLE && shift > 0 ? shift : 0, right = !SINGLE && shift < 0 ? -shift : 0;
+  const ap_int<XB> x = (int32_t)((uint32_t)a << left);
+  const ap_int<MB> mm = m;
+  const ap_int<XB + MB> prod = x * mm;
+#pragma HLS BIND_OP variable=prod op=mul impl=fabric
+  // |prod| <= 2^62 (XB, MB <= 32): the rounding below is exact in 64 bits,
+  // the same int64 arithmetic as qg_mbqm / qg_mbqm_single (and fast in C
+  // simulation, where ap_int wider than 64 bits is not).
+  const int64_t p = prod.to_int64();
+  int32_t h;
+  if (SINGLE) {
+    const int total = 31 - shift;
+    h = (int32_t)((p + ((int64_t)1 << (total - 1))) >> total);
+  } else if (x == INT32_MIN && m == INT32_MIN) {
+    h = INT32_MAX;  // qg_srdhm's one saturating case
+  } else {
+    // qg_srdhm: (prod + nudge) / 2^31, truncated toward zero
+    h = (int32_t)((p + (p >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)))) / ((int64_t)1 << 31));
+    h = qg_rdbpot(h, right);
+  }
+  return clamp32(wrap_add(h, zp), lo, hi);
+}
+
 // ---- Line buffers (docs/hls.md "Line buffers"). A layer with a spatial
 // window reads its input stream in raster order into `lb`, RB rows of W·CI
 // codes used as a ring (input row y goes to row slot y % RB). RB is the
@@ -173,11 +207,10 @@ struct linear_i8_out {
         const int o = ob + p;
         if (o < C::O) {
           const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
-          int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
+          const int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
           // TFLite's conv kernels round twice, its fully-connected kernel once.
-          a = C::SINGLE_ROUNDING ? qg_mbqm_single(a, mult[o], shift[o]) : qg_mbqm(a, mult[o], shift[o]);
-          a = wrap_add(a, C::OUT_ZP);
-          out.write((typename C::out_t)clamp32(a, C::ACT_MIN, C::ACT_MAX));
+          out.write((typename C::out_t)requant<C::RQ_XB, C::RQ_MB, C::SINGLE_ROUNDING>(a, mult[o], shift[o], C::OUT_ZP, C::ACT_MIN,
+                                                                                      C::ACT_MAX));
         }
       }
     }
@@ -709,8 +742,8 @@ void quantize(hls::stream<float>& in, hls::stream<act_t>& out) {
   }
 }
 
-// ---- int8 codes -> float output (the graph's dequantize node), in double.
-// Sub-byte activations (int8 scheme, a_bits 4 / 2, docs/integer-only.md):
+// ---- int8 codes -> float output (the graph's dequantize node): dequantize
+// below. Sub-byte activations (int8 scheme, a_bits 4 / 2, docs/integer-only.md):
 // a stream of C::in_t = ap_uint<b> codes becomes int8 codes of the same value
 // (same scale and zero point; exact), before a consumer other than a conv /
 // dense layer or a max pool.
@@ -722,11 +755,15 @@ void unpack(hls::stream<typename C::in_t>& in, hls::stream<act_t>& out) {
   }
 }
 
+// The value of code v is table[v + 128], (float)(scale · (v − zp)) computed
+// in double by the emitter (the interpreter's dequantize): a 256-entry ROM,
+// no multiplier.
 template <class C>
-void dequantize(hls::stream<act_t>& in, hls::stream<float>& out) {
+void dequantize(hls::stream<act_t>& in, hls::stream<float>& out, const float table[256]) {
+#pragma HLS BIND_STORAGE variable=table type=rom_1p
   for (int i = 0; i < C::N; ++i) {
 #pragma HLS PIPELINE II=1
-    out.write((float)((double)C::SCALE * (double)((int32_t)in.read() - C::ZP)));
+    out.write(table[(int)in.read() + 128]);
   }
 }
 

@@ -85,7 +85,8 @@ int bits_for(int64_t bound) {  // smallest signed width holding [-bound, bound]
 }
 
 // Every int8 conv2d / dense layer: report.json's accumulator_bits and the
-// emitted acc_t equal the bound's width. "" or the first mismatch.
+// emitted acc_t equal the bound's width, and the requantization multiplier's
+// operand widths (RQ_XB, RQ_MB) the bounds of docs/hls.md. "" or the first mismatch.
 std::string check_accumulators(const qg::driver::PipelineState& s, const std::string& dir, const std::string& prefix, int* checked) {
   const nlohmann::json rep = nlohmann::json::parse(qgt::read_file(dir + "/out/report.json"));
   const std::string cpp = qgt::read_file(dir + "/out/" + prefix + ".cpp");
@@ -115,6 +116,20 @@ std::string check_accumulators(const qg::driver::PipelineState& s, const std::st
     std::smatch m;
     if (!std::regex_search(cpp, m, re) || std::stoi(m[1]) != bits)
       return n.name + ": emitted acc_t is not ap_int<" + std::to_string(bits) + ">";
+    // The requantization multiplier's operands (docs/hls.md "The requantization in fabric"): x = (sum + bias) << left,
+    // |sum + bias| <= bound + max|bias| (32 bits when that does not fit: the int32 value), m = the widest multiplier.
+    int64_t bmax = 0, mmax = 0, left = 0;
+    for (int32_t b : n.il->bias) bmax = std::max<int64_t>(bmax, std::llabs(b));
+    for (int32_t mu : n.il->mult) mmax = std::max<int64_t>(mmax, std::llabs(mu));
+    if (!n.il->single_rounding)
+      for (int32_t sh : n.il->shift) left = std::max<int64_t>(left, sh);
+    const int rq_x = static_cast<int>(std::min<int64_t>(32, std::min(32, bits_for(bound + bmax)) + left)), rq_m = bits_for(mmax);
+    if (h["requant_x_bits"].get<int>() != rq_x || h["requant_m_bits"].get<int>() != rq_m || h["requant_dsp"].get<int>() != 0 ||
+        h["requant_lut"].get<int64_t>() != int64_t{rq_x} * rq_m)
+      return n.name + ": report.json " + h.dump() + ", expected requant_x_bits " + std::to_string(rq_x) + " requant_m_bits " + std::to_string(rq_m);
+    const std::regex rq("struct L" + std::to_string(i) + "_cfg \\{[^}]*static constexpr int RQ_XB = ([0-9]+);\\s*static constexpr int RQ_MB = ([0-9]+);");
+    if (!std::regex_search(cpp, m, rq) || std::stoi(m[1]) != rq_x || std::stoi(m[2]) != rq_m)
+      return n.name + ": emitted RQ_XB / RQ_MB are not " + std::to_string(rq_x) + " / " + std::to_string(rq_m);
     ++*checked;
   }
   return "";

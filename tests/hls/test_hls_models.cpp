@@ -340,6 +340,16 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   CHECK(ep.lut == 190 + 17);
   CHECK(ep.cycles == 9984);
   CHECK(qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 1, 10, 256, 10, 8, 9, 26, true).dsp == 5);
+  // The requantization in fabric (docs/hls.md): a 20-bit x (sum + bias) times a 32-bit multiplier: 0 DSP,
+  // 20 x 32 = 640 LUTs, 20 + 32 = 52 FFs. The dequantize ROM: 256 x 32 bits = 8192 bits -> 1 BRAM18, 0 DSP.
+  const qg::codegen::HlsEstimate rq = qg::codegen::hls_estimate_requant(20, 32);
+  CHECK(rq.dsp == 0);
+  CHECK(rq.lut == 640);
+  CHECK(rq.ff == 52);
+  const qg::codegen::HlsEstimate dq = qg::codegen::hls_estimate_dequant_rom(10);
+  CHECK(dq.dsp == 0);
+  CHECK(dq.bram18 == 1);
+  CHECK(dq.cycles == 10);
   CHECK(qg::codegen::hls_bram18(1024, 18, 1) == 1);
   CHECK(qg::codegen::hls_bram18(1025, 18, 1) == 2);
   CHECK(qg::codegen::hls_bram18(64, 16, 1) == 0);
