@@ -250,7 +250,7 @@ TEST_CASE("dsp_requant modes 3 and 4 (SMMLAR of the pre-shifted sum) equal TFLit
     const int32_t zp = static_cast<int32_t>((s0 >> 50) % 256) - 128;
     const int32_t lim = (int32_t{1} << (30 - std::max(sh, 0))) - 1;
     const int32_t bias = static_cast<int32_t>((s0 >> 20) % 2001) - 1000;
-    const int32_t r = -sh;
+    const int32_t r = mode == 3 ? -sh : 0;  // p3 is only used in mode 3 (sh <= 0); no shift by a negative amount
     const int32_t p3[4] = {2 * bias, m, static_cast<int32_t>((r > 0 ? int64_t{1} << (r - 1) : 0) + int64_t{zp} * (int64_t{1} << r)), r};
     const int32_t p4[4] = {bias, m, zp, sh + 1};
     const int32_t* p = mode == 3 ? p3 : p4;
