@@ -191,6 +191,16 @@ QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256 qg_x86_p
                        _mm256_mul_ps(s, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(b), sq), _mm256_mul_ps(_mm256_loadu_ps(d), _mm256_cvtepi32_ps(spq)))));
 }
 
+/* qg_x86_part when the region's lo is ±0 (most regions after a ReLU: their
+ * minimum is the clamped 0): s * (b * sq + d * spq), without lo * e. The same
+ * addend for acc = acc + part: lo * e is ±0 (e finite), ±0 + X = X for
+ * X != 0, and for X = ±0 both forms give a signed zero, which leaves acc
+ * unchanged (acc starts at +0 and is never -0; docs/quantization.md §11). */
+QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256 qg_x86_part_lo0(__m256 s, __m256 sq, __m256i spq, const float *b,
+                                                                                      const float *d) {
+  return _mm256_mul_ps(s, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(b), sq), _mm256_mul_ps(_mm256_loadu_ps(d), _mm256_cvtepi32_ps(spq))));
+}
+
 /* The bias, then the activation (act 1: relu, 2: relu6): vmaxps / vminps
  * give exactly qg_lq_finish's a > 0 ? a : 0 and a < 6 ? a : 6. */
 QG_X86_AVX2 static inline __attribute__((always_inline, unused)) __m256 qg_x86_finish(__m256 acc, const float *bias, int act) {

@@ -80,6 +80,10 @@
 #define QG_SCR_YPIX 400
 /* QG_TEMPLATE_DEFAULTS_END */
 #define QG_OB ((QG_O + 7) / 8)
+/* QG_PB: a float input with one region per patch ("kernel" regions, S = 1)
+ * and K <= 64 is quantized 8 output positions at a time (PV, PC: 2 KB of
+ * stack at most); other float inputs one position at a time */
+#define QG_PB (!QG_IN_PACKED && QG_S == 1 && QG_K <= 64)
 #define QG_OBC (QG_OB % 4 == 0 ? 4 : QG_OB % 2 == 0 ? 2 : 1)
 /* YPIX: with a packed output one row of OW positions of 8 * QG_OB floats
  * (QG_YROW = QG_OB: position ox at 8 * QG_OB * ox), else one position */
@@ -153,6 +157,11 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
                      QG_SCRATCH_BYTES == QG_SCR_YPIX + 4 * 8 * (long)QG_OB * QG_YROWS)
                         ? 1
                         : -1]);
+#if QG_PB
+  float pv[QG_K][8], plo[8], ps[8];
+  int32_t pc[QG_K][8], psq[8];
+  (void)patch;
+#endif
   xlo = rlo;
   xs = rs;
   memset(xq, 0, QG_K4);
@@ -170,6 +179,67 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
             tk[nt++] = ky * QG_KW + kx;
           }
         }
+#elif QG_PB
+      /* one region per patch, 8 positions at a time (QG_PB): the patch
+       * values of positions ox .. ox + 7 transposed (PV[k][lane], zeros
+       * outside the image and past OW), per lane the sequential min / max
+       * scan of qg_region_params (vminps(v, mn) is v < mn ? v : mn, NaN and
+       * -0 included; vmaxps likewise), s = hi == lo ? 1 : (hi - lo) / L, the
+       * codes by qg_x86_quantize8 (= qg_quantize per lane) and Σq */
+      if (ox % 8 == 0) {
+        long l, k2;
+        __m256 mn, mx, sv;
+        __m256i sum8 = _mm256_setzero_si256();
+        const __m256 lf = _mm256_set1_ps((float)QG_LA);
+        const __m256i li = _mm256_set1_epi32(QG_LA);
+        for (l = 0; l < 8; ++l) {
+          const long px = ox + l;
+          long c;
+          k2 = 0;
+          for (ky = 0; ky < QG_KH; ++ky)
+            for (kx = 0; kx < QG_KW; ++kx) {
+              const long iy = oy * QG_SH - QG_PT + ky * QG_DH, ix = px * QG_SW - QG_PL + kx * QG_DW;
+              if (px < QG_OW && iy >= 0 && iy < QG_H && ix >= 0 && ix < QG_W) {
+                const float *xp = x + (iy * QG_W + ix) * QG_C;
+                for (c = 0; c < QG_C; ++c) pv[k2++][l] = xp[c];
+              } else {
+                for (c = 0; c < QG_C; ++c) pv[k2++][l] = 0.0f;
+              }
+            }
+        }
+        mn = _mm256_loadu_ps(pv[0]);
+        mx = mn;
+        for (k2 = 1; k2 < QG_K; ++k2) {
+          const __m256 v = _mm256_loadu_ps(pv[k2]);
+          mn = _mm256_min_ps(v, mn);
+          mx = _mm256_max_ps(v, mx);
+        }
+        sv = _mm256_blendv_ps(_mm256_div_ps(_mm256_sub_ps(mx, mn), lf), _mm256_set1_ps(1.0f), _mm256_cmp_ps(mx, mn, _CMP_EQ_OQ));
+        for (k2 = 0; k2 < QG_K; ++k2) {
+          const __m256i c = qg_x86_quantize8(_mm256_loadu_ps(pv[k2]), mn, sv, lf, li);
+          _mm256_storeu_si256((__m256i *)pc[k2], c);
+          sum8 = _mm256_add_epi32(sum8, c);
+        }
+        _mm256_storeu_ps(plo, mn);
+        _mm256_storeu_ps(ps, sv);
+        _mm256_storeu_si256((__m256i *)psq, sum8);
+      }
+      {
+        const long l = ox % 8;
+        for (j = 0; j < QG_K; ++j) xq[j] = (uint8_t)pc[j][l];
+        rlo[0] = plo[l];
+        rs[0] = ps[l];
+        xsq[0] = psq[l];
+      }
+#if QG_SPLIT
+      for (j = 0; j < QG_K; ++j) {
+        xqh[j] = (uint8_t)(xq[j] >> 4);
+        xq[j] = (uint8_t)(xq[j] & 15u);
+      }
+#endif
+      tp[0] = 0;
+      tk[0] = 0;
+      nt = 1;
 #else
       /* as conv2d_lqp.c: qg_im2col_f32, then qg_lq_patch_codes */
       qg_im2col_f32(x, QG_H, QG_W, QG_C, 0, QG_C, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
@@ -201,6 +271,16 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
             const __m256 lo_b = _mm256_set1_ps(xlo[reg]), s_b = _mm256_set1_ps(xs[reg]), sq_b = _mm256_set1_ps((float)xsq[reg]);
             const __m256i corr = _mm256_set1_epi32(128 * xsq[reg]);
             const int8_t *wb = w8 + ((long)ob0 * QG_K4 + s * QG_SEGLEN) * 8;
+            if (xlo[reg] == 0.0f) { /* lo = ±0: the part without lo * E (qg_x86_part_lo0) */
+#pragma GCC unroll 4
+              for (b = 0; b < QG_OBC; ++b) {
+                const int8_t *w = wb + b * (long)QG_K4 * 8;
+                const long at = s * (long)QG_OB * 8 + (ob0 + b) * 8;
+                acc[b] = _mm256_add_ps(acc[b], qg_x86_part_lo0(s_b, sq_b, QG_SEG_DOT(xq + reg * QG_IN_R, xqh + reg * QG_IN_R, w, corr),
+                                                               bb + at, d + at));
+              }
+              continue;
+            }
 #pragma GCC unroll 4
             for (b = 0; b < QG_OBC; ++b) {
               const int8_t *w = wb + b * (long)QG_K4 * 8;
@@ -227,6 +307,7 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
   }
 }
 #undef QG_OB
+#undef QG_PB
 #undef QG_OBC
 #undef QG_YROWS
 #undef QG_YROW
