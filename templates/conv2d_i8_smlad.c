@@ -410,10 +410,12 @@ QG_HOT void QG_HLFN(const int8_t *x, int8_t *y, const uint8_t *weight, const int
     }                                                                                                          \
     for (qg_k = QG_K; qg_k < QG_KC; ++qg_k) (dst)[qg_k] = 0;                                                   \
   } while (0)
-/* Out of line (but for one-pixel layers: dense): inlined into the model's run
- * function it would grow that frame (the stack high-water is the run
- * function plus the deepest kernel). */
-#if QG_OH * QG_OW == 1
+/* Out of line (but for one-pixel layers with pair-packed rows, whose body is
+ * a tail call of QG_HLFN): inlined into the model's run function it would
+ * grow that frame (the stack high-water is the run function plus the deepest
+ * kernel; ResNet-8's dense layer inlined took the run frame from 48 to 72
+ * bytes). */
+#if QG_OH * QG_OW == 1 && QG_HILO
 #define QG_FN_LINKAGE static
 #else
 #define QG_FN_LINKAGE QG_HOT
