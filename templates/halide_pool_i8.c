@@ -1,4 +1,4 @@
-/* qg_maxpool2d_i8_halide__<target>: C glue of an int8 max pool compiled ahead
+/* qg_maxpool2d_i8_halide__<target>, qg_avgpool2d_i8_halide__<target>: C glue of an int8 max or average pool compiled ahead
  * of time by Halide (function QG_HL_FN in <prefix>_halide.o; see
  * docs/halide.md): describes the input and output (HWC int8) to Halide
  * (halide_buffer_t, declared layout-compatibly in runtime/qg_halide.h) and calls the pipeline.

@@ -537,6 +537,7 @@ const std::vector<Row>& table() {
       {"requantize_i8", {Op::Quantize}, Data::Int8, "table_i8.c", nullptr, when_requantize, fill_requantize},
       {"halide_linear", {Op::Conv2d, Op::Dense}, Data::Int8, "halide_linear_i8.c", nullptr, when_halide, fill_halide},
       {"halide_maxpool", {Op::MaxPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
+      {"halide_avgpool", {Op::AvgPool2d}, Data::Int8, "halide_pool_i8.c", nullptr, when_halide, fill_halide},
       {"halide_add", {Op::Add}, Data::Int8, "halide_add_i8.c", nullptr, when_halide, fill_halide},
       {"dsp_depthwise", {Op::Conv2d}, Data::Int8, "dwconv2d_i8_smlad.c", nullptr, when_dsp_depthwise, fill_dsp},
       {"dsp_gemm", {Op::Conv2d, Op::Dense}, Data::Int8, "conv2d_i8_smlad.c", nullptr, when_dsp_gemm, fill_dsp},
@@ -726,6 +727,13 @@ bool halide_enabled(const Target& t) { return t.has_kernel("halide"); }
 bool halide_handles(const Target& t, const ir::Graph& g, const ir::Node& n) {
   if (!halide_enabled(t)) return false;
   if (n.op == Op::MaxPool2d) return g.in(n).dtype == ir::DType::I8 && g.out(n).dtype == ir::DType::I8;
+  if (n.op == Op::AvgPool2d) {  // full-byte int8 codes, every window inside the image (the count is KH·KW)
+    const ir::Tensor &in = g.in(n), &out = g.out(n);
+    if (in.dtype != ir::DType::I8 || out.dtype != ir::DType::I8 || in.sub_byte() || out.sub_byte()) return false;
+    if (in.shape.size() != 3 || out.shape.size() != 3) return false;
+    const ir::Window& w = n.attrs.win;
+    return w.pt == 0 && w.pl == 0 && (out.shape[0] - 1) * w.sh + w.kh <= in.shape[0] && (out.shape[1] - 1) * w.sw + w.kw <= in.shape[1];
+  }
   if (n.op == Op::Add) {  // two int8 tensors of the output's size (no broadcasting), full-byte codes
     if (n.inputs.size() != 2 || g.out(n).dtype != ir::DType::I8 || g.out(n).sub_byte()) return false;
     for (size_t k = 0; k < 2; ++k)
@@ -775,7 +783,7 @@ bool halide_accumulator_fits(const ir::IntLinear& il, int64_t in_zp) {
 }
 
 int64_t halide_scratch_bytes(const ir::Graph& g, const ir::Node& n) {
-  if (n.op == Op::MaxPool2d || n.op == Op::Add) return 0;
+  if (n.op == Op::MaxPool2d || n.op == Op::AvgPool2d || n.op == Op::Add) return 0;
   if (n.op == Op::Dense) return round4(g.in(n).shape[0]);
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;

@@ -40,6 +40,15 @@ std::vector<qgt::DiffModel> int8_nets(uint64_t first, int count) {
   });
 }
 
+// Random integer-only nets with unpadded average pools after most convs (the
+// Halide average pool; some windows cover the whole image).
+std::vector<qgt::DiffModel> avgpool_nets(uint64_t first, int count) {
+  return qgt::random_models(first, count, "int8", "hlap", 4, [](int, qgt::RandomNetOptions& o) {
+    o.channel_multiple = 4;
+    o.avgpool_after_conv = true;
+  });
+}
+
 // Random LQ / DQ (quantized = true) or float nets.
 std::vector<qgt::DiffModel> other_nets(uint64_t first, int count, bool quantized) {
   return qgt::random_models(first, count, quantized ? "lq" : "float", "hq", 4);
@@ -122,13 +131,15 @@ void check(const std::vector<qgt::DiffModel>& models, const std::vector<qgt::Too
 }  // namespace
 
 TEST_CASE("the random integer-only nets below reach every Halide kernel family", "[differential][halide]") {
-  // conv (groups 1), depthwise conv, dense, max pool: layers the x86-64 target gives to Halide.
-  int conv = 0, depthwise = 0, dense = 0, pool = 0, add = 0;
+  // conv (groups 1), depthwise conv, dense, max and average pool, add: layers the x86-64 target gives to Halide.
+  int conv = 0, depthwise = 0, dense = 0, pool = 0, avgpool = 0, add = 0;
   // Depthwise layers of 4 channels: vectors of several pixels (fewer channels
   // than int32 lanes: AVX2's 8, AVX-512's 16; schedules/depthwise_i8.cpp).
   int depthwise_narrow = 0;
   const qg::codegen::Target& t = qg::codegen::target("x86-64");
-  for (const qgt::DiffModel& m : int8_nets(950000, 48)) {
+  std::vector<qgt::DiffModel> nets = int8_nets(950000, 48), ap = avgpool_nets(955006, 6);
+  nets.insert(nets.end(), ap.begin(), ap.end());
+  for (const qgt::DiffModel& m : nets) {
     const std::string dir = qgt::make_temp_dir("hlcover");
     qgt::write_file(dir + "/net.json", m.net_json);
     qgt::write_file(dir + "/q.json", m.quant_json);
@@ -143,6 +154,7 @@ TEST_CASE("the random integer-only nets below reach every Halide kernel family",
       if (!(*s.kernels)[i].halide) continue;
       if (n.op == qg::ir::Op::Dense) ++dense;
       else if (n.op == qg::ir::Op::MaxPool2d) ++pool;
+      else if (n.op == qg::ir::Op::AvgPool2d) ++avgpool;
       else if (n.op == qg::ir::Op::Add) ++add;
       else if (qg::ir::is_depthwise(s.graph, n)) {
         ++depthwise;
@@ -152,19 +164,23 @@ TEST_CASE("the random integer-only nets below reach every Halide kernel family",
     }
     qgt::remove_dir(dir);
   }
-  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool << ", add " << add);
+  INFO("Halide layers: conv " << conv << ", depthwise " << depthwise << ", dense " << dense << ", max pool " << pool << ", average pool " << avgpool
+                              << ", add " << add);
   CHECK(conv > 0);
   CHECK(depthwise > 0);
   CHECK(depthwise_narrow > 0);
   CHECK(dense > 0);
   CHECK(pool > 0);
+  CHECK(avgpool > 0);
   CHECK(add > 0);
   WARN("random int8 nets: Halide layers: conv " << conv << ", depthwise " << depthwise << " (4 channels: " << depthwise_narrow << "), dense " << dense << ", max pool " << pool
-                                                << ", add " << add);
+                                                << ", average pool " << avgpool << ", add " << add);
 }
 
 TEST_CASE("x86-64 (Halide): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {
-  check(int8_nets(950000, 48), x86_toolchains(), "hlx86i8", true);
+  std::vector<qgt::DiffModel> nets = int8_nets(950000, 48), ap = avgpool_nets(955006, 6);
+  nets.insert(nets.end(), ap.begin(), ap.end());
+  check(nets, x86_toolchains(), "hlx86i8", true);
 }
 
 TEST_CASE("cortex-a (Halide, qemu-aarch64): random integer-only nets equal the interpreter bit for bit", "[differential][halide]") {

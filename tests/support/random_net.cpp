@@ -184,11 +184,13 @@ class Gen {
     push(layers, L, out);
   }
 
-  bool pool(json& layers, bool mx) {
+  // nopad: no padding, and half the time one window over the whole image.
+  bool pool(json& layers, bool mx, bool nopad = false) {
     const int64_t H = cur_.s[0], W = cur_.s[1];
     for (int attempt = 0; attempt < 10; ++attempt) {
-      const int64_t kh = r_.uniform(1, 3), kw = r_.uniform(1, 3), sh = r_.uniform(1, 3), sw = r_.uniform(1, 3);
-      const int64_t ph = r_.uniform(0, kh - 1), pw = r_.uniform(0, kw - 1);
+      const bool whole = nopad && r_.chance(0.5);
+      const int64_t kh = whole ? H : r_.uniform(1, 3), kw = whole ? W : r_.uniform(1, 3), sh = r_.uniform(1, 3), sw = r_.uniform(1, 3);
+      const int64_t ph = nopad ? 0 : r_.uniform(0, kh - 1), pw = nopad ? 0 : r_.uniform(0, kw - 1);
       if (H + 2 * ph < kh || W + 2 * pw < kw) continue;
       T out{fresh(mx ? "maxpool" : "avgpool"), {(H + 2 * ph - kh) / sh + 1, (W + 2 * pw - kw) / sw + 1, cur_.s[2]}};
       json L = {{"name", out.name}, {"op", mx ? "maxpool2d" : "avgpool2d"}, {"inputs", {cur_.name}},
@@ -339,6 +341,7 @@ class Gen {
       if (x < 0.30) {
         conv(layers, false);
         if (opt_.pool_after_conv && cur_.s.size() == 3 && r_.chance(0.6)) pool(layers, true);
+        if (opt_.avgpool_after_conv && cur_.s.size() == 3 && r_.chance(0.6)) pool(layers, false, true);
       } else if (x < 0.40) simple(layers, act_op(r_.chance(0.7), x, 0.30, 0.40));
       else if (x < 0.47) pool(layers, true);
       else if (x < 0.52) pool(layers, false);

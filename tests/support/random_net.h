@@ -34,6 +34,10 @@ struct RandomNetOptions {
   // A max pool right after most conv2d layers (the sub-byte max pool on
   // packed codes, tests/differential/test_subbyte.cpp).
   bool pool_after_conv = false;
+  // An average pool without padding (half of them one window over the whole
+  // image) after most conv2d layers (the Halide average pool,
+  // tests/differential/test_halide.cpp).
+  bool avgpool_after_conv = false;
 };
 
 RandomNet random_net(uint64_t seed, const RandomNetOptions& opt = {});

@@ -154,7 +154,7 @@ Backend::~Backend() = default;
 size_t Backend::layers() const { return impl_->layers.size(); }
 
 Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
-  if (n.op == ir::Op::MaxPool2d) return add_pool(g, n, fn);
+  if (n.op == ir::Op::MaxPool2d || n.op == ir::Op::AvgPool2d) return add_pool(g, n, fn);
   if (n.op == ir::Op::Add) return add_add(g, n, fn);
   const auto t0 = std::chrono::steady_clock::now();
   LinearSpec s;
@@ -216,6 +216,7 @@ Defines Backend::add_layer(const ir::Graph& g, const ir::Node& n, const std::str
 Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::string& fn) {
   const auto t0 = std::chrono::steady_clock::now();
   PoolSpec s;
+  s.avg = n.op == ir::Op::AvgPool2d;
   const auto& is = g.in(n).shape;
   const auto& os = g.out(n).shape;
   const ir::Window& w = n.attrs.win;
@@ -227,8 +228,8 @@ Defines Backend::add_pool(const ir::Graph& g, const ir::Node& n, const std::stri
   s.act_max = n.ip.act_max;
   Halide::ImageParam in(Halide::Int(8), 3, fn + "_in");
   try {
-    // No multiplies: nothing a VNNI instruction could be formed from.
-    impl_->layers.push_back({build_maxpool_i8(s, impl_->machine, fn, in), {in}, fn, {}});
+    // No multiplies by data (the average's division by a constant at most): nothing a VNNI instruction could be formed from.
+    impl_->layers.push_back({build_pool_i8(s, impl_->machine, fn, in), {in}, fn, {}});
   } catch (const Halide::Error& e) {
     internal_error(__FILE__, __LINE__, "Halide rejected layer pipeline " + fn + ": " + e.what());
   }

@@ -48,14 +48,20 @@ struct MachineInfo {
   bool rounding_mulhi = false;
 };
 
-// An int8 max pool (TFLite semantics: max over the taps inside the image,
-// clamped to the fused activation range).
+// An int8 max or average pool (TFLite semantics: max over the taps inside
+// the image; average: the int32 sum of the taps divided by their count,
+// rounding half away from zero, as templates/pool2d_i8.c), clamped to the
+// fused activation range. An average pool's windows all lie inside the image
+// (select::halide_handles), so its count is KH·KW.
 struct PoolSpec {
+  bool avg = false;
   int H = 1, W = 1, C = 1, OH = 1, OW = 1, KH = 1, KW = 1, SH = 1, SW = 1, PT = 0, PL = 0;
   int act_min = -128, act_max = 127;
 };
-Halide::Pipeline build_maxpool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
-void schedule_maxpool_i8(Halide::Func out, Halide::Func mx, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
+Halide::Pipeline build_pool_i8(const PoolSpec& s, const MachineInfo& m, const std::string& fn, Halide::ImageParam& in);
+// `red` is the running maximum (int8) or sum (int16 when KH·KW <= 255, so
+// |sum| <= 128·255 fits, else int32) computed per output pixel.
+void schedule_pool_i8(Halide::Func out, Halide::Func red, const Halide::RDom& r, const PoolSpec& s, const MachineInfo& m);
 
 // An int8 add of two tensors of N values (TFLite semantics, templates/add_i8.c).
 struct AddSpec {

@@ -1,23 +1,26 @@
-// Schedule of the int8 max pool: vectors over channels (the widest int8
-// vector dividing C; none below 8 channels), the window unrolled, computed
-// per output pixel so the running maximum stays in a register.
+// Schedule of the int8 max and average pools: vectors over channels (the
+// widest vector of the reduction's type dividing C; none below 8 channels),
+// the window's columns unrolled (all taps for a max pool), computed per output
+// pixel so the running maximum or sum stays in registers.
 #include "codegen/halide/linear_i8.h"
 
 namespace qg::codegen::halide {
 
 using namespace Halide;
 
-void schedule_maxpool_i8(Func out, Func mx, const RDom& r, const PoolSpec& s, const MachineInfo& m) {
+void schedule_pool_i8(Func out, Func red, const RDom& r, const PoolSpec& s, const MachineInfo& m) {
   Var c = out.args()[0], x = out.args()[1];
-  int v = m.i8_lanes;
+  const int bytes = red.output_types()[0].bytes();
+  int v = m.i8_lanes / bytes;
   while (v >= 8 && s.C % v) v /= 2;
-  mx.compute_at(out, x);
+  red.compute_at(out, x);
   if (v >= 8) {
     out.vectorize(c, v);
-    mx.vectorize(mx.args()[0], v);
-    mx.update().vectorize(mx.args()[0], v);
+    red.vectorize(red.args()[0], v);
+    red.update().vectorize(red.args()[0], v);
   }
-  mx.update().unroll(r.x).unroll(r.y);
+  red.update().unroll(r.x);
+  if (!s.avg) red.update().unroll(r.y);
 }
 
 }  // namespace qg::codegen::halide
