@@ -26,7 +26,8 @@ fmnist_summary.json with qgen's designs); the hls4ml projects go below it.
      - ReuseFactor = n_in per layer ("matched"): n_out multipliers per layer,
        one output pixel per n_in cycles -- the throughput of qgen's design
        with parallelism = output channels (fmnist.sh's *_pmax designs, P
-       multipliers, one pixel per ceil(O/P)·(K+P) cycles).
+       multipliers, one pixel per max(ceil(O/P)·K, O) cycles: the taps and
+       the output stage are two processes, docs/hls.md "The output stage").
    A multiplier with both operands wider than 4 bits is counted as one DSP
    (qgen's rule, docs/hls.md "Which multiplier is a DSP"; the low-bit
    design's 4-bit-weight layers have none); that is the count compared with
@@ -237,9 +238,9 @@ def main():
     # (its multipliers whose operands are both wider than 4 bits: all of them for both precisions),
     # and the top-1 difference to the better of hls4ml's two designs. Throughput: hls4ml at
     # ReuseFactor = n_in computes one output pixel of a conv / dense layer in n_in cycles; qgen at
-    # parallelism P in ceil(O/P) * (K + P) (K = n_in: the taps, + P cycles of requantization, the
-    # int8 kernel does not overlap them), plus reading its input. Only designs whose every conv /
-    # dense layer runs at parallelism = its output channels (one pixel per K + O cycles) count for
+    # parallelism P in max(ceil(O/P) * K, ceil(O/P) * P) (K = n_in: the taps; the requantization is a
+    # second process beside them, one output per cycle), plus reading its input. Only designs whose every
+    # conv / dense layer runs at parallelism = its output channels (one pixel per max(K, O) cycles) count for
     # the headline figure; the others are printed with their ratios and cycle counts.
     # The hls4ml baseline: of hls4ml's designs within 0.5 pt of its best top-1, the one with the fewest DSPs
     # (the same accuracy window as qgen's designs below: both sides pick their cheapest design of that

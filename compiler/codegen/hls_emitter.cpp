@@ -824,7 +824,13 @@ HlsEstimate hls_estimate_linear(int64_t H, int64_t W, int64_t CI, int64_t RB, in
   e.ff = P * (2 * acc_bits) + 100;
   // weights (packed: 8 / w_bits codes per byte, rows padded to bytes) + the line buffer
   e.bram18 = hls_bram18(O * ceil_div(K, codes_per_byte(w_bits)), 8, P) + hls_bram18(RB * W * CI, in_bits, 1);
-  e.cycles = H * W * CI + OH * OW * ceil_div(O, P) * (K + P);
+  // Two DATAFLOW processes (docs/hls.md "The output stage"): the taps (reading the input, K cycles per block of
+  // P channels) and the requantization (one lane per cycle, ceil(O / P) · P per position) run side by side; the
+  // layer takes the slower one, plus the last block through the output stage.
+  const int64_t taps = H * W * CI + OH * OW * ceil_div(O, P) * K;
+  const int64_t outs = OH * OW * ceil_div(O, P) * P;
+  e.cycles = std::max(taps, outs) + P;
+  e.ff += 32 * P;  // the block word between the two processes
   return e;
 }
 

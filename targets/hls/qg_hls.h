@@ -152,11 +152,20 @@ inline int unpack_code(const uint8_t row[], int k) {
 // are stored packed at their width (unpack_code, C::KB bytes per channel) and
 // enter the multiplier as C::w_t = ap_int<w_bits>. The sum of products is exact in C::acc_t, whose
 // width is the layer's proven bound (docs/hls.md); its low 32 bits are
-// TFLite's wrapping int32 sum.
+// TFLite's wrapping int32 sum. The layer is two processes under DATAFLOW
+// (docs/hls.md "The output stage"): linear_i8_taps computes the sums of a
+// block of P channels and passes them on as one word (i8_block), and
+// linear_i8_requant requantizes them one channel per cycle while the taps of
+// the next block (and position) run.
+template <class C>
+struct i8_block {
+  int32_t s[C::P];  // the low 32 bits of each lane's exact sum
+};
+
 template <class C>
 struct linear_i8_out {
-  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
-                 const int32_t mult[C::O], const int32_t shift[C::O], hls::stream<typename C::out_t>& out) {
+  static void at(typename C::in_t lb[C::RB][C::W * C::CI], int oy, int ox, const uint8_t w[C::O][C::KB],
+                 hls::stream<i8_block<C>>& sums) {
     const int Cg = C::CI / C::G, Og = C::O / C::G;
     for (int ob = 0; ob < C::O; ob += C::P) {
       typename C::acc_t acc[C::P];
@@ -202,28 +211,61 @@ struct linear_i8_out {
           }
         }
       }
+      i8_block<C> b;  // the word of a stream: its P lanes side by side
       for (int p = 0; p < C::P; ++p) {
-#pragma HLS PIPELINE II=1
-        const int o = ob + p;
-        if (o < C::O) {
-          const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
-          const int32_t a = wrap_add((int32_t)low.to_int(), bias[o]);
-          // TFLite's conv kernels round twice, its fully-connected kernel once.
-          out.write((typename C::out_t)requant<C::RQ_XB, C::RQ_MB, C::SINGLE_ROUNDING>(a, mult[o], shift[o], C::OUT_ZP, C::ACT_MIN,
-                                                                                      C::ACT_MAX));
-        }
+#pragma HLS UNROLL
+        const ap_int<32> low = acc[p];  // the low 32 bits: TFLite's wrapping int32 sum
+        b.s[p] = (int32_t)low.to_int();
       }
+      sums.write(b);  // the whole block in one word: the taps of the next block start at once
     }
   }
 };
 
+// The taps process: the line buffer and the P lanes' sums, one block word per
+// P channels of an output position.
 template <class C>
-void linear_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
-               const int32_t mult[C::O], const int32_t shift[C::O]) {
+void linear_i8_taps(hls::stream<typename C::in_t>& in, hls::stream<i8_block<C>>& sums, const uint8_t w[C::O][C::KB]) {
 #pragma HLS ARRAY_PARTITION variable=w cyclic factor=C::P dim=1
   static typename C::in_t lb[C::RB][C::W * C::CI];
 #pragma HLS BIND_STORAGE variable=lb type=ram_2p
-  lb_walk<C, linear_i8_out<C>>(in, lb, w, bias, mult, shift, out);
+  lb_walk<C, linear_i8_out<C>>(in, lb, w, sums);
+}
+
+// The output process: per block word, its P lanes one per cycle (PIPELINE
+// II=1 over all the layer's lanes, the block read on a block's first lane):
+// + bias (wrapping), the requantization (its one fabric multiplier), + zp,
+// clamp. A last block's idle lanes (P not dividing O) take their cycle.
+template <class C>
+void linear_i8_requant(hls::stream<i8_block<C>>& sums, hls::stream<typename C::out_t>& out, const int32_t bias[C::O],
+                       const int32_t mult[C::O], const int32_t shift[C::O]) {
+  const int NB = (C::O + C::P - 1) / C::P;
+  i8_block<C> b;
+  int p = 0, ob = 0;
+  for (int i = 0; i < C::OH * C::OW * NB * C::P; ++i) {
+#pragma HLS PIPELINE II=1
+    if (p == 0) b = sums.read();
+    const int o = ob + p;
+    if (o < C::O) {
+      const int32_t a = wrap_add(b.s[p], bias[o]);
+      // TFLite's conv kernels round twice, its fully-connected kernel once.
+      out.write((typename C::out_t)requant<C::RQ_XB, C::RQ_MB, C::SINGLE_ROUNDING>(a, mult[o], shift[o], C::OUT_ZP, C::ACT_MIN, C::ACT_MAX));
+    }
+    if (++p == C::P) {
+      p = 0;
+      ob = ob + C::P >= C::O ? 0 : ob + C::P;
+    }
+  }
+}
+
+template <class C>
+void linear_i8(hls::stream<typename C::in_t>& in, hls::stream<typename C::out_t>& out, const uint8_t w[C::O][C::KB], const int32_t bias[C::O],
+               const int32_t mult[C::O], const int32_t shift[C::O]) {
+#pragma HLS DATAFLOW
+  hls::stream<i8_block<C>> sums("sums");
+#pragma HLS STREAM variable=sums depth=2
+  linear_i8_taps<C>(in, sums, w);
+  linear_i8_requant<C>(sums, out, bias, mult, shift);
 }
 
 // ---- LQ / DQ conv2d / dense (scheme lq, MAC kernel; docs/quantization.md):

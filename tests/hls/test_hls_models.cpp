@@ -210,15 +210,16 @@ TEST_CASE("synthesizable subset: the emitted design compiles with malloc/new/std
 TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   // 3x3 conv 8x8x4 -> 8x8x8 (K = 36), 8-bit weights, x 9 bits, accumulator 20 bits, parallelism 2:
   //   DSP 2 (one multiplier per parallel channel; 8 x 9 bits is a DSP multiply)
-  //   LUT 2 * 20 + 150 = 190, FF 2 * 2 * 20 + 100 = 180
+  //   LUT 2 * 20 + 150 = 190, FF 2 * 2 * 20 + 100 + 2 * 32 (the block word) = 244
   //   BRAM18: weights 288 x 8 bits in 2 banks of 1152 bits -> 2; line buffer 3 rows x 8 x 4 x 8 bits = 768 bits -> LUTRAM, 0
-  //   cycles: 256 (read) + 64 positions * 4 blocks * (36 + 2) = 9984
+  //   cycles: the taps process 256 (read) + 64 positions * 4 blocks * 36 = 9472, the output process 64 * 4 * 2 = 512
+  //   beside it: max 9472 + the last block's 2 = 9474
   const qg::codegen::HlsEstimate e = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 8, 9, 20);
   CHECK(e.dsp == 2);
   CHECK(e.lut == 190);
-  CHECK(e.ff == 180);
+  CHECK(e.ff == 244);
   CHECK(e.bram18 == 2);
-  CHECK(e.cycles == 9984);
+  CHECK(e.cycles == 9474);
   // The same layer with 2-bit weights: 2 x 9-bit multipliers in LUTs (0 DSP, 18 LUTs each), accumulator 14 bits.
   const qg::codegen::HlsEstimate e2 = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 2, 9, 14);
   CHECK(e2.dsp == 0);
@@ -229,10 +230,13 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   const qg::codegen::HlsEstimate lb = qg::codegen::hls_estimate_linear(32, 32, 16, 3, 32, 32, 16, 144, 1, 8, 9, 24);
   CHECK(lb.bram18 == 1 + 1);
   CHECK(qg::codegen::hls_estimate_linear(32, 32, 16, 32, 32, 32, 16, 144, 1, 8, 9, 24).bram18 == 1 + 8);
-  // Dense 256 -> 10 at parallelism 10: one cycle block per tap.
+  // Dense 256 -> 10 at parallelism 10: one cycle block per tap; taps 256 + 256, outputs 10, + the last block's 10.
   const qg::codegen::HlsEstimate d = qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 1, 10, 256, 10, 8, 9, 26);
   CHECK(d.dsp == 10);
-  CHECK(d.cycles == 256 + 1 * 1 * 1 * (256 + 10));
+  CHECK(d.cycles == 256 + 256 + 10);
+  // The output process the slower one: 3x3 conv 8x8x1 -> 8x8x16 at P = 16 (K = 9): taps 64 + 64 * 9 = 640,
+  // outputs 64 * 16 = 1024 (one value per cycle on the output stream), + 16 = 1040.
+  CHECK(qg::codegen::hls_estimate_linear(8, 8, 1, 3, 8, 8, 16, 9, 16, 8, 9, 16).cycles == 1040);
   CHECK(d.bram18 == 10 * 1 + 1);  // 10 banks of 256 x 8 = 2048 bits; buffer (one row) 2048 bits
   // LQ / DQ layers (docs/hls.md "LQ / DQ layers"): the whole layer, with the shared float combination unit (8 DSP,
   // 3000 LUT, 3000 FF) and the patch quantization (3 cycles per code). Dense 64 -> 10 (K = 64, activation regions
@@ -338,7 +342,7 @@ TEST_CASE("estimate formulas on hand-computed layers", "[hls]") {
   const qg::codegen::HlsEstimate ep = qg::codegen::hls_estimate_linear(8, 8, 4, 3, 8, 8, 8, 36, 2, 8, 9, 20, true);
   CHECK(ep.dsp == 1);
   CHECK(ep.lut == 190 + 17);
-  CHECK(ep.cycles == 9984);
+  CHECK(ep.cycles == 9474);
   CHECK(qg::codegen::hls_estimate_linear(1, 1, 256, 1, 1, 1, 10, 256, 10, 8, 9, 26, true).dsp == 5);
   // The requantization in fabric (docs/hls.md): a 20-bit x (sum + bias) times a 32-bit multiplier: 0 DSP,
   // 20 x 32 = 640 LUTs, 20 + 32 = 52 FFs. The dequantize ROM: 256 x 32 bits = 8192 bits -> 1 BRAM18, 0 DSP.
