@@ -164,20 +164,7 @@ int ValidateCommand::run() const {
     const ir::Tensor& ti = g.tensor(in_ids[j]);
     std::string bytes;
     for (const auto& x : inputs)
-      for (int64_t e = 0; e < ti.numel(); ++e) {
-        const float v = x[at + static_cast<size_t>(e)];
-        if (ti.dtype == ir::DType::F32) {
-          char b[4];
-          std::memcpy(b, &v, 4);  // little-endian hosts, as read_f32_file expects
-          bytes.append(b, 4);
-        } else if (ti.i16()) {
-          const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));  // little-endian, as qgen run reads it
-          bytes.push_back(static_cast<char>(u & 0xFF));
-          bytes.push_back(static_cast<char>(u >> 8));
-        } else {
-          bytes.push_back(static_cast<char>(static_cast<int8_t>(v)));
-        }
-      }
+      append_raw(bytes, &x[at], static_cast<size_t>(ti.numel()), ti.dtype == ir::DType::F32 ? 4 : ti.i16() ? 2 : 1);
     at += static_cast<size_t>(ti.numel());
     std::ofstream f(save_inputs_[j], std::ios::binary);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

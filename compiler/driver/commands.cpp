@@ -109,30 +109,15 @@ int raw_bytes(const ir::Tensor& t) { return t.i16() ? 2 : t.dtype == ir::DType::
 // for a 16x8 model); float models read float32.
 std::vector<float> read_inputs(const std::string& path, int bytes) {
   if (bytes == 4) return read_f32_file(path);
-  std::vector<float> v;
   const std::string raw = read_input_file(path);
-  if (bytes == 2) {
-    if (raw.size() % 2) user_error(path, "", "holds an odd number of bytes; the model input is int16 (2 bytes per value)");
-    for (size_t i = 0; i + 1 < raw.size(); i += 2)
-      v.push_back(static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint8_t>(raw[i]) | (static_cast<uint8_t>(raw[i + 1]) << 8)))));
-    return v;
-  }
-  for (char c : raw) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
-  return v;
+  if (bytes == 2 && raw.size() % 2) user_error(path, "", "holds an odd number of bytes; the model input is int16 (2 bytes per value)");
+  return decode_raw(raw, bytes);
 }
 
 void write_tensor(std::ofstream& f, const std::vector<float>& v, int bytes) {
-  if (bytes == 2) {
-    for (float x : v) {
-      const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(x));
-      f.put(static_cast<char>(u & 0xff));
-      f.put(static_cast<char>(u >> 8));
-    }
-  } else if (bytes == 1) {
-    for (float x : v) f.put(static_cast<char>(static_cast<int8_t>(x)));
-  } else {
-    f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 4));
-  }
+  std::string raw;
+  append_raw(raw, v.data(), v.size(), bytes);
+  f.write(raw.data(), static_cast<std::streamsize>(raw.size()));
 }
 
 int cmd_run(PipelineOptions o, const RunOptions& ro) {

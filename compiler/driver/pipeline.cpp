@@ -35,13 +35,33 @@ namespace qg::driver {
 std::vector<float> read_f32_file(const std::string& path) {
   const std::string b = read_input_file(path);
   if (b.size() % 4) user_error(path, "", "size " + std::to_string(b.size()) + " is not a multiple of 4 (expected raw little-endian float32)");
-  std::vector<float> v(b.size() / 4);
-  for (size_t i = 0; i < v.size(); ++i) {
-    uint32_t u = uint32_t(uint8_t(b[4 * i])) | uint32_t(uint8_t(b[4 * i + 1])) << 8 | uint32_t(uint8_t(b[4 * i + 2])) << 16 |
-                 uint32_t(uint8_t(b[4 * i + 3])) << 24;
-    std::memcpy(&v[i], &u, 4);
+  return decode_raw(b, 4);
+}
+
+std::vector<float> decode_raw(const std::string& bytes, int64_t elem) {
+  const size_t e = static_cast<size_t>(elem), n = bytes.size() / e;
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto* p = reinterpret_cast<const uint8_t*>(bytes.data() + i * e);
+    if (elem == 1) {
+      v[i] = static_cast<float>(static_cast<int8_t>(p[0]));
+    } else if (elem == 2) {
+      v[i] = static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(p[0] | p[1] << 8)));
+    } else {
+      const uint32_t u = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+      std::memcpy(&v[i], &u, 4);
+    }
   }
   return v;
+}
+
+void append_raw(std::string& out, const float* v, size_t n, int64_t elem) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t u = 0;
+    if (elem == 4) std::memcpy(&u, &v[i], 4);
+    else u = static_cast<uint32_t>(static_cast<int32_t>(v[i]));  // an int8 / int16 code; its low bytes
+    for (int64_t b = 0; b < elem; ++b) out.push_back(static_cast<char>(u >> (8 * b) & 0xFF));
+  }
 }
 
 // Tensor ranges of the float graph over the calibration inputs.

@@ -74,6 +74,13 @@ std::vector<quant::Range> calibration_ranges(const ir::Graph& g, const PipelineO
 // Raw little-endian float32 file.
 std::vector<float> read_f32_file(const std::string& path);
 
+// Raw model values, `elem` bytes each: 1 int8 codes, 2 int16 codes, 4 float32
+// (both little-endian, as qgen run, the host programs and the board store
+// them). decode_raw reads the whole values of `bytes` (a trailing partial one
+// is ignored: callers check the size first); append_raw writes n values.
+std::vector<float> decode_raw(const std::string& bytes, int64_t elem);
+void append_raw(std::string& out, const float* v, size_t n, int64_t elem);
+
 // Targets known to this build (from targets/*/target.json).
 std::vector<std::string> target_names();
 

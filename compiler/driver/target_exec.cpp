@@ -319,18 +319,7 @@ std::vector<float> decode(const std::string& hex, int64_t elem) {
   bytes.reserve(hex.size() / 2);
   auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
   for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back(static_cast<char>(nib(hex[i]) << 4 | nib(hex[i + 1])));
-  std::vector<float> v;
-  if (elem == 1) {
-    for (char c : bytes) v.push_back(static_cast<float>(static_cast<int8_t>(c)));
-  } else if (elem == 2) {
-    for (size_t i = 0; i + 1 < bytes.size(); i += 2)
-      v.push_back(static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(static_cast<unsigned char>(bytes[i]) |
-                                                                                static_cast<unsigned char>(bytes[i + 1]) << 8))));
-  } else {
-    v.resize(bytes.size() / 4);
-    std::memcpy(v.data(), bytes.data(), v.size() * 4);
-  }
-  return v;
+  return decode_raw(bytes, elem);
 }
 
 struct Reader {
@@ -492,10 +481,7 @@ std::vector<std::vector<float>> read_model_inputs(const std::vector<std::string>
       const std::string bytes = read_input_file(path);
       if (bytes.size() % static_cast<size_t>(elem))
         user_error(path, "", "holds " + std::to_string(bytes.size()) + " bytes, not a whole number of int16 codes");
-      for (size_t i = 0; i < bytes.size(); i += static_cast<size_t>(elem))
-        all.push_back(elem == 1 ? static_cast<float>(static_cast<int8_t>(bytes[i]))
-                                : static_cast<float>(static_cast<int16_t>(static_cast<uint16_t>(
-                                      static_cast<unsigned char>(bytes[i]) | static_cast<unsigned char>(bytes[i + 1]) << 8))));
+      all = decode_raw(bytes, elem);
     }
     const size_t n = static_cast<size_t>(g.tensor(ids[j]).numel());
     const std::string what = elem == 4 ? " floats" : elem == 2 ? " int16 codes" : " int8 values";
@@ -573,20 +559,7 @@ ExecResult run_emitted(const PipelineState& s, const std::vector<std::vector<flo
       for (size_t j = 0; j < ins.size(); ++j) {
         std::string in_file;
         for (size_t k = first; k < first + count; ++k)
-          for (int64_t e = 0; e < ins[j].numel; ++e) {
-            const float v = inputs[k][at + static_cast<size_t>(e)];
-            if (ins[j].elem == 1) {
-              in_file.push_back(static_cast<char>(static_cast<int8_t>(v)));
-            } else if (ins[j].elem == 2) {
-              const uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));
-              in_file.push_back(static_cast<char>(u & 0xFF));
-              in_file.push_back(static_cast<char>(u >> 8));
-            } else {
-              char b[4];
-              std::memcpy(b, &v, 4);
-              in_file.append(b, 4);
-            }
-          }
+          append_raw(in_file, &inputs[k][at], static_cast<size_t>(ins[j].numel), ins[j].elem);
         at += static_cast<size_t>(ins[j].numel);
         const std::string path = dir + "/inputs" + std::to_string(j) + ".bin";
         write_text(path, in_file);

@@ -233,20 +233,6 @@ void gather_packed(const PackedIn& x, const ir::Window& win, int64_t H, int64_t 
   }
 }
 
-// The im2col patch of output position (oy, ox) and group grp, in (ky, kx, c)
-// order; taps outside the image are part of it with value 0.
-void gather_patch(const std::vector<float>& x, const ir::Window& w, int64_t H, int64_t W, int64_t C, int64_t Cg, int64_t oy, int64_t ox,
-                  int64_t grp, float* patch) {
-  for (int64_t ky = 0; ky < w.kh; ++ky) {
-    const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-    for (int64_t kx = 0; kx < w.kw; ++kx, patch += Cg) {
-      const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-      if (iy >= 0 && iy < H && ix >= 0 && ix < W) std::memcpy(patch, &x[idx((iy * W + ix) * C + grp * Cg)], idx(Cg) * sizeof(float));
-      else std::fill(patch, patch + Cg, 0.0f);
-    }
-  }
-}
-
 // Float conv2d sums of kB output channels [o, o + kB) of group grp at output
 // position (oy, ox): y = 0; y = y + w*x over the valid taps in (ky, kx, c)
 // order. wg: the group's weights as [ky][kx][c][Og].
@@ -257,21 +243,15 @@ struct FloatConv {
   template <int kB>
   void sums(const float* wg, int64_t o, int64_t grp, int64_t oy, int64_t ox, float* y) const {
     float acc[kB] = {};
-    for (int64_t ky = 0; ky < w.kh; ++ky) {
-      const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-      if (iy < 0 || iy >= H) continue;
-      for (int64_t kx = 0; kx < w.kw; ++kx) {
-        const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-        if (ix < 0 || ix >= W) continue;
-        const float* xp = x + (iy * W + ix) * C + grp * Cg;
-        const float* wk = wg + (ky * w.kw + kx) * Cg * Og + o;
-        for (int64_t c = 0; c < Cg; ++c) {
-          const float xv = xp[c];
-          const float* wr = wk + c * Og;
-          for (int u = 0; u < kB; ++u) acc[u] = acc[u] + wr[u] * xv;
-        }
+    for_each_valid_tap(w, H, W, oy, ox, [&](int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+      const float* xp = x + (iy * W + ix) * C + grp * Cg;
+      const float* wk = wg + (ky * w.kw + kx) * Cg * Og + o;
+      for (int64_t c = 0; c < Cg; ++c) {
+        const float xv = xp[c];
+        const float* wr = wk + c * Og;
+        for (int u = 0; u < kB; ++u) acc[u] = acc[u] + wr[u] * xv;
       }
-    }
+    });
     for (int u = 0; u < kB; ++u) y[u] = acc[u];
   }
 };

@@ -1,5 +1,6 @@
 // Interpreter kernels, one row per op (float and int8), in a table indexed by ir::Op.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -57,6 +58,39 @@ void k_dense_lqi(const KernelArgs& a);
 
 inline bool int8_out(const KernelArgs& a) { return a.g.out(a.n).dtype == ir::DType::I8; }
 
+// Calls f(ky, kx, iy, ix) for every tap (ky, kx) of window w at output position
+// (oy, ox) that lies inside the H x W image, in (ky, kx) order; taps outside
+// are skipped (as TFLite's kernels skip them). Shared by the convolutions and
+// the pools (a pool's dilation is always 1).
+template <class F>
+void for_each_valid_tap(const ir::Window& w, int64_t H, int64_t W, int64_t oy, int64_t ox, F&& f) {
+  for (int64_t ky = 0; ky < w.kh; ++ky) {
+    const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+    if (iy < 0 || iy >= H) continue;
+    for (int64_t kx = 0; kx < w.kw; ++kx) {
+      const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+      if (ix < 0 || ix >= W) continue;
+      f(ky, kx, iy, ix);
+    }
+  }
+}
+
+// The im2col patch of output position (oy, ox) and group grp of an HWC
+// tensor x, in (ky, kx, c) order; taps outside the image are part of it with
+// value 0. patch holds kh * kw * Cg elements.
+template <class T>
+void gather_patch(const std::vector<T>& x, const ir::Window& w, int64_t H, int64_t W, int64_t C, int64_t Cg, int64_t oy, int64_t ox,
+                  int64_t grp, T* patch) {
+  for (int64_t ky = 0; ky < w.kh; ++ky) {
+    const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
+    for (int64_t kx = 0; kx < w.kw; ++kx, patch += Cg) {
+      const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
+      if (iy >= 0 && iy < H && ix >= 0 && ix < W) std::copy_n(&x[static_cast<size_t>((iy * W + ix) * C + grp * Cg)], Cg, patch);
+      else std::fill(patch, patch + Cg, T{0});
+    }
+  }
+}
+
 // Pooling over HWC: for every output (oy, ox, c), folds the valid input values
 // of its window in (ky, kx) order: acc = step(acc, v) from `init`, then
 // out = finish(acc, count of valid taps). Shared by the float and int8 pools.
@@ -72,16 +106,10 @@ void pool_windows(const KernelArgs& a, Acc init, Step step, Finish finish) {
       for (int64_t c = 0; c < C; ++c) {
         Acc acc = init;
         int64_t count = 0;
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx;
-            if (ix < 0 || ix >= W) continue;
-            acc = step(acc, x[static_cast<size_t>((iy * W + ix) * C + c)]);
-            ++count;
-          }
-        }
+        for_each_valid_tap(w, H, W, oy, ox, [&](int64_t, int64_t, int64_t iy, int64_t ix) {
+          acc = step(acc, x[static_cast<size_t>((iy * W + ix) * C + c)]);
+          ++count;
+        });
         a.out[static_cast<size_t>((oy * os[1] + ox) * C + c)] = finish(acc, count);
       }
 }

@@ -46,16 +46,10 @@ void linear_i16(const KernelArgs& a) {
       for (int64_t o = 0; o < O; ++o) {
         const int64_t grp = o / Og;
         int64_t acc = 0;
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-          if (iy < 0 || iy >= H) continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-            if (ix < 0 || ix >= W) continue;
-            for (int64_t c = 0; c < Cg; ++c)
-              acc += int64_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} * code(x[idx((iy * W + ix) * C + grp * Cg + c)]);
-          }
-        }
+        for_each_valid_tap(w, H, W, oy, ox, [&](int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+          for (int64_t c = 0; c < Cg; ++c)
+            acc += int64_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} * code(x[idx((iy * W + ix) * C + grp * Cg + c)]);
+        });
         acc += il.bias64[idx(o)];
         // TFLite's 16x8 conv kernels round once with a 16-bit multiplier, its
         // fully-connected kernel once with the 31-bit one (measured).
@@ -80,18 +74,12 @@ void k_linear_i8(const KernelArgs& a) {
     for (int64_t ox = 0; ox < OW; ++ox)
       for (int64_t o = 0; o < O; ++o) {
         const int64_t grp = o / Og;
-        int32_t acc = 0;
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-          if (iy < 0 || iy >= H) continue;  // TFLite skips taps outside the image
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-            if (ix < 0 || ix >= W) continue;
-            for (int64_t c = 0; c < Cg; ++c)
-              acc = wrap_add(acc, int32_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} *
-                                      (code(x[idx((iy * W + ix) * C + grp * Cg + c)]) + in_off));
-          }
-        }
+        int32_t acc = 0;  // TFLite skips taps outside the image
+        for_each_valid_tap(w, H, W, oy, ox, [&](int64_t ky, int64_t kx, int64_t iy, int64_t ix) {
+          for (int64_t c = 0; c < Cg; ++c)
+            acc = wrap_add(acc, int32_t{il.weight[idx(((o * w.kh + ky) * w.kw + kx) * Cg + c)]} *
+                                    (code(x[idx((iy * W + ix) * C + grp * Cg + c)]) + in_off));
+        });
         acc = wrap_add(acc, il.bias[idx(o)]);
         // TFLite's conv kernels round twice, its fully-connected kernel once.
         acc = il.single_rounding ? qg_mbqm_single(acc, il.mult[idx(o)], il.shift[idx(o)]) : qg_mbqm(acc, il.mult[idx(o)], il.shift[idx(o)]);

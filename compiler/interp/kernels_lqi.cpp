@@ -121,15 +121,7 @@ void k_conv2d_lqi(const KernelArgs& a) {
   for (int64_t oy = 0; oy < OH; ++oy)
     for (int64_t ox = 0; ox < OW; ++ox)
       for (int64_t grp = 0; grp < G; ++grp) {
-        int16_t* pg = s.g.data();
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          const int64_t iy = oy * w.sh - w.pt + ky * w.dh;
-          for (int64_t kx = 0; kx < w.kw; ++kx, pg += Cg) {
-            const int64_t ix = ox * w.sw - w.pl + kx * w.dw;
-            if (iy >= 0 && iy < H && ix >= 0 && ix < W) std::memcpy(pg, &gx[idx((iy * W + ix) * C + grp * Cg)], idx(Cg) * sizeof(int16_t));
-            else std::memset(pg, 0, idx(Cg) * sizeof(int16_t));
-          }
-        }
+        gather_patch(gx, w, H, W, C, Cg, oy, ox, grp, s.g.data());
         lqi_regions(lq, s);
         lqi_outputs(lq, grp * Og, (grp + 1) * Og, &a.out[idx((oy * OW + ox) * O + grp * Og)], s);
       }
