@@ -13,13 +13,43 @@
 /* Bytes of the codes of n values of cb bits, padded to 4. */
 #define QG_LQP_CODE_BYTES(n, cb) ((((long)(n) * (long)(cb)) + 31) / 32 * 4)
 
+/* Codes bytes q[0, n) stored as values [first, first + n) of a packed tensor
+ * at cb bits (the layout above; other values' bits are kept). */
+QG_INLINE void qg_lqp_put(const uint8_t *q, long n, int cb, long first, uint8_t *codes) {
+  long j;
+  if (cb == 8) {
+    for (j = 0; j < n; ++j) codes[first + j] = q[j];
+  } else if (((first * cb) & 7) == 0 && ((n * cb) & 7) == 0) {
+    /* whole bytes: each byte assembled from its 8 / cb codes in a register
+     * and stored once (a constant cb unrolls the inner loop) */
+    uint8_t *b = codes + first * cb / 8;
+    const long per = 8 / cb;
+    long k;
+    for (j = 0; j < n; j += per, ++b) {
+      unsigned acc = 0;
+      for (k = 0; k < per; ++k) acc |= (unsigned)q[j + k] << (k * cb);
+      *b = (uint8_t)acc;
+    }
+  } else {
+    const unsigned mask = (1u << cb) - 1u;
+    for (j = 0; j < n; ++j) {
+      const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
+      const unsigned sh = (unsigned)(bit & 7u);
+      uint8_t *b = codes + (bit >> 3);
+      *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)q[j] << sh));
+    }
+  }
+}
+
 /* Quantizes values v[0, n) (n a multiple of R), which are values
  * [first, first + n) of a packed tensor (first a multiple of R): per region
  * of R values qg_region_params (no zero added) and qg_quantize (as
  * qg_quantize_fast, the same code), exactly as a consumer's patch would
- * (docs/quantization.md §11). */
+ * (docs/quantization.md §11); 8-bit codes are written in place, narrower
+ * ones go through qg_lqp_put 32 at a time (a region that starts and ends on
+ * byte boundaries keeps them at every 32 codes). */
 QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, long first, uint8_t *codes, float *lo, float *s) {
-  long r, j;
+  long r, j, k;
   for (r = 0; r < n; r += R) {
     const long reg = (first + r) / R;
     float l = 0.0f, sc = 1.0f;
@@ -28,27 +58,12 @@ QG_INLINE void qg_lqp_pack(const float *v, long n, long R, int cb, int levels, l
     s[reg] = sc;
     if (cb == 8) {
       for (j = 0; j < R; ++j) codes[first + r + j] = qg_quantize_fast(v[r + j], l, sc, levels);
-    } else if ((((first + r) * cb) & 7) == 0 && ((R * cb) & 7) == 0) {
-      /* the region is whole bytes: each byte assembled in a register and
-       * stored once (the same bits as the loop below) */
-      uint8_t *b = codes + (first + r) * cb / 8;
-      unsigned acc = 0, sh = 0;
-      for (j = 0; j < R; ++j) {
-        acc |= (unsigned)qg_quantize_fast(v[r + j], l, sc, levels) << sh;
-        sh += (unsigned)cb;
-        if (sh == 8) {
-          *b++ = (uint8_t)acc;
-          acc = 0;
-          sh = 0;
-        }
-      }
     } else {
-      const unsigned mask = (1u << cb) - 1u;
-      for (j = 0; j < R; ++j) {
-        const unsigned long bit = (unsigned long)(first + r + j) * (unsigned)cb;
-        const unsigned sh = (unsigned)(bit & 7u);
-        uint8_t *b = codes + (bit >> 3);
-        *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)qg_quantize_fast(v[r + j], l, sc, levels) << sh));
+      uint8_t q[32];
+      for (j = 0; j < R; j += 32) {
+        const long m = R - j < 32 ? R - j : 32;
+        for (k = 0; k < m; ++k) q[k] = qg_quantize_fast(v[r + j + k], l, sc, levels);
+        qg_lqp_put(q, m, cb, first + r + j, codes);
       }
     }
   }
@@ -80,36 +95,6 @@ QG_INLINE void qg_lqp_codes(const uint8_t *codes, long first, long n, int cb, ui
     for (j = 0; j < n; ++j) {
       const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
       q[j] = (uint8_t)((codes[bit >> 3] >> (bit & 7u)) & mask);
-    }
-  }
-}
-
-/* Codes bytes q[0, n) stored as values [first, first + n) of a packed tensor
- * at cb bits (the layout above; other values' bits are kept). */
-QG_INLINE void qg_lqp_put(const uint8_t *q, long n, int cb, long first, uint8_t *codes) {
-  long j;
-  if (cb == 8) {
-    for (j = 0; j < n; ++j) codes[first + j] = q[j];
-  } else if (((first * cb) & 7) == 0 && ((n * cb) & 7) == 0) {
-    /* whole bytes: each byte assembled in a register and stored once */
-    uint8_t *b = codes + first * cb / 8;
-    unsigned acc = 0, sh = 0;
-    for (j = 0; j < n; ++j) {
-      acc |= (unsigned)q[j] << sh;
-      sh += (unsigned)cb;
-      if (sh == 8) {
-        *b++ = (uint8_t)acc;
-        acc = 0;
-        sh = 0;
-      }
-    }
-  } else {
-    const unsigned mask = (1u << cb) - 1u;
-    for (j = 0; j < n; ++j) {
-      const unsigned long bit = (unsigned long)(first + j) * (unsigned)cb;
-      const unsigned sh = (unsigned)(bit & 7u);
-      uint8_t *b = codes + (bit >> 3);
-      *b = (uint8_t)((*b & ~(mask << sh)) | ((unsigned)q[j] << sh));
     }
   }
 }

@@ -29,7 +29,8 @@
  * floats and the same steps as the conv followed by pool2d_lqp.c, without
  * the conv's float output.
  * Compile-time: shapes, QG_ settings; per layer at the call: areg, seg,
- * seg_areg, the weight codes, e, bb (B), d, bias. */
+ * seg_areg, the weight codes (QG_LQP_PAIR: widened, above), e, bb (B), d,
+ * bias. */
 #include <math.h>
 #include <stdint.h>
 #include "../runtime/qg_lqp.h"
@@ -161,9 +162,10 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
    * codes c0..c3 the words (c0, c2) and (c1, c3), the pairs UXTB16 makes of a
    * weight word; a padding tap zeros) and per segment lo, s and (float)Σq
    * (PP; a padding tap's regions lo 0, s 1, Σq 0 as qg_lqp_zero); then per
-   * pair of output channels and segment each weight word is loaded and
-   * widened once for both positions, and the float steps are those of the
-   * paths below, per position and channel in the same order (segments
+   * pair of output channels and segment each weight word is loaded once for
+   * both positions (the weight codes widened at compile time, 2 bytes per
+   * code in QW's word order: codegen/c_emitter.cpp lqi_wide_codes), and the
+   * float steps are those of the paths below, per position and channel in the same order (segments
    * ascending), so the same floats bit for bit. The first position's outputs
    * go to YPIX, the second's to Y2 (with QG_POOL straight into PACC's
    * running maximum, per channel the first's then the second's); an odd last position is computed twice
@@ -271,26 +273,28 @@ static void QG_FN(const void *xv, void *yv, unsigned char *scratch, const int32_
                 const long sb = ky0 * QG_KW * (QG_C / QG_SEGLEN), se = ky1 * QG_KW * (QG_C / QG_SEGLEN);
                 const float *p0 = pp, *p1 = pp + 3 * QG_S;
                 for (o = 0; o < QG_O; o += 2) {
-                  const uint8_t *w0 = codes + o * QG_K;
+                  /* weights widened at compile time (2 bytes per code, row
+                   * stride 2·QG_K bytes, per 4 codes the words (w0, w2) and
+                   * (w1, w3): codegen/c_emitter.cpp lqi_wide_codes) */
+                  const uint8_t *w0 = codes + 2 * o * QG_K;
                   const float *eo = e + o * QG_S, *bo = bb + o * QG_S, *dd = d + o * QG_S;
                   float a00 = 0.0f, a01 = 0.0f, a10 = 0.0f, a11 = 0.0f;
                   for (s = sb; s < se; ++s) {
                     const uint64_t *x0 = qw + s * (QG_SEGLEN / 4), *x1 = x0 + QG_K / 4;
-                    const uint8_t *ws = w0 + s * QG_SEGLEN;
+                    const uint8_t *ws = w0 + 2 * s * QG_SEGLEN;
                     int32_t t00 = 0, t01 = 0, t10 = 0, t11 = 0;
                     long k;
 #pragma GCC unroll 16
                     for (k = 0; k < QG_SEGLEN / 4; ++k) {
                       const uint64_t q0 = x0[k], q1 = x1[k];
                       const uint32_t e0 = (uint32_t)q0, o0 = (uint32_t)(q0 >> 32), e1 = (uint32_t)q1, o1 = (uint32_t)(q1 >> 32);
-                      uint32_t v = qg_load4(ws + 4 * k), we = qg_uxtb16(v), wo = qg_uxtb16_ror8(v);
+                      uint32_t we = qg_load4(ws + 8 * k), wo = qg_load4(ws + 8 * k + 4);
                       t00 = qg_smlad(we, e0, t00);
                       t00 = qg_smlad(wo, o0, t00);
                       t10 = qg_smlad(we, e1, t10);
                       t10 = qg_smlad(wo, o1, t10);
-                      v = qg_load4(ws + QG_K + 4 * k);
-                      we = qg_uxtb16(v);
-                      wo = qg_uxtb16_ror8(v);
+                      we = qg_load4(ws + 2 * QG_K + 8 * k);
+                      wo = qg_load4(ws + 2 * QG_K + 8 * k + 4);
                       t01 = qg_smlad(we, e0, t01);
                       t01 = qg_smlad(wo, o0, t01);
                       t11 = qg_smlad(we, e1, t11);

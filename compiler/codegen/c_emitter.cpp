@@ -338,6 +338,13 @@ std::string elem_type(const ir::Tensor& t) { return t.i16() ? "int16_t" : t.dtyp
 std::string elem(const ir::Graph& g, int t) { return elem_type(g.tensor(t)); }
 std::string act_value(ir::Activation a) { return a == ir::Activation::None ? "0" : a == ir::Activation::Relu ? "1" : "2"; }
 
+// The integer value of the choice's define `name`; 0 when it has none.
+int64_t define_value(const select::KernelChoice& c, const std::string& name) {
+  for (const auto& d : c.defines)
+    if (d.first == name) return std::stoll(d.second);
+  return 0;
+}
+
 // templates/conv2d_lqi.c with QG_LQI_FAST: weight codes ([O][K], one per
 // byte) widened to little-endian 16-bit values; in every segment of rb codes
 // each group of 4 codes is stored as w0 w2 w1 w3 (its two words are UXTB16 of
@@ -549,11 +556,8 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     in.args.push_back(e.local_i32(L + "_areg", q.areg_begin));
     in.args.push_back(e.local_i32(L + "_seg", q.seg_begin));
     in.args.push_back(e.local_i32(L + "_seg_areg", std::vector<int64_t>(q.seg_areg.begin(), q.seg_areg.end())));
-    int64_t wide_rb = 0;  // QG_LQI_FAST: the widened weight layout of templates/conv2d_lqi.c
-    for (const auto& d : ch.defines)
-      if (d.first == "QG_LQI_FAST" && d.second == "1")
-        for (const auto& r : ch.defines)
-          if (r.first == "QG_RB") wide_rb = std::stoll(r.second);
+    // QG_LQI_FAST: the widened weight layout of templates/conv2d_lqi.c
+    const int64_t wide_rb = define_value(ch, "QG_LQI_FAST") == 1 ? define_value(ch, "QG_RB") : 0;
     in.args.push_back(e.table_u8(L + "_codes", wide_rb ? lqi_wide_codes(q.codes, q.K, wide_rb) : q.codes));
     if (wide_rb) {  // QG_LQI_FAST: (Em, Bm, Dm) interleaved as [O][S][3] in the em argument; bm, dm unused
       std::vector<int32_t> ebd;
@@ -606,7 +610,12 @@ std::vector<Instance> emit_linear(Emitter& e, const ir::Graph& g, const Node& n,
     in.args.push_back(e.table_f32(L + "_b", t.bias));
     return {in};
   }
-  in.args.push_back(e.table_u8(L + "_codes", pack == 8 ? q.codes : pack_codes(q.codes, pack)));
+  // QG_LQP_PAIR (templates/conv2d_lqp.c): the weight codes widened as
+  // conv2d_lqi.c's fast path takes them, segments of QG_SEGLEN codes.
+  const int64_t pair_seglen = define_value(ch, "QG_LQP_PAIR") == 1 ? define_value(ch, "QG_SEGLEN") : 0;
+  in.args.push_back(e.table_u8(L + "_codes", pair_seglen > 0 ? lqi_wide_codes(q.codes, q.K, pair_seglen)
+                                             : pack == 8                         ? q.codes
+                                                                                 : pack_codes(q.codes, pack)));
   in.args.push_back(e.table_f32(L + "_e", q.E));
   in.args.push_back(e.table_f32(L + "_lo", q.B));
   in.args.push_back(e.table_f32(L + "_s", q.D));

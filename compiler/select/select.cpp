@@ -234,6 +234,15 @@ void fill_lqi_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const i
 }
 void fill_lqi(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::Node& n) { fill_lqi_pool(c, t, g, n, nullptr); }
 
+// The common length of q's segments when segment s is activation region s
+// and all have one length; 0 otherwise.
+int64_t uniform_seglen(const ir::LinearQuant& q) {
+  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
+  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
+    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
+      seglen = 0;
+  return seglen;
+}
 // templates/conv2d_lqp.c (an input and/or output stored LQ-packed,
 // quant::choose_storage): no float patch when the input is packed, a row of
 // O floats (YPIX) when the output is; otherwise the parts of conv2d_lq.c.
@@ -250,10 +259,7 @@ void fill_lqp_pool(KernelChoice& c, const Target& t, const ir::Graph& g, const i
   c.kernel = base + "__" + (dot || c.w_pack != 8 ? tag(t) : "c");
   const int64_t O = out.shape.back();
   // Uniform segments (segment s = activation region s, all of one length): compile-time bounds.
-  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
-  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
-    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
-      seglen = 0;
+  const int64_t seglen = uniform_seglen(q);
   c.defines = {{"QG_WPACK", str(c.w_pack)},
                {"QG_DOT_U8", dot ? "1" : "0"},
                {"QG_SEGLEN", str(dot ? seglen : 0)}};
@@ -290,13 +296,6 @@ void fill_lqp(KernelChoice& c, const Target& t, const ir::Graph& g, const ir::No
 // 8-bit codes are split into nibbles (vpmaddubsw takes at most 127 on the
 // unsigned side without overflow); the 16-bit sums of one segment stay in
 // vpmaddubsw's range when SEGLEN * L * 64 <= 32767 (QG_I16).
-int64_t uniform_seglen(const ir::LinearQuant& q) {
-  int64_t seglen = q.segments() > 0 ? q.seg_begin[1] - q.seg_begin[0] : 0;
-  for (int64_t k = 0; k < q.segments() && seglen > 0; ++k)
-    if (q.seg_begin[static_cast<size_t>(k + 1)] - q.seg_begin[static_cast<size_t>(k)] != seglen || q.seg_areg[static_cast<size_t>(k)] != k)
-      seglen = 0;
-  return seglen;
-}
 // Or a float input quantized per position (QG_IN_PACKED 0) whose patch is
 // one activation region and one segment ("kernel" regions), or whose
 // segments are its regions, of one length, a multiple of 4.
