@@ -179,7 +179,8 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
             tk[nt++] = ky * QG_KW + kx;
           }
         }
-#elif QG_PB
+#else
+#if QG_PB
       /* one region per patch, 8 positions at a time (QG_PB): the patch
        * values of positions ox .. ox + 7 transposed (PV[k][lane], zeros
        * outside the image and past OW), per lane the sequential min / max
@@ -231,15 +232,6 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
         rs[0] = ps[l];
         xsq[0] = psq[l];
       }
-#if QG_SPLIT
-      for (j = 0; j < QG_K; ++j) {
-        xqh[j] = (uint8_t)(xq[j] >> 4);
-        xq[j] = (uint8_t)(xq[j] & 15u);
-      }
-#endif
-      tp[0] = 0;
-      tk[0] = 0;
-      nt = 1;
 #else
       /* as conv2d_lqp.c: qg_im2col_f32, then qg_lq_patch_codes */
       qg_im2col_f32(x, QG_H, QG_W, QG_C, 0, QG_C, oy * QG_SH - QG_PT, ox * QG_SW - QG_PL, QG_KH, QG_KW, QG_DH, QG_DW, patch);
@@ -249,6 +241,9 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
         for (j = 0; j < QG_SEGLEN; ++j) sum += xq[r * QG_SEGLEN + j];
         xsq[r] = sum;
       }
+      (void)ky;
+      (void)kx;
+#endif
 #if QG_SPLIT
       for (j = 0; j < QG_K; ++j) {
         xqh[j] = (uint8_t)(xq[j] >> 4);
@@ -258,8 +253,6 @@ QG_FN_TARGET static void QG_FN(const void *xv, void *yv, unsigned char *scratch,
       tp[0] = 0;
       tk[0] = 0;
       nt = 1;
-      (void)ky;
-      (void)kx;
 #endif
       for (ob0 = 0; ob0 < QG_OB; ob0 += QG_OBC) {
         __m256 acc[QG_OBC];
